@@ -1,0 +1,262 @@
+//! Sign-up, login, token refresh, logout and the caller's profile.
+
+pub mod login_limits;
+pub mod password;
+pub mod sessions;
+pub mod tokens;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use domain::{
+    LoginRequest, MeResponse, Problem, RefreshRequest, Role, SignupRequest, TokenResponse,
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{parse_json, AuthUser, ValidJson};
+use crate::users::queries::{self as users, UserRow};
+use crate::AppState;
+
+/// HttpOnly cookie holding the browser's refresh token; only sent to the auth endpoints.
+pub const REFRESH_COOKIE: &str = "prospecta_refresh";
+const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/auth")
+            .service(signup)
+            .service(login)
+            .service(refresh)
+            .service(logout),
+    )
+    .service(me);
+}
+
+/// Create an account with its first admin, and sign that admin in.
+#[utoipa::path(
+    tag = "auth", operation_id = "signup",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "Account created; the admin is signed in", body = TokenResponse),
+        (status = 409, description = "E-mail already in use", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/signup")]
+pub async fn signup(
+    state: web::Data<AppState>,
+    ValidJson(body): ValidJson<SignupRequest>,
+) -> ApiResult<HttpResponse> {
+    let password = body.password.clone();
+    let hash = web::block(move || password::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let ttl = state.config.refresh_ttl_days;
+    let (user, secret) = state
+        .db
+        .transaction(move |conn| {
+            let account = users::insert_account(conn, &body.account_name)?;
+            let user = users::insert_user(
+                conn,
+                &UserRow::new(account.id, &body.email, &body.name, Role::Admin, hash),
+            )?;
+            let secret = sessions::issue(conn, user.id, Uuid::new_v4(), ttl)?;
+            Ok((user, secret))
+        })
+        .await?;
+    tracing::info!(user_id = %user.id, account_id = %user.account_id, "account created");
+    session_response(&state, StatusCode::CREATED, &user, secret)
+}
+
+/// Log in with e-mail and password.
+///
+/// After too many failures for one e-mail (or one client address) within the window,
+/// further attempts get 429 with `Retry-After`, right password or not.
+#[utoipa::path(
+    tag = "auth", operation_id = "login",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; also sets the refresh cookie", body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The user is disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ValidJson(body): ValidJson<LoginRequest>,
+) -> ApiResult<HttpResponse> {
+    let email = domain::normalize_email(&body.email);
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let (max, window) = (
+        state.config.login_max_failures,
+        state.config.login_window_secs,
+    );
+    let user = {
+        let (email, ip) = (email.clone(), ip.clone());
+        state
+            .db
+            .run(move |conn| {
+                login_limits::check(conn, &email, &ip, max, window)?;
+                users::find_by_email(conn, &email)
+            })
+            .await?
+    };
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let ok = web::block(move || password::verify_password(&body.password, stored.as_deref()))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let user = match (ok, user) {
+        (true, Some(user)) => user,
+        _ => {
+            state
+                .db
+                .run(move |conn| login_limits::record_failure(conn, &email, &ip))
+                .await?;
+            return Err(ApiError::Unauthorized(
+                "The e-mail or password is wrong.".into(),
+            ));
+        }
+    };
+    if user.disabled {
+        return Err(ApiError::Forbidden(
+            "This user is disabled. Ask an admin of your account.".into(),
+        ));
+    }
+    let ttl = state.config.refresh_ttl_days;
+    let user_id = user.id;
+    let secret = state
+        .db
+        .transaction(move |conn| {
+            login_limits::clear(conn, &email)?;
+            sessions::issue(conn, user_id, Uuid::new_v4(), ttl)
+        })
+        .await?;
+    session_response(&state, StatusCode::OK, &user, secret)
+}
+
+/// Exchange a refresh token for a new access token and a new refresh token.
+///
+/// Takes the token from the body or, for browsers, from the HttpOnly cookie. Each refresh
+/// token works once; presenting a spent one revokes the whole session.
+#[utoipa::path(
+    tag = "auth", operation_id = "refresh",
+    request_body(content = Option<RefreshRequest>, description = "Optional when the refresh cookie is sent"),
+    responses(
+        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 401, description = "Missing, spent, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let secret = presented_refresh_token(&req, &body)?
+        .ok_or_else(|| ApiError::Unauthorized("No refresh token was sent; log in again.".into()))?;
+    let ttl = state.config.refresh_ttl_days;
+    let (user, successor) = state
+        .db
+        .transaction(move |conn| sessions::rotate(conn, &secret, ttl))
+        .await??;
+    session_response(&state, StatusCode::OK, &user, successor)
+}
+
+/// End the session of a refresh token (body or cookie) and clear the cookie.
+#[utoipa::path(
+    tag = "auth", operation_id = "logout",
+    request_body(content = Option<RefreshRequest>, description = "Optional when the refresh cookie is sent"),
+    responses((status = 204, description = "Signed out (also when the token was unknown)"))
+)]
+#[post("/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    if let Some(secret) = presented_refresh_token(&req, &body)? {
+        state
+            .db
+            .run(move |conn| sessions::revoke_by_secret(conn, &secret))
+            .await?;
+    }
+    let mut gone = refresh_cookie(String::new(), state.config.secure_cookies);
+    gone.make_removal();
+    Ok(HttpResponse::NoContent().cookie(gone).finish())
+}
+
+/// The signed-in user and their account.
+#[utoipa::path(
+    tag = "auth", operation_id = "get_me", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = MeResponse),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<MeResponse>> {
+    let (user, account) = state
+        .db
+        .run(move |conn| {
+            let user = users::get_user(conn, caller.account_id, caller.user_id)?;
+            Ok((user, users::get_account(conn, caller.account_id)?))
+        })
+        .await?;
+    Ok(web::Json(MeResponse {
+        user: user.view(),
+        account: account.view(),
+    }))
+}
+
+fn presented_refresh_token(req: &HttpRequest, body: &[u8]) -> ApiResult<Option<String>> {
+    let from_body = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        parse_json::<RefreshRequest>(body)?.refresh_token
+    };
+    Ok(from_body
+        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()))
+        .filter(|s| !s.is_empty()))
+}
+
+fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value)
+        .path(REFRESH_COOKIE_PATH)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .finish()
+}
+
+fn session_response(
+    state: &AppState,
+    status: StatusCode,
+    user: &UserRow,
+    refresh_secret: String,
+) -> ApiResult<HttpResponse> {
+    let access = state
+        .tokens
+        .issue_access(user.id, user.account_id, user.role())?;
+    let mut cookie = refresh_cookie(refresh_secret.clone(), state.config.secure_cookies);
+    cookie.set_max_age(actix_web::cookie::time::Duration::days(
+        state.config.refresh_ttl_days,
+    ));
+    Ok(HttpResponse::build(status)
+        .cookie(cookie)
+        .json(TokenResponse {
+            access_token: access,
+            token_type: "Bearer".into(),
+            expires_in: state.tokens.access_ttl_secs,
+            refresh_token: refresh_secret,
+            user: user.view(),
+        }))
+}

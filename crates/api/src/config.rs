@@ -1,0 +1,85 @@
+//! Settings read from the environment once at start-up.
+
+use std::path::PathBuf;
+
+/// Server settings. Every field has a development default except the database URL.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    /// `host:port` to listen on.
+    pub bind: String,
+    /// HMAC secret for access tokens. When unset a random one is made per process, which
+    /// only means browsers silently refresh their access token after a restart.
+    pub jwt_secret: Vec<u8>,
+    /// Lifetime of an access token, in seconds.
+    pub access_ttl_secs: i64,
+    /// Lifetime of a refresh token, in days.
+    pub refresh_ttl_days: i64,
+    /// Largest accepted JSON body, in bytes; larger bodies get 413.
+    pub json_limit: usize,
+    /// Built SPA (index.html + assets); `None` serves the API alone.
+    pub static_dir: Option<PathBuf>,
+    pub db_pool_size: u32,
+    /// Failed logins allowed per e-mail (and 5× that per client address) in the window.
+    pub login_max_failures: i64,
+    pub login_window_secs: i64,
+    /// Mark the refresh cookie `Secure` (set behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let database_url = std::env::var("DATABASE_URL")
+            .map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
+        let mut config = Config::for_database(database_url);
+        match std::env::var("JWT_SECRET") {
+            Ok(s) if s.len() >= 32 => config.jwt_secret = s.into_bytes(),
+            Ok(_) => anyhow::bail!("JWT_SECRET must be at least 32 characters"),
+            Err(_) => {
+                tracing::warn!("JWT_SECRET is not set; using a random secret for this process")
+            }
+        }
+        config.static_dir = std::env::var("STATIC_DIR")
+            .ok()
+            .map(PathBuf::from)
+            .or_else(|| {
+                let default = PathBuf::from("frontend/dist");
+                default.join("index.html").exists().then_some(default)
+            });
+        config.bind = env_or("BIND", "127.0.0.1:8080".to_string());
+        config.secure_cookies = env_or("SECURE_COOKIES", false);
+        config.db_pool_size = env_or("DB_POOL_SIZE", 16);
+        Ok(config)
+    }
+
+    /// Defaults around a database URL, for tests and tools.
+    pub fn for_database(database_url: String) -> Config {
+        Config {
+            database_url,
+            bind: "127.0.0.1:0".into(),
+            jwt_secret: random_secret(),
+            access_ttl_secs: env_or("ACCESS_TOKEN_TTL_SECS", 15 * 60),
+            refresh_ttl_days: env_or("REFRESH_TOKEN_TTL_DAYS", 30),
+            json_limit: env_or("JSON_LIMIT_BYTES", 256 * 1024),
+            static_dir: None,
+            db_pool_size: 4,
+            login_max_failures: env_or("LOGIN_MAX_FAILURES", 5),
+            login_window_secs: env_or("LOGIN_WINDOW_SECS", 15 * 60),
+            secure_cookies: false,
+        }
+    }
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn random_secret() -> Vec<u8> {
+    use rand::RngCore;
+    let mut bytes = vec![0u8; 48];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes
+}

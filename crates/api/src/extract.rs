@@ -1,0 +1,180 @@
+//! Request extractors: validated JSON bodies and the caller's identity.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use domain::{FieldError, Role};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::tokens::AccessClaims;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// A JSON body that is deserialised with the path of any bad field, then validated.
+/// Bodies over the configured limit get 413 before they are read in full.
+pub struct ValidJson<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = state(req)
+            .map(|s| s.config.json_limit)
+            .unwrap_or(256 * 1024);
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim())
+            .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"));
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_len.is_some_and(|len| len > limit) {
+                return Err(ApiError::PayloadTooLarge(limit));
+            }
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    ApiError::BadRequest(format!("could not read body: {e}"), Vec::new())
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let value = parse_json::<T>(&body)?;
+            value.validate()?;
+            Ok(ValidJson(value))
+        })
+    }
+}
+
+/// Deserialises JSON and names the offending field when it fails.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let message = inner.to_string();
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::BadRequest(format!("Body is not valid JSON: {message}"), Vec::new());
+        }
+        // serde reports a missing field at its parent's path, naming it only in the text.
+        let (field, code) = match message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            Some(name) if path == "." => (name.to_string(), "required"),
+            Some(name) => (format!("{path}.{name}"), "required"),
+            None => (
+                if path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                },
+                "invalid_type",
+            ),
+        };
+        let message = match message.find(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        ApiError::Validation(vec![FieldError::new(field, code, message)])
+    })
+}
+
+fn state(req: &HttpRequest) -> Option<&web::Data<AppState>> {
+    req.app_data::<web::Data<AppState>>()
+}
+
+fn bearer(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// A signed-in user, from a valid access token. Every query a handler runs is scoped by
+/// `account_id` taken from here, never from the request body or path.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub user_id: Uuid,
+    pub account_id: Uuid,
+    pub role: Role,
+}
+
+impl AuthUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(authenticate(req))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+    let state =
+        state(req).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
+    let token = bearer(req).ok_or_else(|| {
+        ApiError::Unauthorized("Send an access token as `Authorization: Bearer …`.".into())
+    })?;
+    let claims: AccessClaims = state.tokens.verify_access(token)?;
+    Ok(AuthUser {
+        user_id: claims.sub,
+        account_id: claims.acc,
+        role: claims.role,
+    })
+}
+
+/// A signed-in admin; agents get 403.
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub AuthUser);
+
+impl FromRequest for AdminUser {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(authenticate(req).and_then(|user| {
+            if user.is_admin() {
+                Ok(AdminUser(user))
+            } else {
+                Err(ApiError::Forbidden("Only admins can do this.".into()))
+            }
+        }))
+    }
+}
+
+/// The raw integration API key secret from `X-Api-Key` or `Authorization: Bearer psk_…`.
+pub fn api_key_secret(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .or_else(|| {
+            bearer(req)
+                .filter(|t| t.starts_with(domain::API_KEY_PREFIX))
+                .map(str::to_owned)
+        })
+}

@@ -1,0 +1,102 @@
+//! Prospecta API server.
+//!
+//! Conventions (paths, errors, auth, tenancy, tests) are written down in `docs/API.md`.
+
+pub mod api_keys;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod openapi;
+pub mod schema;
+pub mod seed;
+pub mod sites;
+pub mod spa;
+pub mod telemetry;
+pub mod users;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use config::Config;
+pub use db::Db;
+
+use auth::tokens::TokenService;
+use error::ApiError;
+
+/// Shared by every worker.
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub tokens: TokenService,
+}
+
+/// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
+pub fn configure_api(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(auth::routes)
+                .configure(users::routes)
+                .configure(sites::routes)
+                .configure(api_keys::routes),
+        );
+}
+
+/// Connects, migrates and returns the server listening on `listener`, not yet awaited.
+pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+    let db = Db::connect(&config.database_url, config.db_pool_size)?;
+    let tokens = TokenService::new(&config.jwt_secret, config.access_ttl_secs);
+    let static_dir = config.static_dir.clone();
+    let state = web::Data::new(AppState {
+        db,
+        config: Arc::new(config),
+        tokens,
+    });
+    let server = HttpServer::new(move || {
+        let (app, api) = App::new()
+            .into_utoipa_app()
+            .openapi(openapi::ApiDoc::openapi())
+            .map(|app| {
+                app.wrap(from_fn(telemetry::request_id_middleware))
+                    .app_data(state.clone())
+                    .app_data(
+                        web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()),
+                    )
+                    .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                        ApiError::BadRequest(format!("Invalid query string: {err}"), Vec::new())
+                            .into()
+                    }))
+            })
+            .configure(configure_api)
+            .split_for_parts();
+        let app = app
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+            .service(web::scope("/api").default_service(web::to(error::not_found)));
+        match &static_dir {
+            Some(dir) => app.service(spa::files(dir.clone())),
+            None => app.default_service(web::to(error::not_found)),
+        }
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// Applies pending migrations on one connection.
+pub fn migrate(database_url: &str) -> anyhow::Result<usize> {
+    use diesel::Connection;
+    let mut conn = diesel::PgConnection::establish(database_url)?;
+    db::run_migrations(&mut conn)
+}

@@ -1,0 +1,58 @@
+//! `prospecta [serve [--seed-demo] | migrate | openapi]`
+
+use std::net::TcpListener;
+
+use api::{build_server, migrate, openapi, seed, telemetry, Config};
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    match command {
+        "openapi" => {
+            print!("{}", openapi::openapi_json());
+            Ok(())
+        }
+        "migrate" => {
+            telemetry::init_tracing("info");
+            let config = Config::from_env()?;
+            let applied = migrate(&config.database_url)?;
+            tracing::info!(applied, "migrations applied");
+            Ok(())
+        }
+        "serve" => serve(args.iter().any(|a| a == "--seed-demo")).await,
+        other => {
+            anyhow::bail!("unknown command `{other}`; use serve [--seed-demo], migrate or openapi")
+        }
+    }
+}
+
+async fn serve(seed_demo: bool) -> anyhow::Result<()> {
+    telemetry::init_tracing("info,actix_server=warn");
+    let config = Config::from_env()?;
+    let applied = migrate(&config.database_url)?;
+    tracing::info!(applied, "migrations applied");
+    if seed_demo {
+        use diesel::Connection;
+        let mut conn = diesel::PgConnection::establish(&config.database_url)?;
+        let seeded = seed::seed_demo_if_empty(&mut conn)
+            .map_err(|e| anyhow::anyhow!("seeding the demo account: {e}"))?;
+        if seeded {
+            tracing::info!("demo account created");
+        }
+        println!(
+            "Demo login: {} / {}",
+            seed::DEMO_ADMIN_EMAIL,
+            seed::DEMO_PASSWORD
+        );
+    }
+    let listener = TcpListener::bind(&config.bind)?;
+    let addr = listener.local_addr()?;
+    match &config.static_dir {
+        Some(dir) => tracing::info!(static_dir = %dir.display(), "serving the SPA"),
+        None => tracing::warn!("no built SPA found (frontend/dist); serving the API only"),
+    }
+    println!("Prospecta is running on http://{addr} (API docs: http://{addr}/api/docs/)");
+    build_server(config, listener)?.await?;
+    Ok(())
+}

@@ -1,0 +1,200 @@
+//! Users of an account: everyone may list them; only admins create, change or delete.
+
+pub mod queries;
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::Utc;
+use domain::{CreateUserRequest, FieldError, Problem, UpdateUserRequest, UserList, UserView};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::{password, sessions};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AdminUser, AuthUser, ValidJson};
+use crate::AppState;
+use queries::{UserChanges, UserRow};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/users")
+            .service(list_users)
+            .service(create_user)
+            .service(get_user)
+            .service(update_user)
+            .service(delete_user),
+    );
+}
+
+/// List the users of the caller's account.
+#[utoipa::path(
+    tag = "users", operation_id = "list_users", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Users, oldest first", body = UserList),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> ApiResult<web::Json<UserList>> {
+    let rows = state
+        .db
+        .run(move |conn| queries::list_users(conn, caller.account_id))
+        .await?;
+    Ok(web::Json(UserList {
+        items: rows.iter().map(UserRow::view).collect(),
+    }))
+}
+
+/// Create a user (admin only). The user logs in with the given password.
+#[utoipa::path(
+    tag = "users", operation_id = "create_user", security(("bearer" = [])),
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Created", body = UserView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "E-mail already in use", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    ValidJson(body): ValidJson<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    let hash = web::block(move || password::hash_password(&body.password).map(|h| (h, body)))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+    let (hash, body) = hash;
+    let row = UserRow::new(caller.account_id, &body.email, &body.name, body.role, hash);
+    let created = state
+        .db
+        .run(move |conn| queries::insert_user(conn, &row))
+        .await?;
+    Ok(HttpResponse::Created().json(created.view()))
+}
+
+/// Get one user of the caller's account.
+#[utoipa::path(
+    tag = "users", operation_id = "get_user", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = UserView),
+        (status = 404, description = "No such user in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<UserView>> {
+    let id = id.into_inner();
+    let row = state
+        .db
+        .run(move |conn| queries::get_user(conn, caller.account_id, id))
+        .await?;
+    Ok(web::Json(row.view()))
+}
+
+/// Change a user's name, role, password or disabled flag (admin only).
+///
+/// Disabling a user or changing their password ends all of their sessions. Admins cannot
+/// demote or disable themselves, so an account always keeps an admin.
+#[utoipa::path(
+    tag = "users", operation_id = "update_user", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "User id")),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "Updated user", body = UserView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would demote or disable the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateUserRequest>,
+) -> ApiResult<web::Json<UserView>> {
+    let id = id.into_inner();
+    if id == caller.user_id && body.demotes_or_disables() {
+        let field = if body.role.is_some() {
+            "role"
+        } else {
+            "disabled"
+        };
+        return Err(ApiError::Conflict(
+            "You cannot demote or disable yourself; ask another admin.".into(),
+            vec![FieldError::new(
+                field,
+                "self",
+                "cannot be changed on your own user",
+            )],
+        ));
+    }
+    let password_hash = match body.password.clone() {
+        Some(pw) => Some(
+            web::block(move || password::hash_password(&pw))
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))??,
+        ),
+        None => None,
+    };
+    let ends_sessions = body.disabled == Some(true) || password_hash.is_some();
+    let changes = UserChanges {
+        name: body.name.map(|n| n.trim().to_string()),
+        role: body.role.map(|r| r.as_str().to_string()),
+        disabled: body.disabled,
+        password_hash,
+        updated_at: Some(Utc::now()),
+    };
+    let row = state
+        .db
+        .transaction(move |conn| {
+            queries::get_user_for_update(conn, caller.account_id, id)?;
+            let row = queries::update_user(conn, caller.account_id, id, &changes)?;
+            if ends_sessions {
+                sessions::revoke_all_for_user(conn, id)?;
+            }
+            Ok(row)
+        })
+        .await?;
+    Ok(web::Json(row.view()))
+}
+
+/// Delete a user (admin only). Prefer disabling users who handled leads, to keep history.
+#[utoipa::path(
+    tag = "users", operation_id = "delete_user", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Admins cannot delete themselves", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}")]
+pub async fn delete_user(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    if id == caller.user_id {
+        return Err(ApiError::Conflict(
+            "You cannot delete yourself.".into(),
+            Vec::new(),
+        ));
+    }
+    state
+        .db
+        .run(move |conn| queries::delete_user(conn, caller.account_id, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

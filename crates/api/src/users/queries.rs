@@ -1,0 +1,191 @@
+//! User and account rows. Every function that reads another user takes the caller's
+//! account id, so a row of another account is indistinguishable from a missing one.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::{AccountView, Role, UserView};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::schema::{accounts, users};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl UserRow {
+    pub fn new(
+        account_id: Uuid,
+        email: &str,
+        name: &str,
+        role: Role,
+        password_hash: String,
+    ) -> UserRow {
+        let now = Utc::now();
+        UserRow {
+            id: Uuid::new_v4(),
+            account_id,
+            email: domain::normalize_email(email),
+            name: name.trim().to_string(),
+            role: role.as_str().to_string(),
+            password_hash,
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Agent)
+    }
+
+    pub fn view(&self) -> UserView {
+        UserView {
+            id: self.id,
+            account_id: self.account_id,
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role(),
+            disabled: self.disabled,
+            created_at: self.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct AccountRow {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl AccountRow {
+    pub fn view(&self) -> AccountView {
+        AccountView {
+            id: self.id,
+            name: self.name.clone(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+pub fn insert_account(conn: &mut PgConnection, name: &str) -> ApiResult<AccountRow> {
+    let row = AccountRow {
+        id: Uuid::new_v4(),
+        name: name.trim().to_string(),
+        created_at: Utc::now(),
+    };
+    Ok(diesel::insert_into(accounts::table)
+        .values(&row)
+        .returning(AccountRow::as_returning())
+        .get_result(conn)?)
+}
+
+pub fn get_account(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<AccountRow> {
+    Ok(accounts::table
+        .find(account_id)
+        .select(AccountRow::as_select())
+        .first(conn)?)
+}
+
+/// Inserts a user; a taken e-mail is a 409 naming the `email` field.
+pub fn insert_user(conn: &mut PgConnection, row: &UserRow) -> ApiResult<UserRow> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict(..) => {
+                ApiError::conflict_on("email", "This e-mail is already in use.")
+            }
+            other => other,
+        })
+}
+
+pub fn find_by_email(conn: &mut PgConnection, email: &str) -> ApiResult<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::email.eq(domain::normalize_email(email)))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn get_user(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> ApiResult<UserRow> {
+    Ok(users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::id.eq(user_id))
+        .select(UserRow::as_select())
+        .first(conn)?)
+}
+
+/// Locks the row too, so concurrent edits of one user apply one after the other.
+pub fn get_user_for_update(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    user_id: Uuid,
+) -> ApiResult<UserRow> {
+    Ok(users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::id.eq(user_id))
+        .select(UserRow::as_select())
+        .for_update()
+        .first(conn)?)
+}
+
+pub fn list_users(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<Vec<UserRow>> {
+    Ok(users::table
+        .filter(users::account_id.eq(account_id))
+        .order((users::created_at.asc(), users::id.asc()))
+        .select(UserRow::as_select())
+        .load(conn)?)
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+pub fn update_user(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    user_id: Uuid,
+    changes: &UserChanges,
+) -> ApiResult<UserRow> {
+    Ok(diesel::update(
+        users::table
+            .filter(users::account_id.eq(account_id))
+            .filter(users::id.eq(user_id)),
+    )
+    .set(changes)
+    .returning(UserRow::as_returning())
+    .get_result(conn)?)
+}
+
+pub fn delete_user(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> ApiResult<()> {
+    let deleted = diesel::delete(
+        users::table
+            .filter(users::account_id.eq(account_id))
+            .filter(users::id.eq(user_id)),
+    )
+    .execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::NotFound);
+    }
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! `TestApp`: a running server on a fresh database, with typed client helpers.
+
+use std::net::TcpListener;
+use std::sync::OnceLock;
+
+use api::{build_server, Config};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use domain::{CreatedApiKey, Problem, SiteView, TokenResponse, UserView};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").expect(
+        "TEST_DATABASE_URL must point at a PostgreSQL maintenance database (run `make test-api`)",
+    )
+}
+
+fn with_db(url: &str, db: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("database URL has a path");
+    format!("{base}/{db}")
+}
+
+/// Migrates the template once per test process; each test then copies it (~70 ms).
+fn template_name() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        api::telemetry::init_tracing(if std::env::var("TEST_LOG").is_ok() {
+            "info"
+        } else {
+            "off"
+        });
+        let name = "prospecta_test_template".to_string();
+        let mut admin =
+            PgConnection::establish(&admin_url()).expect("connect to TEST_DATABASE_URL");
+        // Serialise template creation between test processes sharing a server.
+        diesel::sql_query("SELECT pg_advisory_lock(7355608)")
+            .execute(&mut admin)
+            .unwrap();
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .unwrap();
+        api::migrate(&with_db(&admin_url(), &name)).expect("migrations apply to an empty database");
+        diesel::sql_query("SELECT pg_advisory_unlock(7355608)")
+            .execute(&mut admin)
+            .unwrap();
+        name
+    })
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub database_url: String,
+    db_name: String,
+}
+
+/// A signed-in user.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token: String,
+    pub refresh_token: String,
+    pub user: UserView,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with a tweaked configuration (shorter token lifetimes, lower limits…).
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let template = template_name();
+        let db_name = format!("test_{}", Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(&admin_url()).unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {db_name} TEMPLATE {template}"))
+            .execute(&mut admin)
+            .unwrap();
+        let database_url = with_db(&admin_url(), &db_name);
+        let mut config = Config::for_database(database_url.clone());
+        config.db_pool_size = 4;
+        tweak(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = build_server(config, listener).expect("server starts");
+        tokio::spawn(server);
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        TestApp {
+            base,
+            client,
+            database_url,
+            db_name,
+        }
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let req = self.client.request(method, format!("{}{path}", self.base));
+        match token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path, Some(token))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.request(Method::DELETE, path, Some(token))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs up a new account whose admin has `email`.
+    pub async fn signup(&self, account: &str, email: &str) -> Session {
+        let res = self
+            .post("/api/v1/auth/signup", None, &json!({"account_name": account, "name": "Admin", "email": email, "password": PASSWORD}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "signup failed");
+        session(res.json().await.unwrap())
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn login_ok(&self, email: &str) -> Session {
+        let res = self.login(email, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK, "login failed");
+        session(res.json().await.unwrap())
+    }
+
+    /// Creates a user in the admin's account and logs them in.
+    pub async fn create_user(&self, admin: &Session, email: &str, role: &str) -> Session {
+        let res = self
+            .post(
+                "/api/v1/users",
+                Some(&admin.token),
+                &json!({"email": email, "name": "Someone", "role": role, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "create user failed");
+        self.login_ok(email).await
+    }
+
+    pub async fn create_site(&self, admin: &Session, name: &str) -> SiteView {
+        let res = self
+            .post(
+                "/api/v1/sites",
+                Some(&admin.token),
+                &json!({"name": name, "url": "https://shop.test"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "create site failed");
+        res.json().await.unwrap()
+    }
+
+    pub async fn create_api_key(&self, admin: &Session, scopes: &[&str]) -> CreatedApiKey {
+        let res = self
+            .post(
+                "/api/v1/api-keys",
+                Some(&admin.token),
+                &json!({"name": "Chatbot", "scopes": scopes}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "create api key failed");
+        res.json().await.unwrap()
+    }
+
+    /// Runs SQL on this test's database, to check what was (not) written.
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = PgConnection::establish(&self.database_url).unwrap();
+        diesel::sql_query(format!("SELECT ({sql})::bigint AS n"))
+            .get_result::<Count>(&mut conn)
+            .unwrap()
+            .n
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&admin_url()) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.db_name
+            ))
+            .execute(&mut admin);
+        }
+    }
+}
+
+pub fn session(tokens: TokenResponse) -> Session {
+    Session {
+        token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        user: tokens.user,
+    }
+}
+
+/// Asserts a problem+json response with `status`, and returns the problem.
+pub async fn problem(res: Response, status: StatusCode) -> Problem {
+    assert_eq!(res.status(), status);
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(content_type, "application/problem+json");
+    let problem: Problem = res.json().await.unwrap();
+    assert_eq!(problem.status, status.as_u16());
+    assert!(
+        problem.request_id.is_some(),
+        "problems carry the request id"
+    );
+    problem
+}
+
+/// The fields named by a problem, sorted.
+pub fn fields(problem: &Problem) -> Vec<&str> {
+    let mut f: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    f.sort();
+    f
+}

@@ -1,0 +1,12 @@
+//! API integration tests: each test gets its own server and its own database, copied
+//! from a migrated template. Needs `TEST_DATABASE_URL` (a server's maintenance database,
+//! e.g. postgres://postgres@127.0.0.1:55433/postgres); `make test-api` provides one.
+
+mod api_keys;
+mod auth;
+mod errors;
+mod helpers;
+mod isolation;
+mod openapi;
+mod sites;
+mod users;

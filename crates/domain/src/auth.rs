@@ -1,0 +1,93 @@
+//! Sign-up, login and token DTOs, and the password and e-mail rules.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::users::UserView;
+
+/// Minimum password length, for sign-up, user creation and password change.
+pub const MIN_PASSWORD_LEN: u64 = 10;
+
+/// Creates an account and its first admin.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"account_name": "Acme Ltda", "name": "Ana Souza", "email": "ana@acme.test", "password": "correct horse battery"}))]
+pub struct SignupRequest {
+    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    pub account_name: String,
+    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    pub name: String,
+    #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    pub email: String,
+    #[validate(length(
+        min = "MIN_PASSWORD_LEN",
+        max = 200,
+        message = "must be at least 10 characters"
+    ))]
+    pub password: String,
+}
+
+/// E-mail and password login.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "admin@demo.prospecta.dev", "password": "prospecta-demo"}))]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 254, message = "is required"))]
+    pub email: String,
+    #[validate(length(min = 1, max = 200, message = "is required"))]
+    pub password: String,
+}
+
+/// Exchanges a refresh token for a new pair. Browsers may omit the body field: the
+/// `prospecta_refresh` HttpOnly cookie set at login is used instead.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+/// Issued on sign-up, login and refresh.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    /// JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until `access_token` expires.
+    pub expires_in: i64,
+    /// Opaque single-use refresh token; each use returns a new one and revokes the old.
+    pub refresh_token: String,
+    pub user: UserView,
+}
+
+/// Lower-cases and trims an e-mail address so look-ups and uniqueness ignore case.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signup(email: &str, password: &str) -> SignupRequest {
+        SignupRequest {
+            account_name: "Acme".into(),
+            name: "Ana".into(),
+            email: email.into(),
+            password: password.into(),
+        }
+    }
+
+    #[test]
+    fn emails_are_compared_case_insensitively() {
+        assert_eq!(normalize_email("  Ana@Acme.TEST "), "ana@acme.test");
+    }
+
+    #[test]
+    fn signup_rejects_bad_email_and_short_password() {
+        let errs = signup("not-an-email", "short").validate().unwrap_err();
+        let fields = errs.field_errors();
+        assert!(fields.contains_key("email"));
+        assert!(fields.contains_key("password"));
+        assert!(signup("ana@acme.test", "long enough pw").validate().is_ok());
+    }
+}

@@ -1,0 +1,129 @@
+//! The one catalogue of UI strings, in English and Brazilian Portuguese.
+//!
+//! Each message is an enum variant, so a missing translation or a typo in a key is a
+//! compile error rather than a blank label.
+
+use serde::{Deserialize, Serialize};
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "pt-BR")]
+    PtBr,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::PtBr => "pt-BR",
+        }
+    }
+
+    /// Picks the language from a stored code or a browser language tag (`pt`, `pt-BR`, `en-US`).
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("pt") {
+            Lang::PtBr
+        } else {
+            Lang::En
+        }
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $en:literal, $pt:literal;)*) => {
+        /// Every UI string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::PtBr) => $pt,)*
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    AppName => "Prospecta", "Prospecta";
+    NavClients => "Clients", "Clientes";
+    NavConversations => "Conversations", "Conversas";
+    NavBoards => "Boards", "CRM";
+    NavTasks => "Tasks", "Tarefas";
+    NavSettings => "Settings", "Configurações";
+    LogIn => "Log in", "Entrar";
+    LogOut => "Log out", "Sair";
+    SignUp => "Create account", "Criar conta";
+    HaveAccount => "Already have an account? Log in", "Já tem conta? Entre";
+    NoAccount => "New here? Create an account", "Novo por aqui? Crie uma conta";
+    Email => "E-mail", "E-mail";
+    Password => "Password", "Senha";
+    Name => "Name", "Nome";
+    AccountName => "Company name", "Nome da empresa";
+    Role => "Role", "Perfil";
+    RoleAdmin => "Admin", "Administrador";
+    RoleAgent => "Agent", "Usuário";
+    Status => "Status", "Situação";
+    Active => "Active", "Ativo";
+    Disabled => "Disabled", "Desativado";
+    Disable => "Disable", "Desativar";
+    Enable => "Enable", "Ativar";
+    Delete => "Delete", "Excluir";
+    Save => "Save", "Salvar";
+    Cancel => "Cancel", "Cancelar";
+    Edit => "Edit", "Editar";
+    Create => "Create", "Criar";
+    Loading => "Loading…", "Carregando…";
+    Users => "Users", "Usuários";
+    NewUser => "New user", "Novo usuário";
+    Sites => "Websites", "Sites";
+    NewSite => "New website", "Novo site";
+    SiteUrl => "Address (URL)", "Endereço (URL)";
+    PublicKey => "Public key", "Chave pública";
+    RotateKey => "New key", "Gerar nova chave";
+    ApiKeys => "API keys", "Chaves de API";
+    NewApiKey => "New API key", "Nova chave de API";
+    Scopes => "Scopes", "Permissões";
+    Revoke => "Revoke", "Revogar";
+    Revoked => "Revoked", "Revogada";
+    Prefix => "Key", "Chave";
+    LastUsed => "Last used", "Último uso";
+    Never => "Never", "Nunca";
+    SecretShownOnce => "Copy this key now. It will not be shown again:", "Copie esta chave agora. Ela não será exibida novamente:";
+    Language => "Language", "Idioma";
+    AdminsOnly => "Only admins can change these settings.", "Somente administradores podem alterar estas configurações.";
+    ComingSoon => "This area is being built and arrives in a coming release.", "Esta área está em construção e chega em uma próxima versão.";
+    Welcome => "Welcome", "Bem-vindo";
+    NothingYet => "Nothing here yet.", "Nada por aqui ainda.";
+    ConfirmDelete => "Delete for good?", "Excluir definitivamente?";
+    ErrorGeneric => "Something went wrong. Try again.", "Algo deu errado. Tente novamente.";
+    ApiDocs => "API documentation", "Documentação da API";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for msg in Msg::ALL {
+            assert!(!msg.text(Lang::En).is_empty(), "{msg:?} en");
+            assert!(!msg.text(Lang::PtBr).is_empty(), "{msg:?} pt-BR");
+        }
+    }
+
+    #[test]
+    fn browser_tags_pick_a_language() {
+        assert_eq!(Lang::from_tag("pt-BR"), Lang::PtBr);
+        assert_eq!(Lang::from_tag("pt"), Lang::PtBr);
+        assert_eq!(Lang::from_tag("en-US"), Lang::En);
+        assert_eq!(Lang::from_tag("de"), Lang::En);
+    }
+}

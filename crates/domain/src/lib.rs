@@ -1,0 +1,15 @@
+//! Prospecta domain: the types and rules shared by the API server and the SPA.
+//!
+//! Nothing here performs IO, so the crate compiles for `wasm32-unknown-unknown` and the
+//! browser deserialises exactly the structs the server serialises.
+
+pub mod auth;
+pub mod i18n;
+pub mod problem;
+pub mod sites;
+pub mod users;
+
+pub use auth::*;
+pub use problem::{FieldError, Problem};
+pub use sites::*;
+pub use users::*;

@@ -1,0 +1,208 @@
+//! Sites (websites that capture leads) and integration API keys.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Prefix of a site's public key, used by the chat widget and form ingestion.
+pub const SITE_KEY_PREFIX: &str = "site_";
+/// Prefix of an integration API key secret.
+pub const API_KEY_PREFIX: &str = "psk_";
+/// How many characters of a secret are kept in clear to recognise a key in lists.
+pub const API_KEY_SHOWN_PREFIX_LEN: usize = 12;
+
+/// A website of the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SiteView {
+    pub id: Uuid,
+    pub name: String,
+    /// Home page of the site, if known.
+    pub url: Option<String>,
+    /// Public key for the chat widget and form ingestion (safe to embed in a page).
+    #[schema(example = "site_3f9a1c0d5e7b42a8b1c6d9e0")]
+    pub public_key: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SiteList {
+    pub items: Vec<SiteView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"name": "Loja Centro", "url": "https://centro.acme.test"}))]
+pub struct CreateSiteRequest {
+    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    pub name: String,
+    #[validate(custom(function = "validate_site_url"))]
+    pub url: Option<String>,
+}
+
+/// Partial update. `url: null` clears the URL; an absent field leaves it unchanged.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"name": "Loja Centro (novo)"}))]
+pub struct UpdateSiteRequest {
+    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    pub name: Option<String>,
+    #[serde(default, with = "double_option")]
+    #[validate(custom(function = "validate_site_url"))]
+    #[schema(value_type = Option<String>)]
+    pub url: Option<Option<String>>,
+}
+
+/// A site URL must be absolute http(s) and short enough to show.
+pub fn validate_site_url(url: &str) -> Result<(), validator::ValidationError> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= 2048
+        && url
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(' '));
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("url").with_message("must be an http(s) URL".into()))
+    }
+}
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// What an integration API key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum ApiScope {
+    /// Create or update leads through the ingestion endpoint.
+    #[serde(rename = "leads:ingest")]
+    LeadsIngest,
+    #[serde(rename = "contacts:read")]
+    ContactsRead,
+    #[serde(rename = "contacts:write")]
+    ContactsWrite,
+}
+
+impl ApiScope {
+    pub const ALL: [ApiScope; 3] = [
+        ApiScope::LeadsIngest,
+        ApiScope::ContactsRead,
+        ApiScope::ContactsWrite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiScope::LeadsIngest => "leads:ingest",
+            ApiScope::ContactsRead => "contacts:read",
+            ApiScope::ContactsWrite => "contacts:write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ApiScope> {
+        ApiScope::ALL.into_iter().find(|scope| scope.as_str() == s)
+    }
+}
+
+/// An integration API key as listed (the secret is never shown again).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ApiKeyView {
+    pub id: Uuid,
+    pub name: String,
+    /// First characters of the secret, to recognise it.
+    #[schema(example = "psk_1a2b3c4d")]
+    pub prefix: String,
+    pub scopes: Vec<ApiScope>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Set once revoked; a revoked key is refused.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ApiKeyList {
+    pub items: Vec<ApiKeyView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"name": "Chatbot", "scopes": ["leads:ingest"]}))]
+pub struct CreateApiKeyRequest {
+    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    pub name: String,
+    #[validate(length(min = 1, message = "choose at least one scope"))]
+    pub scopes: Vec<ApiScope>,
+}
+
+/// Returned once, at creation: store `secret` now, it cannot be shown again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CreatedApiKey {
+    pub key: ApiKeyView,
+    /// Send as `Authorization: Bearer <secret>` or `X-Api-Key: <secret>`.
+    #[schema(example = "psk_1a2b3c4d5e6f...")]
+    pub secret: String,
+}
+
+/// What an API key authenticates as.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IntegrationIdentity {
+    pub account_id: Uuid,
+    pub key_id: Uuid,
+    pub key_name: String,
+    pub scopes: Vec<ApiScope>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_urls_must_be_absolute_http() {
+        assert!(validate_site_url("https://acme.test/contato").is_ok());
+        assert!(validate_site_url("http://localhost:3000").is_ok());
+        assert!(validate_site_url("acme.test").is_err());
+        assert!(validate_site_url("ftp://acme.test").is_err());
+        assert!(validate_site_url("https://").is_err());
+    }
+
+    #[test]
+    fn scopes_round_trip_through_their_names() {
+        for scope in ApiScope::ALL {
+            assert_eq!(ApiScope::parse(scope.as_str()), Some(scope));
+            let json = serde_json::to_string(&scope).unwrap();
+            assert_eq!(json, format!("\"{}\"", scope.as_str()));
+        }
+    }
+
+    #[test]
+    fn update_site_tells_null_from_absent() {
+        let absent: UpdateSiteRequest = serde_json::from_str(r#"{"name":"x"}"#).unwrap();
+        assert_eq!(absent.url, None);
+        let cleared: UpdateSiteRequest = serde_json::from_str(r#"{"url":null}"#).unwrap();
+        assert_eq!(cleared.url, Some(None));
+        let set: UpdateSiteRequest = serde_json::from_str(r#"{"url":"https://a.test"}"#).unwrap();
+        assert_eq!(set.url, Some(Some("https://a.test".into())));
+        assert!(UpdateSiteRequest {
+            url: Some(Some("nope".into())),
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
+    }
+}

@@ -1,0 +1,141 @@
+//! Accounts, users and roles.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::MIN_PASSWORD_LEN;
+
+/// What a user may do. Admins configure the account and see every contact; agents see
+/// only the contacts assigned to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Agent,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Agent => "agent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "agent" => Some(Role::Agent),
+            _ => None,
+        }
+    }
+}
+
+/// The tenant: every row belongs to exactly one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AccountView {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user as the API shows it (never the password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// Disabled users cannot log in or refresh tokens, and receive no leads.
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The caller and their account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MeResponse {
+    pub user: UserView,
+    pub account: AccountView,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UserList {
+    pub items: Vec<UserView>,
+}
+
+/// An admin creates a user with an initial password.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "bruno@acme.test", "name": "Bruno Lima", "role": "agent", "password": "initial password"}))]
+pub struct CreateUserRequest {
+    #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    pub email: String,
+    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    pub name: String,
+    pub role: Role,
+    #[validate(length(
+        min = "MIN_PASSWORD_LEN",
+        max = 200,
+        message = "must be at least 10 characters"
+    ))]
+    pub password: String,
+}
+
+/// Partial update; absent fields are left unchanged.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"role": "admin", "disabled": false}))]
+pub struct UpdateUserRequest {
+    #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    #[validate(length(
+        min = "MIN_PASSWORD_LEN",
+        max = 200,
+        message = "must be at least 10 characters"
+    ))]
+    pub password: Option<String>,
+}
+
+impl UpdateUserRequest {
+    /// True when the change would take admin powers away from (or lock out) its target.
+    /// An admin may not do that to themselves, so an account always keeps an admin.
+    pub fn demotes_or_disables(&self) -> bool {
+        self.role == Some(Role::Agent) || self.disabled == Some(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in [Role::Admin, Role::Agent] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("owner"), None);
+    }
+
+    #[test]
+    fn demotion_and_disabling_are_detected() {
+        assert!(UpdateUserRequest {
+            role: Some(Role::Agent),
+            ..Default::default()
+        }
+        .demotes_or_disables());
+        assert!(UpdateUserRequest {
+            disabled: Some(true),
+            ..Default::default()
+        }
+        .demotes_or_disables());
+        assert!(!UpdateUserRequest {
+            name: Some("x".into()),
+            ..Default::default()
+        }
+        .demotes_or_disables());
+    }
+}
