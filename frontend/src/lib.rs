@@ -1,1 +1,15 @@
-pub fn x() {}
+//! Prospecta SPA: Leptos 0.8, rendered in the browser, talking to the API on the same origin.
+
+mod api;
+mod app;
+mod i18n;
+mod pages;
+mod session;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

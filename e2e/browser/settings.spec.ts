@@ -1,0 +1,102 @@
+import { expect, test } from '@playwright/test';
+import { login, unique, useEnglish } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await useEnglish(page);
+  await login(page);
+});
+
+test('an admin creates, renames, re-keys and deletes a site', async ({ page }) => {
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Websites' }).click();
+  await expect(page).toHaveURL(/\/settings\/sites$/);
+
+  const name = `Landing ${unique()}`;
+  const form = page.getByTestId('new-site');
+  await form.getByLabel('Address (URL)').fill('not a url');
+  await form.getByLabel('Name').fill(name);
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form.locator('[data-field=url]')).toContainText('http(s) URL');
+
+  await form.getByLabel('Address (URL)').fill('https://landing.example.com');
+  await form.getByRole('button', { name: 'Create' }).click();
+  const row = page.locator(`tr[data-site="${name}"]`);
+  await expect(row).toBeVisible();
+  const key = await row.locator('.public-key').innerText();
+  expect(key).toMatch(/^site_[0-9a-f]{24}$/);
+
+  await row.getByRole('button', { name: 'New key' }).click();
+  await expect(row.locator('.public-key')).not.toHaveText(key);
+
+  await row.getByRole('button', { name: 'Edit' }).click();
+  await row.locator('input[name=rename]').fill(`${name} v2`);
+  await row.getByRole('button', { name: 'Save' }).click();
+  const renamed = page.locator(`tr[data-site="${name} v2"]`);
+  await expect(renamed).toBeVisible();
+
+  page.once('dialog', (d) => d.accept());
+  await renamed.getByRole('button', { name: 'Delete' }).click();
+  await expect(renamed).toHaveCount(0);
+});
+
+test('an admin creates an agent, promotes and disables them', async ({ page }) => {
+  await page.goto('/settings/users');
+  const email = `agent-${unique()}@example.com`;
+  const form = page.getByTestId('new-user');
+  await form.getByLabel('Name').fill('Carla Dias');
+  await form.getByLabel('E-mail').fill('admin@demo.prospecta.dev');
+  await form.getByLabel('Password').fill('initial password');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form.locator('[data-field=email]')).toContainText('already in use');
+
+  await form.getByLabel('E-mail').fill(email);
+  await form.getByRole('button', { name: 'Create' }).click();
+  const row = page.locator(`tr[data-email="${email}"]`);
+  await expect(row.locator('.role')).toHaveText('Agent');
+  await row.getByRole('button', { name: 'Admin' }).click();
+  await expect(row.locator('.role')).toHaveText('Admin');
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await expect(row.locator('.status')).toHaveText('Disabled');
+});
+
+test('an API key is shown once and can be revoked', async ({ page }) => {
+  await page.goto('/settings/api-keys');
+  const name = `Bot ${unique()}`;
+  const form = page.getByTestId('new-api-key');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('contacts:read').check();
+  await form.getByRole('button', { name: 'Create' }).click();
+  const secret = await page.getByTestId('api-key-secret').innerText();
+  expect(secret).toMatch(/^psk_[0-9a-f]{56}$/);
+
+  const row = page.locator(`tr[data-key="${name}"]`);
+  await expect(row).toContainText('contacts:read, leads:ingest');
+  await expect(page.getByTestId('api-keys-table')).not.toContainText(secret);
+
+  const whoami = await page.request.get('/api/v1/integration/whoami', { headers: { 'x-api-key': secret } });
+  expect(whoami.status()).toBe(200);
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row.locator('.status')).toHaveText('Revoked');
+  const refused = await page.request.get('/api/v1/integration/whoami', { headers: { 'x-api-key': secret } });
+  expect(refused.status()).toBe(401);
+});
+
+test('an agent sees settings read-only', async ({ page, browser }) => {
+  await page.goto('/settings/users');
+  const email = `reader-${unique()}@example.com`;
+  const form = page.getByTestId('new-user');
+  await form.getByLabel('Name').fill('Read Only');
+  await form.getByLabel('E-mail').fill(email);
+  await form.getByLabel('Password').fill('initial password');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.locator(`tr[data-email="${email}"]`)).toBeVisible();
+
+  const agent = await (await browser.newContext()).newPage();
+  await useEnglish(agent);
+  await login(agent, email, 'initial password');
+  await agent.goto('/settings/sites');
+  await expect(agent.getByText('Only admins can change these settings.')).toBeVisible();
+  await expect(agent.getByTestId('new-site')).toHaveCount(0);
+  await agent.goto('/settings/api-keys');
+  await expect(agent.getByTestId('api-keys-table')).toHaveCount(0);
+});

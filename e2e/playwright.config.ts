@@ -1,0 +1,22 @@
+import { defineConfig } from '@playwright/test';
+
+// Drives Debian's Chromium (downloading Playwright's own browser does not work here).
+// The server must already be running at E2E_BASE_URL (`make test-browser` starts one).
+export default defineConfig({
+  testDir: './browser',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8080',
+    screenshot: 'only-on-failure',
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+});

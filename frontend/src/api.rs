@@ -1,0 +1,169 @@
+//! Typed calls to the Prospecta API. The access token lives in memory only; the refresh
+//! token is an HttpOnly cookie, so a reload or an expired token is healed by one refresh.
+
+use std::cell::RefCell;
+
+use domain::{Problem, TokenResponse};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
+
+thread_local! {
+    static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+pub fn set_access_token(token: Option<String>) {
+    ACCESS_TOKEN.with(|t| *t.borrow_mut() = token);
+}
+
+fn access_token() -> Option<String> {
+    ACCESS_TOKEN.with(|t| t.borrow().clone())
+}
+
+/// A failed call: the server's problem when it sent one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub problem: Option<Problem>,
+}
+
+impl ApiError {
+    fn network(err: JsValue) -> ApiError {
+        let detail = err.as_string().unwrap_or_else(|| "network error".into());
+        ApiError {
+            status: 0,
+            problem: Some(Problem {
+                kind: "about:blank".into(),
+                title: "Network error".into(),
+                status: 0,
+                detail: Some(detail),
+                errors: Vec::new(),
+                request_id: None,
+            }),
+        }
+    }
+
+    /// The message to show for a form field, if the server named it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        self.problem
+            .as_ref()?
+            .field_message(name)
+            .map(str::to_owned)
+    }
+
+    /// One line for the whole error.
+    pub fn summary(&self) -> String {
+        match &self.problem {
+            Some(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+            None => format!("HTTP {}", self.status),
+        }
+    }
+}
+
+async fn send(
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+) -> Result<(u16, String), ApiError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    let headers = Headers::new().map_err(ApiError::network)?;
+    headers
+        .set("accept", "application/json")
+        .map_err(ApiError::network)?;
+    if let Some(body) = body {
+        headers
+            .set("content-type", "application/json")
+            .map_err(ApiError::network)?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    if let Some(token) = token {
+        headers
+            .set("authorization", &format!("Bearer {token}"))
+            .map_err(ApiError::network)?;
+    }
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(path, &init).map_err(ApiError::network)?;
+    let window = web_sys::window().ok_or_else(|| ApiError::network("no window".into()))?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(ApiError::network)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(ApiError::network)?)
+        .await
+        .map_err(ApiError::network)?;
+    Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+/// Exchanges the refresh cookie for a new access token.
+pub async fn refresh() -> Result<TokenResponse, ApiError> {
+    let (status, text) = send("POST", "/api/v1/auth/refresh", None, None).await?;
+    let tokens: TokenResponse = decode(status, &text)?;
+    set_access_token(Some(tokens.access_token.clone()));
+    Ok(tokens)
+}
+
+fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
+    if (200..300).contains(&status) {
+        let body = if text.is_empty() { "null" } else { text };
+        serde_json::from_str(body)
+            .map_err(|e| ApiError::network(JsValue::from_str(&format!("unexpected response: {e}"))))
+    } else {
+        Err(ApiError {
+            status,
+            problem: serde_json::from_str(text).ok(),
+        })
+    }
+}
+
+/// Calls the API as the signed-in user, refreshing the access token once if it expired.
+pub async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&impl Serialize>,
+) -> Result<T, ApiError> {
+    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    let (mut status, mut text) =
+        send(method, path, body.as_deref(), access_token().as_deref()).await?;
+    if status == 401 && refresh().await.is_ok() {
+        (status, text) = send(method, path, body.as_deref(), access_token().as_deref()).await?;
+    }
+    decode(status, &text)
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    call::<T>("GET", path, None::<&()>).await
+}
+
+pub async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    call("POST", path, Some(body)).await
+}
+
+pub async fn patch<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    call("PATCH", path, Some(body)).await
+}
+
+/// For 204 responses.
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    call::<Option<serde_json::Value>>("DELETE", path, None::<&()>)
+        .await
+        .map(|_| ())
+}
+
+/// Sign-up and login: no token yet, and no refresh on 401.
+pub async fn sign_in(path: &str, body: &impl Serialize) -> Result<TokenResponse, ApiError> {
+    let body = serde_json::to_string(body).unwrap_or_default();
+    let (status, text) = send("POST", path, Some(&body), None).await?;
+    let tokens: TokenResponse = decode(status, &text)?;
+    set_access_token(Some(tokens.access_token.clone()));
+    Ok(tokens)
+}
+
+pub async fn logout() {
+    let _ = send("POST", "/api/v1/auth/logout", None, None).await;
+    set_access_token(None);
+}

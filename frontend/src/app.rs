@@ -1,0 +1,117 @@
+//! Routes and the signed-in app shell.
+
+use domain::i18n::{Lang, Msg};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::hooks::use_navigate;
+use leptos_router::path;
+
+use crate::api;
+use crate::i18n::{use_i18n, I18n};
+use crate::pages::auth::{LoginPage, SignupPage};
+use crate::pages::placeholder::Placeholder;
+use crate::pages::settings::{ApiKeysSettings, SitesSettings, UsersSettings};
+use crate::session::{use_session, Session};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(I18n::new());
+    let session = Session {
+        user: RwSignal::new(None),
+    };
+    provide_context(session);
+    // A reload keeps the user signed in through the refresh cookie.
+    spawn_local(async move {
+        let user = api::refresh().await.ok().map(|t| t.user);
+        session.user.set(Some(user));
+    });
+
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <Redirect path="/clients"/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/signup") view=SignupPage/>
+                <Route path=path!("/") view=|| view! { <Redirect path="/clients"/> }/>
+                <Route path=path!("/clients") view=|| view! { <Shell><Placeholder title=Msg::NavClients/></Shell> }/>
+                <Route path=path!("/conversations") view=|| view! { <Shell><Placeholder title=Msg::NavConversations/></Shell> }/>
+                <Route path=path!("/boards") view=|| view! { <Shell><Placeholder title=Msg::NavBoards/></Shell> }/>
+                <Route path=path!("/tasks") view=|| view! { <Shell><Placeholder title=Msg::NavTasks/></Shell> }/>
+                <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/users"/> }/>
+                <Route path=path!("/settings/users") view=|| view! { <Shell><Settings><UsersSettings/></Settings></Shell> }/>
+                <Route path=path!("/settings/sites") view=|| view! { <Shell><Settings><SitesSettings/></Settings></Shell> }/>
+                <Route path=path!("/settings/api-keys") view=|| view! { <Shell><Settings><ApiKeysSettings/></Settings></Shell> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Header, navigation and the page; sends signed-out visitors to the login page.
+#[component]
+fn Shell(children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if session.user.get() == Some(None) {
+            navigate("/login", Default::default());
+        }
+    });
+    let logout = move |_| {
+        spawn_local(async move {
+            api::logout().await;
+            session.user.set(Some(None));
+        });
+    };
+    let children = StoredValue::new(children);
+
+    view! {
+        <Show when=move || session.current().is_some() fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+            <header class="topbar">
+                <span class="brand">{move || i18n.t(Msg::AppName)}</span>
+                <nav class="mainnav">
+                    <A href="/clients">{move || i18n.t(Msg::NavClients)}</A>
+                    <A href="/conversations">{move || i18n.t(Msg::NavConversations)}</A>
+                    <A href="/boards">{move || i18n.t(Msg::NavBoards)}</A>
+                    <A href="/tasks">{move || i18n.t(Msg::NavTasks)}</A>
+                    <A href="/settings">{move || i18n.t(Msg::NavSettings)}</A>
+                </nav>
+                <span class="spacer"></span>
+                <LangSwitch/>
+                <span class="who" data-testid="current-user">{move || session.current().map(|u| u.name).unwrap_or_default()}</span>
+                <button class="link" on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
+            </header>
+            <main class="content">{move || children.with_value(|c| c())}</main>
+        </Show>
+    }
+}
+
+#[component]
+fn Settings(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="settings">
+            <nav class="subnav">
+                <A href="/settings/users">{move || i18n.t(Msg::Users)}</A>
+                <A href="/settings/sites">{move || i18n.t(Msg::Sites)}</A>
+                <A href="/settings/api-keys">{move || i18n.t(Msg::ApiKeys)}</A>
+                <a href="/api/docs/" target="_blank">{move || i18n.t(Msg::ApiDocs)}</a>
+            </nav>
+            <section class="panel">{children()}</section>
+        </div>
+    }
+}
+
+/// English / Português switch, remembered in the browser.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <select class="lang" aria-label=move || i18n.t(Msg::Language)
+            on:change:target=move |ev| i18n.set(Lang::from_tag(&ev.target().value()))
+            prop:value=move || i18n.lang.get().code()>
+            <option value="en">"English"</option>
+            <option value="pt-BR">"Português"</option>
+        </select>
+    }
+}

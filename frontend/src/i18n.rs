@@ -1,0 +1,43 @@
+//! The UI language, chosen by the user or the browser, and the lookup into the shared
+//! catalogue in `domain::i18n`.
+
+use domain::i18n::{Lang, Msg};
+use leptos::prelude::*;
+
+const STORAGE_KEY: &str = "prospecta.lang";
+
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    pub fn new() -> I18n {
+        let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let browser = web_sys::window().and_then(|w| w.navigator().language());
+        let lang = Lang::from_tag(&stored.or(browser).unwrap_or_default());
+        I18n {
+            lang: RwSignal::new(lang),
+        }
+    }
+
+    pub fn set(&self, lang: Lang) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(STORAGE_KEY, lang.code());
+        }
+        self.lang.set(lang);
+    }
+
+    /// The text of `msg` in the current language; reactive when called inside a closure.
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.lang.get())
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

@@ -1,0 +1,105 @@
+//! Login and sign-up.
+
+use domain::i18n::Msg;
+use domain::{LoginRequest, SignupRequest};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use super::{field_error, form_error};
+use crate::api::{self, ApiError};
+use crate::app::LangSwitch;
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let navigate = use_navigate();
+
+    let submit = Action::new_local(move |_: &()| {
+        let body = LoginRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        async move { api::sign_in("/api/v1/auth/login", &body).await }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(tokens)) => {
+            session.user.set(Some(Some(tokens.user)));
+            navigate("/clients", Default::default());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+
+    view! {
+        <div class="auth-card">
+            <div class="auth-head"><h1>{move || i18n.t(Msg::AppName)}</h1><LangSwitch/></div>
+            <form on:submit=move |ev| { ev.prevent_default(); error.set(None); submit.dispatch(()); }>
+                <label>{move || i18n.t(Msg::Email)}
+                    <input type="email" name="email" autocomplete="username" required bind:value=email/></label>
+                {field_error(error, "email")}
+                <label>{move || i18n.t(Msg::Password)}
+                    <input type="password" name="password" autocomplete="current-password" required bind:value=password/></label>
+                {field_error(error, "password")}
+                {form_error(error)}
+                <button type="submit" disabled=move || submit.pending().get()>{move || i18n.t(Msg::LogIn)}</button>
+            </form>
+            <p><A href="/signup">{move || i18n.t(Msg::NoAccount)}</A></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let account_name = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let navigate = use_navigate();
+
+    let submit = Action::new_local(move |_: &()| {
+        let body = SignupRequest {
+            account_name: account_name.get_untracked(),
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        async move { api::sign_in("/api/v1/auth/signup", &body).await }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(tokens)) => {
+            session.user.set(Some(Some(tokens.user)));
+            navigate("/settings/sites", Default::default());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+
+    view! {
+        <div class="auth-card">
+            <div class="auth-head"><h1>{move || i18n.t(Msg::SignUp)}</h1><LangSwitch/></div>
+            <form on:submit=move |ev| { ev.prevent_default(); error.set(None); submit.dispatch(()); }>
+                <label>{move || i18n.t(Msg::AccountName)}<input name="account_name" required bind:value=account_name/></label>
+                {field_error(error, "account_name")}
+                <label>{move || i18n.t(Msg::Name)}<input name="name" autocomplete="name" required bind:value=name/></label>
+                {field_error(error, "name")}
+                <label>{move || i18n.t(Msg::Email)}<input type="email" name="email" autocomplete="username" required bind:value=email/></label>
+                {field_error(error, "email")}
+                <label>{move || i18n.t(Msg::Password)}<input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
+                {field_error(error, "password")}
+                {form_error(error)}
+                <button type="submit" disabled=move || submit.pending().get()>{move || i18n.t(Msg::SignUp)}</button>
+            </form>
+            <p><A href="/login">{move || i18n.t(Msg::HaveAccount)}</A></p>
+        </div>
+    }
+}

@@ -1,0 +1,26 @@
+pub mod auth;
+pub mod placeholder;
+pub mod settings;
+
+use crate::api::ApiError;
+use leptos::prelude::*;
+
+/// The server's message for `field`, under its input.
+pub fn field_error(error: RwSignal<Option<ApiError>>, field: &'static str) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .and_then(|e| e.field(field))
+            .map(|msg| view! { <small class="field-error" data-field=field>{msg}</small> })
+    }
+}
+
+/// A form-level error line, when the problem named no field.
+pub fn form_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| e.problem.as_ref().is_none_or(|p| p.errors.is_empty()))
+            .map(|e| view! { <p class="form-error" role="alert">{e.summary()}</p> })
+    }
+}

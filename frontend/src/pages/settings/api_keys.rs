@@ -1,0 +1,139 @@
+use domain::i18n::Msg;
+use domain::{ApiKeyList, ApiScope, CreateApiKeyRequest, CreatedApiKey};
+use leptos::prelude::*;
+
+use super::{run_then_reload, short_time};
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::{field_error, form_error};
+use crate::session::use_session;
+
+#[component]
+pub fn ApiKeysSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <h1>{move || i18n.t(Msg::ApiKeys)}</h1>
+        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p> }>
+            <ApiKeysAdmin/>
+        </Show>
+    }
+}
+
+#[component]
+fn ApiKeysAdmin() -> impl IntoView {
+    let i18n = use_i18n();
+    let keys = LocalResource::new(|| api::get::<ApiKeyList>("/api/v1/api-keys"));
+    let error = RwSignal::new(None::<ApiError>);
+    let revoke = move |id: uuid::Uuid| {
+        run_then_reload(
+            async move { api::delete(&format!("/api/v1/api-keys/{id}")).await },
+            move || keys.refetch(),
+            error,
+        )
+    };
+
+    let rows = move || {
+        keys.get().map(|res| match res {
+            Ok(list) if list.items.is_empty() => view! { <tr><td colspan="6" class="muted">{move || i18n.t(Msg::NothingYet)}</td></tr> }.into_any(),
+            Ok(list) => list
+                .items
+                .into_iter()
+                .map(|k| {
+                    let id = k.id;
+                    let revoked = k.revoked_at.is_some();
+                    let scopes = k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+                    let last_used = k.last_used_at.map(short_time);
+                    view! {
+                        <tr data-key=k.name.clone() class:revoked=revoked>
+                            <td>{k.name.clone()}</td>
+                            <td><code>{k.prefix.clone()}"…"</code></td>
+                            <td>{scopes}</td>
+                            <td>{move || last_used.clone().unwrap_or_else(|| i18n.t(Msg::Never).to_string())}</td>
+                            <td class="status">{move || i18n.t(if revoked { Msg::Revoked } else { Msg::Active })}</td>
+                            <td class="actions">
+                                <Show when=move || !revoked>
+                                    <button class="link danger" on:click=move |_| revoke(id)>{move || i18n.t(Msg::Revoke)}</button>
+                                </Show>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+            Err(e) => view! { <tr><td colspan="6" class="form-error">{e.summary()}</td></tr> }.into_any(),
+        })
+    };
+
+    view! {
+        {form_error(error)}
+        <table class="grid" data-testid="api-keys-table">
+            <thead><tr>
+                <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Prefix)}</th><th>{move || i18n.t(Msg::Scopes)}</th>
+                <th>{move || i18n.t(Msg::LastUsed)}</th><th>{move || i18n.t(Msg::Status)}</th><th></th>
+            </tr></thead>
+            <tbody>
+                <Suspense fallback=move || view! { <tr><td colspan="6">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+            </tbody>
+        </table>
+        <NewApiKeyForm on_created=move || keys.refetch()/>
+    }
+}
+
+#[component]
+fn NewApiKeyForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(String::new());
+    let chosen = ApiScope::ALL.map(|scope| (scope, RwSignal::new(scope == ApiScope::LeadsIngest)));
+    let error = RwSignal::new(None::<ApiError>);
+    let create = Action::new_local(move |_: &()| {
+        let scopes = chosen
+            .iter()
+            .filter(|(_, on)| on.get_untracked())
+            .map(|(s, _)| *s)
+            .collect();
+        let body = CreateApiKeyRequest {
+            name: name.get_untracked(),
+            scopes,
+        };
+        async move { api::post::<CreatedApiKey>("/api/v1/api-keys", &body).await }
+    });
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(_)) => {
+            name.set(String::new());
+            on_created();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let secret = move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|created| created.secret)
+    };
+
+    view! {
+        {move || secret().map(|secret| view! {
+            <div class="notice" role="status">
+                <p>{move || i18n.t(Msg::SecretShownOnce)}</p>
+                <code class="secret" data-testid="api-key-secret">{secret}</code>
+            </div>
+        })}
+        <form class="inline-form" data-testid="new-api-key" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
+            <h2>{move || i18n.t(Msg::NewApiKey)}</h2>
+            <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
+            {field_error(error, "name")}
+            <fieldset>
+                <legend>{move || i18n.t(Msg::Scopes)}</legend>
+                {chosen.map(|(scope, on)| view! {
+                    <label class="check"><input type="checkbox" name=scope.as_str() bind:checked=on/>{scope.as_str()}</label>
+                })}
+            </fieldset>
+            {field_error(error, "scopes")}
+            {form_error(error)}
+            <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,34 @@
+//! Account settings: users, sites and integration API keys.
+
+mod api_keys;
+mod sites;
+mod users;
+
+pub use api_keys::ApiKeysSettings;
+pub use sites::SitesSettings;
+pub use users::UsersSettings;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::ApiError;
+
+/// Runs a row action, then reloads the list or shows the error.
+fn run_then_reload<T: 'static>(
+    fut: impl std::future::Future<Output = Result<T, ApiError>> + 'static,
+    reload: impl Fn() + 'static,
+    error: RwSignal<Option<ApiError>>,
+) {
+    error.set(None);
+    spawn_local(async move {
+        match fut.await {
+            Ok(_) => reload(),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+/// "yyyy-mm-dd hh:mm" in UTC, compact enough for tables.
+fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}

@@ -1,0 +1,153 @@
+use domain::i18n::Msg;
+use domain::{CreateSiteRequest, SiteList, SiteView, UpdateSiteRequest};
+use leptos::prelude::*;
+
+use super::run_then_reload;
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::{field_error, form_error};
+use crate::session::use_session;
+
+#[component]
+pub fn SitesSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let sites = LocalResource::new(|| api::get::<SiteList>("/api/v1/sites"));
+    let error = RwSignal::new(None::<ApiError>);
+    // The site being renamed and its draft name.
+    let editing = RwSignal::new(None::<uuid::Uuid>);
+    let draft = RwSignal::new(String::new());
+
+    let reload = move || {
+        editing.set(None);
+        sites.refetch()
+    };
+    let rename = move |id: uuid::Uuid| {
+        let body = UpdateSiteRequest {
+            name: Some(draft.get_untracked()),
+            ..Default::default()
+        };
+        run_then_reload(
+            async move { api::patch::<SiteView>(&format!("/api/v1/sites/{id}"), &body).await },
+            reload,
+            error,
+        )
+    };
+    let rotate = move |id: uuid::Uuid| {
+        run_then_reload(
+            async move { api::post::<SiteView>(&format!("/api/v1/sites/{id}/rotate-key"), &()).await },
+            reload,
+            error,
+        )
+    };
+    let remove = move |id: uuid::Uuid| {
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmDelete)).ok())
+            .unwrap_or(false);
+        if confirmed {
+            run_then_reload(
+                async move { api::delete(&format!("/api/v1/sites/{id}")).await },
+                reload,
+                error,
+            );
+        }
+    };
+
+    let rows = move || {
+        sites.get().map(|res| match res {
+            Ok(list) if list.items.is_empty() => view! { <tr><td colspan="4" class="muted">{move || i18n.t(Msg::NothingYet)}</td></tr> }.into_any(),
+            Ok(list) => list
+                .items
+                .into_iter()
+                .map(|s| {
+                    let id = s.id;
+                    let name = s.name.clone();
+                    let edit_name = StoredValue::new(s.name.clone());
+                    let admin = session.is_admin();
+                    view! {
+                        <tr data-site=s.name.clone()>
+                            <td>
+                                <Show when=move || editing.get() == Some(id) fallback=move || name.clone()>
+                                    <form class="row-form" on:submit=move |ev| { ev.prevent_default(); rename(id); }>
+                                        <input name="rename" bind:value=draft/>
+                                        <button type="submit">{move || i18n.t(Msg::Save)}</button>
+                                        <button type="button" class="link" on:click=move |_| editing.set(None)>{move || i18n.t(Msg::Cancel)}</button>
+                                    </form>
+                                    {field_error(error, "name")}
+                                </Show>
+                            </td>
+                            <td>{s.url.clone().unwrap_or_default()}</td>
+                            <td><code class="public-key">{s.public_key.clone()}</code></td>
+                            <td class="actions">
+                                <Show when=move || admin>
+                                    <button class="link" on:click=move |_| { draft.set(edit_name.get_value()); editing.set(Some(id)); }>
+                                        {move || i18n.t(Msg::Edit)}
+                                    </button>
+                                    <button class="link" on:click=move |_| rotate(id)>{move || i18n.t(Msg::RotateKey)}</button>
+                                    <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
+                                </Show>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+            Err(e) => view! { <tr><td colspan="4" class="form-error">{e.summary()}</td></tr> }.into_any(),
+        })
+    };
+
+    view! {
+        <h1>{move || i18n.t(Msg::Sites)}</h1>
+        <Show when=move || !session.is_admin()><p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p></Show>
+        {form_error(error)}
+        <table class="grid" data-testid="sites-table">
+            <thead><tr>
+                <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::SiteUrl)}</th>
+                <th>{move || i18n.t(Msg::PublicKey)}</th><th></th>
+            </tr></thead>
+            <tbody>
+                <Suspense fallback=move || view! { <tr><td colspan="4">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+            </tbody>
+        </table>
+        <Show when=move || session.is_admin()>
+            <NewSiteForm on_created=move || sites.refetch()/>
+        </Show>
+    }
+}
+
+#[component]
+fn NewSiteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(String::new());
+    let url = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let create = Action::new_local(move |_: &()| {
+        let url = url.get_untracked();
+        let body = CreateSiteRequest {
+            name: name.get_untracked(),
+            url: (!url.trim().is_empty()).then_some(url),
+        };
+        async move { api::post::<SiteView>("/api/v1/sites", &body).await }
+    });
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(_)) => {
+            name.set(String::new());
+            url.set(String::new());
+            on_created();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+
+    view! {
+        <form class="inline-form" data-testid="new-site" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
+            <h2>{move || i18n.t(Msg::NewSite)}</h2>
+            <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
+            {field_error(error, "name")}
+            <label>{move || i18n.t(Msg::SiteUrl)}<input name="url" placeholder="https://" bind:value=url/></label>
+            {field_error(error, "url")}
+            {form_error(error)}
+            <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
+        </form>
+    }
+}
