@@ -47,10 +47,7 @@ impl ApiError {
 
     /// The message to show for a form field, if the server named it.
     pub fn field(&self, name: &str) -> Option<String> {
-        self.problem
-            .as_ref()?
-            .field_message(name)
-            .map(str::to_owned)
+        self.problem.as_ref()?.field_message(name).map(str::to_owned)
     }
 
     /// One line for the whole error.
@@ -62,40 +59,25 @@ impl ApiError {
     }
 }
 
-async fn send(
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-    token: Option<&str>,
-) -> Result<(u16, String), ApiError> {
+async fn send(method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Result<(u16, String), ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
     let headers = Headers::new().map_err(ApiError::network)?;
-    headers
-        .set("accept", "application/json")
-        .map_err(ApiError::network)?;
+    headers.set("accept", "application/json").map_err(ApiError::network)?;
     if let Some(body) = body {
-        headers
-            .set("content-type", "application/json")
-            .map_err(ApiError::network)?;
+        headers.set("content-type", "application/json").map_err(ApiError::network)?;
         init.set_body(&JsValue::from_str(body));
     }
     if let Some(token) = token {
-        headers
-            .set("authorization", &format!("Bearer {token}"))
-            .map_err(ApiError::network)?;
+        headers.set("authorization", &format!("Bearer {token}")).map_err(ApiError::network)?;
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(path, &init).map_err(ApiError::network)?;
     let window = web_sys::window().ok_or_else(|| ApiError::network("no window".into()))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(ApiError::network)?
-        .unchecked_into();
-    let text = JsFuture::from(response.text().map_err(ApiError::network)?)
-        .await
-        .map_err(ApiError::network)?;
+    let response: Response =
+        JsFuture::from(window.fetch_with_request(&request)).await.map_err(ApiError::network)?.unchecked_into();
+    let text = JsFuture::from(response.text().map_err(ApiError::network)?).await.map_err(ApiError::network)?;
     Ok((response.status(), text.as_string().unwrap_or_default()))
 }
 
@@ -113,22 +95,14 @@ fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
         serde_json::from_str(body)
             .map_err(|e| ApiError::network(JsValue::from_str(&format!("unexpected response: {e}"))))
     } else {
-        Err(ApiError {
-            status,
-            problem: serde_json::from_str(text).ok(),
-        })
+        Err(ApiError { status, problem: serde_json::from_str(text).ok() })
     }
 }
 
 /// Calls the API as the signed-in user, refreshing the access token once if it expired.
-pub async fn call<T: DeserializeOwned>(
-    method: &str,
-    path: &str,
-    body: Option<&impl Serialize>,
-) -> Result<T, ApiError> {
+pub async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
     let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
-    let (mut status, mut text) =
-        send(method, path, body.as_deref(), access_token().as_deref()).await?;
+    let (mut status, mut text) = send(method, path, body.as_deref(), access_token().as_deref()).await?;
     if status == 401 && refresh().await.is_ok() {
         (status, text) = send(method, path, body.as_deref(), access_token().as_deref()).await?;
     }
@@ -149,9 +123,7 @@ pub async fn patch<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Re
 
 /// For 204 responses.
 pub async fn delete(path: &str) -> Result<(), ApiError> {
-    call::<Option<serde_json::Value>>("DELETE", path, None::<&()>)
-        .await
-        .map(|_| ())
+    call::<Option<serde_json::Value>>("DELETE", path, None::<&()>).await.map(|_| ())
 }
 
 /// Sign-up and login: no token yet, and no refresh on 401.

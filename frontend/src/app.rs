@@ -17,9 +17,7 @@ use crate::session::{use_session, Session};
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(I18n::new());
-    let session = Session {
-        user: RwSignal::new(None),
-    };
+    let session = Session { user: RwSignal::new(None) };
     provide_context(session);
     // A reload keeps the user signed in through the refresh cookie.
     spawn_local(async move {

@@ -16,9 +16,7 @@ impl I18n {
         let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
         let browser = web_sys::window().and_then(|w| w.navigator().language());
         let lang = Lang::from_tag(&stored.or(browser).unwrap_or_default());
-        I18n {
-            lang: RwSignal::new(lang),
-        }
+        I18n { lang: RwSignal::new(lang) }
     }
 
     pub fn set(&self, lang: Lang) {

@@ -11,8 +11,7 @@ pub struct Session {
 
 impl Session {
     pub fn is_admin(&self) -> bool {
-        self.user
-            .with(|u| matches!(u, Some(Some(user)) if user.role == Role::Admin))
+        self.user.with(|u| matches!(u, Some(Some(user)) if user.role == Role::Admin))
     }
 
     pub fn current(&self) -> Option<UserView> {

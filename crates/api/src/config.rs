@@ -29,8 +29,7 @@ pub struct Config {
 
 impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
-        let database_url = std::env::var("DATABASE_URL")
-            .map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
+        let database_url = std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
         let mut config = Config::for_database(database_url);
         match std::env::var("JWT_SECRET") {
             Ok(s) if s.len() >= 32 => config.jwt_secret = s.into_bytes(),
@@ -39,13 +38,10 @@ impl Config {
                 tracing::warn!("JWT_SECRET is not set; using a random secret for this process")
             }
         }
-        config.static_dir = std::env::var("STATIC_DIR")
-            .ok()
-            .map(PathBuf::from)
-            .or_else(|| {
-                let default = PathBuf::from("frontend/dist");
-                default.join("index.html").exists().then_some(default)
-            });
+        config.static_dir = std::env::var("STATIC_DIR").ok().map(PathBuf::from).or_else(|| {
+            let default = PathBuf::from("frontend/dist");
+            default.join("index.html").exists().then_some(default)
+        });
         config.bind = env_or("BIND", "127.0.0.1:8080".to_string());
         config.secure_cookies = env_or("SECURE_COOKIES", false);
         config.db_pool_size = env_or("DB_POOL_SIZE", 16);
@@ -71,10 +67,7 @@ impl Config {
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn random_secret() -> Vec<u8> {

@@ -58,8 +58,6 @@ impl Db {
 
 /// Applies pending migrations; returns how many ran.
 pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<usize> {
-    let applied = conn
-        .run_pending_migrations(MIGRATIONS)
-        .map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+    let applied = conn.run_pending_migrations(MIGRATIONS).map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
     Ok(applied.len())
 }

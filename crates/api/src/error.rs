@@ -43,10 +43,7 @@ impl ApiError {
     }
 
     pub fn conflict_on(field: &str, message: &str) -> ApiError {
-        ApiError::Conflict(
-            message.to_string(),
-            vec![FieldError::new(field, "conflict", message)],
-        )
+        ApiError::Conflict(message.to_string(), vec![FieldError::new(field, "conflict", message)])
     }
 
     fn kind_and_title(&self) -> (&'static str, &'static str) {
@@ -71,28 +68,20 @@ impl ApiError {
             ApiError::Unauthorized(msg) | ApiError::Forbidden(msg) => Some(msg.clone()),
             ApiError::Validation(_) => Some("One or more fields are invalid.".into()),
             ApiError::NotFound => Some("No such resource in this account.".into()),
-            ApiError::PayloadTooLarge(limit) => {
-                Some(format!("The request body is larger than {limit} bytes."))
-            }
+            ApiError::PayloadTooLarge(limit) => Some(format!("The request body is larger than {limit} bytes.")),
             ApiError::UnsupportedMediaType => Some("Send the body as application/json.".into()),
-            ApiError::TooManyRequests { retry_after_secs } => {
-                Some(format!("Try again in {retry_after_secs} seconds."))
-            }
-            ApiError::Unavailable(_) => {
-                Some("A dependency is unavailable; try again shortly.".into())
-            }
-            ApiError::Internal(_) => {
-                Some("Something went wrong on our side. Quote the request id to support.".into())
-            }
+            ApiError::TooManyRequests { retry_after_secs } => Some(format!("Try again in {retry_after_secs} seconds.")),
+            ApiError::Unavailable(_) => Some("A dependency is unavailable; try again shortly.".into()),
+            ApiError::Internal(_) => Some("Something went wrong on our side. Quote the request id to support.".into()),
         }
     }
 
     pub fn to_problem(&self) -> Problem {
         let (kind, title) = self.kind_and_title();
         let errors = match self {
-            ApiError::Validation(errors)
-            | ApiError::BadRequest(_, errors)
-            | ApiError::Conflict(_, errors) => errors.clone(),
+            ApiError::Validation(errors) | ApiError::BadRequest(_, errors) | ApiError::Conflict(_, errors) => {
+                errors.clone()
+            }
             _ => Vec::new(),
         };
         Problem {
@@ -150,10 +139,7 @@ impl From<diesel::result::Error> for ApiError {
         match err {
             Error::NotFound => ApiError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => ApiError::Conflict(
-                format!(
-                    "Already exists ({}).",
-                    info.constraint_name().unwrap_or("unique")
-                ),
+                format!("Already exists ({}).", info.constraint_name().unwrap_or("unique")),
                 Vec::new(),
             ),
             other => ApiError::Internal(other.into()),
@@ -178,18 +164,11 @@ fn flatten_validation(errs: &validator::ValidationErrors, prefix: &str) -> Vec<F
     use validator::ValidationErrorsKind;
     let mut out = Vec::new();
     for (field, kind) in errs.errors() {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
         match kind {
             ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| {
-                let message = e
-                    .message
-                    .as_ref()
-                    .map(|m| m.to_string())
-                    .unwrap_or_else(|| format!("is invalid ({})", e.code));
+                let message =
+                    e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| format!("is invalid ({})", e.code));
                 FieldError::new(path.clone(), e.code.to_string(), message)
             })),
             ValidationErrorsKind::Struct(inner) => out.extend(flatten_validation(inner, &path)),
@@ -251,11 +230,9 @@ mod tests {
                 None
             }
         }
-        let err: ApiError = diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            Box::new(Info),
-        )
-        .into();
+        let err: ApiError =
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, Box::new(Info))
+                .into();
         assert_eq!(err.status_code(), StatusCode::CONFLICT);
     }
 }

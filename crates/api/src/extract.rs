@@ -23,9 +23,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = state(req)
-            .map(|s| s.config.json_limit)
-            .unwrap_or(256 * 1024);
+        let limit = state(req).map(|s| s.config.json_limit).unwrap_or(256 * 1024);
         let content_type_ok = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -47,9 +45,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    ApiError::BadRequest(format!("could not read body: {e}"), Vec::new())
-                })?;
+                let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read body: {e}"), Vec::new()))?;
                 if body.len() + chunk.len() > limit {
                     return Err(ApiError::PayloadTooLarge(limit));
                 }
@@ -73,20 +69,10 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             return ApiError::BadRequest(format!("Body is not valid JSON: {message}"), Vec::new());
         }
         // serde reports a missing field at its parent's path, naming it only in the text.
-        let (field, code) = match message
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next())
-        {
+        let (field, code) = match message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
             Some(name) if path == "." => (name.to_string(), "required"),
             Some(name) => (format!("{path}.{name}"), "required"),
-            None => (
-                if path == "." {
-                    "body".to_string()
-                } else {
-                    path
-                },
-                "invalid_type",
-            ),
+            None => (if path == "." { "body".to_string() } else { path }, "invalid_type"),
         };
         let message = match message.find(" at line ") {
             Some(i) => message[..i].to_string(),
@@ -101,12 +87,7 @@ fn state(req: &HttpRequest) -> Option<&web::Data<AppState>> {
 }
 
 fn bearer(req: &HttpRequest) -> Option<&str> {
-    req.headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 /// A signed-in user, from a valid access token. Every query a handler runs is scoped by
@@ -134,17 +115,11 @@ impl FromRequest for AuthUser {
 }
 
 fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
-    let state =
-        state(req).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
-    let token = bearer(req).ok_or_else(|| {
-        ApiError::Unauthorized("Send an access token as `Authorization: Bearer …`.".into())
-    })?;
+    let state = state(req).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
+    let token = bearer(req)
+        .ok_or_else(|| ApiError::Unauthorized("Send an access token as `Authorization: Bearer …`.".into()))?;
     let claims: AccessClaims = state.tokens.verify_access(token)?;
-    Ok(AuthUser {
-        user_id: claims.sub,
-        account_id: claims.acc,
-        role: claims.role,
-    })
+    Ok(AuthUser { user_id: claims.sub, account_id: claims.acc, role: claims.role })
 }
 
 /// A signed-in admin; agents get 403.
@@ -172,9 +147,5 @@ pub fn api_key_secret(req: &HttpRequest) -> Option<String> {
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
         .map(|s| s.trim().to_string())
-        .or_else(|| {
-            bearer(req)
-                .filter(|t| t.starts_with(domain::API_KEY_PREFIX))
-                .map(str::to_owned)
-        })
+        .or_else(|| bearer(req).filter(|t| t.starts_with(domain::API_KEY_PREFIX)).map(str::to_owned))
 }

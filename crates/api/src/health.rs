@@ -18,9 +18,7 @@ pub struct HealthStatus {
 #[utoipa::path(tag = "health", operation_id = "healthz", responses((status = 200, description = "Alive", body = HealthStatus)))]
 #[get("/healthz")]
 pub async fn healthz() -> web::Json<HealthStatus> {
-    web::Json(HealthStatus {
-        status: "ok".into(),
-    })
+    web::Json(HealthStatus { status: "ok".into() })
 }
 
 /// The database answers: the instance can take traffic.
@@ -36,13 +34,9 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<HealthSta
     state
         .db
         .run(|conn| {
-            diesel::sql_query("SELECT 1")
-                .execute(conn)
-                .map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
+            diesel::sql_query("SELECT 1").execute(conn).map_err(|e| ApiError::Unavailable(format!("database: {e}")))?;
             Ok(())
         })
         .await?;
-    Ok(web::Json(HealthStatus {
-        status: "ready".into(),
-    }))
+    Ok(web::Json(HealthStatus { status: "ready".into() }))
 }

@@ -43,15 +43,13 @@ pub struct AppState {
 
 /// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
 pub fn configure_api(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
-        .service(
-            utoipa_actix_web::scope("/api/v1")
-                .configure(auth::routes)
-                .configure(users::routes)
-                .configure(sites::routes)
-                .configure(api_keys::routes),
-        );
+    cfg.service(health::healthz).service(health::readyz).service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(auth::routes)
+            .configure(users::routes)
+            .configure(sites::routes)
+            .configure(api_keys::routes),
+    );
 }
 
 /// Connects, migrates and returns the server listening on `listener`, not yet awaited.
@@ -59,11 +57,7 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let tokens = TokenService::new(&config.jwt_secret, config.access_ttl_secs);
     let static_dir = config.static_dir.clone();
-    let state = web::Data::new(AppState {
-        db,
-        config: Arc::new(config),
-        tokens,
-    });
+    let state = web::Data::new(AppState { db, config: Arc::new(config), tokens });
     let server = HttpServer::new(move || {
         let (app, api) = App::new()
             .into_utoipa_app()
@@ -71,22 +65,22 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
             .map(|app| {
                 app.wrap(from_fn(telemetry::request_id_middleware))
                     .app_data(state.clone())
-                    .app_data(
-                        web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()),
-                    )
+                    .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                        ApiError::BadRequest(format!("Invalid query string: {err}"), Vec::new())
-                            .into()
+                        ApiError::BadRequest(format!("Invalid query string: {err}"), Vec::new()).into()
                     }))
             })
             .configure(configure_api)
             .split_for_parts();
+        // Unmatched paths inside /api/v1 fall through to the app default, so it must be
+        // the problem+json 404 even when the SPA is served.
         let app = app
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
-            .service(web::scope("/api").default_service(web::to(error::not_found)));
+            .service(web::scope("/api").default_service(web::to(error::not_found)))
+            .default_service(web::to(error::not_found));
         match &static_dir {
             Some(dir) => app.service(spa::files(dir.clone())),
-            None => app.default_service(web::to(error::not_found)),
+            None => app,
         }
     })
     .listen(listener)?

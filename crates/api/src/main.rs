@@ -35,16 +35,12 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     if seed_demo {
         use diesel::Connection;
         let mut conn = diesel::PgConnection::establish(&config.database_url)?;
-        let seeded = seed::seed_demo_if_empty(&mut conn)
-            .map_err(|e| anyhow::anyhow!("seeding the demo account: {e}"))?;
+        let seeded =
+            seed::seed_demo_if_empty(&mut conn).map_err(|e| anyhow::anyhow!("seeding the demo account: {e}"))?;
         if seeded {
             tracing::info!("demo account created");
         }
-        println!(
-            "Demo login: {} / {}",
-            seed::DEMO_ADMIN_EMAIL,
-            seed::DEMO_PASSWORD
-        );
+        println!("Demo login: {} / {}", seed::DEMO_ADMIN_EMAIL, seed::DEMO_PASSWORD);
     }
     let listener = TcpListener::bind(&config.bind)?;
     let addr = listener.local_addr()?;

@@ -75,11 +75,4 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(sites -> accounts (account_id));
 diesel::joinable!(api_keys -> accounts (account_id));
 
-diesel::allow_tables_to_appear_in_same_query!(
-    accounts,
-    users,
-    refresh_tokens,
-    login_failures,
-    sites,
-    api_keys
-);
+diesel::allow_tables_to_appear_in_same_query!(accounts, users, refresh_tokens, login_failures, sites, api_keys);

@@ -27,27 +27,10 @@ pub fn seed_demo_if_empty(conn: &mut PgConnection) -> ApiResult<bool> {
             ("ana@demo.prospecta.dev", "Ana Souza", Role::Agent),
             ("bruno@demo.prospecta.dev", "Bruno Lima", Role::Agent),
         ] {
-            insert_user(
-                conn,
-                &UserRow::new(account.id, email, name, role, hash.clone()),
-            )?;
+            insert_user(conn, &UserRow::new(account.id, email, name, role, hash.clone()))?;
         }
-        insert_site(
-            conn,
-            &SiteRow::new(
-                account.id,
-                "Loja Centro",
-                Some("https://centro.example.com".into()),
-            ),
-        )?;
-        insert_site(
-            conn,
-            &SiteRow::new(
-                account.id,
-                "Loja Online",
-                Some("https://loja.example.com".into()),
-            ),
-        )?;
+        insert_site(conn, &SiteRow::new(account.id, "Loja Centro", Some("https://centro.example.com".into())))?;
+        insert_site(conn, &SiteRow::new(account.id, "Loja Online", Some("https://loja.example.com".into())))?;
         Ok(true)
     })
 }

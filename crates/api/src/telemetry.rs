@@ -22,8 +22,7 @@ pub fn current_request_id() -> Option<String> {
 
 /// Logs to stdout; `LOG_FORMAT=json` gives one JSON object per line. `RUST_LOG` filters.
 pub fn init_tracing(default_filter: &str) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let _ = if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().flatten_event(true).try_init()
@@ -43,20 +42,13 @@ pub async fn request_id_middleware(
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 64
-                && v.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         })
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let span =
-        tracing::info_span!("http", request_id = %id, method = %req.method(), path = %req.path());
+    let span = tracing::info_span!("http", request_id = %id, method = %req.method(), path = %req.path());
     let started = Instant::now();
-    let result = REQUEST_ID
-        .scope(id.clone(), next.call(req))
-        .instrument(span.clone())
-        .await;
+    let result = REQUEST_ID.scope(id.clone(), next.call(req)).instrument(span.clone()).await;
     let mut res = result?;
     let status = res.status().as_u16();
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -68,8 +60,7 @@ pub async fn request_id_middleware(
         }
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut()
-            .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+        res.headers_mut().insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
     Ok(res)
 }

@@ -19,11 +19,7 @@ pub struct SignupRequest {
     pub name: String,
     #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
     pub email: String,
-    #[validate(length(
-        min = "MIN_PASSWORD_LEN",
-        max = 200,
-        message = "must be at least 10 characters"
-    ))]
+    #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
     pub password: String,
 }
 

@@ -57,10 +57,7 @@ pub struct UpdateSiteRequest {
 pub fn validate_site_url(url: &str) -> Result<(), validator::ValidationError> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() <= 2048
-        && url
-            .split("://")
-            .nth(1)
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains(' '));
+        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.contains(' '));
     if ok {
         Ok(())
     } else {
@@ -72,16 +69,11 @@ pub fn validate_site_url(url: &str) -> Result<(), validator::ValidationError> {
 mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(d).map(Some)
     }
 
-    pub fn serialize<T: Serialize, S: Serializer>(
-        v: &Option<Option<T>>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             Some(inner) => inner.serialize(s),
             None => s.serialize_none(),
@@ -102,11 +94,7 @@ pub enum ApiScope {
 }
 
 impl ApiScope {
-    pub const ALL: [ApiScope; 3] = [
-        ApiScope::LeadsIngest,
-        ApiScope::ContactsRead,
-        ApiScope::ContactsWrite,
-    ];
+    pub const ALL: [ApiScope; 3] = [ApiScope::LeadsIngest, ApiScope::ContactsRead, ApiScope::ContactsWrite];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -198,11 +186,6 @@ mod tests {
         assert_eq!(cleared.url, Some(None));
         let set: UpdateSiteRequest = serde_json::from_str(r#"{"url":"https://a.test"}"#).unwrap();
         assert_eq!(set.url, Some(Some("https://a.test".into())));
-        assert!(UpdateSiteRequest {
-            url: Some(Some("nope".into())),
-            ..Default::default()
-        }
-        .validate()
-        .is_err());
+        assert!(UpdateSiteRequest { url: Some(Some("nope".into())), ..Default::default() }.validate().is_err());
     }
 }

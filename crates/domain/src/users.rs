@@ -76,11 +76,7 @@ pub struct CreateUserRequest {
     #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
     pub name: String,
     pub role: Role,
-    #[validate(length(
-        min = "MIN_PASSWORD_LEN",
-        max = 200,
-        message = "must be at least 10 characters"
-    ))]
+    #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
     pub password: String,
 }
 
@@ -92,11 +88,7 @@ pub struct UpdateUserRequest {
     pub name: Option<String>,
     pub role: Option<Role>,
     pub disabled: Option<bool>,
-    #[validate(length(
-        min = "MIN_PASSWORD_LEN",
-        max = 200,
-        message = "must be at least 10 characters"
-    ))]
+    #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
     pub password: Option<String>,
 }
 
@@ -122,20 +114,8 @@ mod tests {
 
     #[test]
     fn demotion_and_disabling_are_detected() {
-        assert!(UpdateUserRequest {
-            role: Some(Role::Agent),
-            ..Default::default()
-        }
-        .demotes_or_disables());
-        assert!(UpdateUserRequest {
-            disabled: Some(true),
-            ..Default::default()
-        }
-        .demotes_or_disables());
-        assert!(!UpdateUserRequest {
-            name: Some("x".into()),
-            ..Default::default()
-        }
-        .demotes_or_disables());
+        assert!(UpdateUserRequest { role: Some(Role::Agent), ..Default::default() }.demotes_or_disables());
+        assert!(UpdateUserRequest { disabled: Some(true), ..Default::default() }.demotes_or_disables());
+        assert!(!UpdateUserRequest { name: Some("x".into()), ..Default::default() }.demotes_or_disables());
     }
 }

@@ -22,10 +22,7 @@ pub fn LoginPage() -> impl IntoView {
     let navigate = use_navigate();
 
     let submit = Action::new_local(move |_: &()| {
-        let body = LoginRequest {
-            email: email.get_untracked(),
-            password: password.get_untracked(),
-        };
+        let body = LoginRequest { email: email.get_untracked(), password: password.get_untracked() };
         async move { api::sign_in("/api/v1/auth/login", &body).await }
     });
     Effect::new(move |_| match submit.value().get() {

@@ -4,10 +4,7 @@ use actix_web::dev::Payload;
 use actix_web::{delete, get, post, web, FromRequest, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use domain::{
-    ApiKeyList, ApiKeyView, ApiScope, CreateApiKeyRequest, CreatedApiKey, IntegrationIdentity,
-    Problem,
-};
+use domain::{ApiKeyList, ApiKeyView, ApiScope, CreateApiKeyRequest, CreatedApiKey, IntegrationIdentity, Problem};
 use futures_util::future::LocalBoxFuture;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -20,10 +17,7 @@ use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
-        utoipa_actix_web::scope("/api-keys")
-            .service(list_api_keys)
-            .service(create_api_key)
-            .service(revoke_api_key),
+        utoipa_actix_web::scope("/api-keys").service(list_api_keys).service(create_api_key).service(revoke_api_key),
     )
     .service(utoipa_actix_web::scope("/integration").service(whoami));
 }
@@ -45,10 +39,7 @@ pub struct ApiKeyRow {
 
 impl ApiKeyRow {
     fn scopes(&self) -> Vec<ApiScope> {
-        self.scopes
-            .iter()
-            .filter_map(|s| ApiScope::parse(s))
-            .collect()
+        self.scopes.iter().filter_map(|s| ApiScope::parse(s)).collect()
     }
 
     pub fn view(&self) -> ApiKeyView {
@@ -79,10 +70,7 @@ impl ApiKeyCaller {
         if self.scopes.contains(&scope) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!(
-                "This API key lacks the `{}` scope.",
-                scope.as_str()
-            )))
+            Err(ApiError::Forbidden(format!("This API key lacks the `{}` scope.", scope.as_str())))
         }
     }
 }
@@ -95,17 +83,11 @@ impl FromRequest for ApiKeyCaller {
         let secret = api_key_secret(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
-            let state =
-                state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
+            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
             let secret = secret.ok_or_else(|| {
-                ApiError::Unauthorized(
-                    "Send an API key as `X-Api-Key` or `Authorization: Bearer psk_…`.".into(),
-                )
+                ApiError::Unauthorized("Send an API key as `X-Api-Key` or `Authorization: Bearer psk_…`.".into())
             })?;
-            let row = state
-                .db
-                .run(move |conn| authenticate(conn, &secret))
-                .await?;
+            let row = state.db.run(move |conn| authenticate(conn, &secret)).await?;
             Ok(ApiKeyCaller {
                 key_id: row.id,
                 key_name: row.name.clone(),
@@ -126,13 +108,8 @@ fn authenticate(conn: &mut PgConnection, secret: &str) -> ApiResult<ApiKeyRow> {
         .optional()?
         .ok_or_else(|| ApiError::Unauthorized("The API key is not valid or was revoked.".into()))?;
     let now = Utc::now();
-    if row
-        .last_used_at
-        .is_none_or(|t| now - t > Duration::minutes(1))
-    {
-        diesel::update(api_keys::table.find(row.id))
-            .set(api_keys::last_used_at.eq(now))
-            .execute(conn)?;
+    if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
+        diesel::update(api_keys::table.find(row.id)).set(api_keys::last_used_at.eq(now)).execute(conn)?;
     }
     Ok(row)
 }
@@ -160,9 +137,7 @@ pub async fn list_api_keys(
                 .load(conn)?)
         })
         .await?;
-    Ok(web::Json(ApiKeyList {
-        items: rows.iter().map(ApiKeyRow::view).collect(),
-    }))
+    Ok(web::Json(ApiKeyList { items: rows.iter().map(ApiKeyRow::view).collect() }))
 }
 
 /// Create an API key (admin only). The response is the only time the secret is shown.
@@ -206,10 +181,7 @@ pub async fn create_api_key(
                 .get_result(conn)?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(CreatedApiKey {
-        key: created.view(),
-        secret,
-    }))
+    Ok(HttpResponse::Created().json(CreatedApiKey { key: created.view(), secret }))
 }
 
 /// Revoke an API key (admin only); requests with it are refused from now on. Idempotent.
@@ -232,14 +204,10 @@ pub async fn revoke_api_key(
     state
         .db
         .run(move |conn| {
-            let key = api_keys::table
-                .filter(api_keys::account_id.eq(caller.account_id))
-                .filter(api_keys::id.eq(id));
+            let key = api_keys::table.filter(api_keys::account_id.eq(caller.account_id)).filter(api_keys::id.eq(id));
             let revoked_at: Option<DateTime<Utc>> = key.select(api_keys::revoked_at).first(conn)?;
             if revoked_at.is_none() {
-                diesel::update(key)
-                    .set(api_keys::revoked_at.eq(Utc::now()))
-                    .execute(conn)?;
+                diesel::update(key).set(api_keys::revoked_at.eq(Utc::now())).execute(conn)?;
             }
             Ok(())
         })

@@ -12,13 +12,7 @@ use crate::schema::login_failures;
 const PER_IP_FACTOR: i64 = 5;
 
 /// Refuses with 429 when the e-mail or the address failed too often within the window.
-pub fn check(
-    conn: &mut PgConnection,
-    email: &str,
-    ip: &str,
-    max_failures: i64,
-    window_secs: i64,
-) -> ApiResult<()> {
+pub fn check(conn: &mut PgConnection, email: &str, ip: &str, max_failures: i64, window_secs: i64) -> ApiResult<()> {
     let since = Utc::now() - Duration::seconds(window_secs);
     let by_email: i64 = login_failures::table
         .filter(login_failures::email.eq(email))
@@ -31,9 +25,7 @@ pub fn check(
         .select(count_star())
         .first(conn)?;
     if by_email >= max_failures || by_ip >= max_failures * PER_IP_FACTOR {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: window_secs,
-        });
+        return Err(ApiError::TooManyRequests { retry_after_secs: window_secs });
     }
     Ok(())
 }

@@ -8,9 +8,7 @@ pub mod tokens;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use domain::{
-    LoginRequest, MeResponse, Problem, RefreshRequest, Role, SignupRequest, TokenResponse,
-};
+use domain::{LoginRequest, MeResponse, Problem, RefreshRequest, Role, SignupRequest, TokenResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -24,14 +22,8 @@ pub const REFRESH_COOKIE: &str = "prospecta_refresh";
 const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        utoipa_actix_web::scope("/auth")
-            .service(signup)
-            .service(login)
-            .service(refresh)
-            .service(logout),
-    )
-    .service(me);
+    cfg.service(utoipa_actix_web::scope("/auth").service(signup).service(login).service(refresh).service(logout))
+        .service(me);
 }
 
 /// Create an account with its first admin, and sign that admin in.
@@ -45,23 +37,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
 )]
 #[post("/signup")]
-pub async fn signup(
-    state: web::Data<AppState>,
-    ValidJson(body): ValidJson<SignupRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn signup(state: web::Data<AppState>, ValidJson(body): ValidJson<SignupRequest>) -> ApiResult<HttpResponse> {
     let password = body.password.clone();
-    let hash = web::block(move || password::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let hash =
+        web::block(move || password::hash_password(&password)).await.map_err(|e| ApiError::Internal(e.into()))??;
     let ttl = state.config.refresh_ttl_days;
     let (user, secret) = state
         .db
         .transaction(move |conn| {
             let account = users::insert_account(conn, &body.account_name)?;
-            let user = users::insert_user(
-                conn,
-                &UserRow::new(account.id, &body.email, &body.name, Role::Admin, hash),
-            )?;
+            let user = users::insert_user(conn, &UserRow::new(account.id, &body.email, &body.name, Role::Admin, hash))?;
             let secret = sessions::issue(conn, user.id, Uuid::new_v4(), ttl)?;
             Ok((user, secret))
         })
@@ -92,14 +77,8 @@ pub async fn login(
     ValidJson(body): ValidJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let email = domain::normalize_email(&body.email);
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let (max, window) = (
-        state.config.login_max_failures,
-        state.config.login_window_secs,
-    );
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let (max, window) = (state.config.login_max_failures, state.config.login_window_secs);
     let user = {
         let (email, ip) = (email.clone(), ip.clone());
         state
@@ -117,19 +96,12 @@ pub async fn login(
     let user = match (ok, user) {
         (true, Some(user)) => user,
         _ => {
-            state
-                .db
-                .run(move |conn| login_limits::record_failure(conn, &email, &ip))
-                .await?;
-            return Err(ApiError::Unauthorized(
-                "The e-mail or password is wrong.".into(),
-            ));
+            state.db.run(move |conn| login_limits::record_failure(conn, &email, &ip)).await?;
+            return Err(ApiError::Unauthorized("The e-mail or password is wrong.".into()));
         }
     };
     if user.disabled {
-        return Err(ApiError::Forbidden(
-            "This user is disabled. Ask an admin of your account.".into(),
-        ));
+        return Err(ApiError::Forbidden("This user is disabled. Ask an admin of your account.".into()));
     }
     let ttl = state.config.refresh_ttl_days;
     let user_id = user.id;
@@ -156,18 +128,11 @@ pub async fn login(
     )
 )]
 #[post("/refresh")]
-pub async fn refresh(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> ApiResult<HttpResponse> {
+pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> ApiResult<HttpResponse> {
     let secret = presented_refresh_token(&req, &body)?
         .ok_or_else(|| ApiError::Unauthorized("No refresh token was sent; log in again.".into()))?;
     let ttl = state.config.refresh_ttl_days;
-    let (user, successor) = state
-        .db
-        .transaction(move |conn| sessions::rotate(conn, &secret, ttl))
-        .await??;
+    let (user, successor) = state.db.transaction(move |conn| sessions::rotate(conn, &secret, ttl)).await??;
     session_response(&state, StatusCode::OK, &user, successor)
 }
 
@@ -178,16 +143,9 @@ pub async fn refresh(
     responses((status = 204, description = "Signed out (also when the token was unknown)"))
 )]
 #[post("/logout")]
-pub async fn logout(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> ApiResult<HttpResponse> {
+pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> ApiResult<HttpResponse> {
     if let Some(secret) = presented_refresh_token(&req, &body)? {
-        state
-            .db
-            .run(move |conn| sessions::revoke_by_secret(conn, &secret))
-            .await?;
+        state.db.run(move |conn| sessions::revoke_by_secret(conn, &secret)).await?;
     }
     let mut gone = refresh_cookie(String::new(), state.config.secure_cookies);
     gone.make_removal();
@@ -211,21 +169,13 @@ pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::
             Ok((user, users::get_account(conn, caller.account_id)?))
         })
         .await?;
-    Ok(web::Json(MeResponse {
-        user: user.view(),
-        account: account.view(),
-    }))
+    Ok(web::Json(MeResponse { user: user.view(), account: account.view() }))
 }
 
 fn presented_refresh_token(req: &HttpRequest, body: &[u8]) -> ApiResult<Option<String>> {
-    let from_body = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        parse_json::<RefreshRequest>(body)?.refresh_token
-    };
-    Ok(from_body
-        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()))
-        .filter(|s| !s.is_empty()))
+    let from_body =
+        if body.iter().all(u8::is_ascii_whitespace) { None } else { parse_json::<RefreshRequest>(body)?.refresh_token };
+    Ok(from_body.or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string())).filter(|s| !s.is_empty()))
 }
 
 fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
@@ -243,20 +193,14 @@ fn session_response(
     user: &UserRow,
     refresh_secret: String,
 ) -> ApiResult<HttpResponse> {
-    let access = state
-        .tokens
-        .issue_access(user.id, user.account_id, user.role())?;
+    let access = state.tokens.issue_access(user.id, user.account_id, user.role())?;
     let mut cookie = refresh_cookie(refresh_secret.clone(), state.config.secure_cookies);
-    cookie.set_max_age(actix_web::cookie::time::Duration::days(
-        state.config.refresh_ttl_days,
-    ));
-    Ok(HttpResponse::build(status)
-        .cookie(cookie)
-        .json(TokenResponse {
-            access_token: access,
-            token_type: "Bearer".into(),
-            expires_in: state.tokens.access_ttl_secs,
-            refresh_token: refresh_secret,
-            user: user.view(),
-        }))
+    cookie.set_max_age(actix_web::cookie::time::Duration::days(state.config.refresh_ttl_days));
+    Ok(HttpResponse::build(status).cookie(cookie).json(TokenResponse {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: state.tokens.access_ttl_secs,
+        refresh_token: refresh_secret,
+        user: user.view(),
+    }))
 }

@@ -1,8 +1,6 @@
 //! Password hashing with argon2id.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
 use crate::error::ApiError;
@@ -18,14 +16,13 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 /// Checks a password. With no stored hash (unknown e-mail) it still does the work of a
 /// check, so response time does not reveal which e-mails exist.
 pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zg6X1l1vUqQtNql7Q2y8b2bq3l8k3m3yJm3pXbJ9xkA";
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zg6X1l1vUqQtNql7Q2y8b2bq3l8k3m3yJm3pXbJ9xkA";
     let parsed = match PasswordHash::new(stored.unwrap_or(DUMMY)) {
         Ok(p) => p,
         Err(_) => return false,
     };
-    let ok = Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok();
+    let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
     ok && stored.is_some()
 }
 

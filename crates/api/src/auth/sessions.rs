@@ -12,12 +12,7 @@ use crate::users::queries::UserRow;
 const REFRESH_PREFIX: &str = "rt_";
 
 /// Stores a new refresh token for `user_id` in `family_id` and returns its secret.
-pub fn issue(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    family_id: Uuid,
-    ttl_days: i64,
-) -> ApiResult<String> {
+pub fn issue(conn: &mut PgConnection, user_id: Uuid, family_id: Uuid, ttl_days: i64) -> ApiResult<String> {
     let (secret, hash) = new_secret(REFRESH_PREFIX);
     diesel::insert_into(refresh_tokens::table)
         .values((
@@ -36,11 +31,7 @@ pub fn issue(
 /// A token that was already spent means someone else holds a copy: the whole family is
 /// revoked so both holders must log in again. Run it inside a transaction. The outer error
 /// rolls back; the inner one is a refusal whose revocations must be committed.
-pub fn rotate(
-    conn: &mut PgConnection,
-    secret: &str,
-    ttl_days: i64,
-) -> ApiResult<Result<(UserRow, String), ApiError>> {
+pub fn rotate(conn: &mut PgConnection, secret: &str, ttl_days: i64) -> ApiResult<Result<(UserRow, String), ApiError>> {
     let invalid = || ApiError::Unauthorized("The refresh token is not valid; log in again.".into());
     let found = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(sha256_hex(secret)))
@@ -52,13 +43,7 @@ pub fn rotate(
             refresh_tokens::revoked_at,
         ))
         .for_update()
-        .first::<(
-            Uuid,
-            Uuid,
-            Uuid,
-            chrono::DateTime<Utc>,
-            Option<chrono::DateTime<Utc>>,
-        )>(conn)
+        .first::<(Uuid, Uuid, Uuid, chrono::DateTime<Utc>, Option<chrono::DateTime<Utc>>)>(conn)
         .optional()?;
     let Some((id, user_id, family_id, expires_at, revoked_at)) = found else {
         return Ok(Err(invalid()));
@@ -71,17 +56,12 @@ pub fn rotate(
     if expires_at <= Utc::now() {
         return Ok(Err(invalid()));
     }
-    let user: UserRow = users::table
-        .find(user_id)
-        .select(UserRow::as_select())
-        .first(conn)?;
+    let user: UserRow = users::table.find(user_id).select(UserRow::as_select()).first(conn)?;
     if user.disabled {
         revoke_family(conn, family_id)?;
         return Ok(Err(ApiError::Unauthorized("This user is disabled.".into())));
     }
-    diesel::update(refresh_tokens::table.find(id))
-        .set(refresh_tokens::revoked_at.eq(Utc::now()))
-        .execute(conn)?;
+    diesel::update(refresh_tokens::table.find(id)).set(refresh_tokens::revoked_at.eq(Utc::now())).execute(conn)?;
     let successor = issue(conn, user_id, family_id, ttl_days)?;
     Ok(Ok((user, successor)))
 }
@@ -112,9 +92,7 @@ fn revoke_family(conn: &mut PgConnection, family_id: Uuid) -> ApiResult<()> {
 
 pub fn revoke_all_for_user(conn: &mut PgConnection, user_id: Uuid) -> ApiResult<()> {
     diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user_id))
-            .filter(refresh_tokens::revoked_at.is_null()),
+        refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(Utc::now()))
     .execute(conn)?;

@@ -41,33 +41,22 @@ impl TokenService {
         }
     }
 
-    pub fn issue_access(
-        &self,
-        user_id: Uuid,
-        account_id: Uuid,
-        role: Role,
-    ) -> Result<String, ApiError> {
+    pub fn issue_access(&self, user_id: Uuid, account_id: Uuid, role: Role) -> Result<String, ApiError> {
         let now = Utc::now().timestamp();
-        let claims = AccessClaims {
-            sub: user_id,
-            acc: account_id,
-            role,
-            iat: now,
-            exp: now + self.access_ttl_secs,
-        };
+        let claims = AccessClaims { sub: user_id, acc: account_id, role, iat: now, exp: now + self.access_ttl_secs };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("signing token: {e}")))
     }
 
     pub fn verify_access(&self, token: &str) -> Result<AccessClaims, ApiError> {
-        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
+        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(
+            |e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
                     ApiError::Unauthorized("The access token has expired; refresh it.".into())
                 }
                 _ => ApiError::Unauthorized("The access token is not valid.".into()),
-            })
+            },
+        )
     }
 }
 
@@ -94,10 +83,7 @@ mod tests {
         let (user, account) = (Uuid::new_v4(), Uuid::new_v4());
         let token = svc.issue_access(user, account, Role::Agent).unwrap();
         let claims = svc.verify_access(&token).unwrap();
-        assert_eq!(
-            (claims.sub, claims.acc, claims.role),
-            (user, account, Role::Agent)
-        );
+        assert_eq!((claims.sub, claims.acc, claims.role), (user, account, Role::Agent));
 
         let other = TokenService::new(b"another secret another secret 12", 60);
         assert!(other.verify_access(&token).is_err());
@@ -106,13 +92,8 @@ mod tests {
     #[test]
     fn expired_access_tokens_are_refused() {
         let svc = TokenService::new(b"0123456789abcdef0123456789abcdef", -120);
-        let token = svc
-            .issue_access(Uuid::new_v4(), Uuid::new_v4(), Role::Admin)
-            .unwrap();
-        assert!(matches!(
-            svc.verify_access(&token),
-            Err(ApiError::Unauthorized(_))
-        ));
+        let token = svc.issue_access(Uuid::new_v4(), Uuid::new_v4(), Role::Admin).unwrap();
+        assert!(matches!(svc.verify_access(&token), Err(ApiError::Unauthorized(_))));
     }
 
     #[test]

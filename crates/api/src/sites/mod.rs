@@ -70,26 +70,16 @@ fn new_public_key() -> String {
 }
 
 pub fn insert_site(conn: &mut PgConnection, row: &SiteRow) -> ApiResult<SiteRow> {
-    Ok(diesel::insert_into(sites::table)
-        .values(row)
-        .returning(SiteRow::as_returning())
-        .get_result(conn)?)
+    Ok(diesel::insert_into(sites::table).values(row).returning(SiteRow::as_returning()).get_result(conn)?)
 }
 
 fn scoped(account_id: Uuid, id: Uuid) -> sites::BoxedQuery<'static, diesel::pg::Pg> {
-    sites::table
-        .filter(sites::account_id.eq(account_id))
-        .filter(sites::id.eq(id))
-        .into_boxed()
+    sites::table.filter(sites::account_id.eq(account_id)).filter(sites::id.eq(id)).into_boxed()
 }
 
 /// The site with this public key, in whatever account owns it (for public ingestion).
 pub fn find_by_public_key(conn: &mut PgConnection, public_key: &str) -> ApiResult<Option<SiteRow>> {
-    Ok(sites::table
-        .filter(sites::public_key.eq(public_key))
-        .select(SiteRow::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(sites::table.filter(sites::public_key.eq(public_key)).select(SiteRow::as_select()).first(conn).optional()?)
 }
 
 /// List the account's sites.
@@ -101,10 +91,7 @@ pub fn find_by_public_key(conn: &mut PgConnection, public_key: &str) -> ApiResul
     )
 )]
 #[get("")]
-pub async fn list_sites(
-    state: web::Data<AppState>,
-    caller: AuthUser,
-) -> ApiResult<web::Json<SiteList>> {
+pub async fn list_sites(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<SiteList>> {
     let rows: Vec<SiteRow> = state
         .db
         .run(move |conn| {
@@ -115,9 +102,7 @@ pub async fn list_sites(
                 .load(conn)?)
         })
         .await?;
-    Ok(web::Json(SiteList {
-        items: rows.iter().map(SiteRow::view).collect(),
-    }))
+    Ok(web::Json(SiteList { items: rows.iter().map(SiteRow::view).collect() }))
 }
 
 /// Create a site (admin only); its public key is generated.
@@ -157,14 +142,8 @@ pub async fn get_site(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<SiteView>> {
     let id = id.into_inner();
-    let row: SiteRow = state
-        .db
-        .run(move |conn| {
-            Ok(scoped(caller.account_id, id)
-                .select(SiteRow::as_select())
-                .first(conn)?)
-        })
-        .await?;
+    let row: SiteRow =
+        state.db.run(move |conn| Ok(scoped(caller.account_id, id).select(SiteRow::as_select()).first(conn)?)).await?;
     Ok(web::Json(row.view()))
 }
 
@@ -196,22 +175,14 @@ pub async fn update_site(
     ValidJson(body): ValidJson<UpdateSiteRequest>,
 ) -> ApiResult<web::Json<SiteView>> {
     let id = id.into_inner();
-    let changes = SiteChanges {
-        name: body.name.map(|n| n.trim().to_string()),
-        url: body.url,
-        updated_at: Utc::now(),
-    };
+    let changes = SiteChanges { name: body.name.map(|n| n.trim().to_string()), url: body.url, updated_at: Utc::now() };
     let row: SiteRow = state
         .db
         .run(move |conn| {
-            Ok(diesel::update(
-                sites::table
-                    .filter(sites::account_id.eq(caller.account_id))
-                    .filter(sites::id.eq(id)),
-            )
-            .set(&changes)
-            .returning(SiteRow::as_returning())
-            .get_result(conn)?)
+            Ok(diesel::update(sites::table.filter(sites::account_id.eq(caller.account_id)).filter(sites::id.eq(id)))
+                .set(&changes)
+                .returning(SiteRow::as_returning())
+                .get_result(conn)?)
         })
         .await?;
     Ok(web::Json(row.view()))
@@ -237,17 +208,10 @@ pub async fn rotate_site_key(
     let row: SiteRow = state
         .db
         .run(move |conn| {
-            Ok(diesel::update(
-                sites::table
-                    .filter(sites::account_id.eq(caller.account_id))
-                    .filter(sites::id.eq(id)),
-            )
-            .set((
-                sites::public_key.eq(new_public_key()),
-                sites::updated_at.eq(Utc::now()),
-            ))
-            .returning(SiteRow::as_returning())
-            .get_result(conn)?)
+            Ok(diesel::update(sites::table.filter(sites::account_id.eq(caller.account_id)).filter(sites::id.eq(id)))
+                .set((sites::public_key.eq(new_public_key()), sites::updated_at.eq(Utc::now())))
+                .returning(SiteRow::as_returning())
+                .get_result(conn)?)
         })
         .await?;
     Ok(web::Json(row.view()))
@@ -273,12 +237,8 @@ pub async fn delete_site(
     let deleted = state
         .db
         .run(move |conn| {
-            Ok(diesel::delete(
-                sites::table
-                    .filter(sites::account_id.eq(caller.account_id))
-                    .filter(sites::id.eq(id)),
-            )
-            .execute(conn)?)
+            Ok(diesel::delete(sites::table.filter(sites::account_id.eq(caller.account_id)).filter(sites::id.eq(id)))
+                .execute(conn)?)
         })
         .await?;
     if deleted == 0 {

@@ -34,17 +34,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
 )]
 #[get("")]
-pub async fn list_users(
-    state: web::Data<AppState>,
-    caller: AuthUser,
-) -> ApiResult<web::Json<UserList>> {
-    let rows = state
-        .db
-        .run(move |conn| queries::list_users(conn, caller.account_id))
-        .await?;
-    Ok(web::Json(UserList {
-        items: rows.iter().map(UserRow::view).collect(),
-    }))
+pub async fn list_users(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<UserList>> {
+    let rows = state.db.run(move |conn| queries::list_users(conn, caller.account_id)).await?;
+    Ok(web::Json(UserList { items: rows.iter().map(UserRow::view).collect() }))
 }
 
 /// Create a user (admin only). The user logs in with the given password.
@@ -69,10 +61,7 @@ pub async fn create_user(
         .map_err(|e| ApiError::Internal(e.into()))??;
     let (hash, body) = hash;
     let row = UserRow::new(caller.account_id, &body.email, &body.name, body.role, hash);
-    let created = state
-        .db
-        .run(move |conn| queries::insert_user(conn, &row))
-        .await?;
+    let created = state.db.run(move |conn| queries::insert_user(conn, &row)).await?;
     Ok(HttpResponse::Created().json(created.view()))
 }
 
@@ -92,10 +81,7 @@ pub async fn get_user(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<UserView>> {
     let id = id.into_inner();
-    let row = state
-        .db
-        .run(move |conn| queries::get_user(conn, caller.account_id, id))
-        .await?;
+    let row = state.db.run(move |conn| queries::get_user(conn, caller.account_id, id)).await?;
     Ok(web::Json(row.view()))
 }
 
@@ -124,26 +110,16 @@ pub async fn update_user(
 ) -> ApiResult<web::Json<UserView>> {
     let id = id.into_inner();
     if id == caller.user_id && body.demotes_or_disables() {
-        let field = if body.role.is_some() {
-            "role"
-        } else {
-            "disabled"
-        };
+        let field = if body.role.is_some() { "role" } else { "disabled" };
         return Err(ApiError::Conflict(
             "You cannot demote or disable yourself; ask another admin.".into(),
-            vec![FieldError::new(
-                field,
-                "self",
-                "cannot be changed on your own user",
-            )],
+            vec![FieldError::new(field, "self", "cannot be changed on your own user")],
         ));
     }
     let password_hash = match body.password.clone() {
-        Some(pw) => Some(
-            web::block(move || password::hash_password(&pw))
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))??,
-        ),
+        Some(pw) => {
+            Some(web::block(move || password::hash_password(&pw)).await.map_err(|e| ApiError::Internal(e.into()))??)
+        }
         None => None,
     };
     let ends_sessions = body.disabled == Some(true) || password_hash.is_some();
@@ -187,14 +163,8 @@ pub async fn delete_user(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     if id == caller.user_id {
-        return Err(ApiError::Conflict(
-            "You cannot delete yourself.".into(),
-            Vec::new(),
-        ));
+        return Err(ApiError::Conflict("You cannot delete yourself.".into(), Vec::new()));
     }
-    state
-        .db
-        .run(move |conn| queries::delete_user(conn, caller.account_id, id))
-        .await?;
+    state.db.run(move |conn| queries::delete_user(conn, caller.account_id, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -24,13 +24,7 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    pub fn new(
-        account_id: Uuid,
-        email: &str,
-        name: &str,
-        role: Role,
-        password_hash: String,
-    ) -> UserRow {
+    pub fn new(account_id: Uuid, email: &str, name: &str, role: Role, password_hash: String) -> UserRow {
         let now = Utc::now();
         UserRow {
             id: Uuid::new_v4(),
@@ -72,45 +66,27 @@ pub struct AccountRow {
 
 impl AccountRow {
     pub fn view(&self) -> AccountView {
-        AccountView {
-            id: self.id,
-            name: self.name.clone(),
-            created_at: self.created_at,
-        }
+        AccountView { id: self.id, name: self.name.clone(), created_at: self.created_at }
     }
 }
 
 pub fn insert_account(conn: &mut PgConnection, name: &str) -> ApiResult<AccountRow> {
-    let row = AccountRow {
-        id: Uuid::new_v4(),
-        name: name.trim().to_string(),
-        created_at: Utc::now(),
-    };
-    Ok(diesel::insert_into(accounts::table)
-        .values(&row)
-        .returning(AccountRow::as_returning())
-        .get_result(conn)?)
+    let row = AccountRow { id: Uuid::new_v4(), name: name.trim().to_string(), created_at: Utc::now() };
+    Ok(diesel::insert_into(accounts::table).values(&row).returning(AccountRow::as_returning()).get_result(conn)?)
 }
 
 pub fn get_account(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<AccountRow> {
-    Ok(accounts::table
-        .find(account_id)
-        .select(AccountRow::as_select())
-        .first(conn)?)
+    Ok(accounts::table.find(account_id).select(AccountRow::as_select()).first(conn)?)
 }
 
 /// Inserts a user; a taken e-mail is a 409 naming the `email` field.
 pub fn insert_user(conn: &mut PgConnection, row: &UserRow) -> ApiResult<UserRow> {
-    diesel::insert_into(users::table)
-        .values(row)
-        .returning(UserRow::as_returning())
-        .get_result(conn)
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict(..) => {
-                ApiError::conflict_on("email", "This e-mail is already in use.")
-            }
+    diesel::insert_into(users::table).values(row).returning(UserRow::as_returning()).get_result(conn).map_err(|e| {
+        match ApiError::from(e) {
+            ApiError::Conflict(..) => ApiError::conflict_on("email", "This e-mail is already in use."),
             other => other,
-        })
+        }
+    })
 }
 
 pub fn find_by_email(conn: &mut PgConnection, email: &str) -> ApiResult<Option<UserRow>> {
@@ -130,11 +106,7 @@ pub fn get_user(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> Api
 }
 
 /// Locks the row too, so concurrent edits of one user apply one after the other.
-pub fn get_user_for_update(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    user_id: Uuid,
-) -> ApiResult<UserRow> {
+pub fn get_user_for_update(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> ApiResult<UserRow> {
     Ok(users::table
         .filter(users::account_id.eq(account_id))
         .filter(users::id.eq(user_id))
@@ -167,23 +139,15 @@ pub fn update_user(
     user_id: Uuid,
     changes: &UserChanges,
 ) -> ApiResult<UserRow> {
-    Ok(diesel::update(
-        users::table
-            .filter(users::account_id.eq(account_id))
-            .filter(users::id.eq(user_id)),
-    )
-    .set(changes)
-    .returning(UserRow::as_returning())
-    .get_result(conn)?)
+    Ok(diesel::update(users::table.filter(users::account_id.eq(account_id)).filter(users::id.eq(user_id)))
+        .set(changes)
+        .returning(UserRow::as_returning())
+        .get_result(conn)?)
 }
 
 pub fn delete_user(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> ApiResult<()> {
-    let deleted = diesel::delete(
-        users::table
-            .filter(users::account_id.eq(account_id))
-            .filter(users::id.eq(user_id)),
-    )
-    .execute(conn)?;
+    let deleted = diesel::delete(users::table.filter(users::account_id.eq(account_id)).filter(users::id.eq(user_id)))
+        .execute(conn)?;
     if deleted == 0 {
         return Err(ApiError::NotFound);
     }

@@ -7,17 +7,9 @@ use crate::helpers::{fields, problem, session, TestApp, PASSWORD};
 async fn signup_creates_an_account_whose_admin_is_signed_in() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "Ana@Acme.test").await;
-    assert_eq!(
-        admin.user.email, "ana@acme.test",
-        "e-mails are stored lower-cased"
-    );
+    assert_eq!(admin.user.email, "ana@acme.test", "e-mails are stored lower-cased");
 
-    let me: serde_json::Value = app
-        .get("/api/v1/me", &admin.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = app.get("/api/v1/me", &admin.token).await.json().await.unwrap();
     assert_eq!(me["user"]["role"], "admin");
     assert_eq!(me["account"]["name"], "Acme");
     assert_eq!(app.count("SELECT count(*) FROM accounts"), 1);
@@ -37,11 +29,7 @@ async fn signup_with_bad_fields_names_them_and_writes_nothing() {
     assert_eq!(fields(&p), ["account_name", "email", "password"]);
 
     let res = app
-        .post(
-            "/api/v1/auth/signup",
-            None,
-            &json!({"account_name": "Acme", "name": "A", "password": PASSWORD}),
-        )
+        .post("/api/v1/auth/signup", None, &json!({"account_name": "Acme", "name": "A", "password": PASSWORD}))
         .await;
     let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(fields(&p), ["email"]);
@@ -55,14 +43,16 @@ async fn signup_with_bad_fields_names_them_and_writes_nothing() {
 async fn signup_with_a_taken_email_is_a_conflict_and_leaves_no_account_behind() {
     let app = TestApp::spawn().await;
     app.signup("Acme", "ana@acme.test").await;
-    let res = app.post("/api/v1/auth/signup", None, &json!({"account_name": "Other", "name": "A", "email": "ANA@acme.test", "password": PASSWORD})).await;
+    let res = app
+        .post(
+            "/api/v1/auth/signup",
+            None,
+            &json!({"account_name": "Other", "name": "A", "email": "ANA@acme.test", "password": PASSWORD}),
+        )
+        .await;
     let p = problem(res, StatusCode::CONFLICT).await;
     assert_eq!(fields(&p), ["email"]);
-    assert_eq!(
-        app.count("SELECT count(*) FROM accounts"),
-        1,
-        "the second account was rolled back"
-    );
+    assert_eq!(app.count("SELECT count(*) FROM accounts"), 1, "the second account was rolled back");
 }
 
 #[tokio::test]
@@ -72,30 +62,13 @@ async fn login_accepts_the_right_password_only() {
 
     let ok = app.login("ANA@acme.test", PASSWORD).await;
     assert_eq!(ok.status(), StatusCode::OK);
-    let cookie = ok
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cookie = ok.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
     assert!(cookie.starts_with("prospecta_refresh="), "{cookie}");
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("Path=/api/v1/auth"),
-        "{cookie}"
-    );
+    assert!(cookie.contains("HttpOnly") && cookie.contains("Path=/api/v1/auth"), "{cookie}");
 
-    let p = problem(
-        app.login("ana@acme.test", "wrong password").await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    let p = problem(app.login("ana@acme.test", "wrong password").await, StatusCode::UNAUTHORIZED).await;
     assert!(p.detail.unwrap().contains("wrong"));
-    problem(
-        app.login("nobody@acme.test", PASSWORD).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    problem(app.login("nobody@acme.test", PASSWORD).await, StatusCode::UNAUTHORIZED).await;
 }
 
 #[tokio::test]
@@ -103,11 +76,7 @@ async fn repeated_login_failures_are_rate_limited() {
     let app = TestApp::spawn_with(|c| c.login_max_failures = 3).await;
     app.signup("Acme", "ana@acme.test").await;
     for _ in 0..3 {
-        problem(
-            app.login("ana@acme.test", "wrong password").await,
-            StatusCode::UNAUTHORIZED,
-        )
-        .await;
+        problem(app.login("ana@acme.test", "wrong password").await, StatusCode::UNAUTHORIZED).await;
     }
     let res = app.login("ana@acme.test", PASSWORD).await;
     assert!(res.headers().contains_key("retry-after"));
@@ -117,29 +86,17 @@ async fn repeated_login_failures_are_rate_limited() {
 #[tokio::test]
 async fn requests_without_a_valid_access_token_are_refused() {
     let app = TestApp::spawn().await;
-    let res = app
-        .request(Method::GET, "/api/v1/me", None)
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::GET, "/api/v1/me", None).send().await.unwrap();
     assert_eq!(res.headers().get("www-authenticate").unwrap(), "Bearer");
     problem(res, StatusCode::UNAUTHORIZED).await;
-    problem(
-        app.get("/api/v1/me", "not.a.jwt").await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    problem(app.get("/api/v1/me", "not.a.jwt").await, StatusCode::UNAUTHORIZED).await;
 }
 
 #[tokio::test]
 async fn expired_access_tokens_are_refused() {
     let app = TestApp::spawn_with(|c| c.access_ttl_secs = -60).await;
     let admin = app.signup("Acme", "ana@acme.test").await;
-    let p = problem(
-        app.get("/api/v1/me", &admin.token).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    let p = problem(app.get("/api/v1/me", &admin.token).await, StatusCode::UNAUTHORIZED).await;
     assert!(p.detail.unwrap().contains("expired"));
 }
 
@@ -148,39 +105,20 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
     let app = TestApp::spawn().await;
     let first = app.signup("Acme", "ana@acme.test").await;
 
-    let res = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": first.refresh_token}),
-        )
-        .await;
+    let res = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": first.refresh_token})).await;
     assert_eq!(res.status(), StatusCode::OK);
     let second = session(res.json().await.unwrap());
     assert_ne!(second.refresh_token, first.refresh_token);
-    assert_eq!(
-        app.get("/api/v1/me", &second.token).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.get("/api/v1/me", &second.token).await.status(), StatusCode::OK);
 
     // Replaying the spent token looks like theft: it fails and revokes its successor too.
     problem(
-        app.post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": first.refresh_token}),
-        )
-        .await,
+        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": first.refresh_token})).await,
         StatusCode::UNAUTHORIZED,
     )
     .await;
     problem(
-        app.post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": second.refresh_token}),
-        )
-        .await,
+        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": second.refresh_token})).await,
         StatusCode::UNAUTHORIZED,
     )
     .await;
@@ -192,38 +130,19 @@ async fn browsers_refresh_with_the_cookie_and_logout_revokes_it() {
     app.signup("Acme", "ana@acme.test").await;
     app.login_ok("ana@acme.test").await; // the client's cookie jar now holds the refresh cookie
 
-    let refreshed = app
-        .request(Method::POST, "/api/v1/auth/refresh", None)
-        .send()
-        .await
-        .unwrap();
+    let refreshed = app.request(Method::POST, "/api/v1/auth/refresh", None).send().await.unwrap();
     assert_eq!(refreshed.status(), StatusCode::OK);
     let tokens = session(refreshed.json().await.unwrap());
 
-    let out = app
-        .request(Method::POST, "/api/v1/auth/logout", None)
-        .send()
-        .await
-        .unwrap();
+    let out = app.request(Method::POST, "/api/v1/auth/logout", None).send().await.unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
     problem(
-        app.post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": tokens.refresh_token}),
-        )
-        .await,
+        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": tokens.refresh_token})).await,
         StatusCode::UNAUTHORIZED,
     )
     .await;
-    problem(
-        app.request(Method::POST, "/api/v1/auth/refresh", None)
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    problem(app.request(Method::POST, "/api/v1/auth/refresh", None).send().await.unwrap(), StatusCode::UNAUTHORIZED)
+        .await;
 }
 
 #[tokio::test]
@@ -232,27 +151,12 @@ async fn disabled_users_cannot_log_in_or_refresh() {
     let admin = app.signup("Acme", "ana@acme.test").await;
     let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
 
-    let res = app
-        .patch(
-            &format!("/api/v1/users/{}", agent.user.id),
-            &admin.token,
-            &json!({"disabled": true}),
-        )
-        .await;
+    let res = app.patch(&format!("/api/v1/users/{}", agent.user.id), &admin.token, &json!({"disabled": true})).await;
     assert_eq!(res.status(), StatusCode::OK);
 
+    problem(app.login("bruno@acme.test", PASSWORD).await, StatusCode::FORBIDDEN).await;
     problem(
-        app.login("bruno@acme.test", PASSWORD).await,
-        StatusCode::FORBIDDEN,
-    )
-    .await;
-    problem(
-        app.post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": agent.refresh_token}),
-        )
-        .await,
+        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": agent.refresh_token})).await,
         StatusCode::UNAUTHORIZED,
     )
     .await;

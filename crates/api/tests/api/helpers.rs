@@ -13,9 +13,8 @@ use uuid::Uuid;
 pub const PASSWORD: &str = "correct horse battery";
 
 fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL").expect(
-        "TEST_DATABASE_URL must point at a PostgreSQL maintenance database (run `make test-api`)",
-    )
+    std::env::var("TEST_DATABASE_URL")
+        .expect("TEST_DATABASE_URL must point at a PostgreSQL maintenance database (run `make test-api`)")
 }
 
 fn with_db(url: &str, db: &str) -> String {
@@ -27,28 +26,15 @@ fn with_db(url: &str, db: &str) -> String {
 fn template_name() -> &'static str {
     static TEMPLATE: OnceLock<String> = OnceLock::new();
     TEMPLATE.get_or_init(|| {
-        api::telemetry::init_tracing(if std::env::var("TEST_LOG").is_ok() {
-            "info"
-        } else {
-            "off"
-        });
+        api::telemetry::init_tracing(if std::env::var("TEST_LOG").is_ok() { "info" } else { "off" });
         let name = "prospecta_test_template".to_string();
-        let mut admin =
-            PgConnection::establish(&admin_url()).expect("connect to TEST_DATABASE_URL");
+        let mut admin = PgConnection::establish(&admin_url()).expect("connect to TEST_DATABASE_URL");
         // Serialise template creation between test processes sharing a server.
-        diesel::sql_query("SELECT pg_advisory_lock(7355608)")
-            .execute(&mut admin)
-            .unwrap();
-        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin)
-            .unwrap();
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .unwrap();
+        diesel::sql_query("SELECT pg_advisory_lock(7355608)").execute(&mut admin).unwrap();
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).unwrap();
         api::migrate(&with_db(&admin_url(), &name)).expect("migrations apply to an empty database");
-        diesel::sql_query("SELECT pg_advisory_unlock(7355608)")
-            .execute(&mut admin)
-            .unwrap();
+        diesel::sql_query("SELECT pg_advisory_unlock(7355608)").execute(&mut admin).unwrap();
         name
     })
 }
@@ -78,9 +64,7 @@ impl TestApp {
         let template = template_name();
         let db_name = format!("test_{}", Uuid::new_v4().simple());
         let mut admin = PgConnection::establish(&admin_url()).unwrap();
-        diesel::sql_query(format!("CREATE DATABASE {db_name} TEMPLATE {template}"))
-            .execute(&mut admin)
-            .unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {db_name} TEMPLATE {template}")).execute(&mut admin).unwrap();
         let database_url = with_db(&admin_url(), &db_name);
         let mut config = Config::for_database(database_url.clone());
         config.db_pool_size = 4;
@@ -89,16 +73,8 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = build_server(config, listener).expect("server starts");
         tokio::spawn(server);
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        TestApp {
-            base,
-            client,
-            database_url,
-            db_name,
-        }
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        TestApp { base, client, database_url, db_name }
     }
 
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
@@ -110,51 +86,36 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Response {
-        self.request(Method::GET, path, Some(token))
-            .send()
-            .await
-            .unwrap()
+        self.request(Method::GET, path, Some(token)).send().await.unwrap()
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
-        self.request(Method::POST, path, token)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
+        self.request(Method::POST, path, token).json(body).send().await.unwrap()
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.request(Method::PATCH, path, Some(token))
-            .json(body)
-            .send()
-            .await
-            .unwrap()
+        self.request(Method::PATCH, path, Some(token)).json(body).send().await.unwrap()
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Response {
-        self.request(Method::DELETE, path, Some(token))
-            .send()
-            .await
-            .unwrap()
+        self.request(Method::DELETE, path, Some(token)).send().await.unwrap()
     }
 
     /// Signs up a new account whose admin has `email`.
     pub async fn signup(&self, account: &str, email: &str) -> Session {
         let res = self
-            .post("/api/v1/auth/signup", None, &json!({"account_name": account, "name": "Admin", "email": email, "password": PASSWORD}))
+            .post(
+                "/api/v1/auth/signup",
+                None,
+                &json!({"account_name": account, "name": "Admin", "email": email, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED, "signup failed");
         session(res.json().await.unwrap())
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
-        self.post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": email, "password": password}),
-        )
-        .await
+        self.post("/api/v1/auth/login", None, &json!({"email": email, "password": password})).await
     }
 
     pub async fn login_ok(&self, email: &str) -> Session {
@@ -177,25 +138,15 @@ impl TestApp {
     }
 
     pub async fn create_site(&self, admin: &Session, name: &str) -> SiteView {
-        let res = self
-            .post(
-                "/api/v1/sites",
-                Some(&admin.token),
-                &json!({"name": name, "url": "https://shop.test"}),
-            )
-            .await;
+        let res =
+            self.post("/api/v1/sites", Some(&admin.token), &json!({"name": name, "url": "https://shop.test"})).await;
         assert_eq!(res.status(), StatusCode::CREATED, "create site failed");
         res.json().await.unwrap()
     }
 
     pub async fn create_api_key(&self, admin: &Session, scopes: &[&str]) -> CreatedApiKey {
-        let res = self
-            .post(
-                "/api/v1/api-keys",
-                Some(&admin.token),
-                &json!({"name": "Chatbot", "scopes": scopes}),
-            )
-            .await;
+        let res =
+            self.post("/api/v1/api-keys", Some(&admin.token), &json!({"name": "Chatbot", "scopes": scopes})).await;
         assert_eq!(res.status(), StatusCode::CREATED, "create api key failed");
         res.json().await.unwrap()
     }
@@ -208,49 +159,31 @@ impl TestApp {
             n: i64,
         }
         let mut conn = PgConnection::establish(&self.database_url).unwrap();
-        diesel::sql_query(format!("SELECT ({sql})::bigint AS n"))
-            .get_result::<Count>(&mut conn)
-            .unwrap()
-            .n
+        diesel::sql_query(format!("SELECT ({sql})::bigint AS n")).get_result::<Count>(&mut conn).unwrap().n
     }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Ok(mut admin) = PgConnection::establish(&admin_url()) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.db_name
-            ))
-            .execute(&mut admin);
+            let _ =
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.db_name)).execute(&mut admin);
         }
     }
 }
 
 pub fn session(tokens: TokenResponse) -> Session {
-    Session {
-        token: tokens.access_token,
-        refresh_token: tokens.refresh_token,
-        user: tokens.user,
-    }
+    Session { token: tokens.access_token, refresh_token: tokens.refresh_token, user: tokens.user }
 }
 
 /// Asserts a problem+json response with `status`, and returns the problem.
 pub async fn problem(res: Response, status: StatusCode) -> Problem {
     assert_eq!(res.status(), status);
-    let content_type = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     assert_eq!(content_type, "application/problem+json");
     let problem: Problem = res.json().await.unwrap();
     assert_eq!(problem.status, status.as_u16());
-    assert!(
-        problem.request_id.is_some(),
-        "problems carry the request id"
-    );
+    assert!(problem.request_id.is_some(), "problems carry the request id");
     problem
 }
 

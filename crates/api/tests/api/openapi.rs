@@ -19,39 +19,15 @@ fn committed_openapi_spec_matches_the_code() {
 #[tokio::test]
 async fn the_served_spec_and_docs_page_work() {
     let app = TestApp::spawn().await;
-    let served: serde_json::Value = app
-        .client
-        .get(format!("{}/api/openapi.json", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let served: serde_json::Value =
+        app.client.get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
     let generated: serde_json::Value = serde_json::from_str(&api::openapi::openapi_json()).unwrap();
     assert_eq!(served, generated);
 
-    let docs = app
-        .client
-        .get(format!("{}/api/docs/", app.base))
-        .send()
-        .await
-        .unwrap();
+    let docs = app.client.get(format!("{}/api/docs/", app.base)).send().await.unwrap();
     assert_eq!(docs.status(), 200);
     let html = docs.text().await.unwrap();
-    assert!(
-        html.contains("swagger-ui"),
-        "the docs page is served from the binary"
-    );
-    let bundle = app
-        .client
-        .get(format!("{}/api/docs/swagger-ui-bundle.js", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        bundle.status(),
-        200,
-        "the docs page's script is vendored, not from a CDN"
-    );
+    assert!(html.contains("swagger-ui"), "the docs page is served from the binary");
+    let bundle = app.client.get(format!("{}/api/docs/swagger-ui-bundle.js", app.base)).send().await.unwrap();
+    assert_eq!(bundle.status(), 200, "the docs page's script is vendored, not from a CDN");
 }

@@ -10,12 +10,7 @@ async fn admins_create_users_who_can_then_log_in() {
     let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
     assert_eq!(agent.user.account_id, admin.user.account_id);
 
-    let list: domain::UserList = app
-        .get("/api/v1/users", &agent.token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: domain::UserList = app.get("/api/v1/users", &agent.token).await.json().await.unwrap();
     let emails: Vec<_> = list.items.iter().map(|u| u.email.as_str()).collect();
     assert_eq!(emails, ["ana@acme.test", "bruno@acme.test"]);
 }
@@ -26,29 +21,14 @@ async fn agents_cannot_manage_users() {
     let admin = app.signup("Acme", "ana@acme.test").await;
     let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
 
-    let body =
-        json!({"email": "carla@acme.test", "name": "Carla", "role": "admin", "password": PASSWORD});
+    let body = json!({"email": "carla@acme.test", "name": "Carla", "role": "admin", "password": PASSWORD});
+    problem(app.post("/api/v1/users", Some(&agent.token), &body).await, StatusCode::FORBIDDEN).await;
     problem(
-        app.post("/api/v1/users", Some(&agent.token), &body).await,
+        app.patch(&format!("/api/v1/users/{}", agent.user.id), &agent.token, &json!({"role": "admin"})).await,
         StatusCode::FORBIDDEN,
     )
     .await;
-    problem(
-        app.patch(
-            &format!("/api/v1/users/{}", agent.user.id),
-            &agent.token,
-            &json!({"role": "admin"}),
-        )
-        .await,
-        StatusCode::FORBIDDEN,
-    )
-    .await;
-    problem(
-        app.delete(&format!("/api/v1/users/{}", admin.user.id), &agent.token)
-            .await,
-        StatusCode::FORBIDDEN,
-    )
-    .await;
+    problem(app.delete(&format!("/api/v1/users/{}", admin.user.id), &agent.token).await, StatusCode::FORBIDDEN).await;
     assert_eq!(app.count("SELECT count(*) FROM users"), 2);
 }
 
@@ -64,10 +44,7 @@ async fn creating_a_user_validates_every_field() {
             &json!({"email": "x", "name": "", "role": "agent", "password": "short"}),
         )
         .await;
-    assert_eq!(
-        fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await),
-        ["email", "name", "password"]
-    );
+    assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["email", "name", "password"]);
 
     let res = app
         .post(
@@ -78,11 +55,7 @@ async fn creating_a_user_validates_every_field() {
         .await;
     let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(fields(&p), ["role"]);
-    assert!(
-        p.errors[0].message.contains("unknown variant"),
-        "{:?}",
-        p.errors
-    );
+    assert!(p.errors[0].message.contains("unknown variant"), "{:?}", p.errors);
 
     let res = app
         .post(
@@ -102,62 +75,22 @@ async fn admins_change_roles_and_passwords_but_not_their_own_admin_rights() {
     let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
     let path = format!("/api/v1/users/{}", agent.user.id);
 
-    let updated: domain::UserView = app
-        .patch(
-            &path,
-            &admin.token,
-            &json!({"role": "admin", "name": "Bruno L."}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        (updated.role, updated.name.as_str()),
-        (domain::Role::Admin, "Bruno L.")
-    );
+    let updated: domain::UserView =
+        app.patch(&path, &admin.token, &json!({"role": "admin", "name": "Bruno L."})).await.json().await.unwrap();
+    assert_eq!((updated.role, updated.name.as_str()), (domain::Role::Admin, "Bruno L."));
 
-    let res = app
-        .patch(
-            &path,
-            &admin.token,
-            &json!({"password": "a brand new password"}),
-        )
-        .await;
+    let res = app.patch(&path, &admin.token, &json!({"password": "a brand new password"})).await;
     assert_eq!(res.status(), StatusCode::OK);
-    problem(
-        app.login("bruno@acme.test", PASSWORD).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
-    assert_eq!(
-        app.login("bruno@acme.test", "a brand new password")
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    problem(app.login("bruno@acme.test", PASSWORD).await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(app.login("bruno@acme.test", "a brand new password").await.status(), StatusCode::OK);
 
     let own = format!("/api/v1/users/{}", admin.user.id);
     assert_eq!(
-        fields(
-            &problem(
-                app.patch(&own, &admin.token, &json!({"role": "agent"}))
-                    .await,
-                StatusCode::CONFLICT
-            )
-            .await
-        ),
+        fields(&problem(app.patch(&own, &admin.token, &json!({"role": "agent"})).await, StatusCode::CONFLICT).await),
         ["role"]
     );
     assert_eq!(
-        fields(
-            &problem(
-                app.patch(&own, &admin.token, &json!({"disabled": true}))
-                    .await,
-                StatusCode::CONFLICT
-            )
-            .await
-        ),
+        fields(&problem(app.patch(&own, &admin.token, &json!({"disabled": true})).await, StatusCode::CONFLICT).await),
         ["disabled"]
     );
 }
@@ -168,27 +101,11 @@ async fn admins_delete_other_users_but_not_themselves() {
     let admin = app.signup("Acme", "ana@acme.test").await;
     let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
 
-    problem(
-        app.delete(&format!("/api/v1/users/{}", admin.user.id), &admin.token)
-            .await,
-        StatusCode::CONFLICT,
-    )
-    .await;
+    problem(app.delete(&format!("/api/v1/users/{}", admin.user.id), &admin.token).await, StatusCode::CONFLICT).await;
     assert_eq!(
-        app.delete(&format!("/api/v1/users/{}", agent.user.id), &admin.token)
-            .await
-            .status(),
+        app.delete(&format!("/api/v1/users/{}", agent.user.id), &admin.token).await.status(),
         StatusCode::NO_CONTENT
     );
-    problem(
-        app.get(&format!("/api/v1/users/{}", agent.user.id), &admin.token)
-            .await,
-        StatusCode::NOT_FOUND,
-    )
-    .await;
-    problem(
-        app.login("bruno@acme.test", PASSWORD).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    problem(app.get(&format!("/api/v1/users/{}", agent.user.id), &admin.token).await, StatusCode::NOT_FOUND).await;
+    problem(app.login("bruno@acme.test", PASSWORD).await, StatusCode::UNAUTHORIZED).await;
 }

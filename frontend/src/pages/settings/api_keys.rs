@@ -87,15 +87,8 @@ fn NewApiKeyForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let chosen = ApiScope::ALL.map(|scope| (scope, RwSignal::new(scope == ApiScope::LeadsIngest)));
     let error = RwSignal::new(None::<ApiError>);
     let create = Action::new_local(move |_: &()| {
-        let scopes = chosen
-            .iter()
-            .filter(|(_, on)| on.get_untracked())
-            .map(|(s, _)| *s)
-            .collect();
-        let body = CreateApiKeyRequest {
-            name: name.get_untracked(),
-            scopes,
-        };
+        let scopes = chosen.iter().filter(|(_, on)| on.get_untracked()).map(|(s, _)| *s).collect();
+        let body = CreateApiKeyRequest { name: name.get_untracked(), scopes };
         async move { api::post::<CreatedApiKey>("/api/v1/api-keys", &body).await }
     });
     Effect::new(move |_| match create.value().get() {
@@ -106,13 +99,7 @@ fn NewApiKeyForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let secret = move || {
-        create
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .map(|created| created.secret)
-    };
+    let secret = move || create.value().get().and_then(Result::ok).map(|created| created.secret);
 
     view! {
         {move || secret().map(|secret| view! {

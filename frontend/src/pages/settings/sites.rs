@@ -23,10 +23,7 @@ pub fn SitesSettings() -> impl IntoView {
         sites.refetch()
     };
     let rename = move |id: uuid::Uuid| {
-        let body = UpdateSiteRequest {
-            name: Some(draft.get_untracked()),
-            ..Default::default()
-        };
+        let body = UpdateSiteRequest { name: Some(draft.get_untracked()), ..Default::default() };
         run_then_reload(
             async move { api::patch::<SiteView>(&format!("/api/v1/sites/{id}"), &body).await },
             reload,
@@ -41,15 +38,10 @@ pub fn SitesSettings() -> impl IntoView {
         )
     };
     let remove = move |id: uuid::Uuid| {
-        let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmDelete)).ok())
-            .unwrap_or(false);
+        let confirmed =
+            web_sys::window().and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmDelete)).ok()).unwrap_or(false);
         if confirmed {
-            run_then_reload(
-                async move { api::delete(&format!("/api/v1/sites/{id}")).await },
-                reload,
-                error,
-            );
+            run_then_reload(async move { api::delete(&format!("/api/v1/sites/{id}")).await }, reload, error);
         }
     };
 
@@ -123,10 +115,7 @@ fn NewSiteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let create = Action::new_local(move |_: &()| {
         let url = url.get_untracked();
-        let body = CreateSiteRequest {
-            name: name.get_untracked(),
-            url: (!url.trim().is_empty()).then_some(url),
-        };
+        let body = CreateSiteRequest { name: name.get_untracked(), url: (!url.trim().is_empty()).then_some(url) };
         async move { api::post::<SiteView>("/api/v1/sites", &body).await }
     });
     Effect::new(move |_| match create.value().get() {

@@ -15,13 +15,7 @@ pub fn UsersSettings() -> impl IntoView {
     let users = LocalResource::new(|| api::get::<UserList>("/api/v1/users"));
     let error = RwSignal::new(None::<ApiError>);
     let me = session.current().map(|u| u.id);
-    let role_label = move |role: Role| {
-        i18n.t(if role == Role::Admin {
-            Msg::RoleAdmin
-        } else {
-            Msg::RoleAgent
-        })
-    };
+    let role_label = move |role: Role| i18n.t(if role == Role::Admin { Msg::RoleAdmin } else { Msg::RoleAgent });
 
     let update = move |id: uuid::Uuid, change: UpdateUserRequest| {
         run_then_reload(
@@ -31,9 +25,8 @@ pub fn UsersSettings() -> impl IntoView {
         )
     };
     let remove = move |id: uuid::Uuid| {
-        let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmDelete)).ok())
-            .unwrap_or(false);
+        let confirmed =
+            web_sys::window().and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmDelete)).ok()).unwrap_or(false);
         if confirmed {
             run_then_reload(
                 async move { api::delete(&format!("/api/v1/users/{id}")).await },

@@ -1,0 +1,95 @@
+# Prospecta: `make run` to try it, `make test` for everything CI runs. `make help` lists targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# A local PostgreSQL cluster under .data/ is used unless DATABASE_URL is set.
+PG_DIR      ?= .data/pg
+PG_PORT     ?= 55432
+TEST_PG_DIR ?= .data/pg-test
+TEST_PG_PORT ?= 55433
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:$(TEST_PG_PORT)/postgres
+E2E_PORT    ?= 18080
+LOCAL_DATABASE_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/prospecta
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
+
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+## ---- set-up ----
+
+.PHONY: tools
+tools: ## Install what is missing: libpq, wasm target, wasm-bindgen, npm packages
+	@dpkg -s libpq-dev >/dev/null 2>&1 || { echo "installing libpq-dev"; apt-get update -qq && apt-get install -y -qq libpq-dev >/dev/null; }
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ -x frontend/node_modules/.bin/wasm-opt ] || (cd frontend && npm ci --no-audit --no-fund)
+
+.PHONY: tools-browser
+tools-browser: ## Install Debian's Chromium and Playwright (for browser tests)
+	@command -v chromium >/dev/null || { echo "installing chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@[ -d e2e/node_modules/@playwright/test ] || (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+
+.PHONY: db
+db: ## Start the local PostgreSQL cluster (skipped when DATABASE_URL is set)
+	@if [ -z "$$DATABASE_URL" ]; then scripts/pg.sh start $(PG_DIR) $(PG_PORT) prospecta; fi
+
+.PHONY: db-stop
+db-stop: ## Stop the local PostgreSQL clusters
+	@scripts/pg.sh stop $(PG_DIR); scripts/pg.sh stop $(TEST_PG_DIR)
+
+## ---- build and run ----
+
+.PHONY: frontend
+frontend: tools ## Build the SPA into frontend/dist
+	@scripts/build-frontend.sh
+
+.PHONY: run
+run: tools db frontend ## Build everything and serve on http://127.0.0.1:8080 (demo account seeded)
+	cargo build --release -p api
+	DATABASE_URL=$${DATABASE_URL:-$(LOCAL_DATABASE_URL)} STATIC_DIR=frontend/dist target/release/prospecta serve --seed-demo
+
+.PHONY: openapi
+openapi: ## Regenerate openapi/openapi.json from the handlers' annotations
+	cargo run -q -p api -- openapi > openapi/openapi.json
+
+## ---- checks ----
+
+.PHONY: fmt-check
+fmt-check: ## rustfmt check
+	cargo fmt --all -- --check
+
+.PHONY: lint
+lint: tools ## clippy -D warnings (server and e2e natively, SPA for wasm32)
+	cargo clippy -p domain -p api -p e2e --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+.PHONY: test-unit
+test-unit: ## Unit tests (domain rules, token and error handling)
+	cargo test -p domain -p api --lib --bins
+
+.PHONY: test-db
+test-db:
+	@PG_EXTRA_OPTS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+		scripts/pg.sh fresh $(TEST_PG_DIR) $(TEST_PG_PORT)
+
+.PHONY: test-api
+test-api: test-db ## API integration tests on a throwaway PostgreSQL (a database per test) + OpenAPI drift check
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) cargo test -p api --test api
+
+.PHONY: openapi-check
+openapi-check: ## Fail when openapi/openapi.json differs from the annotations
+	cargo test -p api --test api openapi::committed_openapi_spec_matches_the_code
+
+.PHONY: test-e2e
+test-e2e: tools tools-browser test-db frontend ## Smoke tests (reqwest) and browser tests (Playwright + Chromium) against a served build
+	cargo build -p api --bin prospecta
+	cargo test -p e2e --no-run
+	scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- cargo test -p e2e
+	scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- bash -c 'cd e2e && npx playwright test'
+
+.PHONY: test
+test: fmt-check lint test-unit test-api test-e2e ## Everything CI runs
+	@echo "make test: all checks passed"
