@@ -68,7 +68,7 @@ lint: tools ## clippy -D warnings (server and e2e natively, SPA for wasm32)
 
 .PHONY: test-unit
 test-unit: ## Unit tests (domain rules, token and error handling)
-	cargo test -p domain -p api --lib --bins
+	cargo test -p domain -p api --lib
 
 .PHONY: test-db
 test-db:
@@ -92,4 +92,5 @@ test-e2e: tools tools-browser test-db frontend ## Smoke tests (reqwest) and brow
 
 .PHONY: test
 test: fmt-check lint test-unit test-api test-e2e ## Everything CI runs
+	@scripts/pg.sh stop $(TEST_PG_DIR)
 	@echo "make test: all checks passed"

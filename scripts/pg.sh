@@ -31,6 +31,10 @@ init() {
 
 start() {
   if ! as_pg "$pgbin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is taken by another server; choose another (PG_PORT / TEST_PG_PORT)" >&2
+      exit 1
+    fi
     as_pg "$pgbin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 30 \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 ${PG_EXTRA_OPTS:-}" start >/dev/null ||
       { tail -n 20 "$dir/server.log" >&2; exit 1; }

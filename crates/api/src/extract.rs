@@ -23,39 +23,68 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = state(req).map(|s| s.config.json_limit).unwrap_or(256 * 1024);
-        let content_type_ok = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim())
-            .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"));
-        let declared_len = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let body = read_body(req, payload);
         Box::pin(async move {
-            if declared_len.is_some_and(|len| len > limit) {
-                return Err(ApiError::PayloadTooLarge(limit));
-            }
-            if !content_type_ok {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read body: {e}"), Vec::new()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge(limit));
-                }
-                body.extend_from_slice(&chunk);
+            let body = body.await?;
+            if body.is_empty() {
+                return Err(ApiError::BadRequest("A JSON body is required.".into(), Vec::new()));
             }
             let value = parse_json::<T>(&body)?;
             value.validate()?;
             Ok(ValidJson(value))
         })
     }
+}
+
+/// Like [`ValidJson`], for endpoints whose body may be left out entirely (`None`).
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_body(req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(OptionalJson(None));
+            }
+            Ok(OptionalJson(Some(parse_json::<T>(&body)?)))
+        })
+    }
+}
+
+/// Reads a JSON body up to the configured limit. An empty body passes (callers decide
+/// whether that is allowed); a non-empty one must be declared as JSON.
+fn read_body(req: &HttpRequest, payload: &mut Payload) -> LocalBoxFuture<'static, Result<web::Bytes, ApiError>> {
+    let limit = state(req).map(|s| s.config.json_limit).unwrap_or(256 * 1024);
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim())
+        .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"));
+    let declared_len =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    Box::pin(async move {
+        if declared_len.is_some_and(|len| len > limit) {
+            return Err(ApiError::PayloadTooLarge(limit));
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read body: {e}"), Vec::new()))?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge(limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if !body.is_empty() && !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        Ok(body.freeze())
+    })
 }
 
 /// Deserialises JSON and names the offending field when it fails.

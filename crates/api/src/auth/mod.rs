@@ -13,7 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_json, AuthUser, ValidJson};
+use crate::extract::{AuthUser, OptionalJson, ValidJson};
 use crate::users::queries::{self as users, UserRow};
 use crate::AppState;
 
@@ -38,9 +38,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 )]
 #[post("/signup")]
 pub async fn signup(state: web::Data<AppState>, ValidJson(body): ValidJson<SignupRequest>) -> ApiResult<HttpResponse> {
-    let password = body.password.clone();
-    let hash =
-        web::block(move || password::hash_password(&password)).await.map_err(|e| ApiError::Internal(e.into()))??;
+    let hash = password::hash_password_off_thread(body.password.clone()).await?;
     let ttl = state.config.refresh_ttl_days;
     let (user, secret) = state
         .db
@@ -90,9 +88,7 @@ pub async fn login(
             .await?
     };
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = web::block(move || password::verify_password(&body.password, stored.as_deref()))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let ok = password::verify_password_off_thread(body.password, stored).await?;
     let user = match (ok, user) {
         (true, Some(user)) => user,
         _ => {
@@ -128,8 +124,12 @@ pub async fn login(
     )
 )]
 #[post("/refresh")]
-pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> ApiResult<HttpResponse> {
-    let secret = presented_refresh_token(&req, &body)?
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    OptionalJson(body): OptionalJson<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let secret = presented_refresh_token(&req, body)
         .ok_or_else(|| ApiError::Unauthorized("No refresh token was sent; log in again.".into()))?;
     let ttl = state.config.refresh_ttl_days;
     let (user, successor) = state.db.transaction(move |conn| sessions::rotate(conn, &secret, ttl)).await??;
@@ -143,8 +143,12 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest, body: web::By
     responses((status = 204, description = "Signed out (also when the token was unknown)"))
 )]
 #[post("/logout")]
-pub async fn logout(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> ApiResult<HttpResponse> {
-    if let Some(secret) = presented_refresh_token(&req, &body)? {
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    OptionalJson(body): OptionalJson<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    if let Some(secret) = presented_refresh_token(&req, body) {
         state.db.run(move |conn| sessions::revoke_by_secret(conn, &secret)).await?;
     }
     let mut gone = refresh_cookie(String::new(), state.config.secure_cookies);
@@ -172,10 +176,11 @@ pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::
     Ok(web::Json(MeResponse { user: user.view(), account: account.view() }))
 }
 
-fn presented_refresh_token(req: &HttpRequest, body: &[u8]) -> ApiResult<Option<String>> {
-    let from_body =
-        if body.iter().all(u8::is_ascii_whitespace) { None } else { parse_json::<RefreshRequest>(body)?.refresh_token };
-    Ok(from_body.or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string())).filter(|s| !s.is_empty()))
+/// The refresh token from the body, else from the browser's cookie.
+fn presented_refresh_token(req: &HttpRequest, body: Option<RefreshRequest>) -> Option<String> {
+    body.and_then(|b| b.refresh_token)
+        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()))
+        .filter(|s| !s.is_empty())
 }
 
 fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {

@@ -26,6 +26,20 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     ok && stored.is_some()
 }
 
+/// [`hash_password`] on the blocking pool: hashing takes tens of milliseconds of CPU.
+pub async fn hash_password_off_thread(password: String) -> Result<String, ApiError> {
+    actix_web::web::block(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("hashing task failed: {e}")))?
+}
+
+/// [`verify_password`] on the blocking pool.
+pub async fn verify_password_off_thread(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    actix_web::web::block(move || verify_password(&password, stored.as_deref()))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("verification task failed: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

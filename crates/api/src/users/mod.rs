@@ -56,10 +56,7 @@ pub async fn create_user(
     AdminUser(caller): AdminUser,
     ValidJson(body): ValidJson<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
-    let hash = web::block(move || password::hash_password(&body.password).map(|h| (h, body)))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
-    let (hash, body) = hash;
+    let hash = password::hash_password_off_thread(body.password.clone()).await?;
     let row = UserRow::new(caller.account_id, &body.email, &body.name, body.role, hash);
     let created = state.db.run(move |conn| queries::insert_user(conn, &row)).await?;
     Ok(HttpResponse::Created().json(created.view()))
@@ -117,9 +114,7 @@ pub async fn update_user(
         ));
     }
     let password_hash = match body.password.clone() {
-        Some(pw) => {
-            Some(web::block(move || password::hash_password(&pw)).await.map_err(|e| ApiError::Internal(e.into()))??)
-        }
+        Some(pw) => Some(password::hash_password_off_thread(pw).await?),
         None => None,
     };
     let ends_sessions = body.disabled == Some(true) || password_hash.is_some();

@@ -161,3 +161,22 @@ async fn disabled_users_cannot_log_in_or_refresh() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn refresh_and_logout_bodies_must_be_json_when_present() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let res = app
+        .request(Method::POST, "/api/v1/auth/refresh", None)
+        .header("content-type", "text/plain")
+        .body(admin.refresh_token.clone())
+        .send()
+        .await
+        .unwrap();
+    problem(res, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+    let res = app.post("/api/v1/auth/logout", None, &json!({"refresh_token": 42})).await;
+    assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["refresh_token"]);
+    // Neither attempt spent or revoked the token.
+    let res = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": admin.refresh_token})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}

@@ -119,7 +119,11 @@ impl TestApp {
     }
 
     pub async fn login_ok(&self, email: &str) -> Session {
-        let res = self.login(email, PASSWORD).await;
+        self.login_ok_with(email, PASSWORD).await
+    }
+
+    pub async fn login_ok_with(&self, email: &str, password: &str) -> Session {
+        let res = self.login(email, password).await;
         assert_eq!(res.status(), StatusCode::OK, "login failed");
         session(res.json().await.unwrap())
     }

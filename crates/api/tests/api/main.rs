@@ -7,6 +7,7 @@ mod auth;
 mod errors;
 mod helpers;
 mod isolation;
+mod migrations;
 mod openapi;
 mod sites;
 mod users;

@@ -2,7 +2,7 @@ use domain::i18n::Msg;
 use domain::{CreateSiteRequest, SiteList, SiteView, UpdateSiteRequest};
 use leptos::prelude::*;
 
-use super::run_then_reload;
+use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
@@ -38,9 +38,7 @@ pub fn SitesSettings() -> impl IntoView {
         )
     };
     let remove = move |id: uuid::Uuid| {
-        let confirmed =
-            web_sys::window().and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmDelete)).ok()).unwrap_or(false);
-        if confirmed {
+        if confirm(i18n.t(Msg::ConfirmDelete)) {
             run_then_reload(async move { api::delete(&format!("/api/v1/sites/{id}")).await }, reload, error);
         }
     };
