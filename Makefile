@@ -49,7 +49,9 @@ frontend: tools ## Build the SPA into frontend/dist
 .PHONY: run
 run: tools db frontend ## Build everything and serve on http://127.0.0.1:8080 (demo account seeded)
 	cargo build --release -p api
-	DATABASE_URL=$${DATABASE_URL:-$(LOCAL_DATABASE_URL)} STATIC_DIR=frontend/dist target/release/prospecta serve --seed-demo
+	@mkdir -p .data && [ -s .data/jwt-secret ] || od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > .data/jwt-secret
+	JWT_SECRET=$$(cat .data/jwt-secret) DATABASE_URL=$${DATABASE_URL:-$(LOCAL_DATABASE_URL)} STATIC_DIR=frontend/dist \
+		target/release/prospecta serve --seed-demo
 
 .PHONY: openapi
 openapi: ## Regenerate openapi/openapi.json from the handlers' annotations

@@ -23,7 +23,8 @@ pub fn current_request_id() -> Option<String> {
 /// Logs to stdout; `LOG_FORMAT=json` gives one JSON object per line. `RUST_LOG` filters.
 pub fn init_tracing(default_filter: &str) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi);
     let _ = if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().flatten_event(true).try_init()
     } else {
