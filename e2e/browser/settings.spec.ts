@@ -33,6 +33,7 @@ test('an admin creates, renames, re-keys and deletes a site', async ({ page }) =
   await row.getByRole('button', { name: 'Save' }).click();
   const renamed = page.locator(`tr[data-site="${name} v2"]`);
   await expect(renamed).toBeVisible();
+  await expect(renamed).toContainText('https://landing.example.com');
 
   page.once('dialog', (d) => d.accept());
   await renamed.getByRole('button', { name: 'Delete' }).click();

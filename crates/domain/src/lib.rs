@@ -4,12 +4,15 @@
 //! browser deserialises exactly the structs the server serialises.
 
 pub mod auth;
+pub mod contacts;
 pub mod i18n;
 pub mod problem;
+pub mod serde_helpers;
 pub mod sites;
 pub mod users;
 
 pub use auth::*;
+pub use contacts::*;
 pub use problem::{FieldError, Problem};
 pub use sites::*;
 pub use users::*;

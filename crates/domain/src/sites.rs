@@ -47,7 +47,7 @@ pub struct CreateSiteRequest {
 pub struct UpdateSiteRequest {
     #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
     pub name: Option<String>,
-    #[serde(default, with = "double_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(custom(function = "validate_site_url"))]
     #[schema(value_type = Option<String>)]
     pub url: Option<Option<String>>,
@@ -62,22 +62,6 @@ pub fn validate_site_url(url: &str) -> Result<(), validator::ValidationError> {
         Ok(())
     } else {
         Err(validator::ValidationError::new("url").with_message("must be an http(s) URL".into()))
-    }
-}
-
-/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
-    }
-
-    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(inner) => inner.serialize(s),
-            None => s.serialize_none(),
-        }
     }
 }
 
@@ -187,5 +171,11 @@ mod tests {
         let set: UpdateSiteRequest = serde_json::from_str(r#"{"url":"https://a.test"}"#).unwrap();
         assert_eq!(set.url, Some(Some("https://a.test".into())));
         assert!(UpdateSiteRequest { url: Some(Some("nope".into())), ..Default::default() }.validate().is_err());
+
+        // What the SPA sends must mean the same on the server: an untouched URL stays out.
+        let rename = UpdateSiteRequest { name: Some("y".into()), ..Default::default() };
+        assert_eq!(serde_json::to_string(&rename).unwrap(), r#"{"name":"y"}"#);
+        let clear = UpdateSiteRequest { url: Some(None), ..Default::default() };
+        assert_eq!(serde_json::to_string(&clear).unwrap(), r#"{"name":null,"url":null}"#);
     }
 }

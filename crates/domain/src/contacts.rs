@@ -1,0 +1,528 @@
+//! Contacts (leads): fields, statuses, channels, phone normalisation and the DTOs of the
+//! lead CRM.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+/// Where a lead is in the sales cycle: one tab each in the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactStatus {
+    #[default]
+    ToContact,
+    InProgress,
+    Won,
+    Lost,
+}
+
+impl ContactStatus {
+    pub const ALL: [ContactStatus; 4] =
+        [ContactStatus::ToContact, ContactStatus::InProgress, ContactStatus::Won, ContactStatus::Lost];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactStatus::ToContact => "to_contact",
+            ContactStatus::InProgress => "in_progress",
+            ContactStatus::Won => "won",
+            ContactStatus::Lost => "lost",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ContactStatus> {
+        ContactStatus::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// How a lead arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Chatbot,
+    LiveChat,
+    Form,
+    Integration,
+    Import,
+    Manual,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] =
+        [Channel::Chatbot, Channel::LiveChat, Channel::Form, Channel::Integration, Channel::Import, Channel::Manual];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Chatbot => "chatbot",
+            Channel::LiveChat => "live_chat",
+            Channel::Form => "form",
+            Channel::Integration => "integration",
+            Channel::Import => "import",
+            Channel::Manual => "manual",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// Who wrote a transcript message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageSender {
+    Visitor,
+    Bot,
+    Agent,
+    System,
+}
+
+impl MessageSender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageSender::Visitor => "visitor",
+            MessageSender::Bot => "bot",
+            MessageSender::Agent => "agent",
+            MessageSender::System => "system",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MessageSender> {
+        [MessageSender::Visitor, MessageSender::Bot, MessageSender::Agent, MessageSender::System]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// Country calling code assumed for numbers written without one (Brazil, the first market).
+pub const DEFAULT_CALLING_CODE: &str = "55";
+
+/// Normalises a phone number to E.164 (`+5511987654321`).
+///
+/// Accepts `+`, `00` international prefixes, and national numbers (a leading trunk `0`
+/// is dropped) to which `default_cc` is prepended. Spaces, dots, dashes and parentheses
+/// are ignored; anything else, or a length outside E.164's, is an error.
+pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, &'static str> {
+    let trimmed = raw.trim();
+    let (international, rest) = match trimmed.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => match trimmed.strip_prefix("00") {
+            Some(rest) => (true, rest),
+            None => (false, trimmed),
+        },
+    };
+    let mut digits = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' | '(' | ')' | '/' => {}
+            _ => return Err("may contain only digits, spaces, dashes, dots, parentheses and a leading +"),
+        }
+    }
+    let full = if international { digits } else { format!("{default_cc}{}", digits.trim_start_matches('0')) };
+    if full.starts_with('0') || !(7..=15).contains(&full.len()) {
+        return Err("is not a valid phone number");
+    }
+    Ok(format!("+{full}"))
+}
+
+/// The `wa.me` link for an E.164 number.
+pub fn whatsapp_link(e164: &str) -> String {
+    format!("https://wa.me/{}", e164.trim_start_matches('+'))
+}
+
+fn validate_tags(tags: &[String]) -> Result<(), ValidationError> {
+    if tags.len() > 30 {
+        return Err(ValidationError::new("tags").with_message("at most 30 tags".into()));
+    }
+    if tags.iter().any(|t| t.trim().is_empty() || t.len() > 50) {
+        return Err(ValidationError::new("tags").with_message("each tag must be 1 to 50 characters".into()));
+    }
+    Ok(())
+}
+
+fn validate_custom_fields(v: &serde_json::Value) -> Result<(), ValidationError> {
+    match v {
+        serde_json::Value::Object(map) if map.len() <= 50 => Ok(()),
+        serde_json::Value::Object(_) => {
+            Err(ValidationError::new("custom_fields").with_message("at most 50 custom fields".into()))
+        }
+        _ => Err(ValidationError::new("custom_fields").with_message("must be an object".into())),
+    }
+}
+
+/// Approximate location of a lead.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Location {
+    #[validate(length(max = 120))]
+    pub city: Option<String>,
+    #[validate(length(max = 120))]
+    pub region: Option<String>,
+    #[validate(length(max = 120))]
+    pub country: Option<String>,
+}
+
+/// A contact as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContactView {
+    pub id: Uuid,
+    pub site_id: Option<Uuid>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// E.164.
+    #[schema(example = "+5511987654321")]
+    pub phone: Option<String>,
+    /// `https://wa.me/…` for the phone, for the WhatsApp button.
+    pub whatsapp_url: Option<String>,
+    /// Preferred contact hours, free text.
+    pub contact_hours: Option<String>,
+    pub location: Location,
+    pub first_contact_at: DateTime<Utc>,
+    /// Page where the lead was generated.
+    pub page_url: Option<String>,
+    pub source: Option<String>,
+    pub medium: Option<String>,
+    pub campaign: Option<String>,
+    pub referrer: Option<String>,
+    pub ip: Option<String>,
+    pub channel: Channel,
+    pub rating: Option<i16>,
+    pub status: ContactStatus,
+    pub assignee_id: Option<Uuid>,
+    pub tags: Vec<String>,
+    pub custom_fields: serde_json::Value,
+    pub blocked: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One message of a transcript sent with a lead.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct TranscriptMessage {
+    pub sender: MessageSender,
+    #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    pub body: String,
+    /// Defaults to the time of ingestion, keeping the given order.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A lead from an integration, a form or a chatbot: creates the contact, or updates the
+/// one with the same e-mail or phone in the account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "site_id": null, "channel": "chatbot", "name": "Maria Silva", "email": "maria@example.com",
+    "phone": "(11) 98765-4321", "page_url": "https://loja.example.com/planos", "source": "google",
+    "medium": "cpc", "campaign": "black-friday", "tags": ["plano-familia"],
+    "transcript": [{"sender": "bot", "body": "Olá! Qual é o seu nome?"}, {"sender": "visitor", "body": "Maria"}]
+}))]
+pub struct IngestLeadRequest {
+    /// Required with an API key when the account has sites; implied by a site key.
+    pub site_id: Option<Uuid>,
+    /// Defaults to `integration` (API key) or `form` (site key).
+    pub channel: Option<Channel>,
+    #[validate(length(max = 200))]
+    pub name: Option<String>,
+    #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    pub email: Option<String>,
+    /// Any common format; stored as E.164 (national numbers get +55).
+    #[validate(length(max = 40))]
+    pub phone: Option<String>,
+    #[validate(length(max = 200))]
+    pub contact_hours: Option<String>,
+    #[validate(nested)]
+    pub location: Option<Location>,
+    pub first_contact_at: Option<DateTime<Utc>>,
+    #[validate(length(max = 2048))]
+    pub page_url: Option<String>,
+    #[validate(length(max = 200))]
+    pub source: Option<String>,
+    #[validate(length(max = 200))]
+    pub medium: Option<String>,
+    #[validate(length(max = 200))]
+    pub campaign: Option<String>,
+    #[validate(length(max = 2048))]
+    pub referrer: Option<String>,
+    #[validate(length(max = 64))]
+    pub ip: Option<String>,
+    #[validate(range(min = 1, max = 5, message = "must be 1 to 5"))]
+    pub rating: Option<i16>,
+    #[serde(default)]
+    #[validate(custom(function = "validate_tags"))]
+    pub tags: Vec<String>,
+    #[validate(custom(function = "validate_custom_fields"))]
+    pub custom_fields: Option<serde_json::Value>,
+    #[serde(default)]
+    #[validate(length(max = 500, message = "at most 500 messages"), nested)]
+    pub transcript: Vec<TranscriptMessage>,
+}
+
+impl IngestLeadRequest {
+    /// A lead must be reachable: an e-mail or a phone.
+    pub fn has_contact_point(&self) -> bool {
+        self.email.as_deref().is_some_and(|e| !e.trim().is_empty())
+            || self.phone.as_deref().is_some_and(|p| !p.trim().is_empty())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IngestLeadResponse {
+    pub contact: ContactView,
+    /// False when an existing contact (same e-mail or phone) was updated.
+    pub created: bool,
+    /// The conversation holding the transcript, when one was sent.
+    pub conversation_id: Option<Uuid>,
+}
+
+/// A contact typed in by a user.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"name": "João Souza", "phone": "+55 21 99876-5432", "site_id": null, "tags": ["indicação"]}))]
+pub struct CreateContactRequest {
+    pub site_id: Option<Uuid>,
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub name: Option<String>,
+    #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    pub email: Option<String>,
+    #[validate(length(max = 40))]
+    pub phone: Option<String>,
+    #[validate(length(max = 200))]
+    pub contact_hours: Option<String>,
+    #[validate(nested)]
+    pub location: Option<Location>,
+    #[validate(length(max = 200))]
+    pub source: Option<String>,
+    #[validate(length(max = 200))]
+    pub medium: Option<String>,
+    #[validate(range(min = 1, max = 5, message = "must be 1 to 5"))]
+    pub rating: Option<i16>,
+    pub status: Option<ContactStatus>,
+    /// Admins only; agents' contacts are assigned to themselves.
+    pub assignee_id: Option<Uuid>,
+    #[serde(default)]
+    #[validate(custom(function = "validate_tags"))]
+    pub tags: Vec<String>,
+}
+
+/// Partial update of a contact. `null` clears a field; absent fields are unchanged.
+/// Changing `assignee_id` is for admins only.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"status": "in_progress", "rating": 4, "tags": ["quente"]}))]
+pub struct UpdateContactRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
+    #[validate(email(message = "must be a valid e-mail address"))]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
+    #[validate(length(max = 40))]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
+    #[validate(length(max = 200))]
+    #[schema(value_type = Option<String>)]
+    pub contact_hours: Option<Option<String>>,
+    #[validate(nested)]
+    pub location: Option<Location>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
+    #[validate(range(min = 1, max = 5, message = "must be 1 to 5"))]
+    #[schema(value_type = Option<i16>)]
+    pub rating: Option<Option<i16>>,
+    pub status: Option<ContactStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub assignee_id: Option<Option<Uuid>>,
+    #[validate(custom(function = "validate_tags"))]
+    pub tags: Option<Vec<String>>,
+    #[validate(custom(function = "validate_custom_fields"))]
+    pub custom_fields: Option<serde_json::Value>,
+    pub blocked: Option<bool>,
+}
+
+/// Sort orders of the contact list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactSort {
+    /// First contact, newest first (default).
+    #[default]
+    Newest,
+    /// First contact, oldest first.
+    Oldest,
+}
+
+/// Filters of the contact list (also for neighbours and CSV export).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct ContactFilter {
+    /// The tab; absent means all statuses.
+    pub status: Option<ContactStatus>,
+    pub site_id: Option<Uuid>,
+    /// Admins only (agents always see their own); `unassigned` is not a UUID, see `unassigned`.
+    pub assignee_id: Option<Uuid>,
+    /// Only contacts without an assignee.
+    pub unassigned: Option<bool>,
+    /// Contacts having this tag.
+    pub tag: Option<String>,
+    pub source: Option<String>,
+    pub medium: Option<String>,
+    pub channel: Option<Channel>,
+    /// Minimum rating.
+    pub rating: Option<i16>,
+    /// First contact on or after.
+    pub from: Option<DateTime<Utc>>,
+    /// First contact before.
+    pub to: Option<DateTime<Utc>>,
+    /// Free text over name, e-mail, phone and notes.
+    pub q: Option<String>,
+    pub sort: Option<ContactSort>,
+}
+
+/// Per-status counts under the current filter (ignoring its status).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StatusCounts {
+    pub to_contact: i64,
+    pub in_progress: i64,
+    pub won: i64,
+    pub lost: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContactPage {
+    pub items: Vec<ContactView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    pub counts: StatusCounts,
+}
+
+/// The contacts before and after one, in the list under the same filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContactNeighbors {
+    pub prev_id: Option<Uuid>,
+    pub next_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NoteView {
+    pub id: Uuid,
+    pub author_id: Option<Uuid>,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"body": "Ligou pedindo orçamento para 3 linhas."}))]
+pub struct CreateNoteRequest {
+    #[validate(length(min = 1, max = 5000, message = "must be 1 to 5000 characters"))]
+    pub body: String,
+}
+
+/// One entry of the change log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ActivityView {
+    pub id: i64,
+    /// `status`, `assignee_id`, `note`, `tags`, `merge`, `created`…
+    pub field: String,
+    pub old_value: Option<serde_json::Value>,
+    pub new_value: Option<serde_json::Value>,
+    pub actor_user_id: Option<Uuid>,
+    /// Who, in words: a user's name, `API key "Chatbot"`, `auto-assignment`…
+    pub actor_label: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MessageView {
+    pub id: Uuid,
+    pub sender: MessageSender,
+    pub body: String,
+    pub sent_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationView {
+    pub id: Uuid,
+    pub channel: Channel,
+    pub site_id: Option<Uuid>,
+    pub started_at: DateTime<Utc>,
+    pub messages: Vec<MessageView>,
+}
+
+/// Everything the detail screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContactDetail {
+    pub contact: ContactView,
+    pub notes: Vec<NoteView>,
+    pub activities: Vec<ActivityView>,
+    pub conversations: Vec<ConversationView>,
+}
+
+/// Merge `source_id` into the contact in the path: its transcripts, notes and history move
+/// over, empty fields are filled from it, tags are joined, and the source is deleted.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+pub struct MergeContactsRequest {
+    pub source_id: Uuid,
+}
+
+/// Auto-assignment of a site's new leads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"enabled": true, "user_ids": ["3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10"]}))]
+pub struct AutoAssignment {
+    pub enabled: bool,
+    /// The users who receive leads, in rotation order.
+    #[validate(length(max = 200))]
+    pub user_ids: Vec<Uuid>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_normalised_to_e164() {
+        let cases = [
+            ("+55 (11) 98765-4321", "+5511987654321"),
+            ("(11) 98765-4321", "+5511987654321"),
+            ("011 98765 4321", "+5511987654321"),
+            ("0055 11 98765.4321", "+5511987654321"),
+            ("+1 415-555-0100", "+14155550100"),
+        ];
+        for (raw, e164) in cases {
+            assert_eq!(normalize_phone(raw, DEFAULT_CALLING_CODE).as_deref(), Ok(e164), "{raw}");
+        }
+    }
+
+    #[test]
+    fn malformed_phones_are_refused() {
+        for raw in ["abc", "+12", "+1234567890123456", "11 9876x4321", "+0 11 98765 4321", ""] {
+            assert!(normalize_phone(raw, DEFAULT_CALLING_CODE).is_err(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn whatsapp_links_drop_the_plus() {
+        assert_eq!(whatsapp_link("+5511987654321"), "https://wa.me/5511987654321");
+    }
+
+    #[test]
+    fn leads_need_an_email_or_a_phone_and_valid_fields() {
+        assert!(!IngestLeadRequest::default().has_contact_point());
+        let lead = IngestLeadRequest { phone: Some("11 98765 4321".into()), ..Default::default() };
+        assert!(lead.has_contact_point());
+        let bad = IngestLeadRequest { rating: Some(9), tags: vec!["".into()], ..lead };
+        let errs = bad.validate().unwrap_err();
+        assert!(errs.field_errors().contains_key("rating"));
+        assert!(errs.field_errors().contains_key("tags"));
+    }
+
+    #[test]
+    fn statuses_and_channels_round_trip() {
+        for s in ContactStatus::ALL {
+            assert_eq!(ContactStatus::parse(s.as_str()), Some(s));
+        }
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.as_str()), Some(c));
+        }
+    }
+}
