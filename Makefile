@@ -32,6 +32,10 @@ tools-browser: ## Install Debian's Chromium and Playwright (for browser tests)
 	@command -v chromium >/dev/null || { echo "installing chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@[ -d e2e/node_modules/@playwright/test ] || (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 
+.PHONY: tools-test
+tools-test: ## Install the local SMTP sink used by the mail tests (Debian's python3-aiosmtpd)
+	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { echo "installing python3-aiosmtpd"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null; }
+
 .PHONY: db
 db: ## Start the local PostgreSQL cluster (skipped when DATABASE_URL is set)
 	@if [ -z "$$DATABASE_URL" ]; then scripts/pg.sh start $(PG_DIR) $(PG_PORT) prospecta; fi
@@ -78,7 +82,7 @@ test-db:
 		scripts/pg.sh fresh $(TEST_PG_DIR) $(TEST_PG_PORT)
 
 .PHONY: test-api
-test-api: test-db ## API integration tests on a throwaway PostgreSQL (a database per test) + OpenAPI drift check
+test-api: tools-test test-db ## API integration tests on a throwaway PostgreSQL (a database per test) + OpenAPI drift check
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) cargo test -p api --test api
 
 .PHONY: openapi-check

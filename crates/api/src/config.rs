@@ -1,6 +1,9 @@
 //! Settings read from the environment once at start-up.
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::mailer::MailConfig;
 
 /// Server settings. Every field has a development default except the database URL.
 #[derive(Clone, Debug)]
@@ -25,6 +28,8 @@ pub struct Config {
     pub login_window_secs: i64,
     /// Mark the refresh cookie `Secure` (set behind HTTPS).
     pub secure_cookies: bool,
+    /// Outbound e-mail; `None` keeps notifications queued in the outbox.
+    pub mail: Option<MailConfig>,
 }
 
 impl Config {
@@ -45,6 +50,12 @@ impl Config {
         config.bind = env_or("BIND", "127.0.0.1:8080".to_string());
         config.secure_cookies = env_or("SECURE_COOKIES", false);
         config.db_pool_size = env_or("DB_POOL_SIZE", 16);
+        config.mail = std::env::var("SMTP_URL").ok().filter(|u| !u.is_empty()).map(|smtp_url| MailConfig {
+            smtp_url,
+            from: env_or("MAIL_FROM", "Prospecta <no-reply@prospecta.local>".to_string()),
+            poll_interval: Duration::from_millis(env_or("MAIL_POLL_MS", 1000)),
+            retry_base: Duration::from_millis(env_or("MAIL_RETRY_BASE_MS", 30_000)),
+        });
         Ok(config)
     }
 
@@ -62,6 +73,7 @@ impl Config {
             login_max_failures: env_or("LOGIN_MAX_FAILURES", 5),
             login_window_secs: env_or("LOGIN_WINDOW_SECS", 15 * 60),
             secure_cookies: false,
+            mail: None,
         }
     }
 }

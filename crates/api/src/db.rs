@@ -30,6 +30,11 @@ impl Db {
         Ok(Db { pool })
     }
 
+    /// The pool itself, for background workers that run outside request handling.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     /// Runs `f` on a pooled connection off the async executor.
     pub async fn run<T, F>(&self, f: F) -> ApiResult<T>
     where

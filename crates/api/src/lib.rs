@@ -3,12 +3,17 @@
 //! Conventions (paths, errors, auth, tenancy, tests) are written down in `docs/API.md`.
 
 pub mod api_keys;
+pub mod assignment;
 pub mod auth;
 pub mod config;
+pub mod contacts;
 pub mod db;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod ingest;
+pub mod mailer;
+pub mod notifications;
 pub mod openapi;
 pub mod schema;
 pub mod seed;
@@ -48,7 +53,10 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             .configure(auth::routes)
             .configure(users::routes)
             .configure(sites::routes)
-            .configure(api_keys::routes),
+            .configure(api_keys::routes)
+            .configure(contacts::routes)
+            .configure(ingest::routes)
+            .configure(notifications::routes),
     );
 }
 
@@ -57,6 +65,9 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let tokens = TokenService::new(&config.jwt_secret, config.access_ttl_secs);
     let static_dir = config.static_dir.clone();
+    if let Some(mail) = config.mail.clone() {
+        mailer::spawn_sender(db.clone(), mail)?;
+    }
     let state = web::Data::new(AppState { db, config: Arc::new(config), tokens });
     let server = HttpServer::new(move || {
         let (app, api) = App::new()

@@ -23,7 +23,9 @@ use utoipa_actix_web::AppExt;
         (name = "users", description = "Users of an account"),
         (name = "sites", description = "Websites and their public keys"),
         (name = "api-keys", description = "Integration API keys"),
-        (name = "integration", description = "Endpoints for integrations (API key)"),
+        (name = "contacts", description = "The lead CRM: clients, notes, change log, merges"),
+        (name = "notifications", description = "In-app notifications"),
+        (name = "integration", description = "Endpoints for integrations (API key or site key)"),
         (name = "health", description = "Probes"),
     )
 )]

@@ -52,6 +52,129 @@ diesel::table! {
         public_key -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        auto_assign_enabled -> Bool,
+        auto_assign_user_ids -> Array<Uuid>,
+        auto_assign_cursor -> Int8,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        site_id -> Nullable<Uuid>,
+        name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        contact_hours -> Nullable<Text>,
+        city -> Nullable<Text>,
+        region -> Nullable<Text>,
+        country -> Nullable<Text>,
+        first_contact_at -> Timestamptz,
+        page_url -> Nullable<Text>,
+        source -> Nullable<Text>,
+        medium -> Nullable<Text>,
+        campaign -> Nullable<Text>,
+        referrer -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        channel -> Text,
+        rating -> Nullable<Int2>,
+        status -> Text,
+        assignee_id -> Nullable<Uuid>,
+        tags -> Array<Text>,
+        custom_fields -> Jsonb,
+        blocked -> Bool,
+        notes_text -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    contact_notes (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        contact_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    contact_activities (id) {
+        id -> Int8,
+        account_id -> Uuid,
+        contact_id -> Uuid,
+        actor_user_id -> Nullable<Uuid>,
+        actor_label -> Text,
+        field -> Text,
+        old_value -> Nullable<Jsonb>,
+        new_value -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        contact_id -> Uuid,
+        site_id -> Nullable<Uuid>,
+        channel -> Text,
+        started_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        conversation_id -> Uuid,
+        sender -> Text,
+        body -> Text,
+        sent_at -> Timestamptz,
+        position -> Int4,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (account_id, key) {
+        account_id -> Uuid,
+        key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Int2>,
+        response_body -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        title -> Text,
+        contact_id -> Nullable<Uuid>,
+        read_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        to_address -> Text,
+        subject -> Text,
+        body -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -75,4 +198,25 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(sites -> accounts (account_id));
 diesel::joinable!(api_keys -> accounts (account_id));
 
-diesel::allow_tables_to_appear_in_same_query!(accounts, users, refresh_tokens, login_failures, sites, api_keys);
+diesel::joinable!(contacts -> accounts (account_id));
+diesel::joinable!(contact_notes -> contacts (contact_id));
+diesel::joinable!(contact_activities -> contacts (contact_id));
+diesel::joinable!(conversations -> contacts (contact_id));
+diesel::joinable!(messages -> conversations (conversation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    users,
+    refresh_tokens,
+    login_failures,
+    sites,
+    api_keys,
+    contacts,
+    contact_notes,
+    contact_activities,
+    conversations,
+    messages,
+    idempotency_keys,
+    notifications,
+    email_outbox,
+);

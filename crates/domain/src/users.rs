@@ -119,3 +119,21 @@ mod tests {
         assert!(!UpdateUserRequest { name: Some("x".into()), ..Default::default() }.demotes_or_disables());
     }
 }
+
+/// An in-app notification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NotificationView {
+    pub id: Uuid,
+    /// `contact_assigned`…
+    pub kind: String,
+    pub title: String,
+    pub contact_id: Option<Uuid>,
+    pub read: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NotificationList {
+    pub items: Vec<NotificationView>,
+    pub unread: i64,
+}

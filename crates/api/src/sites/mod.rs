@@ -21,7 +21,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(get_site)
             .service(update_site)
             .service(delete_site)
-            .service(rotate_site_key),
+            .service(rotate_site_key)
+            .service(crate::assignment::get_auto_assignment)
+            .service(crate::assignment::update_auto_assignment),
     );
 }
 

@@ -155,6 +155,18 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// Sends a lead with an integration API key.
+    pub async fn ingest(&self, api_key: &str, body: &Value) -> Response {
+        self.request(Method::POST, "/api/v1/leads", None).header("x-api-key", api_key).json(body).send().await.unwrap()
+    }
+
+    /// Sends a lead and returns the contact, asserting success.
+    pub async fn ingest_ok(&self, api_key: &str, body: &Value) -> domain::ContactView {
+        let res = self.ingest(api_key, body).await;
+        assert!(res.status().is_success(), "ingest failed: {}", res.status());
+        res.json::<domain::IngestLeadResponse>().await.unwrap().contact
+    }
+
     /// Runs SQL on this test's database, to check what was (not) written.
     pub fn count(&self, sql: &str) -> i64 {
         #[derive(diesel::QueryableByName)]

@@ -3,10 +3,14 @@
 //! e.g. postgres://postgres@127.0.0.1:55433/postgres); `make test-api` provides one.
 
 mod api_keys;
+mod assignment;
 mod auth;
+mod contacts;
 mod errors;
 mod helpers;
+mod ingest;
 mod isolation;
+mod mail;
 mod migrations;
 mod openapi;
 mod sites;

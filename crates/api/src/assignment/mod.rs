@@ -1,0 +1,166 @@
+//! Auto-assignment: each site deals its new leads to chosen users in strict rotation, and
+//! every assignment (automatic or manual) notifies the assignee in-app and by e-mail.
+
+use actix_web::{get, put, web};
+use diesel::prelude::*;
+use domain::{AutoAssignment, FieldError, Problem};
+use uuid::Uuid;
+
+use crate::contacts::queries::ContactRow;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AdminUser, ValidJson};
+use crate::schema::{notifications, sites, users};
+use crate::{mailer, AppState};
+
+/// The next user in the site's rotation, skipping disabled users, or `None` when the site
+/// does not auto-assign. Locks the site row: concurrent leads take turns, so each user's
+/// count differs from another's by at most one.
+pub fn next_assignee(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiResult<Option<Uuid>> {
+    let Some((enabled, user_ids, cursor)) = sites::table
+        .filter(sites::account_id.eq(account_id))
+        .filter(sites::id.eq(site_id))
+        .select((sites::auto_assign_enabled, sites::auto_assign_user_ids, sites::auto_assign_cursor))
+        .for_update()
+        .first::<(bool, Vec<Uuid>, i64)>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if !enabled || user_ids.is_empty() {
+        return Ok(None);
+    }
+    let active: Vec<Uuid> = users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::id.eq_any(&user_ids))
+        .filter(users::disabled.eq(false))
+        .select(users::id)
+        .load(conn)?;
+    // Keep the configured order, not the database's.
+    let eligible: Vec<Uuid> = user_ids.into_iter().filter(|id| active.contains(id)).collect();
+    if eligible.is_empty() {
+        return Ok(None);
+    }
+    let chosen = eligible[(cursor.rem_euclid(eligible.len() as i64)) as usize];
+    diesel::update(sites::table.find(site_id)).set(sites::auto_assign_cursor.eq(cursor + 1)).execute(conn)?;
+    Ok(Some(chosen))
+}
+
+/// Tells `assignee` about a contact they were given: an in-app notification and an e-mail
+/// in the outbox, both in the caller's transaction.
+pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid) -> ApiResult<()> {
+    let (email, name): (String, String) = users::table
+        .filter(users::account_id.eq(contact.account_id))
+        .filter(users::id.eq(assignee))
+        .select((users::email, users::name))
+        .first(conn)?;
+    let who =
+        contact.name.clone().or(contact.email.clone()).or(contact.phone.clone()).unwrap_or_else(|| "a new lead".into());
+    let title = format!("New lead assigned to you: {who}");
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::id.eq(Uuid::new_v4()),
+            notifications::account_id.eq(contact.account_id),
+            notifications::user_id.eq(assignee),
+            notifications::kind.eq("contact_assigned"),
+            notifications::title.eq(&title),
+            notifications::contact_id.eq(contact.id),
+        ))
+        .execute(conn)?;
+    let mut body = format!("Hello {name},\n\n{who} was assigned to you in Prospecta.\n");
+    for (label, value) in [("E-mail", &contact.email), ("Phone", &contact.phone), ("Page", &contact.page_url)] {
+        if let Some(v) = value {
+            body.push_str(&format!("{label}: {v}\n"));
+        }
+    }
+    body.push_str(&format!("\nOpen: /clients/{}\n", contact.id));
+    mailer::enqueue(conn, contact.account_id, &email, &title, &body)
+}
+
+fn site_exists(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiResult<()> {
+    sites::table
+        .filter(sites::account_id.eq(account_id))
+        .filter(sites::id.eq(site_id))
+        .select(sites::id)
+        .first::<Uuid>(conn)?;
+    Ok(())
+}
+
+/// A site's auto-assignment settings (admin only).
+#[utoipa::path(
+    tag = "sites", operation_id = "get_auto_assignment", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Site id")),
+    responses(
+        (status = 200, description = "Settings", body = AutoAssignment),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/{id}/auto-assignment")]
+pub async fn get_auto_assignment(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<AutoAssignment>> {
+    let id = id.into_inner();
+    let (enabled, user_ids) = state
+        .db
+        .run(move |conn| {
+            Ok(sites::table
+                .filter(sites::account_id.eq(caller.account_id))
+                .filter(sites::id.eq(id))
+                .select((sites::auto_assign_enabled, sites::auto_assign_user_ids))
+                .first::<(bool, Vec<Uuid>)>(conn)?)
+        })
+        .await?;
+    Ok(web::Json(AutoAssignment { enabled, user_ids }))
+}
+
+/// Choose who receives a site's new leads, in rotation (admin only).
+#[utoipa::path(
+    tag = "sites", operation_id = "update_auto_assignment", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Site id")),
+    request_body = AutoAssignment,
+    responses(
+        (status = 200, description = "Saved", body = AutoAssignment),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A user is not in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/{id}/auto-assignment")]
+pub async fn update_auto_assignment(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<AutoAssignment>,
+) -> ApiResult<web::Json<AutoAssignment>> {
+    let id = id.into_inner();
+    let mut user_ids = body.user_ids.clone();
+    let mut seen = std::collections::HashSet::new();
+    user_ids.retain(|u| seen.insert(*u));
+    let saved = state
+        .db
+        .transaction(move |conn| {
+            site_exists(conn, caller.account_id, id)?;
+            let known: Vec<Uuid> = users::table
+                .filter(users::account_id.eq(caller.account_id))
+                .filter(users::id.eq_any(&user_ids))
+                .select(users::id)
+                .load(conn)?;
+            let unknown: Vec<FieldError> = user_ids
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| !known.contains(u))
+                .map(|(i, _)| FieldError::new(format!("user_ids[{i}]"), "unknown", "is not a user of this account"))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(ApiError::Validation(unknown));
+            }
+            diesel::update(sites::table.find(id))
+                .set((sites::auto_assign_enabled.eq(body.enabled), sites::auto_assign_user_ids.eq(&user_ids)))
+                .execute(conn)?;
+            Ok(AutoAssignment { enabled: body.enabled, user_ids })
+        })
+        .await?;
+    Ok(web::Json(saved))
+}

@@ -1,0 +1,397 @@
+//! The lead CRM: contact list with status tabs, filters and keyset pages; detail with
+//! notes, change log and transcripts; edits; merges. Agents see only their own contacts
+//! and only admins assign.
+
+mod merge;
+pub mod queries;
+pub mod transcript;
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::Utc;
+use diesel::prelude::*;
+use domain::{
+    Channel, ContactDetail, ContactFilter, ContactNeighbors, ContactPage, ContactView, CreateContactRequest,
+    CreateNoteRequest, NoteView, Problem, UpdateContactRequest,
+};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AuthUser, ValidJson};
+use crate::schema::{contact_notes, contacts, sites, users};
+use crate::{assignment, AppState};
+use queries::{Actor, ContactRow};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/contacts")
+            .service(list_contacts)
+            .service(create_contact)
+            .service(get_contact)
+            .service(update_contact)
+            .service(contact_neighbors)
+            .service(add_note)
+            .service(merge::merge_contacts),
+    );
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// List contacts under a filter, a page at a time, with per-status counts for the tabs.
+#[utoipa::path(
+    tag = "contacts", operation_id = "list_contacts", security(("bearer" = [])),
+    params(ContactFilter, PageParams),
+    responses(
+        (status = 200, description = "A page of contacts", body = ContactPage),
+        (status = 400, description = "Malformed query", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid cursor or limit", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("")]
+pub async fn list_contacts(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    filter: web::Query<ContactFilter>,
+    page: web::Query<PageParams>,
+) -> ApiResult<web::Json<ContactPage>> {
+    let limit = page.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::field("limit", "range", "must be 1 to 200"));
+    }
+    let (filter, cursor) = (filter.into_inner(), page.into_inner().cursor);
+    let (rows, next_cursor, counts) = state
+        .db
+        .run(move |conn| {
+            let (rows, next) = queries::page(conn, &caller, &filter, cursor.as_deref(), limit)?;
+            Ok((rows, next, queries::counts(conn, &caller, &filter)?))
+        })
+        .await?;
+    Ok(web::Json(ContactPage { items: rows.iter().map(ContactRow::view).collect(), next_cursor, counts }))
+}
+
+/// Normalises a phone for storage, naming `field` when it is not a phone number.
+pub fn phone_field(raw: Option<&str>, field: &str) -> ApiResult<Option<String>> {
+    match raw.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(p) => domain::normalize_phone(p, domain::DEFAULT_CALLING_CODE)
+            .map(Some)
+            .map_err(|msg| ApiError::field(field, "phone", msg)),
+    }
+}
+
+fn clean(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// 422 unless `site_id` is a site of the account.
+pub fn check_site(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiResult<()> {
+    sites::table
+        .filter(sites::account_id.eq(account_id))
+        .filter(sites::id.eq(site_id))
+        .select(sites::id)
+        .first::<Uuid>(conn)
+        .optional()?
+        .map(|_| ())
+        .ok_or_else(|| ApiError::field("site_id", "unknown", "is not a site of this account"))
+}
+
+/// 422 unless `user_id` is an enabled user of the account.
+fn check_assignee(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> ApiResult<()> {
+    users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::id.eq(user_id))
+        .filter(users::disabled.eq(false))
+        .select(users::id)
+        .first::<Uuid>(conn)
+        .optional()?
+        .map(|_| ())
+        .ok_or_else(|| ApiError::field("assignee_id", "unknown", "is not an active user of this account"))
+}
+
+/// Add a contact by hand. Agents' contacts are assigned to themselves.
+#[utoipa::path(
+    tag = "contacts", operation_id = "create_contact", security(("bearer" = [])),
+    request_body = CreateContactRequest,
+    responses(
+        (status = 201, description = "Created", body = ContactView),
+        (status = 403, description = "An agent tried to assign someone else", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another contact has this e-mail or phone", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, unknown site or user", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("")]
+pub async fn create_contact(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ValidJson(body): ValidJson<CreateContactRequest>,
+) -> ApiResult<HttpResponse> {
+    let assignee = if caller.is_admin() {
+        body.assignee_id
+    } else if body.assignee_id.is_some_and(|a| a != caller.user_id) {
+        return Err(ApiError::Forbidden("Only admins can assign contacts to others.".into()));
+    } else {
+        Some(caller.user_id)
+    };
+    let mut row = ContactRow::new(caller.account_id, Channel::Manual);
+    row.name = clean(body.name);
+    row.email = clean(body.email).map(|e| domain::normalize_email(&e));
+    row.phone = phone_field(body.phone.as_deref(), "phone")?;
+    row.contact_hours = clean(body.contact_hours);
+    let location = body.location.unwrap_or_default();
+    (row.city, row.region, row.country) = (clean(location.city), clean(location.region), clean(location.country));
+    row.source = clean(body.source);
+    row.medium = clean(body.medium);
+    row.rating = body.rating;
+    row.status = body.status.unwrap_or_default().as_str().to_string();
+    row.site_id = body.site_id;
+    row.assignee_id = assignee;
+    row.tags = normalize_tags(body.tags);
+    let created = state
+        .db
+        .transaction(move |conn| {
+            if let Some(site) = row.site_id {
+                check_site(conn, caller.account_id, site)?;
+            }
+            if let Some(user) = row.assignee_id {
+                check_assignee(conn, caller.account_id, user)?;
+            }
+            let created = queries::insert(conn, &row)?;
+            let actor = Actor::user(conn, &caller)?;
+            queries::log_changes(
+                conn,
+                caller.account_id,
+                created.id,
+                &actor,
+                &[("created", None, Some(json!("manual")))],
+            )?;
+            if let Some(user) = created.assignee_id.filter(|u| *u != caller.user_id) {
+                assignment::announce(conn, &created, user)?;
+            }
+            Ok(created)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created.view()))
+}
+
+/// Trims, drops empties and duplicates, keeps order.
+pub fn normalize_tags(tags: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    out
+}
+
+/// A contact with its notes, change log and transcripts.
+#[utoipa::path(
+    tag = "contacts", operation_id = "get_contact", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Contact id")),
+    responses(
+        (status = 200, description = "The contact", body = ContactDetail),
+        (status = 404, description = "No such contact, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/{id}")]
+pub async fn get_contact(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<ContactDetail>> {
+    let id = id.into_inner();
+    let detail = state
+        .db
+        .run(move |conn| {
+            let row = queries::get(conn, &caller, id)?;
+            Ok(ContactDetail {
+                contact: row.view(),
+                notes: queries::notes(conn, id)?,
+                activities: queries::activities(conn, id)?,
+                conversations: transcript::for_contact(conn, id)?,
+            })
+        })
+        .await?;
+    Ok(web::Json(detail))
+}
+
+/// Applies a partial update to a copy of `row`.
+fn apply(mut row: ContactRow, req: UpdateContactRequest) -> ApiResult<ContactRow> {
+    if let Some(name) = req.name {
+        row.name = clean(name);
+    }
+    if let Some(email) = req.email {
+        row.email = clean(email).map(|e| domain::normalize_email(&e));
+    }
+    if let Some(phone) = req.phone {
+        row.phone = phone_field(phone.as_deref(), "phone")?;
+    }
+    if let Some(hours) = req.contact_hours {
+        row.contact_hours = clean(hours);
+    }
+    if let Some(location) = req.location {
+        (row.city, row.region, row.country) = (clean(location.city), clean(location.region), clean(location.country));
+    }
+    if let Some(rating) = req.rating {
+        row.rating = rating;
+    }
+    if let Some(status) = req.status {
+        row.status = status.as_str().to_string();
+    }
+    if let Some(assignee) = req.assignee_id {
+        row.assignee_id = assignee;
+    }
+    if let Some(tags) = req.tags {
+        row.tags = normalize_tags(tags);
+    }
+    if let Some(fields) = req.custom_fields {
+        row.custom_fields = fields;
+    }
+    if let Some(blocked) = req.blocked {
+        row.blocked = blocked;
+    }
+    Ok(row)
+}
+
+/// Edit a contact; each changed field goes to the change log. Reassigning is for admins
+/// and notifies the new assignee.
+#[utoipa::path(
+    tag = "contacts", operation_id = "update_contact", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Contact id")),
+    request_body = UpdateContactRequest,
+    responses(
+        (status = 200, description = "Updated", body = ContactView),
+        (status = 403, description = "An agent tried to reassign", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contact, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another contact has this e-mail or phone", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_contact(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateContactRequest>,
+) -> ApiResult<web::Json<ContactView>> {
+    let id = id.into_inner();
+    if body.assignee_id.is_some() && !caller.is_admin() {
+        return Err(ApiError::Forbidden("Only admins can reassign contacts.".into()));
+    }
+    let saved = state
+        .db
+        .transaction(move |conn| {
+            let old = queries::get_for_update(conn, &caller, id)?;
+            let mut new = apply(old.clone(), body)?;
+            if new.assignee_id != old.assignee_id {
+                if let Some(user) = new.assignee_id {
+                    check_assignee(conn, caller.account_id, user)?;
+                }
+            }
+            let changes = queries::diff(&old, &new);
+            if changes.is_empty() {
+                return Ok(old);
+            }
+            new.updated_at = Utc::now();
+            let saved = queries::save(conn, &new)?;
+            let actor = Actor::user(conn, &caller)?;
+            queries::log_changes(conn, caller.account_id, id, &actor, &changes)?;
+            if let Some(user) = saved.assignee_id.filter(|_| saved.assignee_id != old.assignee_id) {
+                assignment::announce(conn, &saved, user)?;
+            }
+            Ok(saved)
+        })
+        .await?;
+    Ok(web::Json(saved.view()))
+}
+
+/// The previous and next contacts in the list under the same filter, for the arrows of
+/// the detail screen.
+#[utoipa::path(
+    tag = "contacts", operation_id = "contact_neighbors", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Contact id"), ContactFilter),
+    responses(
+        (status = 200, description = "Neighbours (null at either end)", body = ContactNeighbors),
+        (status = 404, description = "No such contact, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/{id}/neighbors")]
+pub async fn contact_neighbors(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    filter: web::Query<ContactFilter>,
+) -> ApiResult<web::Json<ContactNeighbors>> {
+    let (id, filter) = (id.into_inner(), filter.into_inner());
+    let (prev_id, next_id) = state
+        .db
+        .run(move |conn| {
+            let row = queries::get(conn, &caller, id)?;
+            queries::neighbors(conn, &caller, &filter, &row)
+        })
+        .await?;
+    Ok(web::Json(ContactNeighbors { prev_id, next_id }))
+}
+
+/// Add a note to a contact; notes are searchable and logged.
+#[utoipa::path(
+    tag = "contacts", operation_id = "add_note", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Contact id")),
+    request_body = CreateNoteRequest,
+    responses(
+        (status = 201, description = "Added", body = NoteView),
+        (status = 404, description = "No such contact, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/notes")]
+pub async fn add_note(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<CreateNoteRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let note = state
+        .db
+        .transaction(move |conn| {
+            let contact = queries::get_for_update(conn, &caller, id)?;
+            let note = NoteView {
+                id: Uuid::new_v4(),
+                author_id: Some(caller.user_id),
+                body: body.body.trim().to_string(),
+                created_at: Utc::now(),
+            };
+            diesel::insert_into(contact_notes::table)
+                .values((
+                    contact_notes::id.eq(note.id),
+                    contact_notes::account_id.eq(caller.account_id),
+                    contact_notes::contact_id.eq(id),
+                    contact_notes::author_id.eq(note.author_id),
+                    contact_notes::body.eq(&note.body),
+                    contact_notes::created_at.eq(note.created_at),
+                ))
+                .execute(conn)?;
+            diesel::update(contacts::table.find(id))
+                .set((
+                    contacts::notes_text.eq(format!("{}\n{}", contact.notes_text, note.body)),
+                    contacts::updated_at.eq(Utc::now()),
+                ))
+                .execute(conn)?;
+            let actor = Actor::user(conn, &caller)?;
+            queries::log_changes(conn, caller.account_id, id, &actor, &[("note", None, Some(json!(note.body)))])?;
+            Ok(note)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(note))
+}

@@ -1,0 +1,304 @@
+//! Lead ingestion for integrations, forms and chatbots.
+//!
+//! One transaction per lead: idempotency claim, dedup by e-mail/phone, create or update,
+//! transcript, auto-assignment and its notifications. A retried request with the same
+//! `Idempotency-Key` gets the first response and changes nothing.
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
+use chrono::Utc;
+use diesel::prelude::*;
+use domain::{ApiScope, Channel, FieldError, IngestLeadRequest, IngestLeadResponse, Problem};
+use futures_util::future::LocalBoxFuture;
+use serde_json::{json, Value};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::api_keys::ApiKeyCaller;
+use crate::auth::tokens::sha256_hex;
+use crate::contacts::queries::{self, Actor, ContactRow};
+use crate::contacts::{check_site, normalize_tags, phone_field, transcript};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ValidJson;
+use crate::schema::{contacts, idempotency_keys};
+use crate::{assignment, sites, AppState};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(ingest_lead);
+}
+
+/// Who is sending leads: an API key with `leads:ingest`, or a site's public key.
+pub struct LeadSender {
+    account_id: Uuid,
+    /// Set by a site key: leads belong to that site.
+    site_id: Option<Uuid>,
+    actor: Actor,
+    default_channel: Channel,
+}
+
+impl FromRequest for LeadSender {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let site_key = req.headers().get("x-site-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let api_key = ApiKeyCaller::from_request(req, payload);
+        Box::pin(async move {
+            if let Some(key) = site_key {
+                let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
+                let site = state
+                    .db
+                    .run(move |conn| sites::find_by_public_key(conn, &key))
+                    .await?
+                    .ok_or_else(|| ApiError::Unauthorized("Unknown site key.".into()))?;
+                return Ok(LeadSender {
+                    account_id: site.account_id,
+                    site_id: Some(site.id),
+                    actor: Actor::system(&format!("site \"{}\"", site.name)),
+                    default_channel: Channel::Form,
+                });
+            }
+            let key = api_key.await?;
+            key.require(ApiScope::LeadsIngest)?;
+            Ok(LeadSender {
+                account_id: key.account_id,
+                site_id: None,
+                actor: Actor::system(&format!("API key \"{}\"", key.key_name)),
+                default_channel: Channel::Integration,
+            })
+        })
+    }
+}
+
+/// Send a lead: creates a contact, or updates the one with the same e-mail or phone in the
+/// account, and stores its transcript.
+///
+/// Authenticate with an API key that has `leads:ingest` (`X-Api-Key`), or with a site's
+/// public key (`X-Site-Key`) from a web form. New contacts of a site with auto-assignment
+/// go to its next user in rotation, who is notified. Send an `Idempotency-Key` so that a
+/// retry of the same request cannot create a duplicate.
+#[utoipa::path(
+    tag = "integration", operation_id = "ingest_lead", security(("api_key" = []), ("site_key" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Unique per lead (≤ 200 chars); retries return the first response")),
+    request_body = IngestLeadRequest,
+    responses(
+        (status = 201, description = "A new contact", body = IngestLeadResponse),
+        (status = 200, description = "An existing contact was updated", body = IngestLeadResponse),
+        (status = 401, description = "Missing or unknown key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The API key lacks `leads:ingest`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, unknown site, no e-mail or phone, or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/leads")]
+pub async fn ingest_lead(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    sender: LeadSender,
+    ValidJson(lead): ValidJson<IngestLeadRequest>,
+) -> ApiResult<HttpResponse> {
+    let idempotency_key = match req.headers().get("idempotency-key").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(k)) if !k.trim().is_empty() && k.len() <= 200 => Some(k.trim().to_string()),
+        Some(_) => return Err(ApiError::field("Idempotency-Key", "invalid", "must be 1 to 200 visible characters")),
+    };
+    if let (Some(from_key), Some(in_body)) = (sender.site_id, lead.site_id) {
+        if from_key != in_body {
+            return Err(ApiError::field("site_id", "mismatch", "differs from the site of the site key"));
+        }
+    }
+    if !lead.has_contact_point() {
+        return Err(ApiError::Validation(vec![
+            FieldError::new("email", "required", "an e-mail or a phone is required"),
+            FieldError::new("phone", "required", "an e-mail or a phone is required"),
+        ]));
+    }
+    let sender = std::sync::Arc::new(sender);
+    let lead = std::sync::Arc::new(lead);
+    // Two first-time leads with the same e-mail racing: the loser's insert hits the unique
+    // index, and its retry finds and updates the winner's contact.
+    let mut attempt = 0;
+    let (status, body) = loop {
+        let (sender, lead, key) = (sender.clone(), lead.clone(), idempotency_key.clone());
+        match state.db.transaction(move |conn| ingest(conn, &sender, &lead, key)).await {
+            Err(ApiError::Conflict(..)) if attempt < 2 => attempt += 1,
+            other => break other?,
+        }
+    };
+    Ok(HttpResponse::build(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK)).json(body))
+}
+
+fn ingest(
+    conn: &mut PgConnection,
+    sender: &LeadSender,
+    lead: &IngestLeadRequest,
+    idempotency_key: Option<String>,
+) -> ApiResult<(i16, Value)> {
+    let account_id = sender.account_id;
+    let request_hash = sha256_hex(&serde_json::to_string(lead).unwrap_or_default());
+    if let Some(key) = &idempotency_key {
+        if let Some(replay) = claim_key(conn, account_id, key, &request_hash)? {
+            return Ok(replay);
+        }
+    }
+    let site_id = sender.site_id.or(lead.site_id);
+    if let Some(site) = site_id {
+        check_site(conn, account_id, site)?;
+    }
+    let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
+    let phone = phone_field(lead.phone.as_deref(), "phone")?;
+    let channel = lead.channel.unwrap_or(sender.default_channel);
+
+    let existing: Option<ContactRow> = contacts::table
+        .filter(contacts::account_id.eq(account_id))
+        .filter(contacts::email.eq(&email).or(contacts::phone.eq(&phone)))
+        // Prefer the e-mail match when e-mail and phone point at different contacts.
+        .order(contacts::email.eq(&email).desc())
+        .select(ContactRow::as_select())
+        .for_update()
+        .first(conn)
+        .optional()?;
+
+    let (contact, created) = match existing {
+        Some(old) => {
+            let new = update_from_lead(old.clone(), lead, site_id, email, phone);
+            let changes = queries::diff(&old, &new);
+            if changes.is_empty() {
+                (old, false)
+            } else {
+                let saved = queries::save(conn, &new)?;
+                queries::log_changes(conn, account_id, saved.id, &sender.actor, &changes)?;
+                (saved, false)
+            }
+        }
+        None => {
+            let mut row = ContactRow::new(account_id, channel);
+            row.site_id = site_id;
+            row.email = email;
+            row.phone = phone;
+            row = update_from_lead(row, lead, site_id, None, None);
+            row.first_contact_at = lead.first_contact_at.unwrap_or(row.created_at);
+            if let Some(site) = site_id {
+                row.assignee_id = assignment::next_assignee(conn, account_id, site)?;
+            }
+            let created = queries::insert(conn, &row)?;
+            queries::log_changes(
+                conn,
+                account_id,
+                created.id,
+                &sender.actor,
+                &[("created", None, Some(json!(channel)))],
+            )?;
+            if let Some(user) = created.assignee_id {
+                let auto = Actor::system("auto-assignment");
+                queries::log_changes(conn, account_id, created.id, &auto, &[("assignee_id", None, Some(json!(user)))])?;
+                assignment::announce(conn, &created, user)?;
+            }
+            (created, true)
+        }
+    };
+    let conversation_id = if lead.transcript.is_empty() {
+        None
+    } else {
+        Some(transcript::store(conn, account_id, contact.id, site_id, channel, &lead.transcript)?)
+    };
+    let status: i16 = if created { 201 } else { 200 };
+    let body = serde_json::to_value(IngestLeadResponse { contact: contact.view(), created, conversation_id })
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    if let Some(key) = idempotency_key {
+        diesel::update(idempotency_keys::table.find((account_id, key)))
+            .set((idempotency_keys::response_status.eq(status), idempotency_keys::response_body.eq(&body)))
+            .execute(conn)?;
+    }
+    Ok((status, body))
+}
+
+/// Claims an idempotency key for this request, or returns the response stored for it.
+/// A concurrent request with the same key waits on the unique index until the first one
+/// commits, then sees its response.
+fn claim_key(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    key: &str,
+    request_hash: &str,
+) -> ApiResult<Option<(i16, Value)>> {
+    let claimed = diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::account_id.eq(account_id),
+            idempotency_keys::key.eq(key),
+            idempotency_keys::request_hash.eq(request_hash),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    if claimed == 1 {
+        return Ok(None);
+    }
+    let (hash, status, body): (String, Option<i16>, Option<Value>) = idempotency_keys::table
+        .find((account_id, key))
+        .select((idempotency_keys::request_hash, idempotency_keys::response_status, idempotency_keys::response_body))
+        .first(conn)?;
+    if hash != request_hash {
+        return Err(ApiError::field("Idempotency-Key", "reused", "was already used for a different lead"));
+    }
+    match (status, body) {
+        (Some(status), Some(body)) => Ok(Some((status, body))),
+        _ => {
+            Err(ApiError::Conflict("A request with this Idempotency-Key is still being processed.".into(), Vec::new()))
+        }
+    }
+}
+
+fn set_if_given(slot: &mut Option<String>, value: &Option<String>) {
+    if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        *slot = Some(v.to_string());
+    }
+}
+
+fn fill_if_empty(slot: &mut Option<String>, value: &Option<String>) {
+    if slot.is_none() {
+        set_if_given(slot, value);
+    }
+}
+
+/// What a lead changes on a contact: personal data it carries replaces what is there;
+/// origin data (site, page, source…) only fills gaps, so the first contact's origin stays.
+fn update_from_lead(
+    mut row: ContactRow,
+    lead: &IngestLeadRequest,
+    site_id: Option<Uuid>,
+    email: Option<String>,
+    phone: Option<String>,
+) -> ContactRow {
+    set_if_given(&mut row.name, &lead.name);
+    set_if_given(&mut row.contact_hours, &lead.contact_hours);
+    if let Some(loc) = &lead.location {
+        set_if_given(&mut row.city, &loc.city);
+        set_if_given(&mut row.region, &loc.region);
+        set_if_given(&mut row.country, &loc.country);
+    }
+    fill_if_empty(&mut row.email, &email);
+    fill_if_empty(&mut row.phone, &phone);
+    fill_if_empty(&mut row.page_url, &lead.page_url);
+    fill_if_empty(&mut row.source, &lead.source);
+    fill_if_empty(&mut row.medium, &lead.medium);
+    fill_if_empty(&mut row.campaign, &lead.campaign);
+    fill_if_empty(&mut row.referrer, &lead.referrer);
+    fill_if_empty(&mut row.ip, &lead.ip);
+    if row.site_id.is_none() {
+        row.site_id = site_id;
+    }
+    if lead.rating.is_some() {
+        row.rating = lead.rating;
+    }
+    let mut tags = row.tags.clone();
+    tags.extend(lead.tags.iter().cloned());
+    row.tags = normalize_tags(tags);
+    if let (Some(into), Some(Value::Object(from))) = (row.custom_fields.as_object_mut(), &lead.custom_fields) {
+        for (k, v) in from {
+            into.insert(k.clone(), v.clone());
+        }
+    }
+    row.updated_at = Utc::now();
+    row
+}

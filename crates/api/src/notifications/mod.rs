@@ -1,0 +1,131 @@
+//! In-app notifications of the signed-in user.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::{NotificationList, NotificationView, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::AuthUser;
+use crate::schema::notifications;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/notifications")
+            .service(list_notifications)
+            .service(read_all)
+            .service(read_notification),
+    );
+}
+
+/// The caller's latest 50 notifications and how many are unread.
+#[utoipa::path(
+    tag = "notifications", operation_id = "list_notifications", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Newest first", body = NotificationList),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("")]
+pub async fn list_notifications(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> ApiResult<web::Json<NotificationList>> {
+    type Row = (Uuid, String, String, Option<Uuid>, Option<DateTime<Utc>>, DateTime<Utc>);
+    let (rows, unread) = state
+        .db
+        .run(move |conn| {
+            let mine = notifications::table
+                .filter(notifications::account_id.eq(caller.account_id))
+                .filter(notifications::user_id.eq(caller.user_id));
+            let rows: Vec<Row> = mine
+                .order(notifications::created_at.desc())
+                .limit(50)
+                .select((
+                    notifications::id,
+                    notifications::kind,
+                    notifications::title,
+                    notifications::contact_id,
+                    notifications::read_at,
+                    notifications::created_at,
+                ))
+                .load(conn)?;
+            let unread: i64 = mine.filter(notifications::read_at.is_null()).count().get_result(conn)?;
+            Ok((rows, unread))
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(id, kind, title, contact_id, read_at, created_at)| NotificationView {
+            id,
+            kind,
+            title,
+            contact_id,
+            read: read_at.is_some(),
+            created_at,
+        })
+        .collect();
+    Ok(web::Json(NotificationList { items, unread }))
+}
+
+/// Mark one notification read.
+#[utoipa::path(
+    tag = "notifications", operation_id = "read_notification", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Notification id")),
+    responses(
+        (status = 204, description = "Marked read"),
+        (status = 404, description = "Not one of the caller's notifications", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/read")]
+pub async fn read_notification(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let updated = state
+        .db
+        .run(move |conn| {
+            Ok(diesel::update(
+                notifications::table
+                    .filter(notifications::id.eq(id))
+                    .filter(notifications::account_id.eq(caller.account_id))
+                    .filter(notifications::user_id.eq(caller.user_id)),
+            )
+            .set(notifications::read_at.eq(Some(Utc::now())))
+            .execute(conn)?)
+        })
+        .await?;
+    if updated == 0 {
+        return Err(ApiError::NotFound);
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mark all of the caller's notifications read.
+#[utoipa::path(
+    tag = "notifications", operation_id = "read_all_notifications", security(("bearer" = [])),
+    responses((status = 204, description = "All read"))
+)]
+#[post("/read-all")]
+pub async fn read_all(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
+    state
+        .db
+        .run(move |conn| {
+            diesel::update(
+                notifications::table
+                    .filter(notifications::account_id.eq(caller.account_id))
+                    .filter(notifications::user_id.eq(caller.user_id))
+                    .filter(notifications::read_at.is_null()),
+            )
+            .set(notifications::read_at.eq(Some(Utc::now())))
+            .execute(conn)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
