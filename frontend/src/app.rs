@@ -1,6 +1,7 @@
 //! Routes and the signed-in app shell.
 
 use domain::i18n::{Lang, Msg};
+use domain::NotificationList;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
@@ -10,6 +11,7 @@ use leptos_router::path;
 use crate::api;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::auth::{LoginPage, SignupPage};
+use crate::pages::clients::{ClientDetailPage, ClientsPage};
 use crate::pages::placeholder::Placeholder;
 use crate::pages::settings::{ApiKeysSettings, SitesSettings, UsersSettings};
 use crate::session::{use_session, Session};
@@ -31,7 +33,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/signup") view=SignupPage/>
                 <Route path=path!("/") view=|| view! { <Redirect path="/clients"/> }/>
-                <Route path=path!("/clients") view=|| view! { <Shell><Placeholder title=Msg::NavClients/></Shell> }/>
+                <Route path=path!("/clients") view=|| view! { <Shell><ClientsPage/></Shell> }/>
+                <Route path=path!("/clients/:id") view=|| view! { <Shell><ClientDetailPage/></Shell> }/>
                 <Route path=path!("/conversations") view=|| view! { <Shell><Placeholder title=Msg::NavConversations/></Shell> }/>
                 <Route path=path!("/boards") view=|| view! { <Shell><Placeholder title=Msg::NavBoards/></Shell> }/>
                 <Route path=path!("/tasks") view=|| view! { <Shell><Placeholder title=Msg::NavTasks/></Shell> }/>
@@ -75,6 +78,7 @@ fn Shell(children: ChildrenFn) -> impl IntoView {
                     <A href="/settings">{move || i18n.t(Msg::NavSettings)}</A>
                 </nav>
                 <span class="spacer"></span>
+                <NotificationsMenu/>
                 <LangSwitch/>
                 <span class="who" data-testid="current-user">{move || session.current().map(|u| u.name).unwrap_or_default()}</span>
                 <button class="link" on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
@@ -96,6 +100,56 @@ fn Settings(children: Children) -> impl IntoView {
                 <a href="/api/docs/" target="_blank">{move || i18n.t(Msg::ApiDocs)}</a>
             </nav>
             <section class="panel">{children()}</section>
+        </div>
+    }
+}
+
+/// The bell: unread count and the latest notifications; a click opens the client.
+#[component]
+fn NotificationsMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let list = LocalResource::new(|| api::get::<NotificationList>("/api/v1/notifications"));
+    let navigate = use_navigate();
+    let read_all = move |_| {
+        spawn_local(async move {
+            let _ = api::post::<Option<serde_json::Value>>("/api/v1/notifications/read-all", &()).await;
+            list.refetch();
+        })
+    };
+    let unread = move || list.get().and_then(|r| r.ok()).map(|l| l.unread).unwrap_or(0);
+    view! {
+        <div class="bell">
+            <button class="link" data-testid="notifications" aria-label=move || i18n.t(Msg::Notifications)
+                on:click=move |_| { open.update(|o| *o = !*o); list.refetch(); }>
+                <svg class="bell-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                    <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z"/>
+                </svg>
+                <span class="badge" class:zero=move || unread() == 0>{unread}</span>
+            </button>
+            <Show when=move || open.get()>
+                <div class="dropdown" data-testid="notification-list">
+                    <button class="link" on:click=read_all>{move || i18n.t(Msg::MarkAllRead)}</button>
+                    {
+                        let navigate = navigate.clone();
+                        move || list.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|n| {
+                            let navigate = navigate.clone();
+                            let (id, contact) = (n.id, n.contact_id);
+                            let go = move |_| {
+                                open.set(false);
+                                spawn_local(async move {
+                                    let _ = api::post::<Option<serde_json::Value>>(&format!("/api/v1/notifications/{id}/read"), &()).await;
+                                    list.refetch();
+                                });
+                                if let Some(c) = contact {
+                                    navigate(&format!("/clients/{c}"), Default::default());
+                                }
+                            };
+                            view! { <button class="note-item" class:unread=!n.read on:click=go>{n.title}</button> }
+                        }).collect_view())
+                    }
+                </div>
+            </Show>
         </div>
     }
 }

@@ -1,11 +1,15 @@
 //! The demo account that `make run` creates in an empty database.
 
+use chrono::{Duration, Utc};
 use diesel::prelude::*;
-use domain::Role;
+use domain::{Channel, ContactStatus, MessageSender, Role, TranscriptMessage};
+use serde_json::json;
 
 use crate::auth::password::hash_password;
+use crate::contacts::queries::{self as contacts, Actor, ContactRow};
+use crate::contacts::transcript;
 use crate::error::ApiResult;
-use crate::schema::accounts;
+use crate::schema::{accounts, sites};
 use crate::sites::{insert_site, SiteRow};
 use crate::users::queries::{insert_account, insert_user, UserRow};
 
@@ -22,15 +26,179 @@ pub fn seed_demo_if_empty(conn: &mut PgConnection) -> ApiResult<bool> {
         }
         let hash = hash_password(DEMO_PASSWORD)?;
         let account = insert_account(conn, "Prospecta Demo")?;
+        let mut agents = Vec::new();
         for (email, name, role) in [
             (DEMO_ADMIN_EMAIL, "Demo Admin", Role::Admin),
             ("ana@demo.prospecta.dev", "Ana Souza", Role::Agent),
             ("bruno@demo.prospecta.dev", "Bruno Lima", Role::Agent),
         ] {
-            insert_user(conn, &UserRow::new(account.id, email, name, role, hash.clone()))?;
+            let user = insert_user(conn, &UserRow::new(account.id, email, name, role, hash.clone()))?;
+            if role == Role::Agent {
+                agents.push(user.id);
+            }
         }
-        insert_site(conn, &SiteRow::new(account.id, "Loja Centro", Some("https://centro.example.com".into())))?;
-        insert_site(conn, &SiteRow::new(account.id, "Loja Online", Some("https://loja.example.com".into())))?;
+        let centro =
+            insert_site(conn, &SiteRow::new(account.id, "Loja Centro", Some("https://centro.example.com".into())))?;
+        let online =
+            insert_site(conn, &SiteRow::new(account.id, "Loja Online", Some("https://loja.example.com".into())))?;
+        diesel::update(sites::table.find(centro.id))
+            .set((sites::auto_assign_enabled.eq(true), sites::auto_assign_user_ids.eq(&agents)))
+            .execute(conn)?;
+        seed_demo_contacts(conn, account.id, &[centro.id, online.id], &agents)?;
         Ok(true)
     })
+}
+
+/// A dozen leads across statuses, channels and sites, some with a chatbot transcript.
+fn seed_demo_contacts(
+    conn: &mut PgConnection,
+    account_id: uuid::Uuid,
+    sites: &[uuid::Uuid],
+    agents: &[uuid::Uuid],
+) -> ApiResult<()> {
+    let people = [
+        (
+            "Maria Silva",
+            "maria.silva@example.com",
+            "+5511987654321",
+            "google",
+            "cpc",
+            "São Paulo",
+            ContactStatus::ToContact,
+        ),
+        (
+            "João Pereira",
+            "joao.pereira@example.com",
+            "+5521998765432",
+            "facebook",
+            "social",
+            "Rio de Janeiro",
+            ContactStatus::InProgress,
+        ),
+        (
+            "Fernanda Costa",
+            "fernanda@example.com",
+            "+5531991234567",
+            "google",
+            "organic",
+            "Belo Horizonte",
+            ContactStatus::Won,
+        ),
+        (
+            "Carlos Oliveira",
+            "carlos.o@example.com",
+            "+5541992345678",
+            "instagram",
+            "social",
+            "Curitiba",
+            ContactStatus::Lost,
+        ),
+        (
+            "Patrícia Santos",
+            "patricia@example.com",
+            "+5551993456789",
+            "direct",
+            "none",
+            "Porto Alegre",
+            ContactStatus::ToContact,
+        ),
+        (
+            "Rafael Almeida",
+            "rafael@example.com",
+            "+5561994567890",
+            "google",
+            "cpc",
+            "Brasília",
+            ContactStatus::InProgress,
+        ),
+        (
+            "Juliana Rocha",
+            "juliana@example.com",
+            "+5571995678901",
+            "newsletter",
+            "email",
+            "Salvador",
+            ContactStatus::ToContact,
+        ),
+        ("Lucas Martins", "lucas@example.com", "+5581996789012", "facebook", "cpc", "Recife", ContactStatus::Won),
+        (
+            "Camila Ribeiro",
+            "camila@example.com",
+            "+5585997890123",
+            "google",
+            "organic",
+            "Fortaleza",
+            ContactStatus::ToContact,
+        ),
+        (
+            "Bruno Gomes",
+            "bruno.g@example.com",
+            "+5511988887777",
+            "linkedin",
+            "social",
+            "Campinas",
+            ContactStatus::InProgress,
+        ),
+        (
+            "Aline Ferreira",
+            "aline@example.com",
+            "+5519987776666",
+            "google",
+            "cpc",
+            "Campinas",
+            ContactStatus::ToContact,
+        ),
+        (
+            "Diego Barbosa",
+            "diego@example.com",
+            "+5548986665555",
+            "direct",
+            "none",
+            "Florianópolis",
+            ContactStatus::Lost,
+        ),
+    ];
+    let seeder = Actor::system("demo data");
+    let now = Utc::now();
+    for (i, (name, email, phone, source, medium, city, status)) in people.into_iter().enumerate() {
+        let channel = [Channel::Chatbot, Channel::Form, Channel::LiveChat][i % 3];
+        let mut row = ContactRow::new(account_id, channel);
+        row.name = Some(name.into());
+        row.email = Some(email.into());
+        row.phone = Some(phone.into());
+        row.city = Some(city.into());
+        row.country = Some("BR".into());
+        row.site_id = Some(sites[i % sites.len()]);
+        row.page_url = Some(format!("https://loja.example.com/planos?ref={i}"));
+        row.source = Some(source.into());
+        row.medium = Some(medium.into());
+        row.rating = Some((i % 5 + 1) as i16);
+        row.status = status.as_str().into();
+        row.assignee_id = agents.get(i % (agents.len() + 1)).copied();
+        row.tags = if i % 3 == 0 { vec!["plano-familia".into()] } else { vec![] };
+        row.first_contact_at = now - Duration::hours(7 * i as i64 + 1);
+        let contact = contacts::insert(conn, &row)?;
+        contacts::log_changes(conn, account_id, contact.id, &seeder, &[("created", None, Some(json!(channel)))])?;
+        if channel == Channel::Chatbot {
+            let first = name.split(' ').next().unwrap_or(name);
+            let lines = [
+                (MessageSender::Bot, "Olá! Sou o assistente virtual. Qual é o seu nome?".to_string()),
+                (MessageSender::Visitor, first.to_string()),
+                (MessageSender::Bot, format!("Prazer, {first}! Qual é o melhor e-mail para contato?")),
+                (MessageSender::Visitor, email.to_string()),
+                (MessageSender::Bot, "Obrigado! Um consultor vai falar com você em breve.".to_string()),
+            ];
+            let messages: Vec<TranscriptMessage> = lines
+                .into_iter()
+                .enumerate()
+                .map(|(j, (sender, body))| TranscriptMessage {
+                    sender,
+                    body,
+                    sent_at: Some(row.first_contact_at + Duration::seconds(20 * j as i64)),
+                })
+                .collect();
+            transcript::store(conn, account_id, contact.id, contact.site_id, channel, &messages)?;
+        }
+    }
+    Ok(())
 }

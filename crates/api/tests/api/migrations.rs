@@ -28,6 +28,9 @@ async fn the_demo_seed_fills_an_empty_database_once() {
     assert_eq!(app.count("SELECT count(*) FROM users WHERE role = 'admin'"), 1);
     assert_eq!(app.count("SELECT count(*) FROM users WHERE role = 'agent'"), 2);
     assert_eq!(app.count("SELECT count(*) FROM sites"), 2);
+    assert_eq!(app.count("SELECT count(*) FROM contacts"), 12);
+    assert_eq!(app.count("SELECT count(*) FROM conversations"), 4);
+    assert_eq!(app.count("SELECT count(*) FROM sites WHERE auto_assign_enabled"), 1);
     app.login_ok_with(api::seed::DEMO_ADMIN_EMAIL, api::seed::DEMO_PASSWORD).await;
 
     // Any existing account, not only the demo one, keeps the seed away.

@@ -1,6 +1,7 @@
 //! Account settings: users, sites and integration API keys.
 
 mod api_keys;
+mod auto_assign;
 mod sites;
 mod users;
 

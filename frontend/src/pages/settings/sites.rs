@@ -2,6 +2,7 @@ use domain::i18n::Msg;
 use domain::{CreateSiteRequest, SiteList, SiteView, UpdateSiteRequest};
 use leptos::prelude::*;
 
+use super::auto_assign::AutoAssignPanel;
 use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
@@ -16,6 +17,8 @@ pub fn SitesSettings() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     // The site being renamed and its draft name.
     let editing = RwSignal::new(None::<uuid::Uuid>);
+    // The site whose auto-assignment panel is open.
+    let assigning = RwSignal::new(None::<uuid::Uuid>);
     let draft = RwSignal::new(String::new());
 
     let reload = move || {
@@ -73,11 +76,17 @@ pub fn SitesSettings() -> impl IntoView {
                                     <button class="link" on:click=move |_| { draft.set(edit_name.get_value()); editing.set(Some(id)); }>
                                         {move || i18n.t(Msg::Edit)}
                                     </button>
+                                    <button class="link" on:click=move |_| assigning.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
+                                        {move || i18n.t(Msg::AutoAssignment)}
+                                    </button>
                                     <button class="link" on:click=move |_| rotate(id)>{move || i18n.t(Msg::RotateKey)}</button>
                                     <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
                                 </Show>
                             </td>
                         </tr>
+                        <Show when=move || assigning.get() == Some(id)>
+                            <tr class="panel-row"><td colspan="4"><AutoAssignPanel site_id=id on_done=move || assigning.set(None)/></td></tr>
+                        </Show>
                     }
                 })
                 .collect_view()

@@ -1,0 +1,110 @@
+import { expect, Page, test } from '@playwright/test';
+import { login, unique, useEnglish } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await useEnglish(page);
+  await login(page);
+});
+
+/** Creates a client through the form and returns on its detail page. */
+async function newClient(page: Page, name: string, email: string) {
+  await page.goto('/clients');
+  await page.getByRole('button', { name: '+ New client' }).click();
+  const form = page.getByTestId('new-client');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('E-mail').fill(email);
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('client-name')).toHaveText(name);
+}
+
+test('the list has status tabs with counts, and filters live in the URL', async ({ page }) => {
+  const tabs = page.getByTestId('status-tabs');
+  await expect(tabs.locator('[data-status=""] .count')).not.toHaveText('0');
+  const sale = tabs.locator('[data-status="won"]');
+  const wonCount = Number(await sale.locator('.count').innerText());
+  await sale.click();
+  await expect(page).toHaveURL(/status=won/);
+  await expect(page.getByTestId('clients-table').locator('tbody tr')).toHaveCount(wonCount);
+  await expect(page.getByTestId('clients-table').locator('td.status').first()).toHaveText('Sale');
+
+  await tabs.locator('[data-status=""]').click();
+  await page.getByPlaceholder('Search name, e-mail, phone or notes').fill('maria.silva');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/q=maria.silva/);
+  await expect(page.getByTestId('clients-table').locator('tbody tr')).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByTestId('clients-table').locator('tbody tr')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByTestId('clients-table').locator('tbody tr')).not.toHaveCount(1);
+});
+
+test('the client screen shows the card, the transcript and walks the list', async ({ page }) => {
+  await page.goto('/clients?source=google');
+  await page.getByRole('link', { name: 'Maria Silva' }).click();
+  const detail = page.getByTestId('client-detail');
+  await expect(detail.getByRole('link', { name: 'WhatsApp' })).toHaveAttribute('href', 'https://wa.me/5511987654321');
+  await expect(page.getByTestId('transcript')).toContainText('Qual é o seu nome?');
+  await page.getByTestId('toggle-transcript').click();
+  await expect(page.getByTestId('transcript')).toHaveCount(0);
+  await page.getByTestId('toggle-transcript').click();
+  await expect(page.getByTestId('transcript')).toBeVisible();
+
+  await page.locator('.detail-nav a.next').click();
+  await expect(page).toHaveURL(/source=google/);
+  await expect(page.getByTestId('client-name')).not.toHaveText('Maria Silva');
+  await page.locator('.detail-nav a.prev').click();
+  await expect(page.getByTestId('client-name')).toHaveText('Maria Silva');
+});
+
+test('status changes and notes go to the change log', async ({ page }) => {
+  const email = `lead-${unique()}@example.com`;
+  await newClient(page, 'Teste Log', email);
+  await page.getByLabel('Status').selectOption('in_progress');
+  const history = page.getByTestId('history');
+  await expect(history.locator('li[data-field=status]')).toContainText('to_contact → in_progress');
+  await expect(history.locator('li[data-field=status]')).toContainText('Demo Admin');
+
+  await page.locator('textarea[name=note]').fill('Pediu retorno amanhã às 10h');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByTestId('notes')).toContainText('Pediu retorno amanhã às 10h');
+  await expect(history.locator('li[data-field=note]')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByTestId('edit-client');
+  await edit.getByLabel('Phone').fill('not a phone');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit.locator('[data-field=phone]')).toBeVisible();
+  await edit.getByLabel('Phone').fill('(11) 97777-1234');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('client-detail').getByRole('link', { name: 'WhatsApp' })).toHaveAttribute('href', 'https://wa.me/5511977771234');
+});
+
+test('an admin assigns a client and the agent is notified', async ({ page, browser }) => {
+  await newClient(page, 'Para a Ana', `ana-lead-${unique()}@example.com`);
+  await page.getByLabel('Assigned to').selectOption({ label: 'Ana Souza' });
+  await expect(page.getByTestId('history').locator('li[data-field=assignee_id]')).toContainText('Ana Souza');
+
+  const agent = await (await browser.newContext()).newPage();
+  await useEnglish(agent);
+  await login(agent, 'ana@demo.prospecta.dev', 'prospecta-demo');
+  await expect(agent.getByTestId('notifications').locator('.badge')).not.toHaveText('0');
+  await agent.getByTestId('notifications').click();
+  await agent.getByTestId('notification-list').getByRole('button', { name: /Para a Ana/ }).first().click();
+  await expect(agent.getByTestId('client-name')).toHaveText('Para a Ana');
+  // Agents see the assignee but cannot change it.
+  await expect(agent.getByLabel('Assigned to')).toHaveCount(0);
+});
+
+test('an admin chooses who receives a site\'s leads', async ({ page }) => {
+  await page.goto('/settings/sites');
+  const row = page.locator('tr[data-site="Loja Online"]');
+  await row.getByRole('button', { name: 'Auto-assignment' }).click();
+  const panel = page.getByTestId('auto-assign');
+  await panel.getByLabel('Deal new leads of this site in rotation to:').check();
+  await panel.getByLabel('Bruno Lima').check();
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel).toHaveCount(0);
+  await row.getByRole('button', { name: 'Auto-assignment' }).click();
+  await expect(page.getByTestId('auto-assign').getByLabel('Bruno Lima')).toBeChecked();
+  await expect(page.getByTestId('auto-assign').getByLabel('Ana Souza')).not.toBeChecked();
+});

@@ -1,0 +1,364 @@
+//! The client screen in three columns: the client card (editable, with prev/next arrows
+//! over the filtered list), the actions (status, assignee, rating, notes, change log) and
+//! the transcript.
+
+use domain::i18n::Msg;
+use domain::{
+    ActivityView, ContactDetail, ContactNeighbors, ContactStatus, ContactView, CreateNoteRequest, Location,
+    MergeContactsRequest, MessageSender, NoteView, UpdateContactRequest,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::filter::{api_query, status_msg, ui_query};
+use super::{short, Directory};
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::{field_error, form_error};
+use crate::session::use_session;
+
+#[component]
+pub fn ClientDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = Memo::new(move |_| params.get().get("id").unwrap_or_default());
+    let detail = LocalResource::new(move || {
+        let id = id.get();
+        async move { api::get::<ContactDetail>(&format!("/api/v1/contacts/{id}")).await }
+    });
+    let neighbors = LocalResource::new(move || {
+        let (id, qs) = (id.get(), api_query(&query.get()));
+        async move { api::get::<ContactNeighbors>(&format!("/api/v1/contacts/{id}/neighbors?{qs}")).await }
+    });
+    let directory = Directory::new();
+    let error = RwSignal::new(None::<ApiError>);
+    let qs = move || ui_query(&query.get());
+    let arrow = move |target: Option<uuid::Uuid>, label: Msg, class: &'static str| {
+        target.map(|t| view! { <a class=class href=format!("/clients/{t}?{}", qs())>{move || i18n.t(label)}</a> })
+    };
+
+    view! {
+        <div class="detail-nav">
+            <a href=move || format!("/clients?{}", qs())>"← "{move || i18n.t(Msg::Back)}</a>
+            <span class="spacer"></span>
+            {move || neighbors.get().and_then(|r| r.ok()).map(|n| view! {
+                {arrow(n.prev_id, Msg::Previous, "prev")}
+                {arrow(n.next_id, Msg::Next, "next")}
+            })}
+        </div>
+        {form_error(error)}
+        {move || detail.get().map(|res| match res {
+            Ok(d) => view! {
+                <div class="detail" data-testid="client-detail">
+                    <ClientCard contact=d.contact.clone() directory=directory on_saved=detail/>
+                    <ActionsColumn detail=d.clone() directory=directory on_changed=detail error=error/>
+                    <Transcript detail=d/>
+                </div>
+            }.into_any(),
+            Err(e) => view! { <p class="form-error">{e.summary()}</p> }.into_any(),
+        })}
+    }
+}
+
+fn some(s: String) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+#[component]
+fn ClientCard(
+    contact: ContactView,
+    directory: Directory,
+    on_saved: LocalResource<Result<ContactDetail, ApiError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let editing = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let c = contact.clone();
+    let name = RwSignal::new(c.name.clone().unwrap_or_default());
+    let email = RwSignal::new(c.email.clone().unwrap_or_default());
+    let phone = RwSignal::new(c.phone.clone().unwrap_or_default());
+    let hours = RwSignal::new(c.contact_hours.clone().unwrap_or_default());
+    let city = RwSignal::new(c.location.city.clone().unwrap_or_default());
+    let region = RwSignal::new(c.location.region.clone().unwrap_or_default());
+    let country = RwSignal::new(c.location.country.clone().unwrap_or_default());
+    let tags = RwSignal::new(c.tags.join(", "));
+    let id = c.id;
+    let save = Action::new_local(move |_: &()| {
+        let body = UpdateContactRequest {
+            name: Some(some(name.get_untracked())),
+            email: Some(some(email.get_untracked())),
+            phone: Some(some(phone.get_untracked())),
+            contact_hours: Some(some(hours.get_untracked())),
+            location: Some(Location {
+                city: some(city.get_untracked()),
+                region: some(region.get_untracked()),
+                country: some(country.get_untracked()),
+            }),
+            tags: Some(
+                tags.get_untracked().split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+            ),
+            ..Default::default()
+        };
+        async move { api::patch::<ContactView>(&format!("/api/v1/contacts/{id}"), &body).await }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => {
+            editing.set(false);
+            on_saved.refetch();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let row = |label: Msg, value: Option<String>| {
+        value.filter(|v| !v.is_empty()).map(|v| view! { <dt>{move || i18n.t(label)}</dt><dd>{v}</dd> })
+    };
+    let location = [c.location.city.clone(), c.location.region.clone(), c.location.country.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let site = c.site_id;
+
+    view! {
+        <section class="col card-col">
+            <Show when=move || !editing.get() fallback=move || view! {
+                <form class="edit-card" data-testid="edit-client" on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>
+                    <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
+                    <label>{move || i18n.t(Msg::Email)}<input name="email" bind:value=email/></label>
+                    {field_error(error, "email")}
+                    <label>{move || i18n.t(Msg::Phone)}<input name="phone" bind:value=phone/></label>
+                    {field_error(error, "phone")}
+                    <label>{move || i18n.t(Msg::ContactHours)}<input name="contact_hours" bind:value=hours/></label>
+                    <label>{move || i18n.t(Msg::City)}<input name="city" bind:value=city/></label>
+                    <label>{move || i18n.t(Msg::Region)}<input name="region" bind:value=region/></label>
+                    <label>{move || i18n.t(Msg::Country)}<input name="country" bind:value=country/></label>
+                    <label>{move || i18n.t(Msg::Tags)}<input name="tags" bind:value=tags/></label>
+                    {field_error(error, "tags")}
+                    {form_error(error)}
+                    <button type="submit">{move || i18n.t(Msg::Save)}</button>
+                    <button type="button" class="link" on:click=move |_| editing.set(false)>{move || i18n.t(Msg::Cancel)}</button>
+                </form>
+            }>
+                <div class="card-head">
+                    <h1 data-testid="client-name">{contact.name.clone().unwrap_or_else(|| "—".into())}</h1>
+                    <button class="link" on:click=move |_| editing.set(true)>{move || i18n.t(Msg::Edit)}</button>
+                </div>
+            </Show>
+            <dl class="facts">
+                {contact.phone.clone().map(|p| view! {
+                    <dt>{move || i18n.t(Msg::Phone)}</dt>
+                    <dd>{p}" "{contact.whatsapp_url.clone().map(|u| view! { <a class="whatsapp" href=u target="_blank" rel="noopener">"WhatsApp"</a> })}</dd>
+                })}
+                {row(Msg::Email, contact.email.clone())}
+                {row(Msg::ContactHours, contact.contact_hours.clone())}
+                {row(Msg::Location, Some(location))}
+                {row(Msg::FirstContact, Some(short(contact.first_contact_at)))}
+                <dt>{move || i18n.t(Msg::Site)}</dt><dd>{move || directory.site_name(site)}</dd>
+                {row(Msg::GeneratedAt, contact.page_url.clone())}
+                {row(Msg::Source, contact.source.clone())}
+                {row(Msg::Medium, contact.medium.clone())}
+                {row(Msg::Campaign, contact.campaign.clone())}
+                {row(Msg::Referrer, contact.referrer.clone())}
+                {row(Msg::Ip, contact.ip.clone())}
+                {row(Msg::Channel, Some(contact.channel.as_str().to_string()))}
+                {row(Msg::Tags, Some(contact.tags.join(", ")))}
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn ActionsColumn(
+    detail: ContactDetail,
+    directory: Directory,
+    on_changed: LocalResource<Result<ContactDetail, ApiError>>,
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let c = detail.contact.clone();
+    let id = c.id;
+    let patch = move |body: UpdateContactRequest| {
+        error.set(None);
+        spawn_local(async move {
+            match api::patch::<ContactView>(&format!("/api/v1/contacts/{id}"), &body).await {
+                Ok(_) => on_changed.refetch(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let note = RwSignal::new(String::new());
+    let add_note = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CreateNoteRequest { body: note.get_untracked() };
+        error.set(None);
+        spawn_local(async move {
+            match api::post::<NoteView>(&format!("/api/v1/contacts/{id}/notes"), &body).await {
+                Ok(_) => {
+                    note.set(String::new());
+                    on_changed.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let merge_id = RwSignal::new(String::new());
+    let merge = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(source_id) = merge_id.get_untracked().trim().parse() else {
+            return;
+        };
+        spawn_local(async move {
+            match api::post::<ContactView>(&format!("/api/v1/contacts/{id}/merge"), &MergeContactsRequest { source_id })
+                .await
+            {
+                Ok(_) => {
+                    merge_id.set(String::new());
+                    on_changed.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let status = c.status.as_str();
+    let assignee = c.assignee_id.map(|a| a.to_string()).unwrap_or_default();
+    let rating = c.rating.map(|r| r.to_string()).unwrap_or_default();
+
+    view! {
+        <section class="col actions-col">
+            <h2>{move || i18n.t(Msg::Actions)}</h2>
+            <label>{move || i18n.t(Msg::Status)}
+                <select name="status" prop:value=status on:change:target=move |ev| {
+                    if let Some(s) = ContactStatus::parse(&ev.target().value()) {
+                        patch(UpdateContactRequest { status: Some(s), ..Default::default() });
+                    }
+                }>
+                    {ContactStatus::ALL.map(|s| view! { <option value=s.as_str() selected=s.as_str() == status>{move || i18n.t(status_msg(s))}</option> })}
+                </select>
+            </label>
+            <Show when=move || session.is_admin() fallback=move || view! {
+                <p><strong>{move || i18n.t(Msg::Assignee)}": "</strong>{move || directory.user_name(c.assignee_id)}</p>
+            }>
+                <label>{move || i18n.t(Msg::Assignee)}
+                    <select name="assignee_id" on:change:target=move |ev| {
+                        let value = ev.target().value();
+                        patch(UpdateContactRequest { assignee_id: Some(value.parse().ok()), ..Default::default() });
+                    }>
+                        <option value="" selected=assignee.is_empty()>{move || i18n.t(Msg::Unassigned)}</option>
+                        {
+                            let assignee = assignee.clone();
+                            move || directory.users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|u| {
+                                let selected = u.id.to_string() == assignee;
+                                view! { <option value=u.id.to_string() selected=selected>{u.name}</option> }
+                            }).collect_view())
+                        }
+                    </select>
+                </label>
+            </Show>
+            <label>{move || i18n.t(Msg::Rating)}
+                <select name="rating" on:change:target=move |ev| {
+                    patch(UpdateContactRequest { rating: Some(ev.target().value().parse().ok()), ..Default::default() });
+                }>
+                    <option value="" selected=rating.is_empty()>"—"</option>
+                    {(1..=5).map(|r| view! { <option value=r.to_string() selected=r.to_string() == rating>{"★".repeat(r)}</option> }).collect_view()}
+                </select>
+            </label>
+
+            <h3>{move || i18n.t(Msg::Notes)}</h3>
+            <form class="note-form" on:submit=add_note>
+                <textarea name="note" rows="3" bind:value=note></textarea>
+                {field_error(error, "body")}
+                <button type="submit">{move || i18n.t(Msg::AddNote)}</button>
+            </form>
+            <ul class="notes" data-testid="notes">
+                {detail.notes.iter().map(|n| view! { <li><p>{n.body.clone()}</p><small>{short(n.created_at)}</small></li> }).collect_view()}
+            </ul>
+
+            <h3>{move || i18n.t(Msg::History)}</h3>
+            <ul class="history" data-testid="history">
+                {detail.activities.iter().map(|a| history_line(a, directory)).collect_view()}
+            </ul>
+
+            <details class="merge">
+                <summary>{move || i18n.t(Msg::Merge)}</summary>
+                <form on:submit=merge>
+                    <small class="muted">{move || i18n.t(Msg::MergeHint)}</small>
+                    <input name="source_id" bind:value=merge_id/>
+                    {field_error(error, "source_id")}
+                    <button type="submit">{move || i18n.t(Msg::Merge)}</button>
+                </form>
+            </details>
+        </section>
+    }
+}
+
+/// "status: to_contact → won · Ana · 2026-11-24 10:00"; user ids show as names.
+fn history_line(a: &ActivityView, directory: Directory) -> impl IntoView {
+    let field = a.field.clone();
+    let render = move |v: &Option<serde_json::Value>| -> String {
+        match v {
+            None => "—".into(),
+            Some(serde_json::Value::String(s)) if field == "assignee_id" => directory.user_name(s.parse().ok()),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(other) => other.to_string(),
+        }
+    };
+    let (old, new) = (a.old_value.clone(), a.new_value.clone());
+    let change = move || format!("{} → {}", render(&old), render(&new));
+    view! {
+        <li data-field=a.field.clone()>
+            <strong>{a.field.clone()}</strong>" "<span class="change">{change}</span>
+            <small>" · "{a.actor_label.clone()}" · "{short(a.created_at)}</small>
+        </li>
+    }
+}
+
+#[component]
+fn Transcript(detail: ContactDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(true);
+    let sender_msg = |s: MessageSender| match s {
+        MessageSender::Visitor => Msg::Visitor,
+        MessageSender::Bot => Msg::Bot,
+        MessageSender::Agent => Msg::Agent,
+        MessageSender::System => Msg::System,
+    };
+    let conversations = detail.conversations;
+    let empty = conversations.is_empty();
+    view! {
+        <section class="col transcript-col" class:collapsed=move || !open.get()>
+            <div class="card-head">
+                <h2>{move || i18n.t(Msg::Conversation)}</h2>
+                <button class="link" data-testid="toggle-transcript" on:click=move |_| open.update(|o| *o = !*o)>
+                    {move || i18n.t(if open.get() { Msg::Hide } else { Msg::Show })}
+                </button>
+            </div>
+            <Show when=move || open.get()>
+                {empty.then(|| view! { <p class="muted">{move || i18n.t(Msg::NoConversation)}</p> })}
+                <div class="transcript" data-testid="transcript">
+                    {conversations.iter().map(|conv| view! {
+                        <div class="conversation">
+                            <small class="muted">{short(conv.started_at)}" · "{conv.channel.as_str()}</small>
+                            {conv.messages.iter().map(|m| {
+                                let sender = m.sender;
+                                view! {
+                                    <div class=format!("msg {}", sender.as_str())>
+                                        <span class="who">{move || i18n.t(sender_msg(sender))}</span>
+                                        <p>{m.body.clone()}</p>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </div>
+                    }).collect_view()}
+                </div>
+            </Show>
+        </section>
+    }
+}

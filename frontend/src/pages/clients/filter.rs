@@ -1,0 +1,72 @@
+//! The list filter lives in the URL, so a filtered list can be shared, reloaded, and
+//! walked from the detail screen with the prev/next arrows.
+
+use chrono::{Days, NaiveDate};
+use domain::i18n::Msg;
+use domain::ContactStatus;
+use leptos_router::params::ParamsMap;
+
+/// Query keys of the list filter, as the API names them.
+pub const KEYS: [&str; 13] = [
+    "status",
+    "site_id",
+    "assignee_id",
+    "unassigned",
+    "tag",
+    "source",
+    "medium",
+    "channel",
+    "rating",
+    "from",
+    "to",
+    "q",
+    "sort",
+];
+
+fn encode(v: &str) -> String {
+    js_sys::encode_uri_component(v).as_string().unwrap_or_default()
+}
+
+fn join(pairs: impl Iterator<Item = (String, String)>) -> String {
+    pairs.filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(&v))).collect::<Vec<_>>().join("&")
+}
+
+/// The filter part of the SPA's URL query.
+pub fn ui_query(map: &ParamsMap) -> String {
+    join(KEYS.iter().map(|k| (k.to_string(), map.get(k).unwrap_or_default())))
+}
+
+/// The URL query with one key replaced (or removed when `value` is empty).
+pub fn ui_query_with(map: &ParamsMap, key: &str, value: &str) -> String {
+    join(
+        KEYS.iter()
+            .map(|k| (k.to_string(), if *k == key { value.to_string() } else { map.get(k).unwrap_or_default() })),
+    )
+}
+
+/// The API's query for the same filter: the date inputs become an instant range, with the
+/// "until" day included.
+pub fn api_query(map: &ParamsMap) -> String {
+    join(KEYS.iter().map(|k| {
+        let v = map.get(k).unwrap_or_default();
+        let v = match *k {
+            "from" => NaiveDate::parse_from_str(&v, "%Y-%m-%d").map(|d| format!("{d}T00:00:00Z")).unwrap_or_default(),
+            "to" => NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.checked_add_days(Days::new(1)))
+                .map(|d| format!("{d}T00:00:00Z"))
+                .unwrap_or_default(),
+            _ => v,
+        };
+        (k.to_string(), v)
+    }))
+}
+
+pub fn status_msg(status: ContactStatus) -> Msg {
+    match status {
+        ContactStatus::ToContact => Msg::StatusToContact,
+        ContactStatus::InProgress => Msg::StatusInProgress,
+        ContactStatus::Won => Msg::StatusWon,
+        ContactStatus::Lost => Msg::StatusLost,
+    }
+}

@@ -1,0 +1,282 @@
+//! Clients: the lead list with status tabs and filters, and the client detail screen.
+
+mod detail;
+mod filter;
+mod new_client;
+
+pub use detail::ClientDetailPage;
+
+use domain::i18n::Msg;
+use domain::{Channel, ContactPage, ContactStatus, ContactView, SiteList, StatusCounts, UserList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::form_error;
+use crate::session::use_session;
+use filter::{api_query, status_msg, ui_query, ui_query_with};
+use new_client::NewClientForm;
+
+/// Sites and users of the account, to show names instead of ids.
+#[derive(Clone, Copy)]
+pub struct Directory {
+    pub sites: LocalResource<Result<SiteList, ApiError>>,
+    pub users: LocalResource<Result<UserList, ApiError>>,
+}
+
+impl Directory {
+    pub fn new() -> Directory {
+        Directory {
+            sites: LocalResource::new(|| api::get::<SiteList>("/api/v1/sites")),
+            users: LocalResource::new(|| api::get::<UserList>("/api/v1/users")),
+        }
+    }
+
+    pub fn site_name(&self, id: Option<uuid::Uuid>) -> String {
+        let id = match id {
+            Some(id) => id,
+            None => return String::new(),
+        };
+        self.sites
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|l| l.items.into_iter().find(|s| s.id == id))
+            .map(|s| s.name)
+            .unwrap_or_default()
+    }
+
+    pub fn user_name(&self, id: Option<uuid::Uuid>) -> String {
+        let id = match id {
+            Some(id) => id,
+            None => return String::new(),
+        };
+        self.users
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|l| l.items.into_iter().find(|u| u.id == id))
+            .map(|u| u.name)
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn ClientsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let directory = Directory::new();
+    let api_qs = Memo::new(move |_| api_query(&query.get()));
+    let items = RwSignal::new(Vec::<ContactView>::new());
+    let next = RwSignal::new(None::<String>);
+    let counts = RwSignal::new(StatusCounts::default());
+    let error = RwSignal::new(None::<ApiError>);
+    let loading = RwSignal::new(true);
+
+    Effect::new(move |_| {
+        let qs = api_qs.get();
+        loading.set(true);
+        spawn_local(async move {
+            let result = api::get::<ContactPage>(&format!("/api/v1/contacts?{qs}")).await;
+            // A slower answer to an older filter must not overwrite a newer one.
+            if api_qs.get_untracked() != qs {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    items.set(page.items);
+                    next.set(page.next_cursor);
+                    counts.set(page.counts);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    });
+    let load_more = move |_| {
+        let (qs, cursor) = (api_qs.get_untracked(), next.get_untracked().unwrap_or_default());
+        spawn_local(async move {
+            match api::get::<ContactPage>(&format!("/api/v1/contacts?{qs}&cursor={cursor}")).await {
+                Ok(page) => {
+                    items.update(|all| all.extend(page.items));
+                    next.set(page.next_cursor);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    let tab = move |status: Option<ContactStatus>| {
+        let value = status.map(|s| s.as_str()).unwrap_or("");
+        let href = move || format!("/clients?{}", ui_query_with(&query.get(), "status", value));
+        let active = move || query.get().get("status").unwrap_or_default() == value;
+        let count = move || {
+            let c = counts.get();
+            match status {
+                None => c.to_contact + c.in_progress + c.won + c.lost,
+                Some(ContactStatus::ToContact) => c.to_contact,
+                Some(ContactStatus::InProgress) => c.in_progress,
+                Some(ContactStatus::Won) => c.won,
+                Some(ContactStatus::Lost) => c.lost,
+            }
+        };
+        let label = move || i18n.t(status.map(status_msg).unwrap_or(Msg::All));
+        view! {
+            <a href=href class="tab" class:active=active data-status=value>
+                {label}" "<span class="count">{count}</span>
+            </a>
+        }
+    };
+
+    let rows = move || {
+        let qs = ui_query(&query.get());
+        items
+            .get()
+            .into_iter()
+            .map(|c| {
+                let href = format!("/clients/{}?{qs}", c.id);
+                let status = c.status;
+                let (site, assignee) = (c.site_id, c.assignee_id);
+                view! {
+                    <tr data-contact=c.email.clone().or(c.phone.clone()).unwrap_or_default()>
+                        <td><a href=href>{c.name.clone().unwrap_or_else(|| "—".into())}</a></td>
+                        <td>{c.email.clone()}</td>
+                        <td>{c.phone.clone()}</td>
+                        <td>{move || directory.site_name(site)}</td>
+                        <td>{c.source.clone()}{c.medium.clone().map(|m| format!(" / {m}"))}</td>
+                        <td class="status">{move || i18n.t(status_msg(status))}</td>
+                        <td>{move || directory.user_name(assignee)}</td>
+                        <td>{c.first_contact_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <div class="clients-head">
+            <h1>{move || i18n.t(Msg::NavClients)}</h1>
+            <NewClientForm directory=directory/>
+        </div>
+        <nav class="tabs" data-testid="status-tabs">
+            {tab(None)}
+            {ContactStatus::ALL.map(|s| tab(Some(s)))}
+        </nav>
+        <FilterBar directory=directory/>
+        {form_error(error)}
+        <table class="grid" data-testid="clients-table">
+            <thead><tr>
+                <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th><th>{move || i18n.t(Msg::Phone)}</th>
+                <th>{move || i18n.t(Msg::Site)}</th><th>{move || i18n.t(Msg::Source)}</th><th>{move || i18n.t(Msg::Status)}</th>
+                <th>{move || i18n.t(Msg::Assignee)}</th><th>{move || i18n.t(Msg::FirstContact)}</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <Show when=move || !loading.get() && items.with(Vec::is_empty)>
+            <p class="muted">{move || i18n.t(Msg::NoClients)}</p>
+        </Show>
+        <Show when=move || next.with(Option::is_some)>
+            <button class="secondary" on:click=load_more>{move || i18n.t(Msg::LoadMore)}</button>
+        </Show>
+    }
+}
+
+/// The filter inputs; applying them rewrites the URL, which reloads the list.
+#[component]
+fn FilterBar(directory: Directory) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let field = |key: &'static str| RwSignal::new(query.get_untracked().get(key).unwrap_or_default());
+    let q = field("q");
+    let site = field("site_id");
+    let assignee = field("assignee_id");
+    let tag = field("tag");
+    let source = field("source");
+    let medium = field("medium");
+    let channel = field("channel");
+    let rating = field("rating");
+    let from = field("from");
+    let to = field("to");
+    let inputs = [
+        ("q", q),
+        ("site_id", site),
+        ("assignee_id", assignee),
+        ("tag", tag),
+        ("source", source),
+        ("medium", medium),
+        ("channel", channel),
+        ("rating", rating),
+        ("from", from),
+        ("to", to),
+    ];
+    let apply = {
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let mut map = query.get_untracked();
+            for (key, signal) in inputs {
+                map.replace(key, signal.get_untracked());
+            }
+            navigate(&format!("/clients?{}", ui_query(&map)), Default::default());
+        }
+    };
+    let clear = move |_| {
+        for (_, signal) in inputs {
+            signal.set(String::new());
+        }
+        let status = query.get_untracked().get("status").unwrap_or_default();
+        navigate(
+            &format!("/clients?{}", if status.is_empty() { String::new() } else { format!("status={status}") }),
+            Default::default(),
+        );
+    };
+    let site_options = move || {
+        directory.sites.get().and_then(|r| r.ok()).map(|l| {
+            l.items.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()
+        })
+    };
+    let user_options = move || {
+        directory.users.get().and_then(|r| r.ok()).map(|l| {
+            l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()
+        })
+    };
+
+    view! {
+        <form class="filters" data-testid="filters" on:submit=apply>
+            <input class="search" type="search" name="q" placeholder=move || i18n.t(Msg::Search) bind:value=q/>
+            <select name="site_id" aria-label=move || i18n.t(Msg::Site) bind:value=site>
+                <option value="">{move || i18n.t(Msg::AnySite)}</option>
+                {site_options}
+            </select>
+            <Show when=move || session.is_admin()>
+                <select name="assignee_id" aria-label=move || i18n.t(Msg::Assignee) bind:value=assignee>
+                    <option value="">{move || i18n.t(Msg::Anyone)}</option>
+                    {user_options}
+                </select>
+            </Show>
+            <select name="channel" aria-label=move || i18n.t(Msg::Channel) bind:value=channel>
+                <option value="">{move || i18n.t(Msg::AnyChannel)}</option>
+                {Channel::ALL.map(|c| view! { <option value=c.as_str()>{c.as_str()}</option> })}
+            </select>
+            <select name="rating" aria-label=move || i18n.t(Msg::MinRating) bind:value=rating>
+                <option value="">{move || i18n.t(Msg::MinRating)}</option>
+                {(1..=5).map(|r| view! { <option value=r.to_string()>{"★".repeat(r)}</option> }).collect_view()}
+            </select>
+            <input name="tag" placeholder=move || i18n.t(Msg::Tag) bind:value=tag/>
+            <input name="source" placeholder=move || i18n.t(Msg::Source) bind:value=source/>
+            <input name="medium" placeholder=move || i18n.t(Msg::Medium) bind:value=medium/>
+            <label class="date">{move || i18n.t(Msg::FromDate)}<input type="date" name="from" bind:value=from/></label>
+            <label class="date">{move || i18n.t(Msg::ToDate)}<input type="date" name="to" bind:value=to/></label>
+            <button type="submit">{move || i18n.t(Msg::Apply)}</button>
+            <button type="button" class="link" on:click=clear>{move || i18n.t(Msg::Clear)}</button>
+        </form>
+    }
+}
+
+/// The seconds-resolution label of a date-time, used in several places.
+pub fn short(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}

@@ -1,0 +1,76 @@
+use domain::i18n::Msg;
+use domain::{ContactView, CreateContactRequest};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::Directory;
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::{field_error, form_error};
+use crate::session::use_session;
+
+/// "+ New client": a small form that opens the new client's page when saved.
+#[component]
+pub fn NewClientForm(directory: Directory) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let open = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let site = RwSignal::new(String::new());
+    let assignee = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let navigate = use_navigate();
+    let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let create = Action::new_local(move |_: &()| {
+        let body = CreateContactRequest {
+            name: some(name.get_untracked()),
+            email: some(email.get_untracked()),
+            phone: some(phone.get_untracked()),
+            site_id: site.get_untracked().parse().ok(),
+            assignee_id: assignee.get_untracked().parse().ok(),
+            ..Default::default()
+        };
+        async move { api::post::<ContactView>("/api/v1/contacts", &body).await }
+    });
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(c)) => navigate(&format!("/clients/{}", c.id), Default::default()),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+
+    view! {
+        <button class="secondary" on:click=move |_| open.update(|o| *o = !*o)>"+ "{move || i18n.t(Msg::NewClient)}</button>
+        <Show when=move || open.get()>
+            <form class="inline-form card" data-testid="new-client" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
+                <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
+                {field_error(error, "name")}
+                <label>{move || i18n.t(Msg::Email)}<input name="email" bind:value=email/></label>
+                {field_error(error, "email")}
+                <label>{move || i18n.t(Msg::Phone)}<input name="phone" bind:value=phone/></label>
+                {field_error(error, "phone")}
+                <label>{move || i18n.t(Msg::Site)}
+                    <select name="site_id" bind:value=site>
+                        <option value="">"—"</option>
+                        {move || directory.sites.get().and_then(|r| r.ok()).map(|l| l.items.into_iter()
+                            .map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view())}
+                    </select>
+                </label>
+                <Show when=move || session.is_admin()>
+                    <label>{move || i18n.t(Msg::Assignee)}
+                        <select name="assignee_id" bind:value=assignee>
+                            <option value="">{move || i18n.t(Msg::Unassigned)}</option>
+                            {move || directory.users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter()
+                                .filter(|u| !u.disabled)
+                                .map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
+                        </select>
+                    </label>
+                </Show>
+                {field_error(error, "assignee_id")}
+                {form_error(error)}
+                <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
+            </form>
+        </Show>
+    }
+}

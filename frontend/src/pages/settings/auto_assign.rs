@@ -1,0 +1,70 @@
+use domain::i18n::Msg;
+use domain::{AutoAssignment, UserList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::form_error;
+
+/// Which users receive a site's new leads, in rotation.
+#[component]
+pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = format!("/api/v1/sites/{site_id}/auto-assignment");
+    let enabled = RwSignal::new(false);
+    let chosen = RwSignal::new(Vec::<uuid::Uuid>::new());
+    let users = LocalResource::new(|| api::get::<UserList>("/api/v1/users"));
+    let error = RwSignal::new(None::<ApiError>);
+    {
+        let path = path.clone();
+        spawn_local(async move {
+            match api::get::<AutoAssignment>(&path).await {
+                Ok(current) => {
+                    enabled.set(current.enabled);
+                    chosen.set(current.user_ids);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    }
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = AutoAssignment { enabled: enabled.get_untracked(), user_ids: chosen.get_untracked() };
+        let path = path.clone();
+        spawn_local(async move {
+            match api::call::<AutoAssignment>("PUT", &path, Some(&body)).await {
+                Ok(_) => on_done(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let toggle = move |id: uuid::Uuid| {
+        chosen.update(|c| {
+            if let Some(i) = c.iter().position(|x| *x == id) {
+                c.remove(i);
+            } else {
+                c.push(id);
+            }
+        })
+    };
+
+    view! {
+        <form class="auto-assign" data-testid="auto-assign" on:submit=save>
+            <label class="check"><input type="checkbox" name="enabled" bind:checked=enabled/>{move || i18n.t(Msg::AutoAssignEnabled)}</label>
+            <div class="user-checks">
+                {move || users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().filter(|u| !u.disabled).map(|u| {
+                    let id = u.id;
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" name=u.email.clone() prop:checked=move || chosen.with(|c| c.contains(&id)) on:change=move |_| toggle(id)/>
+                            {u.name}
+                        </label>
+                    }
+                }).collect_view())}
+            </div>
+            {form_error(error)}
+            <button type="submit">{move || i18n.t(Msg::Save)}</button>
+        </form>
+    }
+}
