@@ -20,6 +20,8 @@ pub struct Config {
     pub refresh_ttl_days: i64,
     /// Largest accepted JSON body, in bytes; larger bodies get 413.
     pub json_limit: usize,
+    /// Largest CSV import request, in bytes.
+    pub import_limit: usize,
     /// Built SPA (index.html + assets); `None` serves the API alone.
     pub static_dir: Option<PathBuf>,
     pub db_pool_size: u32,
@@ -68,6 +70,7 @@ impl Config {
             access_ttl_secs: env_or("ACCESS_TOKEN_TTL_SECS", 15 * 60),
             refresh_ttl_days: env_or("REFRESH_TOKEN_TTL_DAYS", 30),
             json_limit: env_or("JSON_LIMIT_BYTES", 256 * 1024),
+            import_limit: env_or("IMPORT_LIMIT_BYTES", 20 * 1024 * 1024),
             static_dir: None,
             db_pool_size: 4,
             login_max_failures: env_or("LOGIN_MAX_FAILURES", 5),

@@ -23,7 +23,8 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = read_body(req, payload);
+        let limit = state(req).map(|s| s.config.json_limit).unwrap_or(256 * 1024);
+        let body = read_body(req, payload, limit);
         Box::pin(async move {
             let body = body.await?;
             if body.is_empty() {
@@ -44,7 +45,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = read_body(req, payload);
+        let limit = state(req).map(|s| s.config.json_limit).unwrap_or(256 * 1024);
+        let body = read_body(req, payload, limit);
         Box::pin(async move {
             let body = body.await?;
             if body.iter().all(u8::is_ascii_whitespace) {
@@ -55,10 +57,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
     }
 }
 
-/// Reads a JSON body up to the configured limit. An empty body passes (callers decide
+/// Reads a JSON body of at most `limit` bytes. An empty body passes (callers decide
 /// whether that is allowed); a non-empty one must be declared as JSON.
-fn read_body(req: &HttpRequest, payload: &mut Payload) -> LocalBoxFuture<'static, Result<web::Bytes, ApiError>> {
-    let limit = state(req).map(|s| s.config.json_limit).unwrap_or(256 * 1024);
+pub fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> LocalBoxFuture<'static, Result<web::Bytes, ApiError>> {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)

@@ -220,3 +220,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     email_outbox,
 );
+
+diesel::table! {
+    import_jobs (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        created_by -> Nullable<Uuid>,
+        status -> Text,
+        total_rows -> Int4,
+        processed_rows -> Int4,
+        created -> Int4,
+        updated -> Int4,
+        skipped -> Int4,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod contacts;
 pub mod i18n;
+pub mod imports;
 pub mod problem;
 pub mod serde_helpers;
 pub mod sites;
@@ -13,6 +14,7 @@ pub mod users;
 
 pub use auth::*;
 pub use contacts::*;
+pub use imports::*;
 pub use problem::{FieldError, Problem};
 pub use sites::*;
 pub use users::*;

@@ -2,6 +2,9 @@
 //! notes, change log and transcripts; edits; merges. Agents see only their own contacts
 //! and only admins assign.
 
+mod csv_rows;
+mod export;
+mod imports;
 mod merge;
 pub mod queries;
 pub mod transcript;
@@ -28,6 +31,10 @@ use queries::{Actor, ContactRow};
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/contacts")
+            // Before `/{id}`, which would take `export.csv` for an id.
+            .service(export::export_contacts)
+            .service(imports::import_contacts)
+            .service(imports::get_import)
             .service(list_contacts)
             .service(create_contact)
             .service(get_contact)

@@ -146,9 +146,38 @@ fn ingest(
     if let Some(site) = site_id {
         check_site(conn, account_id, site)?;
     }
+    let channel = lead.channel.unwrap_or(sender.default_channel);
+    let (contact, created) = upsert_lead(conn, account_id, site_id, &sender.actor, channel, lead, true)?;
+    let conversation_id = if lead.transcript.is_empty() {
+        None
+    } else {
+        Some(transcript::store(conn, account_id, contact.id, site_id, channel, &lead.transcript)?)
+    };
+    let status: i16 = if created { 201 } else { 200 };
+    let body = serde_json::to_value(IngestLeadResponse { contact: contact.view(), created, conversation_id })
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    if let Some(key) = idempotency_key {
+        diesel::update(idempotency_keys::table.find((account_id, key)))
+            .set((idempotency_keys::response_status.eq(status), idempotency_keys::response_body.eq(&body)))
+            .execute(conn)?;
+    }
+    Ok((status, body))
+}
+
+/// Creates a contact from a lead, or updates the contact with the same e-mail or phone.
+/// New contacts of an auto-assigning site get the next user in rotation when
+/// `auto_assign` is set. Returns the contact and whether it is new.
+pub fn upsert_lead(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    site_id: Option<Uuid>,
+    actor: &Actor,
+    channel: Channel,
+    lead: &IngestLeadRequest,
+    auto_assign: bool,
+) -> ApiResult<(ContactRow, bool)> {
     let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
     let phone = phone_field(lead.phone.as_deref(), "phone")?;
-    let channel = lead.channel.unwrap_or(sender.default_channel);
 
     let existing: Option<ContactRow> = contacts::table
         .filter(contacts::account_id.eq(account_id))
@@ -168,7 +197,7 @@ fn ingest(
                 (old, false)
             } else {
                 let saved = queries::save(conn, &new)?;
-                queries::log_changes(conn, account_id, saved.id, &sender.actor, &changes)?;
+                queries::log_changes(conn, account_id, saved.id, actor, &changes)?;
                 (saved, false)
             }
         }
@@ -179,17 +208,11 @@ fn ingest(
             row.phone = phone;
             row = update_from_lead(row, lead, site_id, None, None);
             row.first_contact_at = lead.first_contact_at.unwrap_or(row.created_at);
-            if let Some(site) = site_id {
+            if let Some(site) = site_id.filter(|_| auto_assign) {
                 row.assignee_id = assignment::next_assignee(conn, account_id, site)?;
             }
             let created = queries::insert(conn, &row)?;
-            queries::log_changes(
-                conn,
-                account_id,
-                created.id,
-                &sender.actor,
-                &[("created", None, Some(json!(channel)))],
-            )?;
+            queries::log_changes(conn, account_id, created.id, actor, &[("created", None, Some(json!(channel)))])?;
             if let Some(user) = created.assignee_id {
                 let auto = Actor::system("auto-assignment");
                 queries::log_changes(conn, account_id, created.id, &auto, &[("assignee_id", None, Some(json!(user)))])?;
@@ -198,20 +221,7 @@ fn ingest(
             (created, true)
         }
     };
-    let conversation_id = if lead.transcript.is_empty() {
-        None
-    } else {
-        Some(transcript::store(conn, account_id, contact.id, site_id, channel, &lead.transcript)?)
-    };
-    let status: i16 = if created { 201 } else { 200 };
-    let body = serde_json::to_value(IngestLeadResponse { contact: contact.view(), created, conversation_id })
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    if let Some(key) = idempotency_key {
-        diesel::update(idempotency_keys::table.find((account_id, key)))
-            .set((idempotency_keys::response_status.eq(status), idempotency_keys::response_body.eq(&body)))
-            .execute(conn)?;
-    }
-    Ok((status, body))
+    Ok((contact, created))
 }
 
 /// Claims an idempotency key for this request, or returns the response stored for it.

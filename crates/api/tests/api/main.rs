@@ -6,6 +6,7 @@ mod api_keys;
 mod assignment;
 mod auth;
 mod contacts;
+mod csv;
 mod errors;
 mod helpers;
 mod ingest;

@@ -1,0 +1,238 @@
+//! Reading an import CSV: header mapping, then each row checked as a lead would be.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use domain::{ContactStatus, FieldError, ImportRowError, IngestLeadRequest, Location, IMPORT_FIELDS};
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult};
+
+/// One valid row, ready to store.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    /// 1-based, after the header.
+    pub number: usize,
+    pub lead: IngestLeadRequest,
+    pub status: Option<ContactStatus>,
+}
+
+pub struct ParsedCsv {
+    pub total: usize,
+    pub rows: Vec<ImportRow>,
+    pub errors: Vec<ImportRowError>,
+}
+
+/// `;` when the header uses it and has no `,` (spreadsheets in pt-BR locales), else `,`.
+fn delimiter(csv: &str) -> u8 {
+    let header = csv.lines().next().unwrap_or("");
+    if header.contains(';') && !header.contains(',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// Parses the CSV; mapping problems are a 422 for the whole request, row problems are
+/// listed per row.
+pub fn parse(csv: &str, mapping: &BTreeMap<String, String>) -> ApiResult<ParsedCsv> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(csv))
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ApiError::field("csv", "csv", &format!("cannot read the header row: {e}")))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+
+    let mut columns: Vec<(&str, usize)> = Vec::new();
+    let mut problems = Vec::new();
+    for (field, header) in mapping {
+        let Some(field) = IMPORT_FIELDS.iter().copied().find(|f| f == field) else {
+            problems.push(FieldError::new(format!("mapping.{field}"), "unknown", "is not a contact field"));
+            continue;
+        };
+        match headers.iter().position(|h| h.eq_ignore_ascii_case(header.trim())) {
+            Some(index) => columns.push((field, index)),
+            None => problems.push(FieldError::new(
+                format!("mapping.{field}"),
+                "missing",
+                &format!("the CSV has no column \"{header}\""),
+            )),
+        }
+    }
+    if !mapping.contains_key("email") && !mapping.contains_key("phone") {
+        problems.push(FieldError::new("mapping", "required", "map an e-mail or a phone column"));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+
+    let mut parsed = ParsedCsv { total: 0, rows: Vec::new(), errors: Vec::new() };
+    for (i, record) in reader.records().enumerate() {
+        let number = i + 1;
+        parsed.total += 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                parsed.errors.push(ImportRowError { row: number, field: "csv".into(), message: e.to_string() });
+                continue;
+            }
+        };
+        let values: Vec<(&str, &str)> = columns
+            .iter()
+            .map(|(field, idx)| (*field, record.get(*idx).unwrap_or("")))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            parsed.total -= 1; // blank line
+            continue;
+        }
+        match row(number, &values) {
+            Ok(r) => parsed.rows.push(r),
+            Err(errs) => parsed.errors.extend(errs),
+        }
+    }
+    Ok(parsed)
+}
+
+fn parse_time(v: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(v)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S").ok().map(|t| t.and_utc()))
+        .or_else(|| NaiveDateTime::parse_from_str(v, "%d/%m/%Y %H:%M").ok().map(|t| t.and_utc()))
+        .or_else(|| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
+        })
+        .or_else(|| {
+            NaiveDate::parse_from_str(v, "%d/%m/%Y").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc())
+        })
+}
+
+fn parse_status(v: &str) -> Option<ContactStatus> {
+    let v = v.trim().to_lowercase();
+    ContactStatus::parse(&v.replace(' ', "_")).or(match v.as_str() {
+        "a contatar" | "to contact" => Some(ContactStatus::ToContact),
+        "em progresso" | "em andamento" => Some(ContactStatus::InProgress),
+        "com venda" | "venda" | "sale" => Some(ContactStatus::Won),
+        "sem venda" | "no sale" => Some(ContactStatus::Lost),
+        _ => None,
+    })
+}
+
+fn row(number: usize, values: &[(&str, &str)]) -> Result<ImportRow, Vec<ImportRowError>> {
+    let mut lead = IngestLeadRequest::default();
+    let mut location = Location::default();
+    let mut status = None;
+    let mut errors = Vec::new();
+    let mut err = |field: &str, message: &str| {
+        errors.push(ImportRowError { row: number, field: field.into(), message: message.into() })
+    };
+    for (field, value) in values {
+        let v = Some(value.to_string());
+        match *field {
+            "name" => lead.name = v,
+            "email" => lead.email = v,
+            "phone" => lead.phone = v,
+            "contact_hours" => lead.contact_hours = v,
+            "city" => location.city = v,
+            "region" => location.region = v,
+            "country" => location.country = v,
+            "page_url" => lead.page_url = v,
+            "source" => lead.source = v,
+            "medium" => lead.medium = v,
+            "campaign" => lead.campaign = v,
+            "referrer" => lead.referrer = v,
+            "ip" => lead.ip = v,
+            "rating" => match value.parse::<i16>() {
+                Ok(r) => lead.rating = Some(r),
+                Err(_) => err("rating", "must be a whole number from 1 to 5"),
+            },
+            "tags" => {
+                lead.tags =
+                    value.split([';', ',', '|']).map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
+            }
+            "first_contact_at" => match parse_time(value) {
+                Some(t) => lead.first_contact_at = Some(t),
+                None => err("first_contact_at", "must be a date such as 2026-01-31 or 31/01/2026"),
+            },
+            "status" => match parse_status(value) {
+                Some(s) => status = Some(s),
+                None => err("status", "must be to_contact, in_progress, won or lost"),
+            },
+            _ => {}
+        }
+    }
+    if location != Location::default() {
+        lead.location = Some(location);
+    }
+    if let Err(e) = lead.validate() {
+        for (field, list) in e.field_errors() {
+            let message = list
+                .first()
+                .and_then(|v| v.message.as_ref())
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "is invalid".into());
+            err(&field, &message);
+        }
+    }
+    if !lead.has_contact_point() {
+        err("email", "an e-mail or a phone is required");
+    }
+    if let Some(phone) = &lead.phone {
+        if let Err(msg) = domain::normalize_phone(phone, domain::DEFAULT_CALLING_CODE) {
+            err("phone", msg);
+        }
+    }
+    if errors.is_empty() {
+        Ok(ImportRow { number, lead, status })
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn rows_are_checked_one_by_one() {
+        let csv = "Nome;E-mail;Telefone;Situação;Data\n\
+                   Ana;ana@x.test;(11) 98765-4321;com venda;31/01/2026\n\
+                   Bia;not-an-email;;a contatar;2026-02-01\n\
+                   ;;;;\n\
+                   Caio;;12;sei lá;ontem\n";
+        let map = mapping(&[
+            ("name", "Nome"),
+            ("email", "E-mail"),
+            ("phone", "Telefone"),
+            ("status", "Situação"),
+            ("first_contact_at", "Data"),
+        ]);
+        let parsed = parse(csv, &map).unwrap();
+        assert_eq!(parsed.total, 3, "blank lines do not count");
+        assert_eq!(parsed.rows.len(), 1);
+        assert_eq!(parsed.rows[0].status, Some(ContactStatus::Won));
+        let bad: Vec<(usize, &str)> = parsed.errors.iter().map(|e| (e.row, e.field.as_str())).collect();
+        assert!(bad.contains(&(2, "email")));
+        assert!(bad.contains(&(4, "phone")));
+        assert!(bad.contains(&(4, "status")));
+        assert!(bad.contains(&(4, "first_contact_at")));
+    }
+
+    #[test]
+    fn mapping_mistakes_are_named() {
+        let err = parse("a,b\n1,2\n", &mapping(&[("email", "E-mail"), ("colour", "a")])).err().unwrap();
+        let ApiError::Validation(fields) = err else { panic!("not a validation error") };
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["mapping.colour", "mapping.email"]);
+    }
+}

@@ -1,0 +1,323 @@
+//! CSV import: a dry run previews it; a real run is a background job that imports every
+//! row in one transaction (or skips the invalid ones when asked) and reports progress.
+
+use std::collections::{BTreeMap, HashSet};
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::{Channel, ImportJob, ImportPreview, ImportRequest, ImportRowError, ImportStatus, Problem};
+use serde_json::json;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::check_site;
+use super::csv_rows::{self, ImportRow, ParsedCsv};
+use super::queries::{self, Actor};
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{parse_json, read_body, AdminUser};
+use crate::ingest::upsert_lead;
+use crate::schema::{contacts, import_jobs};
+use crate::AppState;
+
+/// Valid rows whose e-mail or phone is already a contact, or appeared earlier in the file.
+fn count_updates(conn: &mut PgConnection, account_id: Uuid, rows: &[ImportRow]) -> ApiResult<usize> {
+    let norm_email = |r: &ImportRow| r.lead.email.as_deref().map(domain::normalize_email);
+    let norm_phone = |r: &ImportRow| {
+        r.lead.phone.as_deref().and_then(|p| domain::normalize_phone(p, domain::DEFAULT_CALLING_CODE).ok())
+    };
+    let emails: Vec<String> = rows.iter().filter_map(norm_email).collect();
+    let phones: Vec<String> = rows.iter().filter_map(norm_phone).collect();
+    let known: Vec<(Option<String>, Option<String>)> = contacts::table
+        .filter(contacts::account_id.eq(account_id))
+        .filter(contacts::email.eq_any(&emails).or(contacts::phone.eq_any(&phones)))
+        .select((contacts::email, contacts::phone))
+        .load(conn)?;
+    let mut seen: HashSet<String> = known.into_iter().flat_map(|(e, p)| [e, p]).flatten().collect();
+    let mut updates = 0;
+    for row in rows {
+        let keys: Vec<String> = [norm_email(row), norm_phone(row)].into_iter().flatten().collect();
+        if keys.iter().any(|k| seen.contains(k)) {
+            updates += 1;
+        }
+        seen.extend(keys);
+    }
+    Ok(updates)
+}
+
+fn sample(rows: &[ImportRow]) -> Vec<BTreeMap<String, String>> {
+    rows.iter()
+        .take(10)
+        .map(|r| {
+            let mut out = BTreeMap::new();
+            let l = &r.lead;
+            let email = l.email.as_deref().map(domain::normalize_email);
+            let phone = l.phone.as_deref().and_then(|p| domain::normalize_phone(p, domain::DEFAULT_CALLING_CODE).ok());
+            for (k, v) in [("name", l.name.clone()), ("email", email), ("phone", phone), ("source", l.source.clone())] {
+                if let Some(v) = v {
+                    out.insert(k.to_string(), v);
+                }
+            }
+            if let Some(s) = r.status {
+                out.insert("status".into(), s.as_str().into());
+            }
+            out
+        })
+        .collect()
+}
+
+/// Import contacts from CSV (admin only).
+///
+/// With `dry_run` it answers 200 with a preview and writes nothing. Otherwise, when any
+/// row is invalid and `skip_invalid` is false, it answers 422 listing the rows and writes
+/// nothing; else it starts a job (202) to poll. Contacts are matched by e-mail or phone:
+/// known ones are updated, the rest created with channel `import`.
+#[utoipa::path(
+    tag = "contacts", operation_id = "import_contacts", security(("bearer" = [])),
+    request_body = ImportRequest,
+    responses(
+        (status = 200, description = "Dry run: what would happen", body = ImportPreview),
+        (status = 202, description = "Import started", body = ImportJob),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The CSV is over the size limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad mapping, or invalid rows (listed in `errors` as `rows[N].field`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/imports")]
+pub async fn import_contacts(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let mut payload = payload.into_inner();
+    let body = read_body(&req, &mut payload, state.config.import_limit).await?;
+    let request: ImportRequest = parse_json(&body)?;
+    request.validate()?;
+    let (dry_run, skip_invalid, site_id) = (request.dry_run, request.skip_invalid, request.site_id);
+    let parsed: ParsedCsv = web::block(move || csv_rows::parse(&request.csv, &request.mapping))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+
+    if dry_run {
+        let account_id = caller.account_id;
+        let preview = state
+            .db
+            .run(move |conn| {
+                if let Some(site) = site_id {
+                    check_site(conn, account_id, site)?;
+                }
+                let would_update = count_updates(conn, account_id, &parsed.rows)?;
+                Ok(ImportPreview {
+                    total_rows: parsed.total,
+                    valid_rows: parsed.rows.len(),
+                    would_create: parsed.rows.len() - would_update,
+                    would_update,
+                    sample: sample(&parsed.rows),
+                    errors: parsed.errors.into_iter().take(200).collect(),
+                })
+            })
+            .await?;
+        return Ok(HttpResponse::Ok().json(preview));
+    }
+    if !parsed.errors.is_empty() && !skip_invalid {
+        return Err(row_errors(&parsed.errors));
+    }
+    let job = ImportJob {
+        id: Uuid::new_v4(),
+        status: ImportStatus::Running,
+        total_rows: parsed.total as i32,
+        processed_rows: 0,
+        created: 0,
+        updated: 0,
+        skipped: parsed.errors.iter().map(|e| e.row).collect::<HashSet<_>>().len() as i32,
+        error: None,
+        created_at: Utc::now(),
+        finished_at: None,
+    };
+    let (account_id, user_id) = (caller.account_id, caller.user_id);
+    let actor = {
+        let caller = caller.clone();
+        state
+            .db
+            .run(move |conn| {
+                if let Some(site) = site_id {
+                    check_site(conn, account_id, site)?;
+                }
+                diesel::insert_into(import_jobs::table)
+                    .values((
+                        import_jobs::id.eq(job.id),
+                        import_jobs::account_id.eq(account_id),
+                        import_jobs::created_by.eq(user_id),
+                        import_jobs::status.eq("running"),
+                        import_jobs::total_rows.eq(job.total_rows),
+                        import_jobs::skipped.eq(job.skipped),
+                    ))
+                    .execute(conn)?;
+                Actor::user(conn, &caller)
+            })
+            .await?
+    };
+    let db = state.db.clone();
+    let job_id = job.id;
+    std::thread::Builder::new()
+        .name("csv-import".into())
+        .spawn(move || run_job(db, job_id, account_id, site_id, actor, parsed.rows, skip_invalid))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(HttpResponse::Accepted().json(job))
+}
+
+fn row_errors(errors: &[ImportRowError]) -> ApiError {
+    ApiError::Validation(
+        errors
+            .iter()
+            .take(200)
+            .map(|e| domain::FieldError::new(format!("rows[{}].{}", e.row, e.field), "invalid", &e.message))
+            .collect(),
+    )
+}
+
+/// Imports every row in one transaction, reporting progress on another connection.
+fn run_job(
+    db: Db,
+    job_id: Uuid,
+    account_id: Uuid,
+    site_id: Option<Uuid>,
+    actor: Actor,
+    rows: Vec<ImportRow>,
+    skip_invalid: bool,
+) {
+    let progress = |values: (i32, i32, i32, i32)| {
+        if let Ok(mut conn) = db.pool().get() {
+            let _ = diesel::update(import_jobs::table.find(job_id))
+                .set((
+                    import_jobs::processed_rows.eq(values.0),
+                    import_jobs::created.eq(values.1),
+                    import_jobs::updated.eq(values.2),
+                    import_jobs::skipped.eq(values.3),
+                ))
+                .execute(&mut conn);
+        }
+    };
+    let result: ApiResult<(i32, i32, i32)> = db.pool().get().map_err(ApiError::from).and_then(|mut conn| {
+        let skipped_before: i32 = import_jobs::table.find(job_id).select(import_jobs::skipped).first(&mut conn)?;
+        conn.transaction(|conn| {
+            let (mut created, mut updated, mut skipped) = (0, 0, skipped_before);
+            for (i, row) in rows.iter().enumerate() {
+                // A savepoint per row, so a row that conflicts can be skipped on request.
+                let outcome = conn.transaction(|conn| {
+                    let (contact, is_new) =
+                        upsert_lead(conn, account_id, site_id, &actor, Channel::Import, &row.lead, false)?;
+                    if let Some(status) = row.status.filter(|s| s.as_str() != contact.status) {
+                        diesel::update(contacts::table.find(contact.id))
+                            .set(contacts::status.eq(status.as_str()))
+                            .execute(conn)?;
+                        queries::log_changes(
+                            conn,
+                            account_id,
+                            contact.id,
+                            &actor,
+                            &[("status", Some(json!(contact.status)), Some(json!(status)))],
+                        )?;
+                    }
+                    Ok::<_, ApiError>(is_new)
+                });
+                match outcome {
+                    Ok(true) => created += 1,
+                    Ok(false) => updated += 1,
+                    Err(_) if skip_invalid => skipped += 1,
+                    Err(e) => return Err(ApiError::Internal(anyhow::anyhow!("row {}: {e}", row.number))),
+                }
+                if (i + 1) % 200 == 0 {
+                    progress((skipped_before + i as i32 + 1, created, updated, skipped));
+                }
+            }
+            Ok((created, updated, skipped))
+        })
+    });
+    if let Ok(mut conn) = db.pool().get() {
+        let now = Utc::now();
+        let _ = match result {
+            Ok((created, updated, skipped)) => diesel::update(import_jobs::table.find(job_id))
+                .set((
+                    import_jobs::status.eq("completed"),
+                    import_jobs::processed_rows.eq(import_jobs::total_rows),
+                    import_jobs::created.eq(created),
+                    import_jobs::updated.eq(updated),
+                    import_jobs::skipped.eq(skipped),
+                    import_jobs::finished_at.eq(now),
+                ))
+                .execute(&mut conn),
+            Err(e) => {
+                tracing::warn!(%job_id, error = %e, "import failed; rolled back");
+                diesel::update(import_jobs::table.find(job_id))
+                    .set((
+                        import_jobs::status.eq("failed"),
+                        import_jobs::created.eq(0),
+                        import_jobs::updated.eq(0),
+                        import_jobs::error.eq(format!("Nothing was imported: {e}")),
+                        import_jobs::finished_at.eq(now),
+                    ))
+                    .execute(&mut conn)
+            }
+        };
+    }
+}
+
+/// Progress and outcome of an import (admin only).
+#[utoipa::path(
+    tag = "contacts", operation_id = "get_import", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Import job id")),
+    responses(
+        (status = 200, description = "The job", body = ImportJob),
+        (status = 404, description = "No such import in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/imports/{id}")]
+pub async fn get_import(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<ImportJob>> {
+    let id = id.into_inner();
+    type Row = (Uuid, String, i32, i32, i32, i32, i32, Option<String>, DateTime<Utc>, Option<DateTime<Utc>>);
+    let r: Row = state
+        .db
+        .run(move |conn| {
+            Ok(import_jobs::table
+                .filter(import_jobs::account_id.eq(caller.account_id))
+                .filter(import_jobs::id.eq(id))
+                .select((
+                    import_jobs::id,
+                    import_jobs::status,
+                    import_jobs::total_rows,
+                    import_jobs::processed_rows,
+                    import_jobs::created,
+                    import_jobs::updated,
+                    import_jobs::skipped,
+                    import_jobs::error,
+                    import_jobs::created_at,
+                    import_jobs::finished_at,
+                ))
+                .first(conn)?)
+        })
+        .await?;
+    let status = match r.1.as_str() {
+        "completed" => ImportStatus::Completed,
+        "failed" => ImportStatus::Failed,
+        _ => ImportStatus::Running,
+    };
+    Ok(web::Json(ImportJob {
+        id: r.0,
+        status,
+        total_rows: r.2,
+        processed_rows: r.3,
+        created: r.4,
+        updated: r.5,
+        skipped: r.6,
+        error: r.7,
+        created_at: r.8,
+        finished_at: r.9,
+    }))
+}

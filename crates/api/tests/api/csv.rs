@@ -1,0 +1,192 @@
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{fields, problem, Session, TestApp};
+
+async fn import(
+    app: &TestApp,
+    who: &Session,
+    csv: &str,
+    mapping: serde_json::Value,
+    dry_run: bool,
+    skip_invalid: bool,
+) -> reqwest::Response {
+    app.post(
+        "/api/v1/contacts/imports",
+        Some(&who.token),
+        &json!({"csv": csv, "mapping": mapping, "dry_run": dry_run, "skip_invalid": skip_invalid}),
+    )
+    .await
+}
+
+async fn finished(app: &TestApp, who: &Session, job: &domain::ImportJob) -> domain::ImportJob {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let now: domain::ImportJob =
+            app.get(&format!("/api/v1/contacts/imports/{}", job.id), &who.token).await.json().await.unwrap();
+        if now.status != domain::ImportStatus::Running {
+            return now;
+        }
+        assert!(Instant::now() < deadline, "import did not finish");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+const MIXED: &str = "Nome;E-mail;Telefone;Situação\n\
+                     Ana;ana@x.test;(11) 98765-4321;com venda\n\
+                     Bia;bia-sem-arroba;;a contatar\n\
+                     Caio;caio@x.test;;em progresso\n\
+                     Duda;existing@x.test;;\n";
+
+fn mixed_mapping() -> serde_json::Value {
+    json!({"name": "Nome", "email": "E-mail", "phone": "Telefone", "status": "Situação"})
+}
+
+#[tokio::test]
+async fn a_dry_run_previews_the_import_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "existing@x.test"})).await;
+
+    let res = import(&app, &admin, MIXED, mixed_mapping(), true, false).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let preview: domain::ImportPreview = res.json().await.unwrap();
+    assert_eq!((preview.total_rows, preview.valid_rows, preview.would_create, preview.would_update), (4, 3, 2, 1));
+    assert_eq!(
+        preview.errors,
+        [domain::ImportRowError { row: 2, field: "email".into(), message: "must be a valid e-mail address".into() }]
+    );
+    assert_eq!(preview.sample[0]["phone"], "+5511987654321");
+    assert_eq!(preview.sample[0]["status"], "won");
+    assert_eq!(app.count("SELECT count(*) FROM contacts"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM import_jobs"), 0);
+}
+
+#[tokio::test]
+async fn invalid_rows_stop_the_whole_import_unless_skipped() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "existing@x.test", "name": "Old"})).await;
+
+    let p = problem(import(&app, &admin, MIXED, mixed_mapping(), false, false).await, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    assert_eq!(fields(&p), ["rows[2].email"]);
+    assert_eq!(app.count("SELECT count(*) FROM contacts"), 1);
+
+    let res = import(&app, &admin, MIXED, mixed_mapping(), false, true).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let job = finished(&app, &admin, &res.json().await.unwrap()).await;
+    assert_eq!(job.status, domain::ImportStatus::Completed, "{:?}", job.error);
+    assert_eq!((job.created, job.updated, job.skipped, job.processed_rows), (2, 1, 1, 4));
+    assert_eq!(app.count("SELECT count(*) FROM contacts WHERE channel = 'import'"), 2);
+    assert_eq!(app.count("SELECT count(*) FROM contacts WHERE email = 'ana@x.test' AND status = 'won'"), 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM contacts WHERE email = 'existing@x.test' AND name = 'Duda'"),
+        1,
+        "dedup updates"
+    );
+}
+
+#[tokio::test]
+async fn a_row_failing_during_the_import_rolls_everything_back() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "x@x.test"})).await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"phone": "+5511911112222"})).await;
+    // Row 2 matches one contact by e-mail and would take the other's phone.
+    let csv = "email,phone\nfresh@x.test,\nx@x.test,11 91111-2222\n";
+    let res = import(&app, &admin, csv, json!({"email": "email", "phone": "phone"}), false, false).await;
+    let job = finished(&app, &admin, &res.json().await.unwrap()).await;
+    assert_eq!(job.status, domain::ImportStatus::Failed);
+    assert!(job.error.unwrap().contains("row 2"));
+    assert_eq!(app.count("SELECT count(*) FROM contacts"), 2, "row 1 was rolled back too");
+
+    let res = import(&app, &admin, csv, json!({"email": "email", "phone": "phone"}), false, true).await;
+    let job = finished(&app, &admin, &res.json().await.unwrap()).await;
+    assert_eq!((job.status, job.created, job.skipped), (domain::ImportStatus::Completed, 1, 1));
+}
+
+#[tokio::test]
+async fn bad_mappings_big_files_and_agents_are_refused() {
+    let app = TestApp::spawn_with(|c| c.import_limit = 4096).await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
+
+    let p = problem(
+        import(&app, &admin, "a,b\n1,2\n", json!({"email": "E-mail", "shoe_size": "a"}), true, false).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(fields(&p), ["mapping.email", "mapping.shoe_size"]);
+    let p = problem(
+        import(&app, &admin, "a,b\n1,2\n", json!({"name": "a"}), true, false).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(fields(&p), ["mapping"]);
+
+    let big = format!("email\n{}", (0..400).map(|i| format!("p{i}@x.test\n")).collect::<String>());
+    problem(import(&app, &admin, &big, json!({"email": "email"}), false, false).await, StatusCode::PAYLOAD_TOO_LARGE)
+        .await;
+    problem(
+        import(&app, &agent, "email\na@x.test\n", json!({"email": "email"}), false, false).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(app.count("SELECT count(*) FROM contacts"), 0);
+}
+
+#[tokio::test]
+async fn a_large_import_reports_progress_and_the_export_streams_it_back() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let rows: String = (0..2500).map(|i| format!("Pessoa {i},p{i}@x.test,google\n")).collect();
+    let res = import(
+        &app,
+        &admin,
+        &format!("name,email,source\n{rows}"),
+        json!({"name": "name", "email": "email", "source": "source"}),
+        false,
+        false,
+    )
+    .await;
+    let started: domain::ImportJob = res.json().await.unwrap();
+    assert_eq!(started.total_rows, 2500);
+    let job = finished(&app, &admin, &started).await;
+    assert_eq!((job.status, job.created, job.processed_rows), (domain::ImportStatus::Completed, 2500, 2500));
+
+    let res = app.get("/api/v1/contacts/export.csv?source=google&sort=oldest", &admin.token).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = res.text().await.unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(lines.len(), 2501, "header + every contact across pages");
+    assert!(lines[0].starts_with("id,name,email,phone,status"));
+    assert_eq!(app.count("SELECT count(DISTINCT email) FROM contacts"), 2500);
+
+    let none = app.get("/api/v1/contacts/export.csv?source=nowhere", &admin.token).await.text().await.unwrap();
+    assert_eq!(none.lines().count(), 1);
+}
+
+#[tokio::test]
+async fn exports_contain_only_what_the_caller_may_see() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "mine@x.test", "assignee_id": agent.user.id}))
+        .await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "other@x.test"})).await;
+    let other = app.signup("Other", "o@other.test").await;
+
+    let agent_csv = app.get("/api/v1/contacts/export.csv", &agent.token).await.text().await.unwrap();
+    assert!(agent_csv.contains("mine@x.test") && !agent_csv.contains("other@x.test"));
+    let other_csv = app.get("/api/v1/contacts/export.csv", &other.token).await.text().await.unwrap();
+    assert_eq!(other_csv.lines().count(), 1);
+    problem(
+        app.get(&format!("/api/v1/contacts/imports/{}", uuid::Uuid::new_v4()), &admin.token).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
