@@ -60,7 +60,7 @@ pub fn parse(csv: &str, mapping: &BTreeMap<String, String>) -> ApiResult<ParsedC
             None => problems.push(FieldError::new(
                 format!("mapping.{field}"),
                 "missing",
-                &format!("the CSV has no column \"{header}\""),
+                format!("the CSV has no column \"{header}\""),
             )),
         }
     }
