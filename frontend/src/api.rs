@@ -59,7 +59,7 @@ impl ApiError {
     }
 }
 
-async fn send(method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Result<(u16, String), ApiError> {
+async fn fetch(method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Result<Response, ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
@@ -75,10 +75,37 @@ async fn send(method: &str, path: &str, body: Option<&str>, token: Option<&str>)
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(path, &init).map_err(ApiError::network)?;
     let window = web_sys::window().ok_or_else(|| ApiError::network("no window".into()))?;
-    let response: Response =
-        JsFuture::from(window.fetch_with_request(&request)).await.map_err(ApiError::network)?.unchecked_into();
+    Ok(JsFuture::from(window.fetch_with_request(&request)).await.map_err(ApiError::network)?.unchecked_into())
+}
+
+async fn send(method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Result<(u16, String), ApiError> {
+    let response = fetch(method, path, body, token).await?;
     let text = JsFuture::from(response.text().map_err(ApiError::network)?).await.map_err(ApiError::network)?;
     Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+/// Downloads a file from the API as the signed-in user and hands it to the browser.
+pub async fn download(path: &str, filename: &str) -> Result<(), ApiError> {
+    let mut response = fetch("GET", path, None, access_token().as_deref()).await?;
+    if response.status() == 401 && refresh().await.is_ok() {
+        response = fetch("GET", path, None, access_token().as_deref()).await?;
+    }
+    if !response.ok() {
+        let text = JsFuture::from(response.text().map_err(ApiError::network)?).await.map_err(ApiError::network)?;
+        let problem = serde_json::from_str(&text.as_string().unwrap_or_default()).ok();
+        return Err(ApiError { status: response.status(), problem });
+    }
+    let blob: web_sys::Blob =
+        JsFuture::from(response.blob().map_err(ApiError::network)?).await.map_err(ApiError::network)?.unchecked_into();
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(ApiError::network)?;
+    let document =
+        web_sys::window().and_then(|w| w.document()).ok_or_else(|| ApiError::network("no document".into()))?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a").map_err(ApiError::network)?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(filename);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }
 
 /// Exchanges the refresh cookie for a new access token.

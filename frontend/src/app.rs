@@ -11,7 +11,7 @@ use leptos_router::path;
 use crate::api;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::auth::{LoginPage, SignupPage};
-use crate::pages::clients::{ClientDetailPage, ClientsPage};
+use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
 use crate::pages::placeholder::Placeholder;
 use crate::pages::settings::{ApiKeysSettings, SitesSettings, UsersSettings};
 use crate::session::{use_session, Session};
@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup") view=SignupPage/>
                 <Route path=path!("/") view=|| view! { <Redirect path="/clients"/> }/>
                 <Route path=path!("/clients") view=|| view! { <Shell><ClientsPage/></Shell> }/>
+                <Route path=path!("/clients/import") view=|| view! { <Shell><ImportPage/></Shell> }/>
                 <Route path=path!("/clients/:id") view=|| view! { <Shell><ClientDetailPage/></Shell> }/>
                 <Route path=path!("/conversations") view=|| view! { <Shell><Placeholder title=Msg::NavConversations/></Shell> }/>
                 <Route path=path!("/boards") view=|| view! { <Shell><Placeholder title=Msg::NavBoards/></Shell> }/>

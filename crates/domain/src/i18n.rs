@@ -165,6 +165,20 @@ catalogue! {
     Notifications => "Notifications", "Notificações";
     MarkAllRead => "Mark all read", "Marcar todas como lidas";
     Blocked => "Blocked", "Bloqueado";
+    ExportCsv => "Export CSV", "Exportar CSV";
+    ImportCsv => "Import CSV", "Importar CSV";
+    ImportClients => "Import clients from CSV", "Importar clientes de CSV";
+    ImportHint => "Choose a CSV file with a header row. Clients are matched by e-mail or phone: known ones are updated, the others created.", "Escolha um arquivo CSV com cabeçalho. Os clientes são identificados por e-mail ou telefone: os conhecidos são atualizados, os demais criados.";
+    ColumnMapping => "Columns", "Colunas";
+    SkipInvalid => "Skip invalid rows and import the rest", "Ignorar linhas inválidas e importar o restante";
+    Preview => "Preview", "Pré-visualizar";
+    Import => "Import", "Importar";
+    Rows => "rows", "linhas";
+    New => "new", "novos";
+    Updated => "updated", "atualizados";
+    Invalid => "invalid", "inválidas";
+    Skipped => "skipped", "ignoradas";
+    ImportBlocked => "Nothing was imported: fix these rows or choose to skip them.", "Nada foi importado: corrija estas linhas ou escolha ignorá-las.";
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 
 mod detail;
 mod filter;
+mod import;
 mod new_client;
 
 pub use detail::ClientDetailPage;
+pub use import::ImportPage;
 
 use domain::i18n::Msg;
 use domain::{Channel, ContactPage, ContactStatus, ContactView, SiteList, StatusCounts, UserList};
@@ -64,6 +66,7 @@ impl Directory {
 #[component]
 pub fn ClientsPage() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     let query = use_query_map();
     let directory = Directory::new();
     let api_qs = Memo::new(move |_| api_query(&query.get()));
@@ -157,6 +160,18 @@ pub fn ClientsPage() -> impl IntoView {
     view! {
         <div class="clients-head">
             <h1>{move || i18n.t(Msg::NavClients)}</h1>
+            <span class="spacer"></span>
+            <button class="secondary" data-testid="export" on:click=move |_| {
+                let qs = api_qs.get_untracked();
+                spawn_local(async move {
+                    if let Err(e) = api::download(&format!("/api/v1/contacts/export.csv?{qs}"), "contacts.csv").await {
+                        error.set(Some(e));
+                    }
+                });
+            }>{move || i18n.t(Msg::ExportCsv)}</button>
+            <Show when=move || session.is_admin()>
+                <a class="button secondary" href="/clients/import">{move || i18n.t(Msg::ImportCsv)}</a>
+            </Show>
             <NewClientForm directory=directory/>
         </div>
         <nav class="tabs" data-testid="status-tabs">

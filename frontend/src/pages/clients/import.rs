@@ -1,0 +1,211 @@
+//! CSV import: choose a file, map its columns, preview, then import with progress.
+
+use std::collections::BTreeMap;
+
+use domain::i18n::Msg;
+use domain::{guess_field, ImportJob, ImportPreview, ImportRequest, ImportRowError, ImportStatus, IMPORT_FIELDS};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::form_error;
+
+/// The header cells of a CSV's first line, with `;` or `,` as the pt-BR/en spreadsheets write them.
+fn header_columns(csv: &str) -> Vec<String> {
+    let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
+    let sep = if header.contains(';') && !header.contains(',') { ';' } else { ',' };
+    header.split(sep).map(|h| h.trim().trim_matches('"').to_string()).filter(|h| !h.is_empty()).collect()
+}
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let csv = RwSignal::new(String::new());
+    let columns = RwSignal::new(Vec::<String>::new());
+    let mapping = RwSignal::new(BTreeMap::<String, String>::new());
+    let skip_invalid = RwSignal::new(false);
+    let preview = RwSignal::new(None::<ImportPreview>);
+    let job = RwSignal::new(None::<ImportJob>);
+    let row_errors = RwSignal::new(Vec::<ImportRowError>::new());
+    let error = RwSignal::new(None::<ApiError>);
+
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        spawn_local(async move {
+            let Ok(text) = JsFuture::from(file.text()).await else { return };
+            let text = text.as_string().unwrap_or_default();
+            let cols = header_columns(&text);
+            let guessed = cols.iter().filter_map(|c| guess_field(c).map(|f| (f.to_string(), c.clone()))).collect();
+            mapping.set(guessed);
+            columns.set(cols);
+            csv.set(text);
+            preview.set(None);
+            job.set(None);
+            row_errors.set(Vec::new());
+        });
+    };
+    let request = move |dry_run: bool| ImportRequest {
+        csv: csv.get_untracked(),
+        mapping: mapping.get_untracked(),
+        dry_run,
+        skip_invalid: skip_invalid.get_untracked(),
+        site_id: None,
+    };
+    let run_preview = move |_| {
+        error.set(None);
+        let body = request(true);
+        spawn_local(async move {
+            match api::post::<ImportPreview>("/api/v1/contacts/imports", &body).await {
+                Ok(p) => preview.set(Some(p)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let run_import = move |_| {
+        error.set(None);
+        row_errors.set(Vec::new());
+        let body = request(false);
+        spawn_local(async move {
+            match api::post::<ImportJob>("/api/v1/contacts/imports", &body).await {
+                Ok(started) => {
+                    job.set(Some(started.clone()));
+                    poll(started.id, job).await;
+                }
+                Err(e) => {
+                    // Invalid rows come back as `rows[N].field` problems: list them by row.
+                    let rows = e.problem.as_ref().map(|p| {
+                        p.errors
+                            .iter()
+                            .filter_map(|f| {
+                                let rest = f.field.strip_prefix("rows[")?;
+                                let (n, field) = rest.split_once("].")?;
+                                Some(ImportRowError {
+                                    row: n.parse().ok()?,
+                                    field: field.into(),
+                                    message: f.message.clone(),
+                                })
+                            })
+                            .collect::<Vec<_>>()
+                    });
+                    match rows {
+                        Some(rows) if !rows.is_empty() => row_errors.set(rows),
+                        _ => error.set(Some(e)),
+                    }
+                }
+            }
+        });
+    };
+
+    let mapping_rows = move || {
+        let cols = columns.get();
+        IMPORT_FIELDS
+            .iter()
+            .map(|field| {
+                let field = field.to_string();
+                let current = mapping.with(|m| m.get(&field).cloned().unwrap_or_default());
+                let key = field.clone();
+                view! {
+                    <label class="map-row">
+                        <span>{field.clone()}</span>
+                        <select name=format!("map-{field}") on:change:target=move |ev| {
+                            let value = ev.target().value();
+                            mapping.update(|m| { if value.is_empty() { m.remove(&key); } else { m.insert(key.clone(), value); } });
+                        }>
+                            <option value="" selected=current.is_empty()>"—"</option>
+                            {cols.iter().map(|c| view! { <option value=c.clone() selected=*c == current>{c.clone()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <h1>{move || i18n.t(Msg::ImportClients)}</h1>
+        <p class="muted">{move || i18n.t(Msg::ImportHint)}</p>
+        <input type="file" accept=".csv,text/csv" data-testid="csv-file" on:change=on_file/>
+        <Show when=move || !columns.with(Vec::is_empty)>
+            <h2>{move || i18n.t(Msg::ColumnMapping)}</h2>
+            <div class="mapping" data-testid="mapping">{mapping_rows}</div>
+            <label class="check"><input type="checkbox" name="skip_invalid" bind:checked=skip_invalid/>{move || i18n.t(Msg::SkipInvalid)}</label>
+            <div class="buttons">
+                <button class="secondary" on:click=run_preview>{move || i18n.t(Msg::Preview)}</button>
+                <button on:click=run_import disabled=move || job.with(|j| j.as_ref().is_some_and(|j| j.status == ImportStatus::Running))>
+                    {move || i18n.t(Msg::Import)}
+                </button>
+            </div>
+        </Show>
+        {form_error(error)}
+        {move || preview.get().map(|p| view! {
+            <div class="preview" data-testid="import-preview">
+                <p>
+                    <strong>{p.total_rows}</strong>" "{move || i18n.t(Msg::Rows)}" · "
+                    <strong data-testid="would-create">{p.would_create}</strong>" "{move || i18n.t(Msg::New)}" · "
+                    <strong data-testid="would-update">{p.would_update}</strong>" "{move || i18n.t(Msg::Updated)}" · "
+                    <strong>{p.errors.len()}</strong>" "{move || i18n.t(Msg::Invalid)}
+                </p>
+                <ErrorTable errors=p.errors.clone()/>
+            </div>
+        })}
+        <Show when=move || !row_errors.with(Vec::is_empty)>
+            <p class="form-error">{move || i18n.t(Msg::ImportBlocked)}</p>
+            <ErrorTable errors=row_errors.get()/>
+        </Show>
+        {move || job.get().map(|j| {
+            let pct = if j.total_rows > 0 { 100 * j.processed_rows / j.total_rows } else { 100 };
+            view! {
+                <div class="job" data-testid="import-job" data-status=format!("{:?}", j.status).to_lowercase()>
+                    <progress max="100" value=pct.to_string()></progress>
+                    <p>{j.processed_rows}" / "{j.total_rows}" · "
+                        {move || i18n.t(Msg::New)}": "<strong data-testid="created">{j.created}</strong>" · "
+                        {move || i18n.t(Msg::Updated)}": "{j.updated}" · "
+                        {move || i18n.t(Msg::Skipped)}": "{j.skipped}</p>
+                    {j.error.map(|e| view! { <p class="form-error">{e}</p> })}
+                </div>
+            }
+        })}
+    }
+}
+
+/// Polls a job until it is no longer running.
+async fn poll(id: uuid::Uuid, job: RwSignal<Option<ImportJob>>) {
+    loop {
+        gloo_sleep(400).await;
+        match api::get::<ImportJob>(&format!("/api/v1/contacts/imports/{id}")).await {
+            Ok(now) => {
+                let done = now.status != ImportStatus::Running;
+                job.set(Some(now));
+                if done {
+                    return;
+                }
+            }
+            Err(_) => return,
+        }
+    }
+}
+
+async fn gloo_sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+#[component]
+fn ErrorTable(errors: Vec<ImportRowError>) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        view! {
+            <table class="grid errors" data-testid="row-errors">
+                <tbody>
+                    {errors.into_iter().map(|e| view! { <tr><td>"#"{e.row}</td><td>{e.field}</td><td>{e.message}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+        }
+    })
+}
