@@ -237,3 +237,13 @@ diesel::table! {
         finished_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    contact_counts (account_id, assignee_key, status, shard) {
+        account_id -> Uuid,
+        assignee_key -> Uuid,
+        status -> Text,
+        shard -> Int2,
+        n -> Int8,
+    }
+}

@@ -303,7 +303,35 @@ pub fn page(
     Ok((rows, next))
 }
 
+/// True when only the status and assignee narrow the list: the counters then answer.
+fn counters_suffice(f: &ContactFilter) -> bool {
+    let ContactFilter {
+        status: _,
+        site_id,
+        assignee_id: _,
+        unassigned: _,
+        tag,
+        source,
+        medium,
+        channel,
+        rating,
+        from,
+        to,
+        q,
+        sort: _,
+    } = f;
+    site_id.is_none()
+        && [tag, source, medium, q].iter().all(|v| v.as_deref().is_none_or(|s| s.trim().is_empty()))
+        && channel.is_none()
+        && rating.is_none()
+        && from.is_none()
+        && to.is_none()
+}
+
 pub fn counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> ApiResult<StatusCounts> {
+    if counters_suffice(f) {
+        return counts_from_counters(conn, caller, f);
+    }
     // One pass over the filtered rows, one FILTERed count per tab.
     let count =
         |status: ContactStatus| sql::<BigInt>(&format!("count(*) FILTER (WHERE status = '{}')", status.as_str()));
@@ -316,6 +344,35 @@ pub fn counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> 
         ))
         .first::<(i64, i64, i64, i64)>(conn)?;
     Ok(StatusCounts { to_contact, in_progress, won, lost })
+}
+
+fn counts_from_counters(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> ApiResult<StatusCounts> {
+    use crate::schema::contact_counts as cc;
+    let unassigned_key = Uuid::nil();
+    let mut q = cc::table.filter(cc::account_id.eq(caller.account_id)).into_boxed();
+    if !caller.is_admin() {
+        q = q.filter(cc::assignee_key.eq(caller.user_id));
+    } else if f.unassigned == Some(true) {
+        // With an assignee too, the list is empty; so are the counts.
+        q = q.filter(cc::assignee_key.eq(unassigned_key));
+        if f.assignee_id.is_some() {
+            return Ok(StatusCounts::default());
+        }
+    } else if let Some(a) = f.assignee_id {
+        q = q.filter(cc::assignee_key.eq(a));
+    }
+    let rows: Vec<(String, i64)> = q.select((cc::status, cc::n)).load(conn)?;
+    let mut counts = StatusCounts::default();
+    for (status, n) in rows {
+        match ContactStatus::parse(&status) {
+            Some(ContactStatus::ToContact) => counts.to_contact += n,
+            Some(ContactStatus::InProgress) => counts.in_progress += n,
+            Some(ContactStatus::Won) => counts.won += n,
+            Some(ContactStatus::Lost) => counts.lost += n,
+            None => {}
+        }
+    }
+    Ok(counts)
 }
 
 /// The previous and next contacts around `row` in the filtered list.

@@ -296,3 +296,35 @@ async fn another_account_cannot_reach_these_contacts() {
         1
     );
 }
+
+#[tokio::test]
+async fn tab_counts_kept_by_counters_agree_with_a_live_count() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
+    let key = app.create_api_key(&admin, &["leads:ingest"]).await;
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        ids.push(app.ingest_ok(&key.secret, &json!({"email": format!("k{i}@x.test"), "source": "web"})).await.id);
+    }
+    for (id, body) in [
+        (ids[0], json!({"status": "won"})),
+        (ids[1], json!({"assignee_id": agent.user.id, "status": "in_progress"})),
+        (ids[2], json!({"assignee_id": agent.user.id})),
+        (ids[2], json!({"status": "lost"})),
+    ] {
+        assert_eq!(app.patch(&format!("/api/v1/contacts/{id}"), &admin.token, &body).await.status(), StatusCode::OK);
+    }
+    app.post(&format!("/api/v1/contacts/{}/merge", ids[3]), Some(&admin.token), &json!({"source_id": ids[4]})).await;
+
+    // `source=web` forces the live count; no filter uses the counters.
+    for (who, query) in
+        [(&admin, ""), (&agent, ""), (&admin, &*format!("assignee_id={}", agent.user.id)), (&admin, "unassigned=true")]
+    {
+        let fast = list(&app, who, query).await.counts;
+        let live = list(&app, who, &format!("{query}&source=web")).await.counts;
+        assert_eq!(fast, live, "{query}");
+    }
+    let all = list(&app, &admin, "").await.counts;
+    assert_eq!((all.to_contact, all.in_progress, all.won, all.lost), (2, 1, 1, 1));
+}
