@@ -96,6 +96,10 @@ test-e2e: tools tools-browser test-db frontend ## Smoke tests (reqwest) and brow
 	scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- cargo test -p e2e
 	scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- bash -c 'cd e2e && npx playwright test'
 
+.PHONY: bench
+bench: ## Benchmark: 1M contacts, list via API (wrk) vs the same SQL in pgbench, and ingestion
+	@bench/run.sh
+
 .PHONY: test
 test: fmt-check lint test-unit test-api test-e2e ## Everything CI runs
 	@scripts/pg.sh stop $(TEST_PG_DIR)

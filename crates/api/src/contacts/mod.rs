@@ -83,7 +83,7 @@ pub async fn list_contacts(
             Ok((rows, next, queries::counts(conn, &caller, &filter)?))
         })
         .await?;
-    Ok(web::Json(ContactPage { items: rows.iter().map(ContactRow::view).collect(), next_cursor, counts }))
+    Ok(web::Json(ContactPage { items: rows.into_iter().map(ContactRow::into_view).collect(), next_cursor, counts }))
 }
 
 /// Normalises a phone for storage, naming `field` when it is not a phone number.

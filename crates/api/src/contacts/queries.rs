@@ -83,28 +83,33 @@ impl ContactRow {
     }
 
     pub fn view(&self) -> ContactView {
+        self.clone().into_view()
+    }
+
+    /// The API view, reusing the row's strings (the list builds thousands of these).
+    pub fn into_view(self) -> ContactView {
         ContactView {
             id: self.id,
             site_id: self.site_id,
-            name: self.name.clone(),
-            email: self.email.clone(),
-            phone: self.phone.clone(),
             whatsapp_url: self.phone.as_deref().map(domain::whatsapp_link),
-            contact_hours: self.contact_hours.clone(),
-            location: Location { city: self.city.clone(), region: self.region.clone(), country: self.country.clone() },
+            name: self.name,
+            email: self.email,
+            phone: self.phone,
+            contact_hours: self.contact_hours,
+            location: Location { city: self.city, region: self.region, country: self.country },
             first_contact_at: self.first_contact_at,
-            page_url: self.page_url.clone(),
-            source: self.source.clone(),
-            medium: self.medium.clone(),
-            campaign: self.campaign.clone(),
-            referrer: self.referrer.clone(),
-            ip: self.ip.clone(),
+            page_url: self.page_url,
+            source: self.source,
+            medium: self.medium,
+            campaign: self.campaign,
+            referrer: self.referrer,
+            ip: self.ip,
             channel: Channel::parse(&self.channel).unwrap_or(Channel::Manual),
             rating: self.rating,
             status: ContactStatus::parse(&self.status).unwrap_or_default(),
             assignee_id: self.assignee_id,
-            tags: self.tags.clone(),
-            custom_fields: self.custom_fields.clone(),
+            tags: self.tags,
+            custom_fields: self.custom_fields,
             blocked: self.blocked,
             created_at: self.created_at,
             updated_at: self.updated_at,
