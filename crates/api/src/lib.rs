@@ -7,6 +7,7 @@ pub mod assignment;
 pub mod auth;
 pub mod config;
 pub mod contacts;
+pub mod custom_fields;
 pub mod db;
 pub mod error;
 pub mod extract;
@@ -55,6 +56,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             .configure(sites::routes)
             .configure(api_keys::routes)
             .configure(contacts::routes)
+            .configure(custom_fields::routes)
             .configure(ingest::routes)
             .configure(notifications::routes),
     );

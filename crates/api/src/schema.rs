@@ -247,3 +247,15 @@ diesel::table! {
         n -> Int8,
     }
 }
+
+diesel::table! {
+    custom_field_definitions (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        key -> Text,
+        label -> Text,
+        kind -> Text,
+        options -> Array<Text>,
+        created_at -> Timestamptz,
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod contacts;
+pub mod custom_fields;
 pub mod i18n;
 pub mod imports;
 pub mod problem;
@@ -14,6 +15,7 @@ pub mod users;
 
 pub use auth::*;
 pub use contacts::*;
+pub use custom_fields::*;
 pub use imports::*;
 pub use problem::{FieldError, Problem};
 pub use sites::*;

@@ -261,8 +261,17 @@ fn apply(mut row: ContactRow, req: UpdateContactRequest) -> ApiResult<ContactRow
     if let Some(tags) = req.tags {
         row.tags = normalize_tags(tags);
     }
-    if let Some(fields) = req.custom_fields {
-        row.custom_fields = fields;
+    if let Some(serde_json::Value::Object(changes)) = req.custom_fields {
+        // Merge: given keys are set, `null` removes one, others stay.
+        if let Some(current) = row.custom_fields.as_object_mut() {
+            for (key, value) in changes {
+                if value.is_null() {
+                    current.remove(&key);
+                } else {
+                    current.insert(key, value);
+                }
+            }
+        }
     }
     if let Some(blocked) = req.blocked {
         row.blocked = blocked;
@@ -299,6 +308,9 @@ pub async fn update_contact(
         .db
         .transaction(move |conn| {
             let old = queries::get_for_update(conn, &caller, id)?;
+            if let Some(values) = &body.custom_fields {
+                crate::custom_fields::check_values(conn, caller.account_id, values)?;
+            }
             let mut new = apply(old.clone(), body)?;
             if new.assignee_id != old.assignee_id {
                 if let Some(user) = new.assignee_id {

@@ -146,6 +146,9 @@ fn ingest(
     if let Some(site) = site_id {
         check_site(conn, account_id, site)?;
     }
+    if let Some(values) = &lead.custom_fields {
+        crate::custom_fields::check_values(conn, account_id, values)?;
+    }
     let channel = lead.channel.unwrap_or(sender.default_channel);
     let (contact, created) = upsert_lead(conn, account_id, site_id, &sender.actor, channel, lead, true)?;
     let conversation_id = if lead.transcript.is_empty() {

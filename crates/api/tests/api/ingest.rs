@@ -9,6 +9,10 @@ async fn a_lead_becomes_a_contact_with_its_origin_and_transcript() {
     let admin = app.signup("Acme", "ana@acme.test").await;
     let site = app.create_site(&admin, "Loja").await;
     let key = app.create_api_key(&admin, &["leads:ingest"]).await;
+    let field = app
+        .post("/api/v1/custom-fields", Some(&admin.token), &json!({"key": "plano", "label": "Plano", "kind": "text"}))
+        .await;
+    assert_eq!(field.status(), StatusCode::CREATED);
 
     let res = app
         .ingest(
@@ -140,6 +144,7 @@ async fn bad_leads_are_refused_with_the_field_named_and_nothing_written() {
         (json!({"email": "a@x.test", "site_id": foreign_site.id}), vec!["site_id"]),
         (json!({"email": "a@x.test", "rating": 7}), vec!["rating"]),
         (json!({"email": "a@x.test", "transcript": [{"sender": "robot", "body": "hi"}]}), vec!["transcript[0].sender"]),
+        (json!({"email": "a@x.test", "custom_fields": {"undefined_field": 1}}), vec!["custom_fields.undefined_field"]),
     ];
     for (body, expected) in cases {
         let p = problem(app.ingest(&key.secret, &body).await, StatusCode::UNPROCESSABLE_ENTITY).await;

@@ -7,6 +7,7 @@ mod assignment;
 mod auth;
 mod contacts;
 mod csv;
+mod custom_fields;
 mod errors;
 mod helpers;
 mod ingest;

@@ -1,0 +1,159 @@
+//! Custom contact fields: admins define them; every write of contact values is checked.
+
+use actix_web::{delete, get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::{CreateCustomFieldRequest, CustomFieldKind, CustomFieldList, CustomFieldView, FieldError, Problem};
+use serde_json::Value;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AdminUser, AuthUser, ValidJson};
+use crate::schema::custom_field_definitions as defs;
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/custom-fields")
+            .service(list_custom_fields)
+            .service(create_custom_field)
+            .service(delete_custom_field),
+    );
+}
+
+type Row = (Uuid, String, String, String, Vec<String>, DateTime<Utc>);
+
+fn view((id, key, label, kind, options, created_at): Row) -> CustomFieldView {
+    CustomFieldView {
+        id,
+        key,
+        label,
+        kind: CustomFieldKind::parse(&kind).unwrap_or(CustomFieldKind::Text),
+        options,
+        created_at,
+    }
+}
+
+fn load(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<Vec<CustomFieldView>> {
+    let rows: Vec<Row> = defs::table
+        .filter(defs::account_id.eq(account_id))
+        .order((defs::created_at.asc(), defs::id.asc()))
+        .select((defs::id, defs::key, defs::label, defs::kind, defs::options, defs::created_at))
+        .load(conn)?;
+    Ok(rows.into_iter().map(view).collect())
+}
+
+/// 422 naming `custom_fields.<key>` for each value that is not a defined field of the
+/// account or does not fit its kind.
+pub fn check_values(conn: &mut PgConnection, account_id: Uuid, values: &Value) -> ApiResult<()> {
+    let Some(map) = values.as_object() else {
+        return Err(ApiError::field("custom_fields", "type", "must be an object"));
+    };
+    if map.is_empty() {
+        return Ok(());
+    }
+    let defined = load(conn, account_id)?;
+    let problems: Vec<FieldError> = map
+        .iter()
+        .filter_map(|(key, value)| {
+            let field = format!("custom_fields.{key}");
+            match defined.iter().find(|d| &d.key == key) {
+                None => Some(FieldError::new(field, "unknown", "is not a custom field of this account")),
+                Some(d) => domain::check_custom_value(d.kind, &d.options, value)
+                    .err()
+                    .map(|m| FieldError::new(field, "invalid", m)),
+            }
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(problems))
+    }
+}
+
+/// The account's custom contact fields.
+#[utoipa::path(
+    tag = "contacts", operation_id = "list_custom_fields", security(("bearer" = [])),
+    responses((status = 200, description = "Oldest first", body = CustomFieldList))
+)]
+#[get("")]
+pub async fn list_custom_fields(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<CustomFieldList>> {
+    let items = state.db.run(move |conn| load(conn, caller.account_id)).await?;
+    Ok(web::Json(CustomFieldList { items }))
+}
+
+/// Define a custom contact field (admin only).
+#[utoipa::path(
+    tag = "contacts", operation_id = "create_custom_field", security(("bearer" = [])),
+    request_body = CreateCustomFieldRequest,
+    responses(
+        (status = 201, description = "Defined", body = CustomFieldView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The key is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("")]
+pub async fn create_custom_field(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    ValidJson(body): ValidJson<CreateCustomFieldRequest>,
+) -> ApiResult<HttpResponse> {
+    let options: Vec<String> = body.options.iter().map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
+    if body.kind == CustomFieldKind::Select && options.is_empty() {
+        return Err(ApiError::field("options", "required", "a select field needs options"));
+    }
+    let row: Row = state
+        .db
+        .run(move |conn| {
+            diesel::insert_into(defs::table)
+                .values((
+                    defs::id.eq(Uuid::new_v4()),
+                    defs::account_id.eq(caller.account_id),
+                    defs::key.eq(&body.key),
+                    defs::label.eq(body.label.trim()),
+                    defs::kind.eq(body.kind.as_str()),
+                    defs::options.eq(&options),
+                ))
+                .returning((defs::id, defs::key, defs::label, defs::kind, defs::options, defs::created_at))
+                .get_result(conn)
+                .map_err(|e| match ApiError::from(e) {
+                    ApiError::Conflict(..) => ApiError::conflict_on("key", "A custom field with this key exists."),
+                    other => other,
+                })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view(row)))
+}
+
+/// Delete a custom field definition (admin only). Values already on contacts stay until edited.
+#[utoipa::path(
+    tag = "contacts", operation_id = "delete_custom_field", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Custom field id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such field in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}")]
+pub async fn delete_custom_field(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let deleted = state
+        .db
+        .run(move |conn| {
+            Ok(diesel::delete(defs::table.filter(defs::account_id.eq(caller.account_id)).filter(defs::id.eq(id)))
+                .execute(conn)?)
+        })
+        .await?;
+    if deleted == 0 {
+        return Err(ApiError::NotFound);
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

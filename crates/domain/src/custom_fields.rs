@@ -1,0 +1,119 @@
+//! Custom contact fields defined per account, and the check of a contact's values.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomFieldKind {
+    Text,
+    Number,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// One of `options`.
+    Select,
+}
+
+impl CustomFieldKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomFieldKind::Text => "text",
+            CustomFieldKind::Number => "number",
+            CustomFieldKind::Date => "date",
+            CustomFieldKind::Select => "select",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CustomFieldKind> {
+        [CustomFieldKind::Text, CustomFieldKind::Number, CustomFieldKind::Date, CustomFieldKind::Select]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomFieldView {
+    pub id: Uuid,
+    /// The key under `custom_fields` in contacts.
+    pub key: String,
+    pub label: String,
+    pub kind: CustomFieldKind,
+    pub options: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CustomFieldList {
+    pub items: Vec<CustomFieldView>,
+}
+
+fn validate_key(key: &str) -> Result<(), ValidationError> {
+    let ok = key.len() <= 40
+        && key.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("key")
+            .with_message("use lower-case letters, digits and _ (up to 40), starting with a letter".into()))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"key": "plan", "label": "Plano", "kind": "select", "options": ["básico", "família"]}))]
+pub struct CreateCustomFieldRequest {
+    #[validate(custom(function = "validate_key"))]
+    pub key: String,
+    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    pub label: String,
+    pub kind: CustomFieldKind,
+    /// Required, non-empty, for `select`.
+    #[serde(default)]
+    #[validate(length(max = 50, message = "at most 50 options"))]
+    pub options: Vec<String>,
+}
+
+/// Checks one value against its definition; `null` clears a value and is always allowed.
+pub fn check_custom_value(kind: CustomFieldKind, options: &[String], value: &Value) -> Result<(), String> {
+    match (kind, value) {
+        (_, Value::Null) => Ok(()),
+        (CustomFieldKind::Text, Value::String(s)) if s.len() <= 1000 => Ok(()),
+        (CustomFieldKind::Text, _) => Err("must be text of at most 1000 characters".into()),
+        (CustomFieldKind::Number, Value::Number(_)) => Ok(()),
+        (CustomFieldKind::Number, _) => Err("must be a number".into()),
+        (CustomFieldKind::Date, Value::String(s)) if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => Ok(()),
+        (CustomFieldKind::Date, _) => Err("must be a date as YYYY-MM-DD".into()),
+        (CustomFieldKind::Select, Value::String(s)) if options.contains(s) => Ok(()),
+        (CustomFieldKind::Select, _) => Err(format!("must be one of: {}", options.join(", "))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn values_must_fit_their_field() {
+        let opts = vec!["a".to_string(), "b".to_string()];
+        assert!(check_custom_value(CustomFieldKind::Number, &[], &json!(3.5)).is_ok());
+        assert!(check_custom_value(CustomFieldKind::Number, &[], &json!("3")).is_err());
+        assert!(check_custom_value(CustomFieldKind::Date, &[], &json!("2026-02-28")).is_ok());
+        assert!(check_custom_value(CustomFieldKind::Date, &[], &json!("28/02/2026")).is_err());
+        assert!(check_custom_value(CustomFieldKind::Select, &opts, &json!("b")).is_ok());
+        assert!(check_custom_value(CustomFieldKind::Select, &opts, &json!("c")).is_err());
+        assert!(check_custom_value(CustomFieldKind::Text, &[], &json!(null)).is_ok());
+    }
+
+    #[test]
+    fn keys_are_identifiers() {
+        assert!(validate_key("plan_2").is_ok());
+        for bad in ["Plan", "2plan", "plan-x", ""] {
+            assert!(validate_key(bad).is_err(), "{bad}");
+        }
+    }
+}

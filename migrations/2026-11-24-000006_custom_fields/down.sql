@@ -1,0 +1,1 @@
+DROP TABLE custom_field_definitions;
