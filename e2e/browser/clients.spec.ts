@@ -108,3 +108,35 @@ test('an admin chooses who receives a site\'s leads', async ({ page }) => {
   await expect(page.getByTestId('auto-assign').getByLabel('Bruno Lima')).toBeChecked();
   await expect(page.getByTestId('auto-assign').getByLabel('Ana Souza')).not.toBeChecked();
 });
+
+test('an admin defines a custom field and fills it on a client', async ({ page }) => {
+  const key = `plano_${unique().replace(/[^a-z0-9]/g, '')}`;
+  await page.goto('/settings/custom-fields');
+  const form = page.getByTestId('new-custom-field');
+  await form.getByLabel('Key').fill(key);
+  await form.getByLabel('Label').fill('Plano');
+  await form.getByLabel('Type').selectOption('select');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form.locator('[data-field=options]')).toBeVisible();
+  await form.getByLabel('Options (comma-separated)').fill('básico, família');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.locator(`tr[data-key="${key}"]`)).toContainText('básico, família');
+
+  await newClient(page, 'Com Plano', `plano-${unique()}@example.com`);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.locator(`select[name="cf-${key}"]`).selectOption('família');
+  await page.getByTestId('edit-client').getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator(`dd[data-custom="${key}"]`)).toHaveText('família');
+  await expect(page.getByTestId('history').locator('li[data-field=custom_fields]')).toBeVisible();
+});
+
+test('the list sorts oldest first on request', async ({ page }) => {
+  await page.goto('/clients');
+  const firstDate = () => page.getByTestId('clients-table').locator('tbody tr').first().locator('td').last().innerText();
+  const newest = await firstDate();
+  await page.locator('select[name=sort]').selectOption('oldest');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/sort=oldest/);
+  await expect.poll(firstDate).not.toBe(newest);
+  expect((await firstDate()) < newest).toBe(true);
+});

@@ -13,7 +13,7 @@ use crate::i18n::{use_i18n, I18n};
 use crate::pages::auth::{LoginPage, SignupPage};
 use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
 use crate::pages::placeholder::Placeholder;
-use crate::pages::settings::{ApiKeysSettings, SitesSettings, UsersSettings};
+use crate::pages::settings::{ApiKeysSettings, CustomFieldsSettings, SitesSettings, UsersSettings};
 use crate::session::{use_session, Session};
 
 #[component]
@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/users"/> }/>
                 <Route path=path!("/settings/users") view=|| view! { <Shell><Settings><UsersSettings/></Settings></Shell> }/>
                 <Route path=path!("/settings/sites") view=|| view! { <Shell><Settings><SitesSettings/></Settings></Shell> }/>
+                <Route path=path!("/settings/custom-fields") view=|| view! { <Shell><Settings><CustomFieldsSettings/></Settings></Shell> }/>
                 <Route path=path!("/settings/api-keys") view=|| view! { <Shell><Settings><ApiKeysSettings/></Settings></Shell> }/>
             </Routes>
         </Router>
@@ -97,6 +98,7 @@ fn Settings(children: Children) -> impl IntoView {
             <nav class="subnav">
                 <A href="/settings/users">{move || i18n.t(Msg::Users)}</A>
                 <A href="/settings/sites">{move || i18n.t(Msg::Sites)}</A>
+                <A href="/settings/custom-fields">{move || i18n.t(Msg::CustomFields)}</A>
                 <A href="/settings/api-keys">{move || i18n.t(Msg::ApiKeys)}</A>
                 <a href="/api/docs/" target="_blank">{move || i18n.t(Msg::ApiDocs)}</a>
             </nav>

@@ -178,6 +178,15 @@ catalogue! {
     Updated => "updated", "atualizados";
     Invalid => "invalid", "inválidas";
     Skipped => "skipped", "ignoradas";
+    CustomFields => "Custom fields", "Campos personalizados";
+    NewCustomField => "New custom field", "Novo campo personalizado";
+    Key => "Key", "Chave";
+    Label => "Label", "Rótulo";
+    Kind => "Type", "Tipo";
+    Options => "Options (comma-separated)", "Opções (separadas por vírgula)";
+    Sort => "Sort", "Ordenar";
+    Newest => "Newest first", "Mais recentes";
+    Oldest => "Oldest first", "Mais antigos";
     ImportBlocked => "Nothing was imported: fix these rows or choose to skip them.", "Nada foi importado: corrija estas linhas ou escolha ignorá-las.";
 }
 

@@ -4,8 +4,8 @@
 
 use domain::i18n::Msg;
 use domain::{
-    ActivityView, ContactDetail, ContactNeighbors, ContactStatus, ContactView, CreateNoteRequest, Location,
-    MergeContactsRequest, MessageSender, NoteView, UpdateContactRequest,
+    ActivityView, ContactDetail, ContactNeighbors, ContactStatus, ContactView, CreateNoteRequest, CustomFieldKind,
+    CustomFieldList, Location, MergeContactsRequest, MessageSender, NoteView, UpdateContactRequest,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -84,6 +84,19 @@ fn ClientCard(
     let region = RwSignal::new(c.location.region.clone().unwrap_or_default());
     let country = RwSignal::new(c.location.country.clone().unwrap_or_default());
     let tags = RwSignal::new(c.tags.join(", "));
+    let definitions = LocalResource::new(|| api::get::<CustomFieldList>("/api/v1/custom-fields"));
+    let value_text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    // Drafts of the custom values, as the inputs hold them.
+    let custom = RwSignal::new(
+        c.custom_fields
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), value_text(v))).collect())
+            .unwrap_or_default(),
+    );
     let id = c.id;
     let save = Action::new_local(move |_: &()| {
         let body = UpdateContactRequest {
@@ -99,6 +112,7 @@ fn ClientCard(
             tags: Some(
                 tags.get_untracked().split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
             ),
+            custom_fields: custom_values(&definitions.get_untracked().and_then(|r| r.ok()), &custom.get_untracked()),
             ..Default::default()
         };
         async move { api::patch::<ContactView>(&format!("/api/v1/contacts/{id}"), &body).await }
@@ -136,6 +150,32 @@ fn ClientCard(
                     <label>{move || i18n.t(Msg::Country)}<input name="country" bind:value=country/></label>
                     <label>{move || i18n.t(Msg::Tags)}<input name="tags" bind:value=tags/></label>
                     {field_error(error, "tags")}
+                    {move || definitions.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|d| {
+                        let key = d.key.clone();
+                        let field = format!("custom_fields.{}", d.key);
+                        let current = custom.with_untracked(|m| m.get(&key).cloned().unwrap_or_default());
+                        let k = key.clone();
+                        let on_input = move |ev: leptos::ev::Event| {
+                            let value = event_target_value(&ev);
+                            custom.update(|m| { m.insert(k.clone(), value); });
+                        };
+                        let input = match d.kind {
+                            CustomFieldKind::Select => view! {
+                                <select name=format!("cf-{key}") on:change=on_input>
+                                    <option value="">"—"</option>
+                                    {d.options.iter().map(|o| view! { <option value=o.clone() selected=*o == current>{o.clone()}</option> }).collect_view()}
+                                </select>
+                            }.into_any(),
+                            kind => {
+                                let t = match kind { CustomFieldKind::Number => "number", CustomFieldKind::Date => "date", _ => "text" };
+                                view! { <input type=t name=format!("cf-{key}") prop:value=current on:input=on_input/> }.into_any()
+                            }
+                        };
+                        view! {
+                            <label>{d.label.clone()}{input}</label>
+                            {move || error.get().and_then(|e| e.field(&field)).map(|m| view! { <small class="field-error">{m}</small> })}
+                        }
+                    }).collect_view())}
                     {form_error(error)}
                     <button type="submit">{move || i18n.t(Msg::Save)}</button>
                     <button type="button" class="link" on:click=move |_| editing.set(false)>{move || i18n.t(Msg::Cancel)}</button>
@@ -164,9 +204,42 @@ fn ClientCard(
                 {row(Msg::Ip, contact.ip.clone())}
                 {row(Msg::Channel, Some(contact.channel.as_str().to_string()))}
                 {row(Msg::Tags, Some(contact.tags.join(", ")))}
+                {
+                    let values = contact.custom_fields.clone();
+                    move || definitions.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().filter_map(|d| {
+                        let v = values.get(&d.key).map(value_text).filter(|v| !v.is_empty())?;
+                        Some(view! { <dt>{d.label}</dt><dd data-custom=d.key>{v}</dd> })
+                    }).collect_view())
+                }
             </dl>
         </section>
     }
+}
+
+/// The custom values to send: each defined field, typed; an emptied input removes the value.
+fn custom_values(
+    definitions: &Option<CustomFieldList>,
+    drafts: &std::collections::BTreeMap<String, String>,
+) -> Option<serde_json::Value> {
+    let defs = definitions.as_ref()?;
+    let mut out = serde_json::Map::new();
+    for d in &defs.items {
+        let Some(raw) = drafts.get(&d.key) else { continue };
+        let raw = raw.trim();
+        let value = if raw.is_empty() {
+            serde_json::Value::Null
+        } else if d.kind == CustomFieldKind::Number {
+            raw.parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(serde_json::Value::Number)
+                .unwrap_or_else(|| raw.into())
+        } else {
+            raw.into()
+        };
+        out.insert(d.key.clone(), value);
+    }
+    (!out.is_empty()).then_some(serde_json::Value::Object(out))
 }
 
 #[component]

@@ -215,7 +215,9 @@ fn FilterBar(directory: Directory) -> impl IntoView {
     let rating = field("rating");
     let from = field("from");
     let to = field("to");
+    let sort = field("sort");
     let inputs = [
+        ("sort", sort),
         ("q", q),
         ("site_id", site),
         ("assignee_id", assignee),
@@ -262,6 +264,10 @@ fn FilterBar(directory: Directory) -> impl IntoView {
     view! {
         <form class="filters" data-testid="filters" on:submit=apply>
             <input class="search" type="search" name="q" placeholder=move || i18n.t(Msg::Search) bind:value=q/>
+            <select name="sort" aria-label=move || i18n.t(Msg::Sort) bind:value=sort>
+                <option value="">{move || i18n.t(Msg::Newest)}</option>
+                <option value="oldest">{move || i18n.t(Msg::Oldest)}</option>
+            </select>
             <select name="site_id" aria-label=move || i18n.t(Msg::Site) bind:value=site>
                 <option value="">{move || i18n.t(Msg::AnySite)}</option>
                 {site_options}

@@ -2,10 +2,12 @@
 
 mod api_keys;
 mod auto_assign;
+mod custom_fields;
 mod sites;
 mod users;
 
 pub use api_keys::ApiKeysSettings;
+pub use custom_fields::CustomFieldsSettings;
 pub use sites::SitesSettings;
 pub use users::UsersSettings;
 

@@ -1,0 +1,119 @@
+use domain::i18n::Msg;
+use domain::{CreateCustomFieldRequest, CustomFieldKind, CustomFieldList, CustomFieldView};
+use leptos::prelude::*;
+
+use super::{confirm, run_then_reload};
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::{field_error, form_error};
+use crate::session::use_session;
+
+#[component]
+pub fn CustomFieldsSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let list = LocalResource::new(|| api::get::<CustomFieldList>("/api/v1/custom-fields"));
+    let error = RwSignal::new(None::<ApiError>);
+    let remove = move |id: uuid::Uuid| {
+        if confirm(i18n.t(Msg::ConfirmDelete)) {
+            run_then_reload(
+                async move { api::delete(&format!("/api/v1/custom-fields/{id}")).await },
+                move || list.refetch(),
+                error,
+            );
+        }
+    };
+    let rows = move || {
+        list.get().map(|res| match res {
+            Ok(l) if l.items.is_empty() => view! { <tr><td colspan="5" class="muted">{move || i18n.t(Msg::NothingYet)}</td></tr> }.into_any(),
+            Ok(l) => l
+                .items
+                .into_iter()
+                .map(|f| {
+                    let id = f.id;
+                    view! {
+                        <tr data-key=f.key.clone()>
+                            <td><code>{f.key.clone()}</code></td>
+                            <td>{f.label.clone()}</td>
+                            <td>{f.kind.as_str()}</td>
+                            <td>{f.options.join(", ")}</td>
+                            <td class="actions">
+                                <Show when=move || session.is_admin()>
+                                    <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
+                                </Show>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+            Err(e) => view! { <tr><td colspan="5" class="form-error">{e.summary()}</td></tr> }.into_any(),
+        })
+    };
+    view! {
+        <h1>{move || i18n.t(Msg::CustomFields)}</h1>
+        {form_error(error)}
+        <table class="grid" data-testid="custom-fields-table">
+            <thead><tr>
+                <th>{move || i18n.t(Msg::Key)}</th><th>{move || i18n.t(Msg::Label)}</th><th>{move || i18n.t(Msg::Kind)}</th>
+                <th>{move || i18n.t(Msg::Options)}</th><th></th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p> }>
+            <NewCustomFieldForm on_created=move || list.refetch()/>
+        </Show>
+    }
+}
+
+#[component]
+fn NewCustomFieldForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = RwSignal::new(String::new());
+    let label = RwSignal::new(String::new());
+    let kind = RwSignal::new("text".to_string());
+    let options = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let create = Action::new_local(move |_: &()| {
+        let body = CreateCustomFieldRequest {
+            key: key.get_untracked(),
+            label: label.get_untracked(),
+            kind: CustomFieldKind::parse(&kind.get_untracked()).unwrap_or(CustomFieldKind::Text),
+            options: options
+                .get_untracked()
+                .split(',')
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect(),
+        };
+        async move { api::post::<CustomFieldView>("/api/v1/custom-fields", &body).await }
+    });
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(_)) => {
+            for s in [key, label, options] {
+                s.set(String::new());
+            }
+            on_created();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <form class="inline-form" data-testid="new-custom-field" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
+            <h2>{move || i18n.t(Msg::NewCustomField)}</h2>
+            <label>{move || i18n.t(Msg::Key)}<input name="key" placeholder="plano" bind:value=key/></label>
+            {field_error(error, "key")}
+            <label>{move || i18n.t(Msg::Label)}<input name="label" bind:value=label/></label>
+            {field_error(error, "label")}
+            <label>{move || i18n.t(Msg::Kind)}
+                <select name="kind" bind:value=kind>
+                    {["text", "number", "date", "select"].map(|k| view! { <option value=k>{k}</option> })}
+                </select>
+            </label>
+            <label>{move || i18n.t(Msg::Options)}<input name="options" bind:value=options/></label>
+            {field_error(error, "options")}
+            {form_error(error)}
+            <button type="submit">{move || i18n.t(Msg::Create)}</button>
+        </form>
+    }
+}
