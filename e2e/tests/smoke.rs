@@ -116,3 +116,58 @@ async fn a_new_account_signs_up_configures_a_site_and_an_integration_key() {
     let again = c.post(format!("{}/api/v1/auth/refresh", base())).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_lead_sent_by_an_integration_reaches_the_client_list() {
+    let c = client();
+    let email = format!("smoke-leads-{}@example.com", uuid::Uuid::new_v4().simple());
+    let tokens: domain::TokenResponse = c
+        .post(format!("{}/api/v1/auth/signup", base()))
+        .json(
+            &json!({"account_name": "Smoke Leads", "name": "Smoke", "email": email, "password": "smoke test password"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tokens.access_token;
+    let key: domain::CreatedApiKey = c
+        .post(format!("{}/api/v1/api-keys", base()))
+        .bearer_auth(&token)
+        .json(&json!({"name": "smoke", "scopes": ["leads:ingest"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lead =
+        json!({"name": "Smoke Lead", "phone": "(11) 98765-4321", "transcript": [{"sender": "visitor", "body": "oi"}]});
+    let send = || {
+        c.post(format!("{}/api/v1/leads", base()))
+            .header("x-api-key", &key.secret)
+            .header("idempotency-key", "smoke-1")
+            .json(&lead)
+            .send()
+    };
+    assert_eq!(send().await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(send().await.unwrap().status(), StatusCode::CREATED, "a retry replays the first answer");
+
+    let page: domain::ContactPage =
+        c.get(format!("{}/api/v1/contacts", base())).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].phone.as_deref(), Some("+5511987654321"));
+    assert_eq!(page.counts.to_contact, 1);
+    let detail: domain::ContactDetail = c
+        .get(format!("{}/api/v1/contacts/{}", base(), page.items[0].id))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail.conversations[0].messages[0].body, "oi");
+}
