@@ -6,9 +6,12 @@ SHELL := /bin/bash
 PG_DIR      ?= .data/pg
 PG_PORT     ?= 55432
 TEST_PG_DIR ?= .data/pg-test
-TEST_PG_PORT ?= 55433
+# A free port per make run, so a cluster left running elsewhere cannot collide.
+TEST_PG_PORT ?= $(shell python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+TEST_PG_PORT := $(TEST_PG_PORT)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:$(TEST_PG_PORT)/postgres
-E2E_PORT    ?= 18080
+E2E_PORT ?= $(shell python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+E2E_PORT := $(E2E_PORT)
 LOCAL_DATABASE_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/prospecta
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
 

@@ -185,6 +185,15 @@ fn flatten_validation(errs: &validator::ValidationErrors, prefix: &str) -> Vec<F
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// 204 when an account-scoped write touched a row, else 404: the row is missing or
+/// belongs to another account, which must look the same.
+pub fn no_content_if_found(rows: usize) -> ApiResult<actix_web::HttpResponse> {
+    if rows == 0 {
+        return Err(ApiError::NotFound);
+    }
+    Ok(actix_web::HttpResponse::NoContent().finish())
+}
+
 /// Handler for paths no route matches, so even a 404 is problem+json.
 pub async fn not_found() -> ApiResult<actix_web::HttpResponse> {
     Err(ApiError::NotFound)

@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{no_content_if_found, ApiError, ApiResult};
 use crate::extract::{AdminUser, AuthUser, ValidJson};
 use crate::schema::custom_field_definitions as defs;
 use crate::AppState;
@@ -152,8 +152,5 @@ pub async fn delete_custom_field(
                 .execute(conn)?)
         })
         .await?;
-    if deleted == 0 {
-        return Err(ApiError::NotFound);
-    }
-    Ok(HttpResponse::NoContent().finish())
+    no_content_if_found(deleted)
 }

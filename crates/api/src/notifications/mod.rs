@@ -7,7 +7,7 @@ use domain::{NotificationList, NotificationView, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{no_content_if_found, ApiResult};
 use crate::extract::AuthUser;
 use crate::schema::notifications;
 use crate::AppState;
@@ -100,10 +100,7 @@ pub async fn read_notification(
             .execute(conn)?)
         })
         .await?;
-    if updated == 0 {
-        return Err(ApiError::NotFound);
-    }
-    Ok(HttpResponse::NoContent().finish())
+    no_content_if_found(updated)
 }
 
 /// Mark all of the caller's notifications read.

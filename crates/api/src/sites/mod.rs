@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::tokens::new_secret;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{no_content_if_found, ApiResult};
 use crate::extract::{AdminUser, AuthUser, ValidJson};
 use crate::schema::sites;
 use crate::AppState;
@@ -243,8 +243,5 @@ pub async fn delete_site(
                 .execute(conn)?)
         })
         .await?;
-    if deleted == 0 {
-        return Err(ApiError::NotFound);
-    }
-    Ok(HttpResponse::NoContent().finish())
+    no_content_if_found(deleted)
 }
