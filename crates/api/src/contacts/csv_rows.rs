@@ -17,6 +17,16 @@ pub struct ImportRow {
     pub status: Option<ContactStatus>,
 }
 
+impl ImportRow {
+    /// The e-mail and phone as stored, which is what contacts are matched on.
+    pub fn dedup_keys(&self) -> (Option<String>, Option<String>) {
+        let email = self.lead.email.as_deref().map(domain::normalize_email);
+        let phone =
+            self.lead.phone.as_deref().and_then(|p| domain::normalize_phone(p, domain::DEFAULT_CALLING_CODE).ok());
+        (email, phone)
+    }
+}
+
 pub struct ParsedCsv {
     pub total: usize,
     pub rows: Vec<ImportRow>,

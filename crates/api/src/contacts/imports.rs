@@ -23,12 +23,9 @@ use crate::AppState;
 
 /// Valid rows whose e-mail or phone is already a contact, or appeared earlier in the file.
 fn count_updates(conn: &mut PgConnection, account_id: Uuid, rows: &[ImportRow]) -> ApiResult<usize> {
-    let norm_email = |r: &ImportRow| r.lead.email.as_deref().map(domain::normalize_email);
-    let norm_phone = |r: &ImportRow| {
-        r.lead.phone.as_deref().and_then(|p| domain::normalize_phone(p, domain::DEFAULT_CALLING_CODE).ok())
-    };
-    let emails: Vec<String> = rows.iter().filter_map(norm_email).collect();
-    let phones: Vec<String> = rows.iter().filter_map(norm_phone).collect();
+    let keys: Vec<(Option<String>, Option<String>)> = rows.iter().map(ImportRow::dedup_keys).collect();
+    let emails: Vec<&String> = keys.iter().filter_map(|(e, _)| e.as_ref()).collect();
+    let phones: Vec<&String> = keys.iter().filter_map(|(_, p)| p.as_ref()).collect();
     let known: Vec<(Option<String>, Option<String>)> = contacts::table
         .filter(contacts::account_id.eq(account_id))
         .filter(contacts::email.eq_any(&emails).or(contacts::phone.eq_any(&phones)))
@@ -36,12 +33,12 @@ fn count_updates(conn: &mut PgConnection, account_id: Uuid, rows: &[ImportRow]) 
         .load(conn)?;
     let mut seen: HashSet<String> = known.into_iter().flat_map(|(e, p)| [e, p]).flatten().collect();
     let mut updates = 0;
-    for row in rows {
-        let keys: Vec<String> = [norm_email(row), norm_phone(row)].into_iter().flatten().collect();
-        if keys.iter().any(|k| seen.contains(k)) {
+    for (email, phone) in keys {
+        let row_keys: Vec<String> = [email, phone].into_iter().flatten().collect();
+        if row_keys.iter().any(|k| seen.contains(k)) {
             updates += 1;
         }
-        seen.extend(keys);
+        seen.extend(row_keys);
     }
     Ok(updates)
 }
@@ -52,8 +49,7 @@ fn sample(rows: &[ImportRow]) -> Vec<BTreeMap<String, String>> {
         .map(|r| {
             let mut out = BTreeMap::new();
             let l = &r.lead;
-            let email = l.email.as_deref().map(domain::normalize_email);
-            let phone = l.phone.as_deref().and_then(|p| domain::normalize_phone(p, domain::DEFAULT_CALLING_CODE).ok());
+            let (email, phone) = r.dedup_keys();
             for (k, v) in [("name", l.name.clone()), ("email", email), ("phone", phone), ("source", l.source.clone())] {
                 if let Some(v) = v {
                     out.insert(k.to_string(), v);

@@ -36,31 +36,26 @@ impl Directory {
         }
     }
 
+    /// A site's name; empty while loading or for no site. Reads the list in place: every
+    /// table cell calls this, so it must not copy the list.
     pub fn site_name(&self, id: Option<uuid::Uuid>) -> String {
-        let id = match id {
-            Some(id) => id,
-            None => return String::new(),
-        };
-        self.sites
-            .get()
-            .and_then(|r| r.ok())
-            .and_then(|l| l.items.into_iter().find(|s| s.id == id))
-            .map(|s| s.name)
-            .unwrap_or_default()
+        match (id, &*self.sites.read()) {
+            (Some(id), Some(Ok(list))) => name_of(list.items.iter().map(|s| (s.id, &s.name)), id),
+            _ => String::new(),
+        }
     }
 
+    /// A user's name, like [`Directory::site_name`].
     pub fn user_name(&self, id: Option<uuid::Uuid>) -> String {
-        let id = match id {
-            Some(id) => id,
-            None => return String::new(),
-        };
-        self.users
-            .get()
-            .and_then(|r| r.ok())
-            .and_then(|l| l.items.into_iter().find(|u| u.id == id))
-            .map(|u| u.name)
-            .unwrap_or_default()
+        match (id, &*self.users.read()) {
+            (Some(id), Some(Ok(list))) => name_of(list.items.iter().map(|u| (u.id, &u.name)), id),
+            _ => String::new(),
+        }
     }
+}
+
+fn name_of<'a>(mut entries: impl Iterator<Item = (uuid::Uuid, &'a String)>, id: uuid::Uuid) -> String {
+    entries.find(|(entry, _)| *entry == id).map(|(_, name)| name.clone()).unwrap_or_default()
 }
 
 #[component]
