@@ -142,6 +142,10 @@ impl From<diesel::result::Error> for ApiError {
                 format!("Already exists ({}).", info.constraint_name().unwrap_or("unique")),
                 Vec::new(),
             ),
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => ApiError::Unavailable(format!("database connection lost: {}", info.message())),
             other => ApiError::Internal(other.into()),
         }
     }

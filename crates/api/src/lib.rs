@@ -70,6 +70,7 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
     if let Some(mail) = config.mail.clone() {
         mailer::spawn_sender(db.clone(), mail)?;
     }
+    contacts::counters::spawn_compactor(db.clone(), std::time::Duration::from_secs(60))?;
     let state = web::Data::new(AppState { db, config: Arc::new(config), tokens });
     let server = HttpServer::new(move || {
         let (app, api) = App::new()

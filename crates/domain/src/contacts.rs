@@ -197,6 +197,29 @@ pub struct ContactView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A contact as a row of the list: what the list screen shows and filters on. The detail
+/// (`GET /contacts/{id}`) has every field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContactSummary {
+    pub id: Uuid,
+    pub site_id: Option<Uuid>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// E.164.
+    pub phone: Option<String>,
+    /// `https://wa.me/…` for the phone.
+    pub whatsapp_url: Option<String>,
+    pub first_contact_at: DateTime<Utc>,
+    pub source: Option<String>,
+    pub medium: Option<String>,
+    pub channel: Channel,
+    pub rating: Option<i16>,
+    pub status: ContactStatus,
+    pub assignee_id: Option<Uuid>,
+    pub tags: Vec<String>,
+    pub blocked: bool,
+}
+
 /// One message of a transcript sent with a lead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 pub struct TranscriptMessage {
@@ -390,7 +413,7 @@ pub struct StatusCounts {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ContactPage {
-    pub items: Vec<ContactView>,
+    pub items: Vec<ContactSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
     pub counts: StatusCounts,

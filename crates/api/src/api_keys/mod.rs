@@ -87,15 +87,15 @@ impl FromRequest for ApiKeyCaller {
             let secret = secret.ok_or_else(|| {
                 ApiError::Unauthorized("Send an API key as `X-Api-Key` or `Authorization: Bearer psk_…`.".into())
             })?;
-            let row = state.db.run(move |conn| authenticate(conn, &secret)).await?;
-            Ok(ApiKeyCaller {
-                key_id: row.id,
-                key_name: row.name.clone(),
-                account_id: row.account_id,
-                scopes: row.scopes(),
-            })
+            state.db.run(move |conn| caller_for_secret(conn, &secret)).await
         })
     }
+}
+
+/// The live key for `secret`, as a caller.
+pub fn caller_for_secret(conn: &mut PgConnection, secret: &str) -> ApiResult<ApiKeyCaller> {
+    let row = authenticate(conn, secret)?;
+    Ok(ApiKeyCaller { key_id: row.id, scopes: row.scopes(), key_name: row.name, account_id: row.account_id })
 }
 
 /// Finds the live key for `secret` and notes its use (at most once a minute, to spare writes).

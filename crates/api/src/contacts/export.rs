@@ -91,19 +91,18 @@ pub async fn export_contacts(
     std::thread::Builder::new()
         .name("csv-export".into())
         .spawn(move || {
-            let result = (|| -> ApiResult<()> {
-                let mut conn = db.pool().get()?;
+            let result = db.run_blocking(|conn| {
                 let account = caller.account_id;
                 let users: HashMap<Uuid, String> = users::table
                     .filter(users::account_id.eq(account))
                     .select((users::id, users::name))
-                    .load(&mut conn)?
+                    .load(conn)?
                     .into_iter()
                     .collect();
                 let sites: HashMap<Uuid, String> = sites::table
                     .filter(sites::account_id.eq(account))
                     .select((sites::id, sites::name))
-                    .load(&mut conn)?
+                    .load(conn)?
                     .into_iter()
                     .collect();
                 let csv_err = |e: csv::Error| ApiError::Internal(e.into());
@@ -114,7 +113,7 @@ pub async fn export_contacts(
                     if cursor.is_none() {
                         writer.write_record(COLUMNS).map_err(csv_err)?;
                     }
-                    let (rows, next) = queries::page(&mut conn, &caller, &filter, cursor.as_deref(), 1000)?;
+                    let (rows, next) = queries::page(conn, &caller, &filter, cursor.as_deref(), 1000)?;
                     for row in &rows {
                         writer.write_record(record(row, &users, &sites)).map_err(csv_err)?;
                     }
@@ -127,7 +126,7 @@ pub async fn export_contacts(
                         None => return Ok(()),
                     }
                 }
-            })();
+            });
             if let Err(e) = result {
                 tracing::error!(error = ?e, "CSV export failed midway");
                 let _ = tx.blocking_send(Err(e));

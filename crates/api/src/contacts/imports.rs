@@ -185,19 +185,19 @@ fn run_job(
     skip_invalid: bool,
 ) {
     let progress = |values: (i32, i32, i32, i32)| {
-        if let Ok(mut conn) = db.pool().get() {
-            let _ = diesel::update(import_jobs::table.find(job_id))
+        let _ = db.run_blocking(|conn| {
+            Ok(diesel::update(import_jobs::table.find(job_id))
                 .set((
                     import_jobs::processed_rows.eq(values.0),
                     import_jobs::created.eq(values.1),
                     import_jobs::updated.eq(values.2),
                     import_jobs::skipped.eq(values.3),
                 ))
-                .execute(&mut conn);
-        }
+                .execute(conn)?)
+        });
     };
-    let result: ApiResult<(i32, i32, i32)> = db.pool().get().map_err(ApiError::from).and_then(|mut conn| {
-        let skipped_before: i32 = import_jobs::table.find(job_id).select(import_jobs::skipped).first(&mut conn)?;
+    let result: ApiResult<(i32, i32, i32)> = db.run_blocking(|conn| {
+        let skipped_before: i32 = import_jobs::table.find(job_id).select(import_jobs::skipped).first(conn)?;
         conn.transaction(|conn| {
             let (mut created, mut updated, mut skipped) = (0, 0, skipped_before);
             for (i, row) in rows.iter().enumerate() {
@@ -232,9 +232,9 @@ fn run_job(
             Ok((created, updated, skipped))
         })
     });
-    if let Ok(mut conn) = db.pool().get() {
-        let now = Utc::now();
-        let _ = match result {
+    let now = Utc::now();
+    let _ = db.run_blocking(|conn| {
+        Ok(match result {
             Ok((created, updated, skipped)) => diesel::update(import_jobs::table.find(job_id))
                 .set((
                     import_jobs::status.eq("completed"),
@@ -244,7 +244,7 @@ fn run_job(
                     import_jobs::skipped.eq(skipped),
                     import_jobs::finished_at.eq(now),
                 ))
-                .execute(&mut conn),
+                .execute(conn)?,
             Err(e) => {
                 tracing::warn!(%job_id, error = %e, "import failed; rolled back");
                 diesel::update(import_jobs::table.find(job_id))
@@ -255,10 +255,10 @@ fn run_job(
                         import_jobs::error.eq(format!("Nothing was imported: {e}")),
                         import_jobs::finished_at.eq(now),
                     ))
-                    .execute(&mut conn)
+                    .execute(conn)?
             }
-        };
-    }
+        })
+    });
 }
 
 /// Progress and outcome of an import (admin only).

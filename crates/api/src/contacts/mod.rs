@@ -2,6 +2,7 @@
 //! notes, change log and transcripts; edits; merges. Agents see only their own contacts
 //! and only admins assign.
 
+pub mod counters;
 mod csv_rows;
 mod export;
 mod imports;
@@ -79,11 +80,12 @@ pub async fn list_contacts(
     let (rows, next_cursor, counts) = state
         .db
         .run(move |conn| {
-            let (rows, next) = queries::page(conn, &caller, &filter, cursor.as_deref(), limit)?;
+            let (rows, next) = queries::summary_page(conn, &caller, &filter, cursor.as_deref(), limit)?;
             Ok((rows, next, queries::counts(conn, &caller, &filter)?))
         })
         .await?;
-    Ok(web::Json(ContactPage { items: rows.into_iter().map(ContactRow::into_view).collect(), next_cursor, counts }))
+    let items = rows.into_iter().map(queries::ContactSummaryRow::into_summary).collect();
+    Ok(web::Json(ContactPage { items, next_cursor, counts }))
 }
 
 /// Normalises a phone for storage, naming `field` when it is not a phone number.

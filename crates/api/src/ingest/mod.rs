@@ -10,17 +10,16 @@ use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
 use domain::{ApiScope, Channel, FieldError, IngestLeadRequest, IngestLeadResponse, Problem};
-use futures_util::future::LocalBoxFuture;
 use serde_json::{json, Value};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::api_keys::ApiKeyCaller;
+use crate::api_keys;
 use crate::auth::tokens::sha256_hex;
 use crate::contacts::queries::{self, Actor, ContactRow};
 use crate::contacts::{check_site, normalize_tags, phone_field, transcript};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ValidJson;
+use crate::extract::{api_key_secret, ValidJson};
 use crate::schema::{contacts, idempotency_keys};
 use crate::{assignment, sites, AppState};
 
@@ -37,38 +36,55 @@ pub struct LeadSender {
     default_channel: Channel,
 }
 
-impl FromRequest for LeadSender {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+/// The key a lead arrives with. It is looked up inside the lead's own transaction rather
+/// than on a connection of its own: ingestion is the busiest write path, and that saves a
+/// pool checkout and a thread hand-off per lead.
+pub enum LeadCredential {
+    SiteKey(String),
+    ApiKey(String),
+}
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let site_key = req.headers().get("x-site-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let api_key = ApiKeyCaller::from_request(req, payload);
-        Box::pin(async move {
-            if let Some(key) = site_key {
-                let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
-                let site = state
-                    .db
-                    .run(move |conn| sites::find_by_public_key(conn, &key))
-                    .await?
+impl FromRequest for LeadCredential {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let site_key = req.headers().get("x-site-key").and_then(|v| v.to_str().ok()).map(|k| k.trim().to_owned());
+        std::future::ready(match (site_key, api_key_secret(req)) {
+            (Some(key), _) => Ok(LeadCredential::SiteKey(key)),
+            (None, Some(secret)) => Ok(LeadCredential::ApiKey(secret)),
+            (None, None) => Err(ApiError::Unauthorized(
+                "Send an API key as `X-Api-Key` (or `Authorization: Bearer psk_…`), or a site key as `X-Site-Key`."
+                    .into(),
+            )),
+        })
+    }
+}
+
+impl LeadCredential {
+    fn sender(&self, conn: &mut PgConnection) -> ApiResult<LeadSender> {
+        match self {
+            LeadCredential::SiteKey(key) => {
+                let site = sites::find_by_public_key(conn, key)?
                     .ok_or_else(|| ApiError::Unauthorized("Unknown site key.".into()))?;
-                return Ok(LeadSender {
+                Ok(LeadSender {
                     account_id: site.account_id,
                     site_id: Some(site.id),
                     actor: Actor::system(&format!("site \"{}\"", site.name)),
                     default_channel: Channel::Form,
-                });
+                })
             }
-            let key = api_key.await?;
-            key.require(ApiScope::LeadsIngest)?;
-            Ok(LeadSender {
-                account_id: key.account_id,
-                site_id: None,
-                actor: Actor::system(&format!("API key \"{}\"", key.key_name)),
-                default_channel: Channel::Integration,
-            })
-        })
+            LeadCredential::ApiKey(secret) => {
+                let key = api_keys::caller_for_secret(conn, secret)?;
+                key.require(ApiScope::LeadsIngest)?;
+                Ok(LeadSender {
+                    account_id: key.account_id,
+                    site_id: None,
+                    actor: Actor::system(&format!("API key \"{}\"", key.key_name)),
+                    default_channel: Channel::Integration,
+                })
+            }
+        }
     }
 }
 
@@ -95,7 +111,7 @@ impl FromRequest for LeadSender {
 pub async fn ingest_lead(
     state: web::Data<AppState>,
     req: HttpRequest,
-    sender: LeadSender,
+    credential: LeadCredential,
     ValidJson(lead): ValidJson<IngestLeadRequest>,
 ) -> ApiResult<HttpResponse> {
     let idempotency_key = match req.headers().get("idempotency-key").map(|v| v.to_str()) {
@@ -103,25 +119,24 @@ pub async fn ingest_lead(
         Some(Ok(k)) if !k.trim().is_empty() && k.len() <= 200 => Some(k.trim().to_string()),
         Some(_) => return Err(ApiError::field("Idempotency-Key", "invalid", "must be 1 to 200 visible characters")),
     };
-    if let (Some(from_key), Some(in_body)) = (sender.site_id, lead.site_id) {
-        if from_key != in_body {
-            return Err(ApiError::field("site_id", "mismatch", "differs from the site of the site key"));
-        }
-    }
     if !lead.has_contact_point() {
         return Err(ApiError::Validation(vec![
             FieldError::new("email", "required", "an e-mail or a phone is required"),
             FieldError::new("phone", "required", "an e-mail or a phone is required"),
         ]));
     }
-    let sender = std::sync::Arc::new(sender);
+    let credential = std::sync::Arc::new(credential);
     let lead = std::sync::Arc::new(lead);
     // Two first-time leads with the same e-mail racing: the loser's insert hits the unique
     // index, and its retry finds and updates the winner's contact.
     let mut attempt = 0;
     let (status, body) = loop {
-        let (sender, lead, key) = (sender.clone(), lead.clone(), idempotency_key.clone());
-        match state.db.transaction(move |conn| ingest(conn, &sender, &lead, key)).await {
+        let (credential, lead, key) = (credential.clone(), lead.clone(), idempotency_key.clone());
+        let attempt_once = move |conn: &mut PgConnection| {
+            let sender = credential.sender(conn)?;
+            ingest(conn, &sender, &lead, key)
+        };
+        match state.db.transaction(attempt_once).await {
             Err(ApiError::Conflict(..)) if attempt < 2 => attempt += 1,
             other => break other?,
         }
@@ -135,6 +150,11 @@ fn ingest(
     lead: &IngestLeadRequest,
     idempotency_key: Option<String>,
 ) -> ApiResult<(i16, Value)> {
+    if let (Some(from_key), Some(in_body)) = (sender.site_id, lead.site_id) {
+        if from_key != in_body {
+            return Err(ApiError::field("site_id", "mismatch", "differs from the site of the site key"));
+        }
+    }
     let account_id = sender.account_id;
     let request_hash = sha256_hex(&serde_json::to_string(lead).unwrap_or_default());
     if let Some(key) = &idempotency_key {

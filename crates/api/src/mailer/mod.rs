@@ -11,7 +11,7 @@ use lettre::{Message, SmtpTransport, Transport};
 use uuid::Uuid;
 
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::schema::email_outbox;
 
 /// Outbound mail settings; without an SMTP URL mail stays queued.
@@ -118,7 +118,7 @@ pub fn transport(url: &str) -> anyhow::Result<SmtpTransport> {
 pub fn spawn_sender(db: Db, cfg: MailConfig) -> anyhow::Result<()> {
     let transport = transport(&cfg.smtp_url)?;
     std::thread::Builder::new().name("mail-sender".into()).spawn(move || loop {
-        match db.pool().get().map_err(ApiError::from).and_then(|mut conn| deliver_due(&mut conn, &transport, &cfg)) {
+        match db.run_blocking(|conn| deliver_due(conn, &transport, &cfg)) {
             Ok(0) => std::thread::sleep(cfg.poll_interval),
             Ok(n) => tracing::info!(delivered = n, "mail sent"),
             Err(err) => {

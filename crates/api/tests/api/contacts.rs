@@ -1,3 +1,4 @@
+use diesel::{Connection, RunQueryDsl};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -327,4 +328,47 @@ async fn tab_counts_kept_by_counters_agree_with_a_live_count() {
     }
     let all = list(&app, &admin, "").await.counts;
     assert_eq!((all.to_contact, all.in_progress, all.won, all.lost), (2, 1, 1, 1));
+
+    // Compaction folds every connection's shard into shard 0 and changes no total.
+    let spread = app.count("SELECT count(*) FROM contact_counts WHERE shard <> 0");
+    let mut conn = diesel::PgConnection::establish(&app.database_url).unwrap();
+    assert_eq!(api::contacts::counters::compact(&mut conn).unwrap(), spread);
+    assert_eq!(app.count("SELECT count(*) FROM contact_counts WHERE shard <> 0"), 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM (SELECT 1 FROM contact_counts GROUP BY account_id, assignee_key, status) k"),
+        app.count("SELECT count(*) FROM contact_counts")
+    );
+    assert_eq!(list(&app, &admin, "").await.counts, all);
+    assert_eq!(list(&app, &agent, "").await.counts, list(&app, &agent, "source=web").await.counts);
+}
+
+#[tokio::test]
+async fn compaction_skips_counter_rows_a_transaction_holds() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let key = app.create_api_key(&admin, &["leads:ingest"]).await;
+    app.ingest_ok(&key.secret, &json!({"email": "a@x.test"})).await;
+    let mut writer = diesel::PgConnection::establish(&app.database_url).unwrap();
+    let mut compactor = diesel::PgConnection::establish(&app.database_url).unwrap();
+    api::contacts::counters::compact(&mut compactor).unwrap();
+    // A writer holds a shard row that is not shard 0 (as an ingest in flight would)...
+    diesel::sql_query("BEGIN").execute(&mut writer).unwrap();
+    diesel::sql_query(
+        "INSERT INTO contact_counts (account_id, assignee_key, status, shard, n) \
+         SELECT account_id, assignee_key, status, 63, 5 FROM contact_counts LIMIT 1",
+    )
+    .execute(&mut writer)
+    .unwrap();
+    diesel::sql_query(
+        "INSERT INTO contact_counts (account_id, assignee_key, status, shard, n) \
+         SELECT account_id, assignee_key, 'won', 62, 2 FROM contact_counts LIMIT 1",
+    )
+    .execute(&mut compactor)
+    .unwrap();
+    // ...so compaction folds the free row, skips the held one and returns without waiting.
+    assert_eq!(api::contacts::counters::compact(&mut compactor).unwrap(), 1);
+    diesel::sql_query("COMMIT").execute(&mut writer).unwrap();
+    assert_eq!(api::contacts::counters::compact(&mut compactor).unwrap(), 1);
+    let counts = list(&app, &admin, "").await.counts;
+    assert_eq!((counts.to_contact, counts.won), (6, 2));
 }

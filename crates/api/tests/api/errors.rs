@@ -68,3 +68,31 @@ async fn readiness_fails_with_503_when_the_database_is_gone() {
     problem(res, StatusCode::SERVICE_UNAVAILABLE).await;
     assert_eq!(app.client.get(format!("{}/healthz", app.base)).send().await.unwrap().status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn connections_the_database_dropped_answer_503_once_and_leave_the_pool() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    for _ in 0..8 {
+        assert_eq!(app.get("/api/v1/contacts", &admin.token).await.status(), StatusCode::OK);
+    }
+    // As a database restart or failover would: every server connection goes away.
+    let killed = app.count(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    assert!(killed >= 1, "the pool had connections open");
+    let mut unavailable = 0;
+    loop {
+        let res = app.get("/api/v1/contacts", &admin.token).await;
+        if res.status() == StatusCode::OK {
+            break;
+        }
+        problem(res, StatusCode::SERVICE_UNAVAILABLE).await;
+        unavailable += 1;
+        assert!(unavailable <= killed, "each dead connection fails one request at most, then is replaced");
+    }
+    for _ in 0..8 {
+        assert_eq!(app.get("/api/v1/contacts", &admin.token).await.status(), StatusCode::OK);
+    }
+}

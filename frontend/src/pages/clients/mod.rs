@@ -9,7 +9,7 @@ pub use detail::ClientDetailPage;
 pub use import::ImportPage;
 
 use domain::i18n::Msg;
-use domain::{Channel, ContactPage, ContactStatus, ContactView, SiteList, StatusCounts, UserList};
+use domain::{Channel, ContactPage, ContactStatus, ContactSummary, SiteList, StatusCounts, UserList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -65,7 +65,7 @@ pub fn ClientsPage() -> impl IntoView {
     let query = use_query_map();
     let directory = Directory::new();
     let api_qs = Memo::new(move |_| api_query(&query.get()));
-    let items = RwSignal::new(Vec::<ContactView>::new());
+    let items = RwSignal::new(Vec::<ContactSummary>::new());
     let next = RwSignal::new(None::<String>);
     let counts = RwSignal::new(StatusCounts::default());
     let error = RwSignal::new(None::<ApiError>);

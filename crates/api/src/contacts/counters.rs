@@ -1,0 +1,64 @@
+//! Tab counts kept by a trigger in `contact_counts` (migrations 000004 and 000007): rows per
+//! (account, assignee, status, shard). Each database connection writes its own shard, so
+//! concurrent leads do not queue on one row; a background compactor folds the shards back
+//! into one row per key so reading the counts stays a handful of rows.
+
+use std::time::Duration;
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use domain::{ContactFilter, ContactStatus, StatusCounts};
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::error::ApiResult;
+use crate::extract::AuthUser;
+use crate::schema::contact_counts as cc;
+
+/// The tab counts for a filter that only narrows by status and assignee.
+pub fn tab_counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> ApiResult<StatusCounts> {
+    let unassigned_key = Uuid::nil();
+    let mut q = cc::table.filter(cc::account_id.eq(caller.account_id)).into_boxed();
+    if !caller.is_admin() {
+        q = q.filter(cc::assignee_key.eq(caller.user_id));
+    } else if f.unassigned == Some(true) {
+        // With an assignee too, the list is empty; so are the counts.
+        q = q.filter(cc::assignee_key.eq(unassigned_key));
+        if f.assignee_id.is_some() {
+            return Ok(StatusCounts::default());
+        }
+    } else if let Some(a) = f.assignee_id {
+        q = q.filter(cc::assignee_key.eq(a));
+    }
+    let rows: Vec<(String, i64)> = q.select((cc::status, cc::n)).load(conn)?;
+    let mut counts = StatusCounts::default();
+    for (status, n) in rows {
+        match ContactStatus::parse(&status) {
+            Some(ContactStatus::ToContact) => counts.to_contact += n,
+            Some(ContactStatus::InProgress) => counts.in_progress += n,
+            Some(ContactStatus::Won) => counts.won += n,
+            Some(ContactStatus::Lost) => counts.lost += n,
+            None => {}
+        }
+    }
+    Ok(counts)
+}
+
+/// Folds every shard into shard 0, skipping rows a transaction in flight holds; returns
+/// how many shard rows were folded. Totals do not change.
+pub fn compact(conn: &mut PgConnection) -> ApiResult<i64> {
+    Ok(diesel::select(sql::<BigInt>("contact_counts_compact()")).get_result(conn)?)
+}
+
+/// Runs [`compact`] every `every` on its own thread until the process ends.
+pub fn spawn_compactor(db: Db, every: Duration) -> anyhow::Result<()> {
+    std::thread::Builder::new().name("count-compactor".into()).spawn(move || loop {
+        std::thread::sleep(every);
+        match db.run_blocking(compact) {
+            Ok(folded) => tracing::debug!(folded, "tab counters compacted"),
+            Err(err) => tracing::warn!(error = %err, "tab counters could not be compacted"),
+        }
+    })?;
+    Ok(())
+}
