@@ -122,6 +122,16 @@ test('an admin defines a custom field and fills it on a client', async ({ page }
   await form.getByRole('button', { name: 'Create' }).click();
   await expect(page.locator(`tr[data-key="${key}"]`)).toContainText('básico, família');
 
+  // Rename it and add an option; the key stays.
+  await page.locator(`tr[data-key="${key}"]`).getByTestId('edit-field').click();
+  const edit = page.getByTestId('edit-custom-field');
+  await edit.getByLabel('Label').fill('Plano contratado');
+  await edit.getByLabel('Options (comma-separated)').fill('básico, família, empresa');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit).toHaveCount(0);
+  await expect(page.locator(`tr[data-key="${key}"]`)).toContainText('Plano contratado');
+  await expect(page.locator(`tr[data-key="${key}"]`)).toContainText('básico, família, empresa');
+
   await newClient(page, 'Com Plano', `plano-${unique()}@example.com`);
   await page.getByRole('button', { name: 'Edit' }).click();
   await page.locator(`select[name="cf-${key}"]`).selectOption('família');

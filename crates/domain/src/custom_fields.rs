@@ -77,6 +77,19 @@ pub struct CreateCustomFieldRequest {
     pub options: Vec<String>,
 }
 
+/// Rename a custom field or change a select's options. The key and kind stay: contacts
+/// keep their values under the key, and a new kind would not fit them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"label": "Plano contratado", "options": ["básico", "família", "empresa"]}))]
+pub struct UpdateCustomFieldRequest {
+    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    pub label: Option<String>,
+    /// Only for `select`; the whole new list. Contacts keep a value whose option was
+    /// removed until it is next edited.
+    #[validate(length(max = 50, message = "at most 50 options"))]
+    pub options: Option<Vec<String>>,
+}
+
 /// Checks one value against its definition; `null` clears a value and is always allowed.
 pub fn check_custom_value(kind: CustomFieldKind, options: &[String], value: &Value) -> Result<(), String> {
     match (kind, value) {

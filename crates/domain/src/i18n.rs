@@ -180,6 +180,8 @@ catalogue! {
     Skipped => "skipped", "ignoradas";
     CustomFields => "Custom fields", "Campos personalizados";
     NewCustomField => "New custom field", "Novo campo personalizado";
+    EditCustomField => "Edit custom field", "Editar campo personalizado";
+    KeyAndKindFixed => "The key and kind cannot change.", "A chave e o tipo não podem mudar.";
     Key => "Key", "Chave";
     Label => "Label", "Rótulo";
     Kind => "Type", "Tipo";

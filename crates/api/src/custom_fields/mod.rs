@@ -1,9 +1,12 @@
 //! Custom contact fields: admins define them; every write of contact values is checked.
 
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use domain::{CreateCustomFieldRequest, CustomFieldKind, CustomFieldList, CustomFieldView, FieldError, Problem};
+use domain::{
+    CreateCustomFieldRequest, CustomFieldKind, CustomFieldList, CustomFieldView, FieldError, Problem,
+    UpdateCustomFieldRequest,
+};
 use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -18,6 +21,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/custom-fields")
             .service(list_custom_fields)
             .service(create_custom_field)
+            .service(update_custom_field)
             .service(delete_custom_field),
     );
 }
@@ -101,7 +105,7 @@ pub async fn create_custom_field(
     AdminUser(caller): AdminUser,
     ValidJson(body): ValidJson<CreateCustomFieldRequest>,
 ) -> ApiResult<HttpResponse> {
-    let options: Vec<String> = body.options.iter().map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
+    let options = clean_options(&body.options);
     if body.kind == CustomFieldKind::Select && options.is_empty() {
         return Err(ApiError::field("options", "required", "a select field needs options"));
     }
@@ -126,6 +130,68 @@ pub async fn create_custom_field(
         })
         .await?;
     Ok(HttpResponse::Created().json(view(row)))
+}
+
+/// Options trimmed, blanks and repeats dropped, in the given order.
+fn clean_options(options: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(options.len());
+    for option in options.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        if !out.iter().any(|o| o == option) {
+            out.push(option.to_string());
+        }
+    }
+    out
+}
+
+/// Rename a custom field or change a select's options (admin only). The key and kind
+/// cannot change.
+#[utoipa::path(
+    tag = "contacts", operation_id = "update_custom_field", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Custom field id")),
+    request_body = UpdateCustomFieldRequest,
+    responses(
+        (status = 200, description = "Updated", body = CustomFieldView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such field in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or options for a field that is not a select", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_custom_field(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<UpdateCustomFieldRequest>,
+) -> ApiResult<web::Json<CustomFieldView>> {
+    let id = id.into_inner();
+    let label = body.label.as_deref().map(str::trim).map(str::to_owned);
+    if label.as_deref() == Some("") {
+        return Err(ApiError::field("label", "length", "must be 1 to 80 characters"));
+    }
+    let options = body.options.as_deref().map(clean_options);
+    let row: Row = state
+        .db
+        .transaction(move |conn| {
+            let mine = defs::table.filter(defs::account_id.eq(caller.account_id)).filter(defs::id.eq(id));
+            let kind: String = mine.select(defs::kind).for_update().first(conn)?;
+            if let Some(options) = &options {
+                if kind != CustomFieldKind::Select.as_str() {
+                    return Err(ApiError::field("options", "not_select", "only a select field has options"));
+                }
+                if options.is_empty() {
+                    return Err(ApiError::field("options", "required", "a select field needs options"));
+                }
+                diesel::update(mine).set(defs::options.eq(options)).execute(conn)?;
+            }
+            if let Some(label) = &label {
+                diesel::update(mine).set(defs::label.eq(label)).execute(conn)?;
+            }
+            Ok(mine
+                .select((defs::id, defs::key, defs::label, defs::kind, defs::options, defs::created_at))
+                .first(conn)?)
+        })
+        .await?;
+    Ok(web::Json(view(row)))
 }
 
 /// Delete a custom field definition (admin only). Values already on contacts stay until edited.

@@ -156,8 +156,8 @@ fn ingest(
         }
     }
     let account_id = sender.account_id;
-    let request_hash = sha256_hex(&serde_json::to_string(lead).unwrap_or_default());
     if let Some(key) = &idempotency_key {
+        let request_hash = sha256_hex(&serde_json::to_string(lead).unwrap_or_default());
         if let Some(replay) = claim_key(conn, account_id, key, &request_hash)? {
             return Ok(replay);
         }

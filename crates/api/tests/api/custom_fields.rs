@@ -91,3 +91,63 @@ async fn admins_define_custom_fields_and_contact_values_must_fit_them() {
         StatusCode::NO_CONTENT
     );
 }
+
+#[tokio::test]
+async fn admins_rename_fields_and_change_a_selects_options_but_not_key_or_kind() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
+    let other = app.signup("Other", "olga@other.test").await;
+    let plan: domain::CustomFieldView = define(
+        &app,
+        &admin.token,
+        json!({"key": "plan", "label": "Plano", "kind": "select", "options": ["básico", "família"]}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let lines: domain::CustomFieldView =
+        define(&app, &admin.token, json!({"key": "lines", "label": "Linhas", "kind": "number"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+    let key = app.create_api_key(&admin, &["leads:ingest"]).await;
+    let contact = app.ingest_ok(&key.secret, &json!({"email": "a@x.test", "custom_fields": {"plan": "básico"}})).await;
+    let path = format!("/api/v1/custom-fields/{}", plan.id);
+
+    let res = app
+        .patch(
+            &path,
+            &admin.token,
+            &json!({"label": " Plano contratado ", "options": ["família", " empresa", "família", ""]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let renamed: domain::CustomFieldView = res.json().await.unwrap();
+    assert_eq!((renamed.key.as_str(), renamed.label.as_str()), ("plan", "Plano contratado"));
+    assert_eq!(renamed.options, ["família", "empresa"]);
+    assert_eq!(renamed.kind, domain::CustomFieldKind::Select);
+
+    // The contact keeps its value; new writes must use a current option.
+    let card: domain::ContactDetail =
+        app.get(&format!("/api/v1/contacts/{}", contact.id), &admin.token).await.json().await.unwrap();
+    assert_eq!(card.contact.custom_fields["plan"], "básico");
+    let stale = app.ingest(&key.secret, &json!({"email": "b@x.test", "custom_fields": {"plan": "básico"}})).await;
+    assert_eq!(fields(&problem(stale, StatusCode::UNPROCESSABLE_ENTITY).await), ["custom_fields.plan"]);
+    app.ingest_ok(&key.secret, &json!({"email": "b@x.test", "custom_fields": {"plan": "empresa"}})).await;
+
+    for (id, body, field) in [
+        (lines.id, json!({"options": ["1", "2"]}), "options"),
+        (plan.id, json!({"options": [" "]}), "options"),
+        (plan.id, json!({"label": "  "}), "label"),
+        (plan.id, json!({"label": "x".repeat(81)}), "label"),
+    ] {
+        let res = app.patch(&format!("/api/v1/custom-fields/{id}"), &admin.token, &body).await;
+        assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), [field], "{body}");
+    }
+    problem(app.patch(&path, &agent.token, &json!({"label": "Agent"})).await, StatusCode::FORBIDDEN).await;
+    problem(app.patch(&path, &other.token, &json!({"label": "Theirs"})).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(app.count("SELECT count(*) FROM custom_field_definitions WHERE label = 'Plano contratado'"), 1);
+}

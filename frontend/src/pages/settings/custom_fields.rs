@@ -1,5 +1,5 @@
 use domain::i18n::Msg;
-use domain::{CreateCustomFieldRequest, CustomFieldKind, CustomFieldList, CustomFieldView};
+use domain::{CreateCustomFieldRequest, CustomFieldKind, CustomFieldList, CustomFieldView, UpdateCustomFieldRequest};
 use leptos::prelude::*;
 
 use super::{confirm, run_then_reload};
@@ -14,6 +14,7 @@ pub fn CustomFieldsSettings() -> impl IntoView {
     let session = use_session();
     let list = LocalResource::new(|| api::get::<CustomFieldList>("/api/v1/custom-fields"));
     let error = RwSignal::new(None::<ApiError>);
+    let editing = RwSignal::new(None::<CustomFieldView>);
     let remove = move |id: uuid::Uuid| {
         if confirm(i18n.t(Msg::ConfirmDelete)) {
             run_then_reload(
@@ -31,6 +32,7 @@ pub fn CustomFieldsSettings() -> impl IntoView {
                 .into_iter()
                 .map(|f| {
                     let id = f.id;
+                    let field = f.clone();
                     view! {
                         <tr data-key=f.key.clone()>
                             <td><code>{f.key.clone()}</code></td>
@@ -39,6 +41,11 @@ pub fn CustomFieldsSettings() -> impl IntoView {
                             <td>{f.options.join(", ")}</td>
                             <td class="actions">
                                 <Show when=move || session.is_admin()>
+                                    <button class="link" data-testid="edit-field" on:click={
+                                        let field = field.clone();
+                                        move |_| editing.set(Some(field.clone()))
+                                    }>{move || i18n.t(Msg::Edit)}</button>
+                                    " "
                                     <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
                                 </Show>
                             </td>
@@ -60,6 +67,14 @@ pub fn CustomFieldsSettings() -> impl IntoView {
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        {move || editing.get().map(|field| view! {
+            <EditCustomFieldForm field=field on_done=move |saved| {
+                editing.set(None);
+                if saved {
+                    list.refetch();
+                }
+            }/>
+        })}
         <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p> }>
             <NewCustomFieldForm on_created=move || list.refetch()/>
         </Show>
@@ -114,6 +129,45 @@ fn NewCustomFieldForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             {field_error(error, "options")}
             {form_error(error)}
             <button type="submit">{move || i18n.t(Msg::Create)}</button>
+        </form>
+    }
+}
+
+/// Renames a field, and for a select, replaces its options.
+#[component]
+fn EditCustomFieldForm(field: CustomFieldView, on_done: impl Fn(bool) + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let is_select = field.kind == CustomFieldKind::Select;
+    let label = RwSignal::new(field.label.clone());
+    let options = RwSignal::new(field.options.join(", "));
+    let error = RwSignal::new(None::<ApiError>);
+    let id = field.id;
+    let save = Action::new_local(move |_: &()| {
+        let body = UpdateCustomFieldRequest {
+            label: Some(label.get_untracked()),
+            options: is_select.then(|| options.get_untracked().split(',').map(|o| o.trim().to_string()).collect()),
+        };
+        async move { api::patch::<CustomFieldView>(&format!("/api/v1/custom-fields/{id}"), &body).await }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => on_done(true),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <form class="inline-form" data-testid="edit-custom-field" on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>
+            <h2>{move || i18n.t(Msg::EditCustomField)}" "<code>{field.key.clone()}</code></h2>
+            <p class="muted">{move || i18n.t(Msg::KeyAndKindFixed)}</p>
+            <label>{move || i18n.t(Msg::Label)}<input name="label" bind:value=label/></label>
+            {field_error(error, "label")}
+            <Show when=move || is_select>
+                <label>{move || i18n.t(Msg::Options)}<input name="options" bind:value=options/></label>
+            </Show>
+            {field_error(error, "options")}
+            {form_error(error)}
+            <button type="submit">{move || i18n.t(Msg::Save)}</button>
+            " "
+            <button type="button" class="secondary" on:click=move |_| on_done(false)>{move || i18n.t(Msg::Cancel)}</button>
         </form>
     }
 }
