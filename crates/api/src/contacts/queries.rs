@@ -16,8 +16,11 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::AuthUser;
 use crate::schema::{contact_activities, contact_notes, contacts};
 
+// `treat_none_as_default_value = false`: None is bound as NULL (every such column defaults to
+// NULL anyway) instead of written as DEFAULT, so the INSERT text is the same for every lead
+// and diesel can keep it prepared.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = contacts, treat_none_as_null = true)]
+#[diesel(table_name = contacts, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ContactRow {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -475,21 +478,24 @@ pub fn log_changes(
     if changes.is_empty() {
         return Ok(());
     }
-    let rows: Vec<_> = changes
-        .iter()
-        .map(|(field, old, new)| {
-            (
-                contact_activities::account_id.eq(account_id),
-                contact_activities::contact_id.eq(contact_id),
-                contact_activities::actor_user_id.eq(actor.user_id),
-                contact_activities::actor_label.eq(actor.label.clone()),
-                contact_activities::field.eq(field.to_string()),
-                contact_activities::old_value.eq(old.clone()),
-                contact_activities::new_value.eq(new.clone()),
-            )
-        })
-        .collect();
-    diesel::insert_into(contact_activities::table).values(rows).execute(conn)?;
+    let row = |(field, old, new): &(&str, Option<Value>, Option<Value>)| {
+        (
+            contact_activities::account_id.eq(account_id),
+            contact_activities::contact_id.eq(contact_id),
+            contact_activities::actor_user_id.eq(actor.user_id),
+            contact_activities::actor_label.eq(actor.label.clone()),
+            contact_activities::field.eq(field.to_string()),
+            contact_activities::old_value.eq(old.clone()),
+            contact_activities::new_value.eq(new.clone()),
+        )
+    };
+    // A multi-row INSERT is re-parsed each time; one row (every new lead) stays prepared.
+    match changes {
+        [one] => diesel::insert_into(contact_activities::table).values(row(one)).execute(conn)?,
+        many => diesel::insert_into(contact_activities::table)
+            .values(many.iter().map(row).collect::<Vec<_>>())
+            .execute(conn)?,
+    };
     Ok(())
 }
 

@@ -202,15 +202,17 @@ pub fn upsert_lead(
     let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
     let phone = phone_field(lead.phone.as_deref(), "phone")?;
 
-    let existing: Option<ContactRow> = contacts::table
-        .filter(contacts::account_id.eq(account_id))
-        .filter(contacts::email.eq(&email).or(contacts::phone.eq(&phone)))
-        // Prefer the e-mail match when e-mail and phone point at different contacts.
-        .order(contacts::email.eq(&email).desc())
-        .select(ContactRow::as_select())
-        .for_update()
-        .first(conn)
-        .optional()?;
+    // By e-mail first: it wins when e-mail and phone point at different contacts. Two plain
+    // unique-index lookups rather than one `email = … OR phone = …`: PostgreSQL re-plans that
+    // one for every lead, which cost more than running it.
+    let mine = || contacts::table.filter(contacts::account_id.eq(account_id)).select(ContactRow::as_select());
+    let mut existing: Option<ContactRow> = None;
+    if let Some(email) = &email {
+        existing = mine().filter(contacts::email.eq(email)).for_update().first(conn).optional()?;
+    }
+    if let (None, Some(phone)) = (&existing, &phone) {
+        existing = mine().filter(contacts::phone.eq(phone)).for_update().first(conn).optional()?;
+    }
 
     let (contact, created) = match existing {
         Some(old) => {

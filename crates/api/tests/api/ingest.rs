@@ -73,6 +73,23 @@ async fn leads_with_a_known_email_or_phone_update_the_same_contact() {
     let by_phone = app.ingest_ok(&key.secret, &json!({"phone": "21 99999 0000", "city": "Rio"})).await;
     assert_eq!(by_phone.id, first.id);
     assert_eq!(app.count("SELECT count(*) FROM contacts"), 1);
+
+    // E-mail of one contact, phone of another: the e-mail's contact is updated and keeps
+    // its own phone (a known contact's e-mail and phone are only filled when empty).
+    let other = app.ingest_ok(&key.secret, &json!({"email": "maria@x.test", "phone": "+55 11 98888-0000"})).await;
+    let res = app
+        .ingest(
+            &key.secret,
+            &json!({"email": "maria@x.test", "phone": "+55 21 99999-0000", "location": {"city": "Niterói"}}),
+        )
+        .await;
+    let updated: domain::IngestLeadResponse = res.json().await.unwrap();
+    assert_eq!(updated.contact.id, other.id);
+    assert_eq!(updated.contact.phone.as_deref(), Some("+5511988880000"));
+    assert_eq!(updated.contact.location.city.as_deref(), Some("Niterói"));
+    let by_other_phone = app.ingest_ok(&key.secret, &json!({"email": "nobody@x.test", "phone": "11 98888 0000"})).await;
+    assert_eq!(by_other_phone.id, other.id, "an unknown e-mail falls back to the phone");
+    assert_eq!(app.count("SELECT count(*) FROM contacts"), 2);
 }
 
 #[tokio::test]
