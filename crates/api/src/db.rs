@@ -119,3 +119,42 @@ pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<usize> {
     let applied = conn.run_pending_migrations(MIGRATIONS).map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
     Ok(applied.len())
 }
+
+/// `query LIMIT n` with `n` written into the SQL instead of bound. PostgreSQL cannot cost a
+/// generic plan for `LIMIT $n`, so a prepared statement with a bound limit is planned
+/// afresh on every execution (for the contact list that took longer than running it). With
+/// the limit in the text each page size is its own prepared statement, planned once.
+pub struct LiteralLimit<Q> {
+    query: Q,
+    limit: u32,
+}
+
+pub fn literal_limit<Q>(query: Q, limit: u32) -> LiteralLimit<Q> {
+    LiteralLimit { query, limit }
+}
+
+impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>> diesel::query_builder::QueryFragment<diesel::pg::Pg>
+    for LiteralLimit<Q>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> diesel::QueryResult<()> {
+        self.query.walk_ast(out.reborrow())?;
+        out.push_sql(" LIMIT ");
+        out.push_sql(&self.limit.to_string());
+        Ok(())
+    }
+}
+
+impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for LiteralLimit<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q> diesel::query_builder::QueryId for LiteralLimit<Q> {
+    // The statement cache then keys it by its SQL text, which includes the limit.
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, Conn> diesel::RunQueryDsl<Conn> for LiteralLimit<Q> {}

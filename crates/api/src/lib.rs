@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod mailer;
 pub mod notifications;
 pub mod openapi;
+pub mod respond;
 pub mod schema;
 pub mod seed;
 pub mod sites;

@@ -26,7 +26,7 @@ use uuid::Uuid;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ValidJson};
 use crate::schema::{contact_notes, contacts, sites, users};
-use crate::{assignment, AppState};
+use crate::{assignment, respond, AppState};
 use queries::{Actor, ContactRow};
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -71,21 +71,22 @@ pub async fn list_contacts(
     caller: AuthUser,
     filter: web::Query<ContactFilter>,
     page: web::Query<PageParams>,
-) -> ApiResult<web::Json<ContactPage>> {
+) -> ApiResult<HttpResponse> {
     let limit = page.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::field("limit", "range", "must be 1 to 200"));
     }
     let (filter, cursor) = (filter.into_inner(), page.into_inner().cursor);
-    let (rows, next_cursor, counts) = state
+    let body = state
         .db
         .run(move |conn| {
-            let (rows, next) = queries::summary_page(conn, &caller, &filter, cursor.as_deref(), limit)?;
-            Ok((rows, next, queries::counts(conn, &caller, &filter)?))
+            let (rows, next_cursor) = queries::summary_page(conn, &caller, &filter, cursor.as_deref(), limit)?;
+            let counts = queries::counts(conn, &caller, &filter)?;
+            let items: Vec<_> = rows.into_iter().map(queries::ContactSummaryRow::into_summary).collect();
+            respond::encode_json(&ContactPage { items, next_cursor, counts }, 400 * limit as usize)
         })
         .await?;
-    let items = rows.into_iter().map(queries::ContactSummaryRow::into_summary).collect();
-    Ok(web::Json(ContactPage { items, next_cursor, counts }))
+    Ok(respond::json_ok(body))
 }
 
 /// Normalises a phone for storage, naming `field` when it is not a phone number.

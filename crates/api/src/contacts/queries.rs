@@ -376,7 +376,8 @@ pub fn summary_page(
     cursor: Option<&str>,
     limit: i64,
 ) -> ApiResult<(Vec<ContactSummaryRow>, Option<String>)> {
-    let rows = page_query(caller, f, cursor)?.select(ContactSummaryRow::as_select()).limit(limit + 1).load(conn)?;
+    let query = page_query(caller, f, cursor)?.select(ContactSummaryRow::as_select());
+    let rows = crate::db::literal_limit(query, limit as u32 + 1).load(conn)?;
     Ok(split_page(rows, limit, |r: &ContactSummaryRow| (r.first_contact_at, r.id)))
 }
 
