@@ -52,7 +52,9 @@ fi
 extra=$("${psql_bench[@]}" -c "SELECT count(*) FROM contacts WHERE account_id = '$account' AND email NOT LIKE 'lead%@bench.test'")
 if [ "$extra" -gt 0 ]; then
   echo "removing $extra leads of earlier runs"
-  "${psql_bench[@]}" -c "DELETE FROM contacts WHERE account_id = '$account' AND email NOT LIKE 'lead%@bench.test'"
+  "${psql_bench[@]}" -c "BEGIN" -c "SET LOCAL prospecta.bulk_counts = 'on'" \
+    -c "DELETE FROM contacts WHERE account_id = '$account' AND email NOT LIKE 'lead%@bench.test'" \
+    -c "SELECT contact_counts_flush_bulk()" -c "COMMIT" >/dev/null
   "${psql_bench[@]}" -c "VACUUM ANALYZE contacts"
 fi
 total=$("${psql_bench[@]}" -c "SELECT count(*) FROM contacts WHERE account_id = '$account'")

@@ -51,6 +51,18 @@ pub fn compact(conn: &mut PgConnection) -> ApiResult<i64> {
     Ok(diesel::select(sql::<BigInt>("contact_counts_compact()")).get_result(conn)?)
 }
 
+/// For a transaction about to change many contacts: from here to its end the trigger only
+/// appends deltas (migration 000009), and [`flush_bulk`] must run before it commits.
+pub fn begin_bulk(conn: &mut PgConnection) -> ApiResult<()> {
+    diesel::sql_query("SET LOCAL prospecta.bulk_counts = 'on'").execute(conn)?;
+    Ok(())
+}
+
+/// Adds the deltas this transaction appended since [`begin_bulk`] to the counters.
+pub fn flush_bulk(conn: &mut PgConnection) -> ApiResult<i64> {
+    Ok(diesel::select(sql::<BigInt>("contact_counts_flush_bulk()")).get_result(conn)?)
+}
+
 /// Runs [`compact`] every `every` on its own thread until the process ends.
 pub fn spawn_compactor(db: Db, every: Duration) -> anyhow::Result<()> {
     std::thread::Builder::new().name("count-compactor".into()).spawn(move || loop {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::check_site;
+use super::counters;
 use super::csv_rows::{self, ImportRow, ParsedCsv};
 use super::queries::{self, Actor};
 use crate::db::Db;
@@ -199,6 +200,8 @@ fn run_job(
     let result: ApiResult<(i32, i32, i32)> = db.run_blocking(|conn| {
         let skipped_before: i32 = import_jobs::table.find(job_id).select(import_jobs::skipped).first(conn)?;
         conn.transaction(|conn| {
+            // One counter update per row would make a long import quadratic.
+            counters::begin_bulk(conn)?;
             let (mut created, mut updated, mut skipped) = (0, 0, skipped_before);
             for (i, row) in rows.iter().enumerate() {
                 // A savepoint per row, so a row that conflicts can be skipped on request.
@@ -229,6 +232,7 @@ fn run_job(
                     progress((skipped_before + i as i32 + 1, created, updated, skipped));
                 }
             }
+            counters::flush_bulk(conn)?;
             Ok((created, updated, skipped))
         })
     });

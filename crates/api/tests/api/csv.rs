@@ -34,6 +34,18 @@ async fn finished(app: &TestApp, who: &Session, job: &domain::ImportJob) -> doma
     }
 }
 
+/// The tab counts (from the counters) match the rows, and no bulk deltas are left over.
+async fn assert_counts_match_rows(app: &TestApp, admin: &Session) {
+    let page: domain::ContactPage = app.get("/api/v1/contacts", &admin.token).await.json().await.unwrap();
+    let live = |status: &str| app.count(&format!("SELECT count(*) FROM contacts WHERE status = '{status}'"));
+    let c = page.counts;
+    assert_eq!(
+        [c.to_contact, c.in_progress, c.won, c.lost],
+        [live("to_contact"), live("in_progress"), live("won"), live("lost")]
+    );
+    assert_eq!(app.count("SELECT count(*) FROM contact_count_deltas"), 0);
+}
+
 const MIXED: &str = "Nome;E-mail;Telefone;Situação\n\
                      Ana;ana@x.test;(11) 98765-4321;com venda\n\
                      Bia;bia-sem-arroba;;a contatar\n\
@@ -87,6 +99,7 @@ async fn invalid_rows_stop_the_whole_import_unless_skipped() {
         1,
         "dedup updates"
     );
+    assert_counts_match_rows(&app, &admin).await;
 }
 
 #[tokio::test]
@@ -102,10 +115,12 @@ async fn a_row_failing_during_the_import_rolls_everything_back() {
     assert_eq!(job.status, domain::ImportStatus::Failed);
     assert!(job.error.unwrap().contains("row 2"));
     assert_eq!(app.count("SELECT count(*) FROM contacts"), 2, "row 1 was rolled back too");
+    assert_counts_match_rows(&app, &admin).await;
 
     let res = import(&app, &admin, csv, json!({"email": "email", "phone": "phone"}), false, true).await;
     let job = finished(&app, &admin, &res.json().await.unwrap()).await;
     assert_eq!((job.status, job.created, job.skipped), (domain::ImportStatus::Completed, 1, 1));
+    assert_counts_match_rows(&app, &admin).await;
 }
 
 #[tokio::test]
@@ -156,6 +171,7 @@ async fn a_large_import_reports_progress_and_the_export_streams_it_back() {
     assert_eq!(started.total_rows, 2500);
     let job = finished(&app, &admin, &started).await;
     assert_eq!((job.status, job.created, job.processed_rows), (domain::ImportStatus::Completed, 2500, 2500));
+    assert_counts_match_rows(&app, &admin).await;
 
     let res = app.get("/api/v1/contacts/export.csv?source=google&sort=oldest", &admin.token).await;
     assert_eq!(res.status(), StatusCode::OK);
