@@ -24,19 +24,6 @@ pub struct PooledPg {
     lost: bool,
 }
 
-impl std::ops::Deref for PooledPg {
-    type Target = PgConnection;
-    fn deref(&self) -> &PgConnection {
-        &self.conn
-    }
-}
-
-impl std::ops::DerefMut for PooledPg {
-    fn deref_mut(&mut self) -> &mut PgConnection {
-        &mut self.conn
-    }
-}
-
 impl ManageConnection for PgManager {
     type Connection = PooledPg;
     type Error = diesel::r2d2::Error;
@@ -73,11 +60,6 @@ impl Db {
             // Start even while the database is down: /readyz reports it and requests get 503.
             .build_unchecked(manager);
         Ok(Db { pool })
-    }
-
-    /// The pool itself, for background workers that run outside request handling.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
     }
 
     /// Runs `f` on a pooled connection off the async executor.

@@ -1,4 +1,4 @@
-//! Tab counts kept by a trigger in `contact_counts` (migrations 000004 and 000007): rows per
+//! Tab counts kept by a trigger in `contact_counts` (migrations 000004, 000007, 000009): rows per
 //! (account, assignee, status, shard). Each database connection writes its own shard, so
 //! concurrent leads do not queue on one row; a background compactor folds the shards back
 //! into one row per key so reading the counts stays a handful of rows.

@@ -364,7 +364,8 @@ pub fn page(
     cursor: Option<&str>,
     limit: i64,
 ) -> ApiResult<(Vec<ContactRow>, Option<String>)> {
-    let rows = page_query(caller, f, cursor)?.select(ContactRow::as_select()).limit(limit + 1).load(conn)?;
+    let query = page_query(caller, f, cursor)?.select(ContactRow::as_select());
+    let rows = crate::db::literal_limit(query, limit as u32 + 1).load(conn)?;
     Ok(split_page(rows, limit, |r: &ContactRow| (r.first_contact_at, r.id)))
 }
 
