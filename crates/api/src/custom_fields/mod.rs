@@ -28,6 +28,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 type Row = (Uuid, String, String, String, Vec<String>, DateTime<Utc>);
 
+/// The columns of a [`Row`].
+const ROW: (defs::id, defs::key, defs::label, defs::kind, defs::options, defs::created_at) =
+    (defs::id, defs::key, defs::label, defs::kind, defs::options, defs::created_at);
+
 fn view((id, key, label, kind, options, created_at): Row) -> CustomFieldView {
     CustomFieldView {
         id,
@@ -43,7 +47,7 @@ fn load(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<Vec<CustomFieldV
     let rows: Vec<Row> = defs::table
         .filter(defs::account_id.eq(account_id))
         .order((defs::created_at.asc(), defs::id.asc()))
-        .select((defs::id, defs::key, defs::label, defs::kind, defs::options, defs::created_at))
+        .select(ROW)
         .load(conn)?;
     Ok(rows.into_iter().map(view).collect())
 }
@@ -121,7 +125,7 @@ pub async fn create_custom_field(
                     defs::kind.eq(body.kind.as_str()),
                     defs::options.eq(&options),
                 ))
-                .returning((defs::id, defs::key, defs::label, defs::kind, defs::options, defs::created_at))
+                .returning(ROW)
                 .get_result(conn)
                 .map_err(|e| match ApiError::from(e) {
                     ApiError::Conflict(..) => ApiError::conflict_on("key", "A custom field with this key exists."),
@@ -186,9 +190,7 @@ pub async fn update_custom_field(
             if let Some(label) = &label {
                 diesel::update(mine).set(defs::label.eq(label)).execute(conn)?;
             }
-            Ok(mine
-                .select((defs::id, defs::key, defs::label, defs::kind, defs::options, defs::created_at))
-                .first(conn)?)
+            Ok(mine.select(ROW).first(conn)?)
         })
         .await?;
     Ok(web::Json(view(row)))
