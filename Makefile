@@ -39,6 +39,11 @@ tools-browser: ## Install Debian's Chromium and Playwright (for browser tests)
 tools-test: ## Install the local SMTP sink used by the mail tests (Debian's python3-aiosmtpd)
 	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { echo "installing python3-aiosmtpd"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null; }
 
+.PHONY: tools-contract
+tools-contract: ## Install the contract checkers: redocly, spectral, openapi-typescript, tsc, prism (npm); schemathesis, openapi-python-client (PyPI)
+	@[ -x e2e/contract/node_modules/.bin/redocly ] || (cd e2e/contract && npm ci --no-audit --no-fund)
+	@[ -x e2e/contract/.venv/bin/schemathesis ] || { python3 -m venv e2e/contract/.venv && e2e/contract/.venv/bin/pip install -q -r e2e/contract/requirements.txt; }
+
 .PHONY: db
 db: ## Start the local PostgreSQL cluster (skipped when DATABASE_URL is set)
 	@if [ -z "$$DATABASE_URL" ]; then scripts/pg.sh start $(PG_DIR) $(PG_PORT) prospecta; fi
@@ -99,11 +104,17 @@ test-e2e: tools tools-browser test-db frontend ## Smoke tests (reqwest) and brow
 	scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- cargo test -p e2e
 	scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- bash -c 'cd e2e && npx playwright test'
 
+.PHONY: test-contract
+test-contract: tools tools-contract test-db ## The API contract: spec lint, generated clients, schemathesis as admin and agent, Prism proxy
+	cargo build -p api --bin prospecta
+	cargo test -p e2e --no-run
+	ACCESS_TOKEN_TTL_SECS=3600 scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- scripts/contract.sh
+
 .PHONY: bench
 bench: ## Benchmark: 1M contacts, list via API (wrk) vs the same SQL in pgbench, and ingestion
 	@bench/run.sh
 
 .PHONY: test
-test: fmt-check lint test-unit test-api test-e2e ## Everything CI runs
+test: fmt-check lint test-unit test-api test-e2e test-contract ## Everything CI runs
 	@scripts/pg.sh stop $(TEST_PG_DIR)
 	@echo "make test: all checks passed"

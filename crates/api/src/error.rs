@@ -2,6 +2,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use domain::text::escape_controls;
 use domain::{FieldError, Problem};
 
 use crate::telemetry::current_request_id;
@@ -23,6 +24,9 @@ pub enum ApiError {
     /// Also what another account's resources look like: their existence is not revealed.
     #[error("not found")]
     NotFound,
+    /// 405: the path exists, the method does not (the methods it has are in `Allow`).
+    #[error("method not allowed; allowed: {0}")]
+    MethodNotAllowed(String),
     #[error("conflict: {0}")]
     Conflict(String, Vec<FieldError>),
     #[error("payload over {0} bytes")]
@@ -53,6 +57,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
             ApiError::Forbidden(_) => ("forbidden", "Not allowed"),
             ApiError::NotFound => ("not-found", "Not found"),
+            ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             ApiError::Conflict(..) => ("conflict", "Conflict"),
             ApiError::PayloadTooLarge(_) => ("payload-too-large", "Request body too large"),
             ApiError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
@@ -68,6 +73,7 @@ impl ApiError {
             ApiError::Unauthorized(msg) | ApiError::Forbidden(msg) => Some(msg.clone()),
             ApiError::Validation(_) => Some("One or more fields are invalid.".into()),
             ApiError::NotFound => Some("No such resource in this account.".into()),
+            ApiError::MethodNotAllowed(allowed) => Some(format!("This path supports {allowed}.")),
             ApiError::PayloadTooLarge(limit) => Some(format!("The request body is larger than {limit} bytes.")),
             ApiError::UnsupportedMediaType => Some("Send the body as application/json.".into()),
             ApiError::TooManyRequests { retry_after_secs } => Some(format!("Try again in {retry_after_secs} seconds.")),
@@ -79,16 +85,20 @@ impl ApiError {
     pub fn to_problem(&self) -> Problem {
         let (kind, title) = self.kind_and_title();
         let errors = match self {
-            ApiError::Validation(errors) | ApiError::BadRequest(_, errors) | ApiError::Conflict(_, errors) => {
-                errors.clone()
-            }
+            // Field paths and serde's messages can quote the input: never echo control characters.
+            ApiError::Validation(errors) | ApiError::BadRequest(_, errors) | ApiError::Conflict(_, errors) => errors
+                .iter()
+                .map(|e| {
+                    FieldError::new(escape_controls(&e.field), escape_controls(&e.code), escape_controls(&e.message))
+                })
+                .collect(),
             _ => Vec::new(),
         };
         Problem {
             kind: format!("https://prospecta.dev/problems/{kind}"),
             title: title.into(),
             status: self.status_code().as_u16(),
-            detail: self.detail(),
+            detail: self.detail().map(|d| escape_controls(&d)),
             errors,
             request_id: current_request_id(),
         }
@@ -103,6 +113,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(..) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -126,6 +137,9 @@ impl ResponseError for ApiError {
             }
             ApiError::TooManyRequests { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::MethodNotAllowed(allowed) => {
+                res.insert_header((header::ALLOW, allowed.as_str()));
             }
             _ => {}
         }
@@ -196,11 +210,6 @@ pub fn no_content_if_found(rows: usize) -> ApiResult<actix_web::HttpResponse> {
         return Err(ApiError::NotFound);
     }
     Ok(actix_web::HttpResponse::NoContent().finish())
-}
-
-/// Handler for paths no route matches, so even a 404 is problem+json.
-pub async fn not_found() -> ApiResult<actix_web::HttpResponse> {
-    Err(ApiError::NotFound)
 }
 
 #[cfg(test)]

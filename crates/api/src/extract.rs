@@ -49,7 +49,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         let body = read_body(req, payload, limit);
         Box::pin(async move {
             let body = body.await?;
-            if body.iter().all(u8::is_ascii_whitespace) {
+            // No body, or a JSON `null`, both mean "nothing sent".
+            if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
                 return Ok(OptionalJson(None));
             }
             Ok(OptionalJson(Some(parse_json::<T>(&body)?)))
@@ -94,6 +95,13 @@ pub fn read_body(
 
 /// Deserialises JSON and names the offending field when it fails.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Every request body is an object; serde would also read a struct from an array.
+    if body.trim_ascii_start().first().is_some_and(|b| *b != b'{')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+    {
+        return Err(ApiError::Validation(vec![FieldError::new("body", "invalid_type", "must be a JSON object")]));
+    }
+    refuse_control_chars(body)?;
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -102,11 +110,13 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         if inner.is_syntax() || inner.is_eof() {
             return ApiError::BadRequest(format!("Body is not valid JSON: {message}"), Vec::new());
         }
-        // serde reports a missing field at its parent's path, naming it only in the text.
-        let (field, code) = match message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
-            Some(name) if path == "." => (name.to_string(), "required"),
-            Some(name) => (format!("{path}.{name}"), "required"),
-            None => (if path == "." { "body".to_string() } else { path }, "invalid_type"),
+        // serde reports a missing or unknown field at its parent's path, naming it only in the text.
+        let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next());
+        let (field, code) = match (named("missing field `"), named("unknown field `")) {
+            (Some(name), _) => (child_path(&path, name), "required"),
+            // ...except an unknown field, whose path already ends with it.
+            (None, Some(name)) => (if path == "." { name.to_string() } else { path }, "unknown_field"),
+            (None, None) => (if path == "." { "body".to_string() } else { path }, "invalid_type"),
         };
         let message = match message.find(" at line ") {
             Some(i) => message[..i].to_string(),
@@ -114,6 +124,29 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         };
         ApiError::Validation(vec![FieldError::new(field, code, message)])
     })
+}
+
+fn child_path(parent: &str, name: &str) -> String {
+    if parent == "." {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+/// 422 naming the first field whose text holds a control character (`domain::text`).
+fn refuse_control_chars(body: &[u8]) -> Result<(), ApiError> {
+    if !domain::text::json_may_have_control(body) {
+        return Ok(());
+    }
+    match serde_json::from_slice::<serde_json::Value>(body).ok().as_ref().and_then(domain::text::control_char_path) {
+        Some(field) => Err(control_char_error(field)),
+        None => Ok(()),
+    }
+}
+
+pub fn control_char_error(field: String) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(field, "control_character", "must not contain control characters")])
 }
 
 fn state(req: &HttpRequest) -> Option<&web::Data<AppState>> {

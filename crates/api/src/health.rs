@@ -14,14 +14,18 @@ pub struct HealthStatus {
     pub status: String,
 }
 
-/// The process is up. Never touches the database.
+/// The process is up.
+///
+/// Never touches the database: for liveness probes.
 #[utoipa::path(tag = "health", operation_id = "healthz", responses((status = 200, description = "Alive", body = HealthStatus)))]
 #[get("/healthz")]
 pub async fn healthz() -> web::Json<HealthStatus> {
     web::Json(HealthStatus { status: "ok".into() })
 }
 
-/// The database answers: the instance can take traffic.
+/// The database answers.
+///
+/// For readiness probes: 503 while the database is unreachable.
 #[utoipa::path(
     tag = "health", operation_id = "readyz",
     responses(

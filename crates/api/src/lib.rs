@@ -17,6 +17,7 @@ pub mod mailer;
 pub mod notifications;
 pub mod openapi;
 pub mod respond;
+pub mod routing;
 pub mod schema;
 pub mod seed;
 pub mod sites;
@@ -73,13 +74,17 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
     }
     contacts::counters::spawn_compactor(db.clone(), std::time::Duration::from_secs(60))?;
     let state = web::Data::new(AppState { db, config: Arc::new(config), tokens });
+    let spec = openapi::openapi();
+    let route_table = web::Data::new(Arc::new(routing::RouteTable::new(openapi::routes(&spec))));
     let server = HttpServer::new(move || {
-        let (app, api) = App::new()
+        let (app, _) = App::new()
             .into_utoipa_app()
             .openapi(openapi::ApiDoc::openapi())
             .map(|app| {
-                app.wrap(from_fn(telemetry::request_id_middleware))
+                app.wrap(from_fn(routing::http_rules_middleware))
+                    .wrap(from_fn(telemetry::request_id_middleware))
                     .app_data(state.clone())
+                    .app_data(route_table.clone())
                     .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
                         ApiError::BadRequest(format!("Invalid query string: {err}"), Vec::new()).into()
@@ -88,11 +93,11 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
             .configure(configure_api)
             .split_for_parts();
         // Unmatched paths inside /api/v1 fall through to the app default, so it must be
-        // the problem+json 404 even when the SPA is served.
+        // the problem+json 404 (or 405 for a known path) even when the SPA is served.
         let app = app
-            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
-            .service(web::scope("/api").default_service(web::to(error::not_found)))
-            .default_service(web::to(error::not_found));
+            .service(SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", spec.clone()))
+            .service(web::scope("/api").default_service(web::to(routing::fallback)))
+            .default_service(web::to(routing::fallback));
         match &static_dir {
             Some(dir) => app.service(spa::files(dir.clone())),
             None => app,

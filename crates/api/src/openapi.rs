@@ -1,7 +1,14 @@
 //! The OpenAPI document: paths come from the handlers' `#[utoipa::path]`, collected by
 //! `utoipa_actix_web` as routes are registered, so a route cannot be missing from it.
+//!
+//! [`finish`] then adds what is the same for every operation, so no handler can forget
+//! it: the error responses the shared machinery returns (401 from the auth extractors,
+//! 400/413/415/422 from the JSON extractor, 404 for a malformed or foreign path id,
+//! 500/503), `security: []` on public operations, and the text pattern that refuses
+//! control characters (see `domain::text`).
 
 use actix_web::App;
+use serde_json::{json, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -13,17 +20,23 @@ use utoipa_actix_web::AppExt;
         version = "1.0.0",
         description = "CRM for leads from chatbots, live chat, forms and integrations.\n\n\
             Users authenticate with `POST /api/v1/auth/login` and send the access token as \
-            `Authorization: Bearer …`. Integrations send an API key as `X-Api-Key`. Errors are \
-            `application/problem+json` (RFC 9457) with per-field `errors`.",
-        license(name = "MIT")
+            `Authorization: Bearer …`. Integrations send an API key as `X-Api-Key` (or \
+            `Authorization: Bearer psk_…`); web forms send a site's public key as `X-Site-Key`. \
+            Errors are `application/problem+json` (RFC 9457) with per-field `errors`. \
+            The integration guide is `docs/INTEGRATIONS.md` in the repository.",
+        license(name = "MIT", url = "https://opensource.org/license/mit"),
+        contact(name = "Prospecta", url = "https://prospecta.dev")
     ),
+    servers((url = "http://127.0.0.1:8080", description = "A local `make run`")),
+    components(schemas(domain::ContactSort)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up, login, tokens"),
         (name = "users", description = "Users of an account"),
         (name = "sites", description = "Websites and their public keys"),
         (name = "api-keys", description = "Integration API keys"),
-        (name = "contacts", description = "The lead CRM: clients, notes, change log, merges"),
+        (name = "contacts", description = "The lead CRM: clients, notes, change log, merges, CSV"),
+        (name = "custom-fields", description = "Custom contact fields defined per account"),
         (name = "notifications", description = "In-app notifications"),
         (name = "integration", description = "Endpoints for integrations (API key or site key)"),
         (name = "health", description = "Probes"),
@@ -38,23 +51,253 @@ impl Modify for SecuritySchemes {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A user's access token from `POST /api/v1/auth/login`."))
+                    .build(),
+            ),
         );
-        components
-            .add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))));
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Api-Key",
+                "An integration API key (`psk_…`).",
+            ))),
+        );
+        components.add_security_scheme(
+            "api_key_bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("psk_…")
+                    .description(Some("An integration API key sent as `Authorization: Bearer psk_…`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "site_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Site-Key",
+                "A site's public key (`site_…`), safe to embed in a web page.",
+            ))),
+        );
     }
 }
 
 /// The spec exactly as the server serves it at `/api/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+pub fn openapi() -> Value {
     let (_, api) =
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::configure_api).split_for_parts();
-    api
+    finish(api)
 }
 
 /// Pretty JSON with a trailing newline: the form committed as `openapi/openapi.json`.
 pub fn openapi_json() -> String {
-    let mut json = openapi().to_pretty_json().expect("the OpenAPI document serialises");
+    let mut json = serde_json::to_string_pretty(&openapi()).expect("the OpenAPI document serialises");
     json.push('\n');
     json
+}
+
+/// Adds what every operation shares (see the module doc). Done on the JSON form, which is
+/// also what is served: utoipa's typed builders have no way to say "if absent".
+pub fn finish(api: utoipa::openapi::OpenApi) -> Value {
+    let mut doc = serde_json::to_value(&api).expect("the OpenAPI document serialises");
+    add_field_rules(&mut doc);
+    add_shared_responses(&mut doc);
+    add_text_patterns(&mut doc);
+    doc
+}
+
+/// Rules of fields that utoipa's attributes cannot state (patterns from constants, array
+/// items, maps), merged into the generated schemas.
+fn add_field_rules(doc: &mut Value) {
+    let phone = json!({"pattern": domain::PHONE_PATTERN, "maxLength": 40});
+    let tags = json!({
+        "maxItems": 30,
+        "items": {"type": "string", "minLength": 1, "maxLength": 50, "pattern": domain::TAG_PATTERN}
+    });
+    let custom_fields = json!({
+        "type": ["object", "null"],
+        "maxProperties": 50,
+        "description": "Values by custom field key (see `GET /api/v1/custom-fields`): text (at most \
+            1000 characters), number, date (`YYYY-MM-DD`) or one of a select's options; `null` clears.",
+        "additionalProperties": {"type": ["string", "number", "null"]}
+    });
+    let import_fields: Vec<&str> = domain::IMPORT_FIELDS.to_vec();
+    let rules: Vec<(&str, Value)> = vec![
+        ("/IngestLeadRequest/properties/phone", phone.clone()),
+        ("/CreateContactRequest/properties/phone", phone.clone()),
+        ("/UpdateContactRequest/properties/phone", phone.clone()),
+        ("/IngestLeadRequest/properties/tags", tags.clone()),
+        ("/CreateContactRequest/properties/tags", tags.clone()),
+        ("/UpdateContactRequest/properties/tags", tags),
+        ("/IngestLeadRequest/properties/custom_fields", custom_fields.clone()),
+        ("/UpdateContactRequest/properties/custom_fields", custom_fields.clone()),
+        ("/ContactView/properties/custom_fields", custom_fields),
+        ("/ImportRequest/properties/mapping", json!({"propertyNames": {"enum": import_fields}})),
+    ];
+    for (pointer, extra) in rules {
+        let target = doc.pointer_mut(&format!("/components/schemas{pointer}"));
+        let target = target.and_then(Value::as_object_mut).unwrap_or_else(|| panic!("no schema at {pointer}"));
+        for (key, value) in extra.as_object().expect("rules are objects") {
+            target.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+/// Shared error responses, referenced from `components.responses`.
+const SHARED_RESPONSES: [(&str, &str, &str); 9] = [
+    ("400", "BadRequest", "Malformed request: the body is not valid JSON, or the query string cannot be read"),
+    ("401", "Unauthorized", "Missing, invalid or expired credentials"),
+    ("404", "NotFound", "No such resource in this account (also a malformed id)"),
+    ("413", "PayloadTooLarge", "The request body is over the configured limit"),
+    ("415", "UnsupportedMediaType", "The body is not declared as `application/json`"),
+    ("422", "UnprocessableEntity", "Invalid fields; each is named in `errors`"),
+    ("429", "TooManyRequests", "Rate limited; retry after `Retry-After` seconds"),
+    ("500", "InternalError", "Unexpected failure; the cause is logged, quote `request_id` to support"),
+    ("503", "Unavailable", "The database is unreachable; retry shortly"),
+];
+
+fn add_shared_responses(doc: &mut Value) {
+    let components = doc.as_object_mut().expect("object").entry("components").or_insert_with(|| json!({}));
+    let responses = components.as_object_mut().expect("object").entry("responses").or_insert_with(|| json!({}));
+    for (status, name, description) in SHARED_RESPONSES {
+        let mut response = json!({
+            "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        });
+        if status == "429" {
+            response["headers"] = json!({"Retry-After": {
+                "description": "Seconds to wait before trying again",
+                "schema": {"type": "integer", "minimum": 1}
+            }});
+        }
+        responses[name] = response;
+    }
+    let mut used = std::collections::BTreeSet::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, op) in item.iter_mut() {
+            if !matches!(method.as_str(), "get" | "put" | "post" | "delete" | "patch") {
+                continue;
+            }
+            let op = op.as_object_mut().expect("operation object");
+            let public = op.get("security").and_then(Value::as_array).is_none_or(|s| s.is_empty());
+            if public {
+                op.insert("security".into(), json!([]));
+            }
+            let has_body = op.contains_key("requestBody");
+            let params = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+            let has_query = params.iter().any(|p| p["in"] == "query");
+            let probe = path == "/healthz";
+            let wanted = [
+                ("400", has_body || has_query),
+                ("401", !public),
+                ("404", path.contains('{')),
+                ("413", has_body),
+                ("415", has_body),
+                ("422", has_body || has_query),
+                ("500", true),
+                ("503", !probe),
+            ];
+            let responses = op.entry("responses").or_insert_with(|| json!({}));
+            let responses = responses.as_object_mut().expect("responses object");
+            for (status, name, _) in SHARED_RESPONSES {
+                let want = wanted.iter().any(|(s, w)| *s == status && *w);
+                if want && !responses.contains_key(status) {
+                    responses.insert(status.into(), json!({"$ref": format!("#/components/responses/{name}")}));
+                    used.insert(name);
+                }
+            }
+        }
+    }
+    if let Some(shared) = doc.pointer_mut("/components/responses").and_then(Value::as_object_mut) {
+        shared.retain(|name, _| used.contains(name.as_str()));
+    }
+}
+
+/// Every free-text string, in bodies and parameters alike, refuses control characters
+/// (the server answers 422 naming the field), so the spec says so with a pattern.
+fn add_text_patterns(doc: &mut Value) {
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for schema in schemas.values_mut() {
+            pattern_free_text(schema);
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in item.values_mut() {
+                if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                    for param in params {
+                        if let Some(schema) = param.get_mut("schema") {
+                            pattern_free_text(schema);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn pattern_free_text(schema: &mut Value) {
+    let Some(obj) = schema.as_object_mut() else { return };
+    let is_string = match obj.get("type") {
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    // Formats such as e-mail, uuid and date-time already rule control characters out; a
+    // password's format is only a hint to hide the input.
+    let constrained = ["enum", "pattern", "const", "$ref"].iter().any(|k| obj.contains_key(*k))
+        || obj.get("format").is_some_and(|f| f != "password");
+    if is_string && !constrained {
+        obj.insert("pattern".into(), Value::String(domain::text::NO_CONTROL_CHARS_PATTERN.into()));
+    }
+    for key in ["properties", "patternProperties", "$defs"] {
+        if let Some(Value::Object(children)) = obj.get_mut(key) {
+            children.values_mut().for_each(pattern_free_text);
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = obj.get_mut(key) {
+            pattern_free_text(child);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(children)) = obj.get_mut(key) {
+            children.iter_mut().for_each(pattern_free_text);
+        }
+    }
+}
+
+/// Every documented path with its methods (HEAD wherever GET is) and the methods that take
+/// query parameters: for 405 answers (`Allow`), HEAD and the query-string check.
+pub fn routes(doc: &Value) -> Vec<(String, Vec<&'static str>, Vec<&'static str>)> {
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return Vec::new() };
+    paths
+        .iter()
+        .filter_map(|(path, item)| {
+            let item = item.as_object()?;
+            let op = |m: &str| item.get(&m.to_ascii_lowercase());
+            let mut methods: Vec<&'static str> =
+                ["GET", "PUT", "POST", "DELETE", "PATCH"].into_iter().filter(|m| op(m).is_some()).collect();
+            let with_query = methods
+                .iter()
+                .copied()
+                .filter(|m| {
+                    op(m)
+                        .and_then(|o| o.get("parameters"))
+                        .and_then(Value::as_array)
+                        .is_some_and(|params| params.iter().any(|p| p["in"] == "query"))
+                })
+                .collect();
+            if methods.contains(&"GET") {
+                methods.insert(1, "HEAD");
+            }
+            Some((path.clone(), methods, with_query))
+        })
+        .collect()
 }

@@ -11,31 +11,40 @@ pub const MIN_PASSWORD_LEN: u64 = 10;
 
 /// Creates an account and its first admin.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"account_name": "Acme Ltda", "name": "Ana Souza", "email": "ana@acme.test", "password": "correct horse battery"}))]
 pub struct SignupRequest {
     #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[schema(min_length = 1, max_length = 120)]
     pub account_name: String,
     #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
+    #[schema(min_length = 10, max_length = 200, format = Password)]
     pub password: String,
 }
 
 /// E-mail and password login.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "admin@demo.prospecta.dev", "password": "prospecta-demo"}))]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254, message = "is required"))]
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
     #[validate(length(min = 1, max = 200, message = "is required"))]
+    #[schema(min_length = 1, max_length = 200, format = Password)]
     pub password: String,
 }
 
 /// Exchanges a refresh token for a new pair. Browsers may omit the body field: the
 /// `prospecta_refresh` HttpOnly cookie set at login is used instead.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[serde(default)]
     pub refresh_token: Option<String>,

@@ -127,6 +127,22 @@ pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, &'static s
     Ok(format!("+{full}"))
 }
 
+/// The JSON Schema pattern of a phone field: exactly the strings [`normalize_phone`]
+/// accepts with the default calling code, or blank (no phone). A test checks the two agree.
+pub const PHONE_PATTERN: &str = concat!(
+    r"^(?:\s*|\s*(?:",
+    r"\+[ ().\-/]*[1-9](?:[ ().\-/]*[0-9]){6,14}",
+    r"|00[ ().\-/]*[1-9](?:[ ().\-/]*[0-9]){6,14}",
+    r"|[().\-/][ ().\-/]*(?:0[ ().\-/]*)*[1-9](?:[ ().\-/]*[0-9]){4,12}",
+    r"|[1-9](?:[ ().\-/]*[0-9]){4,12}",
+    r"|0(?:[ ().\-/]+(?:0[ ().\-/]*)*)?[1-9](?:[ ().\-/]*[0-9]){4,12}",
+    r")[ ().\-/]*\s*)$"
+);
+
+/// A tag: at least one visible character (and no control characters, as all text).
+pub const TAG_PATTERN: &str =
+    "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
 /// The `wa.me` link for an E.164 number.
 pub fn whatsapp_link(e164: &str) -> String {
     format!("https://wa.me/{}", e164.trim_start_matches('+'))
@@ -136,7 +152,7 @@ fn validate_tags(tags: &[String]) -> Result<(), ValidationError> {
     if tags.len() > 30 {
         return Err(ValidationError::new("tags").with_message("at most 30 tags".into()));
     }
-    if tags.iter().any(|t| t.trim().is_empty() || t.len() > 50) {
+    if tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > 50) {
         return Err(ValidationError::new("tags").with_message("each tag must be 1 to 50 characters".into()));
     }
     Ok(())
@@ -154,12 +170,16 @@ fn validate_custom_fields(v: &serde_json::Value) -> Result<(), ValidationError> 
 
 /// Approximate location of a lead.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Location {
     #[validate(length(max = 120))]
+    #[schema(max_length = 120)]
     pub city: Option<String>,
     #[validate(length(max = 120))]
+    #[schema(max_length = 120)]
     pub region: Option<String>,
     #[validate(length(max = 120))]
+    #[schema(max_length = 120)]
     pub country: Option<String>,
 }
 
@@ -222,17 +242,20 @@ pub struct ContactSummary {
 
 /// One message of a transcript sent with a lead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TranscriptMessage {
     pub sender: MessageSender,
     #[validate(length(min = 1, max = 10000, message = "must be 1 to 10000 characters"))]
+    #[schema(min_length = 1, max_length = 10000)]
     pub body: String,
     /// Defaults to the time of ingestion, keeping the given order.
     pub sent_at: Option<DateTime<Utc>>,
 }
 
 /// A lead from an integration, a form or a chatbot: creates the contact, or updates the
-/// one with the same e-mail or phone in the account.
+/// one with the same e-mail or phone in the account. An e-mail or a phone is required.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "site_id": null, "channel": "chatbot", "name": "Maria Silva", "email": "maria@example.com",
     "phone": "(11) 98765-4321", "page_url": "https://loja.example.com/planos", "source": "google",
@@ -245,30 +268,40 @@ pub struct IngestLeadRequest {
     /// Defaults to `integration` (API key) or `form` (site key).
     pub channel: Option<Channel>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub name: Option<String>,
     #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     /// Any common format; stored as E.164 (national numbers get +55).
     #[validate(length(max = 40))]
     pub phone: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub contact_hours: Option<String>,
     #[validate(nested)]
     pub location: Option<Location>,
     pub first_contact_at: Option<DateTime<Utc>>,
     #[validate(length(max = 2048))]
+    #[schema(max_length = 2048)]
     pub page_url: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub source: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub medium: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub campaign: Option<String>,
     #[validate(length(max = 2048))]
+    #[schema(max_length = 2048)]
     pub referrer: Option<String>,
     #[validate(length(max = 64))]
+    #[schema(max_length = 64)]
     pub ip: Option<String>,
     #[validate(range(min = 1, max = 5, message = "must be 1 to 5"))]
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: Option<i16>,
     #[serde(default)]
     #[validate(custom(function = "validate_tags"))]
@@ -277,6 +310,7 @@ pub struct IngestLeadRequest {
     pub custom_fields: Option<serde_json::Value>,
     #[serde(default)]
     #[validate(length(max = 500, message = "at most 500 messages"), nested)]
+    #[schema(max_items = 500)]
     pub transcript: Vec<TranscriptMessage>,
 }
 
@@ -299,24 +333,31 @@ pub struct IngestLeadResponse {
 
 /// A contact typed in by a user.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "João Souza", "phone": "+55 21 99876-5432", "site_id": null, "tags": ["indicação"]}))]
 pub struct CreateContactRequest {
     pub site_id: Option<Uuid>,
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     #[validate(length(max = 40))]
     pub phone: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub contact_hours: Option<String>,
     #[validate(nested)]
     pub location: Option<Location>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub source: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub medium: Option<String>,
     #[validate(range(min = 1, max = 5, message = "must be 1 to 5"))]
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: Option<i16>,
     pub status: Option<ContactStatus>,
     /// Admins only; agents' contacts are assigned to themselves.
@@ -329,15 +370,16 @@ pub struct CreateContactRequest {
 /// Partial update of a contact. `null` clears a field; absent fields are unchanged.
 /// Changing `assignee_id` is for admins only.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "in_progress", "rating": 4, "tags": ["quente"]}))]
 pub struct UpdateContactRequest {
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     pub name: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
-    #[validate(email(message = "must be a valid e-mail address"))]
-    #[schema(value_type = Option<String>)]
+    #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    #[schema(value_type = Option<String>, format = Email, max_length = 254)]
     pub email: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(length(max = 40))]
@@ -345,13 +387,13 @@ pub struct UpdateContactRequest {
     pub phone: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(length(max = 200))]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub contact_hours: Option<Option<String>>,
     #[validate(nested)]
     pub location: Option<Location>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(range(min = 1, max = 5, message = "must be 1 to 5"))]
-    #[schema(value_type = Option<i16>)]
+    #[schema(value_type = Option<i16>, minimum = 1, maximum = 5)]
     pub rating: Option<Option<i16>>,
     pub status: Option<ContactStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
@@ -376,7 +418,7 @@ pub enum ContactSort {
 }
 
 /// Filters of the contact list (also for neighbours and CSV export).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, IntoParams, ToSchema, Validate)]
 #[into_params(parameter_in = Query)]
 pub struct ContactFilter {
     /// The tab; absent means all statuses.
@@ -392,6 +434,9 @@ pub struct ContactFilter {
     pub medium: Option<String>,
     pub channel: Option<Channel>,
     /// Minimum rating.
+    #[validate(range(min = 1, max = 5, message = "must be 1 to 5"))]
+    #[param(minimum = 1, maximum = 5)]
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: Option<i16>,
     /// First contact on or after.
     pub from: Option<DateTime<Utc>>,
@@ -414,7 +459,7 @@ pub struct StatusCounts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ContactPage {
     pub items: Vec<ContactSummary>,
-    /// Pass as `cursor` for the next page; absent on the last page.
+    /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
     pub counts: StatusCounts,
 }
@@ -435,9 +480,11 @@ pub struct NoteView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"body": "Ligou pedindo orçamento para 3 linhas."}))]
 pub struct CreateNoteRequest {
     #[validate(length(min = 1, max = 5000, message = "must be 1 to 5000 characters"))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: String,
 }
 
@@ -484,17 +531,20 @@ pub struct ContactDetail {
 /// Merge `source_id` into the contact in the path: its transcripts, notes and history move
 /// over, empty fields are filled from it, tags are joined, and the source is deleted.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MergeContactsRequest {
     pub source_id: Uuid,
 }
 
 /// Auto-assignment of a site's new leads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"enabled": true, "user_ids": ["3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10"]}))]
 pub struct AutoAssignment {
     pub enabled: bool,
     /// The users who receive leads, in rotation order.
     #[validate(length(max = 200))]
+    #[schema(max_items = 200)]
     pub user_ids: Vec<Uuid>,
 }
 
@@ -520,6 +570,29 @@ mod tests {
     fn malformed_phones_are_refused() {
         for raw in ["abc", "+12", "+1234567890123456", "11 9876x4321", "+0 11 98765 4321", ""] {
             assert!(normalize_phone(raw, DEFAULT_CALLING_CODE).is_err(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_phone_pattern_accepts_exactly_what_normalisation_accepts() {
+        let pattern = regex::Regex::new(PHONE_PATTERN).unwrap();
+        let alphabet: Vec<char> = "0123456789000111 +()./-\tx".chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 22) as usize;
+            let text: String =
+                (0..len).map(|i| alphabet[((seed >> (i % 8 * 8)) as usize + i * 7) % alphabet.len()]).collect();
+            let server = text.trim().is_empty() || normalize_phone(&text, DEFAULT_CALLING_CODE).is_ok();
+            assert_eq!(pattern.is_match(&text), server, "{text:?}");
+        }
+        for text in ["+55 (11) 98765-4321", "011 98765 4321", "0055 11 98765.4321", "  ", "", " +1 415-555-0100 "] {
+            assert!(pattern.is_match(text), "{text:?}");
+        }
+        for text in ["abc", "+12", "0012345", "  0012345", "+0 11 98765 4321", "1\t1987654321"] {
+            assert!(!pattern.is_match(text), "{text:?}");
         }
     }
 

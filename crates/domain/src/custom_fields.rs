@@ -64,29 +64,36 @@ fn validate_key(key: &str) -> Result<(), ValidationError> {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"key": "plan", "label": "Plano", "kind": "select", "options": ["básico", "família"]}))]
 pub struct CreateCustomFieldRequest {
     #[validate(custom(function = "validate_key"))]
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,39}$")]
     pub key: String,
     #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    #[schema(min_length = 1, max_length = 80)]
     pub label: String,
     pub kind: CustomFieldKind,
     /// Required, non-empty, for `select`.
     #[serde(default)]
     #[validate(length(max = 50, message = "at most 50 options"))]
+    #[schema(max_items = 50)]
     pub options: Vec<String>,
 }
 
 /// Rename a custom field or change a select's options. The key and kind stay: contacts
 /// keep their values under the key, and a new kind would not fit them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"label": "Plano contratado", "options": ["básico", "família", "empresa"]}))]
 pub struct UpdateCustomFieldRequest {
     #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    #[schema(min_length = 1, max_length = 80)]
     pub label: Option<String>,
     /// Only for `select`; the whole new list. Contacts keep a value whose option was
     /// removed until it is next edited.
     #[validate(length(max = 50, message = "at most 50 options"))]
+    #[schema(max_items = 50)]
     pub options: Option<Vec<String>>,
 }
 
@@ -94,7 +101,7 @@ pub struct UpdateCustomFieldRequest {
 pub fn check_custom_value(kind: CustomFieldKind, options: &[String], value: &Value) -> Result<(), String> {
     match (kind, value) {
         (_, Value::Null) => Ok(()),
-        (CustomFieldKind::Text, Value::String(s)) if s.len() <= 1000 => Ok(()),
+        (CustomFieldKind::Text, Value::String(s)) if s.chars().count() <= 1000 => Ok(()),
         (CustomFieldKind::Text, _) => Err("must be text of at most 1000 characters".into()),
         (CustomFieldKind::Number, Value::Number(_)) => Ok(()),
         (CustomFieldKind::Number, _) => Err("must be a number".into()),

@@ -58,6 +58,7 @@ pub fn guess_field(header: &str) -> Option<&'static str> {
 
 /// A CSV import. Send the file's text; map contact fields to its column headers.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "csv": "Nome,E-mail,Telefone\nMaria,maria@example.com,(11) 98765-4321\n",
     "mapping": {"name": "Nome", "email": "E-mail", "phone": "Telefone"},

@@ -11,6 +11,7 @@ pub mod imports;
 pub mod problem;
 pub mod serde_helpers;
 pub mod sites;
+pub mod text;
 pub mod users;
 
 pub use auth::*;

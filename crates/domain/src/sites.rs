@@ -33,31 +33,38 @@ pub struct SiteList {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Loja Centro", "url": "https://centro.acme.test"}))]
 pub struct CreateSiteRequest {
     #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     #[validate(custom(function = "validate_site_url"))]
+    #[schema(max_length = 2048, pattern = "^https?://[^\\s\\u0000-\\u001F\\u007F-\\u009F]+$")]
     pub url: Option<String>,
 }
 
 /// Partial update. `url: null` clears the URL; an absent field leaves it unchanged.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Loja Centro (novo)"}))]
 pub struct UpdateSiteRequest {
     #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[schema(min_length = 1, max_length = 120)]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(custom(function = "validate_site_url"))]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^https?://[^\\s\\u0000-\\u001F\\u007F-\\u009F]+$")]
     pub url: Option<Option<String>>,
 }
 
 /// A site URL must be absolute http(s) and short enough to show.
 pub fn validate_site_url(url: &str) -> Result<(), validator::ValidationError> {
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.len() <= 2048
-        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.contains(' '));
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let ok = url.chars().count() <= 2048
+        && rest.is_some_and(|rest| {
+            !rest.is_empty() && !rest.chars().any(|c| c.is_whitespace() || crate::text::is_control(c))
+        });
     if ok {
         Ok(())
     } else {
@@ -114,11 +121,14 @@ pub struct ApiKeyList {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Chatbot", "scopes": ["leads:ingest"]}))]
 pub struct CreateApiKeyRequest {
     #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     #[validate(length(min = 1, message = "choose at least one scope"))]
+    #[schema(min_items = 1)]
     pub scopes: Vec<ApiScope>,
 }
 

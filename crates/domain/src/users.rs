@@ -69,26 +69,33 @@ pub struct UserList {
 
 /// An admin creates a user with an initial password.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "bruno@acme.test", "name": "Bruno Lima", "role": "agent", "password": "initial password"}))]
 pub struct CreateUserRequest {
     #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     pub role: Role,
     #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
+    #[schema(min_length = 10, max_length = 200, format = Password)]
     pub password: String,
 }
 
 /// Partial update; absent fields are left unchanged.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"role": "admin", "disabled": false}))]
 pub struct UpdateUserRequest {
     #[validate(length(min = 1, max = 120, message = "must be 1 to 120 characters"))]
+    #[schema(min_length = 1, max_length = 120)]
     pub name: Option<String>,
     pub role: Option<Role>,
     pub disabled: Option<bool>,
     #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
+    #[schema(min_length = 10, max_length = 200, format = Password)]
     pub password: Option<String>,
 }
 

@@ -114,7 +114,10 @@ fn authenticate(conn: &mut PgConnection, secret: &str) -> ApiResult<ApiKeyRow> {
     Ok(row)
 }
 
-/// List the account's API keys, revoked ones included (admin only).
+/// List the account's API keys.
+///
+/// Revoked keys are listed too, with `revoked_at`. Secrets are never shown again; `prefix`
+/// identifies a key. Admins only.
 #[utoipa::path(
     tag = "api-keys", operation_id = "list_api_keys", security(("bearer" = [])),
     responses(
@@ -140,7 +143,9 @@ pub async fn list_api_keys(
     Ok(web::Json(ApiKeyList { items: rows.iter().map(ApiKeyRow::view).collect() }))
 }
 
-/// Create an API key (admin only). The response is the only time the secret is shown.
+/// Create an API key.
+///
+/// The response is the only time the secret is shown: store it now. Admins only.
 #[utoipa::path(
     tag = "api-keys", operation_id = "create_api_key", security(("bearer" = [])),
     request_body = CreateApiKeyRequest,
@@ -184,7 +189,10 @@ pub async fn create_api_key(
     Ok(HttpResponse::Created().json(CreatedApiKey { key: created.view(), secret }))
 }
 
-/// Revoke an API key (admin only); requests with it are refused from now on. Idempotent.
+/// Revoke an API key.
+///
+/// Requests with the key are refused from now on. Revoking a revoked key succeeds again. Admins
+/// only.
 #[utoipa::path(
     tag = "api-keys", operation_id = "revoke_api_key", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "API key id")),
@@ -215,9 +223,11 @@ pub async fn revoke_api_key(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Which account and scopes the presented API key grants; for integrations to test a key.
+/// Which account and scopes a key grants.
+///
+/// For integrations to check their API key before sending leads.
 #[utoipa::path(
-    tag = "integration", operation_id = "integration_whoami", security(("api_key" = [])),
+    tag = "integration", operation_id = "integration_whoami", security(("api_key" = []), ("api_key_bearer" = [])),
     responses(
         (status = 200, description = "The key's identity", body = IntegrationIdentity),
         (status = 401, description = "Missing, unknown or revoked key", body = Problem, content_type = "application/problem+json"),

@@ -85,7 +85,9 @@ fn site_exists(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiR
     Ok(())
 }
 
-/// A site's auto-assignment settings (admin only).
+/// A site's auto-assignment settings.
+///
+/// Whether new leads of the site are dealt out, and to whom in rotation order. Admins only.
 #[utoipa::path(
     tag = "sites", operation_id = "get_auto_assignment", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Site id")),
@@ -115,7 +117,9 @@ pub async fn get_auto_assignment(
     Ok(web::Json(AutoAssignment { enabled, user_ids }))
 }
 
-/// Choose who receives a site's new leads, in rotation (admin only).
+/// Choose who receives a site's new leads.
+///
+/// New leads go to these users in strict rotation, skipping disabled users. Admins only.
 #[utoipa::path(
     tag = "sites", operation_id = "update_auto_assignment", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Site id")),

@@ -26,7 +26,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(me);
 }
 
-/// Create an account with its first admin, and sign that admin in.
+/// Create an account and its first admin.
+///
+/// The new admin is signed in: the answer carries an access token and a refresh token (also set
+/// as an HttpOnly cookie).
 #[utoipa::path(
     tag = "auth", operation_id = "signup",
     request_body = SignupRequest,
@@ -136,7 +139,10 @@ pub async fn refresh(
     session_response(&state, StatusCode::OK, &user, successor)
 }
 
-/// End the session of a refresh token (body or cookie) and clear the cookie.
+/// End a session.
+///
+/// Revokes the refresh token sent in the body or in the browser's cookie, and clears the
+/// cookie. Answers 204 even when the token was already spent.
 #[utoipa::path(
     tag = "auth", operation_id = "logout",
     request_body(content = Option<RefreshRequest>, description = "Optional when the refresh cookie is sent"),
@@ -157,11 +163,14 @@ pub async fn logout(
 }
 
 /// The signed-in user and their account.
+///
+/// The SPA calls it after login to learn the user's role and language.
 #[utoipa::path(
     tag = "auth", operation_id = "get_me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = MeResponse),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The token's user was deleted since it was issued", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me")]

@@ -69,8 +69,10 @@ fn record(c: &ContactRow, users: &HashMap<Uuid, String>, sites: &HashMap<Uuid, S
     ]
 }
 
-/// Download the contacts under a filter as CSV, in list order. The file is streamed a
-/// page at a time, so its size is not bounded by memory.
+/// Download contacts as CSV.
+///
+/// The contacts under the same filter as the list, in list order, streamed a page at a time so
+/// that the file's size is not bounded by memory. Agents export only their own contacts.
 #[utoipa::path(
     tag = "contacts", operation_id = "export_contacts", security(("bearer" = [])),
     params(ContactFilter),
@@ -86,6 +88,7 @@ pub async fn export_contacts(
     filter: web::Query<ContactFilter>,
 ) -> ApiResult<HttpResponse> {
     let filter = filter.into_inner();
+    validator::Validate::validate(&filter)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, ApiError>>(4);
     let db = state.db.clone();
     std::thread::Builder::new()

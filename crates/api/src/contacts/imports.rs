@@ -81,7 +81,7 @@ fn sample(rows: &[ImportRow]) -> Vec<BTreeMap<String, String>> {
         (status = 422, description = "Bad mapping, or invalid rows (listed in `errors` as `rows[N].field`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/imports")]
+#[post("")]
 pub async fn import_contacts(
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
@@ -265,16 +265,20 @@ fn run_job(
     });
 }
 
-/// Progress and outcome of an import (admin only).
+/// Progress and outcome of an import.
+///
+/// Poll it after `POST /api/v1/contact-imports` answered 202, until `status` is `completed` or
+/// `failed`. Admins only.
 #[utoipa::path(
     tag = "contacts", operation_id = "get_import", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Import job id")),
     responses(
         (status = 200, description = "The job", body = ImportJob),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such import in this account", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/imports/{id}")]
+#[get("/{id}")]
 pub async fn get_import(
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,

@@ -53,8 +53,10 @@ fn combine(mut target: ContactRow, source: &ContactRow) -> ContactRow {
     target
 }
 
-/// Merge another contact into this one: transcripts, notes and history move here, empty
-/// fields are filled from it, tags are joined, and the other contact is deleted.
+/// Merge another contact into this one.
+///
+/// Transcripts, notes and history of `source_id` move here, empty fields are filled from it,
+/// tags are joined, and the source contact is deleted, in one transaction.
 #[utoipa::path(
     tag = "contacts", operation_id = "merge_contacts", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The contact that remains")),

@@ -34,8 +34,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/contacts")
             // Before `/{id}`, which would take `export.csv` for an id.
             .service(export::export_contacts)
-            .service(imports::import_contacts)
-            .service(imports::get_import)
             .service(list_contacts)
             .service(create_contact)
             .service(get_contact)
@@ -44,18 +42,29 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(add_note)
             .service(merge::merge_contacts),
     );
+    // Not under /contacts: `/contacts/imports/{id}` would be ambiguous with `/contacts/{id}/notes`.
+    cfg.service(
+        utoipa_actix_web::scope("/contact-imports").service(imports::import_contacts).service(imports::get_import),
+    );
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^-?[0-9]{1,16}_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub cursor: Option<String>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
-/// List contacts under a filter, a page at a time, with per-status counts for the tabs.
+/// List contacts.
+///
+/// One page at a time under a filter (tab, site, assignee, tags, origin, rating, dates, free
+/// text), newest first unless sorted otherwise, with per-status counts for the tabs. Pass
+/// `next_cursor` back as `cursor` for the next page. Agents see only the contacts assigned to
+/// them.
 #[utoipa::path(
     tag = "contacts", operation_id = "list_contacts", security(("bearer" = [])),
     params(ContactFilter, PageParams),
@@ -77,6 +86,7 @@ pub async fn list_contacts(
         return Err(ApiError::field("limit", "range", "must be 1 to 200"));
     }
     let (filter, cursor) = (filter.into_inner(), page.into_inner().cursor);
+    validator::Validate::validate(&filter)?;
     let body = state
         .db
         .run(move |conn| {
@@ -128,7 +138,10 @@ fn check_assignee(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> A
         .ok_or_else(|| ApiError::field("assignee_id", "unknown", "is not an active user of this account"))
 }
 
-/// Add a contact by hand. Agents' contacts are assigned to themselves.
+/// Add a contact by hand.
+///
+/// Needs a name, an e-mail or a phone. An agent's new contact is assigned to that agent; admins
+/// may choose the assignee.
 #[utoipa::path(
     tag = "contacts", operation_id = "create_contact", security(("bearer" = [])),
     request_body = CreateContactRequest,
@@ -204,7 +217,10 @@ pub fn normalize_tags(tags: Vec<String>) -> Vec<String> {
     out
 }
 
-/// A contact with its notes, change log and transcripts.
+/// Get a contact.
+///
+/// The contact with its notes, change log and conversation transcripts: everything the client
+/// screen shows.
 #[utoipa::path(
     tag = "contacts", operation_id = "get_contact", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Contact id")),
@@ -282,8 +298,10 @@ fn apply(mut row: ContactRow, req: UpdateContactRequest) -> ApiResult<ContactRow
     Ok(row)
 }
 
-/// Edit a contact; each changed field goes to the change log. Reassigning is for admins
-/// and notifies the new assignee.
+/// Edit a contact.
+///
+/// A partial update: absent fields stay, `null` clears. Each changed field goes to the change
+/// log. Only admins may reassign; the new assignee is notified.
 #[utoipa::path(
     tag = "contacts", operation_id = "update_contact", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Contact id")),
@@ -337,8 +355,9 @@ pub async fn update_contact(
     Ok(web::Json(saved.view()))
 }
 
-/// The previous and next contacts in the list under the same filter, for the arrows of
-/// the detail screen.
+/// The previous and next contact.
+///
+/// Under the same filter and order as the list, for the arrows of the client screen.
 #[utoipa::path(
     tag = "contacts", operation_id = "contact_neighbors", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Contact id"), ContactFilter),
@@ -355,6 +374,7 @@ pub async fn contact_neighbors(
     filter: web::Query<ContactFilter>,
 ) -> ApiResult<web::Json<ContactNeighbors>> {
     let (id, filter) = (id.into_inner(), filter.into_inner());
+    validator::Validate::validate(&filter)?;
     let (prev_id, next_id) = state
         .db
         .run(move |conn| {
@@ -365,7 +385,9 @@ pub async fn contact_neighbors(
     Ok(web::Json(ContactNeighbors { prev_id, next_id }))
 }
 
-/// Add a note to a contact; notes are searchable and logged.
+/// Add a note to a contact.
+///
+/// Notes are searchable from the list's free-text filter and recorded in the change log.
 #[utoipa::path(
     tag = "contacts", operation_id = "add_note", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Contact id")),

@@ -81,9 +81,11 @@ pub fn check_values(conn: &mut PgConnection, account_id: Uuid, values: &Value) -
     }
 }
 
-/// The account's custom contact fields.
+/// List the account's custom contact fields.
+///
+/// Definitions in creation order; contacts keep their values under each field's `key`.
 #[utoipa::path(
-    tag = "contacts", operation_id = "list_custom_fields", security(("bearer" = [])),
+    tag = "custom-fields", operation_id = "list_custom_fields", security(("bearer" = [])),
     responses((status = 200, description = "Oldest first", body = CustomFieldList))
 )]
 #[get("")]
@@ -92,9 +94,11 @@ pub async fn list_custom_fields(state: web::Data<AppState>, caller: AuthUser) ->
     Ok(web::Json(CustomFieldList { items }))
 }
 
-/// Define a custom contact field (admin only).
+/// Define a custom contact field.
+///
+/// Its `key` and `kind` are fixed once created. Admins only.
 #[utoipa::path(
-    tag = "contacts", operation_id = "create_custom_field", security(("bearer" = [])),
+    tag = "custom-fields", operation_id = "create_custom_field", security(("bearer" = [])),
     request_body = CreateCustomFieldRequest,
     responses(
         (status = 201, description = "Defined", body = CustomFieldView),
@@ -147,10 +151,11 @@ fn clean_options(options: &[String]) -> Vec<String> {
     out
 }
 
-/// Rename a custom field or change a select's options (admin only). The key and kind
-/// cannot change.
+/// Rename a custom field or change a select's options.
+///
+/// The key and kind cannot change, since contacts keep values under the key. Admins only.
 #[utoipa::path(
-    tag = "contacts", operation_id = "update_custom_field", security(("bearer" = [])),
+    tag = "custom-fields", operation_id = "update_custom_field", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Custom field id")),
     request_body = UpdateCustomFieldRequest,
     responses(
@@ -196,9 +201,11 @@ pub async fn update_custom_field(
     Ok(web::Json(view(row)))
 }
 
-/// Delete a custom field definition (admin only). Values already on contacts stay until edited.
+/// Delete a custom field definition.
+///
+/// Values already stored on contacts stay until the contact is next edited. Admins only.
 #[utoipa::path(
-    tag = "contacts", operation_id = "delete_custom_field", security(("bearer" = [])),
+    tag = "custom-fields", operation_id = "delete_custom_field", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Custom field id")),
     responses(
         (status = 204, description = "Deleted"),

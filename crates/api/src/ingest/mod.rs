@@ -96,8 +96,8 @@ impl LeadCredential {
 /// go to its next user in rotation, who is notified. Send an `Idempotency-Key` so that a
 /// retry of the same request cannot create a duplicate.
 #[utoipa::path(
-    tag = "integration", operation_id = "ingest_lead", security(("api_key" = []), ("site_key" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Unique per lead (≤ 200 chars); retries return the first response")),
+    tag = "integration", operation_id = "ingest_lead", security(("api_key" = []), ("api_key_bearer" = []), ("site_key" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, pattern = "^[!-~]+$", description = "Unique per lead: 1 to 200 visible ASCII characters, no spaces. A retry with the same key returns the first response")),
     request_body = IngestLeadRequest,
     responses(
         (status = 201, description = "A new contact", body = IngestLeadResponse),
@@ -116,8 +116,10 @@ pub async fn ingest_lead(
 ) -> ApiResult<HttpResponse> {
     let idempotency_key = match req.headers().get("idempotency-key").map(|v| v.to_str()) {
         None => None,
-        Some(Ok(k)) if !k.trim().is_empty() && k.len() <= 200 => Some(k.trim().to_string()),
-        Some(_) => return Err(ApiError::field("Idempotency-Key", "invalid", "must be 1 to 200 visible characters")),
+        Some(Ok(k)) if (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => Some(k.to_string()),
+        Some(_) => {
+            return Err(ApiError::field("Idempotency-Key", "invalid", "must be 1 to 200 visible ASCII characters"))
+        }
     };
     if !lead.has_contact_point() {
         return Err(ApiError::Validation(vec![

@@ -21,7 +21,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     );
 }
 
-/// The caller's latest 50 notifications and how many are unread.
+/// The caller's notifications.
+///
+/// The latest 50, newest first, and how many are unread.
 #[utoipa::path(
     tag = "notifications", operation_id = "list_notifications", security(("bearer" = [])),
     responses(
@@ -72,6 +74,8 @@ pub async fn list_notifications(
 }
 
 /// Mark one notification read.
+///
+/// Only the caller's own notifications can be marked; others answer 404.
 #[utoipa::path(
     tag = "notifications", operation_id = "read_notification", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Notification id")),
@@ -103,7 +107,9 @@ pub async fn read_notification(
     no_content_if_found(updated)
 }
 
-/// Mark all of the caller's notifications read.
+/// Mark all notifications read.
+///
+/// Only the caller's own notifications change.
 #[utoipa::path(
     tag = "notifications", operation_id = "read_all_notifications", security(("bearer" = [])),
     responses((status = 204, description = "All read"))

@@ -85,6 +85,8 @@ pub fn find_by_public_key(conn: &mut PgConnection, public_key: &str) -> ApiResul
 }
 
 /// List the account's sites.
+///
+/// Oldest first, each with its public key for the chat widget and web forms.
 #[utoipa::path(
     tag = "sites", operation_id = "list_sites", security(("bearer" = [])),
     responses(
@@ -107,7 +109,9 @@ pub async fn list_sites(state: web::Data<AppState>, caller: AuthUser) -> ApiResu
     Ok(web::Json(SiteList { items: rows.iter().map(SiteRow::view).collect() }))
 }
 
-/// Create a site (admin only); its public key is generated.
+/// Create a site.
+///
+/// Its public key is generated. Admins only.
 #[utoipa::path(
     tag = "sites", operation_id = "create_site", security(("bearer" = [])),
     request_body = CreateSiteRequest,
@@ -129,6 +133,8 @@ pub async fn create_site(
 }
 
 /// Get one site.
+///
+/// Any user of the account may read it.
 #[utoipa::path(
     tag = "sites", operation_id = "get_site", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Site id")),
@@ -157,7 +163,9 @@ struct SiteChanges {
     updated_at: DateTime<Utc>,
 }
 
-/// Rename a site or change its URL (admin only).
+/// Rename a site or change its URL.
+///
+/// A partial update: absent fields stay, `null` clears the URL. Admins only.
 #[utoipa::path(
     tag = "sites", operation_id = "update_site", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Site id")),
@@ -190,7 +198,10 @@ pub async fn update_site(
     Ok(web::Json(row.view()))
 }
 
-/// Replace a site's public key (admin only), e.g. after it was abused. The old key stops working.
+/// Replace a site's public key.
+///
+/// For a key that was abused: the old key stops working at once, so widgets and forms must be
+/// updated. Admins only.
 #[utoipa::path(
     tag = "sites", operation_id = "rotate_site_key", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Site id")),
@@ -219,7 +230,9 @@ pub async fn rotate_site_key(
     Ok(web::Json(row.view()))
 }
 
-/// Delete a site (admin only).
+/// Delete a site.
+///
+/// Contacts of the site stay, without a site. Admins only.
 #[utoipa::path(
     tag = "sites", operation_id = "delete_site", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Site id")),

@@ -25,7 +25,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     );
 }
 
-/// List the users of the caller's account.
+/// List the users of the account.
+///
+/// Any user may list them (names are shown next to contacts); only admins change them.
 #[utoipa::path(
     tag = "users", operation_id = "list_users", security(("bearer" = [])),
     responses(
@@ -39,7 +41,9 @@ pub async fn list_users(state: web::Data<AppState>, caller: AuthUser) -> ApiResu
     Ok(web::Json(UserList { items: rows.iter().map(UserRow::view).collect() }))
 }
 
-/// Create a user (admin only). The user logs in with the given password.
+/// Create a user.
+///
+/// The user logs in with the given password. Admins only.
 #[utoipa::path(
     tag = "users", operation_id = "create_user", security(("bearer" = [])),
     request_body = CreateUserRequest,
@@ -62,7 +66,9 @@ pub async fn create_user(
     Ok(HttpResponse::Created().json(created.view()))
 }
 
-/// Get one user of the caller's account.
+/// Get one user of the account.
+///
+/// Users of other accounts answer 404.
 #[utoipa::path(
     tag = "users", operation_id = "get_user", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),
@@ -139,7 +145,10 @@ pub async fn update_user(
     Ok(web::Json(row.view()))
 }
 
-/// Delete a user (admin only). Prefer disabling users who handled leads, to keep history.
+/// Delete a user.
+///
+/// Prefer disabling users who handled leads, to keep their history readable. Admins cannot
+/// delete themselves. Admins only.
 #[utoipa::path(
     tag = "users", operation_id = "delete_user", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),

@@ -14,7 +14,7 @@ async fn import(
     skip_invalid: bool,
 ) -> reqwest::Response {
     app.post(
-        "/api/v1/contacts/imports",
+        "/api/v1/contact-imports",
         Some(&who.token),
         &json!({"csv": csv, "mapping": mapping, "dry_run": dry_run, "skip_invalid": skip_invalid}),
     )
@@ -25,7 +25,7 @@ async fn finished(app: &TestApp, who: &Session, job: &domain::ImportJob) -> doma
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let now: domain::ImportJob =
-            app.get(&format!("/api/v1/contacts/imports/{}", job.id), &who.token).await.json().await.unwrap();
+            app.get(&format!("/api/v1/contact-imports/{}", job.id), &who.token).await.json().await.unwrap();
         if now.status != domain::ImportStatus::Running {
             return now;
         }
@@ -201,7 +201,7 @@ async fn exports_contain_only_what_the_caller_may_see() {
     let other_csv = app.get("/api/v1/contacts/export.csv", &other.token).await.text().await.unwrap();
     assert_eq!(other_csv.lines().count(), 1);
     problem(
-        app.get(&format!("/api/v1/contacts/imports/{}", uuid::Uuid::new_v4()), &admin.token).await,
+        app.get(&format!("/api/v1/contact-imports/{}", uuid::Uuid::new_v4()), &admin.token).await,
         StatusCode::NOT_FOUND,
     )
     .await;

@@ -96,3 +96,94 @@ async fn connections_the_database_dropped_answer_503_once_and_leave_the_pool() {
         assert_eq!(app.get("/api/v1/contacts", &admin.token).await.status(), StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn control_characters_are_refused_with_the_field_named_and_nothing_written() {
+    let app = TestApp::spawn().await;
+    // Sign-up and login take the text before any account exists.
+    let body =
+        json!({"account_name": "Acme\u{0}", "name": "Ana", "email": "ana@acme.test", "password": "long enough pw"});
+    let p = problem(app.post("/api/v1/auth/signup", None, &body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!((p.errors[0].field.as_str(), p.errors[0].code.as_str()), ("account_name", "control_character"));
+    let login = json!({"email": "ana@acme.test\u{0}", "password": "x"});
+    let p = problem(app.post("/api/v1/auth/login", None, &login).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p.errors[0].field, "email");
+    assert_eq!(app.count("SELECT count(*) FROM accounts"), 0);
+
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let cases = [
+        ("/api/v1/sites", json!({"name": "Loja\u{1b}"}), "name"),
+        (
+            "/api/v1/users",
+            json!({"email": "b@acme.test", "name": "B\u{7f}", "role": "agent", "password": "long enough pw"}),
+            "name",
+        ),
+        (
+            "/api/v1/custom-fields",
+            json!({"key": "plan", "label": "Plano", "kind": "select", "options": ["a", "b\u{85}"]}),
+            "options[1]",
+        ),
+        ("/api/v1/contacts", json!({"name": "Ana", "tags": ["ok", "x\u{0}"]}), "tags[1]"),
+    ];
+    for (path, body, field) in cases {
+        let p = problem(app.post(path, Some(&admin.token), &body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(p.errors[0].field, field, "{path}");
+    }
+    let key = app.create_api_key(&admin, &["leads:ingest"]).await;
+    let lead = json!({"email": "x@y.test", "transcript": [{"sender": "visitor", "body": "oi\u{0}"}]});
+    let p = problem(app.ingest(&key.secret, &lead).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p.errors[0].field, "transcript[0].body");
+    assert_eq!(app.count("SELECT count(*) FROM sites") + app.count("SELECT count(*) FROM contacts"), 0);
+
+    // Tabs and line breaks are text, not control characters.
+    let ok = app.post("/api/v1/sites", Some(&admin.token), &json!({"name": "Loja\tCentro"})).await;
+    assert_eq!(ok.status(), StatusCode::CREATED);
+
+    // Query strings too, named by parameter; the echoed field never carries the character.
+    let res = app.get("/api/v1/contacts?limit=5&q=a%00b", &admin.token).await;
+    let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p.errors[0].field, "q");
+    let res = app.post("/api/v1/sites", Some(&admin.token), &json!({"na\u{1}me": "x"})).await;
+    let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p.errors[0].field, "na\\u0001me");
+}
+
+#[tokio::test]
+async fn bodies_are_closed_objects() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let res = app.post("/api/v1/sites", Some(&admin.token), &json!({"name": "Loja", "nmae": "typo"})).await;
+    let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!((p.errors[0].field.as_str(), p.errors[0].code.as_str()), ("nmae", "unknown_field"));
+    let res = app.post("/api/v1/sites", Some(&admin.token), &json!(["Loja", null])).await;
+    let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p.errors[0].field, "body");
+    assert_eq!(app.count("SELECT count(*) FROM sites"), 0);
+}
+
+#[tokio::test]
+async fn unsupported_methods_get_405_with_allow_and_head_works_wherever_get_does() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    for (method, path, allow) in [
+        (Method::TRACE, "/api/v1/sites", "GET, HEAD, POST"),
+        (Method::PUT, "/api/v1/contacts", "GET, HEAD, POST"),
+        (Method::PATCH, "/api/v1/contacts/export.csv", "GET, HEAD"),
+        (Method::DELETE, "/healthz", "GET, HEAD"),
+        (Method::OPTIONS, "/api/v1/users/3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10", "GET, HEAD, DELETE, PATCH"),
+    ] {
+        let res = app.request(method.clone(), path, Some(&admin.token)).send().await.unwrap();
+        assert_eq!(res.headers().get("allow").and_then(|v| v.to_str().ok()), Some(allow), "{method} {path}");
+        problem(res, StatusCode::METHOD_NOT_ALLOWED).await;
+    }
+    let get = app.get("/api/v1/me", &admin.token).await;
+    let head = app.request(Method::HEAD, "/api/v1/me", Some(&admin.token)).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers().get("content-type"), get.headers().get("content-type"));
+    assert!(head.bytes().await.unwrap().is_empty());
+    let head = app.request(Method::HEAD, "/api/v1/contacts/export.csv", Some(&admin.token)).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers()["content-type"], "text/csv; charset=utf-8");
+    let anonymous = app.request(Method::HEAD, "/api/v1/me", None).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}

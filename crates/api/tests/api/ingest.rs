@@ -70,7 +70,7 @@ async fn leads_with_a_known_email_or_phone_update_the_same_contact() {
     assert_eq!(second.contact.source.as_deref(), Some("facebook"), "the first origin is kept");
     assert_eq!(second.contact.tags, ["a", "b"]);
 
-    let by_phone = app.ingest_ok(&key.secret, &json!({"phone": "21 99999 0000", "city": "Rio"})).await;
+    let by_phone = app.ingest_ok(&key.secret, &json!({"phone": "21 99999 0000", "location": {"city": "Rio"}})).await;
     assert_eq!(by_phone.id, first.id);
     assert_eq!(app.count("SELECT count(*) FROM contacts"), 1);
 

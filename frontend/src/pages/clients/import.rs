@@ -59,7 +59,7 @@ pub fn ImportPage() -> impl IntoView {
         error.set(None);
         let body = request(true);
         spawn_local(async move {
-            match api::post::<ImportPreview>("/api/v1/contacts/imports", &body).await {
+            match api::post::<ImportPreview>("/api/v1/contact-imports", &body).await {
                 Ok(p) => preview.set(Some(p)),
                 Err(e) => error.set(Some(e)),
             }
@@ -70,7 +70,7 @@ pub fn ImportPage() -> impl IntoView {
         row_errors.set(Vec::new());
         let body = request(false);
         spawn_local(async move {
-            match api::post::<ImportJob>("/api/v1/contacts/imports", &body).await {
+            match api::post::<ImportJob>("/api/v1/contact-imports", &body).await {
                 Ok(started) => {
                     job.set(Some(started.clone()));
                     poll(started.id, job).await;
@@ -175,7 +175,7 @@ pub fn ImportPage() -> impl IntoView {
 async fn poll(id: uuid::Uuid, job: RwSignal<Option<ImportJob>>) {
     loop {
         gloo_sleep(400).await;
-        match api::get::<ImportJob>(&format!("/api/v1/contacts/imports/{id}")).await {
+        match api::get::<ImportJob>(&format!("/api/v1/contact-imports/{id}")).await {
             Ok(now) => {
                 let done = now.status != ImportStatus::Running;
                 job.set(Some(now));

@@ -1,0 +1,88 @@
+//! Free text coming from outside: control characters are refused everywhere.
+//!
+//! A NUL byte cannot be stored by PostgreSQL (it made earlier versions answer 500), and the
+//! other control characters only hide content in the SPA, e-mails and CSV files. Tab, line
+//! feed and carriage return stay allowed: notes and messages have lines.
+
+use serde_json::Value;
+
+/// The JSON Schema pattern the OpenAPI spec puts on every free-text string: the same set
+/// [`is_control`] refuses.
+pub const NO_CONTROL_CHARS_PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
+/// C0 controls except tab, LF and CR; DEL; C1 controls.
+pub fn is_control(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+}
+
+pub fn has_control(s: &str) -> bool {
+    s.chars().any(is_control)
+}
+
+/// `s` with each control character written as `\uXXXX`, for echoing input back in errors.
+pub fn escape_controls(s: &str) -> String {
+    if !has_control(s) {
+        return s.to_string();
+    }
+    s.chars().map(|c| if is_control(c) { format!("\\u{:04x}", c as u32) } else { c.to_string() }).collect()
+}
+
+/// Where the first string (or object key) with a control character is in a JSON value, as
+/// a dotted path (`name`, `transcript[2].body`, `custom_fields.plan`).
+pub fn control_char_path(value: &Value) -> Option<String> {
+    fn walk(value: &Value, path: &str) -> Option<String> {
+        match value {
+            Value::String(s) if has_control(s) => Some(path.to_string()),
+            Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| walk(v, &format!("{path}[{i}]"))),
+            Value::Object(map) => map.iter().find_map(|(k, v)| {
+                let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                if has_control(k) {
+                    return Some(child);
+                }
+                walk(v, &child)
+            }),
+            _ => None,
+        }
+    }
+    walk(value, "").map(|p| if p.is_empty() { "body".into() } else { p })
+}
+
+/// Whether raw JSON text may hold a control character: an escaped one (`\u00XX`) or a raw
+/// DEL or C1 character (allowed unescaped by JSON). False means it certainly holds none, so
+/// the hot path skips walking the parsed value.
+pub fn json_may_have_control(body: &[u8]) -> bool {
+    body.windows(4).any(|w| w == b"\\u00")
+        || body.contains(&0x7f)
+        || body.windows(2).any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn controls_are_found_with_their_path() {
+        assert_eq!(control_char_path(&json!({"name": "ok\tline\nnext"})), None);
+        assert_eq!(control_char_path(&json!({"name": "a\u{0}b"})).as_deref(), Some("name"));
+        let nested = json!({"transcript": [{"body": "hi"}, {"body": "x\u{7f}"}]});
+        assert_eq!(control_char_path(&nested).as_deref(), Some("transcript[1].body"));
+        assert_eq!(
+            control_char_path(&json!({"custom_fields": {"k\u{1b}": 1}})).as_deref(),
+            Some("custom_fields.k\u{1b}")
+        );
+        assert_eq!(control_char_path(&json!("\u{85}")).as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn the_raw_scan_never_misses_what_the_walk_finds() {
+        for text in ["a\u{0}", "\u{1f}", "\u{7f}", "\u{9f}", "\u{85}"] {
+            let body = serde_json::to_vec(&json!({ "name": text })).unwrap();
+            assert!(json_may_have_control(&body), "{text:?}");
+            assert!(control_char_path(&serde_json::from_slice(&body).unwrap()).is_some());
+        }
+        assert!(!json_may_have_control(r#"{"name":"Ana é ok"}"#.as_bytes()));
+        assert!(!has_control("São Paulo — ação\t\r\n"));
+        assert_eq!(escape_controls("a\u{0}b\u{85}"), "a\\u0000b\\u0085");
+    }
+}
