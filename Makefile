@@ -24,8 +24,9 @@ help: ## List the targets
 ## ---- set-up ----
 
 .PHONY: tools
-tools: ## Install what is missing: libpq, wasm target, wasm-bindgen, npm packages
+tools: ## Install what is missing: libpq, brotli, wasm target, wasm-bindgen, npm packages
 	@dpkg -s libpq-dev >/dev/null 2>&1 || { echo "installing libpq-dev"; apt-get update -qq && apt-get install -y -qq libpq-dev >/dev/null; }
+	@command -v brotli >/dev/null || { echo "installing brotli"; apt-get update -qq && apt-get install -y -qq brotli >/dev/null; }
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@[ -x frontend/node_modules/.bin/wasm-opt ] || (cd frontend && npm ci --no-audit --no-fund)

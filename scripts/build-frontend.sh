@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the SPA into frontend/dist: cargo (wasm32) -> wasm-bindgen -> wasm-opt -Oz.
+# Builds the SPA into frontend/dist: cargo (wasm32) -> wasm-bindgen -> wasm-opt -Oz, then
+# content-hashed file names (cached forever by browsers) and precompressed .br/.gz files
+# (the server picks one by Accept-Encoding). index.html keeps its name and is revalidated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +13,25 @@ wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" target/wasm32-unk
 frontend/node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$out.tmp/frontend_bg.wasm" "$out.tmp/frontend_bg.wasm"
-cp frontend/index.html frontend/style.css "$out.tmp/"
+cp frontend/index.html frontend/style.css frontend/boot.js "$out.tmp/"
+
+# name.ext -> name-<first 16 hex of sha256>.ext, replacing "/name.ext" in the files that refer to it.
+hashed() {
+  local file=$1 stem=${1%.*} ext=${1##*.}
+  echo "$stem-$(sha256sum "$out.tmp/$file" | cut -c1-16).$ext"
+}
+wasm=$(hashed frontend_bg.wasm); mv "$out.tmp/frontend_bg.wasm" "$out.tmp/$wasm"
+js=$(hashed frontend.js); mv "$out.tmp/frontend.js" "$out.tmp/$js"
+sed -i "s#/frontend_bg.wasm#/$wasm#; s#/frontend.js#/$js#" "$out.tmp/boot.js"
+boot=$(hashed boot.js); mv "$out.tmp/boot.js" "$out.tmp/$boot"
+css=$(hashed style.css); mv "$out.tmp/style.css" "$out.tmp/$css"
+sed -i "s#/boot.js#/$boot#; s#/style.css#/$css#" "$out.tmp/index.html"
+grep -q "$boot" "$out.tmp/index.html" && grep -q "$css" "$out.tmp/index.html" && grep -q "$wasm" "$out.tmp/$boot" ||
+  { echo "build-frontend: hashed names were not written into index.html/boot.js" >&2; exit 1; }
+
+for f in "$out.tmp"/*; do
+  gzip -9 -k -n "$f"
+  brotli -q 11 -k "$f"
+done
 rm -rf "$out" && mv "$out.tmp" "$out"
-echo "SPA built: $(du -sh "$out" | cut -f1) in $out ($(gzip -9c "$out/frontend_bg.wasm" | wc -c) bytes of gzipped wasm)"
+echo "SPA built: $(du -sh "$out" | cut -f1) in $out ($(stat -c %s "$out/$wasm.br") bytes of brotli wasm, $(stat -c %s "$out/$wasm.gz") gzip)"

@@ -38,7 +38,13 @@ async fn the_spec_the_docs_and_the_spa_are_served() {
 
     let spa = c.get(format!("{}/settings/sites", base())).send().await.unwrap();
     assert_eq!(spa.status(), StatusCode::OK);
-    assert!(spa.text().await.unwrap().contains("frontend.js"), "deep links serve the SPA");
+    assert_eq!(spa.headers()["cache-control"], "no-cache");
+    assert!(spa.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    let html = spa.text().await.unwrap();
+    assert!(
+        html.contains("/boot-") && !html.contains("import init"),
+        "deep links serve the SPA, with no inline script"
+    );
 
     let missing = c.get(format!("{}/api/v1/missing", base())).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);

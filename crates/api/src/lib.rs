@@ -7,6 +7,7 @@ pub mod assignment;
 pub mod auth;
 pub mod config;
 pub mod contacts;
+pub mod cors;
 pub mod custom_fields;
 pub mod db;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod openapi;
 pub mod respond;
 pub mod routing;
 pub mod schema;
+pub mod security_headers;
 pub mod seed;
 pub mod sites;
 pub mod spa;
@@ -68,7 +70,10 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
 pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let tokens = TokenService::new(&config.jwt_secret, config.access_ttl_secs);
-    let static_dir = config.static_dir.clone();
+    let assets = match &config.static_dir {
+        Some(dir) => Some(Arc::new(spa::Assets::load(dir)?)),
+        None => None,
+    };
     if let Some(mail) = config.mail.clone() {
         mailer::spawn_sender(db.clone(), mail)?;
     }
@@ -82,6 +87,8 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
             .openapi(openapi::ApiDoc::openapi())
             .map(|app| {
                 app.wrap(from_fn(routing::http_rules_middleware))
+                    .wrap(from_fn(cors::cors_middleware))
+                    .wrap(from_fn(security_headers::security_headers_middleware))
                     .wrap(from_fn(telemetry::request_id_middleware))
                     .app_data(state.clone())
                     .app_data(route_table.clone())
@@ -92,15 +99,14 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
             })
             .configure(configure_api)
             .split_for_parts();
-        // Unmatched paths inside /api/v1 fall through to the app default, so it must be
-        // the problem+json 404 (or 405 for a known path) even when the SPA is served.
+        // Unmatched paths inside /api fall through to the app default, so it must be the
+        // problem+json 404 (or 405 for a known path) even when the SPA is served.
         let app = app
             .service(SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", spec.clone()))
-            .service(web::scope("/api").default_service(web::to(routing::fallback)))
-            .default_service(web::to(routing::fallback));
-        match &static_dir {
-            Some(dir) => app.service(spa::files(dir.clone())),
-            None => app,
+            .service(web::scope("/api").default_service(web::to(routing::fallback)));
+        match &assets {
+            Some(assets) => app.app_data(web::Data::new(assets.clone())).default_service(web::to(spa::serve)),
+            None => app.default_service(web::to(routing::fallback)),
         }
     })
     .listen(listener)?

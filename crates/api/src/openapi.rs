@@ -126,6 +126,10 @@ fn add_field_rules(doc: &mut Value) {
         "additionalProperties": {"type": ["string", "number", "null"]}
     });
     let import_fields: Vec<&str> = domain::IMPORT_FIELDS.to_vec();
+    let origins = json!({
+        "maxItems": domain::MAX_ORIGINS,
+        "items": {"type": "string", "pattern": domain::ORIGIN_PATTERN}
+    });
     let rules: Vec<(&str, Value)> = vec![
         ("/IngestLeadRequest/properties/phone", phone.clone()),
         ("/CreateContactRequest/properties/phone", phone.clone()),
@@ -136,6 +140,8 @@ fn add_field_rules(doc: &mut Value) {
         ("/IngestLeadRequest/properties/custom_fields", custom_fields.clone()),
         ("/UpdateContactRequest/properties/custom_fields", custom_fields.clone()),
         ("/ContactView/properties/custom_fields", custom_fields),
+        ("/CreateSiteRequest/properties/allowed_origins", origins.clone()),
+        ("/UpdateSiteRequest/properties/allowed_origins", origins),
         ("/ImportRequest/properties/mapping", json!({"propertyNames": {"enum": import_fields}})),
     ];
     for (pointer, extra) in rules {

@@ -55,6 +55,7 @@ diesel::table! {
         auto_assign_enabled -> Bool,
         auto_assign_user_ids -> Array<Uuid>,
         auto_assign_cursor -> Int8,
+        allowed_origins -> Array<Text>,
     }
 }
 

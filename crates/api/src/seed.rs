@@ -37,10 +37,14 @@ pub fn seed_demo_if_empty(conn: &mut PgConnection) -> ApiResult<bool> {
                 agents.push(user.id);
             }
         }
-        let centro =
-            insert_site(conn, &SiteRow::new(account.id, "Loja Centro", Some("https://centro.example.com".into())))?;
-        let online =
-            insert_site(conn, &SiteRow::new(account.id, "Loja Online", Some("https://loja.example.com".into())))?;
+        let centro = insert_site(
+            conn,
+            &SiteRow::new(account.id, "Loja Centro", Some("https://centro.example.com".into()), Vec::new()),
+        )?;
+        let online = insert_site(
+            conn,
+            &SiteRow::new(account.id, "Loja Online", Some("https://loja.example.com".into()), Vec::new()),
+        )?;
         diesel::update(sites::table.find(centro.id))
             .set((sites::auto_assign_enabled.eq(true), sites::auto_assign_user_ids.eq(&agents)))
             .execute(conn)?;

@@ -23,6 +23,9 @@ pub struct SiteView {
     /// Public key for the chat widget and form ingestion (safe to embed in a page).
     #[schema(example = "site_3f9a1c0d5e7b42a8b1c6d9e0")]
     pub public_key: String,
+    /// Origins (`https://www.example.com`) whose pages may post leads with the site key from
+    /// a browser (CORS); empty means any origin.
+    pub allowed_origins: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -42,6 +45,10 @@ pub struct CreateSiteRequest {
     #[validate(custom(function = "validate_site_url"))]
     #[schema(max_length = 2048, pattern = "^https?://[^\\s\\u0000-\\u001F\\u007F-\\u009F]+$")]
     pub url: Option<String>,
+    /// Origins allowed to post leads from a browser; empty or absent means any.
+    #[serde(default)]
+    #[validate(custom(function = "validate_origins"))]
+    pub allowed_origins: Vec<String>,
 }
 
 /// Partial update. `url: null` clears the URL; an absent field leaves it unchanged.
@@ -56,6 +63,43 @@ pub struct UpdateSiteRequest {
     #[validate(custom(function = "validate_site_url"))]
     #[schema(value_type = Option<String>, max_length = 2048, pattern = "^https?://[^\\s\\u0000-\\u001F\\u007F-\\u009F]+$")]
     pub url: Option<Option<String>>,
+    /// Replaces the allowed origins; `[]` allows any origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "validate_origins"))]
+    pub allowed_origins: Option<Vec<String>>,
+}
+
+/// How many origins a site may list.
+pub const MAX_ORIGINS: usize = 20;
+
+/// A web origin as browsers send it in `Origin`: scheme, host and an optional port, lower
+/// case, nothing after. The JSON Schema pattern of each item says the same.
+pub const ORIGIN_PATTERN: &str = "^https?://[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$";
+
+pub fn is_origin(origin: &str) -> bool {
+    let Some(rest) = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")) else {
+        return false;
+    };
+    let (host, port) = match rest.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    let host_ok = (1..=253).contains(&host.len())
+        && host.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-']);
+    host_ok && port.is_none_or(|p| (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+pub fn validate_origins(origins: &[String]) -> Result<(), validator::ValidationError> {
+    if origins.len() > MAX_ORIGINS {
+        return Err(validator::ValidationError::new("origins").with_message("at most 20 origins".into()));
+    }
+    if origins.iter().any(|o| !is_origin(o)) {
+        return Err(validator::ValidationError::new("origin")
+            .with_message("each must be an origin such as https://www.example.com (lower case, no path)".into()));
+    }
+    Ok(())
 }
 
 /// A site URL must be absolute http(s) and short enough to show.
@@ -153,6 +197,37 @@ pub struct IntegrationIdentity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        for ok in ["https://www.example.com", "http://localhost:3000", "http://127.0.0.1:8080", "https://a.b-c.io"] {
+            assert!(is_origin(ok), "{ok}");
+        }
+        for bad in [
+            "https://Example.com",
+            "https://x.com/",
+            "https://x.com/path",
+            "ftp://x.com",
+            "https://",
+            "x.com",
+            "https://x.com:",
+            "https://-x.com",
+        ] {
+            assert!(!is_origin(bad), "{bad}");
+        }
+        let pattern = regex::Regex::new(ORIGIN_PATTERN).unwrap();
+        for text in [
+            "https://www.example.com",
+            "http://localhost:3000",
+            "https://x.com/",
+            "https://-x.com",
+            "https://a",
+            "https://a.",
+            "http://a:123456",
+        ] {
+            assert_eq!(pattern.is_match(text), is_origin(text), "{text}");
+        }
+    }
 
     #[test]
     fn site_urls_must_be_absolute_http() {

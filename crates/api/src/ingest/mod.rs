@@ -103,7 +103,7 @@ impl LeadCredential {
         (status = 201, description = "A new contact", body = IngestLeadResponse),
         (status = 200, description = "An existing contact was updated", body = IngestLeadResponse),
         (status = 401, description = "Missing or unknown key", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The API key lacks `leads:ingest`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The API key lacks `leads:ingest`, or the page's `Origin` is not among the site's allowed origins", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, unknown site, no e-mail or phone, or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
     )
 )]

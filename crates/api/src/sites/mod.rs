@@ -37,10 +37,11 @@ pub struct SiteRow {
     pub public_key: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub allowed_origins: Vec<String>,
 }
 
 impl SiteRow {
-    pub fn new(account_id: Uuid, name: &str, url: Option<String>) -> SiteRow {
+    pub fn new(account_id: Uuid, name: &str, url: Option<String>, allowed_origins: Vec<String>) -> SiteRow {
         let now = Utc::now();
         SiteRow {
             id: Uuid::new_v4(),
@@ -50,6 +51,7 @@ impl SiteRow {
             public_key: new_public_key(),
             created_at: now,
             updated_at: now,
+            allowed_origins,
         }
     }
 
@@ -59,6 +61,7 @@ impl SiteRow {
             name: self.name.clone(),
             url: self.url.clone(),
             public_key: self.public_key.clone(),
+            allowed_origins: self.allowed_origins.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -77,6 +80,11 @@ pub fn insert_site(conn: &mut PgConnection, row: &SiteRow) -> ApiResult<SiteRow>
 
 fn scoped(account_id: Uuid, id: Uuid) -> sites::BoxedQuery<'static, diesel::pg::Pg> {
     sites::table.filter(sites::account_id.eq(account_id)).filter(sites::id.eq(id)).into_boxed()
+}
+
+/// The origins allowed to use this public key from a browser, if the key exists.
+pub fn allowed_origins_for_key(conn: &mut PgConnection, public_key: &str) -> ApiResult<Option<Vec<String>>> {
+    Ok(sites::table.filter(sites::public_key.eq(public_key)).select(sites::allowed_origins).first(conn).optional()?)
 }
 
 /// The site with this public key, in whatever account owns it (for public ingestion).
@@ -127,7 +135,7 @@ pub async fn create_site(
     AdminUser(caller): AdminUser,
     ValidJson(body): ValidJson<CreateSiteRequest>,
 ) -> ApiResult<HttpResponse> {
-    let row = SiteRow::new(caller.account_id, &body.name, body.url);
+    let row = SiteRow::new(caller.account_id, &body.name, body.url, dedup(body.allowed_origins));
     let created = state.db.run(move |conn| insert_site(conn, &row)).await?;
     Ok(HttpResponse::Created().json(created.view()))
 }
@@ -160,7 +168,19 @@ pub async fn get_site(
 struct SiteChanges {
     name: Option<String>,
     url: Option<Option<String>>,
+    allowed_origins: Option<Vec<String>>,
     updated_at: DateTime<Utc>,
+}
+
+/// Origins in the given order, each once.
+fn dedup(origins: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(origins.len());
+    for origin in origins {
+        if !out.contains(&origin) {
+            out.push(origin);
+        }
+    }
+    out
 }
 
 /// Rename a site or change its URL.
@@ -185,7 +205,12 @@ pub async fn update_site(
     ValidJson(body): ValidJson<UpdateSiteRequest>,
 ) -> ApiResult<web::Json<SiteView>> {
     let id = id.into_inner();
-    let changes = SiteChanges { name: body.name.map(|n| n.trim().to_string()), url: body.url, updated_at: Utc::now() };
+    let changes = SiteChanges {
+        name: body.name.map(|n| n.trim().to_string()),
+        url: body.url,
+        allowed_origins: body.allowed_origins.map(dedup),
+        updated_at: Utc::now(),
+    };
     let row: SiteRow = state
         .db
         .run(move |conn| {

@@ -20,13 +20,18 @@ pub fn SitesSettings() -> impl IntoView {
     // The site whose auto-assignment panel is open.
     let assigning = RwSignal::new(None::<uuid::Uuid>);
     let draft = RwSignal::new(String::new());
+    let draft_origins = RwSignal::new(String::new());
 
     let reload = move || {
         editing.set(None);
         sites.refetch()
     };
     let rename = move |id: uuid::Uuid| {
-        let body = UpdateSiteRequest { name: Some(draft.get_untracked()), ..Default::default() };
+        let body = UpdateSiteRequest {
+            name: Some(draft.get_untracked()),
+            allowed_origins: Some(split_origins(&draft_origins.get_untracked())),
+            ..Default::default()
+        };
         run_then_reload(
             async move { api::patch::<SiteView>(&format!("/api/v1/sites/{id}"), &body).await },
             reload,
@@ -56,24 +61,37 @@ pub fn SitesSettings() -> impl IntoView {
                     let id = s.id;
                     let name = s.name.clone();
                     let edit_name = StoredValue::new(s.name.clone());
+                    let edit_origins = StoredValue::new(s.allowed_origins.join(" "));
+                    let origins = s.allowed_origins.join(" ");
                     let admin = session.is_admin();
                     view! {
                         <tr data-site=s.name.clone()>
                             <td>
                                 <Show when=move || editing.get() == Some(id) fallback=move || name.clone()>
                                     <form class="row-form" on:submit=move |ev| { ev.prevent_default(); rename(id); }>
-                                        <input name="rename" bind:value=draft/>
+                                        <input name="rename" aria-label=move || i18n.t(Msg::Name) bind:value=draft/>
+                                        <label class="stacked">{move || i18n.t(Msg::AllowedOrigins)}
+                                            <input name="allowed_origins" placeholder="https://www.example.com" bind:value=draft_origins/>
+                                            <small class="muted">{move || i18n.t(Msg::AllowedOriginsHint)}</small>
+                                        </label>
                                         <button type="submit">{move || i18n.t(Msg::Save)}</button>
                                         <button type="button" class="link" on:click=move |_| editing.set(None)>{move || i18n.t(Msg::Cancel)}</button>
                                     </form>
                                     {field_error(error, "name")}
+                                    {field_error(error, "allowed_origins")}
                                 </Show>
                             </td>
-                            <td>{s.url.clone().unwrap_or_default()}</td>
+                            <td>
+                                {s.url.clone().unwrap_or_default()}
+                                <div class="muted small" data-testid="allowed-origins">
+                                    {move || i18n.t(Msg::AllowedOrigins)}": "
+                                    {move || if origins.is_empty() { i18n.t(Msg::AnyOrigin).to_string() } else { origins.clone() }}
+                                </div>
+                            </td>
                             <td><code class="public-key">{s.public_key.clone()}</code></td>
                             <td class="actions">
                                 <Show when=move || admin>
-                                    <button class="link" on:click=move |_| { draft.set(edit_name.get_value()); editing.set(Some(id)); }>
+                                    <button class="link" on:click=move |_| { draft.set(edit_name.get_value()); draft_origins.set(edit_origins.get_value()); editing.set(Some(id)); }>
                                         {move || i18n.t(Msg::Edit)}
                                     </button>
                                     <button class="link" on:click=move |_| assigning.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
@@ -122,7 +140,11 @@ fn NewSiteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let create = Action::new_local(move |_: &()| {
         let url = url.get_untracked();
-        let body = CreateSiteRequest { name: name.get_untracked(), url: (!url.trim().is_empty()).then_some(url) };
+        let body = CreateSiteRequest {
+            name: name.get_untracked(),
+            url: (!url.trim().is_empty()).then_some(url),
+            allowed_origins: Vec::new(),
+        };
         async move { api::post::<SiteView>("/api/v1/sites", &body).await }
     });
     Effect::new(move |_| match create.value().get() {
@@ -146,4 +168,9 @@ fn NewSiteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
         </form>
     }
+}
+
+/// Origins typed one after another, separated by spaces, commas or new lines.
+fn split_origins(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == ',').filter(|o| !o.is_empty()).map(str::to_owned).collect()
 }
