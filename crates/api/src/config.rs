@@ -32,6 +32,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Outbound e-mail; `None` keeps notifications queued in the outbox.
     pub mail: Option<MailConfig>,
+    /// `host:port` of the separate listener serving `GET /metrics`; `None` serves no metrics.
+    pub metrics_bind: Option<String>,
 }
 
 impl Config {
@@ -52,6 +54,7 @@ impl Config {
         config.bind = env_or("BIND", "127.0.0.1:8080".to_string());
         config.secure_cookies = env_or("SECURE_COOKIES", false);
         config.db_pool_size = env_or("DB_POOL_SIZE", 16);
+        config.metrics_bind = std::env::var("METRICS_BIND").ok().filter(|b| !b.is_empty());
         config.mail = std::env::var("SMTP_URL").ok().filter(|u| !u.is_empty()).map(|smtp_url| MailConfig {
             smtp_url,
             from: env_or("MAIL_FROM", "Prospecta <no-reply@prospecta.local>".to_string()),
@@ -77,6 +80,7 @@ impl Config {
             login_window_secs: env_or("LOGIN_WINDOW_SECS", 15 * 60),
             secure_cookies: false,
             mail: None,
+            metrics_bind: None,
         }
     }
 }

@@ -41,10 +41,14 @@ impl ManageConnection for PgManager {
     }
 }
 
-/// Cheap to clone: a handle on the pool.
+/// Cheap to clone: a handle on the pool, with the pool's own metrics.
 #[derive(Clone)]
 pub struct Db {
     pool: PgPool,
+    /// Time spent waiting for a pooled connection.
+    checkout_wait: prometheus::Histogram,
+    /// Checkouts that gave up (the request answered 503).
+    checkout_timeouts: prometheus::IntCounter,
 }
 
 impl Db {
@@ -59,7 +63,28 @@ impl Db {
             .test_on_check_out(false)
             // Start even while the database is down: /readyz reports it and requests get 503.
             .build_unchecked(manager);
-        Ok(Db { pool })
+        let checkout_wait = prometheus::Histogram::with_opts(
+            prometheus::HistogramOpts::new("db_pool_wait_seconds", "Time waiting for a pooled database connection")
+                .buckets(vec![0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0]),
+        )?;
+        let checkout_timeouts = prometheus::IntCounter::new(
+            "db_pool_timeouts_total",
+            "Requests that found no free database connection in time",
+        )?;
+        Ok(Db { pool, checkout_wait, checkout_timeouts })
+    }
+
+    pub fn checkout_wait(&self) -> &prometheus::Histogram {
+        &self.checkout_wait
+    }
+
+    pub fn checkout_timeouts(&self) -> &prometheus::IntCounter {
+        &self.checkout_timeouts
+    }
+
+    /// Connections open and idle now.
+    pub fn pool_state(&self) -> diesel::r2d2::State {
+        self.pool.state()
     }
 
     /// Runs `f` on a pooled connection off the async executor.
@@ -77,7 +102,10 @@ impl Db {
     /// Runs `f` on a pooled connection on this thread: for background workers, or inside
     /// [`Db::run`]. A connection whose server went away is dropped from the pool.
     pub fn run_blocking<T>(&self, f: impl FnOnce(&mut PgConnection) -> ApiResult<T>) -> ApiResult<T> {
-        let mut pooled = self.pool.get()?;
+        let started = std::time::Instant::now();
+        let pooled = self.pool.get();
+        self.checkout_wait.observe(started.elapsed().as_secs_f64());
+        let mut pooled = pooled.inspect_err(|_| self.checkout_timeouts.inc())?;
         let result = f(&mut pooled.conn);
         if matches!(result, Err(ApiError::Unavailable(_))) {
             pooled.lost = true;

@@ -15,6 +15,7 @@ pub mod extract;
 pub mod health;
 pub mod ingest;
 pub mod mailer;
+pub mod metrics;
 pub mod notifications;
 pub mod openapi;
 pub mod respond;
@@ -66,8 +67,22 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
     );
 }
 
-/// Connects, migrates and returns the server listening on `listener`, not yet awaited.
+/// Connects and returns the server listening on `listener` (and on `METRICS_BIND` for
+/// `/metrics` when set), not yet awaited.
 pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+    let metrics_listener = match &config.metrics_bind {
+        Some(bind) => Some(TcpListener::bind(bind)?),
+        None => None,
+    };
+    build_server_with_metrics(config, listener, metrics_listener)
+}
+
+/// Like [`build_server`], with the metrics listener given (tests bind port 0).
+pub fn build_server_with_metrics(
+    config: Config,
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+) -> anyhow::Result<Server> {
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let tokens = TokenService::new(&config.jwt_secret, config.access_ttl_secs);
     let assets = match &config.static_dir {
@@ -78,6 +93,11 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
         mailer::spawn_sender(db.clone(), mail)?;
     }
     contacts::counters::spawn_compactor(db.clone(), std::time::Duration::from_secs(60))?;
+    let metrics = web::Data::new(metrics::Metrics::new(&db)?);
+    let metrics_addr = match &metrics_listener {
+        Some(l) => Some(metrics::MetricsAddr(l.local_addr()?)),
+        None => None,
+    };
     let state = web::Data::new(AppState { db, config: Arc::new(config), tokens });
     let spec = openapi::openapi();
     let route_table = web::Data::new(Arc::new(routing::RouteTable::new(openapi::routes(&spec))));
@@ -90,7 +110,10 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
                     .wrap(from_fn(cors::cors_middleware))
                     .wrap(from_fn(security_headers::security_headers_middleware))
                     .wrap(from_fn(telemetry::request_id_middleware))
+                    .wrap(from_fn(metrics::metrics_middleware))
                     .app_data(state.clone())
+                    .app_data(metrics.clone())
+                    .app_data(metrics_addr)
                     .app_data(route_table.clone())
                     .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
@@ -102,6 +125,7 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
         // Unmatched paths inside /api fall through to the app default, so it must be the
         // problem+json 404 (or 405 for a known path) even when the SPA is served.
         let app = app
+            .service(web::resource("/metrics").route(web::get().to(metrics::serve_metrics)))
             .service(SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", spec.clone()))
             .service(web::scope("/api").default_service(web::to(routing::fallback)));
         match &assets {
@@ -109,7 +133,11 @@ pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Ser
             None => app.default_service(web::to(routing::fallback)),
         }
     })
-    .listen(listener)?
+    .listen(listener)?;
+    let server = match metrics_listener {
+        Some(l) => server.listen(l)?,
+        None => server,
+    }
     .run();
     Ok(server)
 }

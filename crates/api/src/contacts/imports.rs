@@ -15,10 +15,10 @@ use super::check_site;
 use super::counters;
 use super::csv_rows::{self, ImportRow, ParsedCsv};
 use super::queries::{self, Actor};
+use super::upsert;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_json, read_body, AdminUser};
-use crate::ingest::upsert_lead;
 use crate::schema::{contacts, import_jobs};
 use crate::AppState;
 
@@ -207,7 +207,7 @@ fn run_job(
                 // A savepoint per row, so a row that conflicts can be skipped on request.
                 let outcome = conn.transaction(|conn| {
                     let (contact, is_new) =
-                        upsert_lead(conn, account_id, site_id, &actor, Channel::Import, &row.lead, false)?;
+                        upsert::create_or_update(conn, account_id, site_id, &actor, Channel::Import, &row.lead, false)?;
                     if let Some(status) = row.status.filter(|s| s.as_str() != contact.status) {
                         diesel::update(contacts::table.find(contact.id))
                             .set(contacts::status.eq(status.as_str()))

@@ -9,6 +9,7 @@ mod imports;
 mod merge;
 pub mod queries;
 pub mod transcript;
+pub mod upsert;
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::Utc;

@@ -7,21 +7,20 @@
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
-use chrono::Utc;
 use diesel::prelude::*;
 use domain::{ApiScope, Channel, FieldError, IngestLeadRequest, IngestLeadResponse, Problem};
-use serde_json::{json, Value};
+use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::api_keys;
 use crate::auth::tokens::sha256_hex;
-use crate::contacts::queries::{self, Actor, ContactRow};
-use crate::contacts::{check_site, normalize_tags, phone_field, transcript};
+use crate::contacts::queries::Actor;
+use crate::contacts::{check_site, transcript, upsert};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{api_key_secret, ValidJson};
-use crate::schema::{contacts, idempotency_keys};
-use crate::{assignment, sites, AppState};
+use crate::schema::idempotency_keys;
+use crate::{sites, AppState};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(ingest_lead);
@@ -172,7 +171,7 @@ fn ingest(
         crate::custom_fields::check_values(conn, account_id, values)?;
     }
     let channel = lead.channel.unwrap_or(sender.default_channel);
-    let (contact, created) = upsert_lead(conn, account_id, site_id, &sender.actor, channel, lead, true)?;
+    let (contact, created) = upsert::create_or_update(conn, account_id, site_id, &sender.actor, channel, lead, true)?;
     let conversation_id = if lead.transcript.is_empty() {
         None
     } else {
@@ -187,68 +186,6 @@ fn ingest(
             .execute(conn)?;
     }
     Ok((status, body))
-}
-
-/// Creates a contact from a lead, or updates the contact with the same e-mail or phone.
-/// New contacts of an auto-assigning site get the next user in rotation when
-/// `auto_assign` is set. Returns the contact and whether it is new.
-pub fn upsert_lead(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    site_id: Option<Uuid>,
-    actor: &Actor,
-    channel: Channel,
-    lead: &IngestLeadRequest,
-    auto_assign: bool,
-) -> ApiResult<(ContactRow, bool)> {
-    let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
-    let phone = phone_field(lead.phone.as_deref(), "phone")?;
-
-    // By e-mail first: it wins when e-mail and phone point at different contacts. Two plain
-    // unique-index lookups rather than one `email = … OR phone = …`: PostgreSQL re-plans that
-    // one for every lead, which cost more than running it.
-    let mine = || contacts::table.filter(contacts::account_id.eq(account_id)).select(ContactRow::as_select());
-    let mut existing: Option<ContactRow> = None;
-    if let Some(email) = &email {
-        existing = mine().filter(contacts::email.eq(email)).for_update().first(conn).optional()?;
-    }
-    if let (None, Some(phone)) = (&existing, &phone) {
-        existing = mine().filter(contacts::phone.eq(phone)).for_update().first(conn).optional()?;
-    }
-
-    let (contact, created) = match existing {
-        Some(old) => {
-            let new = update_from_lead(old.clone(), lead, site_id, email, phone);
-            let changes = queries::diff(&old, &new);
-            if changes.is_empty() {
-                (old, false)
-            } else {
-                let saved = queries::save(conn, &new)?;
-                queries::log_changes(conn, account_id, saved.id, actor, &changes)?;
-                (saved, false)
-            }
-        }
-        None => {
-            let mut row = ContactRow::new(account_id, channel);
-            row.site_id = site_id;
-            row.email = email;
-            row.phone = phone;
-            row = update_from_lead(row, lead, site_id, None, None);
-            row.first_contact_at = lead.first_contact_at.unwrap_or(row.created_at);
-            if let Some(site) = site_id.filter(|_| auto_assign) {
-                row.assignee_id = assignment::next_assignee(conn, account_id, site)?;
-            }
-            let created = queries::insert(conn, &row)?;
-            queries::log_changes(conn, account_id, created.id, actor, &[("created", None, Some(json!(channel)))])?;
-            if let Some(user) = created.assignee_id {
-                let auto = Actor::system("auto-assignment");
-                queries::log_changes(conn, account_id, created.id, &auto, &[("assignee_id", None, Some(json!(user)))])?;
-                assignment::announce(conn, &created, user)?;
-            }
-            (created, true)
-        }
-    };
-    Ok((contact, created))
 }
 
 /// Claims an idempotency key for this request, or returns the response stored for it.
@@ -284,58 +221,4 @@ fn claim_key(
             Err(ApiError::Conflict("A request with this Idempotency-Key is still being processed.".into(), Vec::new()))
         }
     }
-}
-
-fn set_if_given(slot: &mut Option<String>, value: &Option<String>) {
-    if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        *slot = Some(v.to_string());
-    }
-}
-
-fn fill_if_empty(slot: &mut Option<String>, value: &Option<String>) {
-    if slot.is_none() {
-        set_if_given(slot, value);
-    }
-}
-
-/// What a lead changes on a contact: personal data it carries replaces what is there;
-/// origin data (site, page, source…) only fills gaps, so the first contact's origin stays.
-fn update_from_lead(
-    mut row: ContactRow,
-    lead: &IngestLeadRequest,
-    site_id: Option<Uuid>,
-    email: Option<String>,
-    phone: Option<String>,
-) -> ContactRow {
-    set_if_given(&mut row.name, &lead.name);
-    set_if_given(&mut row.contact_hours, &lead.contact_hours);
-    if let Some(loc) = &lead.location {
-        set_if_given(&mut row.city, &loc.city);
-        set_if_given(&mut row.region, &loc.region);
-        set_if_given(&mut row.country, &loc.country);
-    }
-    fill_if_empty(&mut row.email, &email);
-    fill_if_empty(&mut row.phone, &phone);
-    fill_if_empty(&mut row.page_url, &lead.page_url);
-    fill_if_empty(&mut row.source, &lead.source);
-    fill_if_empty(&mut row.medium, &lead.medium);
-    fill_if_empty(&mut row.campaign, &lead.campaign);
-    fill_if_empty(&mut row.referrer, &lead.referrer);
-    fill_if_empty(&mut row.ip, &lead.ip);
-    if row.site_id.is_none() {
-        row.site_id = site_id;
-    }
-    if lead.rating.is_some() {
-        row.rating = lead.rating;
-    }
-    let mut tags = row.tags.clone();
-    tags.extend(lead.tags.iter().cloned());
-    row.tags = normalize_tags(tags);
-    if let (Some(into), Some(Value::Object(from))) = (row.custom_fields.as_object_mut(), &lead.custom_fields) {
-        for (k, v) in from {
-            into.insert(k.clone(), v.clone());
-        }
-    }
-    row.updated_at = Utc::now();
-    row
 }

@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 use std::sync::OnceLock;
 
-use api::{build_server, Config};
+use api::{build_server_with_metrics, Config};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use domain::{CreatedApiKey, Problem, SiteView, TokenResponse, UserView};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -44,6 +44,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub database_url: String,
     db_name: String,
+    /// Where `/metrics` is served, for apps spawned with [`TestApp::spawn_with_metrics`].
+    pub metrics_base: Option<String>,
 }
 
 /// A signed-in user.
@@ -61,6 +63,15 @@ impl TestApp {
 
     /// Spawns with a tweaked configuration (shorter token lifetimes, lower limits…).
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::spawn_inner(tweak, false).await
+    }
+
+    /// Also serves `/metrics` on a second listener, at `metrics_base`.
+    pub async fn spawn_with_metrics() -> TestApp {
+        TestApp::spawn_inner(|_| {}, true).await
+    }
+
+    async fn spawn_inner(tweak: impl FnOnce(&mut Config), with_metrics: bool) -> TestApp {
         let template = template_name();
         let db_name = format!("test_{}", Uuid::new_v4().simple());
         let mut admin = PgConnection::establish(&admin_url()).unwrap();
@@ -71,10 +82,12 @@ impl TestApp {
         tweak(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let server = build_server(config, listener).expect("server starts");
+        let metrics_listener = with_metrics.then(|| TcpListener::bind("127.0.0.1:0").unwrap());
+        let metrics_base = metrics_listener.as_ref().map(|l| format!("http://{}", l.local_addr().unwrap()));
+        let server = build_server_with_metrics(config, listener, metrics_listener).expect("server starts");
         tokio::spawn(server);
         let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        TestApp { base, client, database_url, db_name }
+        TestApp { base, client, database_url, db_name, metrics_base }
     }
 
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {

@@ -14,6 +14,7 @@ mod helpers;
 mod ingest;
 mod isolation;
 mod mail;
+mod metrics;
 mod migrations;
 mod openapi;
 mod sites;

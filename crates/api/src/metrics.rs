@@ -1,0 +1,110 @@
+//! Prometheus metrics, served as text at `GET /metrics` on a separate listener
+//! (`METRICS_BIND`), never on the public port: request counts and latency per route and
+//! status, the database pool (in use, idle, checkout wait, timeouts) and the e-mail outbox.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use diesel::prelude::*;
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+};
+
+use crate::error::ApiError;
+use crate::schema::email_outbox;
+use crate::AppState;
+
+/// Every metric of the process, in one registry.
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    pool: IntGaugeVec,
+    outbox_pending: IntGauge,
+}
+
+/// The listener `/metrics` answers on; on any other it is a 404.
+#[derive(Clone, Copy)]
+pub struct MetricsAddr(pub SocketAddr);
+
+impl Metrics {
+    pub fn new(db: &crate::Db) -> anyhow::Result<Metrics> {
+        let registry = Registry::new_custom(Some("prospecta".into()), None)?;
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by method, route template and status"),
+            &["method", "route", "status"],
+        )?;
+        let latency = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by method and route template")
+                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
+            &["method", "route"],
+        )?;
+        let pool = IntGaugeVec::new(
+            Opts::new("db_pool_connections", "Database pool connections by state (in_use, idle, max)"),
+            &["state"],
+        )?;
+        let outbox_pending = IntGauge::new("email_outbox_pending", "E-mails waiting in the outbox")?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(pool.clone()))?;
+        registry.register(Box::new(outbox_pending.clone()))?;
+        registry.register(Box::new(db.checkout_wait().clone()))?;
+        registry.register(Box::new(db.checkout_timeouts().clone()))?;
+        Ok(Metrics { registry, requests, latency, pool, outbox_pending })
+    }
+
+    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        self.requests.with_label_values(&[method, route, &status.to_string()]).inc();
+        self.latency.with_label_values(&[method, route]).observe(seconds);
+    }
+}
+
+/// Counts and times every request under its route template (`/api/v1/contacts/{id}`), so
+/// ids do not multiply the series; paths no route matches share the label `unmatched`.
+pub async fn metrics_middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let method = req.method().as_str().to_owned();
+    let res = next.call(req).await?;
+    if let Some(metrics) = metrics {
+        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+        metrics.observe(&method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
+    }
+    Ok(res)
+}
+
+/// `GET /metrics` in Prometheus' text format, on the metrics listener only.
+pub async fn serve_metrics(req: HttpRequest, state: web::Data<AppState>, metrics: web::Data<Metrics>) -> HttpResponse {
+    let on_metrics_listener = req
+        .app_data::<Option<MetricsAddr>>()
+        .copied()
+        .flatten()
+        .is_some_and(|addr| req.app_config().local_addr() == addr.0);
+    if !on_metrics_listener {
+        return ApiError::NotFound.error_response();
+    }
+    let status = state.db.pool_state();
+    metrics.pool.with_label_values(&["in_use"]).set(i64::from(status.connections - status.idle_connections));
+    metrics.pool.with_label_values(&["idle"]).set(i64::from(status.idle_connections));
+    metrics.pool.with_label_values(&["max"]).set(i64::from(state.config.db_pool_size));
+    let pending = state
+        .db
+        .run(|conn| Ok(email_outbox::table.filter(email_outbox::sent_at.is_null()).count().get_result::<i64>(conn)?))
+        .await;
+    match pending {
+        Ok(n) => metrics.outbox_pending.set(n),
+        Err(err) => tracing::warn!(error = %err, "metrics: outbox depth unavailable"),
+    }
+    let mut body = Vec::new();
+    if let Err(err) = TextEncoder::new().encode(&metrics.registry.gather(), &mut body) {
+        return ApiError::Internal(err.into()).error_response();
+    }
+    HttpResponse::Ok().content_type(prometheus::TEXT_FORMAT).body(body)
+}
