@@ -28,12 +28,16 @@ pub struct Config {
     /// Failed logins allowed per e-mail (and 5× that per client address) in the window.
     pub login_max_failures: i64,
     pub login_window_secs: i64,
-    /// Mark the refresh cookie `Secure` (set behind HTTPS).
-    pub secure_cookies: bool,
+    /// Mark the refresh cookie `Secure`: always, never, or (`None`) when the request came
+    /// over HTTPS (directly or, per `X-Forwarded-Proto`, through a proxy).
+    pub secure_cookies: Option<bool>,
     /// Outbound e-mail; `None` keeps notifications queued in the outbox.
     pub mail: Option<MailConfig>,
     /// `host:port` of the separate listener serving `GET /metrics`; `None` serves no metrics.
     pub metrics_bind: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR blocks); the
+    /// client address of any other peer is the peer itself.
+    pub trusted_proxies: Vec<crate::extract::IpBlock>,
 }
 
 impl Config {
@@ -52,9 +56,23 @@ impl Config {
             default.join("index.html").exists().then_some(default)
         });
         config.bind = env_or("BIND", "127.0.0.1:8080".to_string());
-        config.secure_cookies = env_or("SECURE_COOKIES", false);
+        config.secure_cookies = match std::env::var("SECURE_COOKIES") {
+            Err(_) => None,
+            Ok(v) if v.trim().is_empty() || v.trim().eq_ignore_ascii_case("auto") => None,
+            Ok(v) => Some(parse_bool(&v).ok_or_else(|| {
+                anyhow::anyhow!("SECURE_COOKIES must be true/false, 1/0, yes/no, on/off or auto, not {v:?}")
+            })?),
+        };
         config.db_pool_size = env_or("DB_POOL_SIZE", 16);
         config.metrics_bind = std::env::var("METRICS_BIND").ok().filter(|b| !b.is_empty());
+        if let Ok(list) = std::env::var("TRUSTED_PROXIES") {
+            config.trusted_proxies = list
+                .split(',')
+                .map(str::trim)
+                .filter(|b| !b.is_empty())
+                .map(|b| b.parse().map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}")))
+                .collect::<anyhow::Result<_>>()?;
+        }
         config.mail = std::env::var("SMTP_URL").ok().filter(|u| !u.is_empty()).map(|smtp_url| MailConfig {
             smtp_url,
             from: env_or("MAIL_FROM", "Prospecta <no-reply@prospecta.local>".to_string()),
@@ -78,10 +96,20 @@ impl Config {
             db_pool_size: 4,
             login_max_failures: env_or("LOGIN_MAX_FAILURES", 5),
             login_window_secs: env_or("LOGIN_WINDOW_SECS", 15 * 60),
-            secure_cookies: false,
+            secure_cookies: None,
             mail: None,
             metrics_bind: None,
+            trusted_proxies: Vec::new(),
         }
+    }
+}
+
+/// The usual spellings of a boolean setting.
+pub fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
     }
 }
 
@@ -94,4 +122,20 @@ fn random_secret() -> Vec<u8> {
     let mut bytes = vec![0u8; 48];
     rand::thread_rng().fill_bytes(&mut bytes);
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bool;
+
+    #[test]
+    fn booleans_take_their_usual_spellings() {
+        for yes in ["1", "true", "TRUE", " yes ", "on"] {
+            assert_eq!(parse_bool(yes), Some(true), "{yes}");
+        }
+        for no in ["0", "false", "No", "off"] {
+            assert_eq!(parse_bool(no), Some(false), "{no}");
+        }
+        assert_eq!(parse_bool("maybe"), None);
+    }
 }

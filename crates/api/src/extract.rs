@@ -216,3 +216,91 @@ pub fn api_key_secret(req: &HttpRequest) -> Option<String> {
         .map(|s| s.trim().to_string())
         .or_else(|| bearer(req).filter(|t| t.starts_with(domain::API_KEY_PREFIX)).map(str::to_owned))
 }
+
+/// An address or CIDR block (`10.0.0.0/8`, `::1`), for trusted proxies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpBlock {
+    network: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl std::str::FromStr for IpBlock {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<IpBlock, String> {
+        let (addr, prefix) = s.split_once('/').map_or((s, None), |(a, p)| (a, Some(p)));
+        let network: std::net::IpAddr = addr.parse().map_err(|_| format!("{s:?} is not an address or CIDR block"))?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("{s:?} has a bad prefix"))?,
+        };
+        Ok(IpBlock { network, prefix })
+    }
+}
+
+impl IpBlock {
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        fn masked(bits: u128, prefix: u8, width: u8) -> u128 {
+            if prefix == 0 {
+                0
+            } else {
+                bits >> (width - prefix)
+            }
+        }
+        match (self.network, ip) {
+            (std::net::IpAddr::V4(net), std::net::IpAddr::V4(ip)) => {
+                masked(u32::from(net).into(), self.prefix, 32) == masked(u32::from(ip).into(), self.prefix, 32)
+            }
+            (std::net::IpAddr::V6(net), std::net::IpAddr::V6(ip)) => {
+                masked(u128::from(net), self.prefix, 128) == masked(u128::from(ip), self.prefix, 128)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The client's address: the peer, or when the peer is a trusted proxy, the nearest address
+/// in `X-Forwarded-For` that is not one (a client can prepend anything to that header, so
+/// only what trusted proxies appended counts).
+pub fn client_ip(req: &HttpRequest) -> String {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let trusted = state(req).map(|s| s.config.trusted_proxies.as_slice()).unwrap_or_default();
+    let is_trusted = |ip: std::net::IpAddr| trusted.iter().any(|block| block.contains(ip));
+    let Some(mut client) = peer else { return String::new() };
+    if is_trusted(client) {
+        let forwarded: Vec<std::net::IpAddr> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .collect();
+        for hop in forwarded.into_iter().rev() {
+            client = hop;
+            if !is_trusted(hop) {
+                break;
+            }
+        }
+    }
+    client.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IpBlock;
+
+    #[test]
+    fn cidr_blocks_contain_their_addresses() {
+        let block: IpBlock = "10.1.0.0/16".parse().unwrap();
+        assert!(block.contains("10.1.200.3".parse().unwrap()));
+        assert!(!block.contains("10.2.0.1".parse().unwrap()));
+        let one: IpBlock = "127.0.0.1".parse().unwrap();
+        assert!(one.contains("127.0.0.1".parse().unwrap()) && !one.contains("127.0.0.2".parse().unwrap()));
+        let v6: IpBlock = "fd00::/8".parse().unwrap();
+        assert!(v6.contains("fd12::1".parse().unwrap()) && !v6.contains("127.0.0.1".parse().unwrap()));
+        let all: IpBlock = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains("8.8.8.8".parse().unwrap()));
+        assert!("10.0.0.0/33".parse::<IpBlock>().is_err() && "nope".parse::<IpBlock>().is_err());
+    }
+}

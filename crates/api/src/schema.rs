@@ -35,11 +35,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (id) {
-        id -> Int8,
-        email -> Text,
-        ip -> Text,
-        created_at -> Timestamptz,
+    login_throttle (key) {
+        key -> Text,
+        attempts -> Int4,
+        window_started_at -> Timestamptz,
     }
 }
 
@@ -209,7 +208,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
     refresh_tokens,
-    login_failures,
+    login_throttle,
     sites,
     api_keys,
     contacts,

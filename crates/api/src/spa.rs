@@ -98,8 +98,12 @@ fn accepts(req: &HttpRequest, coding: &str) -> bool {
     )
 }
 
-/// The default service for non-API paths.
+/// The app's default service when the SPA is served. Unmatched API paths (inside the
+/// `/api/v1` scope, which has no default of its own) are the API's 404/405, never the page.
 pub async fn serve(req: HttpRequest, assets: web::Data<Arc<Assets>>) -> HttpResponse {
+    if req.path() == "/api" || req.path().starts_with("/api/") {
+        return crate::routing::fallback(req).await;
+    }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return ApiError::MethodNotAllowed("GET, HEAD".into()).error_response();
     }

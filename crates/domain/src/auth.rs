@@ -45,6 +45,7 @@ pub struct LoginRequest {
 /// `prospecta_refresh` HttpOnly cookie set at login is used instead.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "rt_4b1d0c2e9f8a7b6c5d4e3f2a1b0c9d8e"}))]
 pub struct RefreshRequest {
     #[serde(default)]
     pub refresh_token: Option<String>,
@@ -59,8 +60,11 @@ pub struct TokenResponse {
     pub token_type: String,
     /// Seconds until `access_token` expires.
     pub expires_in: i64,
-    /// Opaque single-use refresh token; each use returns a new one and revokes the old.
-    pub refresh_token: String,
+    /// Opaque single-use refresh token; each use returns a new one and revokes the old. Sent
+    /// on sign-up and login, and on refresh only to a client that sent its token in the body:
+    /// a browser keeps it in the HttpOnly cookie, out of reach of scripts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     pub user: UserView,
 }
 

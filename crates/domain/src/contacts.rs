@@ -532,6 +532,7 @@ pub struct ContactDetail {
 /// over, empty fields are filled from it, tags are joined, and the source is deleted.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"source_id": "3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10"}))]
 pub struct MergeContactsRequest {
     pub source_id: Uuid,
 }

@@ -40,7 +40,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
 )]
 #[post("/signup")]
-pub async fn signup(state: web::Data<AppState>, ValidJson(body): ValidJson<SignupRequest>) -> ApiResult<HttpResponse> {
+pub async fn signup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ValidJson(body): ValidJson<SignupRequest>,
+) -> ApiResult<HttpResponse> {
     let hash = password::hash_password_off_thread(body.password.clone()).await?;
     let ttl = state.config.refresh_ttl_days;
     let (user, secret) = state
@@ -53,13 +57,14 @@ pub async fn signup(state: web::Data<AppState>, ValidJson(body): ValidJson<Signu
         })
         .await?;
     tracing::info!(user_id = %user.id, account_id = %user.account_id, "account created");
-    session_response(&state, StatusCode::CREATED, &user, secret)
+    session_response(&state, &req, StatusCode::CREATED, &user, secret, true)
 }
 
 /// Log in with e-mail and password.
 ///
-/// After too many failures for one e-mail (or one client address) within the window,
-/// further attempts get 429 with `Retry-After`, right password or not.
+/// After too many attempts for one e-mail from one client address (or too many failures from
+/// one address) within the window, further attempts from there get 429 with `Retry-After`,
+/// right password or not; the same user elsewhere is not affected. A success resets it.
 #[utoipa::path(
     tag = "auth", operation_id = "login",
     request_body = LoginRequest,
@@ -78,14 +83,14 @@ pub async fn login(
     ValidJson(body): ValidJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let email = domain::normalize_email(&body.email);
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let ip = crate::extract::client_ip(&req);
     let (max, window) = (state.config.login_max_failures, state.config.login_window_secs);
     let user = {
         let (email, ip) = (email.clone(), ip.clone());
         state
             .db
             .run(move |conn| {
-                login_limits::check(conn, &email, &ip, max, window)?;
+                login_limits::begin_attempt(conn, &email, &ip, max, window)?;
                 users::find_by_email(conn, &email)
             })
             .await?
@@ -95,7 +100,8 @@ pub async fn login(
     let user = match (ok, user) {
         (true, Some(user)) => user,
         _ => {
-            state.db.run(move |conn| login_limits::record_failure(conn, &email, &ip)).await?;
+            let ip = ip.clone();
+            state.db.run(move |conn| login_limits::record_failure(conn, &ip, window)).await?;
             return Err(ApiError::Unauthorized("The e-mail or password is wrong.".into()));
         }
     };
@@ -107,11 +113,11 @@ pub async fn login(
     let secret = state
         .db
         .transaction(move |conn| {
-            login_limits::clear(conn, &email)?;
+            login_limits::clear(conn, &email, &ip)?;
             sessions::issue(conn, user_id, Uuid::new_v4(), ttl)
         })
         .await?;
-    session_response(&state, StatusCode::OK, &user, secret)
+    session_response(&state, &req, StatusCode::OK, &user, secret, true)
 }
 
 /// Exchange a refresh token for a new access token and a new refresh token.
@@ -120,7 +126,7 @@ pub async fn login(
 /// token works once; presenting a spent one revokes the whole session.
 #[utoipa::path(
     tag = "auth", operation_id = "refresh",
-    request_body(content = Option<RefreshRequest>, description = "Optional when the refresh cookie is sent"),
+    request_body(content = Option<RefreshRequest>, description = "Optional when the refresh cookie is sent", example = json!({"refresh_token": "rt_4b1d0c2e9f8a7b6c5d4e3f2a1b0c9d8e"})),
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
         (status = 401, description = "Missing, spent, revoked or expired refresh token", body = Problem, content_type = "application/problem+json"),
@@ -132,11 +138,12 @@ pub async fn refresh(
     req: HttpRequest,
     OptionalJson(body): OptionalJson<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
+    let from_body = body.as_ref().is_some_and(|b| b.refresh_token.as_deref().is_some_and(|t| !t.is_empty()));
     let secret = presented_refresh_token(&req, body)
         .ok_or_else(|| ApiError::Unauthorized("No refresh token was sent; log in again.".into()))?;
     let ttl = state.config.refresh_ttl_days;
     let (user, successor) = state.db.transaction(move |conn| sessions::rotate(conn, &secret, ttl)).await??;
-    session_response(&state, StatusCode::OK, &user, successor)
+    session_response(&state, &req, StatusCode::OK, &user, successor, from_body)
 }
 
 /// End a session.
@@ -145,7 +152,7 @@ pub async fn refresh(
 /// cookie. Answers 204 even when the token was already spent.
 #[utoipa::path(
     tag = "auth", operation_id = "logout",
-    request_body(content = Option<RefreshRequest>, description = "Optional when the refresh cookie is sent"),
+    request_body(content = Option<RefreshRequest>, description = "Optional when the refresh cookie is sent", example = json!({"refresh_token": "rt_4b1d0c2e9f8a7b6c5d4e3f2a1b0c9d8e"})),
     responses((status = 204, description = "Signed out (also when the token was unknown)"))
 )]
 #[post("/logout")]
@@ -157,7 +164,7 @@ pub async fn logout(
     if let Some(secret) = presented_refresh_token(&req, body) {
         state.db.run(move |conn| sessions::revoke_by_secret(conn, &secret)).await?;
     }
-    let mut gone = refresh_cookie(String::new(), state.config.secure_cookies);
+    let mut gone = refresh_cookie(String::new(), secure_cookie(&state, &req));
     gone.make_removal();
     Ok(HttpResponse::NoContent().cookie(gone).finish())
 }
@@ -192,6 +199,11 @@ fn presented_refresh_token(req: &HttpRequest, body: Option<RefreshRequest>) -> O
         .filter(|s| !s.is_empty())
 }
 
+/// `SECURE_COOKIES`, or when unset whether the request came over HTTPS.
+fn secure_cookie(state: &AppState, req: &HttpRequest) -> bool {
+    state.config.secure_cookies.unwrap_or_else(|| req.connection_info().scheme() == "https")
+}
+
 fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
     Cookie::build(REFRESH_COOKIE, value)
         .path(REFRESH_COOKIE_PATH)
@@ -201,20 +213,24 @@ fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
         .finish()
 }
 
+/// Tokens for a signed-in user: the refresh token as the HttpOnly cookie, and in the body
+/// when `refresh_in_body`.
 fn session_response(
     state: &AppState,
+    req: &HttpRequest,
     status: StatusCode,
     user: &UserRow,
     refresh_secret: String,
+    refresh_in_body: bool,
 ) -> ApiResult<HttpResponse> {
     let access = state.tokens.issue_access(user.id, user.account_id, user.role())?;
-    let mut cookie = refresh_cookie(refresh_secret.clone(), state.config.secure_cookies);
+    let mut cookie = refresh_cookie(refresh_secret.clone(), secure_cookie(state, req));
     cookie.set_max_age(actix_web::cookie::time::Duration::days(state.config.refresh_ttl_days));
     Ok(HttpResponse::build(status).cookie(cookie).json(TokenResponse {
         access_token: access,
         token_type: "Bearer".into(),
         expires_in: state.tokens.access_ttl_secs,
-        refresh_token: refresh_secret,
+        refresh_token: refresh_in_body.then_some(refresh_secret),
         user: user.view(),
     }))
 }

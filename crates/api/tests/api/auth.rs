@@ -132,15 +132,17 @@ async fn browsers_refresh_with_the_cookie_and_logout_revokes_it() {
 
     let refreshed = app.request(Method::POST, "/api/v1/auth/refresh", None).send().await.unwrap();
     assert_eq!(refreshed.status(), StatusCode::OK);
-    let tokens = session(refreshed.json().await.unwrap());
+    let cookie = refreshed.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain HTTP with SECURE_COOKIES unset: {cookie}");
+    let tokens: domain::TokenResponse = refreshed.json().await.unwrap();
+    assert_eq!(tokens.refresh_token, None, "a cookie client never sees its refresh token");
+    let rotated = cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string();
 
     let out = app.request(Method::POST, "/api/v1/auth/logout", None).send().await.unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
-    problem(
-        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": tokens.refresh_token})).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    problem(app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": rotated})).await, StatusCode::UNAUTHORIZED)
+        .await;
     problem(app.request(Method::POST, "/api/v1/auth/refresh", None).send().await.unwrap(), StatusCode::UNAUTHORIZED)
         .await;
 }
@@ -179,4 +181,25 @@ async fn refresh_and_logout_bodies_must_be_json_when_present() {
     // Neither attempt spent or revoked the token.
     let res = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": admin.refresh_token})).await;
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_refresh_cookie_is_secure_behind_https_unless_configured_otherwise() {
+    let app = TestApp::spawn().await;
+    app.signup("Acme", "ana@acme.test").await;
+    let login = |proto: &'static str| {
+        app.request(Method::POST, "/api/v1/auth/login", None)
+            .header("x-forwarded-proto", proto)
+            .json(&json!({"email": "ana@acme.test", "password": PASSWORD}))
+            .send()
+    };
+    let res = login("https").await.unwrap();
+    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
+    let res = login("http").await.unwrap();
+    assert!(!res.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
+
+    let forced = TestApp::spawn_with(|c| c.secure_cookies = Some(true)).await;
+    forced.signup("Acme", "ana@acme.test").await;
+    let res = forced.login("ana@acme.test", PASSWORD).await;
+    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
 }

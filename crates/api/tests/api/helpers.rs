@@ -202,7 +202,8 @@ impl Drop for TestApp {
 }
 
 pub fn session(tokens: TokenResponse) -> Session {
-    Session { token: tokens.access_token, refresh_token: tokens.refresh_token, user: tokens.user }
+    let refresh_token = tokens.refresh_token.expect("sign-up, login and body refreshes return the refresh token");
+    Session { token: tokens.access_token, refresh_token, user: tokens.user }
 }
 
 /// Asserts a problem+json response with `status`, and returns the problem.

@@ -13,6 +13,7 @@ mod errors;
 mod helpers;
 mod ingest;
 mod isolation;
+mod login_throttle;
 mod mail;
 mod metrics;
 mod migrations;

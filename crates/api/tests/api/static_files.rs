@@ -58,6 +58,9 @@ async fn assets_are_served_precompressed_with_long_caching_and_etags() {
     assert!(index.text().await.unwrap().contains(JS));
     let stale = app.client.get(format!("{}/app-ffffffffffffffff.js", app.base)).send().await.unwrap();
     assert_eq!(stale.status(), StatusCode::NOT_FOUND, "a missing asset is not the page");
+    let api = app.client.get(format!("{}/api/v1/missing", app.base)).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::NOT_FOUND, "an unknown API path is not the page");
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
     let post = app.request(Method::POST, "/clients", None).send().await.unwrap();
     assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(post.headers()["allow"], "GET, HEAD");
