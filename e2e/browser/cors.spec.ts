@@ -71,7 +71,7 @@ test('a form on a customer page posts a lead across origins, only from the allow
   await shop.goto(`${allowed}/contato${query}`);
   await shop.getByLabel('E-mail').fill(email);
   await shop.getByRole('button', { name: 'Send' }).click();
-  await expect(shop.locator('#result')).toHaveText('status 201');
+  await expect(shop.locator('#result')).toHaveText('status 202');
 
   // The same page served from an origin the site does not list cannot post.
   const other = await context.newPage();

@@ -35,6 +35,11 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// `host:port` of the separate listener serving `GET /metrics`; `None` serves no metrics.
     pub metrics_bind: Option<String>,
+    /// How long an `Idempotency-Key` and its stored answer are kept.
+    pub idempotency_ttl_hours: i64,
+    /// How long (ms) an instance reuses what it read of a user's role and state: the longest a
+    /// demotion or a disabled account takes to bite on another instance.
+    pub principal_cache_ms: u64,
     /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR blocks); the
     /// client address of any other peer is the peer itself.
     pub trusted_proxies: Vec<crate::extract::IpBlock>,
@@ -100,6 +105,8 @@ impl Config {
             mail: None,
             metrics_bind: None,
             trusted_proxies: Vec::new(),
+            principal_cache_ms: env_or("PRINCIPAL_CACHE_MS", 1000),
+            idempotency_ttl_hours: env_or("IDEMPOTENCY_TTL_HOURS", 24),
         }
     }
 }

@@ -174,10 +174,20 @@ impl AuthUser {
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(authenticate(req))
+        let claims = authenticate(req);
+        let state = state(req).cloned();
+        Box::pin(async move {
+            let claims = claims?;
+            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
+            // The role in the token may be stale: what counts is the user's role now.
+            match state.principals.standing(&state.db, claims.account_id, claims.user_id).await? {
+                Some(role) => Ok(AuthUser { role, ..claims }),
+                None => Err(ApiError::Unauthorized("This session has ended; log in again.".into())),
+            }
+        })
     }
 }
 
@@ -195,16 +205,18 @@ pub struct AdminUser(pub AuthUser);
 
 impl FromRequest for AdminUser {
     type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(authenticate(req).and_then(|user| {
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = AuthUser::from_request(req, payload);
+        Box::pin(async move {
+            let user = user.await?;
             if user.is_admin() {
                 Ok(AdminUser(user))
             } else {
                 Err(ApiError::Forbidden("Only admins can do this.".into()))
             }
-        }))
+        })
     }
 }
 

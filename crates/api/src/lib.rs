@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod ingest;
+pub mod janitor;
 pub mod mailer;
 pub mod metrics;
 pub mod notifications;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub tokens: TokenService,
+    /// Users' current role and state, checked on every authenticated request.
+    pub principals: auth::principals::Principals,
 }
 
 /// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
@@ -93,12 +96,19 @@ pub fn build_server_with_metrics(
         mailer::spawn_sender(db.clone(), mail)?;
     }
     contacts::counters::spawn_compactor(db.clone(), std::time::Duration::from_secs(60))?;
+    janitor::spawn(
+        db.clone(),
+        std::time::Duration::from_secs(60),
+        config.idempotency_ttl_hours,
+        config.login_window_secs,
+    )?;
     let metrics = web::Data::new(metrics::Metrics::new(&db)?);
     let metrics_addr = match &metrics_listener {
         Some(l) => Some(metrics::MetricsAddr(l.local_addr()?)),
         None => None,
     };
-    let state = web::Data::new(AppState { db, config: Arc::new(config), tokens });
+    let principals = auth::principals::Principals::new(std::time::Duration::from_millis(config.principal_cache_ms));
+    let state = web::Data::new(AppState { db, config: Arc::new(config), tokens, principals });
     let spec = openapi::openapi();
     let route_table = web::Data::new(Arc::new(routing::RouteTable::new(openapi::routes(&spec))));
     let server = HttpServer::new(move || {

@@ -140,13 +140,14 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (account_id, key) {
+    idempotency_keys (account_id, scope, key) {
         account_id -> Uuid,
         key -> Text,
         request_hash -> Text,
         response_status -> Nullable<Int2>,
         response_body -> Nullable<Jsonb>,
         created_at -> Timestamptz,
+        scope -> Text,
     }
 }
 

@@ -331,6 +331,19 @@ pub struct IngestLeadResponse {
     pub conversation_id: Option<Uuid>,
 }
 
+/// The answer to a lead sent with a site's public key: the same whether or not the e-mail
+/// or phone belongs to a known client, so a public form reveals nothing about clients.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"received": true}))]
+pub struct LeadReceipt {
+    /// Always true: the lead was recorded.
+    pub received: bool,
+}
+
+/// How far in the future a client's clock may be: later `first_contact_at` or `sent_at`
+/// values are refused, so nobody pins a lead to the top of the list.
+pub const MAX_CLOCK_SKEW_SECS: i64 = 300;
+
 /// A contact typed in by a user.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

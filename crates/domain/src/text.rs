@@ -27,6 +27,30 @@ pub fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if is_control(c) { format!("\\u{:04x}", c as u32) } else { c.to_string() }).collect()
 }
 
+/// Text a lead (anyone) wrote, made safe to show inside our own e-mails and notifications:
+/// one line, at most `max_chars` characters (then `…`), and links defanged (`evil[.]example`,
+/// `https[:]//`) so that no mail client makes them clickable.
+pub fn quote_lead_text(text: &str, max_chars: usize) -> String {
+    let one_line: Vec<&str> = text.split_whitespace().collect();
+    let mut out: String = one_line.join(" ").chars().filter(|c| !is_control(*c)).collect();
+    if out.chars().count() > max_chars {
+        out = out.chars().take(max_chars.saturating_sub(1)).collect::<String>().trim_end().to_string() + "…";
+    }
+    out.split(' ')
+        .map(|word| {
+            let linkish = word.contains("://")
+                || word.to_lowercase().contains("www.")
+                || (word.contains('/') && word.contains('.'));
+            if linkish {
+                word.replace("://", "[:]//").replace('.', "[.]")
+            } else {
+                word.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Where the first string (or object key) with a control character is in a JSON value, as
 /// a dotted path (`name`, `transcript[2].body`, `custom_fields.plan`).
 pub fn control_char_path(value: &Value) -> Option<String> {
@@ -84,5 +108,18 @@ mod tests {
         assert!(!json_may_have_control(r#"{"name":"Ana é ok"}"#.as_bytes()));
         assert!(!has_control("São Paulo — ação\t\r\n"));
         assert_eq!(escape_controls("a\u{0}b\u{85}"), "a\\u0000b\\u0085");
+    }
+
+    #[test]
+    fn lead_text_is_one_short_line_without_live_links() {
+        let phishing = "URGENT: verify your Prospecta account at http://evil.example/login";
+        let quoted = quote_lead_text(phishing, 80);
+        assert!(!quoted.contains("http://") && !quoted.contains("evil.example"), "{quoted}");
+        assert!(quoted.contains("evil[.]example/login"), "{quoted}");
+        assert_eq!(quote_lead_text("Maria\n  Silva", 40), "Maria Silva");
+        let long = quote_lead_text(&"a".repeat(100), 40);
+        assert_eq!(long.chars().count(), 40);
+        assert!(long.ends_with('…'));
+        assert_eq!(quote_lead_text("see www.evil.example now", 80), "see www[.]evil[.]example now");
     }
 }

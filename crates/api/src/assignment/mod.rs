@@ -53,9 +53,14 @@ pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid) -
         .filter(users::id.eq(assignee))
         .select((users::email, users::name))
         .first(conn)?;
-    let who =
-        contact.name.clone().or(contact.email.clone()).or(contact.phone.clone()).unwrap_or_else(|| "a new lead".into());
-    let title = format!("New lead assigned to you: {who}");
+    // Whatever the lead typed is quoted data: short, one line, no live links, never the
+    // start of the subject.
+    let quoted = |value: &Option<String>| value.as_deref().map(|v| domain::text::quote_lead_text(v, 120));
+    let who = contact.name.clone().or(contact.email.clone()).or(contact.phone.clone());
+    let title = match &who {
+        Some(who) => format!("New lead assigned to you: \"{}\"", domain::text::quote_lead_text(who, 40)),
+        None => "New lead assigned to you".to_string(),
+    };
     diesel::insert_into(notifications::table)
         .values((
             notifications::id.eq(Uuid::new_v4()),
@@ -66,13 +71,17 @@ pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid) -
             notifications::contact_id.eq(contact.id),
         ))
         .execute(conn)?;
-    let mut body = format!("Hello {name},\n\n{who} was assigned to you in Prospecta.\n");
-    for (label, value) in [("E-mail", &contact.email), ("Phone", &contact.phone), ("Page", &contact.page_url)] {
-        if let Some(v) = value {
-            body.push_str(&format!("{label}: {v}\n"));
+    let mut body =
+        format!("Hello {name},\n\nA new lead was assigned to you in Prospecta. What the lead sent (unverified):\n");
+    for (label, value) in
+        [("Name", &contact.name), ("E-mail", &contact.email), ("Phone", &contact.phone), ("Page", &contact.page_url)]
+    {
+        if let Some(v) = quoted(value) {
+            body.push_str(&format!("  {label}: \"{v}\"\n"));
         }
     }
-    body.push_str(&format!("\nOpen: /clients/{}\n", contact.id));
+    body.push_str(&format!("\nOpen it in Prospecta: /clients/{}\n", contact.id));
+    let title = format!("[Prospecta] {title}");
     mailer::enqueue(conn, contact.account_id, &email, &title, &body)
 }
 

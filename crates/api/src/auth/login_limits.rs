@@ -2,7 +2,8 @@
 //!
 //! Each attempt is counted *before* the password is checked, in one atomic upsert, so that
 //! parallel guesses cannot all slip in between a check and a write: of 40 simultaneous wrong
-//! passwords, at most the limit reach the password check. The count is per e-mail *and*
+//! passwords, at most the limit reach the password check. Windows that are over are deleted by
+//! the janitor. The count is per e-mail *and*
 //! client address, so failures from one place do not lock the real user out elsewhere; a
 //! client address also has an overall budget of failures across e-mails (password spraying).
 
@@ -69,12 +70,6 @@ pub fn begin_attempt(
         if i64::from(failures) >= max_failures * PER_IP_FACTOR {
             return Err(ApiError::TooManyRequests { retry_after_secs: i64::from(retry_after) });
         }
-    }
-    if rand::random::<u8>() == 0 {
-        // Now and then, forget windows that are over, so the table stays small.
-        diesel::sql_query("DELETE FROM login_throttle WHERE window_started_at <= now() - make_interval(secs => $1)")
-            .bind::<Integer, _>(window_secs as i32)
-            .execute(conn)?;
     }
     let counted = bump(conn, &attempt_key(email, ip), window_secs)?;
     if i64::from(counted.attempts) > max_failures {

@@ -2,6 +2,7 @@
 
 pub mod login_limits;
 pub mod password;
+pub mod principals;
 pub mod sessions;
 pub mod tokens;
 

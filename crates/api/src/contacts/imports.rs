@@ -197,6 +197,14 @@ fn run_job(
                 .execute(conn)?)
         });
     };
+    let source = upsert::LeadSource {
+        account_id,
+        site_id,
+        actor: &actor,
+        channel: Channel::Import,
+        auto_assign: false,
+        on_known: upsert::OnKnownClient::Update,
+    };
     let result: ApiResult<(i32, i32, i32)> = db.run_blocking(|conn| {
         let skipped_before: i32 = import_jobs::table.find(job_id).select(import_jobs::skipped).first(conn)?;
         conn.transaction(|conn| {
@@ -206,8 +214,7 @@ fn run_job(
             for (i, row) in rows.iter().enumerate() {
                 // A savepoint per row, so a row that conflicts can be skipped on request.
                 let outcome = conn.transaction(|conn| {
-                    let (contact, is_new) =
-                        upsert::create_or_update(conn, account_id, site_id, &actor, Channel::Import, &row.lead, false)?;
+                    let (contact, is_new) = upsert::create_or_update(conn, &source, &row.lead)?;
                     if let Some(status) = row.status.filter(|s| s.as_str() != contact.status) {
                         diesel::update(contacts::table.find(contact.id))
                             .set(contacts::status.eq(status.as_str()))

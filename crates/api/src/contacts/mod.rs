@@ -331,7 +331,7 @@ pub async fn update_contact(
         .transaction(move |conn| {
             let old = queries::get_for_update(conn, &caller, id)?;
             if let Some(values) = &body.custom_fields {
-                crate::custom_fields::check_values(conn, caller.account_id, values)?;
+                crate::custom_fields::check_values(conn, caller.account_id, values, false)?;
             }
             let mut new = apply(old.clone(), body)?;
             if new.assignee_id != old.assignee_id {

@@ -13,18 +13,38 @@ use crate::assignment;
 use crate::error::ApiResult;
 use crate::schema::contacts;
 
-/// Creates a contact from a lead, or updates the contact with the same e-mail or phone.
-/// New contacts of an auto-assigning site get the next user in rotation when
-/// `auto_assign` is set. Returns the contact and whether it is new.
+/// What a lead does to the client it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnKnownClient {
+    /// A trusted source (API key, CSV import): its personal data replaces what is there and
+    /// its origin fills gaps.
+    Update,
+    /// An anonymous source (a site's public key): nothing of the client changes; the
+    /// submission is logged on it ("submitted again with …") for an agent to review.
+    LogOnly,
+}
+
+/// Where a lead comes from and what it may do.
+pub struct LeadSource<'a> {
+    pub account_id: Uuid,
+    pub site_id: Option<Uuid>,
+    pub actor: &'a Actor,
+    /// The channel of a new contact.
+    pub channel: Channel,
+    /// Deal a new contact of an auto-assigning site to its next user.
+    pub auto_assign: bool,
+    pub on_known: OnKnownClient,
+}
+
+/// Creates a contact from a lead, or deals with the contact with the same e-mail or phone
+/// as `source.on_known` says; a blocked contact takes nothing. Returns the contact and
+/// whether it is new.
 pub fn create_or_update(
     conn: &mut PgConnection,
-    account_id: Uuid,
-    site_id: Option<Uuid>,
-    actor: &Actor,
-    channel: Channel,
+    source: &LeadSource,
     lead: &IngestLeadRequest,
-    auto_assign: bool,
 ) -> ApiResult<(ContactRow, bool)> {
+    let LeadSource { account_id, site_id, actor, channel, auto_assign, on_known } = *source;
     let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
     let phone = phone_field(lead.phone.as_deref(), "phone")?;
 
@@ -41,6 +61,12 @@ pub fn create_or_update(
     }
 
     let (contact, created) = match existing {
+        Some(old) if old.blocked => (old, false),
+        Some(old) if on_known == OnKnownClient::LogOnly => {
+            let submitted = submitted_fields(lead);
+            queries::log_changes(conn, account_id, old.id, actor, &[("submitted_again", None, Some(submitted))])?;
+            (old, false)
+        }
         Some(old) => {
             let new = update_from_lead(old.clone(), lead, site_id, email, phone);
             let changes = queries::diff(&old, &new);
@@ -73,6 +99,22 @@ pub fn create_or_update(
         }
     };
     Ok((contact, created))
+}
+
+/// The fields a lead carried, without empty ones, as the change log keeps them.
+fn submitted_fields(lead: &IngestLeadRequest) -> Value {
+    let mut value = serde_json::to_value(lead).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("transcript");
+        map.retain(|_, v| match v {
+            Value::Null => false,
+            Value::String(s) => !s.trim().is_empty(),
+            Value::Array(a) => !a.is_empty(),
+            Value::Object(o) => !o.is_empty(),
+            _ => true,
+        });
+    }
+    value
 }
 
 fn set_if_given(slot: &mut Option<String>, value: &Option<String>) {

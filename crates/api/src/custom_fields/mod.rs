@@ -54,7 +54,8 @@ fn load(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<Vec<CustomFieldV
 
 /// 422 naming `custom_fields.<key>` for each value that is not a defined field of the
 /// account or does not fit its kind.
-pub fn check_values(conn: &mut PgConnection, account_id: Uuid, values: &Value) -> ApiResult<()> {
+/// `public` callers (a site key) are not told the account's options in the messages.
+pub fn check_values(conn: &mut PgConnection, account_id: Uuid, values: &Value, public: bool) -> ApiResult<()> {
     let Some(map) = values.as_object() else {
         return Err(ApiError::field("custom_fields", "type", "must be an object"));
     };
@@ -68,9 +69,11 @@ pub fn check_values(conn: &mut PgConnection, account_id: Uuid, values: &Value) -
             let field = format!("custom_fields.{key}");
             match defined.iter().find(|d| &d.key == key) {
                 None => Some(FieldError::new(field, "unknown", "is not a custom field of this account")),
-                Some(d) => domain::check_custom_value(d.kind, &d.options, value)
-                    .err()
-                    .map(|m| FieldError::new(field, "invalid", m)),
+                Some(d) => domain::check_custom_value(d.kind, &d.options, value).err().map(|m| {
+                    let m =
+                        if public && d.kind == CustomFieldKind::Select { "is not an accepted value".into() } else { m };
+                    FieldError::new(field, "invalid", m)
+                }),
             }
         })
         .collect();

@@ -7,8 +7,11 @@
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
+use chrono::Utc;
 use diesel::prelude::*;
-use domain::{ApiScope, Channel, FieldError, IngestLeadRequest, IngestLeadResponse, Problem};
+use domain::{
+    ApiScope, Channel, FieldError, IngestLeadRequest, IngestLeadResponse, LeadReceipt, MessageSender, Problem,
+};
 use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -16,6 +19,7 @@ use uuid::Uuid;
 use crate::api_keys;
 use crate::auth::tokens::sha256_hex;
 use crate::contacts::queries::Actor;
+use crate::contacts::upsert::{LeadSource, OnKnownClient};
 use crate::contacts::{check_site, transcript, upsert};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{api_key_secret, ValidJson};
@@ -33,6 +37,10 @@ pub struct LeadSender {
     site_id: Option<Uuid>,
     actor: Actor,
     default_channel: Channel,
+    /// A site key, which anyone can read in a page's source.
+    public: bool,
+    /// Whose idempotency keys these are: `api_key:<id>` or `site:<id>`.
+    idempotency_scope: String,
 }
 
 /// The key a lead arrives with. It is looked up inside the lead's own transaction rather
@@ -71,6 +79,8 @@ impl LeadCredential {
                     site_id: Some(site.id),
                     actor: Actor::system(&format!("site \"{}\"", site.name)),
                     default_channel: Channel::Form,
+                    public: true,
+                    idempotency_scope: format!("site:{}", site.id),
                 })
             }
             LeadCredential::ApiKey(secret) => {
@@ -81,29 +91,36 @@ impl LeadCredential {
                     site_id: None,
                     actor: Actor::system(&format!("API key \"{}\"", key.key_name)),
                     default_channel: Channel::Integration,
+                    public: false,
+                    idempotency_scope: format!("api_key:{}", key.key_id),
                 })
             }
         }
     }
 }
 
-/// Send a lead: creates a contact, or updates the one with the same e-mail or phone in the
-/// account, and stores its transcript.
+/// Send a lead.
 ///
-/// Authenticate with an API key that has `leads:ingest` (`X-Api-Key`), or with a site's
-/// public key (`X-Site-Key`) from a web form. New contacts of a site with auto-assignment
-/// go to its next user in rotation, who is notified. Send an `Idempotency-Key` so that a
-/// retry of the same request cannot create a duplicate.
+/// Creates a contact, or finds the one with the same e-mail or phone in the account, and
+/// stores its transcript. With an API key that has `leads:ingest` (`X-Api-Key`), a known
+/// contact is updated and returned. With a site's public key (`X-Site-Key`, from a web page)
+/// the answer is always 202 with no client data, a known client is never changed (the
+/// submission is logged on it for an agent to review), and only undated visitor messages
+/// are accepted. Blocked contacts take no updates. New contacts of a site with
+/// auto-assignment go to its next user in rotation, who is notified. Send an
+/// `Idempotency-Key` (kept 24 hours, per key or site) so that a retry cannot create a
+/// duplicate.
 #[utoipa::path(
     tag = "integration", operation_id = "ingest_lead", security(("api_key" = []), ("api_key_bearer" = []), ("site_key" = [])),
     params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, pattern = "^[!-~]+$", description = "Unique per lead: 1 to 200 visible ASCII characters, no spaces. A retry with the same key returns the first response")),
     request_body = IngestLeadRequest,
     responses(
-        (status = 201, description = "A new contact", body = IngestLeadResponse),
-        (status = 200, description = "An existing contact was updated", body = IngestLeadResponse),
+        (status = 201, description = "API key: a new contact", body = IngestLeadResponse),
+        (status = 200, description = "API key: the contact with this e-mail or phone, updated", body = IngestLeadResponse),
+        (status = 202, description = "Site key: the lead was recorded (the same answer for new and known clients)", body = LeadReceipt),
         (status = 401, description = "Missing or unknown key", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The API key lacks `leads:ingest`, or the page's `Origin` is not among the site's allowed origins", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, unknown site, no e-mail or phone, or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, unknown site, no e-mail or phone, a date in the future, a site key sending non-visitor or dated messages, or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/leads")]
@@ -120,6 +137,7 @@ pub async fn ingest_lead(
             return Err(ApiError::field("Idempotency-Key", "invalid", "must be 1 to 200 visible ASCII characters"))
         }
     };
+    no_future_dates(&lead)?;
     if !lead.has_contact_point() {
         return Err(ApiError::Validation(vec![
             FieldError::new("email", "required", "an e-mail or a phone is required"),
@@ -156,10 +174,14 @@ fn ingest(
             return Err(ApiError::field("site_id", "mismatch", "differs from the site of the site key"));
         }
     }
+    if sender.public {
+        public_rules(lead)?;
+    }
     let account_id = sender.account_id;
+    let scope = sender.idempotency_scope.as_str();
     if let Some(key) = &idempotency_key {
         let request_hash = sha256_hex(&serde_json::to_string(lead).unwrap_or_default());
-        if let Some(replay) = claim_key(conn, account_id, key, &request_hash)? {
+        if let Some(replay) = claim_key(conn, account_id, scope, key, &request_hash)? {
             return Ok(replay);
         }
     }
@@ -168,24 +190,77 @@ fn ingest(
         check_site(conn, account_id, site)?;
     }
     if let Some(values) = &lead.custom_fields {
-        crate::custom_fields::check_values(conn, account_id, values)?;
+        crate::custom_fields::check_values(conn, account_id, values, sender.public)?;
     }
     let channel = lead.channel.unwrap_or(sender.default_channel);
-    let (contact, created) = upsert::create_or_update(conn, account_id, site_id, &sender.actor, channel, lead, true)?;
-    let conversation_id = if lead.transcript.is_empty() {
+    let on_known = if sender.public { OnKnownClient::LogOnly } else { OnKnownClient::Update };
+    let source = LeadSource { account_id, site_id, actor: &sender.actor, channel, auto_assign: true, on_known };
+    let (contact, created) = upsert::create_or_update(conn, &source, lead)?;
+    // A blocked contact takes no new conversation either.
+    let conversation_id = if lead.transcript.is_empty() || contact.blocked {
         None
     } else {
         Some(transcript::store(conn, account_id, contact.id, site_id, channel, &lead.transcript)?)
     };
-    let status: i16 = if created { 201 } else { 200 };
-    let body = serde_json::to_value(IngestLeadResponse { contact: contact.view(), created, conversation_id })
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let (status, body) = if sender.public {
+        (202, serde_json::to_value(LeadReceipt { received: true }))
+    } else {
+        let status: i16 = if created { 201 } else { 200 };
+        (status, serde_json::to_value(IngestLeadResponse { contact: contact.view(), created, conversation_id }))
+    };
+    let body = body.map_err(|e| ApiError::Internal(e.into()))?;
     if let Some(key) = idempotency_key {
-        diesel::update(idempotency_keys::table.find((account_id, key)))
+        diesel::update(idempotency_keys::table.find((account_id, scope, key)))
             .set((idempotency_keys::response_status.eq(status), idempotency_keys::response_body.eq(&body)))
             .execute(conn)?;
     }
     Ok((status, body))
+}
+
+/// What anyone holding a page's site key may not do: write as the bot, an agent or the
+/// system, or date messages.
+fn public_rules(lead: &IngestLeadRequest) -> ApiResult<()> {
+    let mut problems = Vec::new();
+    for (i, message) in lead.transcript.iter().enumerate() {
+        if message.sender != MessageSender::Visitor {
+            problems.push(FieldError::new(
+                format!("transcript[{i}].sender"),
+                "not_allowed",
+                "a site key can only send visitor messages",
+            ));
+        }
+        if message.sent_at.is_some() {
+            problems.push(FieldError::new(
+                format!("transcript[{i}].sent_at"),
+                "not_allowed",
+                "a site key cannot date messages; the server's time is used",
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(problems))
+    }
+}
+
+/// No date from the future, beyond a little clock skew.
+fn no_future_dates(lead: &IngestLeadRequest) -> ApiResult<()> {
+    let latest = Utc::now() + chrono::Duration::seconds(domain::MAX_CLOCK_SKEW_SECS);
+    let mut problems = Vec::new();
+    if lead.first_contact_at.is_some_and(|t| t > latest) {
+        problems.push(FieldError::new("first_contact_at", "future", "cannot be in the future"));
+    }
+    for (i, message) in lead.transcript.iter().enumerate() {
+        if message.sent_at.is_some_and(|t| t > latest) {
+            problems.push(FieldError::new(format!("transcript[{i}].sent_at"), "future", "cannot be in the future"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(problems))
+    }
 }
 
 /// Claims an idempotency key for this request, or returns the response stored for it.
@@ -194,12 +269,14 @@ fn ingest(
 fn claim_key(
     conn: &mut PgConnection,
     account_id: Uuid,
+    scope: &str,
     key: &str,
     request_hash: &str,
 ) -> ApiResult<Option<(i16, Value)>> {
     let claimed = diesel::insert_into(idempotency_keys::table)
         .values((
             idempotency_keys::account_id.eq(account_id),
+            idempotency_keys::scope.eq(scope),
             idempotency_keys::key.eq(key),
             idempotency_keys::request_hash.eq(request_hash),
         ))
@@ -209,7 +286,7 @@ fn claim_key(
         return Ok(None);
     }
     let (hash, status, body): (String, Option<i16>, Option<Value>) = idempotency_keys::table
-        .find((account_id, key))
+        .find((account_id, scope, key))
         .select((idempotency_keys::request_hash, idempotency_keys::response_status, idempotency_keys::response_body))
         .first(conn)?;
     if hash != request_hash {

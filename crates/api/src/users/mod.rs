@@ -142,6 +142,7 @@ pub async fn update_user(
             Ok(row)
         })
         .await?;
+    state.principals.forget(id);
     Ok(web::Json(row.view()))
 }
 
@@ -170,5 +171,6 @@ pub async fn delete_user(
         return Err(ApiError::Conflict("You cannot delete yourself.".into(), Vec::new()));
     }
     state.db.run(move |conn| queries::delete_user(conn, caller.account_id, id)).await?;
+    state.principals.forget(id);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -53,7 +53,7 @@ async fn a_site_key_lead_from_an_allowed_origin_is_readable_by_the_page_and_othe
 
     // No allowed origins listed: any page may post.
     let res = post("https://anything.example.org").await.unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
     assert_eq!(acao(&res), Some("https://anything.example.org"));
 
     let path = format!("/api/v1/sites/{}", site.id);
@@ -63,7 +63,7 @@ async fn a_site_key_lead_from_an_allowed_origin_is_readable_by_the_page_and_othe
 
     let res = post("https://shop.example.com").await.unwrap();
     assert_eq!(acao(&res), Some("https://shop.example.com"));
-    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
 
     let before = app.count("SELECT count(*) FROM contacts");
     let res = post("https://evil.example.net").await.unwrap();

@@ -228,7 +228,7 @@ async fn exported_cells_never_run_as_spreadsheet_formulas() {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED);
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
     }
     let body = app.get("/api/v1/contacts/export.csv?sort=oldest", &admin.token).await.text().await.unwrap();
     let mut reader = csv::Reader::from_reader(body.as_bytes());

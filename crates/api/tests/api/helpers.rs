@@ -46,6 +46,7 @@ pub struct TestApp {
     db_name: String,
     /// Where `/metrics` is served, for apps spawned with [`TestApp::spawn_with_metrics`].
     pub metrics_base: Option<String>,
+    config: Config,
 }
 
 /// A signed-in user.
@@ -84,10 +85,27 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let metrics_listener = with_metrics.then(|| TcpListener::bind("127.0.0.1:0").unwrap());
         let metrics_base = metrics_listener.as_ref().map(|l| format!("http://{}", l.local_addr().unwrap()));
-        let server = build_server_with_metrics(config, listener, metrics_listener).expect("server starts");
+        let server = build_server_with_metrics(config.clone(), listener, metrics_listener).expect("server starts");
         tokio::spawn(server);
         let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        TestApp { base, client, database_url, db_name, metrics_base }
+        TestApp { base, client, database_url, db_name, metrics_base, config }
+    }
+
+    /// A second server on the same database and JWT secret, as behind a load balancer.
+    /// It does not own the database: dropping it leaves the database to the first.
+    pub async fn another_instance(&self) -> TestApp {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(build_server_with_metrics(self.config.clone(), listener, None).expect("server starts"));
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        TestApp {
+            base,
+            client,
+            database_url: self.database_url.clone(),
+            db_name: String::new(),
+            metrics_base: None,
+            config: self.config.clone(),
+        }
     }
 
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
@@ -190,10 +208,28 @@ impl TestApp {
         let mut conn = PgConnection::establish(&self.database_url).unwrap();
         diesel::sql_query(format!("SELECT ({sql})::bigint AS n")).get_result::<Count>(&mut conn).unwrap().n
     }
+
+    /// A connection to this test's database, to arrange what no endpoint can (old rows).
+    pub fn conn(&self) -> PgConnection {
+        PgConnection::establish(&self.database_url).unwrap()
+    }
+
+    /// Posts a lead with a site's public key, as a web page would.
+    pub async fn submit(&self, site_key: &str, body: &Value) -> Response {
+        self.request(Method::POST, "/api/v1/leads", None)
+            .header("x-site-key", site_key)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if self.db_name.is_empty() {
+            return; // another instance on someone else's database
+        }
         if let Ok(mut admin) = PgConnection::establish(&admin_url()) {
             let _ =
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.db_name)).execute(&mut admin);

@@ -140,9 +140,11 @@ async fn a_site_key_sends_form_leads_for_its_site() {
             .send()
     };
     let res = send(&site.public_key).await.unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let out: domain::IngestLeadResponse = res.json().await.unwrap();
-    assert_eq!((out.contact.site_id, out.contact.channel), (Some(site.id), domain::Channel::Form));
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let receipt: domain::LeadReceipt = res.json().await.unwrap();
+    assert!(receipt.received);
+    let page: domain::ContactPage = app.get("/api/v1/contacts", &admin.token).await.json().await.unwrap();
+    assert_eq!((page.items[0].site_id, page.items[0].channel), (Some(site.id), domain::Channel::Form));
     problem(send("site_unknown").await.unwrap(), StatusCode::UNAUTHORIZED).await;
 }
 

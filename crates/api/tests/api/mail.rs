@@ -91,7 +91,7 @@ async fn an_assignment_email_is_delivered_once_the_mail_server_comes_back() {
     let messages = sink.messages();
     assert_eq!(messages.len(), 1);
     assert!(messages[0].contains("To: bruno@acme.test"), "{}", messages[0]);
-    assert!(messages[0].contains("Subject: New lead assigned to you: Carla Lead"), "{}", messages[0]);
+    assert!(messages[0].contains("Subject: [Prospecta] New lead assigned to you: \"Carla Lead\""), "{}", messages[0]);
     assert!(messages[0].contains("carla@x.test"));
     drop(sink);
     let _ = std::fs::remove_dir_all(maildir);

@@ -18,6 +18,8 @@ mod mail;
 mod metrics;
 mod migrations;
 mod openapi;
+mod public_ingest;
+mod roles_at_once;
 mod sites;
 mod static_files;
 mod users;

@@ -1,0 +1,34 @@
+//! Deletes what is only kept for a while: idempotency keys after their time to live, and
+//! login-throttle windows that are over. One background thread per instance; the deletes
+//! are idempotent, so several instances doing it is harmless.
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use diesel::sql_types::Integer;
+
+use crate::db::Db;
+use crate::error::ApiResult;
+
+/// One pass; returns how many rows went.
+pub fn sweep(conn: &mut PgConnection, idempotency_ttl_hours: i64, login_window_secs: i64) -> ApiResult<usize> {
+    let keys = diesel::sql_query("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)")
+        .bind::<Integer, _>(idempotency_ttl_hours as i32)
+        .execute(conn)?;
+    let windows =
+        diesel::sql_query("DELETE FROM login_throttle WHERE window_started_at <= now() - make_interval(secs => $1)")
+            .bind::<Integer, _>(login_window_secs as i32)
+            .execute(conn)?;
+    Ok(keys + windows)
+}
+
+pub fn spawn(db: Db, every: Duration, idempotency_ttl_hours: i64, login_window_secs: i64) -> anyhow::Result<()> {
+    std::thread::Builder::new().name("janitor".into()).spawn(move || loop {
+        std::thread::sleep(every);
+        match db.run_blocking(|conn| sweep(conn, idempotency_ttl_hours, login_window_secs)) {
+            Ok(deleted) => tracing::debug!(deleted, "janitor swept expired rows"),
+            Err(err) => tracing::warn!(error = %err, "janitor could not sweep"),
+        }
+    })?;
+    Ok(())
+}
