@@ -35,6 +35,24 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// `host:port` of the separate listener serving `GET /metrics`; `None` serves no metrics.
     pub metrics_bind: Option<String>,
+    /// Public lead submissions per site key and client address per minute (0: no limit).
+    pub public_rate_per_minute: u32,
+    /// Requests per integration API key per minute (0: no limit).
+    pub api_key_rate_per_minute: u32,
+    /// Sign-ups per client address per hour (0: no limit).
+    pub signup_rate_per_hour: u32,
+    /// Login requests per client address per minute (0: no limit).
+    pub login_rate_per_minute: u32,
+    /// CSV exports of one account running at once on one instance.
+    pub export_max_per_account: usize,
+    /// A CSV export whose client reads nothing for this long is cut off.
+    pub export_send_timeout: Duration,
+    /// Import jobs of one account running at once (across instances).
+    pub import_max_running: i64,
+    /// Most data rows one CSV import may have.
+    pub import_max_rows: usize,
+    /// Longest a request's SQL statement may run before PostgreSQL cancels it (503).
+    pub statement_timeout_ms: u64,
     /// How long an `Idempotency-Key` and its stored answer are kept.
     pub idempotency_ttl_hours: i64,
     /// How long (ms) an instance reuses what it read of a user's role and state: the longest a
@@ -107,6 +125,15 @@ impl Config {
             trusted_proxies: Vec::new(),
             principal_cache_ms: env_or("PRINCIPAL_CACHE_MS", 1000),
             idempotency_ttl_hours: env_or("IDEMPOTENCY_TTL_HOURS", 24),
+            public_rate_per_minute: env_or("PUBLIC_RATE_PER_MINUTE", 20),
+            api_key_rate_per_minute: env_or("API_KEY_RATE_PER_MINUTE", 12_000),
+            signup_rate_per_hour: env_or("SIGNUP_RATE_PER_HOUR", 10),
+            login_rate_per_minute: env_or("LOGIN_RATE_PER_MINUTE", 60),
+            export_max_per_account: env_or("EXPORT_MAX_PER_ACCOUNT", 2),
+            export_send_timeout: Duration::from_secs(env_or("EXPORT_SEND_TIMEOUT_SECS", 30)),
+            import_max_running: env_or("IMPORT_MAX_RUNNING", 1),
+            import_max_rows: env_or("IMPORT_MAX_ROWS", 200_000),
+            statement_timeout_ms: env_or("STATEMENT_TIMEOUT_MS", 30_000),
         }
     }
 }

@@ -51,11 +51,32 @@ pub struct Db {
     checkout_timeouts: prometheus::IntCounter,
 }
 
+/// Sets each new pooled connection's `statement_timeout`, so no request query runs for ever.
+#[derive(Debug)]
+struct StatementTimeout(u64);
+
+impl diesel::r2d2::CustomizeConnection<PooledPg, diesel::r2d2::Error> for StatementTimeout {
+    fn on_acquire(&self, pooled: &mut PooledPg) -> Result<(), diesel::r2d2::Error> {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!("SET statement_timeout = {}", self.0))
+            .execute(&mut pooled.conn)
+            .map(|_| ())
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
 impl Db {
     pub fn connect(database_url: &str, max_size: u32) -> anyhow::Result<Db> {
+        Db::connect_with_timeout(database_url, max_size, 0)
+    }
+
+    /// A pool whose connections cancel statements running longer than `statement_timeout_ms`
+    /// (0: no limit).
+    pub fn connect_with_timeout(database_url: &str, max_size: u32, statement_timeout_ms: u64) -> anyhow::Result<Db> {
         let manager = PgManager(ConnectionManager::<PgConnection>::new(database_url));
         let pool = Pool::builder()
             .max_size(max_size)
+            .connection_customizer(Box::new(StatementTimeout(statement_timeout_ms)))
             .connection_timeout(std::time::Duration::from_secs(5))
             // A `SELECT 1` before every checkout was a fifth of the list's round trips. A
             // connection that dies (database restart) fails its next query instead, and

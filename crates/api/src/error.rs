@@ -160,6 +160,12 @@ impl From<diesel::result::Error> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
             ) => ApiError::Unavailable(format!("database connection lost: {}", info.message())),
+            // `statement_timeout` (SQLSTATE 57014); diesel has no kind for it.
+            Error::DatabaseError(_, info)
+                if info.message().contains("canceling statement due to statement timeout") =>
+            {
+                ApiError::Unavailable(format!("query cancelled: {}", info.message()))
+            }
             other => ApiError::Internal(other.into()),
         }
     }

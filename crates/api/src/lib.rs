@@ -19,6 +19,7 @@ pub mod mailer;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;
+pub mod rate_limits;
 pub mod respond;
 pub mod routing;
 pub mod schema;
@@ -53,6 +54,9 @@ pub struct AppState {
     pub tokens: TokenService,
     /// Users' current role and state, checked on every authenticated request.
     pub principals: auth::principals::Principals,
+    /// Running CSV exports per account.
+    pub export_slots: contacts::export::ExportSlots,
+    pub rate_limits: rate_limits::RateLimits,
 }
 
 /// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
@@ -86,7 +90,7 @@ pub fn build_server_with_metrics(
     listener: TcpListener,
     metrics_listener: Option<TcpListener>,
 ) -> anyhow::Result<Server> {
-    let db = Db::connect(&config.database_url, config.db_pool_size)?;
+    let db = Db::connect_with_timeout(&config.database_url, config.db_pool_size, config.statement_timeout_ms)?;
     let tokens = TokenService::new(&config.jwt_secret, config.access_ttl_secs);
     let assets = match &config.static_dir {
         Some(dir) => Some(Arc::new(spa::Assets::load(dir)?)),
@@ -108,7 +112,10 @@ pub fn build_server_with_metrics(
         None => None,
     };
     let principals = auth::principals::Principals::new(std::time::Duration::from_millis(config.principal_cache_ms));
-    let state = web::Data::new(AppState { db, config: Arc::new(config), tokens, principals });
+    let export_slots = contacts::export::ExportSlots::new(config.export_max_per_account);
+    let rate_limits = rate_limits::RateLimits::new(&config);
+    let state =
+        web::Data::new(AppState { db, config: Arc::new(config), tokens, principals, export_slots, rate_limits });
     let spec = openapi::openapi();
     let route_table = web::Data::new(Arc::new(routing::RouteTable::new(openapi::routes(&spec))));
     let server = HttpServer::new(move || {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::auth::tokens::{new_secret, sha256_hex};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{api_key_secret, AdminUser, ValidJson};
+use crate::rate_limits::Limit;
 use crate::schema::api_keys;
 use crate::AppState;
 
@@ -87,6 +88,7 @@ impl FromRequest for ApiKeyCaller {
             let secret = secret.ok_or_else(|| {
                 ApiError::Unauthorized("Send an API key as `X-Api-Key` or `Authorization: Bearer psk_…`.".into())
             })?;
+            state.rate_limits.check(Limit::ApiKey, &secret)?;
             state.db.run(move |conn| caller_for_secret(conn, &secret)).await
         })
     }
@@ -231,6 +233,7 @@ pub async fn revoke_api_key(
     responses(
         (status = 200, description = "The key's identity", body = IntegrationIdentity),
         (status = 401, description = "Missing, unknown or revoked key", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key (`API_KEY_RATE_PER_MINUTE`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/whoami")]

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, OptionalJson, ValidJson};
+use crate::rate_limits::Limit;
 use crate::users::queries::{self as users, UserRow};
 use crate::AppState;
 
@@ -38,6 +39,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         (status = 201, description = "Account created; the admin is signed in", body = TokenResponse),
         (status = 409, description = "E-mail already in use", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-ups from this client address (`SIGNUP_RATE_PER_HOUR`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/signup")]
@@ -46,6 +48,7 @@ pub async fn signup(
     req: HttpRequest,
     ValidJson(body): ValidJson<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
+    state.rate_limits.check(Limit::Signup, &crate::extract::client_ip(&req))?;
     let hash = password::hash_password_off_thread(body.password.clone()).await?;
     let ttl = state.config.refresh_ttl_days;
     let (user, secret) = state
@@ -74,7 +77,7 @@ pub async fn signup(
         (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The user is disabled", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this client address (`LOGIN_RATE_PER_MINUTE`), or for this e-mail from it", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/login")]
@@ -85,6 +88,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let email = domain::normalize_email(&body.email);
     let ip = crate::extract::client_ip(&req);
+    state.rate_limits.check(Limit::Login, &ip)?;
     let (max, window) = (state.config.login_max_failures, state.config.login_window_secs);
     let user = {
         let (email, ip) = (email.clone(), ip.clone());

@@ -1,6 +1,7 @@
 //! Streamed CSV export of the filtered contact list.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
@@ -88,16 +89,87 @@ fn record(c: &ContactRow, users: &HashMap<Uuid, String>, sites: &HashMap<Uuid, S
     .collect()
 }
 
+/// Concurrent exports per account on this instance: what one tenant can hold at once.
+pub struct ExportSlots {
+    per_account: usize,
+    running: Arc<Mutex<HashMap<Uuid, usize>>>,
+}
+
+/// One running export; its slot is given back when it is dropped (the export ended, failed,
+/// or its client went away).
+pub struct ExportSlot {
+    running: Arc<Mutex<HashMap<Uuid, usize>>>,
+    account_id: Uuid,
+}
+
+impl ExportSlots {
+    pub fn new(per_account: usize) -> ExportSlots {
+        ExportSlots { per_account, running: Arc::default() }
+    }
+
+    fn take(&self, account_id: Uuid) -> Option<ExportSlot> {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        let count = running.entry(account_id).or_default();
+        if *count >= self.per_account {
+            return None;
+        }
+        *count += 1;
+        Some(ExportSlot { running: self.running.clone(), account_id })
+    }
+}
+
+impl Drop for ExportSlot {
+    fn drop(&mut self) {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = running.get_mut(&self.account_id) {
+            *count -= 1;
+            if *count == 0 {
+                running.remove(&self.account_id);
+            }
+        }
+    }
+}
+
+/// Hands a chunk to the response, waiting at most `timeout` for a slow client. False when
+/// the client went away or stopped reading: the export then ends.
+fn send_within(
+    tx: &tokio::sync::mpsc::Sender<Result<web::Bytes, ApiError>>,
+    chunk: web::Bytes,
+    timeout: std::time::Duration,
+) -> bool {
+    let deadline = std::time::Instant::now() + timeout;
+    let mut item = Ok(chunk);
+    loop {
+        match tx.try_send(item) {
+            Ok(()) => return true,
+            Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => return false,
+            Err(tokio::sync::mpsc::error::TrySendError::Full(back)) => {
+                if std::time::Instant::now() >= deadline {
+                    tracing::info!("CSV export stopped: the client did not read for {timeout:?}");
+                    return false;
+                }
+                item = back;
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        }
+    }
+}
+
 /// Download contacts as CSV.
 ///
 /// The contacts under the same filter as the list, in list order, streamed a page at a time so
-/// that the file's size is not bounded by memory. Agents export only their own contacts.
+/// that the file's size is not bounded by memory. Agents export only their own contacts. Each
+/// page is read on a pooled connection that is given back before the page is sent, so a slow
+/// client holds no database connection; a client that reads nothing for
+/// `EXPORT_SEND_TIMEOUT_SECS` is cut off. At most `EXPORT_MAX_PER_ACCOUNT` exports of one
+/// account run at once (429 beyond).
 #[utoipa::path(
     tag = "contacts", operation_id = "export_contacts", security(("bearer" = [])),
     params(ContactFilter),
     responses(
         (status = 200, description = "CSV with a header row", content_type = "text/csv", body = String),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many exports of this account are running", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/export.csv")]
@@ -109,12 +181,15 @@ pub async fn export_contacts(
     let filter = filter.into_inner();
     validator::Validate::validate(&filter)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, ApiError>>(4);
-    let db = state.db.clone();
+    let slot = state.export_slots.take(caller.account_id).ok_or(ApiError::TooManyRequests { retry_after_secs: 5 })?;
+    let (db, send_timeout) = (state.db.clone(), state.config.export_send_timeout);
     std::thread::Builder::new()
         .name("csv-export".into())
         .spawn(move || {
-            let result = db.run_blocking(|conn| {
-                let account = caller.account_id;
+            // The slot is given back when this thread ends, however it ends.
+            let _slot = slot;
+            let account = caller.account_id;
+            let names = db.run_blocking(|conn| {
                 let users: HashMap<Uuid, String> = users::table
                     .filter(users::account_id.eq(account))
                     .select((users::id, users::name))
@@ -127,31 +202,49 @@ pub async fn export_contacts(
                     .load(conn)?
                     .into_iter()
                     .collect();
-                let csv_err = |e: csv::Error| ApiError::Internal(e.into());
-                let mut cursor: Option<String> = None;
-                loop {
-                    // One writer per page of 1,000 rows: each page becomes one chunk of the body.
-                    let mut writer = csv::Writer::from_writer(Vec::new());
-                    if cursor.is_none() {
-                        writer.write_record(COLUMNS).map_err(csv_err)?;
-                    }
-                    let (rows, next) = queries::page(conn, &caller, &filter, cursor.as_deref(), 1000)?;
-                    for row in &rows {
-                        writer.write_record(record(row, &users, &sites)).map_err(csv_err)?;
-                    }
-                    let chunk = writer.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))?;
-                    if tx.blocking_send(Ok(web::Bytes::from(chunk))).is_err() {
-                        return Ok(()); // the client went away
-                    }
-                    match next {
-                        Some(c) => cursor = Some(c),
-                        None => return Ok(()),
-                    }
-                }
+                Ok((users, sites))
             });
-            if let Err(e) = result {
-                tracing::error!(error = ?e, "CSV export failed midway");
-                let _ = tx.blocking_send(Err(e));
+            let (users, sites) = match names {
+                Ok(names) => names,
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+            };
+            let mut cursor: Option<String> = None;
+            loop {
+                // The connection goes back to the pool before the page is sent.
+                let page = db.run_blocking(|conn| queries::page(conn, &caller, &filter, cursor.as_deref(), 1000));
+                let (rows, next) = match page {
+                    Ok(page) => page,
+                    Err(e) => {
+                        tracing::error!(error = ?e, "CSV export failed midway");
+                        let _ = tx.blocking_send(Err(e));
+                        return;
+                    }
+                };
+                // One writer per page of 1,000 rows: each page becomes one chunk of the body.
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                let header = if cursor.is_none() { writer.write_record(COLUMNS) } else { Ok(()) };
+                let written = header
+                    .and_then(|()| rows.iter().try_for_each(|row| writer.write_record(record(row, &users, &sites))));
+                let chunk = match written
+                    .map_err(|e| anyhow::anyhow!("csv: {e}"))
+                    .and_then(|()| writer.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}")))
+                {
+                    Ok(chunk) => chunk,
+                    Err(e) => {
+                        let _ = tx.blocking_send(Err(ApiError::Internal(e)));
+                        return;
+                    }
+                };
+                if !send_within(&tx, web::Bytes::from(chunk), send_timeout) {
+                    return;
+                }
+                match next {
+                    Some(c) => cursor = Some(c),
+                    None => return,
+                }
             }
         })
         .map_err(|e| ApiError::Internal(e.into()))?;

@@ -19,7 +19,7 @@ use super::upsert;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_json, read_body, AdminUser};
-use crate::schema::{contacts, import_jobs};
+use crate::schema::{accounts, contacts, import_jobs};
 use crate::AppState;
 
 /// Valid rows whose e-mail or phone is already a contact, or appeared earlier in the file.
@@ -78,7 +78,8 @@ fn sample(rows: &[ImportRow]) -> Vec<BTreeMap<String, String>> {
         (status = 202, description = "Import started", body = ImportJob),
         (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The CSV is over the size limit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad mapping, or invalid rows (listed in `errors` as `rows[N].field`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad mapping, too many rows (`IMPORT_MAX_ROWS`), or invalid rows (listed in `errors` as `rows[N].field`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "An import of this account is already running (`IMPORT_MAX_RUNNING`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("")]
@@ -96,6 +97,11 @@ pub async fn import_contacts(
     let parsed: ParsedCsv = web::block(move || csv_rows::parse(&request.csv, &request.mapping))
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
+    let max_rows = state.config.import_max_rows;
+    if parsed.total > max_rows {
+        let message = format!("has {} rows; one import takes at most {max_rows}", parsed.total);
+        return Err(ApiError::field("csv", "too_many_rows", &message));
+    }
 
     if dry_run {
         let account_id = caller.account_id;
@@ -134,13 +140,27 @@ pub async fn import_contacts(
         finished_at: None,
     };
     let (account_id, user_id) = (caller.account_id, caller.user_id);
+    let max_running = state.config.import_max_running;
     let actor = {
         let caller = caller.clone();
         state
             .db
-            .run(move |conn| {
+            .transaction(move |conn| {
                 if let Some(site) = site_id {
                     check_site(conn, account_id, site)?;
+                }
+                // One tenant's imports each hold a connection and a long transaction: cap
+                // them. The account row lock makes the count and the insert one step.
+                accounts::table.find(account_id).select(accounts::id).for_update().first::<Uuid>(conn)?;
+                let running: i64 = import_jobs::table
+                    .filter(import_jobs::account_id.eq(account_id))
+                    .filter(import_jobs::status.eq("running"))
+                    // A job left "running" by a crashed server stops counting after a while.
+                    .filter(import_jobs::created_at.gt(Utc::now() - chrono::Duration::hours(6)))
+                    .count()
+                    .get_result(conn)?;
+                if running >= max_running {
+                    return Err(ApiError::TooManyRequests { retry_after_secs: 10 });
                 }
                 diesel::insert_into(import_jobs::table)
                     .values((

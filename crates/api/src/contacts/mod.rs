@@ -4,7 +4,7 @@
 
 pub mod counters;
 mod csv_rows;
-mod export;
+pub mod export;
 mod imports;
 mod merge;
 pub mod queries;

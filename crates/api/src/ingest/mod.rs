@@ -23,6 +23,7 @@ use crate::contacts::upsert::{LeadSource, OnKnownClient};
 use crate::contacts::{check_site, transcript, upsert};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{api_key_secret, ValidJson};
+use crate::rate_limits::Limit;
 use crate::schema::idempotency_keys;
 use crate::{sites, AppState};
 
@@ -121,6 +122,7 @@ impl LeadCredential {
         (status = 401, description = "Missing or unknown key", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The API key lacks `leads:ingest`, or the page's `Origin` is not among the site's allowed origins", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, unknown site, no e-mail or phone, a date in the future, a site key sending non-visitor or dated messages, or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many leads from this page and client address (`PUBLIC_RATE_PER_MINUTE`) or with this API key (`API_KEY_RATE_PER_MINUTE`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/leads")]
@@ -130,6 +132,13 @@ pub async fn ingest_lead(
     credential: LeadCredential,
     ValidJson(lead): ValidJson<IngestLeadRequest>,
 ) -> ApiResult<HttpResponse> {
+    match &credential {
+        LeadCredential::SiteKey(key) => {
+            let client = crate::extract::client_ip(&req);
+            state.rate_limits.check(Limit::PublicSubmission, &format!("{key}|{client}"))?
+        }
+        LeadCredential::ApiKey(secret) => state.rate_limits.check(Limit::ApiKey, secret)?,
+    }
     let idempotency_key = match req.headers().get("idempotency-key").map(|v| v.to_str()) {
         None => None,
         Some(Ok(k)) if (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => Some(k.to_string()),
