@@ -72,6 +72,11 @@ test('a form on a customer page posts a lead across origins, only from the allow
   await shop.getByLabel('E-mail').fill(email);
   await shop.getByRole('button', { name: 'Send' }).click();
   await expect(shop.locator('#result')).toHaveText('status 202');
+  // The same visitor sends the form again: the client is not changed, the submission is logged.
+  await shop.reload();
+  await shop.getByLabel('E-mail').fill(email);
+  await shop.getByRole('button', { name: 'Send' }).click();
+  await expect(shop.locator('#result')).toHaveText('status 202');
 
   // The same page served from an origin the site does not list cannot post.
   const other = await context.newPage();
@@ -82,6 +87,10 @@ test('a form on a customer page posts a lead across origins, only from the allow
 
   await page.goto(`/clients?q=${encodeURIComponent(email)}`);
   await expect(page.getByText(email)).toBeVisible();
+  await page.locator('tr', { hasText: email }).getByRole('link').first().click();
+  await expect(page.locator('li[data-field=submitted_again]')).toContainText('Submitted a form again with');
+  await expect(page.locator('li[data-field=submitted_again]')).toContainText(`email: ${email}`);
+  await page.goto(`/clients?q=${encodeURIComponent(email)}`);
   await page.goto(`/clients?q=${encodeURIComponent(`other-${email}`)}`);
   await expect(page.getByText(`other-${email}`)).toHaveCount(0);
 });

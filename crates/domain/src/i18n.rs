@@ -87,6 +87,7 @@ catalogue! {
     NewSite => "New website", "Novo site";
     SiteUrl => "Address (URL)", "Endereço (URL)";
     AllowedOrigins => "Allowed origins", "Origens permitidas";
+    SubmittedAgain => "Submitted a form again with", "Enviou o formulário de novo com";
     AllowedOriginsHint => "Web pages that may send leads with this site's key, separated by spaces, e.g. https://www.example.com. Empty: any page.", "Páginas que podem enviar leads com a chave deste site, separadas por espaços, ex.: https://www.exemplo.com.br. Vazio: qualquer página.";
     AnyOrigin => "any", "qualquer";
     PublicKey => "Public key", "Chave pública";

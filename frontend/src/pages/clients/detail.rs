@@ -380,14 +380,24 @@ fn history_line(a: &ActivityView, directory: Directory) -> impl IntoView {
                 .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
                 .collect::<Vec<_>>()
                 .join(", "),
+            // A public form's submission on a known client: what it carried, for review.
+            Some(serde_json::Value::Object(map)) => map
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+                .collect::<Vec<_>>()
+                .join("; "),
             Some(other) => other.to_string(),
         }
     };
     let (old, new) = (a.old_value.clone(), a.new_value.clone());
-    let change = move || format!("{} → {}", render(&old), render(&new));
+    let resubmitted = a.field == "submitted_again";
+    let change = move || if resubmitted { render(&new) } else { format!("{} → {}", render(&old), render(&new)) };
+    let i18n = use_i18n();
+    let label = a.field.clone();
+    let label = move || if resubmitted { i18n.t(Msg::SubmittedAgain).to_string() } else { label.clone() };
     view! {
         <li data-field=a.field.clone()>
-            <strong>{a.field.clone()}</strong>" "<span class="change">{change}</span>
+            <strong>{label}</strong>" "<span class="change">{change}</span>
             <small>" · "{a.actor_label.clone()}" · "{short(a.created_at)}</small>
         </li>
     }
