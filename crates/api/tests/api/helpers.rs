@@ -237,6 +237,12 @@ impl Drop for TestApp {
     }
 }
 
+/// A client whose requests come from `ip` (any 127.x address works on loopback), to act as
+/// different client addresses.
+pub fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder().local_address(ip.parse::<std::net::IpAddr>().unwrap()).build().unwrap()
+}
+
 pub fn session(tokens: TokenResponse) -> Session {
     let refresh_token = tokens.refresh_token.expect("sign-up, login and body refreshes return the refresh token");
     Session { token: tokens.access_token, refresh_token, user: tokens.user }

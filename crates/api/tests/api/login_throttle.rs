@@ -1,17 +1,10 @@
 //! Login throttling: atomic under parallel guesses, per client so nobody can lock a user
 //! out from elsewhere, reset by a success, and `X-Forwarded-For` believed only from proxies.
 
-use std::net::IpAddr;
-
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestApp, PASSWORD};
-
-/// A client whose requests come from `ip` (any 127.x address works on loopback).
-fn client_from(ip: &str) -> reqwest::Client {
-    reqwest::Client::builder().local_address(ip.parse::<IpAddr>().unwrap()).build().unwrap()
-}
+use crate::helpers::{client_from, TestApp, PASSWORD};
 
 async fn login_from(app: &TestApp, client: &reqwest::Client, password: &str) -> StatusCode {
     client

@@ -137,30 +137,21 @@ async fn idempotency_keys_belong_to_their_credential_and_expire() {
     let admin = app.signup("Acme", "ana@acme.test").await;
     let key = app.create_api_key(&admin, &["leads:ingest"]).await;
     let (site_a, site_b) = (app.create_site(&admin, "A").await, app.create_site(&admin, "B").await);
-    let with_key = |req: reqwest::RequestBuilder| req.header("idempotency-key", "order-1001");
-
-    // An anonymous page burns "order-1001" first…
-    let res =
-        with_key(app.request(reqwest::Method::POST, "/api/v1/leads", None).header("x-site-key", &site_a.public_key))
-            .json(&json!({"email": "a@example.com"}))
+    let send = |credential: (&'static str, String), email: &'static str| {
+        app.request(reqwest::Method::POST, "/api/v1/leads", None)
+            .header(credential.0, credential.1)
+            .header("idempotency-key", "order-1001")
+            .json(&json!({ "email": email }))
             .send()
-            .await
-            .unwrap();
+    };
+    // An anonymous page burns "order-1001" first…
+    let res = send(("x-site-key", site_a.public_key.clone()), "a@example.com").await.unwrap();
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     // …and the integration's own lead with that key still goes through.
-    let res = with_key(app.request(reqwest::Method::POST, "/api/v1/leads", None).header("x-api-key", &key.secret))
-        .json(&json!({"email": "real@example.com"}))
-        .send()
-        .await
-        .unwrap();
+    let res = send(("x-api-key", key.secret.clone()), "real@example.com").await.unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     // Another site's key with the same body is a new submission, not a replay of site A's.
-    let res =
-        with_key(app.request(reqwest::Method::POST, "/api/v1/leads", None).header("x-site-key", &site_b.public_key))
-            .json(&json!({"email": "a@example.com"}))
-            .send()
-            .await
-            .unwrap();
+    let res = send(("x-site-key", site_b.public_key.clone()), "a@example.com").await.unwrap();
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     assert_eq!(app.count("SELECT count(*) FROM idempotency_keys WHERE key = 'order-1001'"), 3);
 

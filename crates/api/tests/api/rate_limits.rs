@@ -3,11 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{problem, TestApp};
-
-fn client_from(ip: &str) -> reqwest::Client {
-    reqwest::Client::builder().local_address(ip.parse::<std::net::IpAddr>().unwrap()).build().unwrap()
-}
+use crate::helpers::{client_from, problem, TestApp};
 
 #[tokio::test]
 async fn a_page_flooding_leads_is_slowed_down_per_site_key_and_client_address() {
