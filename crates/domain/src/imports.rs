@@ -67,6 +67,7 @@ pub fn guess_field(header: &str) -> Option<&'static str> {
 pub struct ImportRequest {
     /// The CSV text, with a header row; `,` or `;` separated.
     #[validate(length(min = 1, message = "is empty"))]
+    #[schema(min_length = 1)]
     pub csv: String,
     /// Contact field → CSV column header.
     pub mapping: BTreeMap<String, String>,
