@@ -35,6 +35,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_resets (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token_hash -> Text,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     login_throttle (key) {
         key -> Text,
         attempts -> Int4,
@@ -198,6 +209,7 @@ diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(sites -> accounts (account_id));
 diesel::joinable!(api_keys -> accounts (account_id));
+diesel::joinable!(password_resets -> users (user_id));
 
 diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(contact_notes -> contacts (contact_id));
@@ -210,6 +222,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
     login_throttle,
+    password_resets,
     sites,
     api_keys,
     contacts,

@@ -41,6 +41,29 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// Asks for a password-reset link by e-mail ("forgot password").
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ana@acme.test"}))]
+pub struct PasswordResetRequest {
+    #[validate(length(min = 1, max = 254, message = "is required"))]
+    #[schema(min_length = 1, max_length = 254)]
+    pub email: String,
+}
+
+/// Sets a new password with the token from the reset e-mail.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"token": "pr_4b1d0c2e9f8a7b6c5d4e3f2a1b0c9d8e", "password": "a new long password"}))]
+pub struct PasswordResetConfirm {
+    #[validate(length(min = 1, max = 200, message = "is required"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub token: String,
+    #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
+    #[schema(min_length = 10, max_length = 200, format = Password)]
+    pub password: String,
+}
+
 /// Exchanges a refresh token for a new pair. Browsers may omit the body field: the
 /// `prospecta_refresh` HttpOnly cookie set at login is used instead.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

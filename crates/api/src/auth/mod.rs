@@ -2,6 +2,7 @@
 
 pub mod login_limits;
 pub mod password;
+pub mod password_reset;
 pub mod principals;
 pub mod sessions;
 pub mod tokens;
@@ -24,8 +25,16 @@ pub const REFRESH_COOKIE: &str = "prospecta_refresh";
 const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(utoipa_actix_web::scope("/auth").service(signup).service(login).service(refresh).service(logout))
-        .service(me);
+    cfg.service(
+        utoipa_actix_web::scope("/auth")
+            .service(signup)
+            .service(login)
+            .service(refresh)
+            .service(logout)
+            .service(password_reset::request_password_reset)
+            .service(password_reset::confirm_password_reset),
+    )
+    .service(me);
 }
 
 /// Create an account and its first admin.

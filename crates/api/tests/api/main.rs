@@ -19,6 +19,7 @@ mod mail;
 mod metrics;
 mod migrations;
 mod openapi;
+mod password_reset;
 mod public_ingest;
 mod rate_limits;
 mod roles_at_once;

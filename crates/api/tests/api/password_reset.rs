@@ -1,0 +1,81 @@
+//! "Forgot password": the same answer for every address, a single-use link by e-mail.
+
+use diesel::RunQueryDsl;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{fields, problem, TestApp, PASSWORD};
+
+/// The token in the newest reset e-mail to `to`.
+fn mailed_token(app: &TestApp, to: &str) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Body {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        body: String,
+    }
+    let mail: Body = diesel::sql_query(format!(
+        "SELECT body FROM email_outbox WHERE to_address = '{to}' AND subject LIKE '%Reset your password' ORDER BY created_at DESC LIMIT 1"
+    ))
+    .get_result(&mut app.conn())
+    .unwrap();
+    let start = mail.body.find("token=").unwrap() + "token=".len();
+    mail.body[start..].split_whitespace().next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_reset_request_answers_the_same_for_every_address_and_mails_only_users() {
+    let app = TestApp::spawn().await;
+    app.signup("Acme", "ana@acme.test").await;
+    let known = app.post("/api/v1/auth/password-reset", None, &json!({"email": "ANA@acme.test"})).await;
+    let unknown = app.post("/api/v1/auth/password-reset", None, &json!({"email": "nobody@acme.test"})).await;
+    assert_eq!((known.status(), unknown.status()), (StatusCode::ACCEPTED, StatusCode::ACCEPTED));
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+    assert_eq!(app.count("SELECT count(*) FROM email_outbox WHERE subject LIKE '%Reset your password'"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM email_outbox WHERE to_address = 'nobody@acme.test'"), 0);
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
+    let app = TestApp::spawn().await;
+    let ana = app.signup("Acme", "ana@acme.test").await;
+    app.post("/api/v1/auth/password-reset", None, &json!({"email": "ana@acme.test"})).await;
+    let token = mailed_token(&app, "ana@acme.test");
+    assert!(token.starts_with("pr_"), "{token}");
+
+    let res =
+        app.post("/api/v1/auth/password-reset/confirm", None, &json!({"token": token, "password": "short"})).await;
+    assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["password"]);
+    let new_password = json!({"token": token, "password": "a brand new password"});
+    let res = app.post("/api/v1/auth/password-reset/confirm", None, &new_password).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+
+    problem(app.login("ana@acme.test", PASSWORD).await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(app.login("ana@acme.test", "a brand new password").await.status(), StatusCode::OK);
+    let refresh = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": ana.refresh_token})).await;
+    problem(refresh, StatusCode::UNAUTHORIZED).await;
+
+    let again = app.post("/api/v1/auth/password-reset/confirm", None, &new_password).await;
+    assert_eq!(fields(&problem(again, StatusCode::UNPROCESSABLE_ENTITY).await), ["token"], "single use");
+}
+
+#[tokio::test]
+async fn an_expired_or_made_up_token_is_refused() {
+    let app = TestApp::spawn().await;
+    app.signup("Acme", "ana@acme.test").await;
+    app.post("/api/v1/auth/password-reset", None, &json!({"email": "ana@acme.test"})).await;
+    let token = mailed_token(&app, "ana@acme.test");
+    diesel::sql_query("UPDATE password_resets SET expires_at = now() - interval '1 minute'")
+        .execute(&mut app.conn())
+        .unwrap();
+    for token in [token.as_str(), "pr_made_up"] {
+        let res = app
+            .post(
+                "/api/v1/auth/password-reset/confirm",
+                None,
+                &json!({"token": token, "password": "a brand new password"}),
+            )
+            .await;
+        assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["token"]);
+    }
+    assert_eq!(app.login("ana@acme.test", PASSWORD).await.status(), StatusCode::OK, "the password did not change");
+}
