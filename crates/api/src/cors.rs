@@ -48,7 +48,11 @@ pub async fn cors_middleware<B: MessageBody + 'static>(
         Some(key) => {
             let state = req.app_data::<web::Data<AppState>>().cloned();
             let origins = match state {
-                Some(state) => state.db.run(move |conn| crate::sites::allowed_origins_for_key(conn, &key)).await,
+                Some(state) => state
+                    .db
+                    .run(move |conn| crate::sites::find_by_public_key(conn, &key))
+                    .await
+                    .map(|site| site.map(|s| s.allowed_origins)),
                 None => Ok(None),
             };
             match origins {

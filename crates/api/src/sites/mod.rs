@@ -82,11 +82,6 @@ fn scoped(account_id: Uuid, id: Uuid) -> sites::BoxedQuery<'static, diesel::pg::
     sites::table.filter(sites::account_id.eq(account_id)).filter(sites::id.eq(id)).into_boxed()
 }
 
-/// The origins allowed to use this public key from a browser, if the key exists.
-pub fn allowed_origins_for_key(conn: &mut PgConnection, public_key: &str) -> ApiResult<Option<Vec<String>>> {
-    Ok(sites::table.filter(sites::public_key.eq(public_key)).select(sites::allowed_origins).first(conn).optional()?)
-}
-
 /// The site with this public key, in whatever account owns it (for public ingestion).
 pub fn find_by_public_key(conn: &mut PgConnection, public_key: &str) -> ApiResult<Option<SiteRow>> {
     Ok(sites::table.filter(sites::public_key.eq(public_key)).select(SiteRow::as_select()).first(conn).optional()?)
