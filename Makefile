@@ -66,6 +66,10 @@ run: tools db frontend ## Build everything and serve on http://127.0.0.1:8080 (d
 	JWT_SECRET=$$(cat .data/jwt-secret) DATABASE_URL=$${DATABASE_URL:-$(LOCAL_DATABASE_URL)} STATIC_DIR=frontend/dist \
 		target/release/prospecta serve --seed-demo
 
+.PHONY: outbox
+outbox: ## Print the mail `make run` queued but could not send (no SMTP_URL): sign-up, invitation and reset links. TO=address to filter
+	@DATABASE_URL=$${DATABASE_URL:-$(LOCAL_DATABASE_URL)} target/release/prospecta outbox $(TO)
+
 .PHONY: openapi
 openapi: ## Regenerate openapi/openapi.json from the handlers' annotations
 	cargo run -q -p api -- openapi > openapi/openapi.json

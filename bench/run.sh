@@ -31,15 +31,26 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null &&
 api() { curl -sf "http://127.0.0.1:$port$1" "${@:2}"; }
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 creds='{"email":"bench@bench.test","password":"bench password 123"}'
+# The link in the newest e-mail to $1 that starts with $2, as its owner would open it.
+mailed_token() {
+  "${psql_bench[@]}" -c "SELECT body FROM email_outbox WHERE to_address = '$1' ORDER BY created_at DESC LIMIT 1" |
+    grep -o "$2[A-Za-z0-9_]*" | head -n 1 | sed "s|$2||"
+}
 if ! tokens=$(api /api/v1/auth/login -H 'content-type: application/json' -d "$creds"); then
-  tokens=$(api /api/v1/auth/signup -H 'content-type: application/json' \
-    -d '{"account_name":"Bench","name":"Bench Admin","email":"bench@bench.test","password":"bench password 123"}')
+  api /api/v1/auth/signup -H 'content-type: application/json' \
+    -d '{"account_name":"Bench","name":"Bench Admin","email":"bench@bench.test","password":"bench password 123"}'
+  tokens=$(api /api/v1/auth/signup/confirm -H 'content-type: application/json' \
+    -d "{\"token\":\"$(mailed_token bench@bench.test '/verify-email?token=')\"}")
 fi
 token=$(echo "$tokens" | json "['access_token']")
 account=$(echo "$tokens" | json "['user']['account_id']")
 for i in 1 2 3 4 5; do
-  api /api/v1/users -H "authorization: Bearer $token" -H 'content-type: application/json' \
-    -d "{\"email\":\"agent$i@bench.test\",\"name\":\"Agent $i\",\"role\":\"agent\",\"password\":\"bench password 123\"}" >/dev/null || true
+  api /api/v1/auth/login -H 'content-type: application/json' \
+    -d "{\"email\":\"agent$i@bench.test\",\"password\":\"bench password 123\"}" >/dev/null && continue
+  api /api/v1/invitations -H "authorization: Bearer $token" -H 'content-type: application/json' \
+    -d "{\"email\":\"agent$i@bench.test\",\"name\":\"Agent $i\",\"role\":\"agent\"}" >/dev/null
+  api /api/v1/invitations/accept -H 'content-type: application/json' \
+    -d "{\"token\":\"$(mailed_token "agent$i@bench.test" '/accept-invitation?token=')\",\"password\":\"bench password 123\"}" >/dev/null
 done
 
 have=$("${psql_bench[@]}" -c "SELECT count(*) FROM contacts WHERE account_id = '$account' AND email LIKE 'lead%@bench.test'")

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_ADMIN, login, unique, useEnglish } from './helpers';
+import { DEMO_ADMIN, login, mailedToken, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => useEnglish(page));
 
@@ -31,19 +31,72 @@ test('the demo admin logs in, sees the navigation, survives a reload and logs ou
   await expect(page).toHaveURL(/\/login$/);
 });
 
-test('sign-up creates an account and names invalid fields', async ({ page }) => {
+test('sign-up names invalid fields, then creates the account from the e-mailed link', async ({ page }) => {
+  const email = `paula-${unique()}@example.com`;
   await page.goto('/signup');
   await page.getByLabel('Company name').fill('Loja Teste');
   await page.getByLabel('Name', { exact: true }).fill('Paula');
-  await page.getByLabel('E-mail').fill(`paula-${unique()}@example.com`);
+  await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill('short');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.locator('[data-field=password]')).toContainText('at least 10');
 
   await page.getByLabel('Password').fill('a long enough password');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('status')).toContainText(`Check your inbox`);
+  await expect(page.getByRole('status')).toContainText(email);
+
+  await page.goto(`/verify-email?token=${mailedToken(email, '/verify-email?token=')}`);
   await expect(page).toHaveURL(/\/settings\/sites$/);
   await expect(page.getByTestId('current-user')).toHaveText('Paula');
+
+  // The link works once.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.goto(`/verify-email?token=${mailedToken(email, '/verify-email?token=')}`);
+  await expect(page.getByRole('alert')).toContainText('no longer works');
+});
+
+test('signing up with a taken address shows the same page and mails its owner', async ({ page }) => {
+  await page.goto('/signup');
+  await page.getByLabel('Company name').fill('Someone Else');
+  await page.getByLabel('Name', { exact: true }).fill('Mallory');
+  await page.getByLabel('E-mail').fill(DEMO_ADMIN.email);
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('status')).toContainText('Check your inbox');
+  expect(() => mailedToken(DEMO_ADMIN.email, '/verify-email?token=')).toThrow(/no \/verify-email/);
+});
+
+test('a forgotten password is reset through the e-mailed link', async ({ page }) => {
+  const email = `forgot-${unique()}@example.com`;
+  await page.goto('/signup');
+  await page.getByLabel('Company name').fill('Esquecida Ltda');
+  await page.getByLabel('Name', { exact: true }).fill('Rita');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('the first password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('status')).toContainText(email);
+  await page.goto(`/verify-email?token=${mailedToken(email, '/verify-email?token=')}`);
+  await expect(page.getByTestId('current-user')).toHaveText('Rita');
+  await page.getByRole('button', { name: 'Log out' }).click();
+
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByRole('button', { name: 'Send me a link' }).click();
+  await expect(page.getByRole('status')).toContainText('a link to choose a new password is on its way');
+
+  await page.goto(`/reset-password?token=${mailedToken(email, '/reset-password?token=')}`);
+  await page.getByLabel('New password').fill('short');
+  await page.getByRole('button', { name: 'Save password' }).click();
+  await expect(page.locator('[data-field=password]')).toContainText('at least 10');
+  await page.getByLabel('New password').fill('the second password');
+  await page.getByRole('button', { name: 'Save password' }).click();
+  await expect(page.getByRole('status')).toContainText('Your password was changed');
+
+  await page.getByRole('link', { name: 'Back to log in' }).click();
+  await login(page, email, 'the second password');
+  await expect(page.getByTestId('current-user')).toHaveText('Rita');
 });
 
 test('the interface switches to Brazilian Portuguese and remembers it', async ({ page }) => {

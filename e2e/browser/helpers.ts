@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, Page } from '@playwright/test';
 
 export const DEMO_ADMIN = { email: 'admin@demo.prospecta.dev', password: 'prospecta-demo' };
@@ -18,4 +19,29 @@ export async function useEnglish(page: Page) {
   await page.addInitScript(() => {
     if (!window.localStorage.getItem('prospecta.lang')) window.localStorage.setItem('prospecta.lang', 'en');
   });
+}
+
+/**
+ * The token of the link starting `linkStart` in the newest e-mail to `to`, read from the
+ * server's outbox (scripts/with-server.sh sets E2E_DATABASE_URL), as the recipient would click it.
+ */
+export function mailedToken(to: string, linkStart: string): string {
+  const db = process.env.E2E_DATABASE_URL;
+  if (!db) throw new Error('set E2E_DATABASE_URL to read e-mailed links');
+  const sql = `SELECT body FROM email_outbox WHERE to_address = '${to.toLowerCase()}' ORDER BY created_at DESC LIMIT 1`;
+  const body = execFileSync('psql', [db, '-qtAc', sql], { encoding: 'utf8' });
+  const at = body.indexOf(linkStart);
+  if (at < 0) throw new Error(`no ${linkStart} link in the mail to ${to}: ${body}`);
+  return body.slice(at + linkStart.length).match(/^[A-Za-z0-9_]+/)![0];
+}
+
+/** Invites a user from Settings → Users as the signed-in admin; returns their invitation token. */
+export async function invite(page: Page, name: string, email: string): Promise<string> {
+  await page.goto('/settings/users');
+  const form = page.getByTestId('invite-user');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('E-mail').fill(email);
+  await form.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(form.getByRole('status')).toContainText(email);
+  return mailedToken(email, '/accept-invitation?token=');
 }

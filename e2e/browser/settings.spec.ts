@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login, unique, useEnglish } from './helpers';
+import { invite, login, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await useEnglish(page);
@@ -40,24 +40,55 @@ test('an admin creates, renames, re-keys and deletes a site', async ({ page }) =
   await expect(renamed).toHaveCount(0);
 });
 
-test('an admin creates an agent, promotes and disables them', async ({ page }) => {
+test('an admin invites an agent, who joins; the admin promotes and disables them', async ({ page, browser }) => {
   await page.goto('/settings/users');
   const email = `agent-${unique()}@example.com`;
-  const form = page.getByTestId('new-user');
+  const form = page.getByTestId('invite-user');
   await form.getByLabel('Name').fill('Carla Dias');
   await form.getByLabel('E-mail').fill('admin@demo.prospecta.dev');
-  await form.getByLabel('Password').fill('initial password');
-  await form.getByRole('button', { name: 'Create' }).click();
-  await expect(form.locator('[data-field=email]')).toContainText('already in use');
+  await form.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(form.locator('[data-field=email]')).toContainText('already a user of your account');
 
-  await form.getByLabel('E-mail').fill(email);
-  await form.getByRole('button', { name: 'Create' }).click();
-  const row = page.locator(`tr[data-email="${email}"]`);
+  const token = await invite(page, 'Carla Dias', email);
+  const pending = page.getByTestId('invitations-table').locator(`tr[data-email="${email}"]`);
+  await expect(pending.locator('.status')).toContainText('Expires');
+
+  const carla = await (await browser.newContext()).newPage();
+  await useEnglish(carla);
+  await carla.goto(`/accept-invitation?token=${token}`);
+  await expect(carla.getByRole('heading', { name: 'Join your team' })).toBeVisible();
+  await carla.getByLabel('Password').fill('short');
+  await carla.getByRole('button', { name: 'Join' }).click();
+  await expect(carla.locator('[data-field=password]')).toContainText('at least 10');
+  await carla.getByLabel('Password').fill('carla long password');
+  await carla.getByRole('button', { name: 'Join' }).click();
+  await expect(carla).toHaveURL(/\/clients$/);
+  await expect(carla.getByTestId('current-user')).toHaveText('Carla Dias');
+
+  await page.reload();
+  await expect(pending).toHaveCount(0);
+  const row = page.getByTestId('users-table').locator(`tr[data-email="${email}"]`);
   await expect(row.locator('.role')).toHaveText('Agent');
   await row.getByRole('button', { name: 'Admin' }).click();
   await expect(row.locator('.role')).toHaveText('Admin');
   await row.getByRole('button', { name: 'Disable' }).click();
   await expect(row.locator('.status')).toHaveText('Disabled');
+});
+
+test('a revoked invitation link no longer works', async ({ page, browser }) => {
+  const email = `revoked-${unique()}@example.com`;
+  const token = await invite(page, 'Davi Reis', email);
+  const pending = page.getByTestId('invitations-table').locator(`tr[data-email="${email}"]`);
+  await pending.getByRole('button', { name: 'Revoke' }).click();
+  await expect(pending).toHaveCount(0);
+
+  const davi = await (await browser.newContext()).newPage();
+  await useEnglish(davi);
+  await davi.goto(`/accept-invitation?token=${token}`);
+  await davi.getByLabel('Password').fill('davi long password');
+  await davi.getByRole('button', { name: 'Join' }).click();
+  await expect(davi.getByRole('alert')).toContainText('revoked');
+  await expect(davi).toHaveURL(/accept-invitation/);
 });
 
 test('an API key is shown once and can be revoked', async ({ page }) => {
@@ -83,18 +114,15 @@ test('an API key is shown once and can be revoked', async ({ page }) => {
 });
 
 test('an agent sees settings read-only', async ({ page, browser }) => {
-  await page.goto('/settings/users');
   const email = `reader-${unique()}@example.com`;
-  const form = page.getByTestId('new-user');
-  await form.getByLabel('Name').fill('Read Only');
-  await form.getByLabel('E-mail').fill(email);
-  await form.getByLabel('Password').fill('initial password');
-  await form.getByRole('button', { name: 'Create' }).click();
-  await expect(page.locator(`tr[data-email="${email}"]`)).toBeVisible();
+  const token = await invite(page, 'Read Only', email);
 
   const agent = await (await browser.newContext()).newPage();
   await useEnglish(agent);
-  await login(agent, email, 'initial password');
+  await agent.goto(`/accept-invitation?token=${token}`);
+  await agent.getByLabel('Password').fill('initial password');
+  await agent.getByRole('button', { name: 'Join' }).click();
+  await expect(agent.getByTestId('current-user')).toHaveText('Read Only');
   await agent.goto('/settings/sites');
   await expect(agent.getByText('Only admins can change these settings.')).toBeVisible();
   await expect(agent.getByTestId('new-site')).toHaveCount(0);

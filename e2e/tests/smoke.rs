@@ -1,6 +1,8 @@
-//! Smoke tests against a running deployment: `E2E_BASE_URL=https://… cargo test -p e2e`.
+//! Smoke tests against a running deployment:
+//! `E2E_BASE_URL=https://… E2E_DATABASE_URL=postgres://… cargo test -p e2e`.
 //! They create their own account (unique e-mail), so they are safe to run against any
-//! environment that allows sign-up.
+//! environment that allows sign-up; the sign-up link is read from the deployment's e-mail
+//! outbox (`psql` on `E2E_DATABASE_URL`, read access to `email_outbox` is enough).
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -14,6 +16,31 @@ fn base() -> String {
 
 fn client() -> Client {
     Client::builder().cookie_store(true).build().unwrap()
+}
+
+/// The token of the link starting `link_start` in the newest mail to `to`.
+fn mailed_token(to: &str, link_start: &str) -> String {
+    let db = std::env::var("E2E_DATABASE_URL").expect("set E2E_DATABASE_URL to read the sign-up e-mail");
+    let sql = format!("SELECT body FROM email_outbox WHERE to_address = '{to}' ORDER BY created_at DESC LIMIT 1");
+    let out =
+        std::process::Command::new("psql").args([db.as_str(), "-qtAc", sql.as_str()]).output().expect("psql runs");
+    let body = String::from_utf8_lossy(&out.stdout);
+    let at = body.find(link_start).unwrap_or_else(|| panic!("no {link_start} link in the mail to {to}: {body}"));
+    body[at + link_start.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+}
+
+/// Signs up with a unique address and confirms it as its owner would; the session's refresh
+/// cookie stays in `c`.
+async fn sign_up(c: &Client, account: &str, email: &str) -> reqwest::Response {
+    let res = c
+        .post(format!("{}/api/v1/auth/signup", base()))
+        .json(&json!({"account_name": account, "name": "Smoke", "email": email, "password": "smoke test password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let token = mailed_token(email, "/verify-email?token=");
+    c.post(format!("{}/api/v1/auth/signup/confirm", base())).json(&json!({"token": token})).send().await.unwrap()
 }
 
 #[tokio::test]
@@ -55,14 +82,7 @@ async fn the_spec_the_docs_and_the_spa_are_served() {
 async fn a_new_account_signs_up_configures_a_site_and_an_integration_key() {
     let c = client();
     let email = format!("smoke-{}@example.com", uuid::Uuid::new_v4().simple());
-    let res = c
-        .post(format!("{}/api/v1/auth/signup", base()))
-        .json(
-            &json!({"account_name": "Smoke Test", "name": "Smoke", "email": email, "password": "smoke test password"}),
-        )
-        .send()
-        .await
-        .unwrap();
+    let res = sign_up(&c, "Smoke Test", &email).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let tokens: domain::TokenResponse = res.json().await.unwrap();
     let token = tokens.access_token;
@@ -127,17 +147,7 @@ async fn a_new_account_signs_up_configures_a_site_and_an_integration_key() {
 async fn a_lead_sent_by_an_integration_reaches_the_client_list() {
     let c = client();
     let email = format!("smoke-leads-{}@example.com", uuid::Uuid::new_v4().simple());
-    let tokens: domain::TokenResponse = c
-        .post(format!("{}/api/v1/auth/signup", base()))
-        .json(
-            &json!({"account_name": "Smoke Leads", "name": "Smoke", "email": email, "password": "smoke test password"}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tokens: domain::TokenResponse = sign_up(&c, "Smoke Leads", &email).await.json().await.unwrap();
     let token = tokens.access_token;
     let key: domain::CreatedApiKey = c
         .post(format!("{}/api/v1/api-keys", base()))

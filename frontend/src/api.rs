@@ -162,6 +162,14 @@ pub async fn sign_in(path: &str, body: &impl Serialize) -> Result<TokenResponse,
     Ok(tokens)
 }
 
+/// A call made before anyone is signed in that answers without a body (202/204): sign-up,
+/// password reset.
+pub async fn send_public(path: &str, body: &impl Serialize) -> Result<(), ApiError> {
+    let body = serde_json::to_string(body).unwrap_or_default();
+    let (status, text) = send("POST", path, Some(&body), None).await?;
+    decode::<Option<serde_json::Value>>(status, &text).map(|_| ())
+}
+
 pub async fn logout() {
     let _ = send("POST", "/api/v1/auth/logout", None, None).await;
     set_access_token(None);

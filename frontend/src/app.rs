@@ -12,6 +12,7 @@ use crate::api;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::auth::{LoginPage, SignupPage};
 use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
+use crate::pages::email_links::{AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
 use crate::pages::placeholder::Placeholder;
 use crate::pages::settings::{ApiKeysSettings, CustomFieldsSettings, SitesSettings, UsersSettings};
 use crate::session::{use_session, Session};
@@ -32,6 +33,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <Redirect path="/clients"/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/signup") view=SignupPage/>
+                <Route path=path!("/verify-email") view=VerifyEmailPage/>
+                <Route path=path!("/accept-invitation") view=AcceptInvitationPage/>
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                <Route path=path!("/reset-password") view=ResetPasswordPage/>
                 <Route path=path!("/") view=|| view! { <Redirect path="/clients"/> }/>
                 <Route path=path!("/clients") view=|| view! { <Shell><ClientsPage/></Shell> }/>
                 <Route path=path!("/clients/import") view=|| view! { <Shell><ImportPage/></Shell> }/>

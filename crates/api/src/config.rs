@@ -61,6 +61,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR blocks); the
     /// client address of any other peer is the peer itself.
     pub trusted_proxies: Vec<crate::extract::IpBlock>,
+    /// Where users reach the app (scheme, host, port, no trailing slash): the start of every
+    /// link in an e-mail.
+    pub public_url: String,
 }
 
 impl Config {
@@ -79,6 +82,10 @@ impl Config {
             default.join("index.html").exists().then_some(default)
         });
         config.bind = env_or("BIND", "127.0.0.1:8080".to_string());
+        config.public_url = match std::env::var("PUBLIC_URL") {
+            Ok(url) if !url.trim().is_empty() => parse_public_url(&url)?,
+            _ => format!("http://{}", config.bind),
+        };
         config.secure_cookies = match std::env::var("SECURE_COOKIES") {
             Err(_) => None,
             Ok(v) if v.trim().is_empty() || v.trim().eq_ignore_ascii_case("auto") => None,
@@ -105,6 +112,11 @@ impl Config {
         Ok(config)
     }
 
+    /// A link into the app for an e-mail: `path` starts with `/`.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
+    }
+
     /// Defaults around a database URL, for tests and tools.
     pub fn for_database(database_url: String) -> Config {
         Config {
@@ -123,6 +135,7 @@ impl Config {
             mail: None,
             metrics_bind: None,
             trusted_proxies: Vec::new(),
+            public_url: "http://127.0.0.1:8080".into(),
             principal_cache_ms: env_or("PRINCIPAL_CACHE_MS", 1000),
             idempotency_ttl_hours: env_or("IDEMPOTENCY_TTL_HOURS", 24),
             public_rate_per_minute: env_or("PUBLIC_RATE_PER_MINUTE", 20),
@@ -147,6 +160,18 @@ pub fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
+/// `PUBLIC_URL`: an absolute http(s) URL without path, query or trailing slash.
+pub fn parse_public_url(value: &str) -> anyhow::Result<String> {
+    let url = value.trim().trim_end_matches('/');
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ', '"', '<', '>']) => Ok(url.to_string()),
+        _ => {
+            anyhow::bail!("PUBLIC_URL must look like https://crm.example.com (scheme and host, no path), not {value:?}")
+        }
+    }
+}
+
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -160,7 +185,16 @@ fn random_secret() -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_bool;
+    use super::{parse_bool, parse_public_url};
+
+    #[test]
+    fn the_public_url_is_scheme_and_host_only() {
+        assert_eq!(parse_public_url(" https://crm.example.com/ ").unwrap(), "https://crm.example.com");
+        assert_eq!(parse_public_url("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        for bad in ["crm.example.com", "ftp://x", "https://", "https://x/app", "https://x?a=1", "javascript:alert(1)"] {
+            assert!(parse_public_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn booleans_take_their_usual_spellings() {

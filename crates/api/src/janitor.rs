@@ -1,6 +1,6 @@
-//! Deletes what is only kept for a while: idempotency keys after their time to live, and
-//! login-throttle windows that are over. One background thread per instance; the deletes
-//! are idempotent, so several instances doing it is harmless.
+//! Deletes what is only kept for a while: idempotency keys after their time to live,
+//! login-throttle windows that are over, and spent or expired e-mailed links. One background
+//! thread per instance; the deletes are idempotent, so several instances doing it is harmless.
 
 use std::time::Duration;
 
@@ -19,7 +19,16 @@ pub fn sweep(conn: &mut PgConnection, idempotency_ttl_hours: i64, login_window_s
         diesel::sql_query("DELETE FROM login_throttle WHERE window_started_at <= now() - make_interval(secs => $1)")
             .bind::<Integer, _>(login_window_secs as i32)
             .execute(conn)?;
-    Ok(keys + windows)
+    // Links by e-mail: spent or expired sign-up and reset tokens go at once; unanswered
+    // invitations stay listed (as expired) for 30 days.
+    let links = diesel::sql_query("DELETE FROM signup_requests WHERE expires_at < now()").execute(conn)?
+        + diesel::sql_query("DELETE FROM password_resets WHERE expires_at < now() OR used_at IS NOT NULL")
+            .execute(conn)?
+        + diesel::sql_query(
+            "DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at < now() - interval '30 days'",
+        )
+        .execute(conn)?;
+    Ok(keys + windows + links)
 }
 
 pub fn spawn(db: Db, every: Duration, idempotency_ttl_hours: i64, login_window_secs: i64) -> anyhow::Result<()> {

@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod ingest;
+pub mod invitations;
 pub mod janitor;
 pub mod mailer;
 pub mod metrics;
@@ -65,6 +66,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(auth::routes)
             .configure(users::routes)
+            .configure(invitations::routes)
             .configure(sites::routes)
             .configure(api_keys::routes)
             .configure(contacts::routes)

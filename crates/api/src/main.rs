@@ -1,4 +1,4 @@
-//! `prospecta [serve [--seed-demo] | migrate | openapi]`
+//! `prospecta [serve [--seed-demo] | migrate | openapi | outbox [ADDRESS]]`
 
 use std::net::TcpListener;
 
@@ -25,8 +25,19 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         "serve" => serve(args.iter().any(|a| a == "--seed-demo")).await,
+        "outbox" => {
+            use diesel::Connection;
+            let config = Config::from_env()?;
+            let mut conn = diesel::PgConnection::establish(&config.database_url)?;
+            let mails = api::mailer::unsent(&mut conn, args.get(1).map(String::as_str), 10)
+                .map_err(|e| anyhow::anyhow!("reading the outbox: {e}"))?;
+            for (to, subject, body) in mails {
+                println!("To: {to}\nSubject: {subject}\n\n{body}\n----");
+            }
+            Ok(())
+        }
         other => {
-            anyhow::bail!("unknown command `{other}`; use serve [--seed-demo], migrate or openapi")
+            anyhow::bail!("unknown command `{other}`; use serve [--seed-demo], migrate, openapi or outbox [ADDRESS]")
         }
     }
 }

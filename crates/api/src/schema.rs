@@ -35,6 +35,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    signup_requests (id) {
+        id -> Uuid,
+        email -> Text,
+        account_name -> Text,
+        name -> Text,
+        password_hash -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        invited_by -> Nullable<Uuid>,
+        token_hash -> Text,
+        expires_at -> Timestamptz,
+        accepted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     password_resets (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -178,7 +206,7 @@ diesel::table! {
 diesel::table! {
     email_outbox (id) {
         id -> Uuid,
-        account_id -> Uuid,
+        account_id -> Nullable<Uuid>,
         to_address -> Text,
         subject -> Text,
         body -> Text,
@@ -210,6 +238,7 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(sites -> accounts (account_id));
 diesel::joinable!(api_keys -> accounts (account_id));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(invitations -> accounts (account_id));
 
 diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(contact_notes -> contacts (contact_id));
@@ -223,6 +252,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_throttle,
     password_resets,
+    signup_requests,
+    invitations,
     sites,
     api_keys,
     contacts,

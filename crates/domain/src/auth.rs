@@ -64,6 +64,29 @@ pub struct PasswordResetConfirm {
     pub password: String,
 }
 
+/// Confirms a sign-up with the token from the verification e-mail.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"token": "sv_4b1d0c2e9f8a7b6c5d4e3f2a1b0c9d8e"}))]
+pub struct SignupConfirm {
+    #[validate(length(min = 1, max = 200, message = "is required"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub token: String,
+}
+
+/// Accepts an invitation with the token from its e-mail, choosing a password.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"token": "iv_4b1d0c2e9f8a7b6c5d4e3f2a1b0c9d8e", "password": "my own long password"}))]
+pub struct AcceptInvitationRequest {
+    #[validate(length(min = 1, max = 200, message = "is required"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub token: String,
+    #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
+    #[schema(min_length = 10, max_length = 200, format = Password)]
+    pub password: String,
+}
+
 /// Exchanges a refresh token for a new pair. Browsers may omit the body field: the
 /// `prospecta_refresh` HttpOnly cookie set at login is used instead.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

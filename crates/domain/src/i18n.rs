@@ -82,7 +82,6 @@ catalogue! {
     Create => "Create", "Criar";
     Loading => "Loading…", "Carregando…";
     Users => "Users", "Usuários";
-    NewUser => "New user", "Novo usuário";
     Sites => "Websites", "Sites";
     NewSite => "New website", "Novo site";
     SiteUrl => "Address (URL)", "Endereço (URL)";
@@ -193,6 +192,31 @@ catalogue! {
     Sort => "Sort", "Ordenar";
     Newest => "Newest first", "Mais recentes";
     Oldest => "Oldest first", "Mais antigos";
+    CheckInbox => "Check your inbox", "Confira sua caixa de entrada";
+    SignupSent => "We sent a link to confirm this address. Open it within 24 hours to create your account:", "Enviamos um link para confirmar este endereço. Abra-o em até 24 horas para criar sua conta:";
+    ConfirmingEmail => "Confirming your e-mail…", "Confirmando seu e-mail…";
+    ForgotPassword => "Forgot your password?", "Esqueceu a senha?";
+    ResetPassword => "Choose a new password", "Escolha uma nova senha";
+    SendResetLink => "Send me a link", "Enviar link";
+    ResetHelp => "Type the e-mail you log in with. We will send a link to choose a new password.", "Digite o e-mail com que você entra. Enviaremos um link para escolher uma nova senha.";
+    ResetSent => "If this address belongs to a user, a link to choose a new password is on its way. It works for one hour:", "Se este endereço pertence a um usuário, um link para escolher uma nova senha está a caminho. Ele vale por uma hora:";
+    NewPassword => "New password", "Nova senha";
+    SavePassword => "Save password", "Salvar senha";
+    PasswordChanged => "Your password was changed and your other sessions ended. Log in with the new password.", "Sua senha foi alterada e suas outras sessões foram encerradas. Entre com a nova senha.";
+    BackToLogin => "Back to log in", "Voltar para o login";
+    JoinTeam => "Join your team", "Junte-se à sua equipe";
+    ChoosePassword => "Choose a password to finish joining. You will log in with your e-mail and this password.", "Escolha uma senha para concluir. Você vai entrar com seu e-mail e esta senha.";
+    Join => "Join", "Entrar na equipe";
+    Invitations => "Invitations", "Convites";
+    InviteUser => "Invite a user", "Convidar usuário";
+    InviteHelp => "They get an e-mail with a link to choose their password. The link works for 7 days.", "A pessoa recebe um e-mail com um link para escolher a senha. O link vale por 7 dias.";
+    SendInvitation => "Send invitation", "Enviar convite";
+    InvitationSent => "Invitation sent to", "Convite enviado para";
+    NoInvitations => "No open invitations.", "Nenhum convite pendente.";
+    Expires => "Expires", "Expira em";
+    Expired => "Expired", "Expirado";
+    SendAgain => "Send again", "Reenviar";
+    LinkNoLongerWorks => "This link no longer works: it was used, revoked or has expired. Ask for a new one.", "Este link não funciona mais: já foi usado, revogado ou expirou. Peça um novo.";
     ImportBlocked => "Nothing was imported: fix these rows or choose to skip them.", "Nada foi importado: corrija estas linhas ou escolha ignorá-las.";
 }
 

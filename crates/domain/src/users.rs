@@ -67,11 +67,12 @@ pub struct UserList {
     pub items: Vec<UserView>,
 }
 
-/// An admin creates a user with an initial password.
+/// An admin invites someone to the account by e-mail; they choose their own password when
+/// they accept, and only then become a user.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"email": "bruno@acme.test", "name": "Bruno Lima", "role": "agent", "password": "initial password"}))]
-pub struct CreateUserRequest {
+#[schema(example = json!({"email": "bruno@acme.test", "name": "Bruno Lima", "role": "agent"}))]
+pub struct InviteUserRequest {
     #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
     #[schema(format = Email, max_length = 254)]
     pub email: String,
@@ -79,9 +80,25 @@ pub struct CreateUserRequest {
     #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     pub role: Role,
-    #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
-    #[schema(min_length = 10, max_length = 200, format = Password)]
-    pub password: String,
+}
+
+/// An invitation that was not accepted yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvitationView {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The admin who sent it (null once that user is deleted).
+    pub invited_by: Option<Uuid>,
+    /// After this the link no longer works; invite again to send a new one.
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvitationList {
+    pub items: Vec<InvitationView>,
 }
 
 /// Partial update; absent fields are left unchanged.

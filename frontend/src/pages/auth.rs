@@ -1,4 +1,5 @@
-//! Login and sign-up.
+//! Login and sign-up. Sign-up only asks: the account is created when the e-mailed link is
+//! opened (`email_links::VerifyEmailPage`).
 
 use domain::i18n::Msg;
 use domain::{LoginRequest, SignupRequest};
@@ -47,6 +48,7 @@ pub fn LoginPage() -> impl IntoView {
                 {form_error(error)}
                 <button type="submit" disabled=move || submit.pending().get()>{move || i18n.t(Msg::LogIn)}</button>
             </form>
+            <p><A href="/forgot-password">{move || i18n.t(Msg::ForgotPassword)}</A></p>
             <p><A href="/signup">{move || i18n.t(Msg::NoAccount)}</A></p>
         </div>
     }
@@ -55,13 +57,12 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let account_name = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let navigate = use_navigate();
+    let sent_to = RwSignal::new(None::<String>);
 
     let submit = Action::new_local(move |_: &()| {
         let body = SignupRequest {
@@ -70,13 +71,10 @@ pub fn SignupPage() -> impl IntoView {
             email: email.get_untracked(),
             password: password.get_untracked(),
         };
-        async move { api::sign_in("/api/v1/auth/signup", &body).await }
+        async move { api::send_public("/api/v1/auth/signup", &body).await }
     });
     Effect::new(move |_| match submit.value().get() {
-        Some(Ok(tokens)) => {
-            session.user.set(Some(Some(tokens.user)));
-            navigate("/settings/sites", Default::default());
-        }
+        Some(Ok(())) => sent_to.set(Some(email.get_untracked())),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
@@ -84,18 +82,25 @@ pub fn SignupPage() -> impl IntoView {
     view! {
         <div class="auth-card">
             <div class="auth-head"><h1>{move || i18n.t(Msg::SignUp)}</h1><LangSwitch/></div>
-            <form on:submit=move |ev| { ev.prevent_default(); error.set(None); submit.dispatch(()); }>
-                <label>{move || i18n.t(Msg::AccountName)}<input name="account_name" required bind:value=account_name/></label>
-                {field_error(error, "account_name")}
-                <label>{move || i18n.t(Msg::Name)}<input name="name" autocomplete="name" required bind:value=name/></label>
-                {field_error(error, "name")}
-                <label>{move || i18n.t(Msg::Email)}<input type="email" name="email" autocomplete="username" required bind:value=email/></label>
-                {field_error(error, "email")}
-                <label>{move || i18n.t(Msg::Password)}<input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
-                {field_error(error, "password")}
-                {form_error(error)}
-                <button type="submit" disabled=move || submit.pending().get()>{move || i18n.t(Msg::SignUp)}</button>
-            </form>
+            <Show when=move || sent_to.get().is_some() fallback=move || view! {
+                <form on:submit=move |ev| { ev.prevent_default(); error.set(None); submit.dispatch(()); }>
+                    <label>{move || i18n.t(Msg::AccountName)}<input name="account_name" autocomplete="organization" required bind:value=account_name/></label>
+                    {field_error(error, "account_name")}
+                    <label>{move || i18n.t(Msg::Name)}<input name="name" autocomplete="name" required bind:value=name/></label>
+                    {field_error(error, "name")}
+                    <label>{move || i18n.t(Msg::Email)}<input type="email" name="email" autocomplete="username" required bind:value=email/></label>
+                    {field_error(error, "email")}
+                    <label>{move || i18n.t(Msg::Password)}<input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
+                    {field_error(error, "password")}
+                    {form_error(error)}
+                    <button type="submit" disabled=move || submit.pending().get()>{move || i18n.t(Msg::SignUp)}</button>
+                </form>
+            }>
+                <div class="notice" role="status">
+                    <h2>{move || i18n.t(Msg::CheckInbox)}</h2>
+                    <p>{move || i18n.t(Msg::SignupSent)} " " <strong>{move || sent_to.get().unwrap_or_default()}</strong></p>
+                </div>
+            </Show>
             <p><A href="/login">{move || i18n.t(Msg::HaveAccount)}</A></p>
         </div>
     }

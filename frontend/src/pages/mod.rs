@@ -1,5 +1,6 @@
 pub mod auth;
 pub mod clients;
+pub mod email_links;
 pub mod placeholder;
 pub mod settings;
 

@@ -46,8 +46,8 @@ pub fn next_assignee(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -
 }
 
 /// Tells `assignee` about a contact they were given: an in-app notification and an e-mail
-/// in the outbox, both in the caller's transaction.
-pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid) -> ApiResult<()> {
+/// in the outbox (linking to the contact under `public_url`), both in the caller's transaction.
+pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid, public_url: &str) -> ApiResult<()> {
     let (email, name): (String, String) = users::table
         .filter(users::account_id.eq(contact.account_id))
         .filter(users::id.eq(assignee))
@@ -80,7 +80,7 @@ pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid) -
             body.push_str(&format!("  {label}: \"{v}\"\n"));
         }
     }
-    body.push_str(&format!("\nOpen it in Prospecta: /clients/{}\n", contact.id));
+    body.push_str(&format!("\nOpen it in Prospecta: {public_url}/clients/{}\n", contact.id));
     let title = format!("[Prospecta] {title}");
     mailer::enqueue(conn, contact.account_id, &email, &title, &body)
 }

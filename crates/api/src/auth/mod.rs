@@ -1,16 +1,17 @@
-//! Sign-up, login, token refresh, logout and the caller's profile.
+//! Sign-up, login, token refresh, logout, password reset and the caller's profile.
 
 pub mod login_limits;
 pub mod password;
 pub mod password_reset;
 pub mod principals;
 pub mod sessions;
+pub mod signup;
 pub mod tokens;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use domain::{LoginRequest, MeResponse, Problem, RefreshRequest, Role, SignupRequest, TokenResponse};
+use domain::{LoginRequest, MeResponse, Problem, RefreshRequest, TokenResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -27,7 +28,8 @@ const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/auth")
-            .service(signup)
+            .service(signup::signup)
+            .service(signup::confirm_signup)
             .service(login)
             .service(refresh)
             .service(logout)
@@ -35,42 +37,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(password_reset::confirm_password_reset),
     )
     .service(me);
-}
-
-/// Create an account and its first admin.
-///
-/// The new admin is signed in: the answer carries an access token and a refresh token (also set
-/// as an HttpOnly cookie).
-#[utoipa::path(
-    tag = "auth", operation_id = "signup",
-    request_body = SignupRequest,
-    responses(
-        (status = 201, description = "Account created; the admin is signed in", body = TokenResponse),
-        (status = 409, description = "E-mail already in use", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many sign-ups from this client address (`SIGNUP_RATE_PER_HOUR`)", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/signup")]
-pub async fn signup(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    ValidJson(body): ValidJson<SignupRequest>,
-) -> ApiResult<HttpResponse> {
-    state.rate_limits.check(Limit::Signup, &crate::extract::client_ip(&req))?;
-    let hash = password::hash_password_off_thread(body.password.clone()).await?;
-    let ttl = state.config.refresh_ttl_days;
-    let (user, secret) = state
-        .db
-        .transaction(move |conn| {
-            let account = users::insert_account(conn, &body.account_name)?;
-            let user = users::insert_user(conn, &UserRow::new(account.id, &body.email, &body.name, Role::Admin, hash))?;
-            let secret = sessions::issue(conn, user.id, Uuid::new_v4(), ttl)?;
-            Ok((user, secret))
-        })
-        .await?;
-    tracing::info!(user_id = %user.id, account_id = %user.account_id, "account created");
-    session_response(&state, &req, StatusCode::CREATED, &user, secret, true)
 }
 
 /// Log in with e-mail and password.
@@ -229,7 +195,7 @@ fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
 
 /// Tokens for a signed-in user: the refresh token as the HttpOnly cookie, and in the body
 /// when `refresh_in_body`.
-fn session_response(
+pub(crate) fn session_response(
     state: &AppState,
     req: &HttpRequest,
     status: StatusCode,

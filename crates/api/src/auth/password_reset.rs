@@ -4,12 +4,12 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
-use domain::{FieldError, PasswordResetConfirm, PasswordResetRequest, Problem};
+use domain::{PasswordResetConfirm, PasswordResetRequest, Problem};
 use uuid::Uuid;
 
-use super::tokens::{new_secret, sha256_hex};
+use super::tokens::{invalid_link_token, new_secret, sha256_hex};
 use super::{password, sessions};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::ValidJson;
 use crate::rate_limits::Limit;
 use crate::schema::{password_resets, users};
@@ -39,6 +39,7 @@ pub async fn request_password_reset(
     ValidJson(body): ValidJson<PasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
     state.rate_limits.check(Limit::Signup, &crate::extract::client_ip(&req))?;
+    let config = state.config.clone();
     state
         .db
         .transaction(move |conn| {
@@ -57,9 +58,10 @@ pub async fn request_password_reset(
                 .execute(conn)?;
             let body = format!(
                 "Hello {},\n\nSomeone (we hope you) asked to reset your Prospecta password. Open this link within \
-                 an hour to choose a new one:\n\n/reset-password?token={secret}\n\nIf it was not you, ignore this \
+                 an hour to choose a new one:\n\n{}\n\nIf it was not you, ignore this \
                  e-mail: your password stays as it is.\n",
-                user.name
+                user.name,
+                config.link(&format!("/reset-password?token={secret}")),
             );
             mailer::enqueue(conn, user.account_id, &user.email, "[Prospecta] Reset your password", &body)
         })
@@ -98,11 +100,7 @@ pub async fn confirm_password_reset(
                 .first(conn)
                 .optional()?;
             let Some((reset_id, user_id)) = reset else {
-                return Err(ApiError::Validation(vec![FieldError::new(
-                    "token",
-                    "invalid",
-                    "is not valid or has expired; ask for a new link",
-                )]));
+                return Err(invalid_link_token("is not valid or has expired; ask for a new link"));
             };
             diesel::update(password_resets::table.find(reset_id))
                 .set(password_resets::used_at.eq(Utc::now()))

@@ -69,6 +69,11 @@ pub fn new_secret(prefix: &str) -> (String, String) {
     (secret, hash)
 }
 
+/// The 422 for an e-mailed link's token that is unknown, spent, revoked or expired.
+pub fn invalid_link_token(message: &str) -> crate::error::ApiError {
+    crate::error::ApiError::field("token", "invalid", message)
+}
+
 pub fn sha256_hex(value: &str) -> String {
     hex::encode(Sha256::digest(value.as_bytes()))
 }

@@ -224,6 +224,8 @@ fn run_job(
         channel: Channel::Import,
         auto_assign: false,
         on_known: upsert::OnKnownClient::Update,
+        // Imports assign no one, so they send no e-mail with a link.
+        public_url: "",
     };
     let result: ApiResult<(i32, i32, i32)> = db.run_blocking(|conn| {
         let skipped_before: i32 = import_jobs::table.find(job_id).select(import_jobs::skipped).first(conn)?;

@@ -180,6 +180,7 @@ pub async fn create_contact(
     row.site_id = body.site_id;
     row.assignee_id = assignee;
     row.tags = normalize_tags(body.tags);
+    let public_url = state.config.public_url.clone();
     let created = state
         .db
         .transaction(move |conn| {
@@ -199,7 +200,7 @@ pub async fn create_contact(
                 &[("created", None, Some(json!("manual")))],
             )?;
             if let Some(user) = created.assignee_id.filter(|u| *u != caller.user_id) {
-                assignment::announce(conn, &created, user)?;
+                assignment::announce(conn, &created, user, &public_url)?;
             }
             Ok(created)
         })
@@ -326,6 +327,7 @@ pub async fn update_contact(
     if body.assignee_id.is_some() && !caller.is_admin() {
         return Err(ApiError::Forbidden("Only admins can reassign contacts.".into()));
     }
+    let public_url = state.config.public_url.clone();
     let saved = state
         .db
         .transaction(move |conn| {
@@ -348,7 +350,7 @@ pub async fn update_contact(
             let actor = Actor::user(conn, &caller)?;
             queries::log_changes(conn, caller.account_id, id, &actor, &changes)?;
             if let Some(user) = saved.assignee_id.filter(|_| saved.assignee_id != old.assignee_id) {
-                assignment::announce(conn, &saved, user)?;
+                assignment::announce(conn, &saved, user, &public_url)?;
             }
             Ok(saved)
         })

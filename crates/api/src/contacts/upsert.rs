@@ -34,6 +34,8 @@ pub struct LeadSource<'a> {
     /// Deal a new contact of an auto-assigning site to its next user.
     pub auto_assign: bool,
     pub on_known: OnKnownClient,
+    /// `Config::public_url`, for the link in an assignment e-mail.
+    pub public_url: &'a str,
 }
 
 /// Creates a contact from a lead, or deals with the contact with the same e-mail or phone
@@ -44,7 +46,7 @@ pub fn create_or_update(
     source: &LeadSource,
     lead: &IngestLeadRequest,
 ) -> ApiResult<(ContactRow, bool)> {
-    let LeadSource { account_id, site_id, actor, channel, auto_assign, on_known } = *source;
+    let LeadSource { account_id, site_id, actor, channel, auto_assign, on_known, public_url } = *source;
     let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
     let phone = phone_field(lead.phone.as_deref(), "phone")?;
 
@@ -93,7 +95,7 @@ pub fn create_or_update(
             if let Some(user) = created.assignee_id {
                 let auto = Actor::system("auto-assignment");
                 queries::log_changes(conn, account_id, created.id, &auto, &[("assignee_id", None, Some(json!(user)))])?;
-                assignment::announce(conn, &created, user)?;
+                assignment::announce(conn, &created, user, public_url)?;
             }
             (created, true)
         }

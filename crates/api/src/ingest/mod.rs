@@ -160,9 +160,10 @@ pub async fn ingest_lead(
     let mut attempt = 0;
     let (status, body) = loop {
         let (credential, lead, key) = (credential.clone(), lead.clone(), idempotency_key.clone());
+        let config = state.config.clone();
         let attempt_once = move |conn: &mut PgConnection| {
             let sender = credential.sender(conn)?;
-            ingest(conn, &sender, &lead, key)
+            ingest(conn, &sender, &lead, key, &config.public_url)
         };
         match state.db.transaction(attempt_once).await {
             Err(ApiError::Conflict(..)) if attempt < 2 => attempt += 1,
@@ -177,6 +178,7 @@ fn ingest(
     sender: &LeadSender,
     lead: &IngestLeadRequest,
     idempotency_key: Option<String>,
+    public_url: &str,
 ) -> ApiResult<(i16, Value)> {
     if let (Some(from_key), Some(in_body)) = (sender.site_id, lead.site_id) {
         if from_key != in_body {
@@ -203,7 +205,8 @@ fn ingest(
     }
     let channel = lead.channel.unwrap_or(sender.default_channel);
     let on_known = if sender.public { OnKnownClient::LogOnly } else { OnKnownClient::Update };
-    let source = LeadSource { account_id, site_id, actor: &sender.actor, channel, auto_assign: true, on_known };
+    let source =
+        LeadSource { account_id, site_id, actor: &sender.actor, channel, auto_assign: true, on_known, public_url };
     let (contact, created) = upsert::create_or_update(conn, &source, lead)?;
     // A blocked contact takes no new conversation either.
     let conversation_id = if lead.transcript.is_empty() || contact.blocked {

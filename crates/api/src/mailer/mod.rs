@@ -25,17 +25,40 @@ pub struct MailConfig {
     pub retry_base: Duration,
 }
 
-pub fn enqueue(conn: &mut PgConnection, account_id: Uuid, to: &str, subject: &str, body: &str) -> ApiResult<()> {
+/// Queues a message. `account_id` is the account it concerns; none for mail that goes out
+/// before an account exists (sign-up confirmation).
+pub fn enqueue(
+    conn: &mut PgConnection,
+    account_id: impl Into<Option<Uuid>>,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> ApiResult<()> {
     diesel::insert_into(email_outbox::table)
         .values((
             email_outbox::id.eq(Uuid::new_v4()),
-            email_outbox::account_id.eq(account_id),
+            email_outbox::account_id.eq(account_id.into()),
             email_outbox::to_address.eq(to),
             email_outbox::subject.eq(subject),
             email_outbox::body.eq(body),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Mail not sent yet, newest first, as (to, subject, body): what `prospecta outbox` prints, so
+/// a setup without `SMTP_URL` (`make run`) can still open a sign-up or invitation link.
+pub fn unsent(conn: &mut PgConnection, to: Option<&str>, limit: i64) -> ApiResult<Vec<(String, String, String)>> {
+    let mut query = email_outbox::table
+        .filter(email_outbox::sent_at.is_null())
+        .order(email_outbox::created_at.desc())
+        .limit(limit)
+        .select((email_outbox::to_address, email_outbox::subject, email_outbox::body))
+        .into_boxed();
+    if let Some(to) = to {
+        query = query.filter(email_outbox::to_address.eq(domain::normalize_email(to)));
+    }
+    Ok(query.load(conn)?)
 }
 
 /// How long to wait after the `attempts`-th failure.

@@ -1,10 +1,11 @@
-//! Users of an account: everyone may list them; only admins create, change or delete.
+//! Users of an account: everyone may list them; only admins change or delete them (and add
+//! them, by invitation: see `invitations`).
 
 pub mod queries;
 
-use actix_web::{delete, get, patch, post, web, HttpResponse};
+use actix_web::{delete, get, patch, web, HttpResponse};
 use chrono::Utc;
-use domain::{CreateUserRequest, FieldError, Problem, UpdateUserRequest, UserList, UserView};
+use domain::{FieldError, Problem, UpdateUserRequest, UserList, UserView};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -18,7 +19,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/users")
             .service(list_users)
-            .service(create_user)
             .service(get_user)
             .service(update_user)
             .service(delete_user),
@@ -39,31 +39,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
 pub async fn list_users(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<UserList>> {
     let rows = state.db.run(move |conn| queries::list_users(conn, caller.account_id)).await?;
     Ok(web::Json(UserList { items: rows.iter().map(UserRow::view).collect() }))
-}
-
-/// Create a user.
-///
-/// The user logs in with the given password. Admins only.
-#[utoipa::path(
-    tag = "users", operation_id = "create_user", security(("bearer" = [])),
-    request_body = CreateUserRequest,
-    responses(
-        (status = 201, description = "Created", body = UserView),
-        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "E-mail already in use", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("")]
-pub async fn create_user(
-    state: web::Data<AppState>,
-    AdminUser(caller): AdminUser,
-    ValidJson(body): ValidJson<CreateUserRequest>,
-) -> ApiResult<HttpResponse> {
-    let hash = password::hash_password_off_thread(body.password.clone()).await?;
-    let row = UserRow::new(caller.account_id, &body.email, &body.name, body.role, hash);
-    let created = state.db.run(move |conn| queries::insert_user(conn, &row)).await?;
-    Ok(HttpResponse::Created().json(created.view()))
 }
 
 /// Get one user of the account.

@@ -81,7 +81,7 @@ async fn concurrent_leads_are_shared_fairly() {
     assert_eq!(counts.iter().sum::<usize>(), 200);
     assert!(counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1, "{counts:?}");
     assert_eq!(app.count("SELECT count(*) FROM notifications"), 200);
-    assert_eq!(app.count("SELECT count(*) FROM email_outbox"), 200);
+    assert_eq!(app.count("SELECT count(*) FROM email_outbox WHERE subject LIKE '[Prospecta] New lead%'"), 200);
 }
 
 #[tokio::test]

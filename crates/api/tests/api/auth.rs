@@ -40,22 +40,6 @@ async fn signup_with_bad_fields_names_them_and_writes_nothing() {
 }
 
 #[tokio::test]
-async fn signup_with_a_taken_email_is_a_conflict_and_leaves_no_account_behind() {
-    let app = TestApp::spawn().await;
-    app.signup("Acme", "ana@acme.test").await;
-    let res = app
-        .post(
-            "/api/v1/auth/signup",
-            None,
-            &json!({"account_name": "Other", "name": "A", "email": "ANA@acme.test", "password": PASSWORD}),
-        )
-        .await;
-    let p = problem(res, StatusCode::CONFLICT).await;
-    assert_eq!(fields(&p), ["email"]);
-    assert_eq!(app.count("SELECT count(*) FROM accounts"), 1, "the second account was rolled back");
-}
-
-#[tokio::test]
 async fn login_accepts_the_right_password_only() {
     let app = TestApp::spawn().await;
     app.signup("Acme", "ana@acme.test").await;

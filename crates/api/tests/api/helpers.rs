@@ -132,7 +132,8 @@ impl TestApp {
         self.request(Method::DELETE, path, Some(token)).send().await.unwrap()
     }
 
-    /// Signs up a new account whose admin has `email`.
+    /// Signs up a new account whose admin has `email`: asks, reads the link from the
+    /// outbox, confirms.
     pub async fn signup(&self, account: &str, email: &str) -> Session {
         let res = self
             .post(
@@ -141,8 +142,39 @@ impl TestApp {
                 &json!({"account_name": account, "name": "Admin", "email": email, "password": PASSWORD}),
             )
             .await;
-        assert_eq!(res.status(), StatusCode::CREATED, "signup failed");
+        assert_eq!(res.status(), StatusCode::ACCEPTED, "signup failed");
+        let token = self.mailed_token(email, "/verify-email?token=");
+        let res = self.post("/api/v1/auth/signup/confirm", None, &json!({"token": token})).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "signup confirmation failed");
         session(res.json().await.unwrap())
+    }
+
+    /// The mail to `to` most recently queued, as (subject, body).
+    pub fn last_mail(&self, to: &str) -> (String, String) {
+        use diesel::prelude::*;
+        use diesel::sql_types::Text;
+        #[derive(QueryableByName)]
+        struct Mail {
+            #[diesel(sql_type = Text)]
+            subject: String,
+            #[diesel(sql_type = Text)]
+            body: String,
+        }
+        let mail: Mail = diesel::sql_query(
+            "SELECT subject, body FROM email_outbox WHERE to_address = $1 ORDER BY created_at DESC, id LIMIT 1",
+        )
+        .bind::<Text, _>(domain::normalize_email(to))
+        .get_result(&mut self.conn())
+        .unwrap_or_else(|e| panic!("no mail to {to}: {e}"));
+        (mail.subject, mail.body)
+    }
+
+    /// The token in the link after `link_start` (e.g. `/verify-email?token=`) in the last
+    /// mail to `to`.
+    pub fn mailed_token(&self, to: &str, link_start: &str) -> String {
+        let (_, body) = self.last_mail(to);
+        let at = body.find(link_start).unwrap_or_else(|| panic!("no {link_start} link in: {body}"));
+        body[at + link_start.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
@@ -159,17 +191,22 @@ impl TestApp {
         session(res.json().await.unwrap())
     }
 
-    /// Creates a user in the admin's account and logs them in.
+    /// Adds a user to the admin's account the way people do: invites them, reads the link
+    /// from the outbox, accepts with [`PASSWORD`], and returns their session.
     pub async fn create_user(&self, admin: &Session, email: &str, role: &str) -> Session {
         let res = self
-            .post(
-                "/api/v1/users",
-                Some(&admin.token),
-                &json!({"email": email, "name": "Someone", "role": role, "password": PASSWORD}),
-            )
+            .post("/api/v1/invitations", Some(&admin.token), &json!({"email": email, "name": "Someone", "role": role}))
             .await;
-        assert_eq!(res.status(), StatusCode::CREATED, "create user failed");
-        self.login_ok(email).await
+        assert_eq!(res.status(), StatusCode::CREATED, "invitation failed");
+        self.accept_invitation(email).await
+    }
+
+    /// Accepts the last invitation mailed to `email` with [`PASSWORD`].
+    pub async fn accept_invitation(&self, email: &str) -> Session {
+        let token = self.mailed_token(email, "/accept-invitation?token=");
+        let res = self.post("/api/v1/invitations/accept", None, &json!({"token": token, "password": PASSWORD})).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "accepting the invitation failed");
+        session(res.json().await.unwrap())
     }
 
     pub async fn create_site(&self, admin: &Session, name: &str) -> SiteView {

@@ -23,6 +23,7 @@ mod password_reset;
 mod public_ingest;
 mod rate_limits;
 mod roles_at_once;
+mod signup_and_invitations;
 mod sites;
 mod static_files;
 mod users;

@@ -6,22 +6,6 @@ use serde_json::json;
 
 use crate::helpers::{fields, problem, TestApp, PASSWORD};
 
-/// The token in the newest reset e-mail to `to`.
-fn mailed_token(app: &TestApp, to: &str) -> String {
-    #[derive(diesel::QueryableByName)]
-    struct Body {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        body: String,
-    }
-    let mail: Body = diesel::sql_query(format!(
-        "SELECT body FROM email_outbox WHERE to_address = '{to}' AND subject LIKE '%Reset your password' ORDER BY created_at DESC LIMIT 1"
-    ))
-    .get_result(&mut app.conn())
-    .unwrap();
-    let start = mail.body.find("token=").unwrap() + "token=".len();
-    mail.body[start..].split_whitespace().next().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn a_reset_request_answers_the_same_for_every_address_and_mails_only_users() {
     let app = TestApp::spawn().await;
@@ -39,7 +23,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
     let app = TestApp::spawn().await;
     let ana = app.signup("Acme", "ana@acme.test").await;
     app.post("/api/v1/auth/password-reset", None, &json!({"email": "ana@acme.test"})).await;
-    let token = mailed_token(&app, "ana@acme.test");
+    let token = app.mailed_token("ana@acme.test", "/reset-password?token=");
     assert!(token.starts_with("pr_"), "{token}");
 
     let res =
@@ -63,7 +47,7 @@ async fn an_expired_or_made_up_token_is_refused() {
     let app = TestApp::spawn().await;
     app.signup("Acme", "ana@acme.test").await;
     app.post("/api/v1/auth/password-reset", None, &json!({"email": "ana@acme.test"})).await;
-    let token = mailed_token(&app, "ana@acme.test");
+    let token = app.mailed_token("ana@acme.test", "/reset-password?token=");
     diesel::sql_query("UPDATE password_resets SET expires_at = now() - interval '1 minute'")
         .execute(&mut app.conn())
         .unwrap();

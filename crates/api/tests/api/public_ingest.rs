@@ -190,7 +190,10 @@ async fn lead_text_in_notifications_and_mail_is_quoted_data() {
     assert!(title.starts_with("New lead assigned to you: \""), "{title}");
     assert!(!title.contains("http://") && !title.contains("evil.example") && title.chars().count() < 80, "{title}");
     assert_eq!(
-        app.count("SELECT count(*) FROM email_outbox WHERE subject LIKE '[Prospecta] New lead assigned to you: %' AND body NOT LIKE '%http://%'"),
+        app.count(
+            "SELECT count(*) FROM email_outbox WHERE subject LIKE '[Prospecta] New lead assigned to you: %' \
+             AND body NOT LIKE '%http://evil%' AND body LIKE '%Open it in Prospecta: http://127.0.0.1:8080/clients/%'"
+        ),
         1
     );
 }

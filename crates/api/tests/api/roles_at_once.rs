@@ -21,15 +21,15 @@ async fn demotion_and_disabling_take_effect_on_the_next_request_on_another_insta
     let path = format!("/api/v1/users/{}", second.user.id);
     assert_eq!(a.patch(&path, &owner.token, &json!({"role": "agent"})).await.status(), StatusCode::OK);
     problem(b.post("/api/v1/sites", Some(&second.token), &json!({"name": "Outra"})).await, StatusCode::FORBIDDEN).await;
-    let new_admin = json!({"email": "x@acme.test", "name": "X", "role": "admin", "password": "long enough pw"});
-    problem(b.post("/api/v1/users", Some(&second.token), &new_admin).await, StatusCode::FORBIDDEN).await;
+    let new_admin = json!({"email": "x@acme.test", "name": "X", "role": "admin"});
+    problem(b.post("/api/v1/invitations", Some(&second.token), &new_admin).await, StatusCode::FORBIDDEN).await;
     assert_eq!(b.get("/api/v1/contacts", &second.token).await.status(), StatusCode::OK, "still an agent");
 
     // Disabled: nothing at all, on either instance.
     assert_eq!(a.patch(&path, &owner.token, &json!({"disabled": true})).await.status(), StatusCode::OK);
     problem(b.get("/api/v1/contacts", &second.token).await, StatusCode::UNAUTHORIZED).await;
     problem(a.get("/api/v1/me", &second.token).await, StatusCode::UNAUTHORIZED).await;
-    assert_eq!(a.count("SELECT count(*) FROM users WHERE email = 'x@acme.test'"), 0);
+    assert_eq!(a.count("SELECT count(*) FROM invitations WHERE email = 'x@acme.test'"), 0);
 }
 
 #[tokio::test]

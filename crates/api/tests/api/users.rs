@@ -21,8 +21,9 @@ async fn agents_cannot_manage_users() {
     let admin = app.signup("Acme", "ana@acme.test").await;
     let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
 
-    let body = json!({"email": "carla@acme.test", "name": "Carla", "role": "admin", "password": PASSWORD});
-    problem(app.post("/api/v1/users", Some(&agent.token), &body).await, StatusCode::FORBIDDEN).await;
+    let body = json!({"email": "carla@acme.test", "name": "Carla", "role": "admin"});
+    problem(app.post("/api/v1/invitations", Some(&agent.token), &body).await, StatusCode::FORBIDDEN).await;
+    problem(app.get("/api/v1/invitations", &agent.token).await, StatusCode::FORBIDDEN).await;
     problem(
         app.patch(&format!("/api/v1/users/{}", agent.user.id), &agent.token, &json!({"role": "admin"})).await,
         StatusCode::FORBIDDEN,
@@ -30,28 +31,20 @@ async fn agents_cannot_manage_users() {
     .await;
     problem(app.delete(&format!("/api/v1/users/{}", admin.user.id), &agent.token).await, StatusCode::FORBIDDEN).await;
     assert_eq!(app.count("SELECT count(*) FROM users"), 2);
+    assert_eq!(app.count("SELECT count(*) FROM invitations WHERE accepted_at IS NULL"), 0);
 }
 
 #[tokio::test]
-async fn creating_a_user_validates_every_field() {
+async fn inviting_a_user_validates_every_field() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ana@acme.test").await;
 
-    let res = app
-        .post(
-            "/api/v1/users",
-            Some(&admin.token),
-            &json!({"email": "x", "name": "", "role": "agent", "password": "short"}),
-        )
-        .await;
-    assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["email", "name", "password"]);
+    let res =
+        app.post("/api/v1/invitations", Some(&admin.token), &json!({"email": "x", "name": "", "role": "agent"})).await;
+    assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["email", "name"]);
 
     let res = app
-        .post(
-            "/api/v1/users",
-            Some(&admin.token),
-            &json!({"email": "c@acme.test", "name": "C", "role": "boss", "password": PASSWORD}),
-        )
+        .post("/api/v1/invitations", Some(&admin.token), &json!({"email": "c@acme.test", "name": "C", "role": "boss"}))
         .await;
     let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(fields(&p), ["role"]);
@@ -59,13 +52,14 @@ async fn creating_a_user_validates_every_field() {
 
     let res = app
         .post(
-            "/api/v1/users",
+            "/api/v1/invitations",
             Some(&admin.token),
-            &json!({"email": "ANA@acme.test", "name": "C", "role": "agent", "password": PASSWORD}),
+            &json!({"email": "ANA@acme.test", "name": "C", "role": "agent"}),
         )
         .await;
-    assert_eq!(fields(&problem(res, StatusCode::CONFLICT).await), ["email"]);
+    assert_eq!(fields(&problem(res, StatusCode::CONFLICT).await), ["email"], "a user of this very account");
     assert_eq!(app.count("SELECT count(*) FROM users"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM invitations"), 0);
 }
 
 #[tokio::test]

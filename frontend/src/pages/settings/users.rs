@@ -1,5 +1,5 @@
 use domain::i18n::Msg;
-use domain::{CreateUserRequest, Role, UpdateUserRequest, UserList, UserView};
+use domain::{InvitationList, InvitationView, InviteUserRequest, Role, UpdateUserRequest, UserList, UserView};
 use leptos::prelude::*;
 
 use super::{confirm, run_then_reload};
@@ -85,45 +85,115 @@ pub fn UsersSettings() -> impl IntoView {
             </tbody>
         </table>
         <Show when=move || session.is_admin()>
-            <NewUserForm on_created=move || users.refetch()/>
+            <Invitations/>
         </Show>
     }
 }
 
+/// Open invitations, and the form that sends one (how admins add users).
 #[component]
-fn NewUserForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
+fn Invitations() -> impl IntoView {
+    let i18n = use_i18n();
+    let invitations = LocalResource::new(|| api::get::<InvitationList>("/api/v1/invitations"));
+    let error = RwSignal::new(None::<ApiError>);
+    let role_label = move |role: Role| i18n.t(if role == Role::Admin { Msg::RoleAdmin } else { Msg::RoleAgent });
+    let revoke = move |id: uuid::Uuid| {
+        run_then_reload(
+            async move { api::delete(&format!("/api/v1/invitations/{id}")).await },
+            move || invitations.refetch(),
+            error,
+        )
+    };
+    let send_again = move |invitation: InvitationView| {
+        let body = InviteUserRequest { email: invitation.email, name: invitation.name, role: invitation.role };
+        run_then_reload(
+            async move { api::post::<InvitationView>("/api/v1/invitations", &body).await.map(|_| ()) },
+            move || invitations.refetch(),
+            error,
+        )
+    };
+    let rows = move || {
+        invitations.get().map(|res| match res {
+            Ok(list) if list.items.is_empty() => {
+                view! { <tr><td colspan="5" class="muted">{move || i18n.t(Msg::NoInvitations)}</td></tr> }.into_any()
+            }
+            Ok(list) => list
+                .items
+                .into_iter()
+                .map(|inv| {
+                    let id = inv.id;
+                    let expired = inv.expires_at < chrono::Utc::now();
+                    let expires = inv.expires_at.format("%Y-%m-%d").to_string();
+                    let again = inv.clone();
+                    view! {
+                        <tr data-email=inv.email.clone()>
+                            <td>{inv.name.clone()}</td>
+                            <td>{inv.email.clone()}</td>
+                            <td class="role">{move || role_label(inv.role)}</td>
+                            <td class="status">{move || if expired { i18n.t(Msg::Expired).to_string() } else { format!("{} {expires}", i18n.t(Msg::Expires)) }}</td>
+                            <td class="actions">
+                                <button class="link" on:click=move |_| send_again(again.clone())>{move || i18n.t(Msg::SendAgain)}</button>
+                                <button class="link danger" on:click=move |_| revoke(id)>{move || i18n.t(Msg::Revoke)}</button>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+            Err(e) => view! { <tr><td colspan="5" class="form-error">{e.summary()}</td></tr> }.into_any(),
+        })
+    };
+    view! {
+        <h2>{move || i18n.t(Msg::Invitations)}</h2>
+        {form_error(error)}
+        <table class="grid" data-testid="invitations-table">
+            <thead><tr>
+                <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th>
+                <th>{move || i18n.t(Msg::Role)}</th><th>{move || i18n.t(Msg::Status)}</th><th></th>
+            </tr></thead>
+            <tbody>
+                <Suspense fallback=move || view! { <tr><td colspan="5">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+            </tbody>
+        </table>
+        <InviteForm on_sent=move || invitations.refetch()/>
+    }
+}
+
+#[component]
+fn InviteForm(on_sent: impl Fn() + Copy + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
     let role = RwSignal::new("agent".to_string());
     let error = RwSignal::new(None::<ApiError>);
-    let create = Action::new_local(move |_: &()| {
-        let body = CreateUserRequest {
+    let sent_to = RwSignal::new(None::<String>);
+    let invite = Action::new_local(move |_: &()| {
+        let body = InviteUserRequest {
             email: email.get_untracked(),
             name: name.get_untracked(),
             role: Role::parse(&role.get_untracked()).unwrap_or(Role::Agent),
-            password: password.get_untracked(),
         };
-        async move { api::post::<UserView>("/api/v1/users", &body).await }
+        async move { api::post::<InvitationView>("/api/v1/invitations", &body).await }
     });
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => {
-            for field in [name, email, password] {
+    Effect::new(move |_| match invite.value().get() {
+        Some(Ok(sent)) => {
+            sent_to.set(Some(sent.email));
+            for field in [name, email] {
                 field.set(String::new());
             }
-            on_created();
+            on_sent();
         }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
 
     view! {
-        <form class="inline-form" data-testid="new-user" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
-            <h2>{move || i18n.t(Msg::NewUser)}</h2>
-            <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
+        <form class="inline-form" data-testid="invite-user" on:submit=move |ev| { ev.prevent_default(); error.set(None); sent_to.set(None); invite.dispatch(()); }>
+            <h2>{move || i18n.t(Msg::InviteUser)}</h2>
+            <p class="muted">{move || i18n.t(Msg::InviteHelp)}</p>
+            <label>{move || i18n.t(Msg::Name)}<input name="name" required bind:value=name/></label>
             {field_error(error, "name")}
-            <label>{move || i18n.t(Msg::Email)}<input type="email" name="email" bind:value=email/></label>
+            <label>{move || i18n.t(Msg::Email)}<input type="email" name="email" required bind:value=email/></label>
             {field_error(error, "email")}
             <label>{move || i18n.t(Msg::Role)}
                 <select name="role" bind:value=role>
@@ -131,10 +201,9 @@ fn NewUserForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
                     <option value="admin">{move || i18n.t(Msg::RoleAdmin)}</option>
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::Password)}<input type="password" name="password" autocomplete="new-password" bind:value=password/></label>
-            {field_error(error, "password")}
             {form_error(error)}
-            <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
+            <button type="submit" disabled=move || invite.pending().get()>{move || i18n.t(Msg::SendInvitation)}</button>
+            {move || sent_to.get().map(|to| view! { <p class="notice" role="status">{i18n.t(Msg::InvitationSent)} " " {to}</p> })}
         </form>
     }
 }

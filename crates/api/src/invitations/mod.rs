@@ -1,0 +1,277 @@
+//! Invitations: how admins add users. The invitee gets a link by e-mail and chooses their
+//! own password; the user exists from then on. Inviting an address that signs in to another
+//! account looks exactly like inviting a new one (only the address's owner is told, by
+//! e-mail), so an admin cannot probe which addresses other accounts use.
+
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use domain::{
+    AcceptInvitationRequest, InvitationList, InvitationView, InviteUserRequest, Problem, Role, TokenResponse,
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
+use crate::auth::{password, session_response, sessions};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AdminUser, ValidJson};
+use crate::schema::{accounts, invitations};
+use crate::users::queries::{self as users, UserRow};
+use crate::{mailer, AppState};
+
+const INVITATION_PREFIX: &str = "iv_";
+/// How long an invitation link works.
+pub const INVITATION_TTL_DAYS: i64 = 7;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/invitations")
+            .service(list_invitations)
+            .service(invite_user)
+            .service(accept_invitation)
+            .service(revoke_invitation),
+    );
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+struct InvitationRow {
+    id: Uuid,
+    email: String,
+    name: String,
+    role: String,
+    invited_by: Option<Uuid>,
+    expires_at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+}
+
+impl InvitationRow {
+    fn view(&self) -> InvitationView {
+        InvitationView {
+            id: self.id,
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: Role::parse(&self.role).unwrap_or(Role::Agent),
+            invited_by: self.invited_by,
+            expires_at: self.expires_at,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// List open invitations.
+///
+/// Invitations not accepted yet, newest first. Admins only. Expired ones are listed too (see `expires_at`) until they are revoked or sent again.
+#[utoipa::path(
+    tag = "users", operation_id = "list_invitations", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Open invitations", body = InvitationList),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("")]
+pub async fn list_invitations(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+) -> ApiResult<web::Json<InvitationList>> {
+    let rows: Vec<InvitationRow> = state
+        .db
+        .run(move |conn| {
+            Ok(invitations::table
+                .filter(invitations::account_id.eq(caller.account_id))
+                .filter(invitations::accepted_at.is_null())
+                .order((invitations::created_at.desc(), invitations::id))
+                .select(InvitationRow::as_select())
+                .load(conn)?)
+        })
+        .await?;
+    Ok(web::Json(InvitationList { items: rows.iter().map(InvitationRow::view).collect() }))
+}
+
+/// Invite someone to the account by e-mail (how admins add users).
+///
+/// E-mails a link valid for 7 days; the invitee chooses a password and becomes a user with
+/// the given name and role. Inviting an address again replaces its open invitation (and its
+/// link). An address that is already a user of this account is a 409; an address of another
+/// account gets the same 201 (its owner is told by e-mail that it cannot join).
+#[utoipa::path(
+    tag = "users", operation_id = "invite_user", security(("bearer" = [])),
+    request_body = InviteUserRequest,
+    responses(
+        (status = 201, description = "Invitation sent", body = InvitationView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The address is already a user of this account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("")]
+pub async fn invite_user(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    ValidJson(body): ValidJson<InviteUserRequest>,
+) -> ApiResult<HttpResponse> {
+    let config = state.config.clone();
+    let row = state
+        .db
+        .transaction(move |conn| {
+            let email = domain::normalize_email(&body.email);
+            let existing = users::find_by_email(conn, &email)?;
+            if existing.as_ref().is_some_and(|u| u.account_id == caller.account_id) {
+                return Err(ApiError::conflict_on("email", "This address is already a user of your account."));
+            }
+            let (account_name, inviter): (String, String) = accounts::table
+                .find(caller.account_id)
+                .inner_join(crate::schema::users::table)
+                .filter(crate::schema::users::id.eq(caller.user_id))
+                .select((accounts::name, crate::schema::users::name))
+                .first(conn)?;
+            diesel::delete(
+                invitations::table
+                    .filter(invitations::account_id.eq(caller.account_id))
+                    .filter(invitations::email.eq(&email))
+                    .filter(invitations::accepted_at.is_null()),
+            )
+            .execute(conn)?;
+            let (secret, token_hash) = new_secret(INVITATION_PREFIX);
+            let row: InvitationRow = diesel::insert_into(invitations::table)
+                .values((
+                    invitations::id.eq(Uuid::new_v4()),
+                    invitations::account_id.eq(caller.account_id),
+                    invitations::email.eq(&email),
+                    invitations::name.eq(body.name.trim()),
+                    invitations::role.eq(body.role.as_str()),
+                    invitations::invited_by.eq(caller.user_id),
+                    invitations::token_hash.eq(token_hash),
+                    invitations::expires_at.eq(Utc::now() + Duration::days(INVITATION_TTL_DAYS)),
+                ))
+                .returning(InvitationRow::as_returning())
+                .get_result(conn)?;
+            let (inviter, account_name) = (inviter.trim(), account_name.trim());
+            let (subject, text) = if existing.is_some() {
+                (
+                    "[Prospecta] An invitation you cannot accept with this address".to_string(),
+                    format!(
+                        "Hello,\n\n{inviter} invited this address to the Prospecta account \"{account_name}\", \
+                         but it already signs in to another Prospecta account, and an address belongs to one \
+                         account only. To join, ask {inviter} to invite another address of yours.\n"
+                    ),
+                )
+            } else {
+                (
+                    format!("[Prospecta] {inviter} invited you to \"{account_name}\""),
+                    format!(
+                        "Hello {},\n\n{inviter} invited you to the Prospecta account \"{account_name}\". Open this \
+                         link within 7 days and choose a password to join:\n\n{}\n\nIf you were not expecting \
+                         it, ignore this e-mail.\n",
+                        row.name,
+                        config.link(&format!("/accept-invitation?token={secret}")),
+                    ),
+                )
+            };
+            mailer::enqueue(conn, caller.account_id, &email, &subject, &text)?;
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(row.view()))
+}
+
+/// Revoke an open invitation.
+///
+/// Its link stops working at once. Accepted invitations are users: disable or delete those
+/// instead. Admins only.
+#[utoipa::path(
+    tag = "users", operation_id = "revoke_invitation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Invitation id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No open invitation with this id in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}")]
+pub async fn revoke_invitation(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let deleted = state
+        .db
+        .run(move |conn| {
+            Ok(diesel::delete(
+                invitations::table
+                    .filter(invitations::account_id.eq(caller.account_id))
+                    .filter(invitations::id.eq(id))
+                    .filter(invitations::accepted_at.is_null()),
+            )
+            .execute(conn)?)
+        })
+        .await?;
+    if deleted == 0 {
+        return Err(ApiError::NotFound);
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Accept an invitation, choosing a password.
+///
+/// The token from the invitation e-mail works once, within 7 days. Creates the user with the
+/// name and role the admin chose; they are signed in (tokens in the body and the refresh
+/// cookie, as at login).
+#[utoipa::path(
+    tag = "auth", operation_id = "accept_invitation",
+    request_body = AcceptInvitationRequest,
+    responses(
+        (status = 201, description = "User created and signed in", body = TokenResponse),
+        (status = 422, description = "Invalid fields, or a token that is unknown, used, revoked or expired, or whose address signs in to an account already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/accept")]
+pub async fn accept_invitation(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ValidJson(body): ValidJson<AcceptInvitationRequest>,
+) -> ApiResult<HttpResponse> {
+    let hash = password::hash_password_off_thread(body.password).await?;
+    let token_hash = sha256_hex(&body.token);
+    let ttl = state.config.refresh_ttl_days;
+    let (user, secret) = state
+        .db
+        .transaction(move |conn| {
+            let open: Option<(Uuid, Uuid, String, String, String)> = invitations::table
+                .filter(invitations::token_hash.eq(&token_hash))
+                .filter(invitations::accepted_at.is_null())
+                .filter(invitations::expires_at.gt(Utc::now()))
+                .select((
+                    invitations::id,
+                    invitations::account_id,
+                    invitations::email,
+                    invitations::name,
+                    invitations::role,
+                ))
+                .for_update()
+                .first(conn)
+                .optional()?;
+            let Some((id, account_id, email, name, role)) = open else {
+                return Err(invalid_link_token("is not valid, was revoked or has expired; ask for a new invitation"));
+            };
+            diesel::update(invitations::table.find(id)).set(invitations::accepted_at.eq(Utc::now())).execute(conn)?;
+            let role = Role::parse(&role).unwrap_or(Role::Agent);
+            let user =
+                users::insert_user(conn, &UserRow::new(account_id, &email, &name, role, hash)).map_err(
+                    |e| match e {
+                        ApiError::Conflict(..) => {
+                            invalid_link_token("is for an address that signs in to an account already")
+                        }
+                        other => other,
+                    },
+                )?;
+            let secret = sessions::issue(conn, user.id, Uuid::new_v4(), ttl)?;
+            Ok((user, secret))
+        })
+        .await?;
+    tracing::info!(user_id = %user.id, account_id = %user.account_id, "invitation accepted");
+    session_response(&state, &req, StatusCode::CREATED, &user, secret, true)
+}

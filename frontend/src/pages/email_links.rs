@@ -1,0 +1,180 @@
+//! The pages that e-mailed links open: confirming a sign-up, accepting an invitation, and
+//! "forgot password" (asking for the link, then choosing the new password).
+
+use domain::i18n::Msg;
+use domain::{AcceptInvitationRequest, PasswordResetConfirm, PasswordResetRequest, SignupConfirm};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::{field_error, form_error};
+use crate::api::{self, ApiError};
+use crate::app::LangSwitch;
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
+/// The `token` of the link that opened the page.
+fn link_token() -> String {
+    use_query_map().get_untracked().get("token").unwrap_or_default()
+}
+
+/// Said when the server refused the link's token (used, expired, revoked…).
+fn token_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error
+            .get()
+            .and_then(|e| e.field("token"))
+            .map(|_| view! { <p class="form-error" role="alert">{move || i18n.t(Msg::LinkNoLongerWorks)}</p> })
+    }
+}
+
+/// Frame shared by these pages: title, language switch, and a way back to the login page.
+#[component]
+fn LinkCard(title: Msg, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="auth-card">
+            <div class="auth-head"><h1>{move || i18n.t(title)}</h1><LangSwitch/></div>
+            {children()}
+            <p><A href="/login">{move || i18n.t(Msg::BackToLogin)}</A></p>
+        </div>
+    }
+}
+
+/// `/verify-email?token=…`: creates the account at once and signs its admin in.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<ApiError>);
+    let confirm = Action::new_local(move |token: &String| {
+        let body = SignupConfirm { token: token.clone() };
+        async move { api::sign_in("/api/v1/auth/signup/confirm", &body).await }
+    });
+    confirm.dispatch(link_token());
+    Effect::new(move |_| match confirm.value().get() {
+        Some(Ok(tokens)) => {
+            session.user.set(Some(Some(tokens.user)));
+            navigate("/settings/sites", Default::default());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <LinkCard title=Msg::SignUp>
+            <Show when=move || error.get().is_some() fallback=move || view! { <p role="status">{move || i18n.t(Msg::ConfirmingEmail)}</p> }>
+                {token_error(error)}
+                {form_error(error)}
+                <p><A href="/signup">{move || i18n.t(Msg::NoAccount)}</A></p>
+            </Show>
+        </LinkCard>
+    }
+}
+
+/// `/accept-invitation?token=…`: the invitee chooses a password and is signed in.
+#[component]
+pub fn AcceptInvitationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let accept = Action::new_local(move |_: &()| {
+        let body = AcceptInvitationRequest { token: link_token(), password: password.get_untracked() };
+        async move { api::sign_in("/api/v1/invitations/accept", &body).await }
+    });
+    Effect::new(move |_| match accept.value().get() {
+        Some(Ok(tokens)) => {
+            session.user.set(Some(Some(tokens.user)));
+            navigate("/clients", Default::default());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <LinkCard title=Msg::JoinTeam>
+            <p>{move || i18n.t(Msg::ChoosePassword)}</p>
+            <form on:submit=move |ev| { ev.prevent_default(); error.set(None); accept.dispatch(()); }>
+                <label>{move || i18n.t(Msg::Password)}
+                    <input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
+                {field_error(error, "password")}
+                {token_error(error)}
+                {form_error(error)}
+                <button type="submit" disabled=move || accept.pending().get()>{move || i18n.t(Msg::Join)}</button>
+            </form>
+        </LinkCard>
+    }
+}
+
+/// `/forgot-password`: asks for a reset link. The answer is the same for any address.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let sent_to = RwSignal::new(None::<String>);
+    let request = Action::new_local(move |_: &()| {
+        let body = PasswordResetRequest { email: email.get_untracked() };
+        async move { api::send_public("/api/v1/auth/password-reset", &body).await }
+    });
+    Effect::new(move |_| match request.value().get() {
+        Some(Ok(())) => sent_to.set(Some(email.get_untracked())),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <LinkCard title=Msg::ForgotPassword>
+            <Show when=move || sent_to.get().is_some() fallback=move || view! {
+                <p>{move || i18n.t(Msg::ResetHelp)}</p>
+                <form on:submit=move |ev| { ev.prevent_default(); error.set(None); request.dispatch(()); }>
+                    <label>{move || i18n.t(Msg::Email)}
+                        <input type="email" name="email" autocomplete="username" required bind:value=email/></label>
+                    {field_error(error, "email")}
+                    {form_error(error)}
+                    <button type="submit" disabled=move || request.pending().get()>{move || i18n.t(Msg::SendResetLink)}</button>
+                </form>
+            }>
+                <div class="notice" role="status">
+                    <h2>{move || i18n.t(Msg::CheckInbox)}</h2>
+                    <p>{move || i18n.t(Msg::ResetSent)} " " <strong>{move || sent_to.get().unwrap_or_default()}</strong></p>
+                </div>
+            </Show>
+        </LinkCard>
+    }
+}
+
+/// `/reset-password?token=…`: the new password; every session of the user ends.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(false);
+    let save = Action::new_local(move |_: &()| {
+        let body = PasswordResetConfirm { token: link_token(), password: password.get_untracked() };
+        async move { api::send_public("/api/v1/auth/password-reset/confirm", &body).await }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(())) => done.set(true),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <LinkCard title=Msg::ResetPassword>
+            <Show when=move || done.get() fallback=move || view! {
+                <form on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>
+                    <label>{move || i18n.t(Msg::NewPassword)}
+                        <input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
+                    {field_error(error, "password")}
+                    {token_error(error)}
+                    {form_error(error)}
+                    <button type="submit" disabled=move || save.pending().get()>{move || i18n.t(Msg::SavePassword)}</button>
+                </form>
+            }>
+                <p class="notice" role="status">{move || i18n.t(Msg::PasswordChanged)}</p>
+            </Show>
+        </LinkCard>
+    }
+}
