@@ -13,7 +13,7 @@ wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" target/wasm32-unk
 frontend/node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$out.tmp/frontend_bg.wasm" "$out.tmp/frontend_bg.wasm"
-cp frontend/index.html frontend/style.css frontend/boot.js "$out.tmp/"
+cp frontend/index.html frontend/style.css frontend/boot.js frontend/favicon.svg "$out.tmp/"
 
 # name.ext -> name-<first 16 hex of sha256>.ext, replacing "/name.ext" in the files that refer to it.
 hashed() {

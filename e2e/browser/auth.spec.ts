@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { chooseLanguage, expect, logOut, openMenu, test } from './fixtures';
 import { DEMO_ADMIN, login, mailedToken, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => useEnglish(page));
@@ -20,12 +20,13 @@ test('a wrong password shows the server message and keeps the user out', async (
 test('the demo admin logs in, sees the navigation, survives a reload and logs out', async ({ page }) => {
   await login(page);
   await expect(page).toHaveURL(/\/clients$/);
+  await openMenu(page);
   for (const item of ['Clients', 'Conversations', 'Boards', 'Tasks', 'Settings']) {
-    await expect(page.getByRole('navigation').getByRole('link', { name: item })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: item })).toBeVisible();
   }
   await page.reload();
   await expect(page.getByTestId('current-user')).toHaveText('Demo Admin');
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logOut(page);
   await expect(page).toHaveURL(/\/login$/);
   await page.goto('/clients');
   await expect(page).toHaveURL(/\/login$/);
@@ -43,15 +44,15 @@ test('sign-up names invalid fields, then creates the account from the e-mailed l
 
   await page.getByLabel('Password').fill('a long enough password');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('status')).toContainText(`Check your inbox`);
-  await expect(page.getByRole('status')).toContainText(email);
+  await expect(page.locator('main').getByRole('status')).toContainText(`Check your inbox`);
+  await expect(page.locator('main').getByRole('status')).toContainText(email);
 
   await page.goto(`/verify-email?token=${mailedToken(email, '/verify-email?token=')}`);
   await expect(page).toHaveURL(/\/settings\/sites$/);
   await expect(page.getByTestId('current-user')).toHaveText('Paula');
 
   // The link works once.
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logOut(page);
   await page.goto(`/verify-email?token=${mailedToken(email, '/verify-email?token=')}`);
   await expect(page.getByRole('alert')).toContainText('no longer works');
 });
@@ -63,7 +64,7 @@ test('signing up with a taken address shows the same page and mails its owner', 
   await page.getByLabel('E-mail').fill(DEMO_ADMIN.email);
   await page.getByLabel('Password').fill('a long enough password');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('status')).toContainText('Check your inbox');
+  await expect(page.locator('main').getByRole('status')).toContainText('Check your inbox');
   expect(() => mailedToken(DEMO_ADMIN.email, '/verify-email?token=')).toThrow(/no \/verify-email/);
 });
 
@@ -75,16 +76,16 @@ test('a forgotten password is reset through the e-mailed link', async ({ page })
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill('the first password');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('status')).toContainText(email);
+  await expect(page.locator('main').getByRole('status')).toContainText(email);
   await page.goto(`/verify-email?token=${mailedToken(email, '/verify-email?token=')}`);
   await expect(page.getByTestId('current-user')).toHaveText('Rita');
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await logOut(page);
 
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page).toHaveURL(/\/forgot-password$/);
   await page.getByLabel('E-mail').fill(email);
   await page.getByRole('button', { name: 'Send me a link' }).click();
-  await expect(page.getByRole('status')).toContainText('a link to choose a new password is on its way');
+  await expect(page.locator('main').getByRole('status')).toContainText('a link to choose a new password is on its way');
 
   await page.goto(`/reset-password?token=${mailedToken(email, '/reset-password?token=')}`);
   await page.getByLabel('New password').fill('short');
@@ -92,7 +93,7 @@ test('a forgotten password is reset through the e-mailed link', async ({ page })
   await expect(page.locator('[data-field=password]')).toContainText('at least 10');
   await page.getByLabel('New password').fill('the second password');
   await page.getByRole('button', { name: 'Save password' }).click();
-  await expect(page.getByRole('status')).toContainText('Your password was changed');
+  await expect(page.locator('main').getByRole('status')).toContainText('Your password was changed');
 
   await page.getByRole('link', { name: 'Back to log in' }).click();
   await login(page, email, 'the second password');
@@ -101,8 +102,10 @@ test('a forgotten password is reset through the e-mailed link', async ({ page })
 
 test('the interface switches to Brazilian Portuguese and remembers it', async ({ page }) => {
   await login(page);
-  await page.locator('select.lang').selectOption('pt-BR');
-  await expect(page.getByRole('navigation').getByRole('link', { name: 'Clientes' })).toBeVisible();
+  await chooseLanguage(page, 'pt-BR');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'pt-BR');
+  await openMenu(page);
+  await expect(page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Clientes' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sair' })).toBeVisible();
   await page.goto('/login');
   await expect(page.getByRole('button', { name: 'Entrar' })).toBeVisible();

@@ -1,4 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { expect, openFilters, test } from './fixtures';
 import { login, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => {
@@ -28,12 +29,14 @@ test('the list has status tabs with counts, and filters live in the URL', async 
   await expect(page.getByTestId('clients-table').locator('td.status').first()).toHaveText('Sale');
 
   await tabs.locator('[data-status=""]').click();
+  await openFilters(page);
   await page.getByPlaceholder('Search name, e-mail, phone or notes').fill('maria.silva');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/q=maria.silva/);
   await expect(page.getByTestId('clients-table').locator('tbody tr')).toHaveCount(1);
   await page.reload();
   await expect(page.getByTestId('clients-table').locator('tbody tr')).toHaveCount(1);
+  await openFilters(page);
   await page.getByRole('button', { name: 'Clear' }).click();
   await expect(page.getByTestId('clients-table').locator('tbody tr')).not.toHaveCount(1);
 });
@@ -74,9 +77,11 @@ test('status changes and notes go to the change log', async ({ page }) => {
   await edit.getByLabel('Phone').fill('not a phone');
   await edit.getByRole('button', { name: 'Save' }).click();
   await expect(edit.locator('[data-field=phone]')).toBeVisible();
-  await edit.getByLabel('Phone').fill('(11) 97777-1234');
+  // Unique per run: both viewports run this test against one database.
+  const digits = String(Date.now()).slice(-8);
+  await edit.getByLabel('Phone').fill(`(11) 9${digits.slice(0, 4)}-${digits.slice(4)}`);
   await edit.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByTestId('client-detail').getByRole('link', { name: 'WhatsApp' })).toHaveAttribute('href', 'https://wa.me/5511977771234');
+  await expect(page.getByTestId('client-detail').getByRole('link', { name: 'WhatsApp' })).toHaveAttribute('href', `https://wa.me/55119${digits}`);
 });
 
 test('an admin assigns a client and the agent is notified', async ({ page, browser }) => {
@@ -144,6 +149,7 @@ test('the list sorts oldest first on request', async ({ page }) => {
   await page.goto('/clients');
   const firstDate = () => page.getByTestId('clients-table').locator('tbody tr').first().locator('td').last().innerText();
   const newest = await firstDate();
+  await openFilters(page);
   await page.locator('select[name=sort]').selectOption('oldest');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/sort=oldest/);

@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { login, unique, useEnglish } from './helpers';
 
 // A customer's web page on another origin (its own port on loopback), with a contact form

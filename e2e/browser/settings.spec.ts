@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, navigate, test } from './fixtures';
 import { invite, login, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => {
@@ -7,7 +7,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('an admin creates, renames, re-keys and deletes a site', async ({ page }) => {
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await navigate(page, 'Settings');
   await page.getByRole('link', { name: 'Websites' }).click();
   await expect(page).toHaveURL(/\/settings\/sites$/);
 

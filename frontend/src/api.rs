@@ -18,6 +18,25 @@ pub fn set_access_token(token: Option<String>) {
     ACCESS_TOKEN.with(|t| *t.borrow_mut() = token);
 }
 
+/// A non-secret hint, kept in the browser, that a refresh cookie was set: without it a
+/// signed-out visit skips the refresh call (which could only answer 401) and shows the login
+/// page at once.
+const SESSION_HINT: &str = "prospecta.signed_in";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+pub fn may_have_session() -> bool {
+    local_storage().and_then(|s| s.get_item(SESSION_HINT).ok().flatten()).is_some()
+}
+
+fn set_session_hint(signed_in: bool) {
+    if let Some(s) = local_storage() {
+        let _ = if signed_in { s.set_item(SESSION_HINT, "1") } else { s.remove_item(SESSION_HINT) };
+    }
+}
+
 fn access_token() -> Option<String> {
     ACCESS_TOKEN.with(|t| t.borrow().clone())
 }
@@ -111,7 +130,11 @@ pub async fn download(path: &str, filename: &str) -> Result<(), ApiError> {
 /// Exchanges the refresh cookie for a new access token.
 pub async fn refresh() -> Result<TokenResponse, ApiError> {
     let (status, text) = send("POST", "/api/v1/auth/refresh", None, None).await?;
-    let tokens: TokenResponse = decode(status, &text)?;
+    let tokens: TokenResponse = decode(status, &text).inspect_err(|e| {
+        if e.status == 401 {
+            set_session_hint(false);
+        }
+    })?;
     set_access_token(Some(tokens.access_token.clone()));
     Ok(tokens)
 }
@@ -159,6 +182,7 @@ pub async fn sign_in(path: &str, body: &impl Serialize) -> Result<TokenResponse,
     let (status, text) = send("POST", path, Some(&body), None).await?;
     let tokens: TokenResponse = decode(status, &text)?;
     set_access_token(Some(tokens.access_token.clone()));
+    set_session_hint(true);
     Ok(tokens)
 }
 
@@ -173,4 +197,5 @@ pub async fn send_public(path: &str, body: &impl Serialize) -> Result<(), ApiErr
 pub async fn logout() {
     let _ = send("POST", "/api/v1/auth/logout", None, None).await;
     set_access_token(None);
+    set_session_hint(false);
 }

@@ -23,13 +23,18 @@ pub fn App() -> impl IntoView {
     let session = Session { user: RwSignal::new(None) };
     provide_context(session);
     // A reload keeps the user signed in through the refresh cookie.
-    spawn_local(async move {
-        let user = api::refresh().await.ok().map(|t| t.user);
-        session.user.set(Some(user));
-    });
+    if api::may_have_session() {
+        spawn_local(async move {
+            let user = api::refresh().await.ok().map(|t| t.user);
+            session.user.set(Some(user));
+        });
+    } else {
+        session.user.set(Some(None));
+    }
 
     view! {
         <Router>
+            <NavigationFocus/>
             <Routes fallback=|| view! { <Redirect path="/clients"/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/signup") view=SignupPage/>
@@ -54,6 +59,21 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// After every client-side navigation (not the first page of a visit, where the skip link is
+/// the first stop), focus moves to the new page's heading and its text is announced.
+#[component]
+fn NavigationFocus() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |first_run: Option<()>| {
+        location.pathname.with(|_| ());
+        if first_run.is_some() {
+            crate::focus::focus_page_heading();
+        }
+    });
+    // One live region for the whole visit: a region created with its text is not announced.
+    view! { <div class="sr-only" role="status" aria-live="polite" id="announcer"></div> }
+}
+
 /// Header, navigation and the page; sends signed-out visitors to the login page.
 #[component]
 fn Shell(children: ChildrenFn) -> impl IntoView {
@@ -72,25 +92,39 @@ fn Shell(children: ChildrenFn) -> impl IntoView {
         });
     };
     let children = StoredValue::new(children);
+    let menu_open = RwSignal::new(false);
 
     view! {
-        <Show when=move || session.current().is_some() fallback=move || view! { <p class="loading">{move || i18n.t(Msg::Loading)}</p> }>
+        <Show when=move || session.current().is_some() fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+            <a class="skip-link" href="#main" on:click=move |ev| { ev.prevent_default(); crate::focus::focus_by_id("main"); }>
+                {move || i18n.t(Msg::SkipToContent)}
+            </a>
             <header class="topbar">
-                <span class="brand">{move || i18n.t(Msg::AppName)}</span>
-                <nav class="mainnav">
-                    <A href="/clients">{move || i18n.t(Msg::NavClients)}</A>
-                    <A href="/conversations">{move || i18n.t(Msg::NavConversations)}</A>
-                    <A href="/boards">{move || i18n.t(Msg::NavBoards)}</A>
-                    <A href="/tasks">{move || i18n.t(Msg::NavTasks)}</A>
-                    <A href="/settings">{move || i18n.t(Msg::NavSettings)}</A>
-                </nav>
+                <a class="brand" href="/clients">{move || i18n.t(Msg::AppName)}</a>
                 <span class="spacer"></span>
                 <NotificationsMenu/>
-                <LangSwitch/>
-                <span class="who" data-testid="current-user">{move || session.current().map(|u| u.name).unwrap_or_default()}</span>
-                <button class="link" on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
+                <button class="menu-toggle secondary" aria-controls="app-menu"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|o| *o = !*o)>
+                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z"/></svg>
+                    <span>{move || i18n.t(Msg::Menu)}</span>
+                </button>
+                <div id="app-menu" class="menu" class:open=move || menu_open.get()>
+                    <nav class="mainnav" aria-label=move || i18n.t(Msg::MainNavigation)>
+                        <A href="/clients">{move || i18n.t(Msg::NavClients)}</A>
+                        <A href="/conversations">{move || i18n.t(Msg::NavConversations)}</A>
+                        <A href="/boards">{move || i18n.t(Msg::NavBoards)}</A>
+                        <A href="/tasks">{move || i18n.t(Msg::NavTasks)}</A>
+                        <A href="/settings">{move || i18n.t(Msg::NavSettings)}</A>
+                    </nav>
+                    <div class="account">
+                        <LangSwitch/>
+                        <span class="who" data-testid="current-user">{move || session.current().map(|u| u.name).unwrap_or_default()}</span>
+                        <button class="link" on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
+                    </div>
+                </div>
             </header>
-            <main class="content">{move || children.with_value(|c| c())}</main>
+            <main id="main" class="content" tabindex="-1">{move || children.with_value(|c| c())}</main>
         </Show>
     }
 }
@@ -100,7 +134,7 @@ fn Settings(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="settings">
-            <nav class="subnav">
+            <nav class="subnav" aria-label=move || i18n.t(Msg::NavSettings)>
                 <A href="/settings/users">{move || i18n.t(Msg::Users)}</A>
                 <A href="/settings/sites">{move || i18n.t(Msg::Sites)}</A>
                 <A href="/settings/custom-fields">{move || i18n.t(Msg::CustomFields)}</A>

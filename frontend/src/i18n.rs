@@ -16,6 +16,7 @@ impl I18n {
         let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
         let browser = web_sys::window().and_then(|w| w.navigator().language());
         let lang = Lang::from_tag(&stored.or(browser).unwrap_or_default());
+        crate::focus::set_document_lang(lang.code());
         I18n { lang: RwSignal::new(lang) }
     }
 
@@ -23,6 +24,7 @@ impl I18n {
         if let Some(s) = storage() {
             let _ = s.set_item(STORAGE_KEY, lang.code());
         }
+        crate::focus::set_document_lang(lang.code());
         self.lang.set(lang);
     }
 

@@ -114,7 +114,6 @@ catalogue! {
     StatusWon => "Sale", "Com venda";
     StatusLost => "No sale", "Sem venda";
     Search => "Search name, e-mail, phone or notes", "Buscar nome, e-mail, telefone ou notas";
-    Filters => "Filters", "Filtros";
     Apply => "Apply", "Aplicar";
     Clear => "Clear", "Limpar";
     Site => "Website", "Site";
@@ -149,7 +148,6 @@ catalogue! {
     GeneratedAt => "Generated at", "Gerado em";
     Referrer => "Referrer", "Referência";
     Ip => "IP", "IP";
-    Actions => "Actions", "Ações";
     Notes => "Notes", "Anotações";
     AddNote => "Add note", "Adicionar nota";
     History => "Change log", "Registro de alterações";
@@ -216,6 +214,13 @@ catalogue! {
     Expires => "Expires", "Expira em";
     Expired => "Expired", "Expirado";
     SendAgain => "Send again", "Reenviar";
+    CsvFile => "CSV file", "Arquivo CSV";
+    SkipToContent => "Skip to content", "Pular para o conteúdo";
+    Menu => "Menu", "Menu";
+    Filters => "Filters", "Filtros";
+    Actions => "Actions", "Ações";
+    MainNavigation => "Main", "Principal";
+    ShowConversation => "Conversation", "Conversa";
     LinkNoLongerWorks => "This link no longer works: it was used, revoked or has expired. Ask for a new one.", "Este link não funciona mais: já foi usado, revogado ou expirou. Peça um novo.";
     ImportBlocked => "Nothing was imported: fix these rows or choose to skip them.", "Nada foi importado: corrija estas linhas ou escolha ignorá-las.";
 }

@@ -36,7 +36,7 @@ pub fn LoginPage() -> impl IntoView {
     });
 
     view! {
-        <div class="auth-card">
+        <main class="auth-card" id="main">
             <div class="auth-head"><h1>{move || i18n.t(Msg::AppName)}</h1><LangSwitch/></div>
             <form on:submit=move |ev| { ev.prevent_default(); error.set(None); submit.dispatch(()); }>
                 <label>{move || i18n.t(Msg::Email)}
@@ -50,7 +50,7 @@ pub fn LoginPage() -> impl IntoView {
             </form>
             <p><A href="/forgot-password">{move || i18n.t(Msg::ForgotPassword)}</A></p>
             <p><A href="/signup">{move || i18n.t(Msg::NoAccount)}</A></p>
-        </div>
+        </main>
     }
 }
 
@@ -80,7 +80,7 @@ pub fn SignupPage() -> impl IntoView {
     });
 
     view! {
-        <div class="auth-card">
+        <main class="auth-card" id="main">
             <div class="auth-head"><h1>{move || i18n.t(Msg::SignUp)}</h1><LangSwitch/></div>
             <Show when=move || sent_to.get().is_some() fallback=move || view! {
                 <form on:submit=move |ev| { ev.prevent_default(); error.set(None); submit.dispatch(()); }>
@@ -102,6 +102,6 @@ pub fn SignupPage() -> impl IntoView {
                 </div>
             </Show>
             <p><A href="/login">{move || i18n.t(Msg::HaveAccount)}</A></p>
-        </div>
+        </main>
     }
 }

@@ -34,11 +34,11 @@ fn token_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
 fn LinkCard(title: Msg, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="auth-card">
+        <main class="auth-card" id="main">
             <div class="auth-head"><h1>{move || i18n.t(title)}</h1><LangSwitch/></div>
             {children()}
             <p><A href="/login">{move || i18n.t(Msg::BackToLogin)}</A></p>
-        </div>
+        </main>
     }
 }
 

@@ -42,6 +42,7 @@ pub fn ClientDetailPage() -> impl IntoView {
     view! {
         <div class="detail-nav">
             <a href=move || format!("/clients?{}", qs())>"← "{move || i18n.t(Msg::Back)}</a>
+            <a class="conversation-jump" href="#conversation" on:click=move |ev| { ev.prevent_default(); crate::focus::focus_by_id("conversation"); }>{move || i18n.t(Msg::ShowConversation)}</a>
             <span class="spacer"></span>
             {move || neighbors.get().and_then(|r| r.ok()).map(|n| view! {
                 {arrow(n.prev_id, Msg::Previous, "prev")}
@@ -341,7 +342,7 @@ fn ActionsColumn(
 
             <h3>{move || i18n.t(Msg::Notes)}</h3>
             <form class="note-form" on:submit=add_note>
-                <textarea name="note" rows="3" bind:value=note></textarea>
+                <textarea name="note" rows="3" aria-label=move || i18n.t(Msg::AddNote) bind:value=note></textarea>
                 {field_error(error, "body")}
                 <button type="submit">{move || i18n.t(Msg::AddNote)}</button>
             </form>
@@ -416,7 +417,7 @@ fn Transcript(detail: ContactDetail) -> impl IntoView {
     let conversations = detail.conversations;
     let empty = conversations.is_empty();
     view! {
-        <section class="col transcript-col" class:collapsed=move || !open.get()>
+        <section class="col transcript-col" id="conversation" class:collapsed=move || !open.get()>
             <div class="card-head">
                 <h2>{move || i18n.t(Msg::Conversation)}</h2>
                 <button class="link" data-testid="toggle-transcript" on:click=move |_| open.update(|o| *o = !*o)>

@@ -127,7 +127,8 @@ pub fn ImportPage() -> impl IntoView {
     view! {
         <h1>{move || i18n.t(Msg::ImportClients)}</h1>
         <p class="muted">{move || i18n.t(Msg::ImportHint)}</p>
-        <input type="file" accept=".csv,text/csv" data-testid="csv-file" on:change=on_file/>
+        <label>{move || i18n.t(Msg::CsvFile)}
+            <input type="file" accept=".csv,text/csv" data-testid="csv-file" on:change=on_file/></label>
         <Show when=move || !columns.with(Vec::is_empty)>
             <h2>{move || i18n.t(Msg::ColumnMapping)}</h2>
             <div class="mapping" data-testid="mapping">{mapping_rows}</div>

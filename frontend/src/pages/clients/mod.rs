@@ -175,6 +175,7 @@ pub fn ClientsPage() -> impl IntoView {
         </nav>
         <FilterBar directory=directory/>
         {form_error(error)}
+        <div class="table-scroll" tabindex="0">
         <table class="grid" data-testid="clients-table">
             <thead><tr>
                 <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th><th>{move || i18n.t(Msg::Phone)}</th>
@@ -183,6 +184,7 @@ pub fn ClientsPage() -> impl IntoView {
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
         <Show when=move || !loading.get() && items.with(Vec::is_empty)>
             <p class="muted">{move || i18n.t(Msg::NoClients)}</p>
         </Show>
@@ -256,8 +258,16 @@ fn FilterBar(directory: Directory) -> impl IntoView {
         })
     };
 
+    // On a phone the filters wait behind a button, so the first screen shows clients.
+    let open = RwSignal::new(false);
+    let active = move || inputs.iter().filter(|(key, signal)| *key != "sort" && !signal.get().is_empty()).count();
     view! {
-        <form class="filters" data-testid="filters" on:submit=apply>
+        <button type="button" class="filters-toggle secondary" aria-controls="client-filters"
+            aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            {move || i18n.t(Msg::Filters)}
+            {move || (active() > 0).then(|| format!(" ({})", active()))}
+        </button>
+        <form class="filters" id="client-filters" class:open=move || open.get() data-testid="filters" on:submit=apply>
             <input class="search" type="search" name="q" placeholder=move || i18n.t(Msg::Search) bind:value=q/>
             <select name="sort" aria-label=move || i18n.t(Msg::Sort) bind:value=sort>
                 <option value="">{move || i18n.t(Msg::Newest)}</option>

@@ -67,15 +67,15 @@ fn ApiKeysAdmin() -> impl IntoView {
 
     view! {
         {form_error(error)}
-        <table class="grid" data-testid="api-keys-table">
+        <div class="table-scroll" tabindex="0"><table class="grid" data-testid="api-keys-table">
             <thead><tr>
                 <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Prefix)}</th><th>{move || i18n.t(Msg::Scopes)}</th>
-                <th>{move || i18n.t(Msg::LastUsed)}</th><th>{move || i18n.t(Msg::Status)}</th><th></th>
+                <th>{move || i18n.t(Msg::LastUsed)}</th><th>{move || i18n.t(Msg::Status)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
                 <Suspense fallback=move || view! { <tr><td colspan="6">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
-        </table>
+        </table></div>
         <NewApiKeyForm on_created=move || keys.refetch()/>
     }
 }

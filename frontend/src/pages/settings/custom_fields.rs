@@ -60,13 +60,13 @@ pub fn CustomFieldsSettings() -> impl IntoView {
     view! {
         <h1>{move || i18n.t(Msg::CustomFields)}</h1>
         {form_error(error)}
-        <table class="grid" data-testid="custom-fields-table">
+        <div class="table-scroll" tabindex="0"><table class="grid" data-testid="custom-fields-table">
             <thead><tr>
                 <th>{move || i18n.t(Msg::Key)}</th><th>{move || i18n.t(Msg::Label)}</th><th>{move || i18n.t(Msg::Kind)}</th>
-                <th>{move || i18n.t(Msg::Options)}</th><th></th>
+                <th>{move || i18n.t(Msg::Options)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>{rows}</tbody>
-        </table>
+        </table></div>
         {move || editing.get().map(|field| view! {
             <EditCustomFieldForm field=field on_done=move |saved| {
                 editing.set(None);

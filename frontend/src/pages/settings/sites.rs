@@ -117,15 +117,15 @@ pub fn SitesSettings() -> impl IntoView {
         <h1>{move || i18n.t(Msg::Sites)}</h1>
         <Show when=move || !session.is_admin()><p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p></Show>
         {form_error(error)}
-        <table class="grid" data-testid="sites-table">
+        <div class="table-scroll" tabindex="0"><table class="grid" data-testid="sites-table">
             <thead><tr>
                 <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::SiteUrl)}</th>
-                <th>{move || i18n.t(Msg::PublicKey)}</th><th></th>
+                <th>{move || i18n.t(Msg::PublicKey)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
                 <Suspense fallback=move || view! { <tr><td colspan="4">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
-        </table>
+        </table></div>
         <Show when=move || session.is_admin()>
             <NewSiteForm on_created=move || sites.refetch()/>
         </Show>

@@ -75,15 +75,15 @@ pub fn UsersSettings() -> impl IntoView {
         <h1>{move || i18n.t(Msg::Users)}</h1>
         <Show when=move || !session.is_admin()><p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p></Show>
         {form_error(error)}
-        <table class="grid" data-testid="users-table">
+        <div class="table-scroll" tabindex="0"><table class="grid" data-testid="users-table">
             <thead><tr>
                 <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th>
-                <th>{move || i18n.t(Msg::Role)}</th><th>{move || i18n.t(Msg::Status)}</th><th></th>
+                <th>{move || i18n.t(Msg::Role)}</th><th>{move || i18n.t(Msg::Status)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
                 <Suspense fallback=move || view! { <tr><td colspan="5">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
-        </table>
+        </table></div>
         <Show when=move || session.is_admin()>
             <Invitations/>
         </Show>
@@ -146,15 +146,15 @@ fn Invitations() -> impl IntoView {
     view! {
         <h2>{move || i18n.t(Msg::Invitations)}</h2>
         {form_error(error)}
-        <table class="grid" data-testid="invitations-table">
+        <div class="table-scroll" tabindex="0"><table class="grid" data-testid="invitations-table">
             <thead><tr>
                 <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th>
-                <th>{move || i18n.t(Msg::Role)}</th><th>{move || i18n.t(Msg::Status)}</th><th></th>
+                <th>{move || i18n.t(Msg::Role)}</th><th>{move || i18n.t(Msg::Status)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
                 <Suspense fallback=move || view! { <tr><td colspan="5">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
-        </table>
+        </table></div>
         <InviteForm on_sent=move || invitations.refetch()/>
     }
 }

@@ -1,0 +1,60 @@
+//! Focus and announcements after a client-side navigation: a screen reader hears nothing when
+//! the SPA swaps the page, so focus moves to the new page's heading and its text is announced.
+
+use std::time::Duration;
+
+use leptos::prelude::set_timeout;
+use wasm_bindgen::JsCast;
+
+/// Once the new page has rendered: focus `main h1` (made focusable), announce it in the
+/// polite live region, and name the browser tab after it. The new page may render a moment
+/// after the URL changed, so this waits (up to a second) for a heading it has not focused.
+pub fn focus_page_heading() {
+    focus_new_heading(20);
+}
+
+fn focus_new_heading(tries_left: u32) {
+    set_timeout(
+        move || {
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+            let heading = document.query_selector("main h1").ok().flatten();
+            let Some(heading) = heading.filter(|h| !h.has_attribute("data-focused")) else {
+                if tries_left > 0 {
+                    focus_new_heading(tries_left - 1);
+                }
+                return;
+            };
+            let text = heading.text_content().unwrap_or_default();
+            let _ = heading.set_attribute("tabindex", "-1");
+            let _ = heading.set_attribute("data-focused", "");
+            if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
+                let _ = heading.focus();
+            }
+            if let Ok(Some(announcer)) = document.query_selector("#announcer") {
+                announcer.set_text_content(Some(&text));
+            }
+            document.set_title(&format!("{text} · Prospecta"));
+        },
+        Duration::from_millis(50),
+    );
+}
+
+/// Moves focus (and the view) to the element with `id`, as an in-page link would without the
+/// router taking the click: the skip link, "Conversation" on a phone.
+pub fn focus_by_id(id: &str) {
+    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else { return };
+    if el.get_attribute("tabindex").is_none() {
+        let _ = el.set_attribute("tabindex", "-1");
+    }
+    el.scroll_into_view();
+    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+/// Keeps `<html lang>` on the UI language, so screen readers pronounce it right.
+pub fn set_document_lang(code: &str) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", code);
+    }
+}
