@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { expect, openFilters, test } from './fixtures';
+import { chooseLanguage, expect, openFilters, test } from './fixtures';
 import { login, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => {
@@ -64,7 +64,7 @@ test('status changes and notes go to the change log', async ({ page }) => {
   await newClient(page, 'Teste Log', email);
   await page.getByLabel('Status').selectOption('in_progress');
   const history = page.getByTestId('history');
-  await expect(history.locator('li[data-field=status]')).toContainText('to_contact → in_progress');
+  await expect(history.locator('li[data-field=status]')).toContainText('To contact → In progress');
   await expect(history.locator('li[data-field=status]')).toContainText('Demo Admin');
 
   await page.locator('textarea[name=note]').fill('Pediu retorno amanhã às 10h');
@@ -155,4 +155,28 @@ test('the list sorts oldest first on request', async ({ page }) => {
   await expect(page).toHaveURL(/sort=oldest/);
   await expect.poll(firstDate).not.toBe(newest);
   expect((await firstDate()) < newest).toBe(true);
+});
+
+test('in Portuguese the change log, channels, dates, phones and field errors read as words', async ({ page }) => {
+  const email = `pt-${unique()}@example.com`;
+  await newClient(page, 'Cliente Português', email);
+  await page.getByLabel('Status').selectOption('in_progress');
+  const history = page.getByTestId('history');
+  await expect(history.locator('li[data-field=status]')).toContainText('To contact → In progress');
+
+  await chooseLanguage(page, 'pt-BR');
+  await expect(history.locator('li[data-field=status]')).toContainText('Situação A contatar → Em progresso');
+  await expect(history.locator('li[data-field=created]')).toContainText('Criado Manual');
+  await expect(history.locator('li[data-field=created] small')).toContainText(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+  await expect(page.getByTestId('client-detail')).toContainText('Canal');
+
+  await page.getByRole('button', { name: 'Editar' }).click();
+  const edit = page.getByTestId('edit-client');
+  await edit.getByLabel('Telefone').fill('123');
+  await edit.getByRole('button', { name: 'Salvar' }).click();
+  await expect(edit.locator('[data-field=phone]')).toHaveText('deve ser um telefone, com DDD');
+  const digits = String(Date.now()).slice(-8);
+  await edit.getByLabel('Telefone').fill(`11 9${digits}`);
+  await edit.getByRole('button', { name: 'Salvar' }).click();
+  await expect(page.getByTestId('client-detail')).toContainText(`(11) 9${digits.slice(0, 4)}-${digits.slice(4)}`);
 });

@@ -89,7 +89,7 @@ test('a form on a customer page posts a lead across origins, only from the allow
   await expect(page.getByText(email)).toBeVisible();
   await page.locator('tr', { hasText: email }).getByRole('link').first().click();
   await expect(page.locator('li[data-field=submitted_again]')).toContainText('Submitted a form again with');
-  await expect(page.locator('li[data-field=submitted_again]')).toContainText(`email: ${email}`);
+  await expect(page.locator('li[data-field=submitted_again]')).toContainText(`E-mail: ${email}`);
   await page.goto(`/clients?q=${encodeURIComponent(email)}`);
   await page.goto(`/clients?q=${encodeURIComponent(`other-${email}`)}`);
   await expect(page.getByText(`other-${email}`)).toHaveCount(0);

@@ -64,15 +64,16 @@ impl ApiError {
         }
     }
 
-    /// The message to show for a form field, if the server named it.
+    /// The message to show for a form field, if the server named it, in the UI language.
     pub fn field(&self, name: &str) -> Option<String> {
-        self.problem.as_ref()?.field_message(name).map(str::to_owned)
+        let error = self.problem.as_ref()?.errors.iter().find(|e| e.field == name)?;
+        Some(domain::problem_text::field_error_text(error, crate::i18n::current_lang()))
     }
 
-    /// One line for the whole error.
+    /// One line for the whole error, in the UI language.
     pub fn summary(&self) -> String {
         match &self.problem {
-            Some(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+            Some(p) => domain::problem_text::problem_text(p, crate::i18n::current_lang()),
             None => format!("HTTP {}", self.status),
         }
     }

@@ -6,6 +6,15 @@ use leptos::prelude::*;
 
 const STORAGE_KEY: &str = "prospecta.lang";
 
+thread_local! {
+    /// The UI language for code outside components (API error texts).
+    static CURRENT: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::En) };
+}
+
+pub fn current_lang() -> Lang {
+    CURRENT.with(std::cell::Cell::get)
+}
+
 #[derive(Clone, Copy)]
 pub struct I18n {
     pub lang: RwSignal<Lang>,
@@ -17,6 +26,7 @@ impl I18n {
         let browser = web_sys::window().and_then(|w| w.navigator().language());
         let lang = Lang::from_tag(&stored.or(browser).unwrap_or_default());
         crate::focus::set_document_lang(lang.code());
+        CURRENT.with(|c| c.set(lang));
         I18n { lang: RwSignal::new(lang) }
     }
 
@@ -25,6 +35,7 @@ impl I18n {
             let _ = s.set_item(STORAGE_KEY, lang.code());
         }
         crate::focus::set_document_lang(lang.code());
+        CURRENT.with(|c| c.set(lang));
         self.lang.set(lang);
     }
 

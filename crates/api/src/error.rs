@@ -88,8 +88,9 @@ impl ApiError {
             // Field paths and serde's messages can quote the input: never echo control characters.
             ApiError::Validation(errors) | ApiError::BadRequest(_, errors) | ApiError::Conflict(_, errors) => errors
                 .iter()
-                .map(|e| {
-                    FieldError::new(escape_controls(&e.field), escape_controls(&e.code), escape_controls(&e.message))
+                .map(|e| FieldError {
+                    params: e.params.clone(),
+                    ..FieldError::new(escape_controls(&e.field), escape_controls(&e.code), escape_controls(&e.message))
                 })
                 .collect(),
             _ => Vec::new(),
@@ -193,7 +194,13 @@ fn flatten_validation(errs: &validator::ValidationErrors, prefix: &str) -> Vec<F
             ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| {
                 let message =
                     e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| format!("is invalid ({})", e.code));
-                FieldError::new(path.clone(), e.code.to_string(), message)
+                let mut error = FieldError::new(path.clone(), e.code.to_string(), message);
+                for bound in ["min", "max"] {
+                    if let Some(value) = e.params.get(bound).and_then(serde_json::Value::as_i64) {
+                        error = error.with_param(bound, value);
+                    }
+                }
+                error
             })),
             ValidationErrorsKind::Struct(inner) => out.extend(flatten_validation(inner, &path)),
             ValidationErrorsKind::List(items) => {

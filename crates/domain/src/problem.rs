@@ -1,5 +1,7 @@
 //! RFC 9457 problem details, the body of every 4xx/5xx response.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -39,13 +41,22 @@ pub struct FieldError {
     pub field: String,
     /// Machine-readable code (`email`, `length`, `required`, `taken`, `invalid_type`…).
     pub code: String,
-    /// Human-readable message.
+    /// Human-readable message, in English. Clients show their own text for `code` (with
+    /// `params`) and fall back to this one.
     pub message: String,
+    /// The bounds of a `length` or `range` rule (`min`, `max`), for a client's own message.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, i64>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+        Self { field: field.into(), code: code.into(), message: message.into(), params: BTreeMap::new() }
+    }
+
+    pub fn with_param(mut self, name: &str, value: i64) -> Self {
+        self.params.insert(name.to_string(), value);
+        self
     }
 }
 

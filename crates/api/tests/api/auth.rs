@@ -27,6 +27,10 @@ async fn signup_with_bad_fields_names_them_and_writes_nothing() {
         .await;
     let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(fields(&p), ["account_name", "email", "password"]);
+    // Bounds travel with the code, so a client can word the message in its own language.
+    let bounds = |field: &str| p.errors.iter().find(|e| e.field == field).unwrap().params.clone();
+    assert_eq!(bounds("account_name"), [("max".to_string(), 120), ("min".to_string(), 1)].into());
+    assert_eq!(bounds("password"), [("max".to_string(), 200), ("min".to_string(), 10)].into());
 
     let res = app
         .post("/api/v1/auth/signup", None, &json!({"account_name": "Acme", "name": "A", "password": PASSWORD}))

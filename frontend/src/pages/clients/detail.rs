@@ -190,7 +190,7 @@ fn ClientCard(
             <dl class="facts">
                 {contact.phone.clone().map(|p| view! {
                     <dt>{move || i18n.t(Msg::Phone)}</dt>
-                    <dd>{p}" "{contact.whatsapp_url.clone().map(|u| view! { <a class="whatsapp" href=u target="_blank" rel="noopener">"WhatsApp"</a> })}</dd>
+                    <dd>{super::phone_text(&p)}" "{contact.whatsapp_url.clone().map(|u| view! { <a class="whatsapp" href=u target="_blank" rel="noopener">"WhatsApp"</a> })}</dd>
                 })}
                 {row(Msg::Email, contact.email.clone())}
                 {row(Msg::ContactHours, contact.contact_hours.clone())}
@@ -203,7 +203,7 @@ fn ClientCard(
                 {row(Msg::Campaign, contact.campaign.clone())}
                 {row(Msg::Referrer, contact.referrer.clone())}
                 {row(Msg::Ip, contact.ip.clone())}
-                {row(Msg::Channel, Some(contact.channel.as_str().to_string()))}
+                <dt>{move || i18n.t(Msg::Channel)}</dt><dd>{move || i18n.t(domain::labels::channel_msg(contact.channel))}</dd>
                 {row(Msg::Tags, Some(contact.tags.join(", ")))}
                 {
                     let values = contact.custom_fields.clone();
@@ -368,38 +368,59 @@ fn ActionsColumn(
     }
 }
 
-/// "status: to_contact → won · Ana · 2026-11-24 10:00"; user ids show as names.
+/// "Status: To contact → In progress · Ana · 26/11/2026 10:00": field names and coded values
+/// (statuses, channels, yes/no) in the UI language; user and site ids as names.
 fn history_line(a: &ActivityView, directory: Directory) -> impl IntoView {
+    let i18n = use_i18n();
     let field = a.field.clone();
     let render = move |v: &Option<serde_json::Value>| -> String {
+        let lang = i18n.lang.get();
         match v {
             None => "—".into(),
+            Some(value) if domain::labels::activity_value_text(&field, value, lang).is_some() => {
+                domain::labels::activity_value_text(&field, value, lang).unwrap_or_default()
+            }
             Some(serde_json::Value::String(s)) if field == "assignee_id" => directory.user_name(s.parse().ok()),
+            Some(serde_json::Value::String(s)) if field == "site_id" => directory.site_name(s.parse().ok()),
+            Some(serde_json::Value::String(s)) if field == "phone" => super::phone_text(s),
+            Some(serde_json::Value::String(s)) if field == "first_contact_at" => {
+                s.parse::<chrono::DateTime<chrono::Utc>>().map(short).unwrap_or_else(|_| s.clone())
+            }
             Some(serde_json::Value::String(s)) => s.clone(),
             Some(serde_json::Value::Array(items)) => items
                 .iter()
                 .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
                 .collect::<Vec<_>>()
                 .join(", "),
-            // A public form's submission on a known client: what it carried, for review.
+            // A public form's submission on a known client (what it carried, for review), a
+            // location or custom fields: "label: value" pairs.
             Some(serde_json::Value::Object(map)) => map
                 .iter()
-                .map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| {
+                    let label = domain::labels::activity_field_msg(k).map(|m| m.text(lang).to_string());
+                    let value = domain::labels::activity_value_text(k, v, lang)
+                        .or_else(|| v.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| v.to_string());
+                    format!("{}: {value}", label.unwrap_or_else(|| k.clone()))
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
             Some(other) => other.to_string(),
         }
     };
     let (old, new) = (a.old_value.clone(), a.new_value.clone());
-    let resubmitted = a.field == "submitted_again";
-    let change = move || if resubmitted { render(&new) } else { format!("{} → {}", render(&old), render(&new)) };
-    let i18n = use_i18n();
-    let label = a.field.clone();
-    let label = move || if resubmitted { i18n.t(Msg::SubmittedAgain).to_string() } else { label.clone() };
+    // A creation, a note or a resubmission has no "before".
+    let only_new = matches!(a.field.as_str(), "submitted_again" | "created" | "note");
+    let change = move || if only_new { render(&new) } else { format!("{} → {}", render(&old), render(&new)) };
+    let field = a.field.clone();
+    let label =
+        move || domain::labels::activity_field_msg(&field).map(|m| i18n.t(m).to_string()).unwrap_or(field.clone());
+    let when = a.created_at;
     view! {
         <li data-field=a.field.clone()>
             <strong>{label}</strong>" "<span class="change">{change}</span>
-            <small>" · "{a.actor_label.clone()}" · "{short(a.created_at)}</small>
+            <small>" · "{a.actor_label.clone()}" · "{move || { i18n.lang.track(); short(when) }}</small>
         </li>
     }
 }
@@ -429,7 +450,7 @@ fn Transcript(detail: ContactDetail) -> impl IntoView {
                 <div class="transcript" data-testid="transcript">
                     {conversations.iter().map(|conv| view! {
                         <div class="conversation">
-                            <small class="muted">{short(conv.started_at)}" · "{conv.channel.as_str()}</small>
+                            <small class="muted">{short(conv.started_at)}" · "{ let c = conv.channel; move || i18n.t(domain::labels::channel_msg(c)) }</small>
                             {conv.messages.iter().map(|m| {
                                 let sender = m.sender;
                                 view! {

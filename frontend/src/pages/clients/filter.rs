@@ -2,8 +2,6 @@
 //! walked from the detail screen with the prev/next arrows.
 
 use chrono::{Days, NaiveDate};
-use domain::i18n::Msg;
-use domain::ContactStatus;
 use leptos_router::params::ParamsMap;
 
 /// Query keys of the list filter, as the API names them.
@@ -62,11 +60,4 @@ pub fn api_query(map: &ParamsMap) -> String {
     }))
 }
 
-pub fn status_msg(status: ContactStatus) -> Msg {
-    match status {
-        ContactStatus::ToContact => Msg::StatusToContact,
-        ContactStatus::InProgress => Msg::StatusInProgress,
-        ContactStatus::Won => Msg::StatusWon,
-        ContactStatus::Lost => Msg::StatusLost,
-    }
-}
+pub use domain::labels::status_msg;

@@ -140,7 +140,7 @@ pub fn ClientsPage() -> impl IntoView {
                     <tr data-contact=c.email.clone().or(c.phone.clone()).unwrap_or_default()>
                         <td><a href=href>{c.name.clone().unwrap_or_else(|| "—".into())}</a></td>
                         <td>{c.email.clone()}</td>
-                        <td>{c.phone.clone()}</td>
+                        <td>{c.phone.as_deref().map(phone_text)}</td>
                         <td>{move || directory.site_name(site)}</td>
                         <td>{c.source.clone()}{c.medium.clone().map(|m| format!(" / {m}"))}</td>
                         <td class="status">{move || i18n.t(status_msg(status))}</td>
@@ -285,7 +285,7 @@ fn FilterBar(directory: Directory) -> impl IntoView {
             </Show>
             <select name="channel" aria-label=move || i18n.t(Msg::Channel) bind:value=channel>
                 <option value="">{move || i18n.t(Msg::AnyChannel)}</option>
-                {Channel::ALL.map(|c| view! { <option value=c.as_str()>{c.as_str()}</option> })}
+                {Channel::ALL.map(|c| view! { <option value=c.as_str()>{move || i18n.t(domain::labels::channel_msg(c))}</option> })}
             </select>
             <select name="rating" aria-label=move || i18n.t(Msg::MinRating) bind:value=rating>
                 <option value="">{move || i18n.t(Msg::MinRating)}</option>
@@ -302,7 +302,12 @@ fn FilterBar(directory: Directory) -> impl IntoView {
     }
 }
 
-/// The seconds-resolution label of a date-time, used in several places.
+/// A date-time in the browser's time zone, written as the UI language writes it.
 pub fn short(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    domain::labels::datetime_text(&t.with_timezone(&chrono::Local), crate::i18n::current_lang())
+}
+
+/// A stored (E.164) phone for people: national for Brazil, the accounts' country today.
+pub fn phone_text(e164: &str) -> String {
+    domain::labels::phone_text(e164, domain::DEFAULT_CALLING_CODE)
 }

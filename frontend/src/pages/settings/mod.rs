@@ -24,7 +24,12 @@ fn run_then_reload<T: 'static>(
 ) {
     error.set(None);
     spawn_local(async move {
-        match fut.await {
+        let result = fut.await;
+        // The screen may be gone by the time the answer comes (the user moved on).
+        if error.is_disposed() {
+            return;
+        }
+        match result {
             Ok(_) => reload(),
             Err(e) => error.set(Some(e)),
         }

@@ -91,7 +91,7 @@ pub fn SitesSettings() -> impl IntoView {
                             <td><code class="public-key">{s.public_key.clone()}</code></td>
                             <td class="actions">
                                 <Show when=move || admin>
-                                    <button class="link" on:click=move |_| { draft.set(edit_name.get_value()); draft_origins.set(edit_origins.get_value()); editing.set(Some(id)); }>
+                                    <button class="link" on:click=move |_| { draft.set(edit_name.try_get_value().unwrap_or_default()); draft_origins.set(edit_origins.try_get_value().unwrap_or_default()); editing.set(Some(id)); }>
                                         {move || i18n.t(Msg::Edit)}
                                     </button>
                                     <button class="link" on:click=move |_| assigning.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>

@@ -1,0 +1,142 @@
+//! Words for the values the API sends as codes: statuses, channels, change-log fields. The
+//! API keeps its stable codes; every screen shows these, in the user's language.
+
+use crate::contacts::{Channel, ContactStatus};
+use crate::i18n::{Lang, Msg};
+
+pub fn status_msg(status: ContactStatus) -> Msg {
+    match status {
+        ContactStatus::ToContact => Msg::StatusToContact,
+        ContactStatus::InProgress => Msg::StatusInProgress,
+        ContactStatus::Won => Msg::StatusWon,
+        ContactStatus::Lost => Msg::StatusLost,
+    }
+}
+
+pub fn channel_msg(channel: Channel) -> Msg {
+    match channel {
+        Channel::Chatbot => Msg::ChannelChatbot,
+        Channel::LiveChat => Msg::ChannelLiveChat,
+        Channel::Form => Msg::ChannelForm,
+        Channel::Integration => Msg::ChannelIntegration,
+        Channel::Import => Msg::ChannelImport,
+        Channel::Manual => Msg::ChannelManual,
+    }
+}
+
+/// The name of a change-log field (`status`, `assignee_id`, `created`…); `None` for a field
+/// this catalogue does not know (shown as sent).
+pub fn activity_field_msg(field: &str) -> Option<Msg> {
+    Some(match field {
+        "status" => Msg::Status,
+        "assignee_id" => Msg::Assignee,
+        "name" => Msg::Name,
+        "email" => Msg::Email,
+        "phone" => Msg::Phone,
+        "tags" => Msg::Tags,
+        "rating" => Msg::Rating,
+        "source" => Msg::Source,
+        "medium" => Msg::Medium,
+        "campaign" => Msg::Campaign,
+        "channel" => Msg::Channel,
+        "site_id" => Msg::Site,
+        "contact_hours" => Msg::ContactHours,
+        "location" => Msg::Location,
+        "first_contact_at" => Msg::FirstContact,
+        "referrer" => Msg::Referrer,
+        "ip" => Msg::Ip,
+        "page_url" => Msg::PageUrl,
+        "blocked" => Msg::Blocked,
+        "custom_fields" => Msg::ActivityCustomFields,
+        "created" => Msg::ActivityCreated,
+        "note" => Msg::ActivityNote,
+        "merge" => Msg::ActivityMerge,
+        "submitted_again" => Msg::SubmittedAgain,
+        _ => return None,
+    })
+}
+
+/// A change-log value that is a code of a known field, in words: a status, a channel
+/// (`created` records the channel), a yes/no. `None`: show the value as it is.
+pub fn activity_value_text(field: &str, value: &serde_json::Value, lang: Lang) -> Option<String> {
+    let msg = match (field, value) {
+        ("status", serde_json::Value::String(s)) => status_msg(ContactStatus::parse(s)?),
+        ("channel" | "created", serde_json::Value::String(s)) => channel_msg(Channel::parse(s)?),
+        (_, serde_json::Value::Bool(b)) => {
+            if *b {
+                Msg::Yes
+            } else {
+                Msg::No
+            }
+        }
+        ("rating", serde_json::Value::Number(n)) => return Some("★".repeat(n.as_u64()? as usize)),
+        _ => return None,
+    };
+    Some(msg.text(lang).to_string())
+}
+
+/// A date and time as people of `lang` write it: `26/11/2026 09:04` or `Nov 26, 2026, 9:04 AM`.
+/// The caller picks the time zone (the browser's).
+pub fn datetime_text<Tz: chrono::TimeZone>(t: &chrono::DateTime<Tz>, lang: Lang) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    match lang {
+        Lang::PtBr => t.format("%d/%m/%Y %H:%M").to_string(),
+        Lang::En => t.format("%b %-d, %Y, %-I:%M %p").to_string(),
+    }
+}
+
+/// A date alone, as people of `lang` write it.
+pub fn date_text(d: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::PtBr => d.format("%d/%m/%Y").to_string(),
+        Lang::En => d.format("%b %-d, %Y").to_string(),
+    }
+}
+
+/// A phone stored as E.164, for people: national form for the account's country
+/// (`+5511987654321` → `(11) 98765-4321`), international otherwise (as stored). The API
+/// keeps E.164.
+pub fn phone_text(e164: &str, home_calling_code: &str) -> String {
+    let Some(national) = e164.strip_prefix('+').and_then(|d| d.strip_prefix(home_calling_code)) else {
+        return e164.to_string();
+    };
+    // Brazil: two-digit area code, then 8 digits (landline) or 9 (mobile).
+    match (home_calling_code, national.len()) {
+        ("55", 10 | 11) if national.bytes().all(|b| b.is_ascii_digit()) => {
+            let (area, number) = national.split_at(2);
+            let (head, tail) = number.split_at(number.len() - 4);
+            format!("({area}) {head}-{tail}")
+        }
+        _ => e164.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dates_and_phones_read_as_people_write_them() {
+        use chrono::TimeZone;
+        let t = chrono::Utc.with_ymd_and_hms(2026, 11, 26, 14, 5, 0).unwrap();
+        assert_eq!(datetime_text(&t, Lang::PtBr), "26/11/2026 14:05");
+        assert_eq!(datetime_text(&t, Lang::En), "Nov 26, 2026, 2:05 PM");
+        assert_eq!(date_text(t.date_naive(), Lang::PtBr), "26/11/2026");
+        assert_eq!(phone_text("+5511987654321", "55"), "(11) 98765-4321");
+        assert_eq!(phone_text("+551133334444", "55"), "(11) 3333-4444");
+        assert_eq!(phone_text("+14155550100", "55"), "+14155550100");
+    }
+
+    #[test]
+    fn change_log_codes_read_as_words() {
+        assert_eq!(activity_field_msg("status").map(|m| m.text(Lang::PtBr)), Some("Situação"));
+        assert_eq!(activity_value_text("status", &json!("in_progress"), Lang::PtBr).as_deref(), Some("Em progresso"));
+        assert_eq!(activity_value_text("created", &json!("live_chat"), Lang::PtBr).as_deref(), Some("Chat ao vivo"));
+        assert_eq!(activity_value_text("rating", &json!(3), Lang::En).as_deref(), Some("★★★"));
+        assert_eq!(activity_value_text("name", &json!("Ana"), Lang::En), None);
+        assert_eq!(activity_field_msg("something_new"), None);
+    }
+}
