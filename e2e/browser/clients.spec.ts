@@ -180,3 +180,39 @@ test('in Portuguese the change log, channels, dates, phones and field errors rea
   await edit.getByRole('button', { name: 'Salvar' }).click();
   await expect(page.getByTestId('client-detail')).toContainText(`(11) 9${digits.slice(0, 4)}-${digits.slice(4)}`);
 });
+
+test('an empty New client form is refused before anything is sent', async ({ page }) => {
+  await page.goto('/clients');
+  const posts: string[] = [];
+  page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/v1/contacts') && posts.push(r.url()));
+  await page.getByRole('button', { name: '+ New client' }).click();
+  const form = page.getByTestId('new-client');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form.locator('[data-field=name]')).toHaveText('is required');
+  await expect(form.locator('[data-field=email]')).toHaveText('an e-mail or a phone is required');
+  await form.getByLabel('Name').fill('Só Nome');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form.locator('[data-field=phone]')).toHaveText('an e-mail or a phone is required');
+  expect(posts).toEqual([]);
+});
+
+test('arrow keys on the status do not save each step; the settled choice saves once and can be undone', async ({ page }) => {
+  await newClient(page, 'Teclado', `kb-${unique()}@example.com`);
+  const patches: string[] = [];
+  page.on('request', (r) => r.method() === 'PATCH' && patches.push(r.postData() ?? ''));
+  const status = page.getByLabel('Status');
+  await status.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const toast = page.getByTestId('toast');
+  await expect(toast).toContainText('Saved');
+  expect(patches.map((p) => JSON.parse(p).status)).toEqual(['won']);
+  const history = page.getByTestId('history');
+  await expect(history.locator('li[data-field=status]')).toHaveCount(1);
+  await expect(history.locator('li[data-field=status]')).toContainText('To contact → Sale');
+
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('toast')).toContainText('Change undone');
+  await expect(history.locator('li[data-field=status]').first()).toContainText('Sale → To contact');
+  await expect(page.getByLabel('Status')).toHaveValue('to_contact');
+});

@@ -25,6 +25,14 @@ test('an admin creates, renames, re-keys and deletes a site', async ({ page }) =
   const key = await row.locator('.public-key').innerText();
   expect(key).toMatch(/^site_[0-9a-f]{24}$/);
 
+  // Rotating breaks installed forms and widgets: it asks first, and a "no" changes nothing.
+  page.once('dialog', (d) => d.dismiss());
+  await row.getByRole('button', { name: 'New key' }).click();
+  await expect(row.locator('.public-key')).toHaveText(key);
+  page.once('dialog', (d) => {
+    expect(d.message()).toContain('stop sending leads');
+    return d.accept();
+  });
   await row.getByRole('button', { name: 'New key' }).click();
   await expect(row.locator('.public-key')).not.toHaveText(key);
 
@@ -79,6 +87,7 @@ test('a revoked invitation link no longer works', async ({ page, browser }) => {
   const email = `revoked-${unique()}@example.com`;
   const token = await invite(page, 'Davi Reis', email);
   const pending = page.getByTestId('invitations-table').locator(`tr[data-email="${email}"]`);
+  page.once('dialog', (d) => d.accept());
   await pending.getByRole('button', { name: 'Revoke' }).click();
   await expect(pending).toHaveCount(0);
 
@@ -107,6 +116,10 @@ test('an API key is shown once and can be revoked', async ({ page }) => {
 
   const whoami = await page.request.get('/api/v1/integration/whoami', { headers: { 'x-api-key': secret } });
   expect(whoami.status()).toBe(200);
+  page.once('dialog', (d) => {
+    expect(d.message()).toContain('stops working at once');
+    return d.accept();
+  });
   await row.getByRole('button', { name: 'Revoke' }).click();
   await expect(row.locator('.status')).toHaveText('Revoked');
   const refused = await page.request.get('/api/v1/integration/whoami', { headers: { 'x-api-key': secret } });
@@ -128,4 +141,8 @@ test('an agent sees settings read-only', async ({ page, browser }) => {
   await expect(agent.getByTestId('new-site')).toHaveCount(0);
   await agent.goto('/settings/api-keys');
   await expect(agent.getByTestId('api-keys-table')).toHaveCount(0);
+  // A screen agents may not use says so at once, before any work.
+  await agent.goto('/clients/import');
+  await expect(agent.getByTestId('admins-only')).toContainText('Only admins can import');
+  await expect(agent.getByTestId('csv-file')).toHaveCount(0);
 });

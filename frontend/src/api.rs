@@ -64,6 +64,21 @@ impl ApiError {
         }
     }
 
+    /// A form's own check failed before anything was sent: shown like the server's 422.
+    pub fn invalid(errors: Vec<domain::FieldError>) -> ApiError {
+        ApiError {
+            status: 422,
+            problem: Some(Problem {
+                kind: "https://prospecta.dev/problems/validation".into(),
+                title: "Invalid request".into(),
+                status: 422,
+                detail: None,
+                errors,
+                request_id: None,
+            }),
+        }
+    }
+
     /// The message to show for a form field, if the server named it, in the UI language.
     pub fn field(&self, name: &str) -> Option<String> {
         let error = self.problem.as_ref()?.errors.iter().find(|e| e.field == name)?;

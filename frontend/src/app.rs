@@ -22,6 +22,7 @@ pub fn App() -> impl IntoView {
     provide_context(I18n::new());
     let session = Session { user: RwSignal::new(None) };
     provide_context(session);
+    crate::toast::Toasts::provide();
     // A reload keeps the user signed in through the refresh cookie.
     if api::may_have_session() {
         spawn_local(async move {
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <NavigationFocus/>
+            <crate::toast::ToastHost/>
             <Routes fallback=|| view! { <Redirect path="/clients"/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/signup") view=SignupPage/>

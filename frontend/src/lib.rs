@@ -6,6 +6,7 @@ mod focus;
 mod i18n;
 mod pages;
 mod session;
+mod toast;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -331,6 +331,25 @@ pub struct CreateContactRequest {
     pub tags: Vec<String>,
 }
 
+impl CreateContactRequest {
+    /// What a manual client lacks: a name, and an e-mail or a phone to reach them by (sorted
+    /// by field). The form checks this before sending and the API again on receipt.
+    pub fn missing_fields(&self) -> Vec<crate::FieldError> {
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+        let mut missing = Vec::new();
+        if blank(&self.email) && blank(&self.phone) {
+            missing.push(crate::FieldError::new("email", "required", "an e-mail or a phone is required"));
+        }
+        if blank(&self.name) {
+            missing.push(crate::FieldError::new("name", "required", "is required"));
+        }
+        if blank(&self.email) && blank(&self.phone) {
+            missing.push(crate::FieldError::new("phone", "required", "an e-mail or a phone is required"));
+        }
+        missing
+    }
+}
+
 /// Partial update of a contact. `null` clears a field; absent fields are unchanged.
 /// Changing `assignee_id` is for admins only.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]

@@ -260,6 +260,13 @@ catalogue! {
     PageUrl => "Page", "Página";
     Yes => "Yes", "Sim";
     No => "No", "Não";
+    Saved => "Saved", "Salvo";
+    ImportAdminsOnly => "Only admins can import clients. Ask an admin of your account.", "Somente administradores podem importar clientes. Peça a um administrador da sua conta.";
+    Undo => "Undo", "Desfazer";
+    Undone => "Change undone", "Alteração desfeita";
+    ConfirmRevokeKey => "Revoke this API key? Every integration using it stops working at once.", "Revogar esta chave de API? Toda integração que a usa para de funcionar na hora.";
+    ConfirmRotateKey => "Make a new public key for this website? Forms and chat widgets already installed with the old key stop sending leads until you update them.", "Gerar uma nova chave pública para este site? Formulários e widgets de chat já instalados com a chave antiga param de enviar leads até você atualizá-los.";
+    ConfirmRevokeInvitation => "Revoke this invitation? Its link stops working.", "Revogar este convite? O link dele para de funcionar.";
     LinkNoLongerWorks => "This link no longer works: it was used, revoked or has expired. Ask for a new one.", "Este link não funciona mais: já foi usado, revogado ou expirou. Peça um novo.";
     ImportBlocked => "Nothing was imported: fix these rows or choose to skip them.", "Nada foi importado: corrija estas linhas ou escolha ignorá-las.";
 }

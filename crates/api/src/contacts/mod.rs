@@ -166,6 +166,11 @@ pub async fn create_contact(
     } else {
         Some(caller.user_id)
     };
+    // The same rule the New client form applies before sending (shared in `domain`).
+    let missing = body.missing_fields();
+    if !missing.is_empty() {
+        return Err(ApiError::Validation(missing));
+    }
     let mut row = ContactRow::new(caller.account_id, Channel::Manual);
     row.name = clean(body.name);
     row.email = clean(body.email).map(|e| domain::normalize_email(&e));

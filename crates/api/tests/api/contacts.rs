@@ -110,13 +110,17 @@ async fn agents_see_and_edit_only_their_own_contacts() {
     let admin = app.signup("Acme", "ana@acme.test").await;
     let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
     let mine: domain::ContactView = app
-        .post("/api/v1/contacts", Some(&admin.token), &json!({"email": "mine@x.test", "assignee_id": agent.user.id}))
+        .post(
+            "/api/v1/contacts",
+            Some(&admin.token),
+            &json!({"name": "X", "email": "mine@x.test", "assignee_id": agent.user.id}),
+        )
         .await
         .json()
         .await
         .unwrap();
     let theirs: domain::ContactView = app
-        .post("/api/v1/contacts", Some(&admin.token), &json!({"email": "theirs@x.test"}))
+        .post("/api/v1/contacts", Some(&admin.token), &json!({"name": "X", "email": "theirs@x.test"}))
         .await
         .json()
         .await
@@ -152,7 +156,12 @@ async fn agents_see_and_edit_only_their_own_contacts() {
         .unwrap();
     assert_eq!(own.assignee_id, Some(agent.user.id));
     problem(
-        app.post("/api/v1/contacts", Some(&agent.token), &json!({"name": "X", "assignee_id": admin.user.id})).await,
+        app.post(
+            "/api/v1/contacts",
+            Some(&agent.token),
+            &json!({"name": "X", "email": "x@x.test", "assignee_id": admin.user.id}),
+        )
+        .await,
         StatusCode::FORBIDDEN,
     )
     .await;
@@ -202,10 +211,22 @@ async fn bad_contact_input_is_refused_and_nothing_is_written() {
     let cases = [
         (json!({"name": "X", "phone": "12"}), StatusCode::UNPROCESSABLE_ENTITY, vec!["phone"]),
         (json!({"name": "X", "email": "nope"}), StatusCode::UNPROCESSABLE_ENTITY, vec!["email"]),
-        (json!({"name": "X", "assignee_id": other.user.id}), StatusCode::UNPROCESSABLE_ENTITY, vec!["assignee_id"]),
-        (json!({"name": "X", "site_id": uuid::Uuid::new_v4()}), StatusCode::UNPROCESSABLE_ENTITY, vec!["site_id"]),
-        (json!({"name": "X", "rating": 0}), StatusCode::UNPROCESSABLE_ENTITY, vec!["rating"]),
-        (json!({"name": "X", "status": "sold"}), StatusCode::UNPROCESSABLE_ENTITY, vec!["status"]),
+        (
+            json!({"name": "X", "email": "x@x.test", "assignee_id": other.user.id}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["assignee_id"],
+        ),
+        (
+            json!({"name": "X", "email": "x@x.test", "site_id": uuid::Uuid::new_v4()}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["site_id"],
+        ),
+        (json!({"name": "X", "email": "x@x.test", "rating": 0}), StatusCode::UNPROCESSABLE_ENTITY, vec!["rating"]),
+        (json!({"name": "X", "email": "x@x.test", "status": "sold"}), StatusCode::UNPROCESSABLE_ENTITY, vec!["status"]),
+        // A manual client needs a name and a way to reach them, as the form says.
+        (json!({}), StatusCode::UNPROCESSABLE_ENTITY, vec!["email", "name", "phone"]),
+        (json!({"name": "  ", "email": "x@x.test"}), StatusCode::UNPROCESSABLE_ENTITY, vec!["name"]),
+        (json!({"name": "Só nome"}), StatusCode::UNPROCESSABLE_ENTITY, vec!["email", "phone"]),
     ];
     for (body, status, expected) in cases {
         assert_eq!(
@@ -216,8 +237,8 @@ async fn bad_contact_input_is_refused_and_nothing_is_written() {
     }
     assert_eq!(app.count("SELECT count(*) FROM contacts"), 0);
 
-    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "dup@x.test"})).await;
-    let dup = app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "DUP@x.test"})).await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"name": "X", "email": "dup@x.test"})).await;
+    let dup = app.post("/api/v1/contacts", Some(&admin.token), &json!({"name": "X", "email": "DUP@x.test"})).await;
     assert_eq!(fields(&problem(dup, StatusCode::CONFLICT).await), ["email"]);
     assert_eq!(app.count("SELECT count(*) FROM contacts"), 1);
     assert_eq!(app.count("SELECT count(*) FROM contact_activities"), 1);
@@ -272,10 +293,18 @@ async fn another_account_cannot_reach_these_contacts() {
     let app = TestApp::spawn().await;
     let a = app.signup("A", "admin@a.test").await;
     let b = app.signup("B", "admin@b.test").await;
-    let ca: domain::ContactView =
-        app.post("/api/v1/contacts", Some(&a.token), &json!({"email": "x@a.test"})).await.json().await.unwrap();
-    let cb: domain::ContactView =
-        app.post("/api/v1/contacts", Some(&b.token), &json!({"email": "x@b.test"})).await.json().await.unwrap();
+    let ca: domain::ContactView = app
+        .post("/api/v1/contacts", Some(&a.token), &json!({"name": "X", "email": "x@a.test"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cb: domain::ContactView = app
+        .post("/api/v1/contacts", Some(&b.token), &json!({"name": "X", "email": "x@b.test"}))
+        .await
+        .json()
+        .await
+        .unwrap();
     let path = format!("/api/v1/contacts/{}", ca.id);
 
     problem(app.get(&path, &b.token).await, StatusCode::NOT_FOUND).await;
@@ -290,7 +319,7 @@ async fn another_account_cannot_reach_these_contacts() {
     .await;
     assert_eq!(emails(&list(&app, &b, "").await), ["x@b.test"]);
     // The same e-mail may exist in two accounts.
-    let same = app.post("/api/v1/contacts", Some(&b.token), &json!({"email": "x@a.test"})).await;
+    let same = app.post("/api/v1/contacts", Some(&b.token), &json!({"name": "X", "email": "x@a.test"})).await;
     assert_eq!(same.status(), StatusCode::CREATED);
     assert_eq!(
         app.count(&format!("SELECT count(*) FROM contacts WHERE id = '{}' AND status = 'to_contact'", ca.id)),

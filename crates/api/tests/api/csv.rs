@@ -60,7 +60,7 @@ fn mixed_mapping() -> serde_json::Value {
 async fn a_dry_run_previews_the_import_and_writes_nothing() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ana@acme.test").await;
-    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "existing@x.test"})).await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"name": "X", "email": "existing@x.test"})).await;
 
     let res = import(&app, &admin, MIXED, mixed_mapping(), true, false).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -80,7 +80,8 @@ async fn a_dry_run_previews_the_import_and_writes_nothing() {
 async fn invalid_rows_stop_the_whole_import_unless_skipped() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ana@acme.test").await;
-    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "existing@x.test", "name": "Old"})).await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"name": "X", "email": "existing@x.test", "name": "Old"}))
+        .await;
 
     let p = problem(import(&app, &admin, MIXED, mixed_mapping(), false, false).await, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
@@ -106,8 +107,8 @@ async fn invalid_rows_stop_the_whole_import_unless_skipped() {
 async fn a_row_failing_during_the_import_rolls_everything_back() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ana@acme.test").await;
-    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "x@x.test"})).await;
-    app.post("/api/v1/contacts", Some(&admin.token), &json!({"phone": "+5511911112222"})).await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"name": "X", "email": "x@x.test"})).await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"name": "X", "phone": "+5511911112222"})).await;
     // Row 2 matches one contact by e-mail and would take the other's phone.
     let csv = "email,phone\nfresh@x.test,\nx@x.test,11 91111-2222\n";
     let res = import(&app, &admin, csv, json!({"email": "email", "phone": "phone"}), false, false).await;
@@ -191,9 +192,13 @@ async fn exports_contain_only_what_the_caller_may_see() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ana@acme.test").await;
     let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
-    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "mine@x.test", "assignee_id": agent.user.id}))
-        .await;
-    app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "other@x.test"})).await;
+    app.post(
+        "/api/v1/contacts",
+        Some(&admin.token),
+        &json!({"name": "X", "email": "mine@x.test", "assignee_id": agent.user.id}),
+    )
+    .await;
+    app.post("/api/v1/contacts", Some(&admin.token), &json!({"name": "X", "email": "other@x.test"})).await;
     let other = app.signup("Other", "o@other.test").await;
 
     let agent_csv = app.get("/api/v1/contacts/export.csv", &agent.token).await.text().await.unwrap();

@@ -65,8 +65,12 @@ async fn admins_define_custom_fields_and_contact_values_must_fit_them() {
     let list: domain::CustomFieldList = app.get("/api/v1/custom-fields", &agent.token).await.json().await.unwrap();
     assert_eq!(list.items.iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), ["plan", "lines"]);
 
-    let c: domain::ContactView =
-        app.post("/api/v1/contacts", Some(&admin.token), &json!({"email": "c@x.test"})).await.json().await.unwrap();
+    let c: domain::ContactView = app
+        .post("/api/v1/contacts", Some(&admin.token), &json!({"name": "X", "email": "c@x.test"}))
+        .await
+        .json()
+        .await
+        .unwrap();
     let path = format!("/api/v1/contacts/{}", c.id);
     let bad = app
         .patch(&path, &admin.token, &json!({"custom_fields": {"plan": "premium", "lines": "3", "colour": "red"}}))

@@ -254,14 +254,37 @@ fn ActionsColumn(
     let session = use_session();
     let c = detail.contact.clone();
     let id = c.id;
-    let patch = move |body: UpdateContactRequest| {
+    let toasts = crate::toast::use_toasts();
+    let send = move |body: UpdateContactRequest, then: Box<dyn FnOnce()>| {
         error.set(None);
         spawn_local(async move {
             match api::patch::<ContactView>(&format!("/api/v1/contacts/{id}"), &body).await {
-                Ok(_) => on_changed.refetch(),
+                Ok(_) => {
+                    on_changed.refetch();
+                    then();
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
+    };
+    // A select fires `change` on every arrow key: the save waits until the choice has
+    // settled for a moment, then says "Saved" with an Undo that puts `undo` back.
+    let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    let patch = move |body: UpdateContactRequest, undo: UpdateContactRequest| {
+        if let Some(handle) = pending.try_get_value().flatten() {
+            handle.clear();
+        }
+        let handle = leptos::prelude::set_timeout_with_handle(
+            move || {
+                let undo = Callback::new(move |_| {
+                    send(undo.clone(), Box::new(move || toasts.show(i18n.t(Msg::Undone).to_string(), None)))
+                });
+                send(body, Box::new(move || toasts.show(i18n.t(Msg::Saved).to_string(), Some(undo))));
+            },
+            std::time::Duration::from_millis(700),
+        )
+        .ok();
+        pending.try_set_value(handle);
     };
     let note = RwSignal::new(String::new());
     let add_note = move |ev: leptos::ev::SubmitEvent| {
@@ -306,7 +329,10 @@ fn ActionsColumn(
             <label>{move || i18n.t(Msg::Status)}
                 <select name="status" prop:value=status on:change:target=move |ev| {
                     if let Some(s) = ContactStatus::parse(&ev.target().value()) {
-                        patch(UpdateContactRequest { status: Some(s), ..Default::default() });
+                        patch(
+                            UpdateContactRequest { status: Some(s), ..Default::default() },
+                            UpdateContactRequest { status: Some(c.status), ..Default::default() },
+                        );
                     }
                 }>
                     {ContactStatus::ALL.map(|s| view! { <option value=s.as_str() selected=s.as_str() == status>{move || i18n.t(status_msg(s))}</option> })}
@@ -318,7 +344,10 @@ fn ActionsColumn(
                 <label>{move || i18n.t(Msg::Assignee)}
                     <select name="assignee_id" on:change:target=move |ev| {
                         let value = ev.target().value();
-                        patch(UpdateContactRequest { assignee_id: Some(value.parse().ok()), ..Default::default() });
+                        patch(
+                            UpdateContactRequest { assignee_id: Some(value.parse().ok()), ..Default::default() },
+                            UpdateContactRequest { assignee_id: Some(c.assignee_id), ..Default::default() },
+                        );
                     }>
                         <option value="" selected=assignee.is_empty()>{move || i18n.t(Msg::Unassigned)}</option>
                         {
@@ -333,7 +362,10 @@ fn ActionsColumn(
             </Show>
             <label>{move || i18n.t(Msg::Rating)}
                 <select name="rating" on:change:target=move |ev| {
-                    patch(UpdateContactRequest { rating: Some(ev.target().value().parse().ok()), ..Default::default() });
+                    patch(
+                        UpdateContactRequest { rating: Some(ev.target().value().parse().ok()), ..Default::default() },
+                        UpdateContactRequest { rating: Some(c.rating), ..Default::default() },
+                    );
                 }>
                     <option value="" selected=rating.is_empty()>"—"</option>
                     {(1..=5).map(|r| view! { <option value=r.to_string() selected=r.to_string() == rating>{"★".repeat(r)}</option> }).collect_view()}

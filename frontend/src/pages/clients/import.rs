@@ -23,6 +23,14 @@ fn header_columns(csv: &str) -> Vec<String> {
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let i18n = use_i18n();
+    // Agents are told at once, not after choosing and mapping a whole file.
+    if !crate::session::use_session().is_admin() {
+        return view! {
+            <h1>{move || i18n.t(Msg::ImportClients)}</h1>
+            <p class="notice" data-testid="admins-only">{move || i18n.t(Msg::ImportAdminsOnly)}</p>
+        }
+        .into_any();
+    }
     let csv = RwSignal::new(String::new());
     let columns = RwSignal::new(Vec::<String>::new());
     let mapping = RwSignal::new(BTreeMap::<String, String>::new());
@@ -170,6 +178,7 @@ pub fn ImportPage() -> impl IntoView {
             }
         })}
     }
+    .into_any()
 }
 
 /// Polls a job until it is no longer running.

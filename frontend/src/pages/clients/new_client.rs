@@ -32,7 +32,14 @@ pub fn NewClientForm(directory: Directory) -> impl IntoView {
             assignee_id: assignee.get_untracked().parse().ok(),
             ..Default::default()
         };
-        async move { api::post::<ContactView>("/api/v1/contacts", &body).await }
+        // The API's own rule, checked here first so nothing is sent that it would refuse.
+        let missing = body.missing_fields();
+        async move {
+            if !missing.is_empty() {
+                return Err(ApiError::invalid(missing));
+            }
+            api::post::<ContactView>("/api/v1/contacts", &body).await
+        }
     });
     Effect::new(move |_| match create.value().get() {
         Some(Ok(c)) => navigate(&format!("/clients/{}", c.id), Default::default()),
@@ -43,10 +50,10 @@ pub fn NewClientForm(directory: Directory) -> impl IntoView {
     view! {
         <button class="secondary" on:click=move |_| open.update(|o| *o = !*o)>"+ "{move || i18n.t(Msg::NewClient)}</button>
         <Show when=move || open.get()>
-            <form class="inline-form card" data-testid="new-client" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
-                <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
+            <form class="inline-form card" data-testid="new-client" novalidate on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
+                <label>{move || i18n.t(Msg::Name)}<input name="name" required bind:value=name/></label>
                 {field_error(error, "name")}
-                <label>{move || i18n.t(Msg::Email)}<input name="email" bind:value=email/></label>
+                <label>{move || i18n.t(Msg::Email)}<input name="email" type="email" bind:value=email/></label>
                 {field_error(error, "email")}
                 <label>{move || i18n.t(Msg::Phone)}<input name="phone" bind:value=phone/></label>
                 {field_error(error, "phone")}

@@ -2,9 +2,10 @@ use domain::i18n::Msg;
 use domain::{ApiKeyList, ApiScope, CreateApiKeyRequest, CreatedApiKey};
 use leptos::prelude::*;
 
-use super::{run_then_reload, short_time};
+use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
+use crate::pages::clients::short as short_time;
 use crate::pages::{field_error, form_error};
 use crate::session::use_session;
 
@@ -26,11 +27,13 @@ fn ApiKeysAdmin() -> impl IntoView {
     let keys = LocalResource::new(|| api::get::<ApiKeyList>("/api/v1/api-keys"));
     let error = RwSignal::new(None::<ApiError>);
     let revoke = move |id: uuid::Uuid| {
-        run_then_reload(
-            async move { api::delete(&format!("/api/v1/api-keys/{id}")).await },
-            move || keys.refetch(),
-            error,
-        )
+        if confirm(i18n.t(Msg::ConfirmRevokeKey)) {
+            run_then_reload(
+                async move { api::delete(&format!("/api/v1/api-keys/{id}")).await },
+                move || keys.refetch(),
+                error,
+            )
+        }
     };
 
     let rows = move || {

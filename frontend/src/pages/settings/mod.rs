@@ -40,8 +40,3 @@ fn run_then_reload<T: 'static>(
 fn confirm(question: &str) -> bool {
     web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
 }
-
-/// "yyyy-mm-dd hh:mm" in UTC, compact enough for tables.
-fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}

@@ -39,11 +39,13 @@ pub fn SitesSettings() -> impl IntoView {
         )
     };
     let rotate = move |id: uuid::Uuid| {
-        run_then_reload(
-            async move { api::post::<SiteView>(&format!("/api/v1/sites/{id}/rotate-key"), &()).await },
-            reload,
-            error,
-        )
+        if confirm(i18n.t(Msg::ConfirmRotateKey)) {
+            run_then_reload(
+                async move { api::post::<SiteView>(&format!("/api/v1/sites/{id}/rotate-key"), &()).await },
+                reload,
+                error,
+            )
+        }
     };
     let remove = move |id: uuid::Uuid| {
         if confirm(i18n.t(Msg::ConfirmDelete)) {

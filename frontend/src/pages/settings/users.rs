@@ -98,11 +98,13 @@ fn Invitations() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let role_label = move |role: Role| i18n.t(if role == Role::Admin { Msg::RoleAdmin } else { Msg::RoleAgent });
     let revoke = move |id: uuid::Uuid| {
-        run_then_reload(
-            async move { api::delete(&format!("/api/v1/invitations/{id}")).await },
-            move || invitations.refetch(),
-            error,
-        )
+        if confirm(i18n.t(Msg::ConfirmRevokeInvitation)) {
+            run_then_reload(
+                async move { api::delete(&format!("/api/v1/invitations/{id}")).await },
+                move || invitations.refetch(),
+                error,
+            )
+        }
     };
     let send_again = move |invitation: InvitationView| {
         let body = InviteUserRequest { email: invitation.email, name: invitation.name, role: invitation.role };
