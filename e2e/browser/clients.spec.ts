@@ -216,3 +216,33 @@ test('arrow keys on the status do not save each step; the settled choice saves o
   await expect(history.locator('li[data-field=status]').first()).toContainText('Sale → To contact');
   await expect(page.getByLabel('Status')).toHaveValue('to_contact');
 });
+
+test('the keyboard walks the list and the client screen, with "3 of 12" and a ? help', async ({ page }) => {
+  await page.goto('/clients?status=to_contact');
+  const links = page.getByTestId('clients-table').locator('tbody tr a');
+  await links.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(links.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await expect(links.nth(1)).toBeFocused();
+  const second = await links.nth(1).innerText();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('client-name')).toHaveText(second);
+  await expect(page.getByTestId('place')).toHaveText(/^2 of \d+\+?$/);
+
+  await page.getByRole('heading', { level: 1 }).click();
+  await page.keyboard.press('j');
+  await expect(page.getByTestId('place')).toHaveText(/^3 of /);
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('place')).toHaveText(/^2 of /);
+  await expect(page.getByTestId('client-name')).toHaveText(second);
+
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcuts')).toContainText('Next client in the list');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('shortcuts')).toHaveCount(0);
+  // Typing in a field is typing, not a shortcut.
+  await page.locator('textarea[name=note]').fill('jk?');
+  await expect(page.getByTestId('place')).toHaveText(/^2 of /);
+});

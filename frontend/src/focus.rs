@@ -52,6 +52,39 @@ pub fn focus_by_id(id: &str) {
     }
 }
 
+/// ↑ / ↓ on a row's link moves to the same link of the row above or below (Enter opens it,
+/// as any link).
+pub fn move_between_rows(ev: leptos::ev::KeyboardEvent) {
+    let step_down = match ev.key().as_str() {
+        "ArrowDown" => true,
+        "ArrowUp" => false,
+        _ => return,
+    };
+    let Some(row) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|el| el.closest("tbody tr").ok().flatten())
+    else {
+        return;
+    };
+    let target = if step_down { row.next_element_sibling() } else { row.previous_element_sibling() };
+    if let Some(link) = target.and_then(|r| r.query_selector("a").ok().flatten()) {
+        ev.prevent_default();
+        if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
+            let _ = link.focus();
+        }
+    }
+}
+
+/// Whether the user is typing (a text field, text area or select has focus): single-key
+/// shortcuts must not fire then.
+pub fn typing_in_a_field() -> bool {
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    active.is_some_and(|el| {
+        matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable")
+    })
+}
+
 /// Keeps `<html lang>` on the UI language, so screen readers pronounce it right.
 pub fn set_document_lang(code: &str) {
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {

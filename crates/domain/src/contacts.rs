@@ -452,7 +452,18 @@ pub struct ContactPage {
 pub struct ContactNeighbors {
     pub prev_id: Option<Uuid>,
     pub next_id: Option<Uuid>,
+    /// Where this contact stands in the filtered list (1-based), for "3 of 12"; null when more
+    /// than `NEIGHBOR_COUNT_CAP` contacts come before it.
+    pub position: Option<i64>,
+    /// How many contacts the filter holds, counted up to `NEIGHBOR_COUNT_CAP`.
+    pub total: i64,
+    /// Whether there are more than `total` (the count stopped at the cap).
+    pub total_is_capped: bool,
 }
+
+/// Counting a filtered list stops here ("1000+"): an exact count of a million rows costs
+/// more than "3 of 1000+" is worth on every client screen.
+pub const NEIGHBOR_COUNT_CAP: i64 = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct NoteView {

@@ -261,6 +261,13 @@ catalogue! {
     Yes => "Yes", "Sim";
     No => "No", "Não";
     Saved => "Saved", "Salvo";
+    Of => "of", "de";
+    KeyboardShortcuts => "Keyboard shortcuts", "Atalhos de teclado";
+    NextClient => "Next client in the list", "Próximo cliente da lista";
+    PreviousClient => "Previous client in the list", "Cliente anterior da lista";
+    ShowShortcuts => "Show or hide these shortcuts", "Mostrar ou esconder estes atalhos";
+    ListKeys => "In the client list: move between rows, open one", "Na lista de clientes: mover entre linhas, abrir uma";
+    Close => "Close", "Fechar";
     ImportAdminsOnly => "Only admins can import clients. Ask an admin of your account.", "Somente administradores podem importar clientes. Peça a um administrador da sua conta.";
     Undo => "Undo", "Desfazer";
     Undone => "Change undone", "Alteração desfeita";

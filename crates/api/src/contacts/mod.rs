@@ -383,14 +383,14 @@ pub async fn contact_neighbors(
 ) -> ApiResult<web::Json<ContactNeighbors>> {
     let (id, filter) = (id.into_inner(), filter.into_inner());
     validator::Validate::validate(&filter)?;
-    let (prev_id, next_id) = state
+    let ((prev_id, next_id), (position, total, total_is_capped)) = state
         .db
         .run(move |conn| {
             let row = queries::get(conn, &caller, id)?;
-            queries::neighbors(conn, &caller, &filter, &row)
+            Ok((queries::neighbors(conn, &caller, &filter, &row)?, queries::position(conn, &caller, &filter, &row)?))
         })
         .await?;
-    Ok(web::Json(ContactNeighbors { prev_id, next_id }))
+    Ok(web::Json(ContactNeighbors { prev_id, next_id, position, total, total_is_capped }))
 }
 
 /// Add a note to a contact.

@@ -445,6 +445,28 @@ pub fn neighbors(
     Ok((prev, next))
 }
 
+/// (position, total, total_is_capped) of `row` in the filtered list, counting up to
+/// `NEIGHBOR_COUNT_CAP` rows on each side.
+pub fn position(
+    conn: &mut PgConnection,
+    caller: &AuthUser,
+    f: &ContactFilter,
+    row: &ContactRow,
+) -> ApiResult<(Option<i64>, i64, bool)> {
+    let cap = domain::NEIGHBOR_COUNT_CAP;
+    let sort = f.sort.unwrap_or_default();
+    let here = (row.first_contact_at, row.id);
+    let before = after(with_status(filtered(caller, f), f.status), sort, here, false)
+        .select(contacts::id)
+        .limit(cap + 1)
+        .load::<Uuid>(conn)?
+        .len() as i64;
+    let total =
+        with_status(filtered(caller, f), f.status).select(contacts::id).limit(cap + 1).load::<Uuid>(conn)?.len() as i64;
+    let position = (before < cap).then_some(before + 1);
+    Ok((position, total.min(cap), total > cap))
+}
+
 /// Who made a change, for the change log.
 #[derive(Debug, Clone)]
 pub struct Actor {

@@ -101,6 +101,8 @@ async fn keyset_pages_and_neighbours_walk_the_filtered_list() {
             app.get(&format!("/api/v1/contacts/{id}/neighbors"), &admin.token).await.json().await.unwrap();
         assert_eq!(n.prev_id, i.checked_sub(1).map(|j| expected[j]));
         assert_eq!(n.next_id, expected.get(i + 1).copied());
+        // "3 of 12" beside the arrows.
+        assert_eq!((n.position, n.total, n.total_is_capped), (Some(i as i64 + 1), expected.len() as i64, false));
     }
 }
 

@@ -38,6 +38,33 @@ pub fn ClientDetailPage() -> impl IntoView {
     let arrow = move |target: Option<uuid::Uuid>, label: Msg, class: &'static str| {
         target.map(|t| view! { <a class=class href=format!("/clients/{t}?{}", qs())>{move || i18n.t(label)}</a> })
     };
+    // j / k walk the list under its filter, ? shows the shortcuts (not while typing).
+    let help_open = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || crate::focus::typing_in_a_field() {
+            return;
+        }
+        let go = |target: Option<uuid::Uuid>| {
+            if let Some(t) = target {
+                navigate(&format!("/clients/{t}?{}", qs()), Default::default());
+            }
+        };
+        let n = neighbors.get_untracked().and_then(|r| r.ok());
+        match ev.key().as_str() {
+            "j" => go(n.and_then(|n| n.next_id)),
+            "k" => go(n.and_then(|n| n.prev_id)),
+            "?" => help_open.update(|o| *o = !*o),
+            "Escape" => help_open.set(false),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+    let place = move |n: &ContactNeighbors| {
+        let total = if n.total_is_capped { format!("{}+", n.total) } else { n.total.to_string() };
+        let position = n.position.map(|p| p.to_string()).unwrap_or_else(|| format!("{}+", domain::NEIGHBOR_COUNT_CAP));
+        format!("{position} {} {total}", i18n.t(Msg::Of))
+    };
 
     view! {
         <div class="detail-nav">
@@ -46,9 +73,24 @@ pub fn ClientDetailPage() -> impl IntoView {
             <span class="spacer"></span>
             {move || neighbors.get().and_then(|r| r.ok()).map(|n| view! {
                 {arrow(n.prev_id, Msg::Previous, "prev")}
+                <span class="place" data-testid="place">{place(&n)}</span>
                 {arrow(n.next_id, Msg::Next, "next")}
             })}
+            <button class="link" aria-label=move || i18n.t(Msg::KeyboardShortcuts) aria-expanded=move || help_open.get().to_string()
+                on:click=move |_| help_open.update(|o| *o = !*o)>"?"</button>
         </div>
+        <Show when=move || help_open.get()>
+            <section class="shortcuts" role="dialog" aria-label=move || i18n.t(Msg::KeyboardShortcuts) data-testid="shortcuts">
+                <h2>{move || i18n.t(Msg::KeyboardShortcuts)}</h2>
+                <dl class="facts">
+                    <dt><kbd>"j"</kbd></dt><dd>{move || i18n.t(Msg::NextClient)}</dd>
+                    <dt><kbd>"k"</kbd></dt><dd>{move || i18n.t(Msg::PreviousClient)}</dd>
+                    <dt><kbd>"?"</kbd></dt><dd>{move || i18n.t(Msg::ShowShortcuts)}</dd>
+                    <dt><kbd>"↑"</kbd>" "<kbd>"↓"</kbd>" "<kbd>"Enter"</kbd></dt><dd>{move || i18n.t(Msg::ListKeys)}</dd>
+                </dl>
+                <button class="secondary" on:click=move |_| help_open.set(false)>{move || i18n.t(Msg::Close)}</button>
+            </section>
+        </Show>
         {form_error(error)}
         {move || detail.get().map(|res| match res {
             Ok(d) => view! {
@@ -184,6 +226,7 @@ fn ClientCard(
             }>
                 <div class="card-head">
                     <h1 data-testid="client-name">{contact.name.clone().unwrap_or_else(|| "—".into())}</h1>
+                    <span class="status-badge" data-status=contact.status.as_str()>{move || i18n.t(status_msg(contact.status))}</span>
                     <button class="link" on:click=move |_| editing.set(true)>{move || i18n.t(Msg::Edit)}</button>
                 </div>
             </Show>

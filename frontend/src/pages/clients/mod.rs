@@ -143,7 +143,7 @@ pub fn ClientsPage() -> impl IntoView {
                         <td>{c.phone.as_deref().map(phone_text)}</td>
                         <td>{move || directory.site_name(site)}</td>
                         <td>{c.source.clone()}{c.medium.clone().map(|m| format!(" / {m}"))}</td>
-                        <td class="status">{move || i18n.t(status_msg(status))}</td>
+                        <td class="status"><span class="status-badge" data-status=status.as_str()>{move || i18n.t(status_msg(status))}</span></td>
                         <td>{move || directory.user_name(assignee)}</td>
                         <td>{c.first_contact_at.format("%Y-%m-%d %H:%M").to_string()}</td>
                     </tr>
@@ -176,7 +176,7 @@ pub fn ClientsPage() -> impl IntoView {
         <FilterBar directory=directory/>
         {form_error(error)}
         <div class="table-scroll" tabindex="0">
-        <table class="grid" data-testid="clients-table">
+        <table class="grid" data-testid="clients-table" on:keydown=crate::focus::move_between_rows>
             <thead><tr>
                 <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th><th>{move || i18n.t(Msg::Phone)}</th>
                 <th>{move || i18n.t(Msg::Site)}</th><th>{move || i18n.t(Msg::Source)}</th><th>{move || i18n.t(Msg::Status)}</th>
