@@ -174,11 +174,11 @@ catalogue! {
     SkipInvalid => "Skip invalid rows and import the rest", "Ignorar linhas inválidas e importar o restante";
     Preview => "Preview", "Pré-visualizar";
     Import => "Import", "Importar";
-    Rows => "rows", "linhas";
-    New => "new", "novos";
-    Updated => "updated", "atualizados";
-    Invalid => "invalid", "inválidas";
-    Skipped => "skipped", "ignoradas";
+    Rows => "Rows", "Linhas";
+    New => "New", "Novos";
+    Updated => "Updated", "Atualizados";
+    Invalid => "With errors", "Com erros";
+    Skipped => "Skipped", "Ignorados";
     CustomFields => "Custom fields", "Campos personalizados";
     NewCustomField => "New custom field", "Novo campo personalizado";
     EditCustomField => "Edit custom field", "Editar campo personalizado";
@@ -261,6 +261,10 @@ catalogue! {
     Yes => "Yes", "Sim";
     No => "No", "Não";
     Saved => "Saved", "Salvo";
+    KindText => "Text", "Texto";
+    KindNumber => "Number", "Número";
+    KindDate => "Date", "Data";
+    KindSelect => "List of options", "Lista de opções";
     Of => "of", "de";
     KeyboardShortcuts => "Keyboard shortcuts", "Atalhos de teclado";
     NextClient => "Next client in the list", "Próximo cliente da lista";

@@ -24,6 +24,15 @@ pub fn channel_msg(channel: Channel) -> Msg {
     }
 }
 
+pub fn custom_field_kind_msg(kind: crate::CustomFieldKind) -> Msg {
+    match kind {
+        crate::CustomFieldKind::Text => Msg::KindText,
+        crate::CustomFieldKind::Number => Msg::KindNumber,
+        crate::CustomFieldKind::Date => Msg::KindDate,
+        crate::CustomFieldKind::Select => Msg::KindSelect,
+    }
+}
+
 /// The name of a change-log field (`status`, `assignee_id`, `created`…); `None` for a field
 /// this catalogue does not know (shown as sent).
 pub fn activity_field_msg(field: &str) -> Option<Msg> {
@@ -42,6 +51,9 @@ pub fn activity_field_msg(field: &str) -> Option<Msg> {
         "site_id" => Msg::Site,
         "contact_hours" => Msg::ContactHours,
         "location" => Msg::Location,
+        "city" => Msg::City,
+        "region" => Msg::Region,
+        "country" => Msg::Country,
         "first_contact_at" => Msg::FirstContact,
         "referrer" => Msg::Referrer,
         "ip" => Msg::Ip,

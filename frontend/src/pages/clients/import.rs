@@ -118,7 +118,10 @@ pub fn ImportPage() -> impl IntoView {
                 let key = field.clone();
                 view! {
                     <label class="map-row">
-                        <span>{field.clone()}</span>
+                        <span>{
+                            let field = field.clone();
+                            move || domain::labels::activity_field_msg(&field).map(|m| i18n.t(m).to_string()).unwrap_or(field.clone())
+                        }</span>
                         <select name=format!("map-{field}") on:change:target=move |ev| {
                             let value = ev.target().value();
                             mapping.update(|m| { if value.is_empty() { m.remove(&key); } else { m.insert(key.clone(), value); } });
@@ -152,10 +155,10 @@ pub fn ImportPage() -> impl IntoView {
         {move || preview.get().map(|p| view! {
             <div class="preview" data-testid="import-preview">
                 <p>
-                    <strong>{p.total_rows}</strong>" "{move || i18n.t(Msg::Rows)}" · "
-                    <strong data-testid="would-create">{p.would_create}</strong>" "{move || i18n.t(Msg::New)}" · "
-                    <strong data-testid="would-update">{p.would_update}</strong>" "{move || i18n.t(Msg::Updated)}" · "
-                    <strong>{p.errors.len()}</strong>" "{move || i18n.t(Msg::Invalid)}
+                    {move || i18n.t(Msg::Rows)}": "<strong>{p.total_rows}</strong>" · "
+                    {move || i18n.t(Msg::New)}": "<strong data-testid="would-create">{p.would_create}</strong>" · "
+                    {move || i18n.t(Msg::Updated)}": "<strong data-testid="would-update">{p.would_update}</strong>" · "
+                    {move || i18n.t(Msg::Invalid)}": "<strong>{p.errors.len()}</strong>
                 </p>
                 <ErrorTable errors=p.errors.clone()/>
             </div>

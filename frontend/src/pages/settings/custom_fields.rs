@@ -37,7 +37,7 @@ pub fn CustomFieldsSettings() -> impl IntoView {
                         <tr data-key=f.key.clone()>
                             <td><code>{f.key.clone()}</code></td>
                             <td>{f.label.clone()}</td>
-                            <td>{f.kind.as_str()}</td>
+                            <td>{ let k = f.kind; move || i18n.t(domain::labels::custom_field_kind_msg(k)) }</td>
                             <td>{f.options.join(", ")}</td>
                             <td class="actions">
                                 <Show when=move || session.is_admin()>
@@ -122,7 +122,8 @@ fn NewCustomFieldForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             {field_error(error, "label")}
             <label>{move || i18n.t(Msg::Kind)}
                 <select name="kind" bind:value=kind>
-                    {["text", "number", "date", "select"].map(|k| view! { <option value=k>{k}</option> })}
+                    {[CustomFieldKind::Text, CustomFieldKind::Number, CustomFieldKind::Date, CustomFieldKind::Select]
+                        .map(|k| view! { <option value=k.as_str()>{move || i18n.t(domain::labels::custom_field_kind_msg(k))}</option> })}
                 </select>
             </label>
             <label>{move || i18n.t(Msg::Options)}<input name="options" bind:value=options/></label>

@@ -125,7 +125,7 @@ fn Invitations() -> impl IntoView {
                 .map(|inv| {
                     let id = inv.id;
                     let expired = inv.expires_at < chrono::Utc::now();
-                    let expires = inv.expires_at.format("%Y-%m-%d").to_string();
+                    let expires = domain::labels::date_text(inv.expires_at.with_timezone(&chrono::Local).date_naive(), crate::i18n::current_lang());
                     let again = inv.clone();
                     view! {
                         <tr data-email=inv.email.clone()>
