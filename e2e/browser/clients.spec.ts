@@ -94,6 +94,7 @@ test('an admin assigns a client and the agent is notified', async ({ page, brows
   await login(agent, 'ana@demo.prospecta.dev', 'prospecta-demo');
   await expect(agent.getByTestId('notifications').locator('.badge')).not.toHaveText('0');
   await agent.getByTestId('notifications').click();
+  await expect(agent.getByTestId('notification-list')).toContainText('New lead assigned to you: "Para a Ana"');
   await agent.getByTestId('notification-list').getByRole('button', { name: /Para a Ana/ }).first().click();
   await expect(agent.getByTestId('client-name')).toHaveText('Para a Ana');
   // Agents see the assignee but cannot change it.

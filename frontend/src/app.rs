@@ -189,7 +189,16 @@ fn NotificationsMenu() -> impl IntoView {
                                     navigate(&format!("/clients/{c}"), Default::default());
                                 }
                             };
-                            view! { <button class="note-item" class:unread=!n.read on:click=go>{n.title}</button> }
+                            let text = match (n.kind.as_str(), n.contact_label) {
+                                ("contact_assigned", Some(who)) => format!(
+                                    "{}: \"{}\"",
+                                    i18n.t(Msg::NotifContactAssigned),
+                                    domain::text::quote_lead_text(&who, 40)
+                                ),
+                                ("contact_assigned", None) => i18n.t(Msg::NotifContactAssigned).to_string(),
+                                _ => n.title,
+                            };
+                            view! { <button class="note-item" class:unread=!n.read on:click=go>{text}</button> }
                         }).collect_view())
                     }
                 </div>

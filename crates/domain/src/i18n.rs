@@ -261,6 +261,8 @@ catalogue! {
     Yes => "Yes", "Sim";
     No => "No", "Não";
     Saved => "Saved", "Salvo";
+    NotifContactAssigned => "New lead assigned to you", "Novo lead atribuído a você";
+    ActorAutoAssignment => "auto-assignment", "atribuição automática";
     KindText => "Text", "Texto";
     KindNumber => "Number", "Número";
     KindDate => "Date", "Data";

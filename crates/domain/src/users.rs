@@ -150,8 +150,11 @@ pub struct NotificationView {
     pub id: Uuid,
     /// `contact_assigned`…
     pub kind: String,
+    /// In English; clients word it themselves from `kind` and `contact_label`.
     pub title: String,
     pub contact_id: Option<Uuid>,
+    /// The contact's name (or e-mail, or phone) as it is now, as typed by the lead.
+    pub contact_label: Option<String>,
     pub read: bool,
     pub created_at: DateTime<Utc>,
 }

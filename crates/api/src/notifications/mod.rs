@@ -37,7 +37,7 @@ pub async fn list_notifications(
     caller: AuthUser,
 ) -> ApiResult<web::Json<NotificationList>> {
     type Row = (Uuid, String, String, Option<Uuid>, Option<DateTime<Utc>>, DateTime<Utc>);
-    let (rows, unread) = state
+    let (rows, unread, labels) = state
         .db
         .run(move |conn| {
             let mine = notifications::table
@@ -56,7 +56,21 @@ pub async fn list_notifications(
                 ))
                 .load(conn)?;
             let unread: i64 = mine.filter(notifications::read_at.is_null()).count().get_result(conn)?;
-            Ok((rows, unread))
+            let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.3).collect();
+            let labels: std::collections::HashMap<Uuid, String> = crate::schema::contacts::table
+                .filter(crate::schema::contacts::account_id.eq(caller.account_id))
+                .filter(crate::schema::contacts::id.eq_any(&ids))
+                .select((
+                    crate::schema::contacts::id,
+                    crate::schema::contacts::name,
+                    crate::schema::contacts::email,
+                    crate::schema::contacts::phone,
+                ))
+                .load::<(Uuid, Option<String>, Option<String>, Option<String>)>(conn)?
+                .into_iter()
+                .filter_map(|(id, name, email, phone)| Some((id, name.or(email).or(phone)?)))
+                .collect();
+            Ok((rows, unread, labels))
         })
         .await?;
     let items = rows
@@ -65,6 +79,7 @@ pub async fn list_notifications(
             id,
             kind,
             title,
+            contact_label: contact_id.and_then(|c| labels.get(&c).cloned()),
             contact_id,
             read: read_at.is_some(),
             created_at,

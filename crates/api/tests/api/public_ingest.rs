@@ -187,6 +187,8 @@ async fn lead_text_in_notifications_and_mail_is_quoted_data() {
 
     let list: domain::NotificationList = app.get("/api/v1/notifications", &admin.token).await.json().await.unwrap();
     let title = &list.items[0].title;
+    // The contact's name comes apart from the English title, for the SPA to word it.
+    assert_eq!(list.items[0].contact_label.as_deref(), Some(name));
     assert!(title.starts_with("New lead assigned to you: \""), "{title}");
     assert!(!title.contains("http://") && !title.contains("evil.example") && title.chars().count() < 80, "{title}");
     assert_eq!(

@@ -495,7 +495,10 @@ fn history_line(a: &ActivityView, directory: Directory) -> impl IntoView {
     view! {
         <li data-field=a.field.clone()>
             <strong>{label}</strong>" "<span class="change">{change}</span>
-            <small>" · "{a.actor_label.clone()}" · "{move || { i18n.lang.track(); short(when) }}</small>
+            <small>" · "{
+                let actor = a.actor_label.clone();
+                move || if actor == "auto-assignment" { i18n.t(Msg::ActorAutoAssignment).to_string() } else { actor.clone() }
+            }" · "{move || { i18n.lang.track(); short(when) }}</small>
         </li>
     }
 }
