@@ -107,6 +107,32 @@ pub fn date_text(d: chrono::NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// An amount in cents as people of `lang` write money: `R$ 1.234,50` or `R$1,234.50`
+/// (deal values; the API keeps integer cents and an ISO 4217 code).
+pub fn money_text(cents: i64, currency: &str, lang: Lang) -> String {
+    let symbol = match currency {
+        "BRL" => "R$",
+        "USD" => "US$",
+        "EUR" => "€",
+        other => other,
+    };
+    let sign = if cents < 0 { "-" } else { "" };
+    let (units, fraction) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+    let (group, decimal, space) = match lang {
+        Lang::PtBr => ('.', ',', " "),
+        Lang::En => (',', '.', ""),
+    };
+    let digits = units.to_string();
+    let mut grouped = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(d);
+    }
+    format!("{sign}{symbol}{space}{grouped}{decimal}{fraction:02}")
+}
+
 /// A phone stored as E.164, for people: national form for the account's country
 /// (`+5511987654321` → `(11) 98765-4321`), international otherwise (as stored). The API
 /// keeps E.164.
@@ -140,6 +166,10 @@ mod tests {
         assert_eq!(phone_text("+5511987654321", "55"), "(11) 98765-4321");
         assert_eq!(phone_text("+551133334444", "55"), "(11) 3333-4444");
         assert_eq!(phone_text("+14155550100", "55"), "+14155550100");
+        assert_eq!(money_text(123_450, "BRL", Lang::PtBr), "R$ 1.234,50");
+        assert_eq!(money_text(123_450, "BRL", Lang::En), "R$1,234.50");
+        assert_eq!(money_text(-5, "USD", Lang::En), "-US$0.05");
+        assert_eq!(money_text(100_000_000, "BRL", Lang::PtBr), "R$ 1.000.000,00");
     }
 
     #[test]
