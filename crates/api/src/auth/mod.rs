@@ -172,6 +172,23 @@ pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::
     Ok(web::Json(MeResponse { user: user.view(), account: account.view() }))
 }
 
+/// Creates the user an e-mailed link stands for (sign-up confirmation, accepted invitation)
+/// and opens their first session. An address that got an account since the link was sent is
+/// a 422 on `token` saying `taken`, not a 409: the link is what became unusable.
+pub(crate) fn create_user_from_link(
+    conn: &mut diesel::PgConnection,
+    row: &UserRow,
+    refresh_ttl_days: i64,
+    taken: &str,
+) -> ApiResult<(UserRow, String)> {
+    let user = users::insert_user(conn, row).map_err(|e| match e {
+        ApiError::Conflict(..) => tokens::invalid_link_token(taken),
+        other => other,
+    })?;
+    let secret = sessions::issue(conn, user.id, Uuid::new_v4(), refresh_ttl_days)?;
+    Ok((user, secret))
+}
+
 /// The refresh token from the body, else from the browser's cookie.
 fn presented_refresh_token(req: &HttpRequest, body: Option<RefreshRequest>) -> Option<String> {
     body.and_then(|b| b.refresh_token)

@@ -11,8 +11,8 @@ use domain::{Problem, Role, SignupConfirm, SignupRequest, TokenResponse};
 use uuid::Uuid;
 
 use super::tokens::{invalid_link_token, new_secret, sha256_hex};
-use super::{password, session_response, sessions};
-use crate::error::{ApiError, ApiResult};
+use super::{create_user_from_link, password, session_response};
+use crate::error::ApiResult;
 use crate::extract::ValidJson;
 use crate::rate_limits::Limit;
 use crate::schema::signup_requests;
@@ -108,43 +108,39 @@ pub async fn confirm_signup(
 ) -> ApiResult<HttpResponse> {
     let token_hash = sha256_hex(&body.token);
     let ttl = state.config.refresh_ttl_days;
-    let (user, secret) =
-        state
-            .db
-            .transaction(move |conn| {
-                let pending: Option<(Uuid, String, String, String, String)> = signup_requests::table
-                    .filter(signup_requests::token_hash.eq(&token_hash))
-                    .filter(signup_requests::expires_at.gt(Utc::now()))
-                    .select((
-                        signup_requests::id,
-                        signup_requests::email,
-                        signup_requests::account_name,
-                        signup_requests::name,
-                        signup_requests::password_hash,
-                    ))
-                    .for_update()
-                    .first(conn)
-                    .optional()?;
-                let Some((id, email, account_name, name, hash)) = pending else {
-                    return Err(invalid_link_token("is not valid or has expired; sign up again"));
-                };
-                // Other pending requests for this address stop working too: it has an account now.
-                diesel::delete(
-                    signup_requests::table.filter(signup_requests::id.eq(id).or(signup_requests::email.eq(&email))),
-                )
-                .execute(conn)?;
-                let account = users::insert_account(conn, &account_name)?;
-                let user = users::insert_user(conn, &UserRow::new(account.id, &email, &name, Role::Admin, hash))
-                    .map_err(|e| match e {
-                        ApiError::Conflict(..) => {
-                            invalid_link_token("belongs to an address that has an account now; log in")
-                        }
-                        other => other,
-                    })?;
-                let secret = sessions::issue(conn, user.id, Uuid::new_v4(), ttl)?;
-                Ok((user, secret))
-            })
-            .await?;
+    let (user, secret) = state
+        .db
+        .transaction(move |conn| {
+            let pending: Option<(Uuid, String, String, String, String)> = signup_requests::table
+                .filter(signup_requests::token_hash.eq(&token_hash))
+                .filter(signup_requests::expires_at.gt(Utc::now()))
+                .select((
+                    signup_requests::id,
+                    signup_requests::email,
+                    signup_requests::account_name,
+                    signup_requests::name,
+                    signup_requests::password_hash,
+                ))
+                .for_update()
+                .first(conn)
+                .optional()?;
+            let Some((id, email, account_name, name, hash)) = pending else {
+                return Err(invalid_link_token("is not valid or has expired; sign up again"));
+            };
+            // Other pending requests for this address stop working too: it has an account now.
+            diesel::delete(
+                signup_requests::table.filter(signup_requests::id.eq(id).or(signup_requests::email.eq(&email))),
+            )
+            .execute(conn)?;
+            let account = users::insert_account(conn, &account_name)?;
+            create_user_from_link(
+                conn,
+                &UserRow::new(account.id, &email, &name, Role::Admin, hash),
+                ttl,
+                "belongs to an address that has an account now; log in",
+            )
+        })
+        .await?;
     tracing::info!(user_id = %user.id, account_id = %user.account_id, "account created");
     session_response(&state, &req, StatusCode::CREATED, &user, secret, true)
 }

@@ -14,7 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
-use crate::auth::{password, session_response, sessions};
+use crate::auth::{create_user_from_link, password, session_response};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AdminUser, ValidJson};
 use crate::schema::{accounts, invitations};
@@ -259,17 +259,12 @@ pub async fn accept_invitation(
             };
             diesel::update(invitations::table.find(id)).set(invitations::accepted_at.eq(Utc::now())).execute(conn)?;
             let role = Role::parse(&role).unwrap_or(Role::Agent);
-            let user =
-                users::insert_user(conn, &UserRow::new(account_id, &email, &name, role, hash)).map_err(
-                    |e| match e {
-                        ApiError::Conflict(..) => {
-                            invalid_link_token("is for an address that signs in to an account already")
-                        }
-                        other => other,
-                    },
-                )?;
-            let secret = sessions::issue(conn, user.id, Uuid::new_v4(), ttl)?;
-            Ok((user, secret))
+            create_user_from_link(
+                conn,
+                &UserRow::new(account_id, &email, &name, role, hash),
+                ttl,
+                "is for an address that signs in to an account already",
+            )
         })
         .await?;
     tracing::info!(user_id = %user.id, account_id = %user.account_id, "invitation accepted");

@@ -450,11 +450,11 @@ fn history_line(a: &ActivityView, directory: Directory) -> impl IntoView {
     let field = a.field.clone();
     let render = move |v: &Option<serde_json::Value>| -> String {
         let lang = i18n.lang.get();
+        if let Some(words) = v.as_ref().and_then(|value| domain::labels::activity_value_text(&field, value, lang)) {
+            return words;
+        }
         match v {
             None => "—".into(),
-            Some(value) if domain::labels::activity_value_text(&field, value, lang).is_some() => {
-                domain::labels::activity_value_text(&field, value, lang).unwrap_or_default()
-            }
             Some(serde_json::Value::String(s)) if field == "assignee_id" => directory.user_name(s.parse().ok()),
             Some(serde_json::Value::String(s)) if field == "site_id" => directory.site_name(s.parse().ok()),
             Some(serde_json::Value::String(s)) if field == "phone" => super::phone_text(s),
