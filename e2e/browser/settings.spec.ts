@@ -140,6 +140,9 @@ test('an agent sees settings read-only', async ({ page, browser }) => {
   await expect(agent.getByText('Only admins can change these settings.')).toBeVisible();
   await expect(agent.getByTestId('new-site')).toHaveCount(0);
   await agent.goto('/settings/api-keys');
+  // Signed in again (the refresh finished) before checking what is absent, and before
+  // leaving: a navigation that aborts a refresh in flight can lose the rotated cookie.
+  await expect(agent.getByTestId('current-user')).toHaveText('Read Only');
   await expect(agent.getByTestId('api-keys-table')).toHaveCount(0);
   // A screen agents may not use says so at once, before any work.
   await agent.goto('/clients/import');
