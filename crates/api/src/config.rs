@@ -64,6 +64,14 @@ pub struct Config {
     /// Where users reach the app (scheme, host, port, no trailing slash): the start of every
     /// link in an e-mail.
     pub public_url: String,
+    /// Seconds between heartbeats on an idle event stream.
+    pub event_heartbeat_secs: u64,
+    /// Events buffered for one stream before a client too slow to read is dropped.
+    pub event_buffer: usize,
+    /// How long events are kept for `Last-Event-ID` replay.
+    pub event_retention_hours: i64,
+    /// Messages one visitor may send per minute.
+    pub visitor_messages_per_minute: u32,
 }
 
 impl Config {
@@ -147,6 +155,10 @@ impl Config {
             import_max_running: env_or("IMPORT_MAX_RUNNING", 1),
             import_max_rows: env_or("IMPORT_MAX_ROWS", 200_000),
             statement_timeout_ms: env_or("STATEMENT_TIMEOUT_MS", 30_000),
+            event_heartbeat_secs: env_or("EVENT_HEARTBEAT_SECS", 20),
+            event_buffer: env_or("EVENT_BUFFER", 256),
+            event_retention_hours: env_or("EVENT_RETENTION_HOURS", 24),
+            visitor_messages_per_minute: env_or("VISITOR_MESSAGES_PER_MINUTE", 30),
         }
     }
 }

@@ -16,25 +16,32 @@ use actix_web::{web, HttpResponse, ResponseError};
 use crate::error::ApiError;
 use crate::AppState;
 
-/// Paths that take a site key from browsers. The visitor endpoints of the chat widget join them.
-pub const PUBLIC_PATHS: [&str; 1] = ["/api/v1/leads"];
+/// Whether `path` takes a site key from browsers: lead submission and the chat widget's
+/// visitor endpoints.
+pub fn is_public(path: &str) -> bool {
+    path == "/api/v1/leads" || path.starts_with("/api/v1/visitor/")
+}
+
+/// The widget's event stream: EventSource sends no headers, so no site key; its ticket
+/// (from `POST /api/v1/visitor/tickets`, which checked the origin) is the credential.
+const VISITOR_STREAM: &str = "/api/v1/visitor/events";
 
 /// Request headers a page may send to the public endpoints.
-const ALLOWED_HEADERS: &str = "content-type, x-site-key, idempotency-key";
+const ALLOWED_HEADERS: &str = "content-type, x-site-key, x-visitor-token, idempotency-key, last-event-id";
 
 pub async fn cors_middleware<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let origin = req.headers().get(header::ORIGIN).cloned();
-    let public = PUBLIC_PATHS.contains(&req.path());
+    let public = is_public(req.path());
     let (Some(origin), true) = (origin, public) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     if req.method() == Method::OPTIONS && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD) {
         let res = HttpResponse::NoContent()
             .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, origin))
-            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "POST"))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST"))
             .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS))
             .insert_header((header::ACCESS_CONTROL_MAX_AGE, "600"))
             .insert_header((header::VARY, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"))
@@ -43,6 +50,7 @@ pub async fn cors_middleware<B: MessageBody + 'static>(
     }
     let site_key = req.headers().get("x-site-key").and_then(|v| v.to_str().ok()).map(|k| k.trim().to_owned());
     let allowed = match site_key {
+        None if req.path() == VISITOR_STREAM => true,
         // An integration's API key is not for browsers: no CORS for it.
         None => false,
         Some(key) => {

@@ -11,7 +11,12 @@ use crate::db::Db;
 use crate::error::ApiResult;
 
 /// One pass; returns how many rows went.
-pub fn sweep(conn: &mut PgConnection, idempotency_ttl_hours: i64, login_window_secs: i64) -> ApiResult<usize> {
+pub fn sweep(
+    conn: &mut PgConnection,
+    idempotency_ttl_hours: i64,
+    login_window_secs: i64,
+    event_retention_hours: i64,
+) -> ApiResult<usize> {
     let keys = diesel::sql_query("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)")
         .bind::<Integer, _>(idempotency_ttl_hours as i32)
         .execute(conn)?;
@@ -28,13 +33,20 @@ pub fn sweep(conn: &mut PgConnection, idempotency_ttl_hours: i64, login_window_s
             "DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at < now() - interval '30 days'",
         )
         .execute(conn)?;
-    Ok(keys + windows + links)
+    let events = crate::events::trim(conn, event_retention_hours)?;
+    Ok(keys + windows + links + events)
 }
 
-pub fn spawn(db: Db, every: Duration, idempotency_ttl_hours: i64, login_window_secs: i64) -> anyhow::Result<()> {
+pub fn spawn(
+    db: Db,
+    every: Duration,
+    idempotency_ttl_hours: i64,
+    login_window_secs: i64,
+    event_retention_hours: i64,
+) -> anyhow::Result<()> {
     std::thread::Builder::new().name("janitor".into()).spawn(move || loop {
         std::thread::sleep(every);
-        match db.run_blocking(|conn| sweep(conn, idempotency_ttl_hours, login_window_secs)) {
+        match db.run_blocking(|conn| sweep(conn, idempotency_ttl_hours, login_window_secs, event_retention_hours)) {
             Ok(deleted) => tracing::debug!(deleted, "janitor swept expired rows"),
             Err(err) => tracing::warn!(error = %err, "janitor could not sweep"),
         }

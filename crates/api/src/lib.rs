@@ -7,10 +7,12 @@ pub mod assignment;
 pub mod auth;
 pub mod config;
 pub mod contacts;
+pub mod conversations;
 pub mod cors;
 pub mod custom_fields;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod health;
 pub mod ingest;
@@ -30,6 +32,7 @@ pub mod sites;
 pub mod spa;
 pub mod telemetry;
 pub mod users;
+pub mod visitor;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -58,6 +61,7 @@ pub struct AppState {
     /// Running CSV exports per account.
     pub export_slots: contacts::export::ExportSlots,
     pub rate_limits: rate_limits::RateLimits,
+    pub realtime: events::stream::Realtime,
 }
 
 /// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
@@ -72,7 +76,10 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             .configure(contacts::routes)
             .configure(custom_fields::routes)
             .configure(ingest::routes)
-            .configure(notifications::routes),
+            .configure(notifications::routes)
+            .configure(events::routes)
+            .configure(conversations::routes)
+            .configure(visitor::routes),
     );
 }
 
@@ -107,8 +114,13 @@ pub fn build_server_with_metrics(
         std::time::Duration::from_secs(60),
         config.idempotency_ttl_hours,
         config.login_window_secs,
+        config.event_retention_hours,
     )?;
-    let metrics = web::Data::new(metrics::Metrics::new(&db)?);
+    conversations::ignores::spawn(db.clone(), std::time::Duration::from_secs(5))?;
+    let hub = events::hub::Hub::new(config.event_buffer, metrics::dropped_slow_streams_counter()?);
+    let listening = events::listener::spawn(config.database_url.clone(), &hub)?;
+    let realtime = events::stream::Realtime { hub: hub.clone(), listening };
+    let metrics = web::Data::new(metrics::Metrics::new(&db, hub)?);
     let metrics_addr = match &metrics_listener {
         Some(l) => Some(metrics::MetricsAddr(l.local_addr()?)),
         None => None,
@@ -116,8 +128,15 @@ pub fn build_server_with_metrics(
     let principals = auth::principals::Principals::new(std::time::Duration::from_millis(config.principal_cache_ms));
     let export_slots = contacts::export::ExportSlots::new(config.export_max_per_account);
     let rate_limits = rate_limits::RateLimits::new(&config);
-    let state =
-        web::Data::new(AppState { db, config: Arc::new(config), tokens, principals, export_slots, rate_limits });
+    let state = web::Data::new(AppState {
+        db,
+        config: Arc::new(config),
+        tokens,
+        principals,
+        export_slots,
+        rate_limits,
+        realtime,
+    });
     let spec = openapi::openapi();
     let route_table = web::Data::new(Arc::new(routing::RouteTable::new(openapi::routes(&spec))));
     let server = HttpServer::new(move || {

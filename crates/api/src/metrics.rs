@@ -1,6 +1,6 @@
 //! Prometheus metrics, served as text at `GET /metrics` on a separate listener
 //! (`METRICS_BIND`), never on the public port: request counts and latency per route and
-//! status, the database pool (in use, idle, checkout wait, timeouts) and the e-mail outbox.
+//! status, the database pool (in use, idle, checkout wait, timeouts), the e-mail outbox and event streams.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -25,6 +25,16 @@ pub struct Metrics {
     latency: HistogramVec,
     pool: IntGaugeVec,
     outbox_pending: IntGauge,
+    event_streams: IntGauge,
+    hub: std::sync::Arc<crate::events::hub::Hub>,
+}
+
+/// Event streams cut off because their client read too slowly.
+pub fn dropped_slow_streams_counter() -> anyhow::Result<prometheus::IntCounter> {
+    Ok(prometheus::IntCounter::new(
+        "event_streams_dropped_slow_total",
+        "Event streams closed because their client did not keep up",
+    )?)
 }
 
 /// The listener `/metrics` answers on; on any other it is a 404.
@@ -32,7 +42,7 @@ pub struct Metrics {
 pub struct MetricsAddr(pub SocketAddr);
 
 impl Metrics {
-    pub fn new(db: &crate::Db) -> anyhow::Result<Metrics> {
+    pub fn new(db: &crate::Db, hub: std::sync::Arc<crate::events::hub::Hub>) -> anyhow::Result<Metrics> {
         let registry = Registry::new_custom(Some("prospecta".into()), None)?;
         let requests = IntCounterVec::new(
             Opts::new("http_requests_total", "HTTP requests by method, route template and status"),
@@ -54,7 +64,10 @@ impl Metrics {
         registry.register(Box::new(outbox_pending.clone()))?;
         registry.register(Box::new(db.checkout_wait().clone()))?;
         registry.register(Box::new(db.checkout_timeouts().clone()))?;
-        Ok(Metrics { registry, requests, latency, pool, outbox_pending })
+        let event_streams = IntGauge::new("event_streams", "Open server-sent event streams on this instance")?;
+        registry.register(Box::new(event_streams.clone()))?;
+        registry.register(Box::new(hub.dropped_slow().clone()))?;
+        Ok(Metrics { registry, requests, latency, pool, outbox_pending, event_streams, hub })
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
@@ -102,6 +115,7 @@ pub async fn serve_metrics(req: HttpRequest, state: web::Data<AppState>, metrics
         Ok(n) => metrics.outbox_pending.set(n),
         Err(err) => tracing::warn!(error = %err, "metrics: outbox depth unavailable"),
     }
+    metrics.event_streams.set(metrics.hub.streams() as i64);
     let mut body = Vec::new();
     if let Err(err) = TextEncoder::new().encode(&metrics.registry.gather(), &mut body) {
         return ApiError::Internal(err.into()).error_response();

@@ -38,6 +38,9 @@ use utoipa_actix_web::AppExt;
         (name = "contacts", description = "The lead CRM: clients, notes, change log, merges, CSV"),
         (name = "custom-fields", description = "Custom contact fields defined per account"),
         (name = "notifications", description = "In-app notifications"),
+        (name = "conversations", description = "The live-chat desk: Inbox, my conversations, All"),
+        (name = "visitor", description = "The chat widget's API (site key and visitor token, for browsers)"),
+        (name = "events", description = "Realtime server-sent events"),
         (name = "integration", description = "Endpoints for integrations (API key or site key)"),
         (name = "health", description = "Probes"),
     )
@@ -81,6 +84,13 @@ impl Modify for SecuritySchemes {
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "X-Site-Key",
                 "A site's public key (`site_…`), safe to embed in a web page.",
+            ))),
+        );
+        components.add_security_scheme(
+            "visitor_token",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Visitor-Token",
+                "A chat visitor's token (`vt_…`), from `POST /api/v1/visitor/conversations`.",
             ))),
         );
     }

@@ -24,6 +24,8 @@ pub enum Limit {
     Signup,
     /// Login requests from one client address.
     Login,
+    /// Messages (and details) from one chat visitor.
+    VisitorMessage,
 }
 
 pub struct RateLimits {
@@ -31,6 +33,7 @@ pub struct RateLimits {
     api_key: Option<DefaultKeyedRateLimiter<String>>,
     signup: Option<DefaultKeyedRateLimiter<String>>,
     login: Option<DefaultKeyedRateLimiter<String>>,
+    visitor_message: Option<DefaultKeyedRateLimiter<String>>,
     checks: AtomicU32,
 }
 
@@ -49,6 +52,7 @@ impl RateLimits {
             api_key: limiter(config.api_key_rate_per_minute, minute),
             signup: limiter(config.signup_rate_per_hour, Duration::from_secs(3600)),
             login: limiter(config.login_rate_per_minute, minute),
+            visitor_message: limiter(config.visitor_messages_per_minute, minute),
             checks: AtomicU32::new(0),
         }
     }
@@ -60,11 +64,14 @@ impl RateLimits {
             Limit::ApiKey => &self.api_key,
             Limit::Signup => &self.signup,
             Limit::Login => &self.login,
+            Limit::VisitorMessage => &self.visitor_message,
         };
         let Some(limiter) = limiter else { return Ok(()) };
         if self.checks.fetch_add(1, Ordering::Relaxed).is_multiple_of(4096) {
             // Forget buckets that are full again, so memory follows the active keys only.
-            for l in [&self.public, &self.api_key, &self.signup, &self.login].into_iter().flatten() {
+            for l in
+                [&self.public, &self.api_key, &self.signup, &self.login, &self.visitor_message].into_iter().flatten()
+            {
                 l.retain_recent();
             }
         }

@@ -19,6 +19,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        presence -> Text,
     }
 }
 
@@ -94,6 +95,9 @@ diesel::table! {
         auto_assign_user_ids -> Array<Uuid>,
         auto_assign_cursor -> Int8,
         allowed_origins -> Array<Text>,
+        chat_bot_enabled -> Bool,
+        chat_bot_questions -> Jsonb,
+        chat_ignore_minutes -> Int4,
     }
 }
 
@@ -163,6 +167,24 @@ diesel::table! {
         channel -> Text,
         started_at -> Timestamptz,
         created_at -> Timestamptz,
+        status -> Text,
+        visitor_id -> Nullable<Uuid>,
+        owner_id -> Nullable<Uuid>,
+        lang -> Text,
+        page_url -> Nullable<Text>,
+        referrer -> Nullable<Text>,
+        utm_source -> Nullable<Text>,
+        utm_medium -> Nullable<Text>,
+        utm_campaign -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        bot_step -> Int4,
+        waiting_since -> Nullable<Timestamptz>,
+        accepted_at -> Nullable<Timestamptz>,
+        first_response_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        last_message_at -> Nullable<Timestamptz>,
+        tags -> Array<Text>,
     }
 }
 
@@ -175,6 +197,7 @@ diesel::table! {
         body -> Text,
         sent_at -> Timestamptz,
         position -> Int4,
+        author_id -> Nullable<Uuid>,
     }
 }
 
@@ -243,7 +266,71 @@ diesel::joinable!(invitations -> accounts (account_id));
 diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(contact_notes -> contacts (contact_id));
 diesel::joinable!(contact_activities -> contacts (contact_id));
+diesel::table! {
+    visitors (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        site_id -> Uuid,
+        token_hash -> Text,
+        contact_id -> Uuid,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        blocked_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    blocked_addresses (account_id, ip) {
+        account_id -> Uuid,
+        ip -> Text,
+        blocked_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversation_participants (conversation_id, user_id) {
+        conversation_id -> Uuid,
+        user_id -> Uuid,
+        added_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversation_ignores (conversation_id, user_id) {
+        conversation_id -> Uuid,
+        user_id -> Uuid,
+        until -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Int8,
+        account_id -> Uuid,
+        kind -> Text,
+        everyone -> Bool,
+        user_ids -> Array<Uuid>,
+        visitor_id -> Nullable<Uuid>,
+        data -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    canned_responses (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        shortcut -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(conversations -> contacts (contact_id));
+diesel::joinable!(conversation_participants -> conversations (conversation_id));
+diesel::joinable!(conversation_ignores -> conversations (conversation_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -261,6 +348,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_activities,
     conversations,
     messages,
+    visitors,
+    blocked_addresses,
+    conversation_participants,
+    conversation_ignores,
+    events,
+    canned_responses,
     idempotency_keys,
     notifications,
     email_outbox,

@@ -502,6 +502,9 @@ pub struct MessageView {
     pub sender: MessageSender,
     pub body: String,
     pub sent_at: DateTime<Utc>,
+    /// The operator who wrote an `agent` message in the desk.
+    #[serde(default)]
+    pub author_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -4,6 +4,7 @@
 //! browser deserialises exactly the structs the server serialises.
 
 pub mod auth;
+pub mod chat;
 pub mod contacts;
 pub mod custom_fields;
 pub mod i18n;
@@ -18,6 +19,7 @@ pub mod text;
 pub mod users;
 
 pub use auth::*;
+pub use chat::*;
 pub use contacts::*;
 pub use custom_fields::*;
 pub use imports::*;

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use crate::contacts::queries::ContactRow;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AdminUser, ValidJson};
-use crate::schema::{notifications, sites, users};
-use crate::{mailer, AppState};
+use crate::schema::{sites, users};
+use crate::{mailer, notifications, AppState};
 
 /// The next user in the site's rotation, skipping disabled users, or `None` when the site
 /// does not auto-assign. Locks the site row: concurrent leads take turns, so each user's
@@ -61,16 +61,6 @@ pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid, p
         Some(who) => format!("New lead assigned to you: \"{}\"", domain::text::quote_lead_text(who, 40)),
         None => "New lead assigned to you".to_string(),
     };
-    diesel::insert_into(notifications::table)
-        .values((
-            notifications::id.eq(Uuid::new_v4()),
-            notifications::account_id.eq(contact.account_id),
-            notifications::user_id.eq(assignee),
-            notifications::kind.eq("contact_assigned"),
-            notifications::title.eq(&title),
-            notifications::contact_id.eq(contact.id),
-        ))
-        .execute(conn)?;
     let mut body =
         format!("Hello {name},\n\nA new lead was assigned to you in Prospecta. What the lead sent (unverified):\n");
     for (label, value) in
@@ -81,8 +71,10 @@ pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid, p
         }
     }
     body.push_str(&format!("\nOpen it in Prospecta: {public_url}/clients/{}\n", contact.id));
-    let title = format!("[Prospecta] {title}");
-    mailer::enqueue(conn, contact.account_id, &email, &title, &body)
+    let subject = format!("[Prospecta] {title}");
+    mailer::enqueue(conn, contact.account_id, &email, &subject, &body)?;
+    notifications::notify(conn, contact.account_id, assignee, "contact_assigned", &title, Some(contact.id))?;
+    Ok(())
 }
 
 fn site_exists(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiResult<()> {

@@ -26,19 +26,68 @@ pub struct TokenService {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    ticket_validation: Validation,
     pub access_ttl_secs: i64,
 }
+
+/// Who an event-stream ticket is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketHolder {
+    Operator,
+    Visitor,
+}
+
+/// An event-stream ticket: good for opening streams for [`TICKET_TTL_SECS`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TicketClaims {
+    /// The user or the visitor.
+    pub sub: Uuid,
+    pub acc: Uuid,
+    pub holder: TicketHolder,
+    pub aud: String,
+    pub exp: i64,
+}
+
+pub const TICKET_TTL_SECS: i64 = 60;
+const TICKET_AUDIENCE: &str = "events";
 
 impl TokenService {
     pub fn new(secret: &[u8], access_ttl_secs: i64) -> TokenService {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
+        // An access token has no `aud`, so it is never taken for a ticket, nor a ticket
+        // (which has one) for an access token.
+        let mut ticket_validation = Validation::new(Algorithm::HS256);
+        ticket_validation.leeway = 5;
+        ticket_validation.set_audience(&[TICKET_AUDIENCE]);
         TokenService {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            ticket_validation,
             access_ttl_secs,
         }
+    }
+
+    pub fn issue_ticket(&self, holder: TicketHolder, sub: Uuid, acc: Uuid) -> Result<String, ApiError> {
+        let claims = TicketClaims {
+            sub,
+            acc,
+            holder,
+            aud: TICKET_AUDIENCE.into(),
+            exp: Utc::now().timestamp() + TICKET_TTL_SECS,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("signing ticket: {e}")))
+    }
+
+    pub fn verify_ticket(&self, ticket: &str, holder: TicketHolder) -> Result<TicketClaims, ApiError> {
+        jsonwebtoken::decode::<TicketClaims>(ticket, &self.decoding, &self.ticket_validation)
+            .ok()
+            .map(|data| data.claims)
+            .filter(|claims| claims.holder == holder)
+            .ok_or_else(|| ApiError::Unauthorized("The ticket is not valid or has expired; ask for a new one.".into()))
     }
 
     pub fn issue_access(&self, user_id: Uuid, account_id: Uuid, role: Role) -> Result<String, ApiError> {

@@ -8,6 +8,30 @@ use uuid::Uuid;
 use crate::error::ApiResult;
 use crate::schema::{conversations, messages};
 
+/// A stored message.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = messages)]
+pub struct MessageRow {
+    pub id: Uuid,
+    pub conversation_id: Uuid,
+    pub sender: String,
+    pub body: String,
+    pub sent_at: DateTime<Utc>,
+    pub author_id: Option<Uuid>,
+}
+
+impl MessageRow {
+    pub fn into_view(self) -> MessageView {
+        MessageView {
+            id: self.id,
+            sender: MessageSender::parse(&self.sender).unwrap_or(MessageSender::System),
+            body: self.body,
+            sent_at: self.sent_at,
+            author_id: self.author_id,
+        }
+    }
+}
+
 /// Stores a transcript as a new conversation of `contact_id`; returns its id.
 /// Messages without a time get the ingestion time, a microsecond apart to keep their order.
 pub fn store(
@@ -64,10 +88,10 @@ pub fn for_contact(conn: &mut PgConnection, contact_id: Uuid) -> ApiResult<Vec<C
         .select((conversations::id, conversations::channel, conversations::site_id, conversations::started_at))
         .load(conn)?;
     let ids: Vec<Uuid> = convs.iter().map(|c| c.0).collect();
-    let msgs: Vec<(Uuid, Uuid, String, String, DateTime<Utc>)> = messages::table
+    let msgs: Vec<MessageRow> = messages::table
         .filter(messages::conversation_id.eq_any(&ids))
         .order((messages::conversation_id, messages::position))
-        .select((messages::id, messages::conversation_id, messages::sender, messages::body, messages::sent_at))
+        .select(MessageRow::as_select())
         .load(conn)?;
     Ok(convs
         .into_iter()
@@ -76,16 +100,7 @@ pub fn for_contact(conn: &mut PgConnection, contact_id: Uuid) -> ApiResult<Vec<C
             channel: Channel::parse(&channel).unwrap_or(Channel::Chatbot),
             site_id,
             started_at,
-            messages: msgs
-                .iter()
-                .filter(|m| m.1 == id)
-                .map(|(mid, _, sender, body, sent_at)| MessageView {
-                    id: *mid,
-                    sender: MessageSender::parse(sender).unwrap_or(MessageSender::System),
-                    body: body.clone(),
-                    sent_at: *sent_at,
-                })
-                .collect(),
+            messages: msgs.iter().filter(|m| m.conversation_id == id).cloned().map(MessageRow::into_view).collect(),
         })
         .collect())
 }

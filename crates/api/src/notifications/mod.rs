@@ -8,9 +8,41 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::error::{no_content_if_found, ApiResult};
+use crate::events::{self, Audience};
 use crate::extract::AuthUser;
 use crate::schema::notifications;
 use crate::AppState;
+
+/// Notifies `user_id` in-app, in the caller's transaction, and tells their open desk at once
+/// (`notification.created`).
+pub fn notify(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    user_id: Uuid,
+    kind: &str,
+    title: &str,
+    contact_id: Option<Uuid>,
+) -> ApiResult<Uuid> {
+    let id = Uuid::new_v4();
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::id.eq(id),
+            notifications::account_id.eq(account_id),
+            notifications::user_id.eq(user_id),
+            notifications::kind.eq(kind),
+            notifications::title.eq(title),
+            notifications::contact_id.eq(contact_id),
+        ))
+        .execute(conn)?;
+    events::record(
+        conn,
+        account_id,
+        "notification.created",
+        Audience::users([user_id]),
+        serde_json::json!({"id": id, "kind": kind, "title": title, "contact_id": contact_id}),
+    )?;
+    Ok(id)
+}
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(

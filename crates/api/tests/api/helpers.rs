@@ -193,9 +193,12 @@ impl TestApp {
 
     /// Adds a user to the admin's account the way people do: invites them, reads the link
     /// from the outbox, accepts with [`PASSWORD`], and returns their session.
+    /// Their name is the address's local part, capitalised, with a surname (`bia@…` → "Bia Teste").
     pub async fn create_user(&self, admin: &Session, email: &str, role: &str) -> Session {
+        let local = email.split('@').next().unwrap_or("someone");
+        let name = format!("{}{} Teste", local[..1].to_uppercase(), &local[1..]);
         let res = self
-            .post("/api/v1/invitations", Some(&admin.token), &json!({"email": email, "name": "Someone", "role": role}))
+            .post("/api/v1/invitations", Some(&admin.token), &json!({"email": email, "name": name, "role": role}))
             .await;
         assert_eq!(res.status(), StatusCode::CREATED, "invitation failed");
         self.accept_invitation(email).await

@@ -1,0 +1,589 @@
+//! What operators do to a conversation. Each action is one transaction: the row is locked,
+//! the change made, a `system` line added to the transcript where the visitor should know,
+//! and the events recorded last.
+
+use actix_web::{delete, post, web, HttpResponse};
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use domain::{
+    desk_note_text, first_name, ConversationStatus, ConversationSummary, ConversationTagRequest, DeskNote,
+    MessageSender, MessageView, OperatorRequest, Problem, SendMessageRequest,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::queries::{self, add_message, announce, announce_message, get_for_update, takes_part, ConversationRow};
+use crate::contacts::queries::{log_changes, Actor, ContactRow};
+use crate::error::{ApiError, ApiResult};
+use crate::events::Audience;
+use crate::extract::{AdminUser, AuthUser, ValidJson};
+use crate::schema::{
+    blocked_addresses, contacts, conversation_ignores, conversation_participants, conversations, sites, users, visitors,
+};
+use crate::{assignment, notifications, AppState};
+
+type Summary = ApiResult<web::Json<ConversationSummary>>;
+
+fn conflict(message: &str) -> ApiError {
+    ApiError::Conflict(message.to_string(), Vec::new())
+}
+
+fn summary(conn: &mut PgConnection, id: Uuid) -> ApiResult<ConversationSummary> {
+    let row = conversations::table.find(id).select(ConversationRow::as_select()).first(conn)?;
+    queries::summaries(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
+}
+
+fn user_name(conn: &mut PgConnection, user_id: Uuid) -> ApiResult<String> {
+    Ok(users::table.find(user_id).select(users::name).first(conn)?)
+}
+
+/// Adds a `system` line to the transcript and tells operators and the visitor.
+fn note(conn: &mut PgConnection, conv: &ConversationRow, text: DeskNote) -> ApiResult<MessageView> {
+    let message = add_message(conn, conv, MessageSender::System, None, &desk_note_text(conv.lang(), text))?;
+    announce_message(conn, conv, &message)?;
+    Ok(message)
+}
+
+fn reload(conn: &mut PgConnection, id: Uuid) -> ApiResult<ConversationRow> {
+    Ok(conversations::table.find(id).select(ConversationRow::as_select()).first(conn)?)
+}
+
+/// Accept a conversation from the Inbox.
+///
+/// Exactly one operator wins: the caller becomes its owner (and the assignee of an unassigned
+/// contact, notified as any assignment is); anyone else gets 409 and the conversation leaves
+/// every Inbox.
+#[utoipa::path(
+    tag = "conversations", operation_id = "accept_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "Accepted by the caller", body = ConversationSummary),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not waiting any more (another operator accepted it, or it was closed)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/accept")]
+pub async fn accept(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> Summary {
+    let id = id.into_inner();
+    let public_url = state.config.public_url.clone();
+    let done = state
+        .db
+        .transaction(move |conn| {
+            // Not `get_for_update`: whoever loses the race can no longer see an agent's
+            // conversation, and must hear 409 (too late), not 404.
+            let conv: ConversationRow = conversations::table
+                .filter(conversations::account_id.eq(caller.account_id))
+                .filter(conversations::id.eq(id))
+                .select(ConversationRow::as_select())
+                .for_update()
+                .first(conn)?;
+            if conv.status() != ConversationStatus::Waiting {
+                return Err(conflict("This conversation is no longer waiting: another operator accepted it first."));
+            }
+            let now = Utc::now();
+            diesel::update(conversations::table.find(id))
+                .set((
+                    conversations::status.eq(ConversationStatus::Active.as_str()),
+                    conversations::owner_id.eq(caller.user_id),
+                    conversations::accepted_at.eq(now),
+                ))
+                .execute(conn)?;
+            let conv = reload(conn, id)?;
+            let contact: ContactRow =
+                contacts::table.find(conv.contact_id).select(ContactRow::as_select()).for_update().first(conn)?;
+            if contact.assignee_id.is_none() {
+                diesel::update(contacts::table.find(contact.id))
+                    .set((contacts::assignee_id.eq(caller.user_id), contacts::updated_at.eq(now)))
+                    .execute(conn)?;
+                let actor = Actor::user(conn, &caller)?;
+                log_changes(
+                    conn,
+                    conv.account_id,
+                    contact.id,
+                    &actor,
+                    &[("assignee_id", None, Some(json!(caller.user_id)))],
+                )?;
+                assignment::announce(conn, &contact, caller.user_id, &public_url)?;
+            }
+            let name = user_name(conn, caller.user_id)?;
+            // Everyone: it leaves every Inbox.
+            let audience = Audience { everyone: true, ..queries::audience(conn, &conv, true)? };
+            queries::announce_to(conn, &conv, "conversation.accepted", audience, json!({"owner_id": caller.user_id}))?;
+            note(conn, &conv, DeskNote::Joined(first_name(&name)))?;
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+/// Ignore a conversation for a while.
+///
+/// It leaves the caller's Inbox for the site's "ignore" minutes (default 5), then comes
+/// back (`conversation.ignore_expired`) unless someone accepted it.
+#[utoipa::path(
+    tag = "conversations", operation_id = "ignore_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 204, description = "Ignored"),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not waiting in the Inbox", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/ignore")]
+pub async fn ignore(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .db
+        .transaction(move |conn| {
+            let conv = queries::get(conn, &caller, id)?;
+            if conv.status() != ConversationStatus::Waiting {
+                return Err(conflict("Only a conversation waiting in the Inbox can be ignored."));
+            }
+            let minutes: i32 = match conv.site_id {
+                Some(site) => sites::table.find(site).select(sites::chat_ignore_minutes).first(conn)?,
+                None => 5,
+            };
+            let until = Utc::now() + Duration::minutes(minutes.into());
+            diesel::insert_into(conversation_ignores::table)
+                .values((
+                    conversation_ignores::conversation_id.eq(id),
+                    conversation_ignores::user_id.eq(caller.user_id),
+                    conversation_ignores::until.eq(until),
+                ))
+                .on_conflict((conversation_ignores::conversation_id, conversation_ignores::user_id))
+                .do_update()
+                .set(conversation_ignores::until.eq(until))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Reply to the visitor.
+///
+/// The owner or an invited operator (or an admin) of an active conversation. The message
+/// reaches the visitor's widget at once.
+#[utoipa::path(
+    tag = "conversations", operation_id = "reply_to_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    request_body = SendMessageRequest,
+    responses(
+        (status = 201, description = "Sent", body = MessageView),
+        (status = 403, description = "The caller neither owns nor was invited to this conversation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active: accept it first, or join it if it is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or longer than 5,000 characters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/messages")]
+pub async fn reply(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<SendMessageRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, text) = (id.into_inner(), body.0.body);
+    let message = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            match conv.status() {
+                ConversationStatus::Active => {}
+                ConversationStatus::Closed => return Err(conflict("This conversation is closed; join it to write.")),
+                _ => return Err(conflict("Accept this conversation before replying.")),
+            }
+            if !caller.is_admin() && !takes_part(conn, &conv, caller.user_id)? {
+                return Err(ApiError::Forbidden("Only its operators can write in this conversation.".into()));
+            }
+            let message = add_message(conn, &conv, MessageSender::Agent, Some(caller.user_id), &text)?;
+            announce_message(conn, &conv, &message)?;
+            Ok(message)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(message))
+}
+
+/// Close a conversation.
+///
+/// Its operators or an admin; it moves to All with its stats. The visitor is told.
+#[utoipa::path(
+    tag = "conversations", operation_id = "close_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "Closed", body = ConversationSummary),
+        (status = 403, description = "The caller is not one of its operators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already closed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/close")]
+pub async fn close(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> Summary {
+    let id = id.into_inner();
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            if conv.status() == ConversationStatus::Closed {
+                return Err(conflict("This conversation is already closed."));
+            }
+            if !caller.is_admin()
+                && conv.status() == ConversationStatus::Active
+                && !takes_part(conn, &conv, caller.user_id)?
+            {
+                return Err(ApiError::Forbidden("Only its operators can close this conversation.".into()));
+            }
+            close_row(conn, &conv)?;
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+/// Closes `conv` (locked by the caller): the note, then the event.
+pub fn close_row(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<()> {
+    let was_waiting = conv.status() == ConversationStatus::Waiting;
+    note(conn, conv, DeskNote::Closed)?;
+    diesel::update(conversations::table.find(conv.id))
+        .set((conversations::status.eq(ConversationStatus::Closed.as_str()), conversations::closed_at.eq(Utc::now())))
+        .execute(conn)?;
+    let closed = reload(conn, conv.id)?;
+    let mut audience = queries::audience(conn, &closed, true)?;
+    audience.everyone = was_waiting;
+    queries::announce_to(conn, &closed, "conversation.closed", audience, json!({}))?;
+    Ok(())
+}
+
+/// Join a conversation ("Join chat").
+///
+/// A closed conversation reopens with the caller as its owner, so they can write to that
+/// client again; an active one takes the caller in as an invited operator.
+#[utoipa::path(
+    tag = "conversations", operation_id = "join_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "The caller takes part", body = ConversationSummary),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It waits in the Inbox: accept it instead, or the visitor is blocked", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/join")]
+pub async fn join(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> Summary {
+    let id = id.into_inner();
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            let name = user_name(conn, caller.user_id)?;
+            match conv.status() {
+                ConversationStatus::Closed => {
+                    if queries::blocked(conn, &conv)? {
+                        return Err(conflict("This visitor is blocked; unblock them first."));
+                    }
+                    diesel::update(conversations::table.find(id))
+                        .set((
+                            conversations::status.eq(ConversationStatus::Active.as_str()),
+                            conversations::owner_id.eq(caller.user_id),
+                            conversations::closed_at.eq(None::<chrono::DateTime<Utc>>),
+                        ))
+                        .execute(conn)?;
+                }
+                ConversationStatus::Active => {
+                    if !takes_part(conn, &conv, caller.user_id)? {
+                        add_participant(conn, id, caller.user_id)?;
+                    }
+                }
+                _ => return Err(conflict("This conversation waits in the Inbox: accept it instead.")),
+            }
+            let conv = reload(conn, id)?;
+            announce(conn, &conv, "conversation.joined", false, json!({"user_id": caller.user_id}))?;
+            note(conn, &conv, DeskNote::Joined(first_name(&name)))?;
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+fn add_participant(conn: &mut PgConnection, conversation_id: Uuid, user_id: Uuid) -> ApiResult<()> {
+    diesel::insert_into(conversation_participants::table)
+        .values((
+            conversation_participants::conversation_id.eq(conversation_id),
+            conversation_participants::user_id.eq(user_id),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Transfer a conversation to another operator.
+///
+/// Its owner or an admin. The new owner is notified; the transcript records it.
+#[utoipa::path(
+    tag = "conversations", operation_id = "transfer_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    request_body = OperatorRequest,
+    responses(
+        (status = 200, description = "Transferred", body = ConversationSummary),
+        (status = 403, description = "The caller does not own it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active, or already theirs", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`user_id` is not an active user of the account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/transfer")]
+pub async fn transfer(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<OperatorRequest>,
+) -> Summary {
+    let (id, to) = (id.into_inner(), body.0.user_id);
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            if conv.status() != ConversationStatus::Active {
+                return Err(conflict("Only an active conversation can be transferred."));
+            }
+            if !caller.is_admin() && conv.owner_id != Some(caller.user_id) {
+                return Err(ApiError::Forbidden("Only its owner or an admin can transfer this conversation.".into()));
+            }
+            let to_name = queries::check_operator(conn, caller.account_id, to)?;
+            if conv.owner_id == Some(to) {
+                return Err(conflict("This conversation is already theirs."));
+            }
+            diesel::update(conversations::table.find(id)).set(conversations::owner_id.eq(to)).execute(conn)?;
+            diesel::delete(
+                conversation_participants::table
+                    .filter(conversation_participants::conversation_id.eq(id))
+                    .filter(conversation_participants::user_id.eq(to)),
+            )
+            .execute(conn)?;
+            let moved = reload(conn, id)?;
+            let mut audience = queries::audience(conn, &moved, false)?;
+            audience.user_ids.extend(conv.owner_id);
+            let from = conv.owner_id;
+            queries::announce_to(conn, &moved, "conversation.transferred", audience, json!({"from": from, "to": to}))?;
+            let by = user_name(conn, caller.user_id)?;
+            let title = format!("{by} transferred a conversation to you");
+            notifications::notify(
+                conn,
+                caller.account_id,
+                to,
+                "conversation_transferred",
+                &title,
+                Some(conv.contact_id),
+            )?;
+            note(conn, &moved, DeskNote::Transferred { to: first_name(&to_name) })?;
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+/// Invite a colleague into a conversation.
+///
+/// Its operators or an admin. The colleague is notified and can reply too.
+#[utoipa::path(
+    tag = "conversations", operation_id = "invite_to_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    request_body = OperatorRequest,
+    responses(
+        (status = 200, description = "Invited", body = ConversationSummary),
+        (status = 403, description = "The caller is not one of its operators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active, or they already take part", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`user_id` is not an active user of the account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/invite")]
+pub async fn invite(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<OperatorRequest>,
+) -> Summary {
+    let (id, who) = (id.into_inner(), body.0.user_id);
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            if conv.status() != ConversationStatus::Active {
+                return Err(conflict("Only an active conversation can take in colleagues."));
+            }
+            if !caller.is_admin() && !takes_part(conn, &conv, caller.user_id)? {
+                return Err(ApiError::Forbidden("Only its operators can invite colleagues.".into()));
+            }
+            let name = queries::check_operator(conn, caller.account_id, who)?;
+            if takes_part(conn, &conv, who)? {
+                return Err(conflict("They already take part in this conversation."));
+            }
+            add_participant(conn, id, who)?;
+            announce(conn, &conv, "conversation.invited", false, json!({"user_id": who}))?;
+            let by = user_name(conn, caller.user_id)?;
+            let title = format!("{by} invited you into a conversation");
+            notifications::notify(conn, caller.account_id, who, "conversation_invited", &title, Some(conv.contact_id))?;
+            note(conn, &conv, DeskNote::Invited(first_name(&name)))?;
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+/// Tag a conversation.
+#[utoipa::path(
+    tag = "conversations", operation_id = "tag_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    request_body = ConversationTagRequest,
+    responses(
+        (status = 200, description = "Tagged (tagging twice changes nothing)", body = ConversationSummary),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty tag, or more than 30 tags", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/tags")]
+pub async fn add_tag(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<ConversationTagRequest>,
+) -> Summary {
+    let (id, tag) = (id.into_inner(), body.0.tag.trim().to_string());
+    if tag.is_empty() {
+        return Err(ApiError::field("tag", "length", "must not be empty"));
+    }
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            if !conv.tags.contains(&tag) {
+                if conv.tags.len() >= 30 {
+                    return Err(ApiError::field("tag", "too_many", "a conversation has at most 30 tags"));
+                }
+                let mut tags = conv.tags.clone();
+                tags.push(tag);
+                set_tags(conn, &conv, tags)?;
+            }
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+/// Remove a conversation's tag.
+#[utoipa::path(
+    tag = "conversations", operation_id = "untag_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id"), ("tag" = String, Path, description = "The tag")),
+    responses(
+        (status = 200, description = "Removed (removing an absent tag changes nothing)", body = ConversationSummary),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}/tags/{tag}")]
+pub async fn remove_tag(state: web::Data<AppState>, caller: AuthUser, path: web::Path<(Uuid, String)>) -> Summary {
+    let (id, tag) = path.into_inner();
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            if conv.tags.contains(&tag) {
+                let tags = conv.tags.iter().filter(|t| **t != tag).cloned().collect();
+                set_tags(conn, &conv, tags)?;
+            }
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+fn set_tags(conn: &mut PgConnection, conv: &ConversationRow, tags: Vec<String>) -> ApiResult<()> {
+    diesel::update(conversations::table.find(conv.id)).set(conversations::tags.eq(&tags)).execute(conn)?;
+    announce(conn, conv, "conversation.tagged", false, json!({"tags": tags}))?;
+    Ok(())
+}
+
+/// Block the visitor.
+///
+/// Their token and their address can no longer start chats or send messages on the
+/// account's sites; the conversation closes. Admins can unblock.
+#[utoipa::path(
+    tag = "conversations", operation_id = "block_visitor", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "Blocked (and closed)", body = ConversationSummary),
+        (status = 403, description = "The caller is not one of its operators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a widget conversation (no visitor to block)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/block")]
+pub async fn block(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> Summary {
+    let id = id.into_inner();
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            let Some(visitor) = conv.visitor_id else {
+                return Err(conflict("Only a conversation from the chat widget has a visitor to block."));
+            };
+            if !caller.is_admin()
+                && conv.status() == ConversationStatus::Active
+                && !takes_part(conn, &conv, caller.user_id)?
+            {
+                return Err(ApiError::Forbidden("Only its operators can block this visitor.".into()));
+            }
+            diesel::update(visitors::table.find(visitor)).set(visitors::blocked_at.eq(Utc::now())).execute(conn)?;
+            if let Some(ip) = &conv.ip {
+                diesel::insert_into(blocked_addresses::table)
+                    .values((
+                        blocked_addresses::account_id.eq(conv.account_id),
+                        blocked_addresses::ip.eq(ip),
+                        blocked_addresses::blocked_by.eq(caller.user_id),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(conn)?;
+            }
+            if conv.status() != ConversationStatus::Closed {
+                close_row(conn, &conv)?;
+            }
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+/// Unblock the visitor of a conversation (admins).
+#[utoipa::path(
+    tag = "conversations", operation_id = "unblock_visitor", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "Unblocked: token and address", body = ConversationSummary),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}/block")]
+pub async fn unblock(state: web::Data<AppState>, admin: AdminUser, id: web::Path<Uuid>) -> Summary {
+    let (caller, id) = (admin.0, id.into_inner());
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            if let Some(visitor) = conv.visitor_id {
+                diesel::update(visitors::table.find(visitor))
+                    .set(visitors::blocked_at.eq(None::<chrono::DateTime<Utc>>))
+                    .execute(conn)?;
+            }
+            if let Some(ip) = &conv.ip {
+                diesel::delete(
+                    blocked_addresses::table
+                        .filter(blocked_addresses::account_id.eq(conv.account_id))
+                        .filter(blocked_addresses::ip.eq(ip)),
+                )
+                .execute(conn)?;
+            }
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}

@@ -1,0 +1,52 @@
+//! "Ignore" ends by itself: a background loop per instance tells each operator when a
+//! conversation they ignored is back in their Inbox. `DELETE … RETURNING` hands each expiry
+//! to exactly one instance.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use diesel::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::error::ApiResult;
+use crate::events::{self, Audience};
+use crate::schema::{conversation_ignores, conversations};
+
+/// One pass: returns how many ignores ended.
+pub fn expire(conn: &mut PgConnection) -> ApiResult<usize> {
+    conn.transaction(|conn| {
+        let ended: Vec<(Uuid, Uuid)> =
+            diesel::delete(conversation_ignores::table.filter(conversation_ignores::until.le(Utc::now())))
+                .returning((conversation_ignores::conversation_id, conversation_ignores::user_id))
+                .get_results(conn)?;
+        for (conversation_id, user_id) in &ended {
+            let row: Option<(Uuid, String)> = conversations::table
+                .find(conversation_id)
+                .select((conversations::account_id, conversations::status))
+                .first(conn)
+                .optional()?;
+            if let Some((account_id, status)) = row.filter(|(_, status)| status == "waiting") {
+                events::record(
+                    conn,
+                    account_id,
+                    "conversation.ignore_expired",
+                    Audience::users([*user_id]),
+                    json!({"conversation_id": conversation_id, "status": status}),
+                )?;
+            }
+        }
+        Ok(ended.len())
+    })
+}
+
+pub fn spawn(db: Db, every: Duration) -> anyhow::Result<()> {
+    std::thread::Builder::new().name("ignore-expiry".into()).spawn(move || loop {
+        std::thread::sleep(every);
+        if let Err(err) = db.run_blocking(expire) {
+            tracing::warn!(error = %err, "could not expire ignored conversations");
+        }
+    })?;
+    Ok(())
+}

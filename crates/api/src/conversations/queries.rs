@@ -1,0 +1,331 @@
+//! Conversation rows, who may see them, and their list form with stats.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::{exists, not};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use domain::{ConversationStats, ConversationStatus, ConversationSummary, MessageSender, MessageView};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::contacts::transcript::MessageRow;
+use crate::error::{ApiError, ApiResult};
+use crate::events::{self, Audience};
+use crate::extract::AuthUser;
+use crate::schema::{
+    blocked_addresses, contacts, conversation_participants, conversations, messages, sites, users, visitors,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = conversations)]
+pub struct ConversationRow {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub contact_id: Uuid,
+    pub site_id: Option<Uuid>,
+    pub status: String,
+    pub visitor_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
+    pub lang: String,
+    pub page_url: Option<String>,
+    pub ip: Option<String>,
+    pub bot_step: i32,
+    pub tags: Vec<String>,
+    pub started_at: DateTime<Utc>,
+    pub waiting_since: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub last_message_at: Option<DateTime<Utc>>,
+}
+
+impl ConversationRow {
+    pub fn status(&self) -> ConversationStatus {
+        ConversationStatus::parse(&self.status).unwrap_or(ConversationStatus::Closed)
+    }
+
+    pub fn lang(&self) -> domain::i18n::Lang {
+        domain::i18n::Lang::from_tag(&self.lang)
+    }
+}
+
+/// The account's conversations the caller may see: admins all; agents the Inbox, the ones
+/// they own or were invited to, and those of contacts assigned to them.
+pub fn visible(caller: &AuthUser) -> conversations::BoxedQuery<'static, Pg> {
+    let q = conversations::table.filter(conversations::account_id.eq(caller.account_id)).into_boxed();
+    if caller.is_admin() {
+        return q;
+    }
+    let me = caller.user_id;
+    q.filter(
+        conversations::status
+            .eq(ConversationStatus::Waiting.as_str())
+            .or(conversations::owner_id.eq(me))
+            .or(exists(
+                conversation_participants::table
+                    .filter(conversation_participants::conversation_id.eq(conversations::id))
+                    .filter(conversation_participants::user_id.eq(me)),
+            ))
+            .or(exists(
+                contacts::table.filter(contacts::id.eq(conversations::contact_id)).filter(contacts::assignee_id.eq(me)),
+            )),
+    )
+}
+
+/// One visible conversation, locked for the rest of the transaction; 404 otherwise.
+pub fn get_for_update(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<ConversationRow> {
+    // The visibility check reads other tables; lock the row itself separately.
+    visible(caller).filter(conversations::id.eq(id)).select(conversations::id).first::<Uuid>(conn)?;
+    Ok(conversations::table.find(id).select(ConversationRow::as_select()).for_update().first(conn)?)
+}
+
+pub fn get(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<ConversationRow> {
+    Ok(visible(caller).filter(conversations::id.eq(id)).select(ConversationRow::as_select()).first(conn)?)
+}
+
+pub fn participants(conn: &mut PgConnection, conversation_id: Uuid) -> ApiResult<Vec<Uuid>> {
+    Ok(conversation_participants::table
+        .filter(conversation_participants::conversation_id.eq(conversation_id))
+        .order(conversation_participants::added_at)
+        .select(conversation_participants::user_id)
+        .load(conn)?)
+}
+
+/// Whether the caller takes part: its owner or an invited colleague.
+pub fn takes_part(conn: &mut PgConnection, conv: &ConversationRow, user_id: Uuid) -> ApiResult<bool> {
+    Ok(conv.owner_id == Some(user_id) || participants(conn, conv.id)?.contains(&user_id))
+}
+
+/// Who hears about a change to `conv`: its operators and its contact's assignee (admins
+/// always), everyone while it waits in the Inbox, and its visitor when `to_visitor`.
+pub fn audience(conn: &mut PgConnection, conv: &ConversationRow, to_visitor: bool) -> ApiResult<Audience> {
+    let assignee: Option<Uuid> =
+        contacts::table.find(conv.contact_id).select(contacts::assignee_id).first(conn).optional()?.flatten();
+    let mut users = participants(conn, conv.id)?;
+    users.extend(conv.owner_id);
+    users.extend(assignee);
+    let mut audience = Audience::users(users);
+    audience.everyone = conv.status() == ConversationStatus::Waiting;
+    Ok(audience.with_visitor(if to_visitor { conv.visitor_id } else { None }))
+}
+
+/// Records `kind` for `conv` with its id and status in the data (plus `extra`).
+pub fn announce(
+    conn: &mut PgConnection,
+    conv: &ConversationRow,
+    kind: &str,
+    to_visitor: bool,
+    extra: Value,
+) -> ApiResult<i64> {
+    let audience = audience(conn, conv, to_visitor)?;
+    announce_to(conn, conv, kind, audience, extra)
+}
+
+/// Like [`announce`], to a chosen audience.
+pub fn announce_to(
+    conn: &mut PgConnection,
+    conv: &ConversationRow,
+    kind: &str,
+    audience: Audience,
+    extra: Value,
+) -> ApiResult<i64> {
+    let mut data = json!({"conversation_id": conv.id, "status": conv.status});
+    if let (Some(data), Value::Object(extra)) = (data.as_object_mut(), extra) {
+        data.extend(extra);
+    }
+    events::record(conn, conv.account_id, kind, audience, data)
+}
+
+pub fn messages_of(conn: &mut PgConnection, conversation_id: Uuid) -> ApiResult<Vec<MessageView>> {
+    let rows: Vec<MessageRow> = messages::table
+        .filter(messages::conversation_id.eq(conversation_id))
+        .order(messages::position)
+        .select(MessageRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(MessageRow::into_view).collect())
+}
+
+/// Appends a message; returns it. Keeps the conversation's last-message and first-response
+/// times. The caller announces it.
+pub fn add_message(
+    conn: &mut PgConnection,
+    conv: &ConversationRow,
+    sender: MessageSender,
+    author_id: Option<Uuid>,
+    body: &str,
+) -> ApiResult<MessageView> {
+    let position: Option<i32> = messages::table
+        .filter(messages::conversation_id.eq(conv.id))
+        .select(diesel::dsl::max(messages::position))
+        .first(conn)?;
+    let now = Utc::now();
+    let id = Uuid::new_v4();
+    diesel::insert_into(messages::table)
+        .values((
+            messages::id.eq(id),
+            messages::account_id.eq(conv.account_id),
+            messages::conversation_id.eq(conv.id),
+            messages::sender.eq(sender.as_str()),
+            messages::body.eq(body),
+            messages::sent_at.eq(now),
+            messages::position.eq(position.map_or(0, |p| p + 1)),
+            messages::author_id.eq(author_id),
+        ))
+        .execute(conn)?;
+    let first_response = (sender == MessageSender::Agent && conv.first_response_at.is_none()).then_some(now);
+    diesel::update(conversations::table.find(conv.id))
+        .set((
+            conversations::last_message_at.eq(now),
+            conversations::first_response_at.eq(first_response.or(conv.first_response_at)),
+        ))
+        .execute(conn)?;
+    Ok(MessageView { id, sender, body: body.to_string(), sent_at: now, author_id })
+}
+
+/// A message event: for the conversation's operators and its visitor (with the operator's
+/// first name, as the widget shows it).
+pub fn announce_message(conn: &mut PgConnection, conv: &ConversationRow, message: &MessageView) -> ApiResult<i64> {
+    let author_name = match message.author_id {
+        Some(id) => users::table.find(id).select(users::name).first::<String>(conn).optional()?,
+        None => None,
+    }
+    .map(|name| name.split_whitespace().next().unwrap_or_default().to_string());
+    let extra = json!({"message": message, "author_name": author_name});
+    announce(conn, conv, "message.created", true, extra)
+}
+
+/// Whether the visitor of `conv` or its address is blocked.
+pub fn blocked(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<bool> {
+    let token_blocked = match conv.visitor_id {
+        Some(v) => visitors::table.find(v).select(visitors::blocked_at.is_not_null()).first(conn).optional()?,
+        None => None,
+    };
+    let ip_blocked = match &conv.ip {
+        Some(ip) => diesel::select(exists(
+            blocked_addresses::table
+                .filter(blocked_addresses::account_id.eq(conv.account_id))
+                .filter(blocked_addresses::ip.eq(ip)),
+        ))
+        .get_result(conn)?,
+        None => false,
+    };
+    Ok(token_blocked.unwrap_or(false) || ip_blocked)
+}
+
+/// The list form of `rows`, with contact labels, site names, participants, last messages
+/// and per-conversation stats, in a fixed number of queries.
+pub fn summaries(conn: &mut PgConnection, rows: Vec<ConversationRow>) -> ApiResult<Vec<ConversationSummary>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let contact_ids: Vec<Uuid> = rows.iter().map(|r| r.contact_id).collect();
+    let site_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.site_id).collect();
+    let labels: HashMap<Uuid, Option<String>> = contacts::table
+        .filter(contacts::id.eq_any(&contact_ids))
+        .select((contacts::id, contacts::name, contacts::email, contacts::phone))
+        .load::<(Uuid, Option<String>, Option<String>, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, name, email, phone)| (id, name.or(email).or(phone)))
+        .collect();
+    let site_names: HashMap<Uuid, String> = sites::table
+        .filter(sites::id.eq_any(&site_ids))
+        .select((sites::id, sites::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let mut parts: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (conv, user) in conversation_participants::table
+        .filter(conversation_participants::conversation_id.eq_any(&ids))
+        .order(conversation_participants::added_at)
+        .select((conversation_participants::conversation_id, conversation_participants::user_id))
+        .load::<(Uuid, Uuid)>(conn)?
+    {
+        parts.entry(conv).or_default().push(user);
+    }
+    let counts = message_counts(conn, &ids)?;
+    let last: HashMap<Uuid, String> = messages::table
+        .filter(messages::conversation_id.eq_any(&ids))
+        .distinct_on(messages::conversation_id)
+        .order((messages::conversation_id, messages::position.desc()))
+        .select((messages::conversation_id, messages::body))
+        .load::<(Uuid, String)>(conn)?
+        .into_iter()
+        .map(|(id, body)| (id, body.chars().take(140).collect()))
+        .collect();
+    let blocked_visitors: Vec<Uuid> = visitors::table
+        .filter(visitors::id.eq_any(rows.iter().filter_map(|r| r.visitor_id).collect::<Vec<_>>()))
+        .filter(visitors::blocked_at.is_not_null())
+        .select(visitors::id)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (stats, operators) = counts.get(&r.id).cloned().unwrap_or_default();
+            let secs = |from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>| match (from, to) {
+                (Some(a), Some(b)) => Some((b - a).num_seconds().max(0)),
+                _ => None,
+            };
+            ConversationSummary {
+                id: r.id,
+                status: r.status(),
+                contact_id: r.contact_id,
+                contact_label: labels.get(&r.contact_id).cloned().flatten(),
+                site_id: r.site_id,
+                site_name: r.site_id.and_then(|s| site_names.get(&s).cloned()),
+                page_url: r.page_url.clone(),
+                owner_id: r.owner_id,
+                participant_ids: parts.remove(&r.id).unwrap_or_default(),
+                tags: r.tags.clone(),
+                started_at: r.started_at,
+                waiting_since: r.waiting_since,
+                accepted_at: r.accepted_at,
+                closed_at: r.closed_at,
+                last_message_at: r.last_message_at,
+                last_message: last.get(&r.id).cloned(),
+                blocked: r.visitor_id.is_some_and(|v| blocked_visitors.contains(&v)),
+                stats: ConversationStats {
+                    wait_secs: secs(r.waiting_since, r.accepted_at),
+                    first_response_secs: secs(r.waiting_since, r.first_response_at),
+                    duration_secs: secs(Some(r.started_at), r.closed_at),
+                    operator_ids: operators,
+                    ..stats
+                },
+            }
+        })
+        .collect())
+}
+
+/// Messages per sender and the operators who wrote, per conversation.
+fn message_counts(conn: &mut PgConnection, ids: &[Uuid]) -> ApiResult<HashMap<Uuid, (ConversationStats, Vec<Uuid>)>> {
+    let rows: Vec<(Uuid, String, Option<Uuid>, i64)> = messages::table
+        .filter(messages::conversation_id.eq_any(ids))
+        .group_by((messages::conversation_id, messages::sender, messages::author_id))
+        .select((messages::conversation_id, messages::sender, messages::author_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut out: HashMap<Uuid, (ConversationStats, Vec<Uuid>)> = HashMap::new();
+    for (conv, sender, author, n) in rows {
+        let (stats, operators) = out.entry(conv).or_default();
+        match MessageSender::parse(&sender) {
+            Some(MessageSender::Visitor) => stats.visitor_messages += n,
+            Some(MessageSender::Agent) => stats.operator_messages += n,
+            Some(MessageSender::Bot) => stats.bot_messages += n,
+            _ => {}
+        }
+        if let Some(author) = author.filter(|a| !operators.contains(a)) {
+            operators.push(author);
+        }
+    }
+    Ok(out)
+}
+
+/// 422 unless `user_id` is an enabled user of the account.
+pub fn check_operator(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> ApiResult<String> {
+    users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::id.eq(user_id))
+        .filter(not(users::disabled))
+        .select(users::name)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::field("user_id", "unknown", "is not an active user of this account"))
+}

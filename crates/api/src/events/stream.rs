@@ -1,0 +1,215 @@
+//! Server-sent event streams: replay after `Last-Event-ID`, then live events, heartbeats.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use domain::{EventTicket, Problem};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::hub::{Hub, Subscription, Viewer};
+use super::listener::Listening;
+use super::{trimmed_through, Event};
+use crate::auth::tokens::{TicketHolder, TICKET_TTL_SECS};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::AuthUser;
+use crate::schema::events;
+use crate::AppState;
+
+/// Most events one reconnect replays; a client further behind reloads.
+const REPLAY_MAX: i64 = 1000;
+
+/// The instance's realtime machinery.
+pub struct Realtime {
+    pub hub: Arc<Hub>,
+    pub listening: Listening,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StreamQuery {
+    /// A ticket from the matching `…/tickets` endpoint (valid 60 s).
+    #[param(min_length = 1, max_length = 1000)]
+    pub ticket: String,
+    /// Replay events after this id (what `Last-Event-ID` does on a reconnect).
+    #[param(minimum = 0)]
+    pub last_event_id: Option<i64>,
+}
+
+/// Ticket for the operator event stream.
+///
+/// A ticket opens `GET /api/v1/events` for 60 seconds: EventSource cannot send an
+/// `Authorization` header, and the access token must not travel in a URL.
+#[utoipa::path(
+    tag = "events", operation_id = "create_event_ticket", security(("bearer" = [])),
+    responses(
+        (status = 201, description = "A ticket", body = EventTicket),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/events/tickets")]
+pub async fn create_ticket(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
+    let ticket = state.tokens.issue_ticket(TicketHolder::Operator, caller.user_id, caller.account_id)?;
+    Ok(HttpResponse::Created().json(EventTicket { ticket, expires_in: TICKET_TTL_SECS }))
+}
+
+/// The operator event stream (server-sent events).
+///
+/// `text/event-stream` of the account's events this user may see: conversations entering the
+/// Inbox, messages, accepts, transfers, invitations, closes, assignments, notifications.
+/// Each has an `id`; a reconnect with `Last-Event-ID` (or `last_event_id`) first replays
+/// what was missed, or sends `event: reset` when that is no longer kept (reload then). A
+/// comment line every `EVENT_HEARTBEAT_SECS` keeps proxies from closing it.
+#[utoipa::path(
+    tag = "events", operation_id = "stream_events", security(()),
+    params(StreamQuery, ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "The last event id received")),
+    responses(
+        (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
+        (status = 401, description = "Unknown or expired ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "This instance is not receiving events right now", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/events")]
+pub async fn stream_events(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<StreamQuery>,
+) -> ApiResult<HttpResponse> {
+    let claims = state.tokens.verify_ticket(&query.ticket, TicketHolder::Operator)?;
+    let role = state
+        .principals
+        .standing(&state.db, claims.acc, claims.sub)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("This session has ended; log in again.".into()))?;
+    let viewer = Viewer::Operator { user_id: claims.sub, admin: role == domain::Role::Admin };
+    open(state, claims.acc, viewer, last_event_id(&req, query.last_event_id)).await
+}
+
+/// The id to replay after: the `Last-Event-ID` header (a browser's reconnect) wins.
+pub fn last_event_id(req: &HttpRequest, from_query: Option<i64>) -> Option<i64> {
+    req.headers()
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .or(from_query)
+        .filter(|id| *id >= 0)
+}
+
+/// Opens a stream of `account_id`'s events for `viewer`.
+pub async fn open(
+    state: web::Data<AppState>,
+    account_id: Uuid,
+    viewer: Viewer,
+    last_event_id: Option<i64>,
+) -> ApiResult<HttpResponse> {
+    let mut listening = state.realtime.listening.clone();
+    let ready = tokio::time::timeout(Duration::from_secs(5), listening.wait_for(|ready| *ready)).await;
+    if !matches!(ready, Ok(Ok(_))) {
+        return Err(ApiError::Unavailable("Realtime events are not available right now; retry shortly.".into()));
+    }
+    // Subscribe before reading the backlog, so nothing falls between the two.
+    let subscription = state.realtime.hub.subscribe(account_id, viewer);
+    let mut pending: VecDeque<Bytes> = VecDeque::new();
+    pending.push_back(Bytes::from_static(b"retry: 3000\n\n"));
+    let mut skip_through = last_event_id.unwrap_or(0);
+    if let Some(after) = last_event_id {
+        let (trimmed, backlog) =
+            state.db.run(move |conn| Ok((trimmed_through(conn)?, missed(conn, account_id, viewer, after)?))).await?;
+        if after < trimmed || backlog.len() as i64 > REPLAY_MAX {
+            pending.push_back(Bytes::from_static(b"event: reset\ndata: {}\n\n"));
+            skip_through = 0;
+        } else {
+            for event in &backlog {
+                pending.push_back(frame(event));
+                skip_through = skip_through.max(event.id);
+            }
+        }
+    }
+    let heartbeat = Duration::from_secs(state.config.event_heartbeat_secs.max(1));
+    let body = EventBody { pending, subscription, skip_through, state, account_id, viewer, heartbeat };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/event-stream"))
+        .insert_header((header::CACHE_CONTROL, "no-cache, no-store"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(body.into_stream()))
+}
+
+/// What `viewer` may see of `account_id`'s events after `after` (one more than the replay
+/// limit, to tell when it is over).
+fn missed(conn: &mut PgConnection, account_id: Uuid, viewer: Viewer, after: i64) -> ApiResult<Vec<Event>> {
+    let mut query = events::table
+        .filter(events::account_id.eq(account_id))
+        .filter(events::id.gt(after))
+        .order(events::id.asc())
+        .limit(REPLAY_MAX + 1)
+        .select(Event::as_select())
+        .into_boxed();
+    match viewer {
+        Viewer::Operator { admin: true, .. } => {}
+        Viewer::Operator { user_id, admin: false } => {
+            query = query.filter(events::everyone.or(events::user_ids.contains(vec![user_id])));
+        }
+        Viewer::Visitor { visitor_id } => query = query.filter(events::visitor_id.eq(visitor_id)),
+    }
+    Ok(query.load(conn)?)
+}
+
+/// One event in the wire format. `data` is compact JSON: it has no line breaks.
+pub fn frame(event: &Event) -> Bytes {
+    Bytes::from(format!("id: {}\nevent: {}\ndata: {}\n\n", event.id, event.kind, event.data))
+}
+
+struct EventBody {
+    pending: VecDeque<Bytes>,
+    subscription: Subscription,
+    /// Live events up to this id were replayed already.
+    skip_through: i64,
+    state: web::Data<AppState>,
+    account_id: Uuid,
+    viewer: Viewer,
+    heartbeat: Duration,
+}
+
+impl EventBody {
+    fn into_stream(self) -> impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> {
+        futures_util::stream::unfold(self, |mut body| async move {
+            if let Some(bytes) = body.pending.pop_front() {
+                return Some((Ok(bytes), body));
+            }
+            loop {
+                tokio::select! {
+                    event = body.subscription.events.recv() => {
+                        // None: the hub dropped this stream (too slow, or events lost).
+                        let event = event?;
+                        if event.id <= body.skip_through {
+                            continue;
+                        }
+                        return Some((Ok(frame(&event)), body));
+                    }
+                    _ = tokio::time::sleep(body.heartbeat) => {
+                        // A disabled user's stream ends at the next heartbeat.
+                        if !body.still_allowed().await {
+                            return None;
+                        }
+                        return Some((Ok(Bytes::from_static(b": ping\n\n")), body));
+                    }
+                }
+            }
+        })
+    }
+
+    async fn still_allowed(&self) -> bool {
+        match self.viewer {
+            Viewer::Operator { user_id, .. } => {
+                matches!(self.state.principals.standing(&self.state.db, self.account_id, user_id).await, Ok(Some(_)))
+            }
+            Viewer::Visitor { .. } => true,
+        }
+    }
+}

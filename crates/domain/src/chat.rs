@@ -1,0 +1,439 @@
+//! The live-chat desk: conversations as operators and visitors see them, the lead-capture
+//! bot, and realtime events.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+use crate::i18n::Lang;
+use crate::{ContactView, MessageView};
+
+/// Longest message a visitor or an operator can send.
+pub const MESSAGE_MAX_CHARS: u64 = 5000;
+
+/// Where a conversation is in the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    /// The lead-capture bot is asking its questions.
+    Bot,
+    /// In the Inbox: nobody has accepted it yet.
+    Waiting,
+    /// Accepted by an operator (its owner).
+    Active,
+    Closed,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConversationStatus::Bot => "bot",
+            ConversationStatus::Waiting => "waiting",
+            ConversationStatus::Active => "active",
+            ConversationStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConversationStatus> {
+        [ConversationStatus::Bot, ConversationStatus::Waiting, ConversationStatus::Active, ConversationStatus::Closed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// A message's text: 1 to 5,000 characters with something visible.
+fn validate_message_body(body: &str) -> Result<(), ValidationError> {
+    if body.trim().is_empty() {
+        return Err(ValidationError::new("length").with_message("must not be empty".into()));
+    }
+    if body.chars().count() as u64 > MESSAGE_MAX_CHARS {
+        return Err(ValidationError::new("length").with_message("must be at most 5000 characters".into()));
+    }
+    Ok(())
+}
+
+/// A chat message from a visitor or an operator.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "Olá! Vocês entregam em Campinas?"}))]
+pub struct SendMessageRequest {
+    #[validate(custom(function = "validate_message_body"))]
+    #[schema(min_length = 1, max_length = 5000, pattern = "\\S")]
+    pub body: String,
+}
+
+/// What the widget knows when a visitor opens the chat.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"page_url": "https://acme.test/precos", "utm_source": "google", "lang": "pt-BR"}))]
+pub struct StartChatRequest {
+    #[validate(length(max = 2048))]
+    #[schema(max_length = 2048)]
+    pub page_url: Option<String>,
+    #[validate(length(max = 2048))]
+    #[schema(max_length = 2048)]
+    pub referrer: Option<String>,
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub utm_source: Option<String>,
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub utm_medium: Option<String>,
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub utm_campaign: Option<String>,
+    /// The page's language (`pt-BR` or `en`); the bot asks in it.
+    #[validate(length(max = 35))]
+    #[schema(max_length = 35)]
+    pub lang: Option<String>,
+}
+
+/// Contact details a visitor leaves (the offline form, or any time in the chat).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Ana Souza", "email": "ana@example.com"}))]
+pub struct VisitorDetailsRequest {
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    #[validate(email(message = "must be a valid e-mail address"), length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
+    pub email: Option<String>,
+    #[validate(length(max = 40))]
+    #[schema(max_length = 40)]
+    pub phone: Option<String>,
+    /// A first message (the offline form's "How can we help?").
+    #[validate(custom(function = "validate_message_body"))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub message: Option<String>,
+}
+
+/// One message as the visitor sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VisitorMessage {
+    pub id: Uuid,
+    pub sender: crate::MessageSender,
+    pub body: String,
+    pub sent_at: DateTime<Utc>,
+    /// The operator's first name, for `agent` messages.
+    pub author_name: Option<String>,
+}
+
+/// The visitor's current conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VisitorChat {
+    pub conversation_id: Uuid,
+    pub status: ConversationStatus,
+    pub messages: Vec<VisitorMessage>,
+    /// Whether an operator of the account is online (else the widget shows its offline form).
+    pub operators_online: bool,
+}
+
+/// A new visitor: the token to send as `X-Visitor-Token` from now on (kept by the browser;
+/// the server stores only its hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StartChatResponse {
+    pub visitor_token: Option<String>,
+    pub chat: VisitorChat,
+}
+
+/// A short-lived ticket for one event stream: browsers' EventSource cannot send headers,
+/// and a long-lived token in a URL would land in logs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventTicket {
+    pub ticket: String,
+    /// Seconds it can be used in.
+    pub expires_in: i64,
+}
+
+/// One realtime event, as sent on the event streams (`id`, `event: kind`, `data`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    /// `conversation.waiting`, `conversation.accepted`, `conversation.closed`,
+    /// `conversation.transferred`, `conversation.invited`, `conversation.ignore_expired`,
+    /// `message.created`, `contact.assigned`, `notification.created`, `typing`, `reset`.
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+/// How long things took in one conversation.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+pub struct ConversationStats {
+    /// From entering the Inbox to being accepted, in seconds.
+    pub wait_secs: Option<i64>,
+    /// From entering the Inbox to the first operator message.
+    pub first_response_secs: Option<i64>,
+    /// From start to close.
+    pub duration_secs: Option<i64>,
+    pub visitor_messages: i64,
+    pub operator_messages: i64,
+    pub bot_messages: i64,
+    /// Operators who wrote in it.
+    pub operator_ids: Vec<Uuid>,
+}
+
+/// A conversation in a desk list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationSummary {
+    pub id: Uuid,
+    pub status: ConversationStatus,
+    pub contact_id: Uuid,
+    /// The contact's name, e-mail or phone; none for an anonymous visitor.
+    pub contact_label: Option<String>,
+    pub site_id: Option<Uuid>,
+    pub site_name: Option<String>,
+    pub page_url: Option<String>,
+    pub owner_id: Option<Uuid>,
+    pub participant_ids: Vec<Uuid>,
+    pub tags: Vec<String>,
+    pub started_at: DateTime<Utc>,
+    pub waiting_since: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub last_message_at: Option<DateTime<Utc>>,
+    pub last_message: Option<String>,
+    /// Whether the visitor's token or address is blocked.
+    pub blocked: bool,
+    pub stats: ConversationStats,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationTotals {
+    pub conversations: i64,
+    pub avg_wait_secs: Option<i64>,
+    pub avg_first_response_secs: Option<i64>,
+    pub avg_duration_secs: Option<i64>,
+    pub messages: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationList {
+    pub items: Vec<ConversationSummary>,
+    /// For the `all` view: over every conversation the filters match.
+    pub totals: Option<ConversationTotals>,
+    /// Pass as `cursor` for the next page; none on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A conversation with its transcript and client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationDetail {
+    pub conversation: ConversationSummary,
+    pub messages: Vec<MessageView>,
+    pub contact: ContactView,
+}
+
+/// Which desk tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeskView {
+    /// Waiting for an operator, oldest first (minus the ones the caller ignored).
+    #[default]
+    Inbox,
+    /// Open conversations the caller owns or was invited to.
+    Mine,
+    /// Closed conversations, newest first, with stats.
+    All,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ConversationQuery {
+    #[serde(default)]
+    pub view: DeskView,
+    pub site_id: Option<Uuid>,
+    /// Closed by / involving this operator.
+    pub operator_id: Option<Uuid>,
+    /// Started on or after (`all` view).
+    pub from: Option<DateTime<Utc>>,
+    /// Started before.
+    pub to: Option<DateTime<Utc>>,
+    #[validate(length(min = 1, max = 50))]
+    #[param(min_length = 1, max_length = 50)]
+    pub tag: Option<String>,
+    /// The contact's rating.
+    #[validate(range(min = 1, max = 5))]
+    #[param(minimum = 1, maximum = 5)]
+    pub rating: Option<i16>,
+    /// Words in the messages (PostgreSQL full-text, Portuguese and English).
+    #[validate(length(min = 1, max = 200))]
+    #[param(min_length = 1, max_length = 200)]
+    pub q: Option<String>,
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    #[validate(length(max = 200))]
+    #[param(max_length = 200)]
+    pub cursor: Option<String>,
+}
+
+/// Hand a conversation to another operator, or bring one in.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"user_id": "3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10"}))]
+pub struct OperatorRequest {
+    pub user_id: Uuid,
+}
+
+/// Add or remove a conversation's tag.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"tag": "orçamento"}))]
+pub struct ConversationTagRequest {
+    #[validate(length(min = 1, max = 50, message = "must be 1 to 50 characters"))]
+    #[schema(min_length = 1, max_length = 50, pattern = "\\S")]
+    pub tag: String,
+}
+
+/// A question of the lead-capture bot: which contact field it fills (`name`, `email`,
+/// `phone` or a custom field's key) and, optionally, its own wording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BotQuestion {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub field: String,
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub prompt_en: Option<String>,
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub prompt_pt: Option<String>,
+}
+
+impl BotQuestion {
+    /// The question's text in `lang`: its own wording, else the default for its field.
+    pub fn prompt(&self, lang: Lang) -> String {
+        let own = match lang {
+            Lang::En => &self.prompt_en,
+            Lang::PtBr => &self.prompt_pt,
+        };
+        if let Some(text) = own {
+            return text.clone();
+        }
+        let (en, pt) = match self.field.as_str() {
+            "name" => ("Hi! What is your name?", "Olá! Qual é o seu nome?"),
+            "email" => ("What is your e-mail address?", "Qual é o seu e-mail?"),
+            "phone" => ("What phone number can we reach you on?", "Qual telefone podemos usar para falar com você?"),
+            _ => ("Please tell us your {field}.", "Por favor, informe: {field}."),
+        };
+        let text = if lang == Lang::PtBr { pt } else { en };
+        text.replace("{field}", &self.field)
+    }
+}
+
+/// What the bot says after the last answer.
+pub fn bot_done_text(lang: Lang, operators_online: bool) -> &'static str {
+    match (lang, operators_online) {
+        (Lang::En, true) => "Thank you! An operator will be with you shortly.",
+        (Lang::PtBr, true) => "Obrigado! Um atendente já vai falar com você.",
+        (Lang::En, false) => "Thank you! We are offline right now; we will get back to you soon.",
+        (Lang::PtBr, false) => "Obrigado! Estamos fora do horário agora; retornaremos em breve.",
+    }
+}
+
+/// What the bot says when an answer is not valid, before asking again.
+pub fn bot_retry_text(lang: Lang, field: &str) -> &'static str {
+    match (lang, field) {
+        (Lang::En, "email") => "That does not look like an e-mail address.",
+        (Lang::PtBr, "email") => "Isso não parece um e-mail válido.",
+        (Lang::En, "phone") => "That does not look like a phone number.",
+        (Lang::PtBr, "phone") => "Isso não parece um telefone válido.",
+        (Lang::En, _) => "Sorry, I did not understand that.",
+        (Lang::PtBr, _) => "Desculpe, não entendi.",
+    }
+}
+
+/// What the desk writes into a transcript (as `system` messages, in the visitor's language).
+#[derive(Debug, Clone, Copy)]
+pub enum DeskNote<'a> {
+    Joined(&'a str),
+    Transferred { to: &'a str },
+    Invited(&'a str),
+    Closed,
+}
+
+pub fn desk_note_text(lang: Lang, note: DeskNote) -> String {
+    match (lang, note) {
+        (Lang::En, DeskNote::Joined(who)) => format!("{who} joined the chat."),
+        (Lang::PtBr, DeskNote::Joined(who)) => format!("{who} entrou na conversa."),
+        (Lang::En, DeskNote::Transferred { to }) => format!("The chat was transferred to {to}."),
+        (Lang::PtBr, DeskNote::Transferred { to }) => format!("A conversa foi transferida para {to}."),
+        (Lang::En, DeskNote::Invited(who)) => format!("{who} was invited to the chat."),
+        (Lang::PtBr, DeskNote::Invited(who)) => format!("{who} foi convidado(a) para a conversa."),
+        (Lang::En, DeskNote::Closed) => "The chat was closed.".to_string(),
+        (Lang::PtBr, DeskNote::Closed) => "A conversa foi encerrada.".to_string(),
+    }
+}
+
+/// An operator's first name, as visitors see it.
+pub fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+/// The site's chat settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"bot_enabled": true, "bot_questions": [{"field": "name"}, {"field": "email"}], "ignore_minutes": 5}))]
+pub struct ChatSettings {
+    pub bot_enabled: bool,
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    pub bot_questions: Vec<BotQuestion>,
+    /// How long "Ignore" hides a conversation from one operator's inbox.
+    #[validate(range(min = 1, max = 1440))]
+    #[schema(minimum = 1, maximum = 1440)]
+    pub ignore_minutes: i32,
+}
+
+/// An operator's availability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    Online,
+    Away,
+    Offline,
+}
+
+impl Presence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Online => "online",
+            Presence::Away => "away",
+            Presence::Offline => "offline",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PresenceRequest {
+    pub presence: Presence,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_bodies_need_visible_text_and_at_most_5000_characters() {
+        let ok = SendMessageRequest { body: "olá".into() };
+        assert!(ok.validate().is_ok());
+        assert!(SendMessageRequest { body: "  \n ".into() }.validate().is_err());
+        assert!(SendMessageRequest { body: "é".repeat(5000) }.validate().is_ok());
+        assert!(SendMessageRequest { body: "é".repeat(5001) }.validate().is_err());
+    }
+
+    #[test]
+    fn bot_questions_have_default_wording_per_language() {
+        let q = BotQuestion { field: "email".into(), prompt_en: None, prompt_pt: Some("Seu e-mail?".into()) };
+        assert_eq!(q.prompt(Lang::En), "What is your e-mail address?");
+        assert_eq!(q.prompt(Lang::PtBr), "Seu e-mail?");
+        let custom = BotQuestion { field: "company".into(), prompt_en: None, prompt_pt: None };
+        assert!(custom.prompt(Lang::En).contains("company"));
+    }
+}
