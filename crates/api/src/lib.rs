@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod assignment;
 pub mod auth;
+pub mod canned_responses;
 pub mod config;
 pub mod contacts;
 pub mod conversations;
@@ -79,6 +80,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             .configure(notifications::routes)
             .configure(events::routes)
             .configure(conversations::routes)
+            .configure(canned_responses::routes)
             .configure(visitor::routes),
     );
 }

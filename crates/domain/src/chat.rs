@@ -195,6 +195,8 @@ pub struct ConversationSummary {
     pub closed_at: Option<DateTime<Utc>>,
     pub last_message_at: Option<DateTime<Utc>>,
     pub last_message: Option<String>,
+    /// Whether the last message is the visitor's (awaiting a reply).
+    pub last_message_from_visitor: bool,
     /// Whether the visitor's token or address is blocked.
     pub blocked: bool,
     pub stats: ConversationStats,
@@ -409,10 +411,65 @@ impl Presence {
     }
 }
 
+pub fn offline() -> Presence {
+    Presence::Offline
+}
+
+impl Presence {
+    pub fn parse(s: &str) -> Option<Presence> {
+        [Presence::Online, Presence::Away, Presence::Offline].into_iter().find(|p| p.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"presence": "online"}))]
 pub struct PresenceRequest {
     pub presence: Presence,
+}
+
+/// Counts for the navigation's badges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeskCounts {
+    /// Conversations waiting in the caller's Inbox.
+    pub inbox: i64,
+    /// The caller's open conversations whose last message is the visitor's (awaiting a reply).
+    pub awaiting_reply: i64,
+}
+
+/// A saved reply, inserted with `/shortcut` in the reply box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CannedResponse {
+    pub id: Uuid,
+    pub shortcut: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CannedResponseList {
+    pub items: Vec<CannedResponse>,
+}
+
+/// A shortcut: 1 to 32 characters, no spaces or `/`.
+fn validate_shortcut(s: &str) -> Result<(), ValidationError> {
+    let ok = (1..=32).contains(&s.chars().count()) && !s.chars().any(|c| c.is_whitespace() || c == '/');
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("pattern").with_message("must be 1 to 32 characters without spaces or /".into()))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"shortcut": "precos", "body": "Nossos planos começam em R$ 99/mês."}))]
+pub struct CreateCannedResponse {
+    #[validate(custom(function = "validate_shortcut"))]
+    #[schema(min_length = 1, max_length = 32, pattern = "^[^\\s/]+$")]
+    pub shortcut: String,
+    #[validate(custom(function = "validate_message_body"))]
+    #[schema(min_length = 1, max_length = 5000, pattern = "\\S")]
+    pub body: String,
 }
 
 #[cfg(test)]

@@ -53,6 +53,9 @@ pub struct UserView {
     /// Disabled users cannot log in or refresh tokens, and receive no leads.
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// Availability for live chat.
+    #[serde(default = "crate::chat::offline")]
+    pub presence: crate::chat::Presence,
 }
 
 /// The caller and their account.

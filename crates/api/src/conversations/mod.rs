@@ -6,6 +6,7 @@ pub mod actions;
 pub mod bot;
 pub mod ignores;
 pub mod queries;
+pub mod settings;
 
 use actix_web::{get, web};
 use chrono::Utc;
@@ -13,7 +14,8 @@ use diesel::dsl::{exists, not, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use domain::{
-    ConversationDetail, ConversationList, ConversationQuery, ConversationStatus, ConversationTotals, DeskView, Problem,
+    ConversationDetail, ConversationList, ConversationQuery, ConversationStatus, ConversationTotals, DeskCounts,
+    DeskView, Problem,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -29,6 +31,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/conversations")
             .service(list_conversations)
+            .service(desk_counts)
             .service(get_conversation)
             .service(actions::accept)
             .service(actions::ignore)
@@ -228,4 +231,33 @@ pub fn detail(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult
     let messages = queries::messages_of(conn, row.id)?;
     let conversation = summaries(conn, vec![row])?.pop().ok_or(ApiError::NotFound)?;
     Ok(ConversationDetail { conversation, messages, contact: contact.into_view() })
+}
+
+/// Counts for the navigation.
+///
+/// Conversations waiting in the caller's Inbox, and the caller's open conversations whose
+/// last message is the visitor's.
+#[utoipa::path(
+    tag = "conversations", operation_id = "desk_counts", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Counts", body = DeskCounts),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/counts")]
+pub async fn desk_counts(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<DeskCounts>> {
+    let counts = state
+        .db
+        .run(move |conn| {
+            let inbox = list(conn, &caller, &ConversationQuery { limit: Some(100), ..Default::default() })?.items.len();
+            let mine = list(
+                conn,
+                &caller,
+                &ConversationQuery { view: DeskView::Mine, limit: Some(100), ..Default::default() },
+            )?;
+            let awaiting_reply = mine.items.iter().filter(|c| c.last_message_from_visitor).count();
+            Ok(DeskCounts { inbox: inbox as i64, awaiting_reply: awaiting_reply as i64 })
+        })
+        .await?;
+    Ok(web::Json(counts))
 }

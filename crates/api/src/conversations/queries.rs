@@ -243,14 +243,14 @@ pub fn summaries(conn: &mut PgConnection, rows: Vec<ConversationRow>) -> ApiResu
         parts.entry(conv).or_default().push(user);
     }
     let counts = message_counts(conn, &ids)?;
-    let last: HashMap<Uuid, String> = messages::table
+    let last: HashMap<Uuid, (String, bool)> = messages::table
         .filter(messages::conversation_id.eq_any(&ids))
         .distinct_on(messages::conversation_id)
         .order((messages::conversation_id, messages::position.desc()))
-        .select((messages::conversation_id, messages::body))
-        .load::<(Uuid, String)>(conn)?
+        .select((messages::conversation_id, messages::body, messages::sender))
+        .load::<(Uuid, String, String)>(conn)?
         .into_iter()
-        .map(|(id, body)| (id, body.chars().take(140).collect()))
+        .map(|(id, body, sender)| (id, (body.chars().take(140).collect(), sender == MessageSender::Visitor.as_str())))
         .collect();
     let blocked_visitors: Vec<Uuid> = visitors::table
         .filter(visitors::id.eq_any(rows.iter().filter_map(|r| r.visitor_id).collect::<Vec<_>>()))
@@ -281,7 +281,8 @@ pub fn summaries(conn: &mut PgConnection, rows: Vec<ConversationRow>) -> ApiResu
                 accepted_at: r.accepted_at,
                 closed_at: r.closed_at,
                 last_message_at: r.last_message_at,
-                last_message: last.get(&r.id).cloned(),
+                last_message: last.get(&r.id).map(|(body, _)| body.clone()),
+                last_message_from_visitor: last.get(&r.id).is_some_and(|(_, from_visitor)| *from_visitor),
                 blocked: r.visitor_id.is_some_and(|v| blocked_visitors.contains(&v)),
                 stats: ConversationStats {
                     wait_secs: secs(r.waiting_since, r.accepted_at),

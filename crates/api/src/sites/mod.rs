@@ -23,7 +23,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(delete_site)
             .service(rotate_site_key)
             .service(crate::assignment::get_auto_assignment)
-            .service(crate::assignment::update_auto_assignment),
+            .service(crate::assignment::update_auto_assignment)
+            .service(crate::conversations::settings::get_chat_settings)
+            .service(crate::conversations::settings::update_chat_settings),
     );
 }
 

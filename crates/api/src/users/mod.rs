@@ -3,9 +3,9 @@
 
 pub mod queries;
 
-use actix_web::{delete, get, patch, web, HttpResponse};
+use actix_web::{delete, get, patch, put, web, HttpResponse};
 use chrono::Utc;
-use domain::{FieldError, Problem, UpdateUserRequest, UserList, UserView};
+use domain::{FieldError, PresenceRequest, Problem, UpdateUserRequest, UserList, UserView};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -19,6 +19,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/users")
             .service(list_users)
+            .service(set_presence)
             .service(get_user)
             .service(update_user)
             .service(delete_user),
@@ -148,4 +149,45 @@ pub async fn delete_user(
     state.db.run(move |conn| queries::delete_user(conn, caller.account_id, id)).await?;
     state.principals.forget(id);
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Set the caller's live-chat presence.
+///
+/// `online` operators are who the chat widget waits for (with nobody online it shows its
+/// offline form); colleagues see the change at once (`presence.changed`).
+#[utoipa::path(
+    tag = "users", operation_id = "set_presence", security(("bearer" = [])),
+    request_body = PresenceRequest,
+    responses(
+        (status = 200, description = "The caller, with the new presence", body = UserView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown presence", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/me/presence")]
+pub async fn set_presence(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: ValidJson<PresenceRequest>,
+) -> ApiResult<web::Json<UserView>> {
+    use diesel::prelude::*;
+    let presence = body.0.presence;
+    let user = state
+        .db
+        .transaction(move |conn| {
+            let row: UserRow = diesel::update(crate::schema::users::table.find(caller.user_id))
+                .set(crate::schema::users::presence.eq(presence.as_str()))
+                .returning(UserRow::as_returning())
+                .get_result(conn)?;
+            crate::events::record(
+                conn,
+                caller.account_id,
+                "presence.changed",
+                crate::events::Audience::everyone(),
+                serde_json::json!({"user_id": caller.user_id, "presence": presence}),
+            )?;
+            Ok(row.view())
+        })
+        .await?;
+    Ok(web::Json(user))
 }

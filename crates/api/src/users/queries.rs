@@ -21,6 +21,7 @@ pub struct UserRow {
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub presence: String,
 }
 
 impl UserRow {
@@ -36,6 +37,7 @@ impl UserRow {
             disabled: false,
             created_at: now,
             updated_at: now,
+            presence: domain::Presence::Offline.as_str().to_string(),
         }
     }
 
@@ -52,6 +54,7 @@ impl UserRow {
             role: self.role(),
             disabled: self.disabled,
             created_at: self.created_at,
+            presence: domain::Presence::parse(&self.presence).unwrap_or(domain::Presence::Offline),
         }
     }
 }

@@ -10,6 +10,7 @@ mod contacts;
 mod cors;
 mod csv;
 mod custom_fields;
+mod desk_settings;
 mod errors;
 mod fairness;
 mod helpers;
