@@ -12,6 +12,7 @@ use crate::api;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::auth::{LoginPage, SignupPage};
 use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
+use crate::pages::desk::DeskPage;
 use crate::pages::email_links::{AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
 use crate::pages::placeholder::Placeholder;
 use crate::pages::settings::{ApiKeysSettings, CustomFieldsSettings, SitesSettings, UsersSettings};
@@ -23,6 +24,7 @@ pub fn App() -> impl IntoView {
     let session = Session { user: RwSignal::new(None) };
     provide_context(session);
     crate::toast::Toasts::provide();
+    crate::realtime::provide(session);
     // A reload keeps the user signed in through the refresh cookie.
     if api::may_have_session() {
         spawn_local(async move {
@@ -48,7 +50,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/clients") view=|| view! { <Shell><ClientsPage/></Shell> }/>
                 <Route path=path!("/clients/import") view=|| view! { <Shell><ImportPage/></Shell> }/>
                 <Route path=path!("/clients/:id") view=|| view! { <Shell><ClientDetailPage/></Shell> }/>
-                <Route path=path!("/conversations") view=|| view! { <Shell><Placeholder title=Msg::NavConversations/></Shell> }/>
+                <Route path=path!("/conversations") view=|| view! { <Shell><DeskPage/></Shell> }/>
+                <Route path=path!("/conversations/:id") view=|| view! { <Shell><DeskPage/></Shell> }/>
                 <Route path=path!("/boards") view=|| view! { <Shell><Placeholder title=Msg::NavBoards/></Shell> }/>
                 <Route path=path!("/tasks") view=|| view! { <Shell><Placeholder title=Msg::NavTasks/></Shell> }/>
                 <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/users"/> }/>
@@ -114,7 +117,7 @@ fn Shell(children: ChildrenFn) -> impl IntoView {
                 <div id="app-menu" class="menu" class:open=move || menu_open.get()>
                     <nav class="mainnav" aria-label=move || i18n.t(Msg::MainNavigation)>
                         <A href="/clients">{move || i18n.t(Msg::NavClients)}</A>
-                        <A href="/conversations">{move || i18n.t(Msg::NavConversations)}</A>
+                        <A href="/conversations">{move || i18n.t(Msg::NavConversations)}<DeskBadge/></A>
                         <A href="/boards">{move || i18n.t(Msg::NavBoards)}</A>
                         <A href="/tasks">{move || i18n.t(Msg::NavTasks)}</A>
                         <A href="/settings">{move || i18n.t(Msg::NavSettings)}</A>
@@ -129,6 +132,20 @@ fn Shell(children: ChildrenFn) -> impl IntoView {
             <main id="main" class="content" tabindex="-1">{move || children.with_value(|c| c())}</main>
         </Show>
     }
+}
+
+/// Waiting plus unanswered conversations, next to "Conversations".
+#[component]
+fn DeskBadge() -> impl IntoView {
+    let realtime = crate::realtime::use_realtime();
+    let counts = LocalResource::new(|| api::get::<domain::DeskCounts>("/api/v1/conversations/counts"));
+    Effect::new(move |_| {
+        if realtime.last.get().is_some_and(|e| e.kind.starts_with("conversation.") || e.kind == "message.created") {
+            counts.refetch();
+        }
+    });
+    let n = move || counts.get().and_then(|r| r.ok()).map(|c| c.inbox + c.awaiting_reply).unwrap_or(0);
+    view! { <span class="badge" class:zero=move || n() == 0 data-testid="desk-badge">{n}</span> }
 }
 
 #[component]

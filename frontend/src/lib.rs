@@ -5,6 +5,7 @@ mod app;
 mod focus;
 mod i18n;
 mod pages;
+mod realtime;
 mod session;
 mod toast;
 

@@ -34,6 +34,7 @@ pub mod spa;
 pub mod telemetry;
 pub mod users;
 pub mod visitor;
+pub mod widget;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -166,6 +167,12 @@ pub fn build_server_with_metrics(
         // problem+json 404 (or 405 for a known path) even when the SPA is served.
         let app = app
             .service(web::resource("/metrics").route(web::get().to(metrics::serve_metrics)))
+            .service(
+                web::resource("/widget.js")
+                    .route(web::get().to(widget::widget_js))
+                    .route(web::head().to(widget::widget_js)),
+            )
+            .service(web::resource("/demo").route(web::get().to(widget::demo_page)))
             .service(SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", spec.clone()))
             .service(web::scope("/api").default_service(web::to(routing::fallback)));
         match &assets {

@@ -56,6 +56,10 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
             tracing::info!("demo account created");
         }
         println!("Demo login: {} / {}", seed::DEMO_ADMIN_EMAIL, seed::DEMO_PASSWORD);
+        let key = seed::demo_site_key(&mut conn).map_err(|e| anyhow::anyhow!("reading the demo site: {e}"))?;
+        if let Some(key) = key {
+            println!("Demo customer page with the chat widget: {}/demo?site_key={key}", config.public_url);
+        }
     }
     let listener = TcpListener::bind(&config.bind)?;
     let addr = listener.local_addr()?;

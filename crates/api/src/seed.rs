@@ -35,6 +35,11 @@ pub fn seed_demo_if_empty(conn: &mut PgConnection) -> ApiResult<bool> {
             let user = insert_user(conn, &UserRow::new(account.id, email, name, role, hash.clone()))?;
             if role == Role::Agent {
                 agents.push(user.id);
+            } else {
+                // So the demo page's widget chats instead of showing its offline form.
+                diesel::update(crate::schema::users::table.find(user.id))
+                    .set(crate::schema::users::presence.eq(domain::Presence::Online.as_str()))
+                    .execute(conn)?;
             }
         }
         let centro = insert_site(
@@ -205,4 +210,18 @@ fn seed_demo_contacts(
         }
     }
     Ok(())
+}
+
+/// The public key of the demo account's first site, for the demo customer page.
+pub fn demo_site_key(conn: &mut PgConnection) -> ApiResult<Option<String>> {
+    use crate::schema::users;
+    let account: Option<uuid::Uuid> =
+        users::table.filter(users::email.eq(DEMO_ADMIN_EMAIL)).select(users::account_id).first(conn).optional()?;
+    let Some(account) = account else { return Ok(None) };
+    Ok(sites::table
+        .filter(sites::account_id.eq(account))
+        .order(sites::created_at.asc())
+        .select(sites::public_key)
+        .first(conn)
+        .optional()?)
 }

@@ -1,8 +1,10 @@
 pub mod auth;
 pub mod clients;
+pub mod desk;
 pub mod email_links;
 pub mod placeholder;
 pub mod settings;
+pub mod transcript;
 
 use crate::api::ApiError;
 use leptos::prelude::*;

@@ -243,8 +243,10 @@ pub fn summaries(conn: &mut PgConnection, rows: Vec<ConversationRow>) -> ApiResu
         parts.entry(conv).or_default().push(user);
     }
     let counts = message_counts(conn, &ids)?;
+    // The last thing someone said (not the desk's own notes).
     let last: HashMap<Uuid, (String, bool)> = messages::table
         .filter(messages::conversation_id.eq_any(&ids))
+        .filter(messages::sender.ne(MessageSender::System.as_str()))
         .distinct_on(messages::conversation_id)
         .order((messages::conversation_id, messages::position.desc()))
         .select((messages::conversation_id, messages::body, messages::sender))

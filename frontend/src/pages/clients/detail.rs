@@ -4,17 +4,19 @@
 
 use domain::i18n::Msg;
 use domain::{
-    ActivityView, ContactDetail, ContactNeighbors, ContactStatus, ContactView, CreateNoteRequest, CustomFieldKind,
-    CustomFieldList, Location, MergeContactsRequest, MessageSender, NoteView, UpdateContactRequest,
+    ActivityView, ContactDetail, ContactNeighbors, ContactStatus, ContactView, CreateNoteRequest, MergeContactsRequest,
+    NoteView, UpdateContactRequest,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::card::ClientCard;
 use super::filter::{api_query, status_msg, ui_query};
 use super::{short, Directory};
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
+use crate::pages::transcript::MessageItem;
 use crate::pages::{field_error, form_error};
 use crate::session::use_session;
 
@@ -95,195 +97,14 @@ pub fn ClientDetailPage() -> impl IntoView {
         {move || detail.get().map(|res| match res {
             Ok(d) => view! {
                 <div class="detail" data-testid="client-detail">
-                    <ClientCard contact=d.contact.clone() directory=directory on_saved=detail/>
+                    <ClientCard contact=d.contact.clone() directory=directory on_saved=Callback::new(move |_| detail.refetch())/>
                     <ActionsColumn detail=d.clone() directory=directory on_changed=detail error=error/>
-                    <Transcript detail=d/>
+                    <Transcript detail=d directory=directory/>
                 </div>
             }.into_any(),
             Err(e) => view! { <p class="form-error">{e.summary()}</p> }.into_any(),
         })}
     }
-}
-
-fn some(s: String) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-#[component]
-fn ClientCard(
-    contact: ContactView,
-    directory: Directory,
-    on_saved: LocalResource<Result<ContactDetail, ApiError>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let editing = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let c = contact.clone();
-    let name = RwSignal::new(c.name.clone().unwrap_or_default());
-    let email = RwSignal::new(c.email.clone().unwrap_or_default());
-    let phone = RwSignal::new(c.phone.clone().unwrap_or_default());
-    let hours = RwSignal::new(c.contact_hours.clone().unwrap_or_default());
-    let city = RwSignal::new(c.location.city.clone().unwrap_or_default());
-    let region = RwSignal::new(c.location.region.clone().unwrap_or_default());
-    let country = RwSignal::new(c.location.country.clone().unwrap_or_default());
-    let tags = RwSignal::new(c.tags.join(", "));
-    let definitions = LocalResource::new(|| api::get::<CustomFieldList>("/api/v1/custom-fields"));
-    let value_text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    // Drafts of the custom values, as the inputs hold them.
-    let custom = RwSignal::new(
-        c.custom_fields
-            .as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), value_text(v))).collect())
-            .unwrap_or_default(),
-    );
-    let id = c.id;
-    let save = Action::new_local(move |_: &()| {
-        let body = UpdateContactRequest {
-            name: Some(some(name.get_untracked())),
-            email: Some(some(email.get_untracked())),
-            phone: Some(some(phone.get_untracked())),
-            contact_hours: Some(some(hours.get_untracked())),
-            location: Some(Location {
-                city: some(city.get_untracked()),
-                region: some(region.get_untracked()),
-                country: some(country.get_untracked()),
-            }),
-            tags: Some(
-                tags.get_untracked().split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
-            ),
-            custom_fields: custom_values(&definitions.get_untracked().and_then(|r| r.ok()), &custom.get_untracked()),
-            ..Default::default()
-        };
-        async move { api::patch::<ContactView>(&format!("/api/v1/contacts/{id}"), &body).await }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => {
-            editing.set(false);
-            on_saved.refetch();
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
-    let row = |label: Msg, value: Option<String>| {
-        value.filter(|v| !v.is_empty()).map(|v| view! { <dt>{move || i18n.t(label)}</dt><dd>{v}</dd> })
-    };
-    let location = [c.location.city.clone(), c.location.region.clone(), c.location.country.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-    let site = c.site_id;
-
-    view! {
-        <section class="col card-col">
-            <Show when=move || !editing.get() fallback=move || view! {
-                <form class="edit-card" data-testid="edit-client" on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>
-                    <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
-                    <label>{move || i18n.t(Msg::Email)}<input name="email" bind:value=email/></label>
-                    {field_error(error, "email")}
-                    <label>{move || i18n.t(Msg::Phone)}<input name="phone" bind:value=phone/></label>
-                    {field_error(error, "phone")}
-                    <label>{move || i18n.t(Msg::ContactHours)}<input name="contact_hours" bind:value=hours/></label>
-                    <label>{move || i18n.t(Msg::City)}<input name="city" bind:value=city/></label>
-                    <label>{move || i18n.t(Msg::Region)}<input name="region" bind:value=region/></label>
-                    <label>{move || i18n.t(Msg::Country)}<input name="country" bind:value=country/></label>
-                    <label>{move || i18n.t(Msg::Tags)}<input name="tags" bind:value=tags/></label>
-                    {field_error(error, "tags")}
-                    {move || definitions.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|d| {
-                        let key = d.key.clone();
-                        let field = format!("custom_fields.{}", d.key);
-                        let current = custom.with_untracked(|m| m.get(&key).cloned().unwrap_or_default());
-                        let k = key.clone();
-                        let on_input = move |ev: leptos::ev::Event| {
-                            let value = event_target_value(&ev);
-                            custom.update(|m| { m.insert(k.clone(), value); });
-                        };
-                        let input = match d.kind {
-                            CustomFieldKind::Select => view! {
-                                <select name=format!("cf-{key}") on:change=on_input>
-                                    <option value="">"—"</option>
-                                    {d.options.iter().map(|o| view! { <option value=o.clone() selected=*o == current>{o.clone()}</option> }).collect_view()}
-                                </select>
-                            }.into_any(),
-                            kind => {
-                                let t = match kind { CustomFieldKind::Number => "number", CustomFieldKind::Date => "date", _ => "text" };
-                                view! { <input type=t name=format!("cf-{key}") prop:value=current on:input=on_input/> }.into_any()
-                            }
-                        };
-                        view! {
-                            <label>{d.label.clone()}{input}</label>
-                            {move || error.get().and_then(|e| e.field(&field)).map(|m| view! { <small class="field-error">{m}</small> })}
-                        }
-                    }).collect_view())}
-                    {form_error(error)}
-                    <button type="submit">{move || i18n.t(Msg::Save)}</button>
-                    <button type="button" class="link" on:click=move |_| editing.set(false)>{move || i18n.t(Msg::Cancel)}</button>
-                </form>
-            }>
-                <div class="card-head">
-                    <h1 data-testid="client-name">{contact.name.clone().unwrap_or_else(|| "—".into())}</h1>
-                    <span class="status-badge" data-status=contact.status.as_str()>{move || i18n.t(status_msg(contact.status))}</span>
-                    <button class="link" on:click=move |_| editing.set(true)>{move || i18n.t(Msg::Edit)}</button>
-                </div>
-            </Show>
-            <dl class="facts">
-                {contact.phone.clone().map(|p| view! {
-                    <dt>{move || i18n.t(Msg::Phone)}</dt>
-                    <dd>{super::phone_text(&p)}" "{contact.whatsapp_url.clone().map(|u| view! { <a class="whatsapp" href=u target="_blank" rel="noopener">"WhatsApp"</a> })}</dd>
-                })}
-                {row(Msg::Email, contact.email.clone())}
-                {row(Msg::ContactHours, contact.contact_hours.clone())}
-                {row(Msg::Location, Some(location))}
-                {row(Msg::FirstContact, Some(short(contact.first_contact_at)))}
-                <dt>{move || i18n.t(Msg::Site)}</dt><dd>{move || directory.site_name(site)}</dd>
-                {row(Msg::GeneratedAt, contact.page_url.clone())}
-                {row(Msg::Source, contact.source.clone())}
-                {row(Msg::Medium, contact.medium.clone())}
-                {row(Msg::Campaign, contact.campaign.clone())}
-                {row(Msg::Referrer, contact.referrer.clone())}
-                {row(Msg::Ip, contact.ip.clone())}
-                <dt>{move || i18n.t(Msg::Channel)}</dt><dd>{move || i18n.t(domain::labels::channel_msg(contact.channel))}</dd>
-                {row(Msg::Tags, Some(contact.tags.join(", ")))}
-                {
-                    let values = contact.custom_fields.clone();
-                    move || definitions.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().filter_map(|d| {
-                        let v = values.get(&d.key).map(value_text).filter(|v| !v.is_empty())?;
-                        Some(view! { <dt>{d.label}</dt><dd data-custom=d.key>{v}</dd> })
-                    }).collect_view())
-                }
-            </dl>
-        </section>
-    }
-}
-
-/// The custom values to send: each defined field, typed; an emptied input removes the value.
-fn custom_values(
-    definitions: &Option<CustomFieldList>,
-    drafts: &std::collections::BTreeMap<String, String>,
-) -> Option<serde_json::Value> {
-    let defs = definitions.as_ref()?;
-    let mut out = serde_json::Map::new();
-    for d in &defs.items {
-        let Some(raw) = drafts.get(&d.key) else { continue };
-        let raw = raw.trim();
-        let value = if raw.is_empty() {
-            serde_json::Value::Null
-        } else if d.kind == CustomFieldKind::Number {
-            raw.parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(serde_json::Value::Number)
-                .unwrap_or_else(|| raw.into())
-        } else {
-            raw.into()
-        };
-        out.insert(d.key.clone(), value);
-    }
-    (!out.is_empty()).then_some(serde_json::Value::Object(out))
 }
 
 #[component]
@@ -504,15 +325,9 @@ fn history_line(a: &ActivityView, directory: Directory) -> impl IntoView {
 }
 
 #[component]
-fn Transcript(detail: ContactDetail) -> impl IntoView {
+fn Transcript(detail: ContactDetail, directory: Directory) -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(true);
-    let sender_msg = |s: MessageSender| match s {
-        MessageSender::Visitor => Msg::Visitor,
-        MessageSender::Bot => Msg::Bot,
-        MessageSender::Agent => Msg::Agent,
-        MessageSender::System => Msg::System,
-    };
     let conversations = detail.conversations;
     let empty = conversations.is_empty();
     view! {
@@ -529,15 +344,7 @@ fn Transcript(detail: ContactDetail) -> impl IntoView {
                     {conversations.iter().map(|conv| view! {
                         <div class="conversation">
                             <small class="muted">{short(conv.started_at)}" · "{ let c = conv.channel; move || i18n.t(domain::labels::channel_msg(c)) }</small>
-                            {conv.messages.iter().map(|m| {
-                                let sender = m.sender;
-                                view! {
-                                    <div class=format!("msg {}", sender.as_str())>
-                                        <span class="who">{move || i18n.t(sender_msg(sender))}</span>
-                                        <p>{m.body.clone()}</p>
-                                    </div>
-                                }
-                            }).collect_view()}
+                            {conv.messages.iter().map(|m| view! { <MessageItem message=m.clone() directory=directory/> }).collect_view()}
                         </div>
                     }).collect_view()}
                 </div>

@@ -1,5 +1,6 @@
 //! Clients: the lead list with status tabs and filters, and the client detail screen.
 
+pub mod card;
 mod detail;
 mod filter;
 mod import;

@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { Browser, Page } from '@playwright/test';
+import { expect, expectAccessible, isPhone, navigate, test } from './fixtures';
+import { login, unique, useEnglish } from './helpers';
+
+/** The demo account's first site key, as an admin reads it in Settings → Sites. */
+function demoSiteKey(): string {
+  const db = process.env.E2E_DATABASE_URL;
+  if (!db) throw new Error('set E2E_DATABASE_URL');
+  const sql = `SELECT s.public_key FROM sites s JOIN users u ON u.account_id = s.account_id
+               WHERE u.email = 'admin@demo.prospecta.dev' ORDER BY s.created_at LIMIT 1`;
+  return execFileSync('psql', [db, '-qtAc', sql], { encoding: 'utf8' }).trim();
+}
+
+/** A visitor on the demo customer page, in a browser of their own. */
+async function visitorPage(browser: Browser, phone: boolean): Promise<Page> {
+  const context = await browser.newContext(phone ? { viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true } : {});
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(`/demo?site_key=${demoSiteKey()}`);
+  return page;
+}
+
+const widget = (page: Page) => page.locator('[data-prospecta-chat]');
+
+async function visitorSays(visitor: Page, text: string) {
+  await widget(visitor).locator('textarea#p-text').fill(text);
+  await widget(visitor).getByRole('button', { name: 'Enviar' }).click();
+  await expect(widget(visitor).locator('.m.visitor').last()).toHaveText(/Você/);
+}
+
+test.beforeEach(async ({ page }) => {
+  await useEnglish(page);
+  await login(page);
+});
+
+test('a visitor chats with the bot, an operator accepts, replies and closes, live on both sides', async ({ page, browser }) => {
+  const name = `Visitante ${unique()}`;
+  const attack = '<img src=x onerror="window.__xss=1">';
+  await navigate(page, /Conversations/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Conversations' })).toBeVisible();
+
+  const visitor = await visitorPage(browser, isPhone(page));
+  await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
+  const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
+  await expect(chat.locator('.m.bot').first()).toContainText('Qual é o seu nome?');
+  await visitorSays(visitor, name);
+  await expect(chat.locator('.m.bot').last()).toContainText('Qual é o seu e-mail?');
+  await visitorSays(visitor, 'isto não é e-mail');
+  await expect(chat.locator('.m.bot').last()).toContainText('Isso não parece um e-mail válido.');
+  await visitorSays(visitor, `${unique()}@example.com`);
+  await expect(chat.locator('.m.bot').last()).toContainText('Um atendente já vai falar com você.');
+  await visitorSays(visitor, attack);
+
+  // The operator's Inbox fills in without a reload.
+  const item = page.getByTestId('conversation-list').locator('.conv-item', { hasText: name });
+  await expect(item).toBeVisible();
+  await expect(item).toContainText(attack); // the last message, as text
+  await expectAccessible(page, 'the desk inbox');
+  await item.getByTestId('accept').click();
+  await expect(page).toHaveURL(/\/conversations\/[0-9a-f-]+\?tab=mine/);
+  const conversation = page.getByTestId('conversation');
+  await expect(conversation.getByTestId('conversation-title')).toHaveText(name);
+  await expect(conversation.getByTestId('transcript')).toContainText(attack);
+  await expect(chat.locator('.m.system').last()).toContainText('entrou na conversa');
+
+  await conversation.getByTestId('reply').fill(`Olá! ${attack}`);
+  await conversation.getByTestId('reply').press('Enter');
+  await expect(chat.locator('.m.agent').last()).toContainText(`Olá! ${attack}`);
+  await expect(chat.locator('.m.agent').last()).toContainText('Demo');
+  await visitorSays(visitor, 'Obrigado!');
+  await expect(conversation.getByTestId('transcript')).toContainText('Obrigado!');
+  expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+  expect(await visitor.evaluate(() => (window as any).__xss)).toBeUndefined();
+  await expect(conversation.locator('img')).toHaveCount(0);
+  await expect(chat.locator('img')).toHaveCount(0);
+  await expectAccessible(page, 'an open conversation');
+
+  await conversation.getByTestId('close-chat').click();
+  await expect(chat.getByText('Esta conversa foi encerrada.')).toBeVisible();
+  await expect(widget(visitor).getByRole('button', { name: 'Iniciar nova conversa' })).toBeVisible();
+
+  // All: the closed conversation with its stats.
+  await page.goto('/conversations?tab=all');
+  const closed = page.getByTestId('conversation-list').locator('.conv-item', { hasText: name });
+  await closed.getByRole('link').click();
+  const stats = page.getByTestId('conversation-stats');
+  await expect(stats).toContainText('First response');
+  await expect(stats).toContainText('5 / 1 / 4'); // visitor / operator / bot messages
+  await expect(stats).toContainText('Demo Admin');
+  await expect(page.getByTestId('totals')).toContainText('Messages');
+
+  // The client screen shows the same transcript.
+  await page.getByTestId('open-client').click();
+  const transcript = page.getByTestId('transcript');
+  await expect(transcript).toContainText(`Olá! ${attack}`);
+  await expect(transcript).toContainText('Isso não parece um e-mail válido.');
+  await expect(page.getByTestId('client-name')).toHaveText(name);
+  await visitor.context().close();
+});
+
+test('with nobody online the widget offers its offline form, which still creates the lead', async ({ page, browser }) => {
+  await page.goto('/conversations');
+  await page.getByTestId('presence').selectOption('offline');
+  await expect(page.locator('.presence')).toHaveAttribute('data-presence', 'offline');
+  try {
+    const visitor = await visitorPage(browser, isPhone(page));
+    await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
+    const form = widget(visitor).locator('form.offline');
+    await expect(form).toBeVisible();
+    const email = `${unique()}@example.com`;
+    await form.getByLabel('Nome').fill('Offline Visitor');
+    await form.getByLabel('E-mail').fill(email);
+    await form.getByLabel('Como podemos ajudar?').fill('Quero um orçamento');
+    await form.getByRole('button', { name: 'Enviar' }).click();
+    await expect(widget(visitor).getByRole('status')).toHaveText('Obrigado! Retornaremos em breve.');
+    await page.goto('/clients?q=' + encodeURIComponent(email));
+    await expect(page.getByRole('link', { name: 'Offline Visitor' })).toBeVisible();
+    await visitor.context().close();
+  } finally {
+    await page.goto('/conversations');
+    await page.getByTestId('presence').selectOption('online');
+    await expect(page.locator('.presence')).toHaveAttribute('data-presence', 'online');
+  }
+});
+
+test('the desk speaks Portuguese and passes axe on every tab', async ({ page }) => {
+  await page.addInitScript(() => window.localStorage.setItem('prospecta.lang', 'pt-BR'));
+  await page.goto('/conversations');
+  await expect(page.getByRole('heading', { level: 1, name: 'Conversas' })).toBeVisible();
+  const tabs = page.getByRole('navigation', { name: 'Listas de conversas' });
+  await expect(tabs.getByRole('link', { name: /Entrada/ })).toHaveAttribute('aria-current', 'page');
+  // The offline form's message put that conversation in the Inbox.
+  await expect(page.getByTestId('conversation-list')).toContainText('Offline Visitor');
+  await expect(page.getByTestId('conversation-list').getByRole('button', { name: 'Aceitar' }).first()).toBeVisible();
+  await tabs.getByRole('link', { name: /Minhas conversas/ }).click();
+  await expect(tabs.getByRole('link', { name: /Minhas conversas/ })).toHaveAttribute('aria-current', 'page');
+  await expectAccessible(page, 'My conversations in Portuguese');
+  await tabs.getByRole('link', { name: /Todos/ }).click();
+  await expect(page.getByTestId('all-filters').getByLabel('Palavras nas mensagens')).toBeVisible();
+  await expect(page.getByTestId('totals')).toContainText('Mensagens');
+  await expectAccessible(page, 'the All tab in Portuguese');
+});

@@ -1,0 +1,99 @@
+//! The All tab's filters and totals.
+
+use domain::i18n::Msg;
+use domain::ConversationTotals;
+use leptos::prelude::*;
+
+use super::super::clients::Directory;
+use crate::i18n::use_i18n;
+
+fn encode(v: &str) -> String {
+    js_sys::encode_uri_component(v).as_string().unwrap_or_default()
+}
+
+/// Site, operator, dates, tag, rating and words: sets `filters` to the query string.
+#[component]
+pub fn AllFilters(filters: RwSignal<String>, directory: Directory) -> impl IntoView {
+    let i18n = use_i18n();
+    let (site, operator, from, to, tag, rating, q) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut parts = Vec::new();
+        let mut add = |key: &str, value: String| {
+            if !value.trim().is_empty() {
+                parts.push(format!("{key}={}", encode(value.trim())));
+            }
+        };
+        add("site_id", site.get_untracked());
+        add("operator_id", operator.get_untracked());
+        // Dates are days in the user's time zone.
+        let day = |d: String, end: bool| {
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .ok()
+                .map(|d| if end { d.succ_opt().unwrap_or(d) } else { d })
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|dt| dt.and_local_timezone(chrono::Local).single())
+                .map(|dt| dt.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_default()
+        };
+        add("from", day(from.get_untracked(), false));
+        add("to", day(to.get_untracked(), true));
+        add("tag", tag.get_untracked());
+        add("rating", rating.get_untracked());
+        add("q", q.get_untracked());
+        filters.set(parts.join("&"));
+    };
+    view! {
+        <form class="desk-filters" on:submit=apply data-testid="all-filters">
+            <label>{move || i18n.t(Msg::SearchMessages)}<input type="search" name="q" bind:value=q/></label>
+            <label>{move || i18n.t(Msg::Site)}
+                <select name="site" bind:value=site>
+                    <option value="">{move || i18n.t(Msg::AnySite)}</option>
+                    {move || directory.sites.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view())}
+                </select>
+            </label>
+            <label>{move || i18n.t(Msg::Operator)}
+                <select name="operator" bind:value=operator>
+                    <option value="">{move || i18n.t(Msg::AnyOperator)}</option>
+                    {move || directory.users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
+                </select>
+            </label>
+            <label>{move || i18n.t(Msg::StartedFrom)}<input type="date" name="from" bind:value=from/></label>
+            <label>{move || i18n.t(Msg::StartedUntil)}<input type="date" name="to" bind:value=to/></label>
+            <label>{move || i18n.t(Msg::Tag)}<input name="tag" bind:value=tag/></label>
+            <label>{move || i18n.t(Msg::Rating)}
+                <select name="rating" bind:value=rating>
+                    <option value="">"—"</option>
+                    {(1..=5).map(|n| view! { <option value=n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
+                </select>
+            </label>
+            <button type="submit">{move || i18n.t(Msg::Apply)}</button>
+        </form>
+    }
+}
+
+/// "12 conversations · wait 1 min · first response 2 min · 30 min · 240 messages" (averages).
+#[component]
+pub fn TotalsLine(totals: ConversationTotals) -> impl IntoView {
+    let i18n = use_i18n();
+    let mins = super::span_text;
+    let (wait, first, duration) =
+        (mins(totals.avg_wait_secs), mins(totals.avg_first_response_secs), mins(totals.avg_duration_secs));
+    view! {
+        <dl class="totals" data-testid="totals" aria-label=move || i18n.t(Msg::Totals)>
+            <dt>{move || i18n.t(Msg::NavConversations)}</dt><dd>{totals.conversations}</dd>
+            <dt>{move || i18n.t(Msg::WaitTime)}" ("{move || i18n.t(Msg::Average)}")"</dt><dd>{wait}</dd>
+            <dt>{move || i18n.t(Msg::FirstResponse)}" ("{move || i18n.t(Msg::Average)}")"</dt><dd>{first}</dd>
+            <dt>{move || i18n.t(Msg::Duration)}" ("{move || i18n.t(Msg::Average)}")"</dt><dd>{duration}</dd>
+            <dt>{move || i18n.t(Msg::Messages)}</dt><dd>{totals.messages}</dd>
+        </dl>
+    }
+}

@@ -1,0 +1,355 @@
+//! One conversation in the desk: live transcript, reply box (with `/` canned responses),
+//! actions for its state, tags, and the client panel.
+
+use domain::i18n::Msg;
+use domain::{
+    CannedResponseList, ConversationDetail, ConversationStatus, ConversationSummary, ConversationTagRequest,
+    MessageView, OperatorRequest, SendMessageRequest,
+};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::super::clients::card::ClientCard;
+use super::super::clients::Directory;
+use super::super::transcript::MessageItem;
+use super::Tab;
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::realtime::use_realtime;
+use crate::session::use_session;
+use crate::toast::use_toasts;
+
+fn status_msg(s: ConversationStatus) -> Msg {
+    match s {
+        ConversationStatus::Bot => Msg::Bot,
+        ConversationStatus::Waiting => Msg::WaitingSince,
+        ConversationStatus::Active => Msg::Active,
+        ConversationStatus::Closed => Msg::ChatClosedNote,
+    }
+}
+
+#[component]
+pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl IntoView {
+    let i18n = use_i18n();
+    let detail = LocalResource::new(move || async move {
+        api::get::<ConversationDetail>(&format!("/api/v1/conversations/{id}")).await
+    });
+    let messages = RwSignal::new(Vec::<MessageView>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = detail.get() {
+            messages.set(d.messages);
+        }
+    });
+    let realtime = use_realtime();
+    Effect::new(move |_| {
+        let Some(event) = realtime.last.get() else { return };
+        if event.conversation_id() != Some(id) && event.kind != "reset" {
+            return;
+        }
+        match event.kind.as_str() {
+            "message.created" => {
+                if let Some(m) =
+                    event.data.get("message").and_then(|m| serde_json::from_value::<MessageView>(m.clone()).ok())
+                {
+                    messages.update(|list| {
+                        if !list.iter().any(|x| x.id == m.id) {
+                            list.push(m);
+                        }
+                    });
+                }
+            }
+            _ => detail.refetch(),
+        }
+    });
+    let refetch = Callback::new(move |_| detail.refetch());
+
+    view! {
+        <a class="desk-back" href=format!("/conversations?tab={}", tab.code())>"← "{move || i18n.t(Msg::Back)}</a>
+        {move || detail.get().map(|res| match res {
+            Ok(d) => {
+                let c = d.conversation.clone();
+                let status = c.status.as_str();
+                view! {
+                    <div class="conversation-view" data-testid="conversation" data-status=status>
+                        <div class="conv-main">
+                            <PaneHeader c=c.clone() directory=directory on_changed=refetch/>
+                            <TranscriptLog messages=messages directory=directory/>
+                            <StateNote c=c.clone()/>
+                            <ReplyBox c=c.clone()/>
+                        </div>
+                        <aside class="client-panel" aria-label=move || i18n.t(Msg::NavClients)>
+                            <ClientCard contact=d.contact.clone() directory=directory on_saved=refetch in_panel=true/>
+                            <a href=format!("/clients/{}", d.contact.id) data-testid="open-client">{move || i18n.t(Msg::OpenClient)}</a>
+                            <Tags c=c on_changed=refetch/>
+                        </aside>
+                    </div>
+                }.into_any()
+            }
+            Err(e) => view! { <p class="form-error">{e.summary()}</p> }.into_any(),
+        })}
+    }
+}
+
+/// Who, from where, its state, and the actions that state allows.
+#[component]
+fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let toasts = use_toasts();
+    let id = c.id;
+    let me = session.current().map(|u| u.id);
+    let takes_part = c.owner_id == me || me.is_some_and(|m| c.participant_ids.contains(&m));
+    let can_act = takes_part || session.is_admin();
+    let act = move |action: &'static str, body: Option<OperatorRequest>| {
+        spawn_local(async move {
+            let path = format!("/api/v1/conversations/{id}/{action}");
+            let res = match body {
+                Some(b) => api::post::<ConversationSummary>(&path, &b).await,
+                None => api::post::<ConversationSummary>(&path, &()).await,
+            };
+            match res {
+                Ok(_) => on_changed.run(()),
+                Err(e) if action == "accept" && e.status == 409 => {
+                    toasts.show(i18n.t(Msg::TakenByColleague).to_string(), None)
+                }
+                Err(e) => toasts.show(e.summary(), None),
+            }
+        });
+    };
+    let chosen = RwSignal::new(String::new());
+    let pick = move || chosen.get_untracked().parse::<uuid::Uuid>().ok().map(|user_id| OperatorRequest { user_id });
+    let block = move |_| {
+        let ok =
+            web_sys::window().and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmBlock)).ok()).unwrap_or(false);
+        if ok {
+            act("block", None);
+        }
+    };
+    let unblock = move |_| {
+        spawn_local(async move {
+            match api::delete(&format!("/api/v1/conversations/{id}/block")).await {
+                Ok(()) => on_changed.run(()),
+                Err(e) => toasts.show(e.summary(), None),
+            }
+        });
+    };
+    let label = c.contact_label.clone();
+    let origin = [c.site_name.clone(), c.page_url.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let status = c.status;
+    let owner = c.owner_id;
+    let stats = c.stats.clone();
+    view! {
+        <header class="pane-head">
+            <div>
+                <h2 data-testid="conversation-title">{move || label.clone().unwrap_or_else(|| i18n.t(Msg::AnonymousVisitor).to_string())}</h2>
+                <small class="muted">{origin}</small>
+                <small class="muted">" · "{move || i18n.t(status_msg(status))}{move || owner.map(|o| format!(" · {}", directory.user_name(Some(o))))}</small>
+            </div>
+            <div class="pane-actions">
+                {match status {
+                    ConversationStatus::Waiting => view! {
+                        <button data-testid="accept" on:click=move |_| act("accept", None)>{move || i18n.t(Msg::Accept)}</button>
+                        <button class="secondary" on:click=move |_| act("ignore", None)>{move || i18n.t(Msg::Ignore)}</button>
+                    }.into_any(),
+                    ConversationStatus::Active if can_act => view! {
+                        <label class="operator-pick">
+                            <span class="sr-only">{move || i18n.t(Msg::ChooseOperator)}</span>
+                            <select bind:value=chosen data-testid="operator-pick">
+                                <option value="">{move || i18n.t(Msg::ChooseOperator)}</option>
+                                {move || directory.users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter()
+                                    .filter(|u| !u.disabled && Some(u.id) != me)
+                                    .map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
+                            </select>
+                        </label>
+                        <button class="secondary" on:click=move |_| if let Some(b) = pick() { act("transfer", Some(b)) }>{move || i18n.t(Msg::Transfer)}</button>
+                        <button class="secondary" on:click=move |_| if let Some(b) = pick() { act("invite", Some(b)) }>{move || i18n.t(Msg::InviteColleague)}</button>
+                        <button class="secondary danger" on:click=block>{move || i18n.t(Msg::BlockVisitor)}</button>
+                        <button data-testid="close-chat" on:click=move |_| act("close", None)>{move || i18n.t(Msg::CloseChat)}</button>
+                    }.into_any(),
+                    ConversationStatus::Active => view! {
+                        <button class="secondary" on:click=move |_| act("join", None)>{move || i18n.t(Msg::JoinChat)}</button>
+                    }.into_any(),
+                    ConversationStatus::Closed => view! {
+                        <button data-testid="join-chat" on:click=move |_| act("join", None)>{move || i18n.t(Msg::JoinChat)}</button>
+                        {(c.blocked && session.is_admin()).then(|| view! { <button class="secondary" on:click=unblock>{move || i18n.t(Msg::UnblockVisitor)}</button> })}
+                    }.into_any(),
+                    ConversationStatus::Bot => ().into_any(),
+                }}
+            </div>
+        </header>
+        {(status == ConversationStatus::Closed).then(|| {
+            let mins = super::span_text;
+            let (wait, first, duration) = (mins(stats.wait_secs), mins(stats.first_response_secs), mins(stats.duration_secs));
+            let counts = format!("{} / {} / {}", stats.visitor_messages, stats.operator_messages, stats.bot_messages);
+            let operators = stats.operator_ids.clone();
+            view! {
+                <dl class="totals conv-stats" data-testid="conversation-stats">
+                    <dt>{move || i18n.t(Msg::WaitTime)}</dt><dd>{wait}</dd>
+                    <dt>{move || i18n.t(Msg::FirstResponse)}</dt><dd>{first}</dd>
+                    <dt>{move || i18n.t(Msg::Duration)}</dt><dd>{duration}</dd>
+                    <dt>{move || format!("{} ({} / {} / {})", i18n.t(Msg::Messages), i18n.t(Msg::Visitor), i18n.t(Msg::Agent), i18n.t(Msg::Bot))}</dt><dd>{counts}</dd>
+                    <dt>{move || i18n.t(Msg::Operators)}</dt>
+                    <dd>{move || operators.iter().map(|o| directory.user_name(Some(*o))).collect::<Vec<_>>().join(", ")}</dd>
+                </dl>
+            }
+        })}
+    }
+}
+
+/// The messages, newest at the bottom, kept in view as they arrive. `role="log"` lets screen
+/// readers announce new ones.
+#[component]
+fn TranscriptLog(messages: RwSignal<Vec<MessageView>>, directory: Directory) -> impl IntoView {
+    let i18n = use_i18n();
+    let log = NodeRef::<html::Div>::new();
+    // After the new message is in the DOM.
+    Effect::new(move |_| {
+        messages.track();
+        if let Some(el) = log.get() {
+            request_animation_frame(move || el.set_scroll_top(el.scroll_height()));
+        }
+    });
+    view! {
+        <div class="transcript live" role="log" tabindex="0" aria-label=move || i18n.t(Msg::Conversation) node_ref=log data-testid="transcript">
+            <For each=move || messages.get() key=|m| m.id let:m>
+                <MessageItem message=m directory=directory/>
+            </For>
+        </div>
+    }
+}
+
+#[component]
+fn StateNote(c: ConversationSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let note = match c.status {
+        ConversationStatus::Closed => Some(Msg::ChatClosedNote),
+        ConversationStatus::Waiting => Some(Msg::ChatWaitingNote),
+        ConversationStatus::Bot => Some(Msg::ChatBotNote),
+        ConversationStatus::Active => None,
+    };
+    note.map(|n| view! { <p class="muted state-note">{move || i18n.t(n)}</p> })
+}
+
+/// The reply box: Enter sends, Shift+Enter breaks the line, `/` lists canned responses.
+#[component]
+fn ReplyBox(c: ConversationSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let me = session.current().map(|u| u.id);
+    let can_reply = c.status == ConversationStatus::Active
+        && (c.owner_id == me || me.is_some_and(|m| c.participant_ids.contains(&m)) || session.is_admin());
+    if !can_reply {
+        return ().into_any();
+    }
+    let id = c.id;
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let canned = LocalResource::new(|| api::get::<CannedResponseList>("/api/v1/canned-responses"));
+    let send = Action::new_local(move |body: &String| {
+        let body = SendMessageRequest { body: body.clone() };
+        async move { api::post::<MessageView>(&format!("/api/v1/conversations/{id}/messages"), &body).await }
+    });
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(_)) => text.set(String::new()),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let submit = move || {
+        let body = text.get_untracked();
+        if !body.trim().is_empty() {
+            error.set(None);
+            send.dispatch(body);
+        }
+    };
+    // "/pre" shows the canned responses whose shortcut starts with "pre".
+    let suggestions = move || {
+        let t = text.get();
+        let prefix = t.strip_prefix('/').filter(|p| !p.contains(char::is_whitespace))?.to_lowercase();
+        let list = canned.get()?.ok()?;
+        Some(
+            list.items
+                .into_iter()
+                .filter(|c| c.shortcut.to_lowercase().starts_with(&prefix))
+                .take(6)
+                .collect::<Vec<_>>(),
+        )
+    };
+    view! {
+        <form class="reply" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+            <label for="reply-text" class="sr-only">{move || i18n.t(Msg::Reply)}</label>
+            <textarea id="reply-text" name="reply" rows="2" data-testid="reply" bind:value=text
+                aria-describedby="reply-hint"
+                on:keydown=move |ev| if ev.key() == "Enter" && !ev.shift_key() { ev.prevent_default(); submit(); }></textarea>
+            <small id="reply-hint" class="muted">{move || i18n.t(Msg::ReplyHint)}</small>
+            {move || suggestions().filter(|s| !s.is_empty()).map(|s| view! {
+                <ul class="canned" aria-label=move || i18n.t(Msg::CannedResponses)>
+                    {s.into_iter().map(|c| {
+                        let body = c.body.clone();
+                        view! { <li><button type="button" class="link" on:click=move |_| text.set(body.clone())>"/"{c.shortcut}" — "{c.body.chars().take(60).collect::<String>()}</button></li> }
+                    }).collect_view()}
+                </ul>
+            })}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.field("body").unwrap_or_else(|| e.summary())}</p> })}
+            <button type="submit" data-testid="send">{move || i18n.t(Msg::Send)}</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let id = c.id;
+    let new_tag = RwSignal::new(String::new());
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let tag = new_tag.get_untracked();
+        if tag.trim().is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            match api::post::<ConversationSummary>(
+                &format!("/api/v1/conversations/{id}/tags"),
+                &ConversationTagRequest { tag },
+            )
+            .await
+            {
+                Ok(_) => {
+                    new_tag.set(String::new());
+                    on_changed.run(());
+                }
+                Err(e) => toasts.show(e.field("tag").unwrap_or_else(|| e.summary()), None),
+            }
+        });
+    };
+    let remove = move |tag: String| {
+        spawn_local(async move {
+            let path = format!("/api/v1/conversations/{id}/tags/{}", js_sys::encode_uri_component(&tag));
+            match api::call::<ConversationSummary>("DELETE", &path, None::<&()>).await {
+                Ok(_) => on_changed.run(()),
+                Err(e) => toasts.show(e.summary(), None),
+            }
+        });
+    };
+    view! {
+        <section class="conv-tags">
+            <h3>{move || i18n.t(Msg::Tags)}</h3>
+            <ul class="chips">
+                {c.tags.into_iter().map(|t| {
+                    let tag = t.clone();
+                    view! {
+                        <li class="chip">{t.clone()}
+                            <button class="link" aria-label=move || format!("{} {}", i18n.t(Msg::RemoveTag), tag) on:click={ let t = t.clone(); move |_| remove(t.clone()) }>"×"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="inline" on:submit=add>
+                <label><span class="sr-only">{move || i18n.t(Msg::AddTag)}</span><input name="tag" bind:value=new_tag placeholder=move || i18n.t(Msg::AddTag)/></label>
+                <button type="submit" class="secondary">{move || i18n.t(Msg::AddTag)}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,271 @@
+//! The live-chat desk at /conversations: Inbox, My conversations and All (as in the
+//! "Central de atendimento" users know), with the open conversation beside the list, or
+//! instead of it on a phone. Lists follow the event stream; nothing needs a reload.
+
+mod all;
+mod conversation;
+
+use domain::i18n::Msg;
+use domain::{
+    ConversationList, ConversationStatus, ConversationSummary, DeskCounts, Presence, PresenceRequest, UserView,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::clients::{short, Directory};
+use crate::api;
+use crate::i18n::use_i18n;
+use crate::realtime::use_realtime;
+use crate::session::use_session;
+use crate::toast::use_toasts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Inbox,
+    Mine,
+    All,
+}
+
+impl Tab {
+    fn from_query(q: Option<String>) -> Tab {
+        match q.as_deref() {
+            Some("mine") => Tab::Mine,
+            Some("all") => Tab::All,
+            _ => Tab::Inbox,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Tab::Inbox => "inbox",
+            Tab::Mine => "mine",
+            Tab::All => "all",
+        }
+    }
+}
+
+/// How long ago, in minutes, for the Inbox's waiting times.
+fn minutes_since(t: chrono::DateTime<chrono::Utc>) -> i64 {
+    (chrono::Utc::now() - t).num_minutes().max(0)
+}
+
+/// A length of time for stats: seconds under a minute, else minutes.
+pub fn span_text(secs: Option<i64>) -> String {
+    let min = crate::i18n::current_lang();
+    let unit = Msg::MinutesShort.text(min);
+    match secs {
+        None => "—".into(),
+        Some(s) if s < 60 => format!("{s} s"),
+        Some(s) => format!("{} {unit}", (s + 30) / 60),
+    }
+}
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let params = use_params_map();
+    let tab = Memo::new(move |_| Tab::from_query(query.get().get("tab")));
+    let open_id = Memo::new(move |_| params.get().get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
+    let filters = RwSignal::new(String::new());
+    let list = LocalResource::new(move || {
+        let (tab, filters) = (tab.get(), filters.get());
+        async move { api::get::<ConversationList>(&format!("/api/v1/conversations?view={}&{filters}", tab.code())).await }
+    });
+    let counts = LocalResource::new(|| api::get::<DeskCounts>("/api/v1/conversations/counts"));
+    let directory = Directory::new();
+    let realtime = use_realtime();
+    let toasts = use_toasts();
+    Effect::new(move |_| {
+        let Some(event) = realtime.last.get() else { return };
+        if event.kind.starts_with("conversation.") || event.kind == "message.created" || event.kind == "reset" {
+            list.refetch();
+            counts.refetch();
+        }
+        if event.kind == "conversation.waiting" {
+            toasts.show(i18n.t(Msg::NewChatArrived).to_string(), None);
+        }
+    });
+    let tab_link = move |t: Tab, label: Msg| {
+        let count = move || {
+            counts.get().and_then(|r| r.ok()).map(|c| match t {
+                Tab::Inbox => c.inbox,
+                Tab::Mine => c.awaiting_reply,
+                Tab::All => 0,
+            })
+        };
+        view! {
+            <a class="tab" class:active=move || tab.get() == t href=format!("/conversations?tab={}", t.code())
+                aria-current=move || (tab.get() == t).then_some("page") data-tab=t.code()>
+                {move || i18n.t(label)}
+                {move || count().filter(|n| *n > 0).map(|n| view! { " " <span class="count">{n}</span> })}
+            </a>
+        }
+    };
+
+    view! {
+        <div class="desk" class:has-open=move || open_id.get().is_some()>
+            <section class="desk-list">
+                <div class="page-head">
+                    <h1>{move || i18n.t(Msg::NavConversations)}</h1>
+                    <PresenceSwitch/>
+                </div>
+                <nav class="tabs" aria-label=move || i18n.t(Msg::DeskTabs)>
+                    {tab_link(Tab::Inbox, Msg::DeskInbox)}
+                    {tab_link(Tab::Mine, Msg::DeskMine)}
+                    {tab_link(Tab::All, Msg::DeskAll)}
+                </nav>
+                <Show when=move || tab.get() == Tab::All>
+                    <all::AllFilters filters=filters directory=directory/>
+                </Show>
+                {move || list.get().map(|res| match res {
+                    Ok(l) => view! {
+                        <ConversationItems list=l.clone() tab=tab.get() open_id=open_id directory=directory on_changed=Callback::new(move |_| { list.refetch(); counts.refetch(); })/>
+                        {l.totals.map(|t| view! { <all::TotalsLine totals=t/> })}
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error">{e.summary()}</p> }.into_any(),
+                })}
+            </section>
+            <section class="desk-pane">
+                {move || match open_id.get() {
+                    Some(id) => view! { <conversation::ConversationPane id=id tab=tab.get() directory=directory/> }.into_any(),
+                    None => view! { <p class="muted desk-pick">{move || i18n.t(Msg::DeskPick)}</p> }.into_any(),
+                }}
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ConversationItems(
+    list: ConversationList,
+    tab: Tab,
+    open_id: Memo<Option<uuid::Uuid>>,
+    directory: Directory,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let empty = match tab {
+        Tab::Inbox => Msg::DeskEmptyInbox,
+        Tab::Mine => Msg::DeskEmptyMine,
+        Tab::All => Msg::DeskEmptyAll,
+    };
+    if list.items.is_empty() {
+        return view! { <p class="muted" data-testid="desk-empty">{move || i18n.t(empty)}</p> }.into_any();
+    }
+    view! {
+        <ul class="conv-list" data-testid="conversation-list">
+            {list.items.into_iter().map(|c| view! { <ConversationItem c=c tab=tab open_id=open_id directory=directory on_changed=on_changed/> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn ConversationItem(
+    c: ConversationSummary,
+    tab: Tab,
+    open_id: Memo<Option<uuid::Uuid>>,
+    directory: Directory,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = c.id;
+    let label = c.contact_label.clone();
+    let where_from = [c.site_name.clone(), c.page_url.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let when = match (tab, c.waiting_since, c.closed_at) {
+        (Tab::Inbox, Some(w), _) => Some(format!(
+            "{} {} {}",
+            minutes_since(w),
+            i18n.t(Msg::MinutesShort),
+            i18n.t(Msg::WaitingSince).to_lowercase()
+        )),
+        (Tab::All, _, Some(closed)) => Some(short(closed)),
+        _ => c.last_message_at.map(short),
+    };
+    let awaiting = c.last_message_from_visitor && c.status == ConversationStatus::Active;
+    let owner = c.owner_id;
+    view! {
+        <li class="conv-item" class:current=move || open_id.get() == Some(id) class:awaiting=awaiting data-id=id.to_string()>
+            <a href=format!("/conversations/{id}?tab={}", tab.code())>
+                <strong>{move || label.clone().unwrap_or_else(|| i18n.t(Msg::AnonymousVisitor).to_string())}</strong>
+                <small class="muted">{where_from}</small>
+                {c.last_message.clone().map(|m| view! { <span class="last-msg">{m}</span> })}
+                <small class="muted">
+                    {when}
+                    {(tab == Tab::All).then(|| view! { " · " {move || directory.user_name(owner)} })}
+                </small>
+            </a>
+            {(tab == Tab::Inbox).then(|| view! { <InboxActions id=id on_changed=on_changed/> })}
+        </li>
+    }
+}
+
+/// Accept and Ignore, right in the Inbox.
+#[component]
+fn InboxActions(id: uuid::Uuid, on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let navigate = leptos_router::hooks::use_navigate();
+    let accept = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::post::<ConversationSummary>(&format!("/api/v1/conversations/{id}/accept"), &()).await {
+                Ok(_) => navigate(&format!("/conversations/{id}?tab=mine"), Default::default()),
+                Err(e) if e.status == 409 => toasts.show(i18n.t(Msg::TakenByColleague).to_string(), None),
+                Err(e) => toasts.show(e.summary(), None),
+            }
+            on_changed.run(());
+        });
+    };
+    let ignore = move |_| {
+        spawn_local(async move {
+            if let Err(e) =
+                api::post::<Option<serde_json::Value>>(&format!("/api/v1/conversations/{id}/ignore"), &()).await
+            {
+                toasts.show(e.summary(), None);
+            }
+            on_changed.run(());
+        });
+    };
+    view! {
+        <div class="row-actions">
+            <button data-testid="accept" on:click=accept>{move || i18n.t(Msg::Accept)}</button>
+            <button class="secondary" data-testid="ignore" on:click=ignore>{move || i18n.t(Msg::Ignore)}</button>
+        </div>
+    }
+}
+
+/// Online / Away / Offline for live chat.
+#[component]
+fn PresenceSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let current = move || session.current().map(|u| u.presence).unwrap_or(Presence::Offline);
+    let set = move |value: String| {
+        let presence = match value.as_str() {
+            "online" => Presence::Online,
+            "away" => Presence::Away,
+            _ => Presence::Offline,
+        };
+        spawn_local(async move {
+            if let Ok(user) =
+                api::call::<UserView>("PUT", "/api/v1/users/me/presence", Some(&PresenceRequest { presence })).await
+            {
+                session.user.set(Some(Some(user)));
+            }
+        });
+    };
+    view! {
+        <label class="presence" data-presence=move || current().as_str()>
+            <span class="dot" aria-hidden="true"></span>
+            <span class="sr-only">{move || i18n.t(Msg::Presence)}</span>
+            <select data-testid="presence" on:change:target=move |ev| set(ev.target().value()) prop:value=move || current().as_str()>
+                <option value="online">{move || i18n.t(Msg::PresenceOnline)}</option>
+                <option value="away">{move || i18n.t(Msg::PresenceAway)}</option>
+                <option value="offline">{move || i18n.t(Msg::PresenceOffline)}</option>
+            </select>
+        </label>
+    }
+}
