@@ -15,7 +15,9 @@ use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
 use crate::pages::desk::DeskPage;
 use crate::pages::email_links::{AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
 use crate::pages::placeholder::Placeholder;
-use crate::pages::settings::{ApiKeysSettings, CustomFieldsSettings, SitesSettings, UsersSettings};
+use crate::pages::settings::{
+    ApiKeysSettings, CannedResponsesSettings, CustomFieldsSettings, SitesSettings, UsersSettings,
+};
 use crate::session::{use_session, Session};
 
 #[component]
@@ -57,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/users"/> }/>
                 <Route path=path!("/settings/users") view=|| view! { <Shell><Settings><UsersSettings/></Settings></Shell> }/>
                 <Route path=path!("/settings/sites") view=|| view! { <Shell><Settings><SitesSettings/></Settings></Shell> }/>
+                <Route path=path!("/settings/canned-responses") view=|| view! { <Shell><Settings><CannedResponsesSettings/></Settings></Shell> }/>
                 <Route path=path!("/settings/custom-fields") view=|| view! { <Shell><Settings><CustomFieldsSettings/></Settings></Shell> }/>
                 <Route path=path!("/settings/api-keys") view=|| view! { <Shell><Settings><ApiKeysSettings/></Settings></Shell> }/>
             </Routes>
@@ -156,6 +159,7 @@ fn Settings(children: Children) -> impl IntoView {
             <nav class="subnav" aria-label=move || i18n.t(Msg::NavSettings)>
                 <A href="/settings/users">{move || i18n.t(Msg::Users)}</A>
                 <A href="/settings/sites">{move || i18n.t(Msg::Sites)}</A>
+                <A href="/settings/canned-responses">{move || i18n.t(Msg::CannedResponses)}</A>
                 <A href="/settings/custom-fields">{move || i18n.t(Msg::CustomFields)}</A>
                 <A href="/settings/api-keys">{move || i18n.t(Msg::ApiKeys)}</A>
                 <a href="/api/docs/" target="_blank">{move || i18n.t(Msg::ApiDocs)}</a>

@@ -28,7 +28,7 @@ use utoipa_actix_web::AppExt;
         contact(name = "Prospecta", url = "https://prospecta.dev")
     ),
     servers((url = "http://127.0.0.1:8080", description = "A local `make run`")),
-    components(schemas(domain::ContactSort)),
+    components(schemas(domain::ContactSort, domain::DeskView)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up, login, tokens"),
@@ -153,6 +153,11 @@ fn add_field_rules(doc: &mut Value) {
         ("/CreateSiteRequest/properties/allowed_origins", origins.clone()),
         ("/UpdateSiteRequest/properties/allowed_origins", origins),
         ("/ImportRequest/properties/mapping", json!({"propertyNames": {"enum": import_fields}})),
+        // Messages and tags need something visible, besides having no control characters.
+        ("/SendMessageRequest/properties/body", json!({"pattern": domain::TAG_PATTERN})),
+        ("/CreateCannedResponse/properties/body", json!({"pattern": domain::TAG_PATTERN})),
+        ("/VisitorDetailsRequest/properties/message", json!({"pattern": domain::TAG_PATTERN})),
+        ("/ConversationTagRequest/properties/tag", json!({"pattern": domain::TAG_PATTERN})),
     ];
     for (pointer, extra) in rules {
         let target = doc.pointer_mut(&format!("/components/schemas{pointer}"));

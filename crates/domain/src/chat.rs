@@ -60,7 +60,7 @@ fn validate_message_body(body: &str) -> Result<(), ValidationError> {
 #[schema(example = json!({"body": "Olá! Vocês entregam em Campinas?"}))]
 pub struct SendMessageRequest {
     #[validate(custom(function = "validate_message_body"))]
-    #[schema(min_length = 1, max_length = 5000, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: String,
 }
 
@@ -268,8 +268,13 @@ pub struct ConversationQuery {
     #[validate(range(min = 1, max = 100))]
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    #[validate(length(max = 200))]
-    #[param(max_length = 200)]
+    /// `next_cursor` of the previous page.
+    #[validate(length(min = 1, max = 200))]
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^-?[0-9]{1,16}_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
     pub cursor: Option<String>,
 }
 
@@ -287,7 +292,7 @@ pub struct OperatorRequest {
 #[schema(example = json!({"tag": "orçamento"}))]
 pub struct ConversationTagRequest {
     #[validate(length(min = 1, max = 50, message = "must be 1 to 50 characters"))]
-    #[schema(min_length = 1, max_length = 50, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 50)]
     pub tag: String,
 }
 
@@ -465,10 +470,10 @@ fn validate_shortcut(s: &str) -> Result<(), ValidationError> {
 #[schema(example = json!({"shortcut": "precos", "body": "Nossos planos começam em R$ 99/mês."}))]
 pub struct CreateCannedResponse {
     #[validate(custom(function = "validate_shortcut"))]
-    #[schema(min_length = 1, max_length = 32, pattern = "^[^\\s/]+$")]
+    #[schema(min_length = 1, max_length = 32, pattern = "^[^\\s/\\u0000-\\u001F\\u007F-\\u009F]+$")]
     pub shortcut: String,
     #[validate(custom(function = "validate_message_body"))]
-    #[schema(min_length = 1, max_length = 5000, pattern = "\\S")]
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: String,
 }
 

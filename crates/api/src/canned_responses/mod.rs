@@ -50,7 +50,9 @@ pub async fn list_canned_responses(
     Ok(web::Json(CannedResponseList { items }))
 }
 
-/// Add a canned response (admins).
+/// Add a canned response.
+///
+/// Admins only; shortcuts are unique in the account.
 #[utoipa::path(
     tag = "conversations", operation_id = "create_canned_response", security(("bearer" = [])),
     request_body = CreateCannedResponse,
@@ -92,7 +94,9 @@ pub async fn create_canned_response(
     Ok(HttpResponse::Created().json(created))
 }
 
-/// Remove a canned response (admins).
+/// Remove a canned response.
+///
+/// Admins only.
 #[utoipa::path(
     tag = "conversations", operation_id = "delete_canned_response", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Canned response id")),

@@ -431,6 +431,8 @@ pub async fn invite(
 }
 
 /// Tag a conversation.
+///
+/// Anyone who sees it; at most 30 tags, each 1 to 50 characters.
 #[utoipa::path(
     tag = "conversations", operation_id = "tag_conversation", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Conversation id")),
@@ -471,6 +473,8 @@ pub async fn add_tag(
 }
 
 /// Remove a conversation's tag.
+///
+/// Anyone who sees it.
 #[utoipa::path(
     tag = "conversations", operation_id = "untag_conversation", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Conversation id"), ("tag" = String, Path, description = "The tag")),
@@ -552,7 +556,9 @@ pub async fn block(state: web::Data<AppState>, caller: AuthUser, id: web::Path<U
     Ok(web::Json(done))
 }
 
-/// Unblock the visitor of a conversation (admins).
+/// Unblock the visitor of a conversation.
+///
+/// Admins only: their token and address may chat again.
 #[utoipa::path(
     tag = "conversations", operation_id = "unblock_visitor", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Conversation id")),

@@ -78,6 +78,8 @@ pub async fn list_conversations(
 fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> ApiResult<ConversationList> {
     let limit = f.limit.unwrap_or(50);
     let me = caller.user_id;
+    // Checked in every view (only `all` pages), so a bad one is always a 422.
+    let cursor = f.cursor.as_deref().map(decode_cursor).transpose()?;
     let base = || visible(caller).select(ConversationRow::as_select());
     match f.view {
         DeskView::Inbox => {
@@ -113,8 +115,7 @@ fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> Ap
             let filtered = || all_filtered(caller, f);
             let totals = totals(conn, filtered())?;
             let mut q = filtered().select(ConversationRow::as_select());
-            if let Some(cursor) = &f.cursor {
-                let (ts, id) = decode_cursor(cursor)?;
+            if let Some((ts, id)) = cursor {
                 q = q.filter(
                     conversations::closed_at.lt(ts).or(conversations::closed_at.eq(ts).and(conversations::id.lt(id))),
                 );

@@ -285,6 +285,9 @@ fn new_conversation(
 }
 
 /// The visitor's conversation.
+///
+/// Its messages as the widget shows them (operators by first name), its state, and whether
+/// an operator is online.
 #[utoipa::path(
     tag = "visitor", operation_id = "get_chat", security(("site_key" = [], "visitor_token" = [])),
     params(("id" = Uuid, Path, description = "Conversation id")),
@@ -371,7 +374,8 @@ pub async fn send_message(
 ///
 /// The offline form, or details given during the chat: written to the conversation's
 /// contact (a known client's data is not changed; see docs/LIVE_CHAT.md). With `message`,
-/// that message is sent too, and a conversation still with the bot enters the Inbox.
+/// that message is sent too, and a conversation still with the bot enters the Inbox. Fields
+/// left out (or all of them) change nothing.
 #[utoipa::path(
     tag = "visitor", operation_id = "leave_visitor_details", security(("site_key" = [], "visitor_token" = [])),
     params(("id" = Uuid, Path, description = "Conversation id")),
@@ -382,7 +386,7 @@ pub async fn send_message(
         (status = 403, description = "Blocked", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not this visitor's conversation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The conversation is closed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid e-mail or phone, nothing given", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid e-mail or phone", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/conversations/{id}/details")]
@@ -393,9 +397,6 @@ pub async fn leave_details(
     body: ValidJson<VisitorDetailsRequest>,
 ) -> ApiResult<web::Json<VisitorChat>> {
     let (id, details) = (id.into_inner(), body.0);
-    if details.name.is_none() && details.email.is_none() && details.phone.is_none() && details.message.is_none() {
-        return Err(ApiError::field("email", "required", "give a name, e-mail, phone or message"));
-    }
     let limiter = state.clone();
     let chat = state
         .db

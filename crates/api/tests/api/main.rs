@@ -31,3 +31,4 @@ mod signup_and_invitations;
 mod sites;
 mod static_files;
 mod users;
+mod widget;

@@ -1,12 +1,15 @@
-//! Account settings: users, sites and integration API keys.
+//! Account settings: users, sites (with their chat), canned responses, custom fields and
+//! integration API keys.
 
 mod api_keys;
 mod auto_assign;
+mod chat;
 mod custom_fields;
 mod sites;
 mod users;
 
 pub use api_keys::ApiKeysSettings;
+pub use chat::CannedResponsesSettings;
 pub use custom_fields::CustomFieldsSettings;
 pub use sites::SitesSettings;
 pub use users::UsersSettings;

@@ -3,6 +3,7 @@ use domain::{CreateSiteRequest, SiteList, SiteView, UpdateSiteRequest};
 use leptos::prelude::*;
 
 use super::auto_assign::AutoAssignPanel;
+use super::chat::ChatPanel;
 use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
@@ -19,6 +20,7 @@ pub fn SitesSettings() -> impl IntoView {
     let editing = RwSignal::new(None::<uuid::Uuid>);
     // The site whose auto-assignment panel is open.
     let assigning = RwSignal::new(None::<uuid::Uuid>);
+    let chatting = RwSignal::new(None::<uuid::Uuid>);
     let draft = RwSignal::new(String::new());
     let draft_origins = RwSignal::new(String::new());
 
@@ -61,6 +63,7 @@ pub fn SitesSettings() -> impl IntoView {
                 .into_iter()
                 .map(|s| {
                     let id = s.id;
+                    let key = StoredValue::new(s.public_key.clone());
                     let name = s.name.clone();
                     let edit_name = StoredValue::new(s.name.clone());
                     let edit_origins = StoredValue::new(s.allowed_origins.join(" "));
@@ -99,6 +102,9 @@ pub fn SitesSettings() -> impl IntoView {
                                     <button class="link" on:click=move |_| assigning.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
                                         {move || i18n.t(Msg::AutoAssignment)}
                                     </button>
+                                    <button class="link" data-testid="chat-settings-toggle" on:click=move |_| chatting.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
+                                        {move || i18n.t(Msg::Chat)}
+                                    </button>
                                     <button class="link" on:click=move |_| rotate(id)>{move || i18n.t(Msg::RotateKey)}</button>
                                     <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
                                 </Show>
@@ -106,6 +112,9 @@ pub fn SitesSettings() -> impl IntoView {
                         </tr>
                         <Show when=move || assigning.get() == Some(id)>
                             <tr class="panel-row"><td colspan="4"><AutoAssignPanel site_id=id on_done=move || assigning.set(None)/></td></tr>
+                        </Show>
+                        <Show when=move || chatting.get() == Some(id)>
+                            <tr class="panel-row"><td colspan="4"><ChatPanel site_id=id public_key=key.get_value() on_done=move || chatting.set(None)/></td></tr>
                         </Show>
                     }
                 })

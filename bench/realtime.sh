@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# make bench-realtime: SSE delivery latency and memory per stream (bench/realtime/src/main.rs).
+# Knobs: CONNECTIONS (1000), AGENTS (50), CONVERSATIONS (200), RATE (200 msg/s), SECONDS (20),
+# IDLE (10000 idle streams).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=18091
+pg_port=55435
+pg_dir=$(realpath -m .data/pg-bench-rt)
+db_url="postgres://postgres@${pg_dir//\//%2F}:$pg_port/realtime"
+ulimit -n 65536
+PG_EXTRA_OPTS="-c max_connections=300" scripts/pg.sh start .data/pg-bench-rt "$pg_port" realtime
+cargo build --release -q -p api -p bench-realtime
+DATABASE_URL=$db_url target/release/prospecta migrate >/dev/null
+# Public rate limits off: the load is one machine pretending to be hundreds of visitors.
+DATABASE_URL=$db_url BIND=127.0.0.1:$port RUST_LOG=warn DB_POOL_SIZE=32 ACCESS_TOKEN_TTL_SECS=7200 \
+  PUBLIC_RATE_PER_MINUTE=0 VISITOR_MESSAGES_PER_MINUTE=0 LOGIN_RATE_PER_MINUTE=0 SIGNUP_RATE_PER_HOUR=0 \
+  target/release/prospecta serve >/tmp/prospecta-bench-rt.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+BENCH_BASE=http://127.0.0.1:$port BENCH_DB="$db_url" BENCH_SERVER_PID=$server \
+  timeout 900 target/release/bench-realtime

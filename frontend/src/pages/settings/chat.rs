@@ -1,0 +1,151 @@
+//! Live-chat settings: a site's bot and widget code, and the account's canned responses.
+
+use domain::i18n::Msg;
+use domain::{BotQuestion, CannedResponse, CannedResponseList, ChatSettings, CreateCannedResponse};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::{field_error, form_error};
+use crate::session::use_session;
+
+/// A site's bot questions and ignore time, and the snippet that puts its widget on a page.
+#[component]
+pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = format!("/api/v1/sites/{site_id}/chat");
+    let enabled = RwSignal::new(true);
+    let questions = RwSignal::new(String::new());
+    let minutes = RwSignal::new(String::from("5"));
+    let error = RwSignal::new(None::<ApiError>);
+    {
+        let path = path.clone();
+        spawn_local(async move {
+            match api::get::<ChatSettings>(&path).await {
+                Ok(s) => {
+                    enabled.set(s.bot_enabled);
+                    questions.set(s.bot_questions.iter().map(|q| q.field.clone()).collect::<Vec<_>>().join("\n"));
+                    minutes.set(s.ignore_minutes.to_string());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    }
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let bot_questions = questions
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|field| BotQuestion { field: field.to_string(), prompt_en: None, prompt_pt: None })
+            .collect();
+        let body = ChatSettings {
+            bot_enabled: enabled.get_untracked(),
+            bot_questions,
+            ignore_minutes: minutes.get_untracked().trim().parse().unwrap_or(0),
+        };
+        let path = path.clone();
+        spawn_local(async move {
+            match api::call::<ChatSettings>("PUT", &path, Some(&body)).await {
+                Ok(_) => on_done(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let snippet = format!("<script src=\"{origin}/widget.js\" data-site-key=\"{public_key}\" async></script>");
+    view! {
+        <form class="chat-settings" data-testid="chat-settings" on:submit=save>
+            <label class="check"><input type="checkbox" name="bot_enabled" bind:checked=enabled/>{move || i18n.t(Msg::BotEnabled)}</label>
+            <label>{move || i18n.t(Msg::BotQuestions)}<textarea name="bot_questions" rows="3" bind:value=questions></textarea></label>
+            {move || error.get().and_then(|e| {
+                let p = e.problem.clone()?;
+                let f = p.errors.iter().find(|f| f.field.starts_with("bot_questions"))?.clone();
+                let text = domain::problem_text::field_error_text(&f, crate::i18n::current_lang());
+                Some(view! { <small class="field-error">{f.field}": "{text}</small> })
+            })}
+            <label>{move || i18n.t(Msg::IgnoreMinutes)}<input type="number" name="ignore_minutes" min="1" max="1440" bind:value=minutes/></label>
+            {field_error(error, "ignore_minutes")}
+            {form_error(error)}
+            <button type="submit">{move || i18n.t(Msg::Save)}</button>
+            <p class="muted">{move || i18n.t(Msg::WidgetCode)}</p>
+            <code class="snippet" data-testid="widget-snippet">{snippet}</code>
+        </form>
+    }
+}
+
+/// Settings → Canned responses: everyone reads them (the reply box's `/`); admins edit.
+#[component]
+pub fn CannedResponsesSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let list = LocalResource::new(|| api::get::<CannedResponseList>("/api/v1/canned-responses"));
+    let shortcut = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let req =
+            CreateCannedResponse { shortcut: shortcut.get_untracked().trim().to_string(), body: body.get_untracked() };
+        spawn_local(async move {
+            match api::post::<CannedResponse>("/api/v1/canned-responses", &req).await {
+                Ok(_) => {
+                    shortcut.set(String::new());
+                    body.set(String::new());
+                    list.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |id: uuid::Uuid| {
+        spawn_local(async move {
+            match api::delete(&format!("/api/v1/canned-responses/{id}")).await {
+                Ok(()) => list.refetch(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h1>{move || i18n.t(Msg::CannedResponses)}</h1>
+        <div class="table-scroll" tabindex="0"><table class="grid" data-testid="canned-table">
+            <thead><tr>
+                <th>{move || i18n.t(Msg::Shortcut)}</th><th>{move || i18n.t(Msg::Text)}</th>
+                <th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+            </tr></thead>
+            <tbody>
+                {move || list.get().map(|r| match r {
+                    Ok(l) if l.items.is_empty() => view! { <tr><td colspan="3" class="muted">{move || i18n.t(Msg::NoCannedResponses)}</td></tr> }.into_any(),
+                    Ok(l) => l.items.into_iter().map(|c| {
+                        let id = c.id;
+                        view! {
+                            <tr>
+                                <td><code>"/"{c.shortcut}</code></td>
+                                <td class="wrap">{c.body}</td>
+                                <td class="actions">
+                                    <Show when=move || session.is_admin()>
+                                        <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
+                                    </Show>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view().into_any(),
+                    Err(e) => view! { <tr><td colspan="3" class="form-error">{e.summary()}</td></tr> }.into_any(),
+                })}
+            </tbody>
+        </table></div>
+        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p> }>
+            <form class="inline-form" data-testid="new-canned" on:submit=add>
+                <label>{move || i18n.t(Msg::Shortcut)}<input name="shortcut" placeholder="precos" bind:value=shortcut/></label>
+                {field_error(error, "shortcut")}
+                <label>{move || i18n.t(Msg::Text)}<textarea name="body" rows="3" bind:value=body></textarea></label>
+                {field_error(error, "body")}
+                {form_error(error)}
+                <button type="submit">{move || i18n.t(Msg::Create)}</button>
+            </form>
+        </Show>
+    }
+}
