@@ -8,7 +8,8 @@ port=18091
 pg_port=55435
 pg_dir=$(realpath -m .data/pg-bench-rt)
 db_url="postgres://postgres@${pg_dir//\//%2F}:$pg_port/realtime"
-ulimit -n 65536
+# 10,000 streams need as many descriptors on each side.
+ulimit -n "$(ulimit -Hn)"
 PG_EXTRA_OPTS="-c max_connections=300" scripts/pg.sh start .data/pg-bench-rt "$pg_port" realtime
 cargo build --release -q -p api -p bench-realtime
 DATABASE_URL=$db_url target/release/prospecta migrate >/dev/null
