@@ -20,14 +20,16 @@
       offline: 'We are offline. Leave your details and we will get back to you.', name: 'Name', email: 'E-mail',
       phone: 'Phone', help: 'How can we help?', leave: 'Send', thanks: 'Thank you! We will get back to you soon.',
       ended: 'This chat has ended.', again: 'Start a new chat', slow: 'Too many messages; wait a moment.',
-      unavailable: 'Chat is not available.', failed: 'Could not send; try again.', you: 'You', bot: 'Bot', agent: 'Agent'
+      unavailable: 'Chat is not available.', failed: 'Could not send; try again.', you: 'You', bot: 'Bot', agent: 'Agent',
+      typing: ' is typing…'
     },
     'pt-BR': {
       open: 'Fale conosco', title: 'Chat', close: 'Fechar chat', message: 'Sua mensagem', send: 'Enviar',
       offline: 'Estamos offline. Deixe seus dados e retornaremos.', name: 'Nome', email: 'E-mail',
       phone: 'Telefone', help: 'Como podemos ajudar?', leave: 'Enviar', thanks: 'Obrigado! Retornaremos em breve.',
       ended: 'Esta conversa foi encerrada.', again: 'Iniciar nova conversa', slow: 'Muitas mensagens; aguarde um pouco.',
-      unavailable: 'Chat indisponível.', failed: 'Não foi possível enviar; tente de novo.', you: 'Você', bot: 'Bot', agent: 'Atendente'
+      unavailable: 'Chat indisponível.', failed: 'Não foi possível enviar; tente de novo.', you: 'Você', bot: 'Bot', agent: 'Atendente',
+      typing: ' está digitando…'
     }
   }[lang];
   var storeKey = 'prospecta.chat.' + siteKey;
@@ -48,7 +50,7 @@
     'textarea,input{flex:1 1 100%;font:inherit;padding:8px;border:1px solid #c9cfdb;border-radius:6px;min-height:44px}' +
     'label{flex:1 1 100%;font-size:13px;color:#5b6376}' +
     'form button,.again{border:0;border-radius:6px;background:#2358d8;color:#fff;padding:8px 14px;font:inherit;cursor:pointer;min-height:44px;margin-left:auto}' +
-    '.status{margin:0;padding:0 12px 8px;color:#8a4b00;font-size:13px}.status:empty{display:none}' +
+    '.typing{margin:0;padding:0 12px;color:#5b6376;font-size:12px;min-height:16px}.status{margin:0;padding:0 12px 8px;color:#8a4b00;font-size:13px}.status:empty{display:none}' +
     ':focus-visible{outline:3px solid #b45309;outline-offset:2px}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}';
 
   var host = document.createElement('div');
@@ -77,6 +79,7 @@
   header.appendChild(closeBtn);
   var log = el('div', { 'class': 'log', role: 'log', 'aria-live': 'polite', tabindex: '0' });
   var status = el('p', { 'class': 'status', role: 'status' });
+  var typingNote = el('p', { 'class': 'typing', 'aria-live': 'polite' });
   var sendForm = el('form', { 'class': 'send' });
   var input = el('textarea', { id: 'p-text', rows: '2', maxlength: '5000' });
   var inputLabel = el('label', { 'for': 'p-text', 'class': 'sr' }, T.message);
@@ -95,7 +98,7 @@
   });
   offlineForm.appendChild(el('button', { type: 'submit' }, T.leave));
   var again = el('button', { type: 'button', 'class': 'again', hidden: '' }, T.again);
-  [header, log, status, sendForm, offlineForm, again].forEach(function (n) { panel.appendChild(n); });
+  [header, log, typingNote, status, sendForm, offlineForm, again].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(launcher);
   root.appendChild(panel);
   (document.body || document.documentElement).appendChild(host);
@@ -104,6 +107,8 @@
   var shown = {};
   var source = null;
   var lastEventId = null;
+  var typingTimer = null;
+  var typingSent = 0;
 
   function request(method, path, body) {
     var headers = { 'X-Site-Key': siteKey };
@@ -177,7 +182,14 @@
       source.addEventListener('message.created', function (ev) {
         lastEventId = ev.lastEventId || lastEventId;
         var data = JSON.parse(ev.data);
-        if (chat && data.conversation_id === chat.conversation_id) addMessage(data.message, data.author_name);
+        if (chat && data.conversation_id === chat.conversation_id) { typingNote.textContent = ''; addMessage(data.message, data.author_name); }
+      });
+      source.addEventListener('typing', function (ev) {
+        var data = JSON.parse(ev.data);
+        if (!chat || data.conversation_id !== chat.conversation_id || data.sender !== 'agent') return;
+        typingNote.textContent = (data.author_name || T.agent) + T.typing;
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(function () { typingNote.textContent = ''; }, 4000);
       });
       ['conversation.closed', 'conversation.accepted', 'conversation.waiting', 'conversation.joined'].forEach(function (kind) {
         source.addEventListener(kind, function (ev) {
@@ -214,6 +226,11 @@
   launcher.addEventListener('click', function () { panel.hidden ? open() : close(); });
   closeBtn.addEventListener('click', close);
   panel.addEventListener('keydown', function (ev) { if (ev.key === 'Escape') close(); });
+  input.addEventListener('input', function () {
+    if (!chat || chat.status === 'closed' || Date.now() - typingSent < 3000) return;
+    typingSent = Date.now();
+    request('POST', '/conversations/' + chat.conversation_id + '/typing');
+  });
   input.addEventListener('keydown', function (ev) {
     if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); sendForm.requestSubmit ? sendForm.requestSubmit() : sendForm.dispatchEvent(new Event('submit')); }
   });

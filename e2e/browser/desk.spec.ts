@@ -64,6 +64,12 @@ test('a visitor chats with the bot, an operator accepts, replies and closes, liv
   await expect(conversation.getByTestId('transcript')).toContainText(attack);
   await expect(chat.locator('.m.system').last()).toContainText('entrou na conversa');
 
+  // Typing shows on the other side, both ways.
+  await widget(visitor).locator('textarea#p-text').pressSequentially('Um mom');
+  await expect(conversation.getByText('The visitor is typing…')).toBeVisible();
+  await widget(visitor).locator('textarea#p-text').fill('');
+  await conversation.getByTestId('reply').pressSequentially('Oi');
+  await expect(chat.getByText('Demo está digitando…')).toBeVisible();
   await conversation.getByTestId('reply').fill(`Olá! ${attack}`);
   await conversation.getByTestId('reply').press('Enter');
   await expect(chat.locator('.m.agent').last()).toContainText(`Olá! ${attack}`);

@@ -20,7 +20,7 @@ use crate::api;
 
 /// Event kinds the app listens to (EventSource delivers named events only to listeners
 /// registered by name).
-const KINDS: [&str; 13] = [
+const KINDS: [&str; 14] = [
     "conversation.waiting",
     "conversation.accepted",
     "conversation.closed",
@@ -33,6 +33,7 @@ const KINDS: [&str; 13] = [
     "message.created",
     "notification.created",
     "presence.changed",
+    "typing",
     "reset",
 ];
 
@@ -121,6 +122,7 @@ fn open(conn: Rc<Connection>, realtime: Realtime) {
         for kind in KINDS {
             let conn = conn.clone();
             let on_event = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+                // Passing events (typing) have no id; the browser then repeats the last one.
                 if let Ok(id) = ev.last_event_id().parse::<i64>() {
                     conn.last_id.set(Some(id));
                 }

@@ -334,6 +334,7 @@ catalogue! {
     Live => "Live", "Ao vivo";
     Reconnecting => "Reconnecting…", "Reconectando…";
     MinutesShort => "min", "min";
+    VisitorTyping => "The visitor is typing…", "O visitante está digitando…";
     StartedFrom => "Started from", "Iniciada de";
     StartedUntil => "until", "até";
     ImportAdminsOnly => "Only admins can import clients. Ask an admin of your account.", "Somente administradores podem importar clientes. Peça a um administrador da sua conta.";

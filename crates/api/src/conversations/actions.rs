@@ -2,12 +2,12 @@
 //! the change made, a `system` line added to the transcript where the visitor should know,
 //! and the events recorded last.
 
-use actix_web::{delete, post, web, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use domain::{
-    desk_note_text, first_name, ConversationStatus, ConversationSummary, ConversationTagRequest, DeskNote,
-    MessageSender, MessageView, OperatorRequest, Problem, SendMessageRequest,
+    desk_note_text, first_name, ConversationStatus, ConversationSummary, DeskNote, MessageSender, MessageView,
+    OperatorRequest, Problem, SendMessageRequest,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -16,19 +16,17 @@ use super::queries::{self, add_message, announce, announce_message, get_for_upda
 use crate::contacts::queries::{log_changes, Actor, ContactRow};
 use crate::error::{ApiError, ApiResult};
 use crate::events::Audience;
-use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::{
-    blocked_addresses, contacts, conversation_ignores, conversation_participants, conversations, sites, users, visitors,
-};
+use crate::extract::{AuthUser, ValidJson};
+use crate::schema::{contacts, conversation_ignores, conversation_participants, conversations, sites, users};
 use crate::{assignment, notifications, AppState};
 
 type Summary = ApiResult<web::Json<ConversationSummary>>;
 
-fn conflict(message: &str) -> ApiError {
+pub(super) fn conflict(message: &str) -> ApiError {
     ApiError::Conflict(message.to_string(), Vec::new())
 }
 
-fn summary(conn: &mut PgConnection, id: Uuid) -> ApiResult<ConversationSummary> {
+pub(super) fn summary(conn: &mut PgConnection, id: Uuid) -> ApiResult<ConversationSummary> {
     let row = conversations::table.find(id).select(ConversationRow::as_select()).first(conn)?;
     queries::summaries(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
 }
@@ -202,6 +200,43 @@ pub async fn reply(
         })
         .await?;
     Ok(HttpResponse::Created().json(message))
+}
+
+/// Say the caller is typing.
+///
+/// Its operators (or an admin) while it is active; the visitor's widget and the other
+/// operators show it for a few seconds. Not stored; send it again every few seconds while
+/// typing.
+#[utoipa::path(
+    tag = "conversations", operation_id = "operator_typing", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 204, description = "Announced"),
+        (status = 403, description = "The caller is not one of its operators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not active", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/typing")]
+pub async fn typing(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .db
+        .run(move |conn| {
+            let conv = queries::get(conn, &caller, id)?;
+            if conv.status() != ConversationStatus::Active {
+                return Err(conflict("Only an active conversation shows typing."));
+            }
+            if !caller.is_admin() && !takes_part(conn, &conv, caller.user_id)? {
+                return Err(ApiError::Forbidden("Only its operators can write in this conversation.".into()));
+            }
+            let name = user_name(conn, caller.user_id)?;
+            let audience = queries::audience(conn, &conv, true)?;
+            let data = json!({"conversation_id": id, "sender": "agent", "user_id": caller.user_id, "author_name": first_name(&name)});
+            crate::events::announce_passing(conn, conv.account_id, "typing", audience, data)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Close a conversation.
@@ -424,170 +459,6 @@ pub async fn invite(
             let title = format!("{by} invited you into a conversation");
             notifications::notify(conn, caller.account_id, who, "conversation_invited", &title, Some(conv.contact_id))?;
             note(conn, &conv, DeskNote::Invited(first_name(&name)))?;
-            summary(conn, id)
-        })
-        .await?;
-    Ok(web::Json(done))
-}
-
-/// Tag a conversation.
-///
-/// Anyone who sees it; at most 30 tags, each 1 to 50 characters.
-#[utoipa::path(
-    tag = "conversations", operation_id = "tag_conversation", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Conversation id")),
-    request_body = ConversationTagRequest,
-    responses(
-        (status = 200, description = "Tagged (tagging twice changes nothing)", body = ConversationSummary),
-        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty tag, or more than 30 tags", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/{id}/tags")]
-pub async fn add_tag(
-    state: web::Data<AppState>,
-    caller: AuthUser,
-    id: web::Path<Uuid>,
-    body: ValidJson<ConversationTagRequest>,
-) -> Summary {
-    let (id, tag) = (id.into_inner(), body.0.tag.trim().to_string());
-    if tag.is_empty() {
-        return Err(ApiError::field("tag", "length", "must not be empty"));
-    }
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let conv = get_for_update(conn, &caller, id)?;
-            if !conv.tags.contains(&tag) {
-                if conv.tags.len() >= 30 {
-                    return Err(ApiError::field("tag", "too_many", "a conversation has at most 30 tags"));
-                }
-                let mut tags = conv.tags.clone();
-                tags.push(tag);
-                set_tags(conn, &conv, tags)?;
-            }
-            summary(conn, id)
-        })
-        .await?;
-    Ok(web::Json(done))
-}
-
-/// Remove a conversation's tag.
-///
-/// Anyone who sees it.
-#[utoipa::path(
-    tag = "conversations", operation_id = "untag_conversation", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Conversation id"), ("tag" = String, Path, description = "The tag")),
-    responses(
-        (status = 200, description = "Removed (removing an absent tag changes nothing)", body = ConversationSummary),
-        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[delete("/{id}/tags/{tag}")]
-pub async fn remove_tag(state: web::Data<AppState>, caller: AuthUser, path: web::Path<(Uuid, String)>) -> Summary {
-    let (id, tag) = path.into_inner();
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let conv = get_for_update(conn, &caller, id)?;
-            if conv.tags.contains(&tag) {
-                let tags = conv.tags.iter().filter(|t| **t != tag).cloned().collect();
-                set_tags(conn, &conv, tags)?;
-            }
-            summary(conn, id)
-        })
-        .await?;
-    Ok(web::Json(done))
-}
-
-fn set_tags(conn: &mut PgConnection, conv: &ConversationRow, tags: Vec<String>) -> ApiResult<()> {
-    diesel::update(conversations::table.find(conv.id)).set(conversations::tags.eq(&tags)).execute(conn)?;
-    announce(conn, conv, "conversation.tagged", false, json!({"tags": tags}))?;
-    Ok(())
-}
-
-/// Block the visitor.
-///
-/// Their token and their address can no longer start chats or send messages on the
-/// account's sites; the conversation closes. Admins can unblock.
-#[utoipa::path(
-    tag = "conversations", operation_id = "block_visitor", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Conversation id")),
-    responses(
-        (status = 200, description = "Blocked (and closed)", body = ConversationSummary),
-        (status = 403, description = "The caller is not one of its operators", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not a widget conversation (no visitor to block)", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/{id}/block")]
-pub async fn block(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> Summary {
-    let id = id.into_inner();
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let conv = get_for_update(conn, &caller, id)?;
-            let Some(visitor) = conv.visitor_id else {
-                return Err(conflict("Only a conversation from the chat widget has a visitor to block."));
-            };
-            if !caller.is_admin()
-                && conv.status() == ConversationStatus::Active
-                && !takes_part(conn, &conv, caller.user_id)?
-            {
-                return Err(ApiError::Forbidden("Only its operators can block this visitor.".into()));
-            }
-            diesel::update(visitors::table.find(visitor)).set(visitors::blocked_at.eq(Utc::now())).execute(conn)?;
-            if let Some(ip) = &conv.ip {
-                diesel::insert_into(blocked_addresses::table)
-                    .values((
-                        blocked_addresses::account_id.eq(conv.account_id),
-                        blocked_addresses::ip.eq(ip),
-                        blocked_addresses::blocked_by.eq(caller.user_id),
-                    ))
-                    .on_conflict_do_nothing()
-                    .execute(conn)?;
-            }
-            if conv.status() != ConversationStatus::Closed {
-                close_row(conn, &conv)?;
-            }
-            summary(conn, id)
-        })
-        .await?;
-    Ok(web::Json(done))
-}
-
-/// Unblock the visitor of a conversation.
-///
-/// Admins only: their token and address may chat again.
-#[utoipa::path(
-    tag = "conversations", operation_id = "unblock_visitor", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Conversation id")),
-    responses(
-        (status = 200, description = "Unblocked: token and address", body = ConversationSummary),
-        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such conversation in this account", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[delete("/{id}/block")]
-pub async fn unblock(state: web::Data<AppState>, admin: AdminUser, id: web::Path<Uuid>) -> Summary {
-    let (caller, id) = (admin.0, id.into_inner());
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let conv = get_for_update(conn, &caller, id)?;
-            if let Some(visitor) = conv.visitor_id {
-                diesel::update(visitors::table.find(visitor))
-                    .set(visitors::blocked_at.eq(None::<chrono::DateTime<Utc>>))
-                    .execute(conn)?;
-            }
-            if let Some(ip) = &conv.ip {
-                diesel::delete(
-                    blocked_addresses::table
-                        .filter(blocked_addresses::account_id.eq(conv.account_id))
-                        .filter(blocked_addresses::ip.eq(ip)),
-                )
-                .execute(conn)?;
-            }
             summary(conn, id)
         })
         .await?;

@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod bot;
 pub mod ignores;
+pub mod moderation;
 pub mod queries;
 pub mod settings;
 
@@ -36,14 +37,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(actions::accept)
             .service(actions::ignore)
             .service(actions::reply)
+            .service(actions::typing)
             .service(actions::close)
             .service(actions::join)
             .service(actions::transfer)
             .service(actions::invite)
-            .service(actions::add_tag)
-            .service(actions::remove_tag)
-            .service(actions::block)
-            .service(actions::unblock),
+            .service(moderation::add_tag)
+            .service(moderation::remove_tag)
+            .service(moderation::block)
+            .service(moderation::unblock),
     );
 }
 

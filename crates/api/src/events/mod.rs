@@ -117,6 +117,35 @@ pub fn record(
     Ok(id)
 }
 
+/// Announces a passing event (`typing`) to the streams open now, on every instance, without
+/// storing it: it has id 0, is never replayed and does not move a client's `Last-Event-ID`.
+pub fn announce_passing(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    kind: &str,
+    audience: Audience,
+    data: Value,
+) -> ApiResult<()> {
+    let event = Event {
+        id: 0,
+        account_id,
+        kind: kind.to_string(),
+        everyone: audience.everyone,
+        user_ids: audience.user_ids,
+        visitor_id: audience.visitor_id,
+        data,
+        created_at: chrono::Utc::now(),
+    };
+    let payload = serde_json::to_string(&Announcement::Inline(event)).unwrap_or_default();
+    if payload.len() <= INLINE_PAYLOAD_MAX {
+        diesel::sql_query("SELECT pg_notify($1, $2)")
+            .bind::<Text, _>(CHANNEL)
+            .bind::<Text, _>(payload)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Events of `account_id` after `after`, oldest first, at most `limit`.
 pub fn after(conn: &mut PgConnection, account_id: Uuid, after: i64, limit: i64) -> ApiResult<Vec<Event>> {
     Ok(events::table

@@ -160,8 +160,12 @@ fn missed(conn: &mut PgConnection, account_id: Uuid, viewer: Viewer, after: i64)
     Ok(query.load(conn)?)
 }
 
-/// One event in the wire format. `data` is compact JSON: it has no line breaks.
+/// One event in the wire format. `data` is compact JSON: it has no line breaks. A passing
+/// event (id 0) has no `id:` line, so it leaves the client's `Last-Event-ID` alone.
 pub fn frame(event: &Event) -> Bytes {
+    if event.id == 0 {
+        return Bytes::from(format!("event: {}\ndata: {}\n\n", event.kind, event.data));
+    }
     Bytes::from(format!("id: {}\nevent: {}\ndata: {}\n\n", event.id, event.kind, event.data))
 }
 
@@ -187,7 +191,7 @@ impl EventBody {
                     event = body.subscription.events.recv() => {
                         // None: the hub dropped this stream (too slow, or events lost).
                         let event = event?;
-                        if event.id <= body.skip_through {
+                        if event.id != 0 && event.id <= body.skip_through {
                             continue;
                         }
                         return Some((Ok(frame(&event)), body));

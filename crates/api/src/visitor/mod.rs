@@ -39,6 +39,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(start_chat)
             .service(get_chat)
             .service(send_message)
+            .service(visitor_typing)
             .service(leave_details)
             .service(create_ticket)
             .service(stream_events),
@@ -368,6 +369,51 @@ pub async fn send_message(
         })
         .await?;
     Ok(HttpResponse::Created().json(message))
+}
+
+/// Say the visitor is typing.
+///
+/// The conversation's operators see it for a few seconds. Not stored; the widget sends it at
+/// most every few seconds while the visitor types (limited like messages, in a bucket of its own).
+#[utoipa::path(
+    tag = "visitor", operation_id = "visitor_typing", security(("site_key" = [], "visitor_token" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 204, description = "Announced"),
+        (status = 401, description = "Unknown site key or visitor token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Blocked", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not this visitor's conversation", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many typing notices", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/conversations/{id}/typing")]
+pub async fn visitor_typing(
+    state: web::Data<AppState>,
+    headers: VisitorHeaders,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let limiter = state.clone();
+    state
+        .db
+        .run(move |conn| {
+            let site = site_for(conn, &headers)?;
+            let visitor = visitor_for(conn, &site, headers.token.as_deref())?;
+            limiter.rate_limits.check(Limit::VisitorMessage, &format!("typing:{}", visitor.id))?;
+            let conv: ConversationRow = conversations::table
+                .filter(conversations::id.eq(id))
+                .filter(conversations::visitor_id.eq(visitor.id))
+                .select(ConversationRow::as_select())
+                .first(conn)?;
+            if conv.status() == ConversationStatus::Closed {
+                return Ok(());
+            }
+            let audience = crate::conversations::queries::audience(conn, &conv, false)?;
+            let data = serde_json::json!({"conversation_id": id, "sender": "visitor"});
+            crate::events::announce_passing(conn, conv.account_id, "typing", audience, data)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Leave contact details.

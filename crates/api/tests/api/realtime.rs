@@ -122,3 +122,42 @@ async fn a_stream_needs_a_fresh_ticket_not_an_access_token() {
     let res = app.get("/api/v1/users", ticket["ticket"].as_str().unwrap()).await;
     problem(res, StatusCode::UNAUTHORIZED).await;
 }
+
+#[tokio::test]
+async fn typing_reaches_the_other_side_at_once_and_is_never_replayed() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let site = app.create_site(&admin, "Loja").await;
+    let agent = app.create_user(&admin, "bia@acme.test", "agent").await;
+    let v = app.waiting_chat(&site.public_key, "Bruna", "bruna@example.com").await;
+    let path = format!("/api/v1/conversations/{}/typing", v.conversation_id);
+    // Not before it is accepted, and only by its operators.
+    problem(app.post(&path, Some(&agent.token), &json!({})).await, StatusCode::CONFLICT).await;
+    assert_eq!(app.act(&agent, v.conversation_id, "accept").await.status(), StatusCode::OK);
+    let mut agent_s = app.operator_stream(&agent, None).await;
+    let mut visitor_s = app.visitor_stream(&v).await;
+    let res = app
+        .visitor_request(
+            reqwest::Method::POST,
+            &format!("/api/v1/visitor/conversations/{}/typing", v.conversation_id),
+            &v.site_key,
+            Some(&v.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let typing = agent_s.expect("typing", WAIT).await;
+    assert_eq!(typing.id, None, "passing events carry no id");
+    assert_eq!(typing.data["sender"], "visitor");
+    assert_eq!(app.post(&path, Some(&agent.token), &json!({})).await.status(), StatusCode::NO_CONTENT);
+    let typing = visitor_s.expect("typing", WAIT).await;
+    assert_eq!(typing.data["author_name"], "Bia");
+    let admin_path = format!("/api/v1/conversations/{}/typing", v.conversation_id);
+    let colleague = app.create_user(&admin, "caio@acme.test", "agent").await;
+    problem(app.post(&admin_path, Some(&colleague.token), &json!({})).await, StatusCode::NOT_FOUND).await;
+    // A replay from the start holds no typing.
+    let mut replay = app.operator_stream(&agent, Some(0)).await;
+    let replayed = replay.drain(std::time::Duration::from_millis(500)).await;
+    assert!(!replayed.is_empty() && replayed.iter().all(|e| e.kind != "typing"), "{replayed:?}");
+}

@@ -42,13 +42,32 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
         }
     });
     let realtime = use_realtime();
+    // When the visitor last said they were typing (shown for a few seconds).
+    let visitor_typing = RwSignal::new(None::<f64>);
     Effect::new(move |_| {
         let Some(event) = realtime.last.get() else { return };
         if event.conversation_id() != Some(id) && event.kind != "reset" {
             return;
         }
         match event.kind.as_str() {
+            "typing" => {
+                if event.data.get("sender").and_then(|s| s.as_str()) == Some("visitor") {
+                    let at = js_sys::Date::now();
+                    visitor_typing.set(Some(at));
+                    set_timeout(
+                        move || {
+                            visitor_typing.update(|t| {
+                                if *t == Some(at) {
+                                    *t = None
+                                }
+                            })
+                        },
+                        std::time::Duration::from_secs(4),
+                    );
+                }
+            }
             "message.created" => {
+                visitor_typing.set(None);
                 if let Some(m) =
                     event.data.get("message").and_then(|m| serde_json::from_value::<MessageView>(m.clone()).ok())
                 {
@@ -75,6 +94,7 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
                         <div class="conv-main">
                             <PaneHeader c=c.clone() directory=directory on_changed=refetch/>
                             <TranscriptLog messages=messages directory=directory/>
+                            <p class="muted typing" aria-live="polite">{move || visitor_typing.get().map(|_| i18n.t(Msg::VisitorTyping))}</p>
                             <StateNote c=c.clone()/>
                             <ReplyBox c=c.clone()/>
                         </div>
@@ -255,6 +275,18 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
+    // Tell the visitor at most every 3 seconds.
+    let last_typing = StoredValue::new(0.0_f64);
+    let typing = move || {
+        let now = js_sys::Date::now();
+        if now - last_typing.get_value() > 3000.0 {
+            last_typing.set_value(now);
+            spawn_local(async move {
+                let _ =
+                    api::post::<Option<serde_json::Value>>(&format!("/api/v1/conversations/{id}/typing"), &()).await;
+            });
+        }
+    };
     let submit = move || {
         let body = text.get_untracked();
         if !body.trim().is_empty() {
@@ -280,6 +312,7 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
             <label for="reply-text" class="sr-only">{move || i18n.t(Msg::Reply)}</label>
             <textarea id="reply-text" name="reply" rows="2" data-testid="reply" bind:value=text
                 aria-describedby="reply-hint"
+                on:input=move |_| typing()
                 on:keydown=move |ev| if ev.key() == "Enter" && !ev.shift_key() { ev.prevent_default(); submit(); }></textarea>
             <small id="reply-hint" class="muted">{move || i18n.t(Msg::ReplyHint)}</small>
             {move || suggestions().filter(|s| !s.is_empty()).map(|s| view! {

@@ -1,0 +1,181 @@
+//! Tags, and blocking the visitor.
+
+use actix_web::{delete, post, web};
+use chrono::Utc;
+use diesel::prelude::*;
+use domain::{ConversationStatus, ConversationSummary, ConversationTagRequest, Problem};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::actions::{close_row, conflict, summary};
+use super::queries::{announce, get_for_update, takes_part, ConversationRow};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AdminUser, AuthUser, ValidJson};
+use crate::schema::{blocked_addresses, conversations, visitors};
+use crate::AppState;
+
+type Summary = ApiResult<web::Json<ConversationSummary>>;
+
+/// Tag a conversation.
+///
+/// Anyone who sees it; at most 30 tags, each 1 to 50 characters.
+#[utoipa::path(
+    tag = "conversations", operation_id = "tag_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    request_body = ConversationTagRequest,
+    responses(
+        (status = 200, description = "Tagged (tagging twice changes nothing)", body = ConversationSummary),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty tag, or more than 30 tags", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/tags")]
+pub async fn add_tag(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<ConversationTagRequest>,
+) -> Summary {
+    let (id, tag) = (id.into_inner(), body.0.tag.trim().to_string());
+    if tag.is_empty() {
+        return Err(ApiError::field("tag", "length", "must not be empty"));
+    }
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            if !conv.tags.contains(&tag) {
+                if conv.tags.len() >= 30 {
+                    return Err(ApiError::field("tag", "too_many", "a conversation has at most 30 tags"));
+                }
+                let mut tags = conv.tags.clone();
+                tags.push(tag);
+                set_tags(conn, &conv, tags)?;
+            }
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+/// Remove a conversation's tag.
+///
+/// Anyone who sees it.
+#[utoipa::path(
+    tag = "conversations", operation_id = "untag_conversation", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id"), ("tag" = String, Path, description = "The tag")),
+    responses(
+        (status = 200, description = "Removed (removing an absent tag changes nothing)", body = ConversationSummary),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}/tags/{tag}")]
+pub async fn remove_tag(state: web::Data<AppState>, caller: AuthUser, path: web::Path<(Uuid, String)>) -> Summary {
+    let (id, tag) = path.into_inner();
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            if conv.tags.contains(&tag) {
+                let tags = conv.tags.iter().filter(|t| **t != tag).cloned().collect();
+                set_tags(conn, &conv, tags)?;
+            }
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+fn set_tags(conn: &mut PgConnection, conv: &ConversationRow, tags: Vec<String>) -> ApiResult<()> {
+    diesel::update(conversations::table.find(conv.id)).set(conversations::tags.eq(&tags)).execute(conn)?;
+    announce(conn, conv, "conversation.tagged", false, json!({"tags": tags}))?;
+    Ok(())
+}
+
+/// Block the visitor.
+///
+/// Their token and their address can no longer start chats or send messages on the
+/// account's sites; the conversation closes. Admins can unblock.
+#[utoipa::path(
+    tag = "conversations", operation_id = "block_visitor", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "Blocked (and closed)", body = ConversationSummary),
+        (status = 403, description = "The caller is not one of its operators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a widget conversation (no visitor to block)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/block")]
+pub async fn block(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> Summary {
+    let id = id.into_inner();
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            let Some(visitor) = conv.visitor_id else {
+                return Err(conflict("Only a conversation from the chat widget has a visitor to block."));
+            };
+            if !caller.is_admin()
+                && conv.status() == ConversationStatus::Active
+                && !takes_part(conn, &conv, caller.user_id)?
+            {
+                return Err(ApiError::Forbidden("Only its operators can block this visitor.".into()));
+            }
+            diesel::update(visitors::table.find(visitor)).set(visitors::blocked_at.eq(Utc::now())).execute(conn)?;
+            if let Some(ip) = &conv.ip {
+                diesel::insert_into(blocked_addresses::table)
+                    .values((
+                        blocked_addresses::account_id.eq(conv.account_id),
+                        blocked_addresses::ip.eq(ip),
+                        blocked_addresses::blocked_by.eq(caller.user_id),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(conn)?;
+            }
+            if conv.status() != ConversationStatus::Closed {
+                close_row(conn, &conv)?;
+            }
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
+
+/// Unblock the visitor of a conversation.
+///
+/// Admins only: their token and address may chat again.
+#[utoipa::path(
+    tag = "conversations", operation_id = "unblock_visitor", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Conversation id")),
+    responses(
+        (status = 200, description = "Unblocked: token and address", body = ConversationSummary),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such conversation in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}/block")]
+pub async fn unblock(state: web::Data<AppState>, admin: AdminUser, id: web::Path<Uuid>) -> Summary {
+    let (caller, id) = (admin.0, id.into_inner());
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let conv = get_for_update(conn, &caller, id)?;
+            if let Some(visitor) = conv.visitor_id {
+                diesel::update(visitors::table.find(visitor))
+                    .set(visitors::blocked_at.eq(None::<chrono::DateTime<Utc>>))
+                    .execute(conn)?;
+            }
+            if let Some(ip) = &conv.ip {
+                diesel::delete(
+                    blocked_addresses::table
+                        .filter(blocked_addresses::account_id.eq(conv.account_id))
+                        .filter(blocked_addresses::ip.eq(ip)),
+                )
+                .execute(conn)?;
+            }
+            summary(conn, id)
+        })
+        .await?;
+    Ok(web::Json(done))
+}
