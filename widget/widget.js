@@ -240,7 +240,8 @@
     if (!text.trim() || !chat) return;
     status.textContent = '';
     request('POST', '/conversations/' + chat.conversation_id + '/messages', { body: text }).then(function (res) {
-      if (res.ok) { input.value = ''; addMessage(res.data); }
+      // The message ends the typing notice on the other side: announce the next one at once.
+      if (res.ok) { input.value = ''; typingSent = 0; addMessage(res.data); }
       else if (res.status === 409) { chat.status = 'closed'; showState(); }
       else problem(res);
     });

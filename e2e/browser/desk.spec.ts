@@ -147,3 +147,33 @@ test('the desk speaks Portuguese and passes axe on every tab', async ({ page }) 
   await expect(page.getByTestId('totals')).toContainText('Mensagens');
   await expectAccessible(page, 'the All tab in Portuguese');
 });
+
+test('admins keep canned responses and a site\'s bot and widget code in Settings', async ({ page }) => {
+  const shortcut = `oi${unique()}`;
+  await page.goto('/settings/canned-responses');
+  const form = page.getByTestId('new-canned');
+  await form.getByLabel('Shortcut').fill('two words');
+  await form.getByLabel('Text').fill('x');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form.locator('[data-field=shortcut]')).toBeVisible();
+  await form.getByLabel('Shortcut').fill(shortcut);
+  await form.getByLabel('Text').fill('Olá! Como posso ajudar?');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('canned-table')).toContainText(`/${shortcut}`);
+  await expectAccessible(page, 'canned responses');
+
+  await page.goto('/settings/sites');
+  await page.getByTestId('chat-settings-toggle').first().click();
+  const chat = page.getByTestId('chat-settings');
+  await expect(chat.getByTestId('widget-snippet')).toContainText('/widget.js" data-site-key="site_');
+  await chat.getByLabel(/Bot questions/).fill('name\nshoe_size');
+  await chat.getByRole('button', { name: 'Save' }).click();
+  await expect(chat).toContainText('bot_questions[1].field');
+  await chat.getByLabel(/Bot questions/).fill('name\nemail');
+  await chat.getByLabel(/Ignore hides/).fill('7');
+  await chat.getByRole('button', { name: 'Save' }).click();
+  await expect(chat).toBeHidden();
+  await page.getByTestId('chat-settings-toggle').first().click();
+  await expect(page.getByTestId('chat-settings').getByLabel(/Ignore hides/)).toHaveValue('7');
+  await expectAccessible(page, 'a site\'s chat settings');
+});

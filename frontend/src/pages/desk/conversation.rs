@@ -266,17 +266,21 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let canned = LocalResource::new(|| api::get::<CannedResponseList>("/api/v1/canned-responses"));
+    // Tell the visitor at most every 3 seconds.
+    let last_typing = StoredValue::new(0.0_f64);
     let send = Action::new_local(move |body: &String| {
         let body = SendMessageRequest { body: body.clone() };
         async move { api::post::<MessageView>(&format!("/api/v1/conversations/{id}/messages"), &body).await }
     });
     Effect::new(move |_| match send.value().get() {
-        Some(Ok(_)) => text.set(String::new()),
+        Some(Ok(_)) => {
+            text.set(String::new());
+            // The message ended the visitor's typing notice: announce the next one at once.
+            last_typing.set_value(0.0);
+        }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    // Tell the visitor at most every 3 seconds.
-    let last_typing = StoredValue::new(0.0_f64);
     let typing = move || {
         let now = js_sys::Date::now();
         if now - last_typing.get_value() > 3000.0 {
