@@ -10,8 +10,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestCredentials, RequestInit, Response};
 
+type RefreshFuture = futures::future::Shared<futures::future::LocalBoxFuture<'static, Result<TokenResponse, ApiError>>>;
+
 thread_local! {
     static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The refresh in flight: calls that find the access token expired at the same moment
+    /// (the desk's lists, counts and event ticket) share it. Two refreshes with the same
+    /// single-use refresh token would look like a stolen token and end the session.
+    static REFRESHING: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
 }
 
 pub fn set_access_token(token: Option<String>) {
@@ -143,8 +149,23 @@ pub async fn download(path: &str, filename: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Exchanges the refresh cookie for a new access token.
+/// Exchanges the refresh cookie for a new access token; concurrent callers share one exchange.
 pub async fn refresh() -> Result<TokenResponse, ApiError> {
+    use futures::FutureExt;
+    let shared =
+        REFRESHING.with(|slot| slot.borrow_mut().get_or_insert_with(|| refresh_once().boxed_local().shared()).clone());
+    let result = shared.clone().await;
+    // Forget it once done (unless a later refresh has taken its place).
+    REFRESHING.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if slot.as_ref().is_some_and(|s| s.ptr_eq(&shared)) {
+            *slot = None;
+        }
+    });
+    result
+}
+
+async fn refresh_once() -> Result<TokenResponse, ApiError> {
     let (status, text) = send("POST", "/api/v1/auth/refresh", None, None).await?;
     let tokens: TokenResponse = decode(status, &text).inspect_err(|e| {
         if e.status == 401 {
