@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod imports;
 pub mod labels;
 pub mod phone;
+pub mod positions;
 pub mod problem;
 pub mod problem_text;
 pub mod serde_helpers;
