@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod assignment;
 pub mod auth;
+pub mod boards;
 pub mod canned_responses;
 pub mod config;
 pub mod contacts;
@@ -82,6 +83,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             .configure(events::routes)
             .configure(conversations::routes)
             .configure(canned_responses::routes)
+            .configure(boards::routes)
             .configure(visitor::routes),
     );
 }

@@ -41,6 +41,7 @@ use utoipa_actix_web::AppExt;
         (name = "conversations", description = "The live-chat desk: Inbox, my conversations, All"),
         (name = "visitor", description = "The chat widget's API (site key and visitor token, for browsers)"),
         (name = "events", description = "Realtime server-sent events"),
+        (name = "boards", description = "Kanban boards (pipelines) and their stages"),
         (name = "integration", description = "Endpoints for integrations (API key or site key)"),
         (name = "health", description = "Probes"),
     )

@@ -328,6 +328,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    boards (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        name -> Text,
+        colour -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    board_members (board_id, user_id) {
+        board_id -> Uuid,
+        user_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    board_stages (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        board_id -> Uuid,
+        name -> Text,
+        colour -> Text,
+        stale_days -> Nullable<Int4>,
+        wip_limit -> Nullable<Int4>,
+        position -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(conversations -> contacts (contact_id));
 diesel::joinable!(conversation_participants -> conversations (conversation_id));
 diesel::joinable!(conversation_ignores -> conversations (conversation_id));
@@ -354,6 +386,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversation_ignores,
     events,
     canned_responses,
+    boards,
+    board_members,
+    board_stages,
     idempotency_keys,
     notifications,
     email_outbox,

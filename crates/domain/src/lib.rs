@@ -4,6 +4,7 @@
 //! browser deserialises exactly the structs the server serialises.
 
 pub mod auth;
+pub mod boards;
 pub mod chat;
 pub mod contacts;
 pub mod custom_fields;
@@ -20,6 +21,7 @@ pub mod text;
 pub mod users;
 
 pub use auth::*;
+pub use boards::*;
 pub use chat::*;
 pub use contacts::*;
 pub use custom_fields::*;

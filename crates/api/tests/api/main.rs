@@ -5,6 +5,7 @@
 mod api_keys;
 mod assignment;
 mod auth;
+mod boards;
 mod chat_helpers;
 mod contacts;
 mod cors;

@@ -1,0 +1,517 @@
+//! Kanban boards and their ordered stages. Admins create and change them; agents see the
+//! boards shared with them (another account's, or an unshared one, is a 404).
+//!
+//! Stage order is a `domain::positions` key per stage: moving a stage writes its key only,
+//! computed from the neighbours read under a lock on the board row.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::dsl::exists;
+use diesel::prelude::*;
+use domain::positions::{key_between, keys_between};
+use domain::{
+    template_stages, BoardList, BoardView, CreateBoardRequest, CreateStageRequest, MoveStageRequest, Problem,
+    StageView, UpdateBoardRequest, UpdateStageRequest,
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::error::{no_content_if_found, ApiError, ApiResult};
+use crate::extract::{AdminUser, AuthUser, ValidJson};
+use crate::schema::{board_members, board_stages, boards, users};
+use crate::AppState;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/boards")
+            .service(list_boards)
+            .service(create_board)
+            .service(get_board)
+            .service(update_board)
+            .service(delete_board)
+            .service(create_stage)
+            .service(update_stage)
+            .service(move_stage)
+            .service(delete_stage),
+    );
+}
+
+const DEFAULT_COLOUR: &str = "#2358d8";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = boards)]
+struct BoardRow {
+    id: Uuid,
+    name: String,
+    colour: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = board_stages)]
+struct StageRow {
+    id: Uuid,
+    board_id: Uuid,
+    name: String,
+    colour: String,
+    stale_days: Option<i32>,
+    wip_limit: Option<i32>,
+}
+
+impl StageRow {
+    fn view(self) -> StageView {
+        StageView {
+            id: self.id,
+            name: self.name,
+            colour: self.colour,
+            stale_days: self.stale_days,
+            wip_limit: self.wip_limit,
+        }
+    }
+}
+
+/// The account's boards the caller may see.
+fn visible(caller: &AuthUser) -> boards::BoxedQuery<'static, diesel::pg::Pg> {
+    let q = boards::table.filter(boards::account_id.eq(caller.account_id)).into_boxed();
+    if caller.is_admin() {
+        return q;
+    }
+    q.filter(exists(
+        board_members::table
+            .filter(board_members::board_id.eq(boards::id))
+            .filter(board_members::user_id.eq(caller.user_id)),
+    ))
+}
+
+fn views(conn: &mut PgConnection, rows: Vec<BoardRow>) -> ApiResult<Vec<BoardView>> {
+    let ids: Vec<Uuid> = rows.iter().map(|b| b.id).collect();
+    let stages: Vec<StageRow> = board_stages::table
+        .filter(board_stages::board_id.eq_any(&ids))
+        .order((board_stages::board_id, board_stages::position))
+        .select(StageRow::as_select())
+        .load(conn)?;
+    let members: Vec<(Uuid, Uuid)> = board_members::table
+        .filter(board_members::board_id.eq_any(&ids))
+        .select((board_members::board_id, board_members::user_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|b| BoardView {
+            id: b.id,
+            member_ids: members.iter().filter(|(board, _)| *board == b.id).map(|(_, u)| *u).collect(),
+            stages: stages.iter().filter(|s| s.board_id == b.id).cloned().map(StageRow::view).collect(),
+            name: b.name,
+            colour: b.colour,
+            created_at: b.created_at,
+            updated_at: b.updated_at,
+        })
+        .collect())
+}
+
+fn board_view(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<BoardView> {
+    let row = visible(caller).filter(boards::id.eq(id)).select(BoardRow::as_select()).first(conn)?;
+    views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
+}
+
+/// Locks the account's board `id` (admins): stage moves on one board take turns.
+fn lock_board(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> ApiResult<()> {
+    boards::table
+        .filter(boards::account_id.eq(account_id))
+        .filter(boards::id.eq(id))
+        .select(boards::id)
+        .for_update()
+        .first::<Uuid>(conn)?;
+    Ok(())
+}
+
+/// 422 unless every id is an enabled user of the account.
+fn check_members(conn: &mut PgConnection, account_id: Uuid, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    let found: i64 = users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::id.eq_any(&ids))
+        .count()
+        .get_result(conn)?;
+    if found != ids.len() as i64 {
+        return Err(ApiError::field("member_ids", "unknown", "must all be users of this account"));
+    }
+    Ok(ids)
+}
+
+fn set_members(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid]) -> ApiResult<()> {
+    diesel::delete(board_members::table.filter(board_members::board_id.eq(board_id))).execute(conn)?;
+    let rows: Vec<_> =
+        ids.iter().map(|u| (board_members::board_id.eq(board_id), board_members::user_id.eq(*u))).collect();
+    diesel::insert_into(board_members::table).values(rows).execute(conn)?;
+    Ok(())
+}
+
+fn colour(c: Option<&str>) -> String {
+    c.unwrap_or(DEFAULT_COLOUR).to_ascii_lowercase()
+}
+
+/// List boards.
+///
+/// Admins see every board of the account; agents the ones shared with them. Oldest first,
+/// each with its stages in order.
+#[utoipa::path(
+    tag = "boards", operation_id = "list_boards", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Boards", body = BoardList),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("")]
+pub async fn list_boards(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<BoardList>> {
+    let items = state
+        .db
+        .run(move |conn| {
+            let rows =
+                visible(&caller).order((boards::created_at, boards::id)).select(BoardRow::as_select()).load(conn)?;
+            views(conn, rows)
+        })
+        .await?;
+    Ok(web::Json(BoardList { items }))
+}
+
+/// Create a board.
+///
+/// Admins only. A `template` (`sales_pipeline`, `client_portfolio`) gives it ready stages,
+/// named in `lang`; `member_ids` are the agents who see it.
+#[utoipa::path(
+    tag = "boards", operation_id = "create_board", security(("bearer" = [])),
+    request_body = CreateBoardRequest,
+    responses(
+        (status = 201, description = "Created", body = BoardView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a member who is not a user of the account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("")]
+pub async fn create_board(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    body: ValidJson<CreateBoardRequest>,
+) -> ApiResult<HttpResponse> {
+    let (caller, req) = (admin.0, body.0);
+    let board = state
+        .db
+        .transaction(move |conn| {
+            let members = check_members(conn, caller.account_id, &req.member_ids)?;
+            let id = Uuid::new_v4();
+            diesel::insert_into(boards::table)
+                .values((
+                    boards::id.eq(id),
+                    boards::account_id.eq(caller.account_id),
+                    boards::name.eq(req.name.trim()),
+                    boards::colour.eq(colour(req.colour.as_deref())),
+                ))
+                .execute(conn)?;
+            set_members(conn, id, &members)?;
+            if let Some(template) = req.template {
+                let pt = domain::i18n::Lang::from_tag(req.lang.as_deref().unwrap_or("en")) == domain::i18n::Lang::PtBr;
+                let stages = template_stages(template);
+                let keys =
+                    keys_between(None, None, stages.len()).map_err(|_| ApiError::Internal(anyhow::anyhow!("keys")))?;
+                let rows: Vec<_> = stages
+                    .iter()
+                    .zip(keys)
+                    .map(|((en, pt_name, colour, stale), key)| {
+                        (
+                            board_stages::id.eq(Uuid::new_v4()),
+                            board_stages::account_id.eq(caller.account_id),
+                            board_stages::board_id.eq(id),
+                            board_stages::name.eq(if pt { *pt_name } else { *en }),
+                            board_stages::colour.eq(*colour),
+                            board_stages::stale_days.eq(*stale),
+                            board_stages::position.eq(key),
+                        )
+                    })
+                    .collect();
+                diesel::insert_into(board_stages::table).values(rows).execute(conn)?;
+            }
+            board_view(conn, &caller, id)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(board))
+}
+
+/// Get a board.
+///
+/// With its stages in order and who it is shared with.
+#[utoipa::path(
+    tag = "boards", operation_id = "get_board", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id")),
+    responses(
+        (status = 200, description = "The board", body = BoardView),
+        (status = 404, description = "No such board visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/{id}")]
+pub async fn get_board(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<BoardView>> {
+    let id = id.into_inner();
+    Ok(web::Json(state.db.run(move |conn| board_view(conn, &caller, id)).await?))
+}
+
+/// Change a board.
+///
+/// Admins only: name, colour, and who it is shared with (`member_ids` replaces the list).
+#[utoipa::path(
+    tag = "boards", operation_id = "update_board", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id")),
+    request_body = UpdateBoardRequest,
+    responses(
+        (status = 200, description = "Changed", body = BoardView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such board in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a member who is not a user of the account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_board(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<UpdateBoardRequest>,
+) -> ApiResult<web::Json<BoardView>> {
+    let (caller, id, req) = (admin.0, id.into_inner(), body.0);
+    let board = state
+        .db
+        .transaction(move |conn| {
+            lock_board(conn, caller.account_id, id)?;
+            let target = boards::table.find(id);
+            if let Some(name) = &req.name {
+                diesel::update(target).set(boards::name.eq(name.trim())).execute(conn)?;
+            }
+            if let Some(c) = &req.colour {
+                diesel::update(target).set(boards::colour.eq(colour(Some(c)))).execute(conn)?;
+            }
+            if let Some(ids) = &req.member_ids {
+                let members = check_members(conn, caller.account_id, ids)?;
+                set_members(conn, id, &members)?;
+            }
+            diesel::update(target).set(boards::updated_at.eq(Utc::now())).execute(conn)?;
+            board_view(conn, &caller, id)
+        })
+        .await?;
+    Ok(web::Json(board))
+}
+
+/// Delete a board.
+///
+/// Admins only; its stages go with it.
+#[utoipa::path(
+    tag = "boards", operation_id = "delete_board", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such board in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}")]
+pub async fn delete_board(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (account_id, id) = (admin.0.account_id, id.into_inner());
+    let rows = state
+        .db
+        .run(move |conn| {
+            Ok(diesel::delete(boards::table.filter(boards::account_id.eq(account_id)).filter(boards::id.eq(id)))
+                .execute(conn)?)
+        })
+        .await?;
+    no_content_if_found(rows)
+}
+
+fn stage_of(conn: &mut PgConnection, board_id: Uuid, stage_id: Uuid) -> ApiResult<StageRow> {
+    Ok(board_stages::table
+        .filter(board_stages::board_id.eq(board_id))
+        .filter(board_stages::id.eq(stage_id))
+        .select(StageRow::as_select())
+        .first(conn)?)
+}
+
+/// Add a stage.
+///
+/// Admins only; it goes last.
+#[utoipa::path(
+    tag = "boards", operation_id = "create_stage", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id")),
+    request_body = CreateStageRequest,
+    responses(
+        (status = 201, description = "Added", body = StageView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such board in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/stages")]
+pub async fn create_stage(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<CreateStageRequest>,
+) -> ApiResult<HttpResponse> {
+    let (caller, board_id, req) = (admin.0, id.into_inner(), body.0);
+    let stage = state
+        .db
+        .transaction(move |conn| {
+            lock_board(conn, caller.account_id, board_id)?;
+            let last: Option<String> = board_stages::table
+                .filter(board_stages::board_id.eq(board_id))
+                .select(diesel::dsl::max(board_stages::position))
+                .first(conn)?;
+            let key =
+                key_between(last.as_deref(), None).map_err(|_| ApiError::Internal(anyhow::anyhow!("stage key")))?;
+            let id = Uuid::new_v4();
+            diesel::insert_into(board_stages::table)
+                .values((
+                    board_stages::id.eq(id),
+                    board_stages::account_id.eq(caller.account_id),
+                    board_stages::board_id.eq(board_id),
+                    board_stages::name.eq(req.name.trim()),
+                    board_stages::colour.eq(colour(req.colour.as_deref())),
+                    board_stages::stale_days.eq(req.stale_days),
+                    board_stages::wip_limit.eq(req.wip_limit),
+                    board_stages::position.eq(key),
+                ))
+                .execute(conn)?;
+            Ok(stage_of(conn, board_id, id)?.view())
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(stage))
+}
+
+/// Change a stage.
+///
+/// Admins only: name, colour, stale days and WIP limit (`null` clears the last two).
+#[utoipa::path(
+    tag = "boards", operation_id = "update_stage", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id"), ("stage_id" = Uuid, Path, description = "Stage id")),
+    request_body = UpdateStageRequest,
+    responses(
+        (status = 200, description = "Changed", body = StageView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such board or stage in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{id}/stages/{stage_id}")]
+pub async fn update_stage(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    path: web::Path<(Uuid, Uuid)>,
+    body: ValidJson<UpdateStageRequest>,
+) -> ApiResult<web::Json<StageView>> {
+    let (caller, (board_id, stage_id), req) = (admin.0, path.into_inner(), body.0);
+    let stage = state
+        .db
+        .transaction(move |conn| {
+            lock_board(conn, caller.account_id, board_id)?;
+            let current = stage_of(conn, board_id, stage_id)?;
+            diesel::update(board_stages::table.find(stage_id))
+                .set((
+                    board_stages::name.eq(req.name.as_deref().map(str::trim).unwrap_or(&current.name)),
+                    board_stages::colour.eq(req.colour.as_deref().map(|c| colour(Some(c))).unwrap_or(current.colour)),
+                    board_stages::stale_days.eq(req.stale_days.unwrap_or(current.stale_days)),
+                    board_stages::wip_limit.eq(req.wip_limit.unwrap_or(current.wip_limit)),
+                ))
+                .execute(conn)?;
+            Ok(stage_of(conn, board_id, stage_id)?.view())
+        })
+        .await?;
+    Ok(web::Json(stage))
+}
+
+/// Move a stage.
+///
+/// Admins only: right after `after_id` (a stage of the same board), or first. Only this
+/// stage's position changes.
+#[utoipa::path(
+    tag = "boards", operation_id = "move_stage", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id"), ("stage_id" = Uuid, Path, description = "Stage id")),
+    request_body = MoveStageRequest,
+    responses(
+        (status = 200, description = "The board, in its new order", body = BoardView),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such board or stage in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`after_id` is not another stage of this board", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/{id}/stages/{stage_id}/move")]
+pub async fn move_stage(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    path: web::Path<(Uuid, Uuid)>,
+    body: ValidJson<MoveStageRequest>,
+) -> ApiResult<web::Json<BoardView>> {
+    let (caller, (board_id, stage_id), after_id) = (admin.0, path.into_inner(), body.0.after_id);
+    let board = state
+        .db
+        .transaction(move |conn| {
+            lock_board(conn, caller.account_id, board_id)?;
+            stage_of(conn, board_id, stage_id)?;
+            let others: Vec<(Uuid, String)> = board_stages::table
+                .filter(board_stages::board_id.eq(board_id))
+                .filter(board_stages::id.ne(stage_id))
+                .order(board_stages::position)
+                .select((board_stages::id, board_stages::position))
+                .load(conn)?;
+            let at =
+                match after_id {
+                    None => 0,
+                    Some(after) => {
+                        others.iter().position(|(id, _)| *id == after).ok_or_else(|| {
+                            ApiError::field("after_id", "unknown", "is not another stage of this board")
+                        })? + 1
+                    }
+                };
+            let before = at.checked_sub(1).map(|i| others[i].1.as_str());
+            let next = others.get(at).map(|(_, p)| p.as_str());
+            let key = key_between(before, next).map_err(|_| ApiError::Internal(anyhow::anyhow!("stage key")))?;
+            diesel::update(board_stages::table.find(stage_id)).set(board_stages::position.eq(key)).execute(conn)?;
+            board_view(conn, &caller, board_id)
+        })
+        .await?;
+    Ok(web::Json(board))
+}
+
+/// Delete a stage.
+///
+/// Admins only. (Once cards exist, a stage holding cards needs somewhere to move them.)
+#[utoipa::path(
+    tag = "boards", operation_id = "delete_stage", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id"), ("stage_id" = Uuid, Path, description = "Stage id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such board or stage in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}/stages/{stage_id}")]
+pub async fn delete_stage(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (account_id, (board_id, stage_id)) = (admin.0.account_id, path.into_inner());
+    let rows = state
+        .db
+        .transaction(move |conn| {
+            lock_board(conn, account_id, board_id)?;
+            Ok(diesel::delete(
+                board_stages::table.filter(board_stages::board_id.eq(board_id)).filter(board_stages::id.eq(stage_id)),
+            )
+            .execute(conn)?)
+        })
+        .await?;
+    no_content_if_found(rows)
+}

@@ -1,0 +1,3 @@
+DROP TABLE board_stages;
+DROP TABLE board_members;
+DROP TABLE boards;
