@@ -79,35 +79,20 @@ pub async fn list_conversations(
 
 fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> ApiResult<ConversationList> {
     let limit = f.limit.unwrap_or(50);
-    let me = caller.user_id;
     // Checked in every view (only `all` pages), so a bad one is always a 422.
     let cursor = f.cursor.as_deref().map(decode_cursor).transpose()?;
-    let base = || visible(caller).select(ConversationRow::as_select());
     match f.view {
         DeskView::Inbox => {
-            let rows = base()
-                .filter(conversations::status.eq(ConversationStatus::Waiting.as_str()))
-                .filter(not(exists(
-                    conversation_ignores::table
-                        .filter(conversation_ignores::conversation_id.eq(conversations::id))
-                        .filter(conversation_ignores::user_id.eq(me))
-                        .filter(conversation_ignores::until.gt(Utc::now())),
-                )))
+            let rows = inbox(caller)
+                .select(ConversationRow::as_select())
                 .order((conversations::waiting_since.asc(), conversations::id.asc()))
                 .limit(limit)
                 .load(conn)?;
             Ok(ConversationList { items: summaries(conn, rows)?, totals: None, next_cursor: None })
         }
         DeskView::Mine => {
-            let rows = base()
-                .filter(conversations::status.eq(ConversationStatus::Active.as_str()))
-                .filter(
-                    conversations::owner_id.eq(me).or(exists(
-                        conversation_participants::table
-                            .filter(conversation_participants::conversation_id.eq(conversations::id))
-                            .filter(conversation_participants::user_id.eq(me)),
-                    )),
-                )
+            let rows = mine(caller)
+                .select(ConversationRow::as_select())
                 .order((conversations::last_message_at.desc().nulls_last(), conversations::id.desc()))
                 .limit(limit)
                 .load(conn)?;
@@ -133,6 +118,27 @@ fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> Ap
             Ok(ConversationList { items: summaries(conn, rows)?, totals: Some(totals), next_cursor })
         }
     }
+}
+
+/// The caller's Inbox: waiting, minus what they ignored a moment ago.
+fn inbox(caller: &AuthUser) -> conversations::BoxedQuery<'static, diesel::pg::Pg> {
+    visible(caller).filter(conversations::status.eq(ConversationStatus::Waiting.as_str())).filter(not(exists(
+        conversation_ignores::table
+            .filter(conversation_ignores::conversation_id.eq(conversations::id))
+            .filter(conversation_ignores::user_id.eq(caller.user_id))
+            .filter(conversation_ignores::until.gt(Utc::now())),
+    )))
+}
+
+/// The caller's open conversations: owned or invited into.
+fn mine(caller: &AuthUser) -> conversations::BoxedQuery<'static, diesel::pg::Pg> {
+    visible(caller).filter(conversations::status.eq(ConversationStatus::Active.as_str())).filter(
+        conversations::owner_id.eq(caller.user_id).or(exists(
+            conversation_participants::table
+                .filter(conversation_participants::conversation_id.eq(conversations::id))
+                .filter(conversation_participants::user_id.eq(caller.user_id)),
+        )),
+    )
 }
 
 /// Closed conversations matching the `all` view's filters.
@@ -236,6 +242,9 @@ pub fn detail(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult
     Ok(ConversationDetail { conversation, messages, contact: contact.into_view() })
 }
 
+/// The most conversations a badge counts.
+const COUNTED: i64 = 100;
+
 /// Counts for the navigation.
 ///
 /// Conversations waiting in the caller's Inbox, and the caller's open conversations whose
@@ -252,13 +261,14 @@ pub async fn desk_counts(state: web::Data<AppState>, caller: AuthUser) -> ApiRes
     let counts = state
         .db
         .run(move |conn| {
-            let inbox = list(conn, &caller, &ConversationQuery { limit: Some(100), ..Default::default() })?.items.len();
-            let mine = list(
-                conn,
-                &caller,
-                &ConversationQuery { view: DeskView::Mine, limit: Some(100), ..Default::default() },
-            )?;
-            let awaiting_reply = mine.items.iter().filter(|c| c.last_message_from_visitor).count();
+            // Ids only (the badge is refetched on every desk event): as many as the lists show.
+            let inbox = inbox(&caller).select(conversations::id).limit(COUNTED).load::<Uuid>(conn)?.len();
+            let mine: Vec<Uuid> = mine(&caller)
+                .select(conversations::id)
+                .order((conversations::last_message_at.desc().nulls_last(), conversations::id.desc()))
+                .limit(COUNTED)
+                .load(conn)?;
+            let awaiting_reply = queries::last_messages(conn, &mine)?.values().filter(|(_, visitor)| *visitor).count();
             Ok(DeskCounts { inbox: inbox as i64, awaiting_reply: awaiting_reply as i64 })
         })
         .await?;

@@ -243,17 +243,7 @@ pub fn summaries(conn: &mut PgConnection, rows: Vec<ConversationRow>) -> ApiResu
         parts.entry(conv).or_default().push(user);
     }
     let counts = message_counts(conn, &ids)?;
-    // The last thing someone said (not the desk's own notes).
-    let last: HashMap<Uuid, (String, bool)> = messages::table
-        .filter(messages::conversation_id.eq_any(&ids))
-        .filter(messages::sender.ne(MessageSender::System.as_str()))
-        .distinct_on(messages::conversation_id)
-        .order((messages::conversation_id, messages::position.desc()))
-        .select((messages::conversation_id, messages::body, messages::sender))
-        .load::<(Uuid, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, body, sender)| (id, (body.chars().take(140).collect(), sender == MessageSender::Visitor.as_str())))
-        .collect();
+    let last = last_messages(conn, &ids)?;
     let blocked_visitors: Vec<Uuid> = visitors::table
         .filter(visitors::id.eq_any(rows.iter().filter_map(|r| r.visitor_id).collect::<Vec<_>>()))
         .filter(visitors::blocked_at.is_not_null())
@@ -295,6 +285,21 @@ pub fn summaries(conn: &mut PgConnection, rows: Vec<ConversationRow>) -> ApiResu
                 },
             }
         })
+        .collect())
+}
+
+/// Per conversation, the last thing someone said (not the desk's own notes), cut to 140
+/// characters, and whether the visitor said it.
+pub fn last_messages(conn: &mut PgConnection, ids: &[Uuid]) -> ApiResult<HashMap<Uuid, (String, bool)>> {
+    Ok(messages::table
+        .filter(messages::conversation_id.eq_any(ids))
+        .filter(messages::sender.ne(MessageSender::System.as_str()))
+        .distinct_on(messages::conversation_id)
+        .order((messages::conversation_id, messages::position.desc()))
+        .select((messages::conversation_id, messages::body, messages::sender))
+        .load::<(Uuid, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, body, sender)| (id, (body.chars().take(140).collect(), sender == MessageSender::Visitor.as_str())))
         .collect())
 }
 
