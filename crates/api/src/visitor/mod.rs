@@ -116,6 +116,21 @@ fn visitor_for(conn: &mut PgConnection, site: &SiteRow, token: Option<&str>) -> 
     Ok(visitor)
 }
 
+/// The site and visitor of the widget's headers (401, 403 as above).
+fn signed_in(conn: &mut PgConnection, headers: &VisitorHeaders) -> ApiResult<(SiteRow, VisitorRow)> {
+    let site = site_for(conn, headers)?;
+    let visitor = visitor_for(conn, &site, headers.token.as_deref())?;
+    Ok((site, visitor))
+}
+
+/// 409 once the conversation is closed: the visitor starts a new one.
+fn still_open(conv: &ConversationRow) -> ApiResult<()> {
+    if conv.status() == ConversationStatus::Closed {
+        return Err(ApiError::Conflict("This chat has ended; start a new one.".into(), Vec::new()));
+    }
+    Ok(())
+}
+
 /// The visitor's conversation `id`, locked; 404 for anyone else's.
 fn conversation_for(conn: &mut PgConnection, visitor: &VisitorRow, id: Uuid) -> ApiResult<ConversationRow> {
     Ok(conversations::table
@@ -309,8 +324,7 @@ pub async fn get_chat(
     let chat = state
         .db
         .transaction(move |conn| {
-            let site = site_for(conn, &headers)?;
-            let visitor = visitor_for(conn, &site, headers.token.as_deref())?;
+            let (_, visitor) = signed_in(conn, &headers)?;
             let conv = conversation_for(conn, &visitor, id)?;
             chat_view(conn, &conv)
         })
@@ -347,13 +361,10 @@ pub async fn send_message(
     let message = state
         .db
         .transaction(move |conn| {
-            let site = site_for(conn, &headers)?;
-            let visitor = visitor_for(conn, &site, headers.token.as_deref())?;
+            let (site, visitor) = signed_in(conn, &headers)?;
             limiter.rate_limits.check(Limit::VisitorMessage, &visitor.id.to_string())?;
             let conv = conversation_for(conn, &visitor, id)?;
-            if conv.status() == ConversationStatus::Closed {
-                return Err(ApiError::Conflict("This chat has ended; start a new one.".into(), Vec::new()));
-            }
+            still_open(&conv)?;
             let message = add_message(conn, &conv, MessageSender::Visitor, None, &text)?;
             announce_message(conn, &conv, &message)?;
             if conv.status() == ConversationStatus::Bot {
@@ -397,14 +408,9 @@ pub async fn visitor_typing(
     state
         .db
         .run(move |conn| {
-            let site = site_for(conn, &headers)?;
-            let visitor = visitor_for(conn, &site, headers.token.as_deref())?;
+            let (_, visitor) = signed_in(conn, &headers)?;
             limiter.rate_limits.check(Limit::VisitorMessage, &format!("typing:{}", visitor.id))?;
-            let conv: ConversationRow = conversations::table
-                .filter(conversations::id.eq(id))
-                .filter(conversations::visitor_id.eq(visitor.id))
-                .select(ConversationRow::as_select())
-                .first(conn)?;
+            let conv = conversation_for(conn, &visitor, id)?;
             if conv.status() == ConversationStatus::Closed {
                 return Ok(());
             }
@@ -447,13 +453,10 @@ pub async fn leave_details(
     let chat = state
         .db
         .transaction(move |conn| {
-            let site = site_for(conn, &headers)?;
-            let visitor = visitor_for(conn, &site, headers.token.as_deref())?;
+            let (site, visitor) = signed_in(conn, &headers)?;
             limiter.rate_limits.check(Limit::VisitorMessage, &visitor.id.to_string())?;
             let conv = conversation_for(conn, &visitor, id)?;
-            if conv.status() == ConversationStatus::Closed {
-                return Err(ApiError::Conflict("This chat has ended; start a new one.".into(), Vec::new()));
-            }
+            still_open(&conv)?;
             let conv = bot::apply_details(conn, &conv, &details, None, &site.name)?;
             if let Some(text) = &details.message {
                 let message = add_message(conn, &conv, MessageSender::Visitor, None, text)?;
@@ -481,13 +484,7 @@ pub async fn leave_details(
 )]
 #[post("/tickets")]
 pub async fn create_ticket(state: web::Data<AppState>, headers: VisitorHeaders) -> ApiResult<HttpResponse> {
-    let visitor = state
-        .db
-        .run(move |conn| {
-            let site = site_for(conn, &headers)?;
-            visitor_for(conn, &site, headers.token.as_deref())
-        })
-        .await?;
+    let visitor = state.db.run(move |conn| Ok(signed_in(conn, &headers)?.1)).await?;
     let ticket = state.tokens.issue_ticket(TicketHolder::Visitor, visitor.id, visitor.account_id)?;
     Ok(HttpResponse::Created().json(EventTicket { ticket, expires_in: TICKET_TTL_SECS }))
 }
