@@ -191,9 +191,7 @@ pub async fn reply(
                 ConversationStatus::Closed => return Err(conflict("This conversation is closed; join it to write.")),
                 _ => return Err(conflict("Accept this conversation before replying.")),
             }
-            if !caller.is_admin() && !takes_part(conn, &conv, caller.user_id)? {
-                return Err(ApiError::Forbidden("Only its operators can write in this conversation.".into()));
-            }
+            queries::require_operator(conn, &caller, &conv, "write in this conversation")?;
             let message = add_message(conn, &conv, MessageSender::Agent, Some(caller.user_id), &text)?;
             announce_message(conn, &conv, &message)?;
             Ok(message)
@@ -227,9 +225,7 @@ pub async fn typing(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
             if conv.status() != ConversationStatus::Active {
                 return Err(conflict("Only an active conversation shows typing."));
             }
-            if !caller.is_admin() && !takes_part(conn, &conv, caller.user_id)? {
-                return Err(ApiError::Forbidden("Only its operators can write in this conversation.".into()));
-            }
+            queries::require_operator(conn, &caller, &conv, "write in this conversation")?;
             let name = user_name(conn, caller.user_id)?;
             let audience = queries::audience(conn, &conv, true)?;
             let data = json!({"conversation_id": id, "sender": "agent", "user_id": caller.user_id, "author_name": first_name(&name)});
@@ -262,11 +258,8 @@ pub async fn close(state: web::Data<AppState>, caller: AuthUser, id: web::Path<U
             if conv.status() == ConversationStatus::Closed {
                 return Err(conflict("This conversation is already closed."));
             }
-            if !caller.is_admin()
-                && conv.status() == ConversationStatus::Active
-                && !takes_part(conn, &conv, caller.user_id)?
-            {
-                return Err(ApiError::Forbidden("Only its operators can close this conversation.".into()));
+            if conv.status() == ConversationStatus::Active {
+                queries::require_operator(conn, &caller, &conv, "close this conversation")?;
             }
             close_row(conn, &conv)?;
             summary(conn, id)
@@ -446,9 +439,7 @@ pub async fn invite(
             if conv.status() != ConversationStatus::Active {
                 return Err(conflict("Only an active conversation can take in colleagues."));
             }
-            if !caller.is_admin() && !takes_part(conn, &conv, caller.user_id)? {
-                return Err(ApiError::Forbidden("Only its operators can invite colleagues.".into()));
-            }
+            queries::require_operator(conn, &caller, &conv, "invite colleagues")?;
             let name = queries::check_operator(conn, caller.account_id, who)?;
             if takes_part(conn, &conv, who)? {
                 return Err(conflict("They already take part in this conversation."));

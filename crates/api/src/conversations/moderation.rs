@@ -8,7 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::actions::{close_row, conflict, summary};
-use super::queries::{announce, get_for_update, takes_part, ConversationRow};
+use super::queries::{announce, get_for_update, ConversationRow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AdminUser, AuthUser, ValidJson};
 use crate::schema::{blocked_addresses, conversations, visitors};
@@ -116,11 +116,8 @@ pub async fn block(state: web::Data<AppState>, caller: AuthUser, id: web::Path<U
             let Some(visitor) = conv.visitor_id else {
                 return Err(conflict("Only a conversation from the chat widget has a visitor to block."));
             };
-            if !caller.is_admin()
-                && conv.status() == ConversationStatus::Active
-                && !takes_part(conn, &conv, caller.user_id)?
-            {
-                return Err(ApiError::Forbidden("Only its operators can block this visitor.".into()));
+            if conv.status() == ConversationStatus::Active {
+                super::queries::require_operator(conn, &caller, &conv, "block this visitor")?;
             }
             diesel::update(visitors::table.find(visitor)).set(visitors::blocked_at.eq(Utc::now())).execute(conn)?;
             if let Some(ip) = &conv.ip {

@@ -98,6 +98,21 @@ pub fn takes_part(conn: &mut PgConnection, conv: &ConversationRow, user_id: Uuid
     Ok(conv.owner_id == Some(user_id) || participants(conn, conv.id)?.contains(&user_id))
 }
 
+/// 403 unless the caller is an admin or one of the conversation's operators; `what` ends
+/// "Only its operators can …".
+pub fn require_operator(
+    conn: &mut PgConnection,
+    caller: &AuthUser,
+    conv: &ConversationRow,
+    what: &str,
+) -> ApiResult<()> {
+    if caller.is_admin() || takes_part(conn, conv, caller.user_id)? {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!("Only its operators can {what}.")))
+    }
+}
+
 /// Who hears about a change to `conv`: its operators and its contact's assignee (admins
 /// always), everyone while it waits in the Inbox, and its visitor when `to_visitor`.
 pub fn audience(conn: &mut PgConnection, conv: &ConversationRow, to_visitor: bool) -> ApiResult<Audience> {

@@ -113,7 +113,7 @@ pub fn record(
     if payload.len() > INLINE_PAYLOAD_MAX {
         payload = serde_json::to_string(&Announcement::ById { id }).unwrap_or_default();
     }
-    diesel::sql_query("SELECT pg_notify($1, $2)").bind::<Text, _>(CHANNEL).bind::<Text, _>(payload).execute(conn)?;
+    notify(conn, payload)?;
     Ok(id)
 }
 
@@ -138,11 +138,14 @@ pub fn announce_passing(
     };
     let payload = serde_json::to_string(&Announcement::Inline(event)).unwrap_or_default();
     if payload.len() <= INLINE_PAYLOAD_MAX {
-        diesel::sql_query("SELECT pg_notify($1, $2)")
-            .bind::<Text, _>(CHANNEL)
-            .bind::<Text, _>(payload)
-            .execute(conn)?;
+        notify(conn, payload)?;
     }
+    Ok(())
+}
+
+/// NOTIFY on the events channel; delivered when the transaction commits.
+fn notify(conn: &mut PgConnection, payload: String) -> ApiResult<()> {
+    diesel::sql_query("SELECT pg_notify($1, $2)").bind::<Text, _>(CHANNEL).bind::<Text, _>(payload).execute(conn)?;
     Ok(())
 }
 
