@@ -88,6 +88,7 @@ fn Shell(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
+    crate::pages::desk::provide_counts();
     Effect::new(move |_| {
         if session.user.get() == Some(None) {
             navigate("/login", Default::default());
@@ -140,14 +141,8 @@ fn Shell(children: ChildrenFn) -> impl IntoView {
 /// Waiting plus unanswered conversations, next to "Conversations".
 #[component]
 fn DeskBadge() -> impl IntoView {
-    let realtime = crate::realtime::use_realtime();
-    let counts = LocalResource::new(|| api::get::<domain::DeskCounts>("/api/v1/conversations/counts"));
-    Effect::new(move |_| {
-        if realtime.last.get().is_some_and(|e| e.kind.starts_with("conversation.") || e.kind == "message.created") {
-            counts.refetch();
-        }
-    });
-    let n = move || counts.get().and_then(|r| r.ok()).map(|c| c.inbox + c.awaiting_reply).unwrap_or(0);
+    let counts = expect_context::<crate::pages::desk::SharedDeskCounts>().0;
+    let n = move || counts.get().flatten().map(|c| c.inbox + c.awaiting_reply).unwrap_or(0);
     view! { <span class="badge" class:zero=move || n() == 0 data-testid="desk-badge">{n}</span> }
 }
 

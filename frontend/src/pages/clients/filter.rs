@@ -21,7 +21,8 @@ pub const KEYS: [&str; 13] = [
     "sort",
 ];
 
-fn encode(v: &str) -> String {
+/// A query-string value, percent-encoded.
+pub fn encode(v: &str) -> String {
     js_sys::encode_uri_component(v).as_string().unwrap_or_default()
 }
 

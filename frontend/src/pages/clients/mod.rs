@@ -2,7 +2,7 @@
 
 pub mod card;
 mod detail;
-mod filter;
+pub mod filter;
 mod import;
 mod new_client;
 

@@ -4,12 +4,9 @@ use domain::i18n::Msg;
 use domain::ConversationTotals;
 use leptos::prelude::*;
 
+use super::super::clients::filter::encode;
 use super::super::clients::Directory;
 use crate::i18n::use_i18n;
-
-fn encode(v: &str) -> String {
-    js_sys::encode_uri_component(v).as_string().unwrap_or_default()
-}
 
 /// Site, operator, dates, tag, rating and words: sets `filters` to the query string.
 #[component]

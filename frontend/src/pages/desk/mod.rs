@@ -50,6 +50,36 @@ fn minutes_since(t: chrono::DateTime<chrono::Utc>) -> i64 {
     (chrono::Utc::now() - t).num_minutes().max(0)
 }
 
+/// The navigation's desk counts, shared by the badge and the desk's tabs (one request per
+/// event, not one per widget showing them).
+#[derive(Clone, Copy)]
+pub struct SharedDeskCounts(pub LocalResource<Option<DeskCounts>>);
+
+/// Provides [`SharedDeskCounts`] to the signed-in shell; they follow the event stream.
+pub fn provide_counts() -> SharedDeskCounts {
+    let session = use_session();
+    let counts = LocalResource::new(move || {
+        let signed_in = session.current().is_some();
+        async move {
+            if signed_in {
+                api::get::<DeskCounts>("/api/v1/conversations/counts").await.ok()
+            } else {
+                None
+            }
+        }
+    });
+    let realtime = use_realtime();
+    Effect::new(move |_| {
+        let Some(event) = realtime.last.get() else { return };
+        if event.kind.starts_with("conversation.") || event.kind == "message.created" || event.kind == "reset" {
+            counts.refetch();
+        }
+    });
+    let shared = SharedDeskCounts(counts);
+    provide_context(shared);
+    shared
+}
+
 /// A length of time for stats: seconds under a minute, else minutes.
 pub fn span_text(secs: Option<i64>) -> String {
     let min = crate::i18n::current_lang();
@@ -73,7 +103,7 @@ pub fn DeskPage() -> impl IntoView {
         let (tab, filters) = (tab.get(), filters.get());
         async move { api::get::<ConversationList>(&format!("/api/v1/conversations?view={}&{filters}", tab.code())).await }
     });
-    let counts = LocalResource::new(|| api::get::<DeskCounts>("/api/v1/conversations/counts"));
+    let counts = expect_context::<SharedDeskCounts>().0;
     let directory = Directory::new();
     let realtime = use_realtime();
     let toasts = use_toasts();
@@ -81,7 +111,6 @@ pub fn DeskPage() -> impl IntoView {
         let Some(event) = realtime.last.get() else { return };
         if event.kind.starts_with("conversation.") || event.kind == "message.created" || event.kind == "reset" {
             list.refetch();
-            counts.refetch();
         }
         if event.kind == "conversation.waiting" {
             toasts.show(i18n.t(Msg::NewChatArrived).to_string(), None);
@@ -89,7 +118,7 @@ pub fn DeskPage() -> impl IntoView {
     });
     let tab_link = move |t: Tab, label: Msg| {
         let count = move || {
-            counts.get().and_then(|r| r.ok()).map(|c| match t {
+            counts.get().flatten().map(|c| match t {
                 Tab::Inbox => c.inbox,
                 Tab::Mine => c.awaiting_reply,
                 Tab::All => 0,
