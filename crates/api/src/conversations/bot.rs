@@ -36,8 +36,9 @@ pub fn operators_online(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<
     .get_result(conn)?)
 }
 
-/// The site's questions, when its bot is on.
-pub fn questions(conn: &mut PgConnection, site_id: Uuid) -> ApiResult<Vec<BotQuestion>> {
+/// The questions of the conversation's site, when its bot is on.
+fn questions_of(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<Vec<BotQuestion>> {
+    let Some(site_id) = conv.site_id else { return Ok(Vec::new()) };
     let (enabled, list): (bool, Value) =
         sites::table.find(site_id).select((sites::chat_bot_enabled, sites::chat_bot_questions)).first(conn)?;
     Ok(if enabled { serde_json::from_value(list).unwrap_or_default() } else { Vec::new() })
@@ -59,10 +60,7 @@ fn contact_of(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<Cont
 /// Asks the next question the contact has not answered from `step` on, or sends the
 /// conversation to the Inbox when there is none.
 pub fn ask_next(conn: &mut PgConnection, conv: &ConversationRow, step: usize) -> ApiResult<()> {
-    let questions = match conv.site_id {
-        Some(site) => questions(conn, site)?,
-        None => Vec::new(),
-    };
+    let questions = questions_of(conn, conv)?;
     let contact = contact_of(conn, conv)?;
     let next = questions.iter().enumerate().skip(step).find(|(_, q)| !answered(&contact, &q.field));
     match next {
@@ -102,10 +100,7 @@ pub fn enter_inbox(conn: &mut PgConnection, conversation_id: Uuid) -> ApiResult<
 
 /// The visitor's message while the bot asks: the answer to the current question.
 pub fn answer(conn: &mut PgConnection, conv: &ConversationRow, text: &str, site_name: &str) -> ApiResult<()> {
-    let questions = match conv.site_id {
-        Some(site) => questions(conn, site)?,
-        None => Vec::new(),
-    };
+    let questions = questions_of(conn, conv)?;
     let step = conv.bot_step.max(0) as usize;
     let Some(question) = questions.get(step) else {
         return enter_inbox(conn, conv.id).map(|_| ());
