@@ -7,6 +7,7 @@ pub mod assignment;
 pub mod auth;
 pub mod boards;
 pub mod canned_responses;
+pub mod cards;
 pub mod config;
 pub mod contacts;
 pub mod conversations;
@@ -24,6 +25,7 @@ pub mod mailer;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;
+pub mod positions;
 pub mod rate_limits;
 pub mod respond;
 pub mod routing;
@@ -83,6 +85,8 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             .configure(events::routes)
             .configure(conversations::routes)
             .configure(canned_responses::routes)
+            // Before boards: card paths under `/boards/{id}/…` are whole paths, tried first.
+            .configure(cards::routes)
             .configure(boards::routes)
             .configure(visitor::routes),
     );

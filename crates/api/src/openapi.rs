@@ -28,7 +28,7 @@ use utoipa_actix_web::AppExt;
         contact(name = "Prospecta", url = "https://prospecta.dev")
     ),
     servers((url = "http://127.0.0.1:8080", description = "A local `make run`")),
-    components(schemas(domain::ContactSort, domain::DeskView)),
+    components(schemas(domain::ContactSort, domain::DeskView, domain::BoardDateField, domain::BoardOrder, domain::YesNoAll)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up, login, tokens"),
@@ -41,7 +41,8 @@ use utoipa_actix_web::AppExt;
         (name = "conversations", description = "The live-chat desk: Inbox, my conversations, All"),
         (name = "visitor", description = "The chat widget's API (site key and visitor token, for browsers)"),
         (name = "events", description = "Realtime server-sent events"),
-        (name = "boards", description = "Kanban boards (pipelines) and their stages"),
+        (name = "boards", description = "Kanban boards (pipelines), their stages and labels"),
+        (name = "cards", description = "Cards on boards: deals and clients moving through stages, the board view, history and saved filters"),
         (name = "integration", description = "Endpoints for integrations (API key or site key)"),
         (name = "health", description = "Probes"),
     )
@@ -159,6 +160,9 @@ fn add_field_rules(doc: &mut Value) {
         ("/CreateCannedResponse/properties/body", json!({"pattern": domain::TAG_PATTERN})),
         ("/VisitorDetailsRequest/properties/message", json!({"pattern": domain::TAG_PATTERN})),
         ("/ConversationTagRequest/properties/tag", json!({"pattern": domain::TAG_PATTERN})),
+        ("/CreateCardRequest/properties/title", json!({"pattern": domain::TAG_PATTERN})),
+        ("/UpdateCardRequest/properties/title", json!({"pattern": domain::TAG_PATTERN})),
+        ("/CreateCommentRequest/properties/body", json!({"pattern": domain::TAG_PATTERN})),
     ];
     for (pointer, extra) in rules {
         let target = doc.pointer_mut(&format!("/components/schemas{pointer}"));

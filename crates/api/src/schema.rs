@@ -360,6 +360,100 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    board_labels (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        board_id -> Uuid,
+        name -> Text,
+        colour -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    cards (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        board_id -> Uuid,
+        stage_id -> Uuid,
+        position -> Text,
+        title -> Text,
+        description -> Text,
+        contact_id -> Nullable<Uuid>,
+        amount_minor -> Nullable<Int8>,
+        currency -> Nullable<Text>,
+        product -> Nullable<Text>,
+        version -> Int4,
+        archived_at -> Nullable<Timestamptz>,
+        lost_at -> Nullable<Timestamptz>,
+        lost_reason -> Nullable<Text>,
+        converted_to_client_at -> Nullable<Timestamptz>,
+        converted_to_service_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    card_labels (card_id, label_id) {
+        card_id -> Uuid,
+        label_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    card_members (card_id, user_id) {
+        card_id -> Uuid,
+        user_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    card_comments (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        card_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        author_label -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    board_history (id) {
+        id -> Int8,
+        account_id -> Uuid,
+        board_id -> Uuid,
+        card_id -> Nullable<Uuid>,
+        card_title -> Text,
+        user_id -> Nullable<Uuid>,
+        actor_label -> Text,
+        action -> Text,
+        field -> Nullable<Text>,
+        old_value -> Nullable<Jsonb>,
+        new_value -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    saved_board_filters (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        board_id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        query -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(cards -> contacts (contact_id));
+diesel::joinable!(card_labels -> board_labels (label_id));
+diesel::joinable!(cards -> board_stages (stage_id));
 diesel::joinable!(conversations -> contacts (contact_id));
 diesel::joinable!(conversation_participants -> conversations (conversation_id));
 diesel::joinable!(conversation_ignores -> conversations (conversation_id));
@@ -389,6 +483,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     boards,
     board_members,
     board_stages,
+    board_labels,
+    cards,
+    card_labels,
+    card_members,
+    card_comments,
+    board_history,
+    saved_board_filters,
     idempotency_keys,
     notifications,
     email_outbox,

@@ -2,14 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 /// A colour as `#rrggbb`.
 pub const COLOUR_PATTERN: &str = "^#[0-9a-fA-F]{6}$";
 
-fn validate_colour(c: &str) -> Result<(), ValidationError> {
+pub fn validate_colour(c: &str) -> Result<(), ValidationError> {
     let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|d| d.is_ascii_hexdigit());
     if ok {
         Ok(())
@@ -39,6 +39,7 @@ pub struct BoardView {
     pub member_ids: Vec<Uuid>,
     /// In board order.
     pub stages: Vec<StageView>,
+    pub labels: Vec<crate::cards::LabelView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -161,6 +162,13 @@ pub struct UpdateStageRequest {
 #[schema(example = json!({"after_id": "3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10"}))]
 pub struct MoveStageRequest {
     pub after_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct DeleteStageParams {
+    /// Another stage of the board that takes this stage's cards.
+    pub move_to: Option<Uuid>,
 }
 
 #[cfg(test)]

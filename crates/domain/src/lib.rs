@@ -5,12 +5,14 @@
 
 pub mod auth;
 pub mod boards;
+pub mod cards;
 pub mod chat;
 pub mod contacts;
 pub mod custom_fields;
 pub mod i18n;
 pub mod imports;
 pub mod labels;
+pub mod money;
 pub mod phone;
 pub mod positions;
 pub mod problem;
@@ -22,10 +24,12 @@ pub mod users;
 
 pub use auth::*;
 pub use boards::*;
+pub use cards::*;
 pub use chat::*;
 pub use contacts::*;
 pub use custom_fields::*;
 pub use imports::*;
+pub use money::Money;
 pub use phone::*;
 pub use problem::{FieldError, Problem};
 pub use sites::*;

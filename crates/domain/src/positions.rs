@@ -81,6 +81,34 @@ pub fn keys_between(before: Option<&str>, after: Option<&str>, n: usize) -> Resu
     Ok(keys)
 }
 
+/// `n` increasing keys spread evenly over the whole range, all of one short length (for a
+/// bulk fill: appending one by one would grow keys by a character per ~36). Every key is
+/// above `after_prefix` and below anything that is above `after_prefix` and not prefixed by it,
+/// as each starts with it: pass the last key of a list to append `n` keys after it.
+pub fn spread_keys(after_prefix: Option<&str>, n: usize) -> Vec<String> {
+    let base = DIGITS.len() as u128;
+    let mut len = 1u32;
+    while base.pow(len) < (n as u128 + 1) * 2 {
+        len += 1;
+    }
+    let step = base.pow(len) / (n as u128 + 1);
+    let prefix = after_prefix.unwrap_or("");
+    (1..=n as u128)
+        .map(|i| {
+            let mut v = i * step;
+            if v.is_multiple_of(base) {
+                v += 1; // never end in `0`; `step >= 2` keeps the keys increasing
+            }
+            let mut digits = vec![b'0'; len as usize];
+            for slot in digits.iter_mut().rev() {
+                *slot = DIGITS[(v % base) as usize];
+                v /= base;
+            }
+            format!("{prefix}{}", String::from_utf8_lossy(&digits))
+        })
+        .collect()
+}
+
 /// The fraction halfway between `a` (`""` is 0) and `b` (`None` is 1); `a < b`, neither ends in `0`.
 fn midpoint(a: &[u8], b: Option<&[u8]>) -> String {
     if let Some(b) = b {
@@ -108,6 +136,19 @@ fn midpoint(a: &[u8], b: Option<&[u8]>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spread_keys_are_short_increasing_and_valid() {
+        for n in [0usize, 1, 2, 30, 61, 62, 1000, 5000] {
+            let keys = spread_keys(None, n);
+            assert_eq!(keys.len(), n);
+            assert!(keys.iter().all(|k| is_key(k) && k.len() <= 3), "{n}");
+            assert!(keys.windows(2).all(|w| w[0] < w[1]), "{n}");
+        }
+        let after = spread_keys(Some("V"), 100);
+        assert!(after.iter().all(|k| k.as_str() > "V" && k.as_str() < "W" && is_key(k)));
+        assert!(after.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn keys_fall_strictly_between_their_neighbours() {

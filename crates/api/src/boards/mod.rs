@@ -10,16 +10,18 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use domain::positions::{key_between, keys_between};
 use domain::{
-    template_stages, BoardList, BoardView, CreateBoardRequest, CreateStageRequest, MoveStageRequest, Problem,
-    StageView, UpdateBoardRequest, UpdateStageRequest,
+    template_stages, BoardList, BoardView, CreateBoardRequest, CreateStageRequest, DeleteStageParams, LabelView,
+    MoveStageRequest, Problem, StageView, UpdateBoardRequest, UpdateStageRequest,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::error::{no_content_if_found, ApiError, ApiResult};
 use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::{board_members, board_stages, boards, users};
+use crate::schema::{board_labels, board_members, board_stages, boards, users};
 use crate::AppState;
+
+pub mod labels;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
@@ -32,11 +34,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(create_stage)
             .service(update_stage)
             .service(move_stage)
-            .service(delete_stage),
+            .service(delete_stage)
+            .service(labels::create_label)
+            .service(labels::update_label)
+            .service(labels::delete_label),
     );
 }
 
-const DEFAULT_COLOUR: &str = "#2358d8";
+pub(crate) const DEFAULT_COLOUR: &str = "#2358d8";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = boards)]
@@ -72,7 +77,7 @@ impl StageRow {
 }
 
 /// The account's boards the caller may see.
-fn visible(caller: &AuthUser) -> boards::BoxedQuery<'static, diesel::pg::Pg> {
+pub fn visible(caller: &AuthUser) -> boards::BoxedQuery<'static, diesel::pg::Pg> {
     let q = boards::table.filter(boards::account_id.eq(caller.account_id)).into_boxed();
     if caller.is_admin() {
         return q;
@@ -95,12 +100,22 @@ fn views(conn: &mut PgConnection, rows: Vec<BoardRow>) -> ApiResult<Vec<BoardVie
         .filter(board_members::board_id.eq_any(&ids))
         .select((board_members::board_id, board_members::user_id))
         .load(conn)?;
+    let labels: Vec<(Uuid, Uuid, String, String)> = board_labels::table
+        .filter(board_labels::board_id.eq_any(&ids))
+        .order((board_labels::created_at, board_labels::id))
+        .select((board_labels::board_id, board_labels::id, board_labels::name, board_labels::colour))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|b| BoardView {
             id: b.id,
             member_ids: members.iter().filter(|(board, _)| *board == b.id).map(|(_, u)| *u).collect(),
             stages: stages.iter().filter(|s| s.board_id == b.id).cloned().map(StageRow::view).collect(),
+            labels: labels
+                .iter()
+                .filter(|l| l.0 == b.id)
+                .map(|(_, id, name, colour)| LabelView { id: *id, name: name.clone(), colour: colour.clone() })
+                .collect(),
             name: b.name,
             colour: b.colour,
             created_at: b.created_at,
@@ -109,13 +124,13 @@ fn views(conn: &mut PgConnection, rows: Vec<BoardRow>) -> ApiResult<Vec<BoardVie
         .collect())
 }
 
-fn board_view(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<BoardView> {
+pub fn board_view(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<BoardView> {
     let row = visible(caller).filter(boards::id.eq(id)).select(BoardRow::as_select()).first(conn)?;
     views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
 }
 
 /// Locks the account's board `id` (admins): stage moves on one board take turns.
-fn lock_board(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> ApiResult<()> {
+pub fn lock_board(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> ApiResult<()> {
     boards::table
         .filter(boards::account_id.eq(account_id))
         .filter(boards::id.eq(id))
@@ -149,7 +164,7 @@ fn set_members(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid]) -> ApiResu
     Ok(())
 }
 
-fn colour(c: Option<&str>) -> String {
+pub(crate) fn colour(c: Option<&str>) -> String {
     c.unwrap_or(DEFAULT_COLOUR).to_ascii_lowercase()
 }
 
@@ -486,14 +501,17 @@ pub async fn move_stage(
 
 /// Delete a stage.
 ///
-/// Admins only. (Once cards exist, a stage holding cards needs somewhere to move them.)
+/// Admins only. A stage holding cards is deleted only with `move_to`: another stage of the
+/// board that takes its cards (after its own, in their order), in the same transaction.
 #[utoipa::path(
     tag = "boards", operation_id = "delete_stage", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Board id"), ("stage_id" = Uuid, Path, description = "Stage id")),
+    params(("id" = Uuid, Path, description = "Board id"), ("stage_id" = Uuid, Path, description = "Stage id"), DeleteStageParams),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such board or stage in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The stage holds cards and no `move_to` was given", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`move_to` is not another stage of this board", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/{id}/stages/{stage_id}")]
@@ -501,17 +519,27 @@ pub async fn delete_stage(
     state: web::Data<AppState>,
     admin: AdminUser,
     path: web::Path<(Uuid, Uuid)>,
+    params: web::Query<DeleteStageParams>,
 ) -> ApiResult<HttpResponse> {
-    let (account_id, (board_id, stage_id)) = (admin.0.account_id, path.into_inner());
-    let rows = state
+    let (account_id, (board_id, stage_id), move_to) = (admin.0.account_id, path.into_inner(), params.move_to);
+    state
         .db
         .transaction(move |conn| {
             lock_board(conn, account_id, board_id)?;
-            Ok(diesel::delete(
-                board_stages::table.filter(board_stages::board_id.eq(board_id)).filter(board_stages::id.eq(stage_id)),
-            )
-            .execute(conn)?)
+            stage_of(conn, board_id, stage_id)?;
+            let target = match move_to {
+                Some(to) if to != stage_id => Some(
+                    stage_of(conn, board_id, to)
+                        .map_err(|_| ApiError::field("move_to", "unknown", "is not another stage of this board"))?
+                        .id,
+                ),
+                Some(_) => return Err(ApiError::field("move_to", "unknown", "is not another stage of this board")),
+                None => None,
+            };
+            crate::positions::move_all_cards(conn, board_id, stage_id, target)?;
+            diesel::delete(board_stages::table.find(stage_id)).execute(conn)?;
+            Ok(())
         })
         .await?;
-    no_content_if_found(rows)
+    Ok(HttpResponse::NoContent().finish())
 }

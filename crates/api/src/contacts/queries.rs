@@ -220,7 +220,7 @@ pub fn get(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<Co
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern.
-fn like_pattern(q: &str) -> String {
+pub fn like_pattern(q: &str) -> String {
     let mut escaped = String::with_capacity(q.len() + 2);
     escaped.push('%');
     for c in q.trim().chars() {

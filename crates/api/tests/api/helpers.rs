@@ -254,6 +254,12 @@ impl TestApp {
         PgConnection::establish(&self.database_url).unwrap()
     }
 
+    /// Runs a statement on the test database (to age rows, say).
+    pub fn conn_exec(&self, sql: &str) {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(sql).execute(&mut self.conn()).unwrap();
+    }
+
     /// Posts a lead with a site's public key, as a web page would.
     pub async fn submit(&self, site_key: &str, body: &Value) -> Response {
         self.request(Method::POST, "/api/v1/leads", None)

@@ -6,6 +6,7 @@ mod api_keys;
 mod assignment;
 mod auth;
 mod boards;
+mod cards;
 mod chat_helpers;
 mod contacts;
 mod cors;

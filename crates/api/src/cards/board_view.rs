@@ -1,0 +1,528 @@
+//! The board view: each stage's cards under the filters of the seed (dates, order, labels,
+//! members, sellers, yes/no flags, text), with counts and deal sums per stage, "load more"
+//! per stage, the board history and each user's saved filters.
+
+use std::collections::HashMap;
+
+use actix_web::{delete, get, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use diesel::dsl::{exists, sql};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Timestamptz, Uuid as SqlUuid};
+use domain::{
+    parse_ids, BoardCards, BoardDateField, BoardFilter, BoardOrder, CreateSavedFilterRequest, HistoryEntry,
+    HistoryPage, HistoryParams, Money, Problem, SavedFilterList, SavedFilterView, StageCards, StagePageParams,
+    YesNoAll, PER_STAGE_DEFAULT,
+};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::queries::{self, CardRow};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AuthUser, ValidJson};
+use crate::schema::{board_history, board_stages, card_labels, card_members, cards, contacts, saved_board_filters};
+use crate::AppState;
+
+/// `filtered()`'s query: cards with their stage and (maybe) contact.
+type Filtered = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::LeftJoin<diesel::dsl::InnerJoin<cards::table, board_stages::table>, contacts::table>,
+    Pg,
+>;
+
+const STALE: &str = "(board_stages.stale_days IS NOT NULL \
+     AND cards.updated_at < now() - make_interval(days => board_stages.stale_days))";
+const CONTACT_DATE: &str = "COALESCE(contacts.created_at, cards.created_at)";
+
+struct Filter {
+    date_field: BoardDateField,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    order: BoardOrder,
+    per_stage: i64,
+    labels: Vec<Uuid>,
+    members: Vec<Uuid>,
+    sellers: Vec<Uuid>,
+    stale: Option<bool>,
+    archived: Option<bool>,
+    lost: Option<bool>,
+    converted_client: Option<bool>,
+    converted_service: Option<bool>,
+    q: Option<String>,
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+impl Filter {
+    fn parse(f: BoardFilter) -> ApiResult<Filter> {
+        f.validate()?;
+        let ids = |field: &str, list: Option<&str>| {
+            parse_ids(list).map_err(|_| ApiError::field(field, "invalid", "must be comma-separated ids"))
+        };
+        Ok(Filter {
+            date_field: f.date_field.unwrap_or_default(),
+            from: f.from.map(midnight),
+            to: f.to.and_then(|d| d.succ_opt()).map(midnight),
+            order: f.order.unwrap_or_default(),
+            per_stage: f.per_stage.unwrap_or(PER_STAGE_DEFAULT),
+            labels: ids("label_ids", f.label_ids.as_deref())?,
+            members: ids("member_ids", f.member_ids.as_deref())?,
+            sellers: ids("seller_ids", f.seller_ids.as_deref())?,
+            stale: YesNoAll::wanted(f.stale, YesNoAll::All),
+            archived: YesNoAll::wanted(f.archived, YesNoAll::No),
+            lost: YesNoAll::wanted(f.lost, YesNoAll::All),
+            converted_client: YesNoAll::wanted(f.converted_client, YesNoAll::All),
+            converted_service: YesNoAll::wanted(f.converted_service, YesNoAll::All),
+            q: f.q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty()),
+        })
+    }
+
+    fn date_sql(&self) -> &'static str {
+        match self.date_field {
+            BoardDateField::CardCreated => "cards.created_at",
+            BoardDateField::ContactCreated => CONTACT_DATE,
+        }
+    }
+
+    /// The board's cards under this filter.
+    fn query(&self, board_id: Uuid) -> Filtered {
+        let mut q = cards::table
+            .inner_join(board_stages::table)
+            .left_join(contacts::table)
+            .filter(cards::board_id.eq(board_id))
+            .into_boxed();
+        if let Some(from) = self.from {
+            q = q.filter(sql::<Bool>(&format!("{} >= ", self.date_sql())).bind::<Timestamptz, _>(from));
+        }
+        if let Some(to) = self.to {
+            q = q.filter(sql::<Bool>(&format!("{} < ", self.date_sql())).bind::<Timestamptz, _>(to));
+        }
+        if !self.labels.is_empty() {
+            q = q.filter(exists(
+                card_labels::table
+                    .filter(card_labels::card_id.eq(cards::id))
+                    .filter(card_labels::label_id.eq_any(self.labels.clone())),
+            ));
+        }
+        if !self.members.is_empty() {
+            q = q.filter(exists(
+                card_members::table
+                    .filter(card_members::card_id.eq(cards::id))
+                    .filter(card_members::user_id.eq_any(self.members.clone())),
+            ));
+        }
+        if !self.sellers.is_empty() {
+            q = q.filter(contacts::assignee_id.eq_any(self.sellers.clone()));
+        }
+        if let Some(stale) = self.stale {
+            q = q.filter(if stale { sql::<Bool>(STALE) } else { sql::<Bool>(&format!("NOT {STALE}")) });
+        }
+        macro_rules! flag {
+            ($wanted:expr, $column:expr) => {
+                match $wanted {
+                    Some(true) => q = q.filter($column.is_not_null()),
+                    Some(false) => q = q.filter($column.is_null()),
+                    None => {}
+                }
+            };
+        }
+        flag!(self.archived, cards::archived_at);
+        flag!(self.lost, cards::lost_at);
+        flag!(self.converted_client, cards::converted_to_client_at);
+        flag!(self.converted_service, cards::converted_to_service_at);
+        if let Some(text) = &self.q {
+            let pattern = crate::contacts::queries::like_pattern(text);
+            q = q.filter(
+                cards::title
+                    .ilike(pattern.clone())
+                    .or(cards::description.ilike(pattern.clone()))
+                    .or(contacts::name.ilike(pattern.clone()).assume_not_null())
+                    .or(contacts::email.ilike(pattern.clone()).assume_not_null())
+                    .or(contacts::phone.ilike(pattern).assume_not_null()),
+            );
+        }
+        q
+    }
+}
+
+/// Where a stage's page ends: a position (board order) or a date and id.
+enum Cursor {
+    Position(String),
+    Date(DateTime<Utc>, Uuid),
+}
+
+impl Cursor {
+    fn encode(&self) -> String {
+        match self {
+            Cursor::Position(key) => format!("p.{key}"),
+            Cursor::Date(at, id) => format!("d.{}.{id}", at.timestamp_micros()),
+        }
+    }
+
+    fn decode(s: &str) -> ApiResult<Cursor> {
+        let bad = || ApiError::field("cursor", "invalid", "is not a cursor from this board view");
+        if let Some(key) = s.strip_prefix("p.") {
+            return domain::positions::is_key(key).then(|| Cursor::Position(key.to_string())).ok_or_else(bad);
+        }
+        let rest = s.strip_prefix("d.").ok_or_else(bad)?;
+        let (micros, id) = rest.split_once('.').ok_or_else(bad)?;
+        let at = micros.parse().ok().and_then(DateTime::from_timestamp_micros).ok_or_else(bad)?;
+        Ok(Cursor::Date(at, id.parse().map_err(|_| bad())?))
+    }
+}
+
+/// One page of one stage's cards under the filter.
+fn stage_page(
+    conn: &mut PgConnection,
+    f: &Filter,
+    board_id: Uuid,
+    stage_id: Uuid,
+    cursor: Option<&Cursor>,
+) -> ApiResult<(Vec<CardRow>, Option<String>)> {
+    let mut q = f.query(board_id).filter(cards::stage_id.eq(stage_id));
+    let date = f.date_sql();
+    let (op, dir) = if f.order == BoardOrder::Desc { ("<", "DESC") } else { (">", "ASC") };
+    match (f.order, cursor) {
+        (BoardOrder::Manual, Some(Cursor::Position(key))) => q = q.filter(cards::position.gt(key.clone())),
+        (BoardOrder::Asc | BoardOrder::Desc, Some(Cursor::Date(at, id))) => {
+            q = q.filter(
+                sql::<Bool>(&format!("({date}, cards.id) {op} ("))
+                    .bind::<Timestamptz, _>(*at)
+                    .sql(", ")
+                    .bind::<SqlUuid, _>(*id)
+                    .sql(")"),
+            )
+        }
+        (_, Some(_)) => return Err(ApiError::field("cursor", "invalid", "belongs to another order")),
+        (_, None) => {}
+    }
+    q = match f.order {
+        BoardOrder::Manual => q.order(cards::position.asc()),
+        _ => q.order(sql::<Timestamptz>(&format!("{date} {dir}, cards.id {dir}"))),
+    };
+    let mut rows: Vec<(CardRow, DateTime<Utc>)> =
+        q.select((CardRow::as_select(), sql::<Timestamptz>(date))).limit(f.per_stage + 1).load(conn)?;
+    let more = rows.len() as i64 > f.per_stage;
+    rows.truncate(f.per_stage as usize);
+    let next = rows.last().filter(|_| more).map(|(card, at)| match f.order {
+        BoardOrder::Manual => Cursor::Position(card.position.clone()).encode(),
+        _ => Cursor::Date(*at, card.id).encode(),
+    });
+    Ok((rows.into_iter().map(|(card, _)| card).collect(), next))
+}
+
+/// Count and per-currency sums of every stage under the filter, in one grouped query.
+fn totals(conn: &mut PgConnection, f: &Filter, board_id: Uuid) -> ApiResult<HashMap<Uuid, (i64, Vec<Money>)>> {
+    // Grouping a boxed three-table join does not type-check in diesel; the filter goes in as a
+    // semi-join instead.
+    let rows: Vec<(Uuid, Option<String>, i64, Option<i64>)> = cards::table
+        .filter(cards::board_id.eq(board_id))
+        .filter(cards::id.eq_any(f.query(board_id).select(cards::id)))
+        .group_by((cards::stage_id, cards::currency))
+        .select((
+            cards::stage_id,
+            cards::currency,
+            diesel::dsl::count_star(),
+            sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>("sum(cards.amount_minor)::int8"),
+        ))
+        .load(conn)?;
+    let mut out: HashMap<Uuid, (i64, Vec<Money>)> = HashMap::new();
+    for (stage, currency, count, sum) in rows {
+        let entry = out.entry(stage).or_default();
+        entry.0 += count;
+        if let (Some(currency), Some(sum)) = (currency, sum) {
+            entry.1.push(Money::from_minor(sum, &currency));
+        }
+    }
+    for (_, sums) in out.values_mut() {
+        sums.sort_by(|a, b| a.currency.cmp(&b.currency));
+    }
+    Ok(out)
+}
+
+/// A board's cards.
+///
+/// Per stage, in board order: the first `per_stage` cards under the filter, how many there
+/// are, and the sum of their deal values per currency. With `stage_id` and that stage's
+/// `next_cursor`, the next cards of that stage only ("load more").
+#[utoipa::path(
+    tag = "cards", operation_id = "board_cards", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id"), BoardFilter, StagePageParams),
+    responses(
+        (status = 200, description = "Cards per stage", body = BoardCards),
+        (status = 404, description = "No such board visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter: the parameter is named", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/boards/{id}/cards")]
+pub async fn board_cards(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    filter: web::Query<BoardFilter>,
+    page: web::Query<StagePageParams>,
+) -> ApiResult<HttpResponse> {
+    let (board_id, page) = (id.into_inner(), page.into_inner());
+    let filter = Filter::parse(filter.into_inner())?;
+    page.validate()?;
+    let cursor = page.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let body = state
+        .db
+        .run(move |conn| {
+            queries::sees_board(conn, &caller, board_id)?;
+            let mut stages = board_stages::table
+                .filter(board_stages::board_id.eq(board_id))
+                .order(board_stages::position)
+                .select(board_stages::id)
+                .into_boxed();
+            if let Some(only) = page.stage_id {
+                stages = stages.filter(board_stages::id.eq(only));
+            }
+            let stages: Vec<Uuid> = stages.load(conn)?;
+            if page.stage_id.is_some() && stages.is_empty() {
+                return Err(ApiError::field("stage_id", "unknown", "is not a stage of this board"));
+            }
+            let mut totals = totals(conn, &filter, board_id)?;
+            let mut pages = Vec::with_capacity(stages.len());
+            let mut rows = Vec::new();
+            for stage in &stages {
+                let (cards, next) = stage_page(conn, &filter, board_id, *stage, cursor.as_ref())?;
+                pages.push((cards.len(), next));
+                rows.extend(cards);
+            }
+            let mut views = queries::views(conn, rows)?.into_iter();
+            let stages = stages
+                .into_iter()
+                .zip(pages)
+                .map(|(stage_id, (n, next_cursor))| {
+                    let (count, sums) = totals.remove(&stage_id).unwrap_or_default();
+                    StageCards { stage_id, count, sums, cards: views.by_ref().take(n).collect(), next_cursor }
+                })
+                .collect();
+            crate::respond::encode_json(&BoardCards { stages }, 16 * 1024)
+        })
+        .await?;
+    Ok(crate::respond::json_ok(body))
+}
+
+/// A board's history.
+///
+/// Every change on its cards, newest first, by card and/or user; `before` pages back.
+#[utoipa::path(
+    tag = "cards", operation_id = "board_history", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id"), HistoryParams),
+    responses(
+        (status = 200, description = "Changes, newest first", body = HistoryPage),
+        (status = 404, description = "No such board visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/boards/{id}/history")]
+pub async fn get_board_history(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    params: web::Query<HistoryParams>,
+) -> ApiResult<web::Json<HistoryPage>> {
+    let (board_id, p) = (id.into_inner(), params.into_inner());
+    p.validate()?;
+    let limit = p.limit.unwrap_or(50);
+    let page = state
+        .db
+        .run(move |conn| {
+            queries::sees_board(conn, &caller, board_id)?;
+            let mut q = board_history::table.filter(board_history::board_id.eq(board_id)).into_boxed();
+            if let Some(card) = p.card_id {
+                q = q.filter(board_history::card_id.eq(card));
+            }
+            if let Some(user) = p.user_id {
+                q = q.filter(board_history::user_id.eq(user));
+            }
+            if let Some(before) = p.before {
+                q = q.filter(board_history::id.lt(before));
+            }
+            type Row = (
+                i64,
+                Option<Uuid>,
+                String,
+                Option<Uuid>,
+                String,
+                String,
+                Option<String>,
+                Option<serde_json::Value>,
+                Option<serde_json::Value>,
+                DateTime<Utc>,
+            );
+            let mut rows: Vec<Row> = q
+                .order(board_history::id.desc())
+                .limit(limit + 1)
+                .select((
+                    board_history::id,
+                    board_history::card_id,
+                    board_history::card_title,
+                    board_history::user_id,
+                    board_history::actor_label,
+                    board_history::action,
+                    board_history::field,
+                    board_history::old_value,
+                    board_history::new_value,
+                    board_history::created_at,
+                ))
+                .load(conn)?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(limit as usize);
+            let items: Vec<HistoryEntry> = rows
+                .into_iter()
+                .map(
+                    |(
+                        id,
+                        card_id,
+                        card_title,
+                        user_id,
+                        actor_label,
+                        action,
+                        field,
+                        old_value,
+                        new_value,
+                        created_at,
+                    )| {
+                        HistoryEntry {
+                            id,
+                            card_id,
+                            card_title,
+                            user_id,
+                            actor_label,
+                            action,
+                            field,
+                            old_value,
+                            new_value,
+                            created_at,
+                        }
+                    },
+                )
+                .collect();
+            let next_before = items.last().filter(|_| more).map(|e| e.id);
+            Ok(HistoryPage { items, next_before })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// My saved filters for a board.
+#[utoipa::path(
+    tag = "cards", operation_id = "list_saved_filters", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id")),
+    responses(
+        (status = 200, description = "The caller's saved filters, by name", body = SavedFilterList),
+        (status = 404, description = "No such board visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/boards/{id}/filters")]
+pub async fn list_saved_filters(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<SavedFilterList>> {
+    let board_id = id.into_inner();
+    let items = state
+        .db
+        .run(move |conn| {
+            queries::sees_board(conn, &caller, board_id)?;
+            let rows: Vec<(Uuid, String, String)> = saved_board_filters::table
+                .filter(saved_board_filters::board_id.eq(board_id))
+                .filter(saved_board_filters::user_id.eq(caller.user_id))
+                .order(saved_board_filters::name)
+                .select((saved_board_filters::id, saved_board_filters::name, saved_board_filters::query))
+                .load(conn)?;
+            Ok(rows.into_iter().map(|(id, name, query)| SavedFilterView { id, name, query }).collect())
+        })
+        .await?;
+    Ok(web::Json(SavedFilterList { items }))
+}
+
+/// Save a filter.
+///
+/// Under a name of the caller's own (a name already used on this board is a 409). `query` is
+/// the board view's query string; it must parse as the board view's filter.
+#[utoipa::path(
+    tag = "cards", operation_id = "save_filter", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id")),
+    request_body = CreateSavedFilterRequest,
+    responses(
+        (status = 201, description = "Saved", body = SavedFilterView),
+        (status = 404, description = "No such board visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A filter of yours has this name already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/boards/{id}/filters")]
+pub async fn save_filter(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<CreateSavedFilterRequest>,
+) -> ApiResult<HttpResponse> {
+    let (board_id, req) = (id.into_inner(), body.0);
+    let query = req.query.trim().trim_start_matches('?').to_string();
+    let parsed = web::Query::<BoardFilter>::from_query(&query)
+        .map(web::Query::into_inner)
+        .map_err(|_| ApiError::field("query", "invalid", "is not a board view filter"))?;
+    Filter::parse(parsed).map_err(|_| ApiError::field("query", "invalid", "is not a board view filter"))?;
+    let saved = state
+        .db
+        .run(move |conn| {
+            queries::sees_board(conn, &caller, board_id)?;
+            let id = Uuid::new_v4();
+            let name = req.name.trim().to_string();
+            diesel::insert_into(saved_board_filters::table)
+                .values((
+                    saved_board_filters::id.eq(id),
+                    saved_board_filters::account_id.eq(caller.account_id),
+                    saved_board_filters::board_id.eq(board_id),
+                    saved_board_filters::user_id.eq(caller.user_id),
+                    saved_board_filters::name.eq(&name),
+                    saved_board_filters::query.eq(&query),
+                ))
+                .on_conflict_do_nothing()
+                .execute(conn)
+                .map_err(ApiError::from)
+                .and_then(|n| match n {
+                    0 => Err(ApiError::conflict_on("name", "You already have a filter with this name.")),
+                    _ => Ok(SavedFilterView { id, name, query }),
+                })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(saved))
+}
+
+/// Delete one of my saved filters.
+#[utoipa::path(
+    tag = "cards", operation_id = "delete_saved_filter", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id"), ("filter_id" = Uuid, Path, description = "Saved filter id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such filter of the caller's on this board", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/boards/{id}/filters/{filter_id}")]
+pub async fn delete_saved_filter(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (board_id, filter_id) = path.into_inner();
+    let rows = state
+        .db
+        .run(move |conn| {
+            Ok(diesel::delete(
+                saved_board_filters::table
+                    .filter(saved_board_filters::id.eq(filter_id))
+                    .filter(saved_board_filters::board_id.eq(board_id))
+                    .filter(saved_board_filters::user_id.eq(caller.user_id)),
+            )
+            .execute(conn)?)
+        })
+        .await?;
+    crate::error::no_content_if_found(rows)
+}

@@ -1,0 +1,353 @@
+//! Cards on a board: created in a stage, edited with `If-Match` against their version, moved
+//! between stages (`actions`), commented on (`comments`), listed per stage under the board
+//! view's filters (`board_view`).
+//!
+//! Agents work the cards of the boards shared with them; admins every board of the account.
+
+use actix_web::http::header;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use diesel::prelude::*;
+use domain::{CardView, CreateCardRequest, DeleteCardParams, Money, Problem, UpdateCardRequest};
+use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AuthUser, ValidJson};
+use crate::schema::{card_labels, card_members, cards, contacts};
+use crate::AppState;
+
+pub mod actions;
+pub mod board_view;
+pub mod comments;
+pub mod queries;
+
+use queries::{CardRow, Change};
+
+/// Card routes. Those under `/boards/{id}/…` are whole paths registered before the boards
+/// scope, which would otherwise take every `/boards/…` request.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_card)
+        .service(board_view::board_cards)
+        .service(board_view::get_board_history)
+        .service(board_view::list_saved_filters)
+        .service(board_view::save_filter)
+        .service(board_view::delete_saved_filter)
+        .service(
+            utoipa_actix_web::scope("/cards")
+                .service(get_card)
+                .service(update_card)
+                .service(delete_card)
+                .service(actions::move_card)
+                .service(actions::archive)
+                .service(actions::unarchive)
+                .service(actions::lose)
+                .service(actions::reopen)
+                .service(actions::convert)
+                .service(comments::list_comments)
+                .service(comments::add_comment),
+        );
+}
+
+/// The card's version as an `ETag`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version an `If-Match` asks for (`None` without the header; `Some(None)` when it is not
+/// a version of ours, which no card matches).
+fn if_match(req: &HttpRequest) -> Option<Option<i32>> {
+    let value = req.headers().get(header::IF_MATCH)?;
+    let text = value.to_str().unwrap_or("").trim();
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    Some(text.trim_matches('"').parse().ok())
+}
+
+pub fn card_response(status: actix_web::http::StatusCode, card: &CardView) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::ETAG, etag(card.version))).json(card)
+}
+
+fn trimmed(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn minor(value: &Option<Money>) -> (Option<i64>, Option<String>) {
+    match value {
+        Some(m) => (domain::money::to_minor(&m.amount, &m.currency).ok(), Some(m.currency.clone())),
+        None => (None, None),
+    }
+}
+
+/// A unique violation on (board, contact) from a racing create: the same 409 as the check.
+fn contact_race(
+    conn: &mut PgConnection,
+    board_id: Uuid,
+    contact_id: Option<Uuid>,
+    e: diesel::result::Error,
+) -> ApiError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    if let (Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _), Some(contact)) = (&e, contact_id) {
+        if let Ok((id, title)) = cards::table
+            .filter(cards::board_id.eq(board_id))
+            .filter(cards::contact_id.eq(contact))
+            .select((cards::id, cards::title))
+            .first::<(Uuid, String)>(conn)
+        {
+            return queries::contact_taken(id, &title);
+        }
+    }
+    e.into()
+}
+
+/// Add a card.
+///
+/// In `stage_id`, last. Agents may add cards to the boards shared with them. A contact has at
+/// most one card per board: a second is a 409 naming the existing card.
+#[utoipa::path(
+    tag = "cards", operation_id = "create_card", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Board id")),
+    request_body = CreateCardRequest,
+    responses(
+        (status = 201, description = "Added; `ETag` is its version", body = CardView),
+        (status = 404, description = "No such board visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The contact already has a card on this board", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a stage, label, member or contact not of this board or account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/boards/{id}/cards")]
+pub async fn create_card(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<CreateCardRequest>,
+) -> ApiResult<HttpResponse> {
+    let (board_id, req) = (id.into_inner(), body.0);
+    let card = state
+        .db
+        .transaction(move |conn| {
+            queries::sees_board(conn, &caller, board_id)?;
+            crate::positions::lock_stage(conn, board_id, req.stage_id)
+                .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of this board"))?;
+            let id = Uuid::new_v4();
+            let labels = queries::check_labels(conn, board_id, &req.label_ids, "label_ids")?;
+            let members = queries::check_users(conn, caller.account_id, &req.member_ids, "member_ids")?;
+            if let Some(contact) = req.contact_id {
+                queries::check_contact(conn, &caller, board_id, contact, id)?;
+            }
+            let (amount_minor, currency) = minor(&req.value);
+            let now = Utc::now();
+            let row = CardRow {
+                id,
+                account_id: caller.account_id,
+                board_id,
+                stage_id: req.stage_id,
+                position: crate::positions::last_in_stage(conn, req.stage_id)?,
+                title: req.title.trim().to_string(),
+                description: req.description.map(|d| d.trim().to_string()).unwrap_or_default(),
+                contact_id: req.contact_id,
+                amount_minor,
+                currency,
+                product: trimmed(req.product),
+                version: 1,
+                archived_at: None,
+                lost_at: None,
+                lost_reason: None,
+                converted_to_client_at: None,
+                converted_to_service_at: None,
+                created_by: Some(caller.user_id),
+                created_at: now,
+                updated_at: now,
+            };
+            diesel::insert_into(cards::table)
+                .values(&row)
+                .execute(conn)
+                .map_err(|e| contact_race(conn, board_id, row.contact_id, e))?;
+            queries::set_labels(conn, id, &labels)?;
+            queries::set_members(conn, id, &members)?;
+            queries::record(conn, &caller, &row, "card.created", &[Change::action("created")])?;
+            queries::view(conn, row)
+        })
+        .await?;
+    Ok(card_response(actix_web::http::StatusCode::CREATED, &card))
+}
+
+/// Get a card.
+///
+/// With `ETag` (its version) for a later `If-Match`.
+#[utoipa::path(
+    tag = "cards", operation_id = "get_card", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Card id")),
+    responses(
+        (status = 200, description = "The card", body = CardView,
+            headers(("ETag" = String, description = "The card's version"))),
+        (status = 404, description = "No such card on a board visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/{id}")]
+pub async fn get_card(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let card = state
+        .db
+        .run(move |conn| {
+            let row = queries::card_for(conn, &caller, id, false)?;
+            queries::view(conn, row)
+        })
+        .await?;
+    Ok(card_response(actix_web::http::StatusCode::OK, &card))
+}
+
+enum Edit {
+    Saved(CardView),
+    Stale(CardView),
+}
+
+/// Change a card.
+///
+/// Partial update. Send `If-Match` with the version you edited (the `ETag` of the card you
+/// read): if someone changed the card since, nothing is written and the answer is 412 with the
+/// current card. Without `If-Match` the change applies to whatever is there.
+#[utoipa::path(
+    tag = "cards", operation_id = "update_card", security(("bearer" = [])),
+    params(
+        ("id" = Uuid, Path, description = "Card id"),
+        ("If-Match" = Option<String>, Header, description = "The card's version as read, e.g. `\"3\"`"),
+    ),
+    request_body = UpdateCardRequest,
+    responses(
+        (status = 200, description = "Changed; `ETag` is the new version", body = CardView),
+        (status = 404, description = "No such card on a board visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The contact already has a card on this board", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The card changed since that version: the current card", body = CardView),
+        (status = 422, description = "Invalid fields, or a label, member or contact not of this board or account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_card(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    request: HttpRequest,
+    body: ValidJson<UpdateCardRequest>,
+) -> ApiResult<HttpResponse> {
+    let (id, req, expected) = (id.into_inner(), body.0, if_match(&request));
+    let outcome = state
+        .db
+        .transaction(move |conn| {
+            let old = queries::card_for(conn, &caller, id, true)?;
+            if expected.is_some_and(|v| v != Some(old.version)) {
+                return Ok(Edit::Stale(queries::view(conn, old)?));
+            }
+            let before = queries::view(conn, old.clone())?;
+            let mut new = old.clone();
+            let mut changes = Vec::new();
+            if let Some(title) = req.title {
+                new.title = title.trim().to_string();
+            }
+            if let Some(description) = req.description {
+                new.description = description.trim().to_string();
+            }
+            if let Some(contact) = req.contact_id {
+                if let Some(contact) = contact.filter(|c| Some(*c) != old.contact_id) {
+                    queries::check_contact(conn, &caller, old.board_id, contact, id)?;
+                }
+                new.contact_id = contact;
+            }
+            if let Some(value) = req.value {
+                (new.amount_minor, new.currency) = minor(&value);
+            }
+            if let Some(product) = req.product {
+                new.product = trimmed(product);
+            }
+            if let Some(ids) = req.label_ids {
+                let labels = queries::check_labels(conn, old.board_id, &ids, "label_ids")?;
+                if labels != sorted(&before.label_ids) {
+                    changes.push(Change::field("labels", Some(json!(before.label_ids)), Some(json!(labels))));
+                    queries::set_labels(conn, id, &labels)?;
+                }
+            }
+            if let Some(ids) = req.member_ids {
+                let members = queries::check_users(conn, caller.account_id, &ids, "member_ids")?;
+                if members != sorted(&before.member_ids) {
+                    changes.push(Change::field("members", Some(json!(before.member_ids)), Some(json!(members))));
+                    queries::set_members(conn, id, &members)?;
+                }
+            }
+            let fields = [
+                ("title", json!(old.title), json!(new.title)),
+                ("description", json!(old.description), json!(new.description)),
+                ("contact_id", json!(old.contact_id), json!(new.contact_id)),
+                ("value", json!(old.value()), json!(new.value())),
+                ("product", json!(old.product), json!(new.product)),
+            ];
+            for (field, a, b) in fields {
+                if a != b {
+                    changes.push(Change::field(field, Some(a), Some(b)));
+                }
+            }
+            if changes.is_empty() {
+                return Ok(Edit::Saved(before));
+            }
+            new.version += 1;
+            new.updated_at = Utc::now();
+            diesel::update(cards::table.find(id))
+                .set(&new)
+                .execute(conn)
+                .map_err(|e| contact_race(conn, old.board_id, new.contact_id, e))?;
+            queries::record(conn, &caller, &new, "card.updated", &changes)?;
+            Ok(Edit::Saved(queries::view(conn, new)?))
+        })
+        .await?;
+    Ok(match outcome {
+        Edit::Saved(card) => card_response(actix_web::http::StatusCode::OK, &card),
+        Edit::Stale(card) => card_response(actix_web::http::StatusCode::PRECONDITION_FAILED, &card),
+    })
+}
+
+fn sorted(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids
+}
+
+/// Delete a card.
+///
+/// With `delete_contact=true` its linked contact is deleted too (the contact's assignee or an
+/// admin only: otherwise 403 and nothing is deleted); without, only the link goes. One
+/// transaction either way. The board history keeps the card's entries.
+#[utoipa::path(
+    tag = "cards", operation_id = "delete_card", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Card id"), DeleteCardParams),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "`delete_contact` for a contact the caller may not delete", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such card on a board visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}")]
+pub async fn delete_card(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    params: web::Query<DeleteCardParams>,
+) -> ApiResult<HttpResponse> {
+    let (id, with_contact) = (id.into_inner(), params.delete_contact.unwrap_or(false));
+    state
+        .db
+        .transaction(move |conn| {
+            let card = queries::card_for(conn, &caller, id, true)?;
+            let contact = card.contact_id;
+            queries::record(conn, &caller, &card, "card.deleted", &[Change::with("deleted", None, None)])?;
+            diesel::delete(card_labels::table.filter(card_labels::card_id.eq(id))).execute(conn)?;
+            diesel::delete(card_members::table.filter(card_members::card_id.eq(id))).execute(conn)?;
+            diesel::delete(cards::table.find(id)).execute(conn)?;
+            if let (true, Some(contact)) = (with_contact, contact) {
+                crate::contacts::queries::get_for_update(conn, &caller, contact)
+                    .map_err(|_| ApiError::Forbidden("You may not delete this card's contact.".into()))?;
+                diesel::delete(contacts::table.find(contact)).execute(conn)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
