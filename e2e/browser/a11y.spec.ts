@@ -64,7 +64,12 @@ for (const lang of ['en', 'pt-BR'] as const) {
     await login(page);
     if (lang === 'pt-BR') await chooseLanguage(page, 'pt-BR');
     const client = await page.locator('[data-testid=clients-table] tbody a').first().getAttribute('href');
-    for (const path of [...SIGNED_IN, client!]) {
+    // The demo board, and one of its cards open.
+    await page.goto('/boards');
+    const board = await page.locator('.board-tile a').first().getAttribute('href');
+    await page.goto(board!);
+    const card = await page.locator('[data-card]').first().getAttribute('data-card');
+    for (const path of [...SIGNED_IN, client!, board!, `${board}?card=${card}`]) {
       await page.goto(path);
       await check(page, path);
     }

@@ -101,6 +101,16 @@ impl ApiError {
 }
 
 async fn fetch(method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Result<Response, ApiError> {
+    fetch_with(method, path, body, token, None).await
+}
+
+async fn fetch_with(
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+    if_match: Option<&str>,
+) -> Result<Response, ApiError> {
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
@@ -112,6 +122,9 @@ async fn fetch(method: &str, path: &str, body: Option<&str>, token: Option<&str>
     }
     if let Some(token) = token {
         headers.set("authorization", &format!("Bearer {token}")).map_err(ApiError::network)?;
+    }
+    if let Some(tag) = if_match {
+        headers.set("if-match", tag).map_err(ApiError::network)?;
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(path, &init).map_err(ApiError::network)?;
@@ -206,6 +219,36 @@ pub async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Res
 
 pub async fn patch<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
     call("PATCH", path, Some(body)).await
+}
+
+/// A `PATCH` of a versioned resource: what the server kept.
+pub enum Edited<T> {
+    Saved(T),
+    /// Someone changed it since `version`: nothing was written, this is the current one.
+    Stale(T),
+}
+
+/// `PATCH` with `If-Match: "<version>"` (see docs/API.md, "Versions and If-Match").
+pub async fn patch_if_match<T: DeserializeOwned>(
+    path: &str,
+    version: i32,
+    body: &impl Serialize,
+) -> Result<Edited<T>, ApiError> {
+    let body = serde_json::to_string(body).unwrap_or_default();
+    let tag = format!("\"{version}\"");
+    let send = || async {
+        let response = fetch_with("PATCH", path, Some(&body), access_token().as_deref(), Some(&tag)).await?;
+        let text = JsFuture::from(response.text().map_err(ApiError::network)?).await.map_err(ApiError::network)?;
+        Ok::<_, ApiError>((response.status(), text.as_string().unwrap_or_default()))
+    };
+    let (mut status, mut text) = send().await?;
+    if status == 401 && refresh().await.is_ok() {
+        (status, text) = send().await?;
+    }
+    if status == 412 {
+        return decode(200, &text).map(Edited::Stale);
+    }
+    decode(status, &text).map(Edited::Saved)
 }
 
 /// For 204 responses.

@@ -11,6 +11,7 @@ use leptos_router::path;
 use crate::api;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::auth::{LoginPage, SignupPage};
+use crate::pages::boards::{BoardPage, BoardsPage};
 use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
 use crate::pages::desk::DeskPage;
 use crate::pages::email_links::{AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
@@ -54,7 +55,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/clients/:id") view=|| view! { <Shell><ClientDetailPage/></Shell> }/>
                 <Route path=path!("/conversations") view=|| view! { <Shell><DeskPage/></Shell> }/>
                 <Route path=path!("/conversations/:id") view=|| view! { <Shell><DeskPage/></Shell> }/>
-                <Route path=path!("/boards") view=|| view! { <Shell><Placeholder title=Msg::NavBoards/></Shell> }/>
+                <Route path=path!("/boards") view=|| view! { <Shell><BoardsPage/></Shell> }/>
+                <Route path=path!("/boards/:id") view=|| view! { <Shell><BoardPage/></Shell> }/>
                 <Route path=path!("/tasks") view=|| view! { <Shell><Placeholder title=Msg::NavTasks/></Shell> }/>
                 <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/users"/> }/>
                 <Route path=path!("/settings/users") view=|| view! { <Shell><Settings><UsersSettings/></Settings></Shell> }/>

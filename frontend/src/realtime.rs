@@ -20,7 +20,7 @@ use crate::api;
 
 /// Event kinds the app listens to (EventSource delivers named events only to listeners
 /// registered by name).
-const KINDS: [&str; 14] = [
+const KINDS: [&str; 18] = [
     "conversation.waiting",
     "conversation.accepted",
     "conversation.closed",
@@ -33,6 +33,10 @@ const KINDS: [&str; 14] = [
     "message.created",
     "notification.created",
     "presence.changed",
+    "card.created",
+    "card.updated",
+    "card.moved",
+    "card.deleted",
     "typing",
     "reset",
 ];

@@ -54,6 +54,7 @@ pub fn seed_demo_if_empty(conn: &mut PgConnection) -> ApiResult<bool> {
             .set((sites::auto_assign_enabled.eq(true), sites::auto_assign_user_ids.eq(&agents)))
             .execute(conn)?;
         seed_demo_contacts(conn, account.id, &[centro.id, online.id], &agents)?;
+        seed_demo_board(conn, account.id, &agents)?;
         Ok(true)
     })
 }
@@ -224,4 +225,89 @@ pub fn demo_site_key(conn: &mut PgConnection) -> ApiResult<Option<String>> {
         .select(sites::public_key)
         .first(conn)
         .optional()?)
+}
+
+/// A sales pipeline shared with the agents, with deals linked to the first leads.
+fn seed_demo_board(conn: &mut PgConnection, account_id: uuid::Uuid, agents: &[uuid::Uuid]) -> ApiResult<()> {
+    use crate::schema::{
+        board_labels, board_members, board_stages, boards, card_labels, cards, contacts as contact_rows,
+    };
+    let board_id = uuid::Uuid::new_v4();
+    diesel::insert_into(boards::table)
+        .values((
+            boards::id.eq(board_id),
+            boards::account_id.eq(account_id),
+            boards::name.eq("Vendas"),
+            boards::colour.eq("#2358d8"),
+        ))
+        .execute(conn)?;
+    let members: Vec<_> =
+        agents.iter().map(|u| (board_members::board_id.eq(board_id), board_members::user_id.eq(*u))).collect();
+    diesel::insert_into(board_members::table).values(members).execute(conn)?;
+    let template = domain::template_stages(domain::BoardTemplate::SalesPipeline);
+    let keys = domain::positions::spread_keys(None, template.len());
+    let mut stage_ids = Vec::new();
+    for ((_, pt, colour, stale), key) in template.iter().zip(keys) {
+        let id = uuid::Uuid::new_v4();
+        diesel::insert_into(board_stages::table)
+            .values((
+                board_stages::id.eq(id),
+                board_stages::account_id.eq(account_id),
+                board_stages::board_id.eq(board_id),
+                board_stages::name.eq(*pt),
+                board_stages::colour.eq(*colour),
+                board_stages::stale_days.eq(*stale),
+                board_stages::position.eq(key),
+            ))
+            .execute(conn)?;
+        stage_ids.push(id);
+    }
+    let hot = uuid::Uuid::new_v4();
+    diesel::insert_into(board_labels::table)
+        .values((
+            board_labels::id.eq(hot),
+            board_labels::account_id.eq(account_id),
+            board_labels::board_id.eq(board_id),
+            board_labels::name.eq("Quente"),
+            board_labels::colour.eq("#c0342b"),
+        ))
+        .execute(conn)?;
+    let leads: Vec<(uuid::Uuid, Option<String>)> = contact_rows::table
+        .filter(contact_rows::account_id.eq(account_id))
+        .order(contact_rows::first_contact_at.desc())
+        .limit(6)
+        .select((contact_rows::id, contact_rows::name))
+        .load(conn)?;
+    let deals = [
+        ("Fibra 500 MB", 0, 9990),
+        ("Plano empresarial", 1, 189_000),
+        ("Upgrade 1 GB", 1, 14_990),
+        ("Link dedicado", 2, 450_000),
+        ("Fibra 300 MB", 3, 7990),
+        ("Combo TV + fibra", 4, 21_990),
+    ];
+    for (i, ((product, stage, cents), (contact, name))) in deals.iter().zip(leads).enumerate() {
+        let id = uuid::Uuid::new_v4();
+        let key = domain::positions::spread_keys(None, 6)[i].clone();
+        diesel::insert_into(cards::table)
+            .values((
+                cards::id.eq(id),
+                cards::account_id.eq(account_id),
+                cards::board_id.eq(board_id),
+                cards::stage_id.eq(stage_ids[*stage]),
+                cards::position.eq(key),
+                cards::title.eq(format!("{product} — {}", name.unwrap_or_default())),
+                cards::contact_id.eq(contact),
+                cards::amount_minor.eq(*cents as i64),
+                cards::currency.eq("BRL"),
+                cards::product.eq(*product),
+            ))
+            .execute(conn)?;
+        if i % 2 == 0 {
+            diesel::insert_into(card_labels::table)
+                .values((card_labels::card_id.eq(id), card_labels::label_id.eq(hot)))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }

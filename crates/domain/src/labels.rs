@@ -107,17 +107,20 @@ pub fn date_text(d: chrono::NaiveDate, lang: Lang) -> String {
     }
 }
 
-/// An amount in cents as people of `lang` write money: `R$ 1.234,50` or `R$1,234.50`
-/// (deal values; the API keeps integer cents and an ISO 4217 code).
-pub fn money_text(cents: i64, currency: &str, lang: Lang) -> String {
+/// An amount in minor units (cents) as people of `lang` write money: `R$ 1.234,50` or
+/// `R$1,234.50`; no decimals for currencies without them (JPY). The API keeps integer minor
+/// units and an ISO 4217 code.
+pub fn money_text(minor: i64, currency: &str, lang: Lang) -> String {
     let symbol = match currency {
         "BRL" => "R$",
         "USD" => "US$",
         "EUR" => "€",
         other => other,
     };
-    let sign = if cents < 0 { "-" } else { "" };
-    let (units, fraction) = (cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+    let sign = if minor < 0 { "-" } else { "" };
+    let places = crate::money::decimals(currency);
+    let scale = 10u64.pow(places);
+    let (units, fraction) = (minor.unsigned_abs() / scale, minor.unsigned_abs() % scale);
     let (group, decimal, space) = match lang {
         Lang::PtBr => ('.', ',', " "),
         Lang::En => (',', '.', ""),
@@ -130,7 +133,17 @@ pub fn money_text(cents: i64, currency: &str, lang: Lang) -> String {
         }
         grouped.push(d);
     }
-    format!("{sign}{symbol}{space}{grouped}{decimal}{fraction:02}")
+    let fraction =
+        if places == 0 { String::new() } else { format!("{decimal}{fraction:0width$}", width = places as usize) };
+    format!("{sign}{symbol}{space}{grouped}{fraction}")
+}
+
+/// A deal value as the API sends it, for people; as sent if it does not parse.
+pub fn money_value_text(m: &crate::money::Money, lang: Lang) -> String {
+    match crate::money::to_minor(&m.amount, &m.currency) {
+        Ok(minor) => money_text(minor, &m.currency, lang),
+        Err(_) => format!("{} {}", m.currency, m.amount),
+    }
 }
 
 /// A phone stored as E.164, for people: national form for the account's country

@@ -1,4 +1,5 @@
 pub mod auth;
+pub mod boards;
 pub mod clients;
 pub mod desk;
 pub mod email_links;

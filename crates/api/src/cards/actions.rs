@@ -125,6 +125,8 @@ pub async fn archive(state: web::Data<AppState>, caller: AuthUser, id: web::Path
 }
 
 /// Unarchive a card.
+///
+/// It is back on the board view, where it was.
 #[utoipa::path(
     tag = "cards", operation_id = "unarchive_card", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Card id")),
@@ -182,6 +184,8 @@ pub async fn lose(
 }
 
 /// Reopen a lost card.
+///
+/// It is no longer lost; the reason it had stays in the history.
 #[utoipa::path(
     tag = "cards", operation_id = "reopen_card", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Card id")),

@@ -268,7 +268,7 @@ pub async fn board_cards(
     let (board_id, page) = (id.into_inner(), page.into_inner());
     let filter = Filter::parse(filter.into_inner())?;
     page.validate()?;
-    let cursor = page.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let cursor = page.cursor.as_deref().filter(|c| !c.is_empty()).map(Cursor::decode).transpose()?;
     let body = state
         .db
         .run(move |conn| {
@@ -411,6 +411,8 @@ pub async fn get_board_history(
 }
 
 /// My saved filters for a board.
+///
+/// The caller's own, by name; other users' filters are theirs alone.
 #[utoipa::path(
     tag = "cards", operation_id = "list_saved_filters", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Board id")),
@@ -497,6 +499,8 @@ pub async fn save_filter(
 }
 
 /// Delete one of my saved filters.
+///
+/// Another user's filter is a 404.
 #[utoipa::path(
     tag = "cards", operation_id = "delete_saved_filter", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Board id"), ("filter_id" = Uuid, Path, description = "Saved filter id")),

@@ -426,3 +426,30 @@ async fn agents_work_shared_boards_only_and_other_accounts_see_nothing() {
     problem(app.post(&board.path("/labels"), Some(&bia.token), &json!({"name": "x"})).await, StatusCode::FORBIDDEN)
         .await;
 }
+
+#[tokio::test]
+async fn card_changes_reach_the_boards_members_live_and_no_one_else() {
+    use std::time::Duration;
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let bia = app.create_user(&admin, "bia@acme.test", "agent").await;
+    let caio = app.create_user(&admin, "caio@acme.test", "agent").await;
+    let board = Board::create(&app, &admin, &[bia.user.id]).await;
+    let mut bia_stream = app.operator_stream(&bia, None).await;
+    let mut caio_stream = app.operator_stream(&caio, None).await;
+    let card = board.card(&app, &admin, 0, json!({"title": "Live"})).await;
+    let created = bia_stream.expect("card.created", Duration::from_secs(5)).await;
+    assert_eq!(created.data["card_id"], card["id"]);
+    assert_eq!(created.data["board_id"].as_str(), Some(board.id.as_str()));
+    let res = app.post(&card_path(&card, "/move"), Some(&admin.token), &json!({"stage_id": board.stages[2]})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let moved = bia_stream.expect("card.moved", Duration::from_secs(5)).await;
+    assert_eq!(moved.data["stage_id"].as_str(), Some(board.stages[2].as_str()));
+    assert_eq!(
+        (moved.data["version"].as_i64(), moved.data["by"].as_str()),
+        (Some(2), Some(admin.user.id.to_string().as_str()))
+    );
+    while let Some(event) = caio_stream.next(Duration::from_millis(300)).await {
+        assert!(!event.kind.starts_with("card."), "an agent outside the board sees nothing of it: {event:?}");
+    }
+}

@@ -49,6 +49,7 @@ pub fn ClientCard(
             .unwrap_or_default(),
     );
     let id = c.id;
+    let (contact_id, card_title) = (c.id, c.name.clone().or(c.email.clone()).unwrap_or_default());
     let save = Action::new_local(move |_: &()| {
         let body = UpdateContactRequest {
             name: Some(some(name.get_untracked())),
@@ -171,6 +172,7 @@ pub fn ClientCard(
                     }).collect_view())
                 }
             </dl>
+            <crate::pages::boards::AddToBoard contact_id=contact_id contact_name=card_title/>
         </section>
     }
 }

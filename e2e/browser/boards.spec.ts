@@ -1,0 +1,121 @@
+import { Page } from '@playwright/test';
+import { expect, expectAccessible, isPhone, test } from './fixtures';
+import { login, unique, useEnglish } from './helpers';
+
+const column = (page: Page, stage: string) => page.locator(`.stage-col[data-stage="${stage}"]`);
+const tile = (page: Page, title: string) => page.locator('.card-tile', { hasText: title });
+
+/** Shows a stage: on a phone one stage is on screen at a time. */
+async function showStage(page: Page, stage: string) {
+  if (isPhone(page)) await page.getByTestId('stage-switcher').selectOption({ label: stage });
+}
+
+async function addCard(page: Page, stage: string, title: string) {
+  await showStage(page, stage);
+  const col = column(page, stage);
+  await col.getByRole('button', { name: /Add card/ }).click();
+  await col.getByLabel('Card title').fill(title);
+  await col.locator('form button[type=submit]').click();
+  await expect(tile(page, title)).toBeVisible();
+}
+
+test('a sales team runs a board: template, cards, moves, filters, a card worked to lost', async ({ page }) => {
+  await useEnglish(page);
+  await login(page);
+  await page.goto('/boards');
+  const name = `Pipeline ${unique()}`;
+  const form = page.getByTestId('new-board');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Template').selectOption({ label: 'Sales pipeline' });
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(page.locator('.stage-col h2')).toHaveText(['New lead', 'Qualified', 'Proposal sent', 'Negotiation', 'Won', 'Lost']);
+
+  await addCard(page, 'New lead', 'Fibra — Ana');
+  await addCard(page, 'New lead', 'Link dedicado — Acme');
+  await expect(column(page, 'New lead').getByTestId('stage-count')).toHaveText('2');
+
+  // Drag and drop with the mouse (a phone has no drag: it moves from the card, below).
+  if (!isPhone(page)) {
+    await tile(page, 'Fibra — Ana').dragTo(column(page, 'Qualified').locator('.stage-cards'));
+    await expect(column(page, 'Qualified').locator('.card-tile')).toHaveText([/Fibra — Ana/]);
+    await expect(column(page, 'Qualified').getByTestId('stage-count')).toHaveText('1');
+  }
+  // And with the keyboard: Alt + → to the next stage.
+  await showStage(page, 'New lead');
+  await tile(page, 'Link dedicado — Acme').focus();
+  const acme = await tile(page, 'Link dedicado — Acme').getAttribute('data-card');
+  await page.keyboard.press('Alt+ArrowRight');
+  // The card keeps the focus in its new stage (which a phone now shows).
+  await expect(column(page, 'Qualified').locator(`#card-${acme}`)).toBeFocused();
+
+  // Filter by text; save the filter; clear; re-apply it.
+  await page.getByRole('button', { name: 'Filters' }).click();
+  await page.getByTestId('board-filters').getByLabel('Search title, description or contact').fill('acme');
+  await page.getByTestId('board-filters').getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/q=acme/);
+  await showStage(page, 'Qualified');
+  await expect(page.locator('.card-tile')).toHaveText([/Link dedicado — Acme/]);
+  await page.getByTestId('saved-filters').getByLabel('Filter name').fill('Acme deals');
+  await page.getByRole('button', { name: 'Save filter' }).click();
+  await page.getByTestId('board-filters').getByRole('button', { name: 'Clear' }).click();
+  await expect(page).not.toHaveURL(/q=acme/);
+  await showStage(page, 'Qualified');
+  await expect(page.locator('.card-tile')).toHaveCount(isPhone(page) ? 2 : 2);
+  await page.getByTestId('saved-filters').getByLabel('Saved filters').selectOption({ label: 'Acme deals' });
+  await expect(page).toHaveURL(/q=acme/);
+  await expect(page.locator('.card-tile')).toHaveText([/Link dedicado — Acme/]);
+
+  // Open the card: a value, a comment, moved from the card, marked lost; all in its history.
+  await tile(page, 'Link dedicado — Acme').getByRole('link').click();
+  const dialog = page.getByTestId('card-dialog');
+  await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('Link dedicado — Acme');
+  await expectAccessible(page, 'card dialog');
+  await dialog.getByLabel('Deal value').fill('4500.50');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  await dialog.getByLabel('Write a comment').fill('Pediu proposta até sexta');
+  await dialog.getByRole('button', { name: 'Add comment' }).click();
+  await expect(dialog.getByTestId('comments')).toContainText('Pediu proposta até sexta');
+  await dialog.getByTestId('move-to').selectOption({ label: 'Negotiation' });
+  await dialog.getByLabel('Reason').fill('Price');
+  await dialog.getByRole('button', { name: 'Mark lost' }).click();
+  await expect(dialog.locator('.card-status')).toContainText('Lost: Price');
+  const history = dialog.getByTestId('card-history');
+  await expect(history).toContainText('marked the card lost');
+  await expect(history).toContainText('moved the card');
+  await expect(history).toContainText('commented');
+  await expect(history).toContainText('R$4,500.50');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await showStage(page, 'Negotiation');
+  await expect(column(page, 'Negotiation').locator('.card-tile')).toContainText(['Lost']);
+  await expect(column(page, 'Negotiation').locator('.stage-sum')).toHaveText('R$4,500.50');
+
+  // The board history lists every change.
+  await page.getByRole('button', { name: 'Change log' }).click();
+  await expect(page.getByTestId('board-history')).toContainText('created the card «Fibra — Ana»');
+});
+
+test('a card starts from the client screen and the board shows the client', async ({ page }) => {
+  await useEnglish(page);
+  await login(page);
+  await page.goto('/clients');
+  const first = page.locator('[data-testid=clients-table] tbody a').last();
+  const clientName = (await first.textContent())!.trim();
+  await first.click();
+  await page.getByTestId('add-to-board').click();
+  const form = page.getByTestId('add-to-board-form');
+  await form.getByLabel('Board').selectOption({ label: 'Vendas' });
+  await form.getByLabel('Stage').selectOption({ label: 'Qualificado' });
+  await form.getByLabel('Card title').fill(`Deal ${clientName}`);
+  await form.getByRole('button', { name: 'Add card' }).click();
+  await expect(form.getByRole('status').or(form.getByRole('alert'))).toBeVisible();
+  // The other viewport's run has added this client already: one card per client per board,
+  // and the message leads to that card.
+  if (await form.getByRole('alert').isVisible()) {
+    await expect(form.getByRole('alert')).toContainText('already has a card');
+  }
+  await form.getByRole('link', { name: 'Open card' }).click();
+  await expect(page.getByTestId('card-dialog')).toContainText(clientName);
+  await expect(page.getByTestId('card-dialog').getByRole('heading', { level: 2 })).toHaveText(`Deal ${clientName}`);
+});

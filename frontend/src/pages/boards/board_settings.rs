@@ -1,0 +1,106 @@
+//! A board's settings for admins: who it is shared with, a new stage, a new label.
+
+use domain::i18n::Msg;
+use domain::{CreateLabelRequest, CreateStageRequest, UpdateBoardRequest, UserList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::client;
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::form_error;
+
+#[component]
+pub fn BoardSettings(
+    board_id: Uuid,
+    member_ids: Vec<Uuid>,
+    users: LocalResource<Result<UserList, ApiError>>,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<ApiError>);
+    let done = move |result: Result<(), ApiError>| match result {
+        Ok(()) => {
+            error.set(None);
+            on_changed.run(());
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    let members = RwSignal::new(member_ids);
+    let share = move |id: Uuid| {
+        members.update(|m| {
+            if let Some(i) = m.iter().position(|x| *x == id) {
+                m.remove(i);
+            } else {
+                m.push(id);
+            }
+        });
+        let req = UpdateBoardRequest { member_ids: Some(members.get_untracked()), ..Default::default() };
+        spawn_local(async move {
+            done(api::patch::<domain::BoardView>(&format!("/api/v1/boards/{board_id}"), &req).await.map(|_| ()));
+        });
+    };
+    let stage = RwSignal::new(String::new());
+    let stale = RwSignal::new(String::new());
+    let add_stage = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = CreateStageRequest {
+            name: stage.get_untracked(),
+            colour: None,
+            stale_days: stale.get_untracked().parse().ok(),
+            wip_limit: None,
+        };
+        spawn_local(async move {
+            let result = client::add_stage(board_id, &req).await.map(|_| ());
+            if result.is_ok() {
+                stage.set(String::new());
+            }
+            done(result);
+        });
+    };
+    let label = RwSignal::new(String::new());
+    let colour = RwSignal::new("#7c3aed".to_string());
+    let add_label = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = CreateLabelRequest { name: label.get_untracked(), colour: Some(colour.get_untracked()) };
+        spawn_local(async move {
+            let result = client::add_label(board_id, &req).await.map(|_| ());
+            if result.is_ok() {
+                label.set(String::new());
+            }
+            done(result);
+        });
+    };
+    let user_checks = move || {
+        users.get().and_then(Result::ok).map(|l| {
+            l.items
+                .into_iter()
+                .filter(|u| u.role == domain::Role::Agent)
+                .map(|u| {
+                    let id = u.id;
+                    view! {
+                        <label class="check"><input type="checkbox" prop:checked=move || members.with(|m| m.contains(&id))
+                            on:change=move |_| share(id)/>{u.name}</label>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="panel board-settings" data-testid="board-settings" aria-label=move || i18n.t(Msg::NavSettings)>
+            <fieldset><legend>{move || i18n.t(Msg::Users)}</legend>{user_checks}</fieldset>
+            <form class="inline" on:submit=add_stage>
+                <input name="stage_name" required maxlength="80" placeholder=move || i18n.t(Msg::Stage) aria-label=move || i18n.t(Msg::Stage) bind:value=stage/>
+                <input name="stale_days" type="number" min="1" max="3650" placeholder=move || i18n.t(Msg::StaleDays) aria-label=move || i18n.t(Msg::StaleDays) bind:value=stale/>
+                <button type="submit" class="secondary">{move || i18n.t(Msg::AddStage)}</button>
+            </form>
+            <form class="inline" on:submit=add_label>
+                <input name="label_name" required maxlength="50" placeholder=move || i18n.t(Msg::Label) aria-label=move || i18n.t(Msg::Label) bind:value=label/>
+                <input type="color" name="label_colour" aria-label=move || i18n.t(Msg::Colour) bind:value=colour/>
+                <button type="submit" class="secondary">{move || i18n.t(Msg::AddLabel)}</button>
+            </form>
+            {form_error(error)}
+        </section>
+    }
+}

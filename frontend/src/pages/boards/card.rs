@@ -1,0 +1,330 @@
+//! A card opened from the board (`?card=<id>`): its fields, saved with `If-Match`; moves and
+//! actions; comments; its history.
+
+use domain::i18n::Msg;
+use domain::{BoardView, CardView, CommentView, ConvertTarget, Money, UpdateCardRequest, UserList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::board::Columns;
+use super::client;
+use super::history::HistoryPanel;
+use crate::api::{ApiError, Edited};
+use crate::i18n::use_i18n;
+use crate::pages::{field_error, form_error};
+use crate::toast::use_toasts;
+
+/// The editable fields, as the form holds them.
+#[derive(Clone, Copy)]
+struct Form {
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    amount: RwSignal<String>,
+    currency: RwSignal<String>,
+    product: RwSignal<String>,
+    labels: RwSignal<Vec<Uuid>>,
+    members: RwSignal<Vec<Uuid>>,
+}
+
+impl Form {
+    fn new() -> Form {
+        Form {
+            title: RwSignal::new(String::new()),
+            description: RwSignal::new(String::new()),
+            amount: RwSignal::new(String::new()),
+            currency: RwSignal::new("BRL".into()),
+            product: RwSignal::new(String::new()),
+            labels: RwSignal::new(Vec::new()),
+            members: RwSignal::new(Vec::new()),
+        }
+    }
+
+    fn fill(&self, card: &CardView) {
+        self.title.set(card.title.clone());
+        self.description.set(card.description.clone());
+        self.amount.set(card.value.as_ref().map(|v| v.amount.clone()).unwrap_or_default());
+        self.currency.set(card.value.as_ref().map(|v| v.currency.clone()).unwrap_or_else(|| "BRL".into()));
+        self.product.set(card.product.clone().unwrap_or_default());
+        self.labels.set(card.label_ids.clone());
+        self.members.set(card.member_ids.clone());
+    }
+
+    fn request(&self) -> UpdateCardRequest {
+        let amount = self.amount.get_untracked().trim().replace(',', ".");
+        let product = self.product.get_untracked();
+        UpdateCardRequest {
+            title: Some(self.title.get_untracked()),
+            description: Some(self.description.get_untracked()),
+            contact_id: None,
+            value: Some((!amount.is_empty()).then(|| Money { amount, currency: self.currency.get_untracked() })),
+            product: Some((!product.trim().is_empty()).then_some(product)),
+            label_ids: Some(self.labels.get_untracked()),
+            member_ids: Some(self.members.get_untracked()),
+        }
+    }
+}
+
+fn toggle(list: RwSignal<Vec<Uuid>>, id: Uuid) {
+    list.update(|l| {
+        if let Some(i) = l.iter().position(|x| *x == id) {
+            l.remove(i);
+        } else {
+            l.push(id);
+        }
+    });
+}
+
+#[component]
+pub fn CardDialog(
+    card_id: Uuid,
+    board: BoardView,
+    users: LocalResource<Result<UserList, ApiError>>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let columns = expect_context::<Columns>();
+    let card = RwSignal::new(None::<CardView>);
+    let form = Form::new();
+    let error = RwSignal::new(None::<ApiError>);
+    let stale_note = RwSignal::new(false);
+    let comments = RwSignal::new(Vec::<CommentView>::new());
+    let history_key = RwSignal::new(0u32);
+    let show = move |c: CardView| {
+        form.fill(&c);
+        card.set(Some(c));
+        history_key.update(|k| *k += 1);
+    };
+    spawn_local(async move {
+        match client::card(card_id).await {
+            Ok(c) => show(c),
+            Err(e) => error.set(Some(e)),
+        }
+        if let Ok(list) = client::comments(card_id).await {
+            comments.set(list.items);
+        }
+    });
+    let changed = move |c: CardView| {
+        show(c);
+        error.set(None);
+        columns.reload.run(());
+    };
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(current) = card.get_untracked() else { return };
+        let req = form.request();
+        spawn_local(async move {
+            match client::update_card(&current, &req).await {
+                Ok(Edited::Saved(c)) => {
+                    stale_note.set(false);
+                    toasts.show(i18n.t(Msg::Saved).to_string(), None);
+                    changed(c);
+                }
+                Ok(Edited::Stale(c)) => {
+                    stale_note.set(true);
+                    changed(c);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let run = move |action: std::pin::Pin<Box<dyn std::future::Future<Output = Result<CardView, ApiError>>>>| {
+        spawn_local(async move {
+            match action.await {
+                Ok(c) => changed(c),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let move_to = move |ev: leptos::ev::Event| {
+        let Ok(stage) = event_target_value(&ev).parse::<Uuid>() else { return };
+        run(Box::pin(client::move_card(card_id, stage, None)));
+    };
+    let reason = RwSignal::new(String::new());
+    let delete_contact = RwSignal::new(false);
+    let delete = move |_| {
+        let confirmed =
+            web_sys::window().and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmDelete)).ok()).unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        let with_contact = delete_contact.get_untracked();
+        spawn_local(async move {
+            match client::delete_card(card_id, with_contact).await {
+                Ok(()) => {
+                    columns.reload.run(());
+                    on_close.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let comment = RwSignal::new(String::new());
+    let comment_error = RwSignal::new(None::<ApiError>);
+    let add_comment = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = comment.get_untracked();
+        spawn_local(async move {
+            match client::add_comment(card_id, body).await {
+                Ok(c) => {
+                    comments.update(|all| all.push(c));
+                    comment.set(String::new());
+                    comment_error.set(None);
+                    history_key.update(|k| *k += 1);
+                }
+                Err(e) => comment_error.set(Some(e)),
+            }
+        });
+    };
+
+    let stages = board.stages.clone();
+    let stage_pairs: Vec<(Uuid, String)> = board.stages.iter().map(|s| (s.id, s.name.clone())).collect();
+    let labels = board.labels.clone();
+    let board_id = board.id;
+    let user_checks = move || {
+        users.get().and_then(Result::ok).map(|l| {
+            l.items
+                .into_iter()
+                .map(|u| {
+                    let id = u.id;
+                    view! {
+                        <label class="check"><input type="checkbox" prop:checked=move || form.members.with(|m| m.contains(&id))
+                            on:change=move |_| toggle(form.members, id)/>{u.name}</label>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let body = move || {
+        card.get().map(|c| {
+            let stage_options = stages
+                .iter()
+                .map(|s| view! { <option value=s.id.to_string() selected=s.id == c.stage_id>{s.name.clone()}</option> })
+                .collect_view();
+            let no_labels = labels.is_empty();
+            let label_checks = labels
+                .iter()
+                .map(|l| {
+                    let id = l.id;
+                    view! {
+                        <label class="check"><input type="checkbox" prop:checked=move || form.labels.with(|s| s.contains(&id))
+                            on:change=move |_| toggle(form.labels, id)/>
+                            <span class="label-chip" style=format!("--label-colour: {}", l.colour)>{l.name.clone()}</span></label>
+                    }
+                })
+                .collect_view();
+            let contact = c.contact.clone();
+            let has_contact = contact.is_some();
+            let (lost, archived) = (c.lost_at.is_some(), c.archived_at.is_some());
+            let (to_client, to_service) = (c.converted_to_client_at.is_none(), c.converted_to_service_at.is_none());
+            view! {
+                <div class="card-dialog-body">
+                    <form class="card-form" data-testid="card-form" on:submit=save>
+                        <label>{move || i18n.t(Msg::CardTitle)}<input name="title" required maxlength="200" bind:value=form.title/></label>
+                        {field_error(error, "title")}
+                        <label>{move || i18n.t(Msg::Description)}<textarea name="description" rows="4" maxlength="10000" bind:value=form.description></textarea></label>
+                        <div class="row">
+                            <label>{move || i18n.t(Msg::DealValue)}<input name="amount" inputmode="decimal" placeholder="0.00" bind:value=form.amount/></label>
+                            <label>{move || i18n.t(Msg::Currency)}<input name="currency" maxlength="3" size="4" bind:value=form.currency/></label>
+                        </div>
+                        {field_error(error, "value")}
+                        <label>{move || i18n.t(Msg::Product)}<input name="product" maxlength="200" bind:value=form.product/></label>
+                        <fieldset><legend>{move || i18n.t(Msg::BoardLabels)}</legend>{label_checks}{no_labels.then_some(view! { <span class="muted">"—"</span> })}</fieldset>
+                        <fieldset><legend>{move || i18n.t(Msg::Members)}</legend>{user_checks}</fieldset>
+                        <button type="submit">{move || i18n.t(Msg::Save)}</button>
+                    </form>
+                    <aside class="card-side">
+                        <p><strong>{move || i18n.t(Msg::Contact)}": "</strong>
+                            {match contact {
+                                Some(ct) => view! { <a href=format!("/clients/{}", ct.id)>{ct.name.or(ct.email).or(ct.phone).unwrap_or_else(|| "—".into())}</a> }.into_any(),
+                                None => view! { <span class="muted">{move || i18n.t(Msg::NoContact)}</span> }.into_any(),
+                            }}
+                        </p>
+                        <label>{move || i18n.t(Msg::MoveTo)}<select name="stage" data-testid="move-to" on:change=move_to>{stage_options}</select></label>
+                        <h3>{move || i18n.t(Msg::Actions)}</h3>
+                        <div class="actions">
+                            {if archived {
+                                view! { <button class="secondary" on:click=move |_| run(Box::pin(client::act(card_id, "unarchive")))>{move || i18n.t(Msg::Unarchive)}</button> }.into_any()
+                            } else {
+                                view! { <button class="secondary" on:click=move |_| run(Box::pin(client::act(card_id, "archive")))>{move || i18n.t(Msg::Archive)}</button> }.into_any()
+                            }}
+                            {if lost {
+                                view! { <button class="secondary" on:click=move |_| run(Box::pin(client::act(card_id, "reopen")))>{move || i18n.t(Msg::Reopen)}</button> }.into_any()
+                            } else {
+                                view! {
+                                    <form class="inline" data-testid="lose-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                        ev.prevent_default();
+                                        let r = reason.get_untracked();
+                                        run(Box::pin(async move { client::lose(card_id, &r).await }));
+                                    }>
+                                        <input name="reason" maxlength="500" placeholder=move || i18n.t(Msg::LostReason)
+                                            aria-label=move || i18n.t(Msg::LostReason) bind:value=reason/>
+                                        <button type="submit" class="secondary">{move || i18n.t(Msg::MarkLost)}</button>
+                                    </form>
+                                }.into_any()
+                            }}
+                            {(has_contact && to_client).then(|| view! {
+                                <button class="secondary" on:click=move |_| run(Box::pin(client::convert(card_id, ConvertTarget::Client)))>{move || i18n.t(Msg::ConvertToClient)}</button>
+                            })}
+                            {(has_contact && to_service).then(|| view! {
+                                <button class="secondary" on:click=move |_| run(Box::pin(client::convert(card_id, ConvertTarget::Service)))>{move || i18n.t(Msg::ConvertToService)}</button>
+                            })}
+                        </div>
+                        <div class="delete-card">
+                            {has_contact.then(|| view! {
+                                <label class="check"><input type="checkbox" bind:checked=delete_contact/>{move || i18n.t(Msg::AlsoDeleteContact)}</label>
+                            })}
+                            <button class="link danger" on:click=delete>{move || i18n.t(Msg::DeleteCard)}</button>
+                        </div>
+                    </aside>
+                </div>
+            }
+        })
+    };
+    let status = move || {
+        card.get().map(|c| {
+            view! {
+                <p class="card-status">
+                    {c.lost_at.is_some().then(|| view! { <span class="badge lost">{move || i18n.t(Msg::LostBadge)}{c.lost_reason.clone().map(|r| format!(": {r}"))}</span> })}
+                    {c.archived_at.is_some().then(|| view! { <span class="badge">{move || i18n.t(Msg::ArchivedBadge)}</span> })}
+                    {c.converted_to_client_at.is_some().then(|| view! { <span class="badge won">{move || i18n.t(Msg::ConvertedClient)}</span> })}
+                    {c.converted_to_service_at.is_some().then(|| view! { <span class="badge won">{move || i18n.t(Msg::ConvertedService)}</span> })}
+                    {c.stale.then(|| view! { <span class="badge stale">{move || i18n.t(Msg::StaleBadge)}</span> })}
+                </p>
+            }
+        })
+    };
+    view! {
+        <div class="dialog-backdrop" on:click=move |_| on_close.run(())></div>
+        <section class="card-dialog panel" role="dialog" aria-modal="true" aria-labelledby="card-dialog-title" data-testid="card-dialog"
+            on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Escape" { on_close.run(()) }>
+            <header class="dialog-head">
+                <h2 id="card-dialog-title" tabindex="-1">{move || card.get().map(|c| c.title).unwrap_or_else(|| i18n.t(Msg::Loading).to_string())}</h2>
+                <button class="link" on:click=move |_| on_close.run(())>{move || i18n.t(Msg::Close)}</button>
+            </header>
+            {status}
+            <Show when=move || stale_note.get()>
+                <p role="alert" class="notice">{move || i18n.t(Msg::CardChanged)}</p>
+            </Show>
+            {form_error(error)}
+            {body}
+            <section class="comments" aria-labelledby="comments-title">
+                <h3 id="comments-title">{move || i18n.t(Msg::Comments)}</h3>
+                <ul class="comment-list" data-testid="comments">
+                    {move || comments.get().into_iter().map(|c| view! {
+                        <li><strong>{c.author_label}</strong>" "<span class="muted">{crate::pages::clients::short(c.created_at)}</span><p>{c.body}</p></li>
+                    }).collect_view()}
+                </ul>
+                <form class="comment-form" on:submit=add_comment>
+                    <textarea name="comment" rows="2" required maxlength="5000" aria-label=move || i18n.t(Msg::WriteComment)
+                        placeholder=move || i18n.t(Msg::WriteComment) bind:value=comment></textarea>
+                    <button type="submit" class="secondary">{move || i18n.t(Msg::AddComment)}</button>
+                    {form_error(comment_error)}
+                </form>
+            </section>
+            {move || { history_key.track(); view! { <HistoryPanel board_id=board_id stages=stage_pairs.clone() card_id=Some(card_id) users=users on_close=Callback::new(|_| ())/> } }}
+        </section>
+    }
+}

@@ -1,0 +1,109 @@
+//! Every board and card call the screens make, typed, in one place.
+
+use domain::{
+    BoardCards, BoardList, BoardView, CardView, CommentList, CommentView, ConvertTarget, CreateBoardRequest,
+    CreateCardRequest, CreateCommentRequest, CreateLabelRequest, CreateSavedFilterRequest, CreateStageRequest,
+    HistoryPage, LabelView, MoveCardRequest, SavedFilterList, SavedFilterView, StageView, UpdateCardRequest,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::api::{self, ApiError, Edited};
+
+pub async fn boards() -> Result<BoardList, ApiError> {
+    api::get("/api/v1/boards").await
+}
+
+pub async fn board(id: Uuid) -> Result<BoardView, ApiError> {
+    api::get(&format!("/api/v1/boards/{id}")).await
+}
+
+pub async fn create_board(req: &CreateBoardRequest) -> Result<BoardView, ApiError> {
+    api::post("/api/v1/boards", req).await
+}
+
+pub async fn add_stage(board: Uuid, req: &CreateStageRequest) -> Result<StageView, ApiError> {
+    api::post(&format!("/api/v1/boards/{board}/stages"), req).await
+}
+
+pub async fn add_label(board: Uuid, req: &CreateLabelRequest) -> Result<LabelView, ApiError> {
+    api::post(&format!("/api/v1/boards/{board}/labels"), req).await
+}
+
+/// The board view; `query` is the filter's query string (see `filters::api_query`).
+pub async fn cards(board: Uuid, query: &str) -> Result<BoardCards, ApiError> {
+    api::get(&format!("/api/v1/boards/{board}/cards?{query}")).await
+}
+
+/// The next page of one stage.
+pub async fn more_cards(board: Uuid, query: &str, stage: Uuid, cursor: &str) -> Result<BoardCards, ApiError> {
+    let cursor = crate::pages::clients::filter::encode(cursor);
+    api::get(&format!("/api/v1/boards/{board}/cards?{query}&stage_id={stage}&cursor={cursor}")).await
+}
+
+pub async fn create_card(board: Uuid, req: &CreateCardRequest) -> Result<CardView, ApiError> {
+    api::post(&format!("/api/v1/boards/{board}/cards"), req).await
+}
+
+pub async fn card(id: Uuid) -> Result<CardView, ApiError> {
+    api::get(&format!("/api/v1/cards/{id}")).await
+}
+
+pub async fn update_card(card: &CardView, req: &UpdateCardRequest) -> Result<Edited<CardView>, ApiError> {
+    api::patch_if_match(&format!("/api/v1/cards/{}", card.id), card.version, req).await
+}
+
+pub async fn move_card(id: Uuid, stage: Uuid, after: Option<Uuid>) -> Result<CardView, ApiError> {
+    api::post(&format!("/api/v1/cards/{id}/move"), &MoveCardRequest { stage_id: stage, after_id: after }).await
+}
+
+/// `archive`, `unarchive`, `reopen`.
+pub async fn act(id: Uuid, verb: &str) -> Result<CardView, ApiError> {
+    api::post(&format!("/api/v1/cards/{id}/{verb}"), &json!({})).await
+}
+
+pub async fn lose(id: Uuid, reason: &str) -> Result<CardView, ApiError> {
+    api::post(&format!("/api/v1/cards/{id}/lose"), &json!({ "reason": reason })).await
+}
+
+pub async fn convert(id: Uuid, to: ConvertTarget) -> Result<CardView, ApiError> {
+    api::post(&format!("/api/v1/cards/{id}/convert"), &json!({ "to": to })).await
+}
+
+pub async fn delete_card(id: Uuid, with_contact: bool) -> Result<(), ApiError> {
+    api::delete(&format!("/api/v1/cards/{id}?delete_contact={with_contact}")).await
+}
+
+pub async fn comments(card: Uuid) -> Result<CommentList, ApiError> {
+    api::get(&format!("/api/v1/cards/{card}/comments")).await
+}
+
+pub async fn add_comment(card: Uuid, body: String) -> Result<CommentView, ApiError> {
+    api::post(&format!("/api/v1/cards/{card}/comments"), &CreateCommentRequest { body }).await
+}
+
+/// The board history, optionally of one card or one user, older than `before`.
+pub async fn history(
+    board: Uuid,
+    card: Option<Uuid>,
+    user: Option<Uuid>,
+    before: Option<i64>,
+) -> Result<HistoryPage, ApiError> {
+    let mut query = vec!["limit=50".to_string()];
+    query.extend(card.map(|c| format!("card_id={c}")));
+    query.extend(user.map(|u| format!("user_id={u}")));
+    query.extend(before.map(|b| format!("before={b}")));
+    api::get(&format!("/api/v1/boards/{board}/history?{}", query.join("&"))).await
+}
+
+pub async fn saved_filters(board: Uuid) -> Result<SavedFilterList, ApiError> {
+    api::get(&format!("/api/v1/boards/{board}/filters")).await
+}
+
+pub async fn save_filter(board: Uuid, name: String, query: String) -> Result<SavedFilterView, ApiError> {
+    api::post(&format!("/api/v1/boards/{board}/filters"), &CreateSavedFilterRequest { name, query }).await
+}
+
+pub async fn delete_filter(board: Uuid, id: Uuid) -> Result<(), ApiError> {
+    api::delete(&format!("/api/v1/boards/{board}/filters/{id}")).await
+}

@@ -1,0 +1,219 @@
+//! The board view's filters: they live in the URL (shareable, reloadable), are applied by
+//! rewriting it, and can be saved under a name per user.
+
+use domain::i18n::Msg;
+use domain::{BoardView, SavedFilterView, UserList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+use uuid::Uuid;
+
+use super::client;
+use crate::api::ApiError;
+use crate::i18n::use_i18n;
+use crate::pages::clients::filter::encode;
+use crate::pages::form_error;
+
+/// Query keys of the board filter, named as the API names them.
+pub const KEYS: [&str; 14] = [
+    "date_field",
+    "from",
+    "to",
+    "order",
+    "per_stage",
+    "label_ids",
+    "member_ids",
+    "seller_ids",
+    "stale",
+    "archived",
+    "lost",
+    "converted_client",
+    "converted_service",
+    "q",
+];
+
+/// The filter part of the URL, which is also the API's query.
+pub fn filter_query(map: &ParamsMap) -> String {
+    KEYS.iter()
+        .filter_map(|k| map.get(k).filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(&v))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// How many filters are set (besides order and page size).
+fn active(map: &ParamsMap) -> usize {
+    KEYS.iter()
+        .filter(|k| !matches!(**k, "order" | "per_stage" | "date_field") && map.get(k).is_some_and(|v| !v.is_empty()))
+        .count()
+}
+
+#[component]
+pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let board_id = board.id;
+    let field = |key: &'static str| RwSignal::new(query.get_untracked().get(key).unwrap_or_default());
+    let inputs: [(&str, RwSignal<String>); 14] = KEYS.map(|k| (k, field(k)));
+    let get = move |key: &str| inputs.iter().find(|(k, _)| *k == key).map(|(_, s)| *s).expect("a filter key");
+    // The inputs follow the URL (a saved filter applied, back and forward).
+    Effect::new(move |_| {
+        let map = query.get();
+        for (key, signal) in inputs {
+            signal.set(map.get(key).unwrap_or_default());
+        }
+    });
+    let go = {
+        let navigate = navigate.clone();
+        move |qs: String| navigate(&format!("/boards/{board_id}?{qs}"), Default::default())
+    };
+    let apply = {
+        let go = go.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let mut map = ParamsMap::new();
+            for (key, signal) in inputs {
+                map.insert(key, signal.get_untracked());
+            }
+            go(filter_query(&map));
+        }
+    };
+    let clear = {
+        let go = go.clone();
+        move |_| go(String::new())
+    };
+    let saved = LocalResource::new(move || client::saved_filters(board_id));
+    let error = RwSignal::new(None::<ApiError>);
+    let name = RwSignal::new(String::new());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let qs = filter_query(&query.get_untracked());
+        let n = name.get_untracked();
+        spawn_local(async move {
+            match client::save_filter(board_id, n, qs).await {
+                Ok(_) => {
+                    name.set(String::new());
+                    error.set(None);
+                    saved.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let saved_list = move || saved.get().and_then(Result::ok).map(|l| l.items).unwrap_or_default();
+    let chosen = RwSignal::new(String::new());
+    let choose = {
+        let go = go.clone();
+        move |ev: leptos::ev::Event| {
+            let id = event_target_value(&ev);
+            chosen.set(id.clone());
+            if let Some(f) = saved_list().into_iter().find(|f: &SavedFilterView| f.id.to_string() == id) {
+                go(f.query);
+            }
+        }
+    };
+    let forget = move |_| {
+        let Ok(id) = chosen.get_untracked().parse::<Uuid>() else { return };
+        spawn_local(async move {
+            if client::delete_filter(board_id, id).await.is_ok() {
+                chosen.set(String::new());
+                saved.refetch();
+            }
+        });
+    };
+
+    let labels = board.labels.clone();
+    let user_options = move || {
+        users.get().and_then(Result::ok).map(|l| {
+            l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()
+        })
+    };
+    let yes_no = move |key: &'static str, label: Msg, default_no: bool| {
+        view! {
+            <label class="date">{move || i18n.t(label)}
+                <select name=key bind:value=get(key)>
+                    <option value="">{move || i18n.t(if default_no { Msg::No } else { Msg::All })}</option>
+                    {(!default_no).then(|| view! { <option value="no">{move || i18n.t(Msg::No)}</option> })}
+                    <option value="yes">{move || i18n.t(Msg::Yes)}</option>
+                    {default_no.then(|| view! { <option value="all">{move || i18n.t(Msg::All)}</option> })}
+                </select>
+            </label>
+        }
+    };
+    let open = RwSignal::new(false);
+    view! {
+        <button type="button" class="board-filters-toggle secondary" aria-controls="board-filters"
+            aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            {move || i18n.t(Msg::Filters)}
+            {move || { let n = active(&query.get()); (n > 0).then(|| format!(" ({n})")) }}
+        </button>
+        <form class="filters board-filters" id="board-filters" class:open=move || open.get() data-testid="board-filters" on:submit=apply>
+            <input class="search" type="search" name="q" placeholder=move || i18n.t(Msg::SearchCards)
+                aria-label=move || i18n.t(Msg::SearchCards) bind:value=get("q")/>
+            <label class="date">{move || i18n.t(Msg::DateType)}
+                <select name="date_field" bind:value=get("date_field")>
+                    <option value="">{move || i18n.t(Msg::CardCreatedDate)}</option>
+                    <option value="contact_created">{move || i18n.t(Msg::ContactCreatedDate)}</option>
+                </select>
+            </label>
+            <label class="date">{move || i18n.t(Msg::FromDate)}<input type="date" name="from" bind:value=get("from")/></label>
+            <label class="date">{move || i18n.t(Msg::ToDate)}<input type="date" name="to" bind:value=get("to")/></label>
+            <label class="date">{move || i18n.t(Msg::Sort)}
+                <select name="order" bind:value=get("order")>
+                    <option value="">{move || i18n.t(Msg::OrderManual)}</option>
+                    <option value="asc">{move || i18n.t(Msg::OrderAsc)}</option>
+                    <option value="desc">{move || i18n.t(Msg::OrderDesc)}</option>
+                </select>
+            </label>
+            <label class="date">{move || i18n.t(Msg::PerStage)}
+                <select name="per_stage" bind:value=get("per_stage")>
+                    <option value="">"20"</option>
+                    {["10", "50", "100", "500"].map(|n| view! { <option value=n>{n}</option> })}
+                </select>
+            </label>
+            <label class="date">{move || i18n.t(Msg::BoardLabels)}
+                <select name="label_ids" bind:value=get("label_ids")>
+                    <option value="">{move || i18n.t(Msg::All)}</option>
+                    {labels.into_iter().map(|l| view! { <option value=l.id.to_string()>{l.name}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="date">{move || i18n.t(Msg::Members)}
+                <select name="member_ids" bind:value=get("member_ids")>
+                    <option value="">{move || i18n.t(Msg::Anyone)}</option>
+                    {user_options}
+                </select>
+            </label>
+            <label class="date">{move || i18n.t(Msg::Sellers)}
+                <select name="seller_ids" bind:value=get("seller_ids")>
+                    <option value="">{move || i18n.t(Msg::Anyone)}</option>
+                    {user_options}
+                </select>
+            </label>
+            {yes_no("stale", Msg::StaleFilter, false)}
+            {yes_no("archived", Msg::ArchivedFilter, true)}
+            {yes_no("lost", Msg::LostFilter, false)}
+            {yes_no("converted_client", Msg::ConvertedClient, false)}
+            {yes_no("converted_service", Msg::ConvertedService, false)}
+            <button type="submit">{move || i18n.t(Msg::Apply)}</button>
+            <button type="button" class="link" on:click=clear>{move || i18n.t(Msg::Clear)}</button>
+        </form>
+        <div class="saved-filters" class:open=move || open.get() data-testid="saved-filters">
+            <label class="date">{move || i18n.t(Msg::SavedFilters)}
+                <select name="saved" on:change=choose prop:value=move || chosen.get()>
+                    <option value="">"—"</option>
+                    {move || saved_list().into_iter().map(|f| view! { <option value=f.id.to_string()>{f.name}</option> }).collect_view()}
+                </select>
+            </label>
+            <Show when=move || !chosen.get().is_empty()>
+                <button type="button" class="link danger" on:click=forget>{move || i18n.t(Msg::Delete)}</button>
+            </Show>
+            <form class="inline" on:submit=save>
+                <input name="filter_name" required maxlength="80" placeholder=move || i18n.t(Msg::FilterName)
+                    aria-label=move || i18n.t(Msg::FilterName) bind:value=name/>
+                <button type="submit" class="secondary">{move || i18n.t(Msg::SaveFilter)}</button>
+            </form>
+            {form_error(error)}
+        </div>
+    }
+}
