@@ -117,9 +117,13 @@ test-contract: tools tools-contract test-db ## The API contract: spec lint, gene
 	ACCESS_TOKEN_TTL_SECS=3600 SIGNUP_RATE_PER_HOUR=0 LOGIN_RATE_PER_MINUTE=0 PUBLIC_RATE_PER_MINUTE=0 API_KEY_RATE_PER_MINUTE=0 \
 		scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- scripts/contract.sh
 
-.PHONY: bench bench-realtime
-bench: ## Benchmark: 1M contacts, list via API (wrk) vs the same SQL in pgbench, and ingestion
+.PHONY: bench bench-realtime bench-board
+bench: ## Benchmark: 1M contacts, list via API (wrk) vs the same SQL in pgbench, ingestion, then the board view
 	@bench/run.sh
+	@bench/board.sh
+
+bench-board: ## Benchmark: a 5,000-card board via API (wrk) vs the same SQL in pgbench, and its first render in Chromium
+	@bench/board.sh
 
 bench-realtime: ## Benchmark: SSE delivery latency (1,000 streams, 200 msg/s) and memory per idle stream (10,000)
 	@bench/realtime.sh

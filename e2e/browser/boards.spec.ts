@@ -42,6 +42,7 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
     await expect(column(page, 'Qualified').getByTestId('stage-count')).toHaveText('1');
   }
   // And with the keyboard: Alt + → to the next stage.
+  await page.waitForLoadState('networkidle');
   await showStage(page, 'New lead');
   await tile(page, 'Link dedicado — Acme').focus();
   const acme = await tile(page, 'Link dedicado — Acme').getAttribute('data-card');
@@ -117,5 +118,11 @@ test('a card starts from the client screen and the board shows the client', asyn
   }
   await form.getByRole('link', { name: 'Open card' }).click();
   await expect(page.getByTestId('card-dialog')).toContainText(clientName);
-  await expect(page.getByTestId('card-dialog').getByRole('heading', { level: 2 })).toHaveText(`Deal ${clientName}`);
+  const dialog = page.getByTestId('card-dialog');
+  await expect(dialog.getByRole('heading', { level: 2 })).toHaveText(/Deal /);
+  // Saving other fields keeps the client linked.
+  await dialog.getByLabel('Product').fill('Fibra 1 GB');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  await expect(dialog.getByRole('link', { name: clientName })).toBeVisible();
 });

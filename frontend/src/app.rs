@@ -15,10 +15,10 @@ use crate::pages::boards::{BoardPage, BoardsPage};
 use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
 use crate::pages::desk::DeskPage;
 use crate::pages::email_links::{AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
-use crate::pages::placeholder::Placeholder;
 use crate::pages::settings::{
     ApiKeysSettings, CannedResponsesSettings, CustomFieldsSettings, SitesSettings, UsersSettings,
 };
+use crate::pages::tasks::TasksPage;
 use crate::session::{use_session, Session};
 
 #[component]
@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/conversations/:id") view=|| view! { <Shell><DeskPage/></Shell> }/>
                 <Route path=path!("/boards") view=|| view! { <Shell><BoardsPage/></Shell> }/>
                 <Route path=path!("/boards/:id") view=|| view! { <Shell><BoardPage/></Shell> }/>
-                <Route path=path!("/tasks") view=|| view! { <Shell><Placeholder title=Msg::NavTasks/></Shell> }/>
+                <Route path=path!("/tasks") view=|| view! { <Shell><TasksPage/></Shell> }/>
                 <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/users"/> }/>
                 <Route path=path!("/settings/users") view=|| view! { <Shell><Settings><UsersSettings/></Settings></Shell> }/>
                 <Route path=path!("/settings/sites") view=|| view! { <Shell><Settings><SitesSettings/></Settings></Shell> }/>
@@ -197,13 +197,16 @@ fn NotificationsMenu() -> impl IntoView {
                         move || list.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|n| {
                             let navigate = navigate.clone();
                             let (id, contact) = (n.id, n.contact_id);
+                            let task = n.kind.starts_with("task_");
                             let go = move |_| {
                                 open.set(false);
                                 spawn_local(async move {
                                     let _ = api::post::<Option<serde_json::Value>>(&format!("/api/v1/notifications/{id}/read"), &()).await;
                                     list.refetch();
                                 });
-                                if let Some(c) = contact {
+                                if task {
+                                    navigate("/tasks", Default::default());
+                                } else if let Some(c) = contact {
                                     navigate(&format!("/clients/{c}"), Default::default());
                                 }
                             };
@@ -214,6 +217,8 @@ fn NotificationsMenu() -> impl IntoView {
                                     domain::text::quote_lead_text(&who, 40)
                                 ),
                                 ("contact_assigned", None) => i18n.t(Msg::NotifContactAssigned).to_string(),
+                                ("task_assigned", _) => format!("{}: {}", i18n.t(Msg::NotifTaskAssigned), n.title),
+                                ("task_due", _) => format!("{}: {}", i18n.t(Msg::NotifTaskDue), n.title),
                                 _ => n.title,
                             };
                             view! { <button class="note-item" class:unread=!n.read on:click=go>{text}</button> }

@@ -72,6 +72,8 @@ pub struct Config {
     pub event_retention_hours: i64,
     /// Messages one visitor may send per minute.
     pub visitor_messages_per_minute: u32,
+    /// Seconds between looks for tasks that fell due (each assignee is told once per task).
+    pub task_due_check_secs: u64,
 }
 
 impl Config {
@@ -159,6 +161,7 @@ impl Config {
             event_buffer: env_or("EVENT_BUFFER", 256),
             event_retention_hours: env_or("EVENT_RETENTION_HOURS", 24),
             visitor_messages_per_minute: env_or("VISITOR_MESSAGES_PER_MINUTE", 30),
+            task_due_check_secs: env_or("TASK_DUE_CHECK_SECS", 30).max(1),
         }
     }
 }

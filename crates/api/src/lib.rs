@@ -34,6 +34,7 @@ pub mod security_headers;
 pub mod seed;
 pub mod sites;
 pub mod spa;
+pub mod tasks;
 pub mod telemetry;
 pub mod users;
 pub mod visitor;
@@ -88,6 +89,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             // Before boards: card paths under `/boards/{id}/…` are whole paths, tried first.
             .configure(cards::routes)
             .configure(boards::routes)
+            .configure(tasks::routes)
             .configure(visitor::routes),
     );
 }
@@ -126,6 +128,7 @@ pub fn build_server_with_metrics(
         config.event_retention_hours,
     )?;
     conversations::ignores::spawn(db.clone(), std::time::Duration::from_secs(5))?;
+    tasks::due::spawn(db.clone(), std::time::Duration::from_secs(config.task_due_check_secs))?;
     let hub = events::hub::Hub::new(config.event_buffer, metrics::dropped_slow_streams_counter()?);
     let listening = events::listener::spawn(config.database_url.clone(), &hub)?;
     let realtime = events::stream::Realtime { hub: hub.clone(), listening };

@@ -28,7 +28,7 @@ use utoipa_actix_web::AppExt;
         contact(name = "Prospecta", url = "https://prospecta.dev")
     ),
     servers((url = "http://127.0.0.1:8080", description = "A local `make run`")),
-    components(schemas(domain::ContactSort, domain::DeskView, domain::BoardDateField, domain::BoardOrder, domain::YesNoAll)),
+    components(schemas(domain::ContactSort, domain::DeskView, domain::BoardDateField, domain::BoardOrder, domain::YesNoAll, domain::TaskScope, domain::TaskState)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up, login, tokens"),
@@ -42,6 +42,7 @@ use utoipa_actix_web::AppExt;
         (name = "visitor", description = "The chat widget's API (site key and visitor token, for browsers)"),
         (name = "events", description = "Realtime server-sent events"),
         (name = "boards", description = "Kanban boards (pipelines), their stages and labels"),
+        (name = "tasks", description = "Tasks: My tasks, and the tasks of a contact, card or conversation"),
         (name = "cards", description = "Cards on boards: deals and clients moving through stages, the board view, history and saved filters"),
         (name = "integration", description = "Endpoints for integrations (API key or site key)"),
         (name = "health", description = "Probes"),

@@ -451,6 +451,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tasks (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        title -> Text,
+        description -> Text,
+        due_at -> Nullable<Timestamptz>,
+        assignee_id -> Nullable<Uuid>,
+        done_at -> Nullable<Timestamptz>,
+        contact_id -> Nullable<Uuid>,
+        card_id -> Nullable<Uuid>,
+        conversation_id -> Nullable<Uuid>,
+        due_notified_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(cards -> contacts (contact_id));
 diesel::joinable!(card_labels -> board_labels (label_id));
 diesel::joinable!(cards -> board_stages (stage_id));
@@ -490,6 +509,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     card_comments,
     board_history,
     saved_board_filters,
+    tasks,
     idempotency_keys,
     notifications,
     email_outbox,

@@ -146,11 +146,11 @@ pub struct UpdateStageRequest {
     #[validate(custom(function = "validate_colour"))]
     #[schema(pattern = "^#[0-9a-fA-F]{6}$")]
     pub colour: Option<String>,
-    #[serde(default, with = "crate::serde_helpers::double_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(range(min = 1, max = 3650))]
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 3650)]
     pub stale_days: Option<Option<i32>>,
-    #[serde(default, with = "crate::serde_helpers::double_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(range(min = 1, max = 10000))]
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 10000)]
     pub wip_limit: Option<Option<i32>>,

@@ -147,14 +147,14 @@ pub struct UpdateCardRequest {
     #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
     #[schema(max_length = 10000)]
     pub description: Option<String>,
-    #[serde(default, with = "crate::serde_helpers::double_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub contact_id: Option<Option<Uuid>>,
-    #[serde(default, with = "crate::serde_helpers::double_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(custom(function = "money"))]
     #[schema(value_type = Option<Money>)]
     pub value: Option<Option<Money>>,
-    #[serde(default, with = "crate::serde_helpers::double_option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub product: Option<Option<String>>,
@@ -341,6 +341,8 @@ pub struct BoardFilter {
     #[param(max_length = 2000)]
     pub seller_ids: Option<String>,
     pub stale: Option<YesNoAll>,
+    /// Cards with open tasks.
+    pub has_tasks: Option<YesNoAll>,
     /// Default `no`: archived cards are hidden unless asked for.
     pub archived: Option<YesNoAll>,
     pub lost: Option<YesNoAll>,
@@ -454,6 +456,15 @@ mod tests {
         let errors = bad.validate().unwrap_err();
         let fields = errors.field_errors();
         assert!(fields.contains_key("title") && fields.contains_key("value"));
+    }
+
+    #[test]
+    fn a_card_edit_leaves_out_the_contact_it_does_not_touch() {
+        let edit = UpdateCardRequest { title: Some("x".into()), ..Default::default() };
+        let sent = serde_json::to_value(&edit).unwrap();
+        assert!(sent.get("contact_id").is_none() && sent.get("value").is_none() && sent.get("product").is_none());
+        let back: UpdateCardRequest = serde_json::from_value(sent).unwrap();
+        assert_eq!(back.contact_id, None, "absent, not cleared");
     }
 
     #[test]

@@ -428,6 +428,10 @@ pub struct ContactFilter {
     /// Free text over name, e-mail, phone and notes.
     pub q: Option<String>,
     pub sort: Option<ContactSort>,
+    /// With (`true`) or without (`false`) an open task, on the contact or on one of its cards.
+    pub has_open_tasks: Option<bool>,
+    /// With (`true`) or without (`false`) a card on a board that is neither lost nor archived.
+    pub has_deals: Option<bool>,
 }
 
 /// Per-status counts under the current filter (ignoring its status).

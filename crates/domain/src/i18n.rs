@@ -428,6 +428,25 @@ catalogue! {
     BoardHistory => "Board history", "Históricos do CRM";
     AnyCard => "Any card", "Qualquer cartão";
     Older => "Older", "Anteriores";
+    HasTasksFilter => "Open tasks", "Tarefas";
+    HasOpenTasks => "Open tasks", "Tarefas em aberto";
+    HasDeals => "Deals", "Negócios";
+    TasksTitle => "My tasks", "Minhas tarefas";
+    AllTasks => "All tasks", "Todas as tarefas";
+    NewTask => "New task", "Nova tarefa";
+    TaskTitle => "Task", "Tarefa";
+    DueAt => "Due", "Prazo";
+    Overdue => "Overdue", "Atrasadas";
+    Today => "Today", "Hoje";
+    Upcoming => "Upcoming", "Próximas";
+    NoDueDate => "No due date", "Sem prazo";
+    DoneRecently => "Done", "Concluídas";
+    MarkDone => "Done", "Concluída";
+    NoTasks => "No tasks here.", "Nenhuma tarefa aqui.";
+    Tasks => "Tasks", "Tarefas";
+    NotifTaskAssigned => "New task for you", "Nova tarefa para você";
+    NotifTaskDue => "Task due", "Tarefa no prazo";
+    AddTask => "Add task", "Adicionar tarefa";
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod problem;
 pub mod problem_text;
 pub mod serde_helpers;
 pub mod sites;
+pub mod tasks;
 pub mod text;
 pub mod users;
 
@@ -33,4 +34,5 @@ pub use money::Money;
 pub use phone::*;
 pub use problem::{FieldError, Problem};
 pub use sites::*;
+pub use tasks::*;
 pub use users::*;

@@ -3,8 +3,8 @@ pub mod boards;
 pub mod clients;
 pub mod desk;
 pub mod email_links;
-pub mod placeholder;
 pub mod settings;
+pub mod tasks;
 pub mod transcript;
 
 use crate::api::ApiError;

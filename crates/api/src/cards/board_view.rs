@@ -45,6 +45,7 @@ struct Filter {
     members: Vec<Uuid>,
     sellers: Vec<Uuid>,
     stale: Option<bool>,
+    has_tasks: Option<bool>,
     archived: Option<bool>,
     lost: Option<bool>,
     converted_client: Option<bool>,
@@ -72,6 +73,7 @@ impl Filter {
             members: ids("member_ids", f.member_ids.as_deref())?,
             sellers: ids("seller_ids", f.seller_ids.as_deref())?,
             stale: YesNoAll::wanted(f.stale, YesNoAll::All),
+            has_tasks: YesNoAll::wanted(f.has_tasks, YesNoAll::All),
             archived: YesNoAll::wanted(f.archived, YesNoAll::No),
             lost: YesNoAll::wanted(f.lost, YesNoAll::All),
             converted_client: YesNoAll::wanted(f.converted_client, YesNoAll::All),
@@ -119,6 +121,10 @@ impl Filter {
         }
         if let Some(stale) = self.stale {
             q = q.filter(if stale { sql::<Bool>(STALE) } else { sql::<Bool>(&format!("NOT {STALE}")) });
+        }
+        if let Some(wanted) = self.has_tasks {
+            let open = "EXISTS (SELECT 1 FROM tasks t WHERE t.card_id = cards.id AND t.done_at IS NULL)";
+            q = q.filter(sql::<Bool>(&format!("{}{open}", if wanted { "" } else { "NOT " })));
         }
         macro_rules! flag {
             ($wanted:expr, $column:expr) => {

@@ -277,6 +277,16 @@ pub fn filtered(caller: &AuthUser, f: &ContactFilter) -> contacts::BoxedQuery<'s
             .bind::<Text, _>(like_pattern(text)),
         );
     }
+    if let Some(wanted) = f.has_open_tasks {
+        let open_tasks = "EXISTS (SELECT 1 FROM tasks t LEFT JOIN cards c ON c.id = t.card_id \
+             WHERE t.done_at IS NULL AND (t.contact_id = contacts.id OR c.contact_id = contacts.id))";
+        q = q.filter(sql::<Bool>(&format!("{}{open_tasks}", if wanted { "" } else { "NOT " })));
+    }
+    if let Some(wanted) = f.has_deals {
+        let deals = "EXISTS (SELECT 1 FROM cards c WHERE c.contact_id = contacts.id \
+             AND c.lost_at IS NULL AND c.archived_at IS NULL)";
+        q = q.filter(sql::<Bool>(&format!("{}{deals}", if wanted { "" } else { "NOT " })));
+    }
     q
 }
 
@@ -398,8 +408,12 @@ fn counters_suffice(f: &ContactFilter) -> bool {
         to,
         q,
         sort: _,
+        has_open_tasks,
+        has_deals,
     } = f;
     site_id.is_none()
+        && has_open_tasks.is_none()
+        && has_deals.is_none()
         && [tag, source, medium, q].iter().all(|v| v.as_deref().is_none_or(|s| s.trim().is_empty()))
         && channel.is_none()
         && rating.is_none()

@@ -32,5 +32,6 @@ mod roles_at_once;
 mod signup_and_invitations;
 mod sites;
 mod static_files;
+mod tasks;
 mod users;
 mod widget;

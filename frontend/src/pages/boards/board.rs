@@ -65,11 +65,16 @@ fn BoardScreen(
     let current = RwSignal::new(0usize);
     let error = RwSignal::new(None::<ApiError>);
     let announce = RwSignal::new(String::new());
+    // Only the newest load's answer is shown: an older one (started before a move) would put
+    // the card back where it was.
+    let latest = RwSignal::new(0u64);
     let load = move || {
         let q = qs.get_untracked();
+        let ticket = latest.get_untracked() + 1;
+        latest.set(ticket);
         spawn_local(async move {
             let result = client::cards(board_id, &q).await;
-            if qs.get_untracked() != q {
+            if latest.get_untracked() != ticket {
                 return;
             }
             match result {

@@ -310,6 +310,7 @@ pub fn CardDialog(
             </Show>
             {form_error(error)}
             {body}
+            <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Card(card_id)/>
             <section class="comments" aria-labelledby="comments-title">
                 <h3 id="comments-title">{move || i18n.t(Msg::Comments)}</h3>
                 <ul class="comment-list" data-testid="comments">

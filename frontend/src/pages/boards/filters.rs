@@ -16,7 +16,7 @@ use crate::pages::clients::filter::encode;
 use crate::pages::form_error;
 
 /// Query keys of the board filter, named as the API names them.
-pub const KEYS: [&str; 14] = [
+pub const KEYS: [&str; 15] = [
     "date_field",
     "from",
     "to",
@@ -26,6 +26,7 @@ pub const KEYS: [&str; 14] = [
     "member_ids",
     "seller_ids",
     "stale",
+    "has_tasks",
     "archived",
     "lost",
     "converted_client",
@@ -55,7 +56,7 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
     let navigate = use_navigate();
     let board_id = board.id;
     let field = |key: &'static str| RwSignal::new(query.get_untracked().get(key).unwrap_or_default());
-    let inputs: [(&str, RwSignal<String>); 14] = KEYS.map(|k| (k, field(k)));
+    let inputs: [(&str, RwSignal<String>); 15] = KEYS.map(|k| (k, field(k)));
     let get = move |key: &str| inputs.iter().find(|(k, _)| *k == key).map(|(_, s)| *s).expect("a filter key");
     // The inputs follow the URL (a saved filter applied, back and forward).
     Effect::new(move |_| {
@@ -191,6 +192,7 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
                 </select>
             </label>
             {yes_no("stale", Msg::StaleFilter, false)}
+            {yes_no("has_tasks", Msg::HasTasksFilter, false)}
             {yes_no("archived", Msg::ArchivedFilter, true)}
             {yes_no("lost", Msg::LostFilter, false)}
             {yes_no("converted_client", Msg::ConvertedClient, false)}

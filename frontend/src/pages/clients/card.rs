@@ -172,6 +172,7 @@ pub fn ClientCard(
                     }).collect_view())
                 }
             </dl>
+            <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Contact(contact_id)/>
             <crate::pages::boards::AddToBoard contact_id=contact_id contact_name=card_title/>
         </section>
     }

@@ -5,7 +5,7 @@ use chrono::{Days, NaiveDate};
 use leptos_router::params::ParamsMap;
 
 /// Query keys of the list filter, as the API names them.
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 15] = [
     "status",
     "site_id",
     "assignee_id",
@@ -19,6 +19,8 @@ pub const KEYS: [&str; 13] = [
     "to",
     "q",
     "sort",
+    "has_open_tasks",
+    "has_deals",
 ];
 
 /// A query-string value, percent-encoded.

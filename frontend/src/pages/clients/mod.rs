@@ -214,7 +214,11 @@ fn FilterBar(directory: Directory) -> impl IntoView {
     let from = field("from");
     let to = field("to");
     let sort = field("sort");
+    let has_tasks = field("has_open_tasks");
+    let has_deals = field("has_deals");
     let inputs = [
+        ("has_open_tasks", has_tasks),
+        ("has_deals", has_deals),
         ("sort", sort),
         ("q", q),
         ("site_id", site),
@@ -295,6 +299,20 @@ fn FilterBar(directory: Directory) -> impl IntoView {
             <input name="tag" placeholder=move || i18n.t(Msg::Tag) bind:value=tag/>
             <input name="source" placeholder=move || i18n.t(Msg::Source) bind:value=source/>
             <input name="medium" placeholder=move || i18n.t(Msg::Medium) bind:value=medium/>
+            <label class="date">{move || i18n.t(Msg::HasOpenTasks)}
+                <select name="has_open_tasks" bind:value=has_tasks>
+                    <option value="">{move || i18n.t(Msg::All)}</option>
+                    <option value="true">{move || i18n.t(Msg::Yes)}</option>
+                    <option value="false">{move || i18n.t(Msg::No)}</option>
+                </select>
+            </label>
+            <label class="date">{move || i18n.t(Msg::HasDeals)}
+                <select name="has_deals" bind:value=has_deals>
+                    <option value="">{move || i18n.t(Msg::All)}</option>
+                    <option value="true">{move || i18n.t(Msg::Yes)}</option>
+                    <option value="false">{move || i18n.t(Msg::No)}</option>
+                </select>
+            </label>
             <label class="date">{move || i18n.t(Msg::FromDate)}<input type="date" name="from" bind:value=from/></label>
             <label class="date">{move || i18n.t(Msg::ToDate)}<input type="date" name="to" bind:value=to/></label>
             <button type="submit">{move || i18n.t(Msg::Apply)}</button>

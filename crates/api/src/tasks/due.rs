@@ -1,0 +1,48 @@
+//! Tasks falling due: a background loop per instance notifies each assignee once per task.
+//! `UPDATE … RETURNING` on `due_notified_at IS NULL` hands each task to exactly one instance.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::db::Db;
+use crate::error::ApiResult;
+use crate::schema::tasks;
+
+/// A task that fell due: account, assignee, title, contact.
+type DueTask = (Uuid, Option<Uuid>, String, Option<Uuid>);
+
+/// One pass: returns how many assignees were told.
+pub fn notify_due(conn: &mut PgConnection) -> ApiResult<usize> {
+    conn.transaction(|conn| {
+        let now = Utc::now();
+        let due: Vec<DueTask> = diesel::update(
+            tasks::table
+                .filter(tasks::done_at.is_null())
+                .filter(tasks::due_notified_at.is_null())
+                .filter(tasks::due_at.le(now))
+                .filter(tasks::assignee_id.is_not_null()),
+        )
+        .set(tasks::due_notified_at.eq(now))
+        .returning((tasks::account_id, tasks::assignee_id, tasks::title, tasks::contact_id))
+        .get_results(conn)?;
+        for (account_id, assignee, title, contact_id) in &due {
+            if let Some(user) = assignee {
+                crate::notifications::notify(conn, *account_id, *user, "task_due", title, *contact_id)?;
+            }
+        }
+        Ok(due.len())
+    })
+}
+
+pub fn spawn(db: Db, every: Duration) -> anyhow::Result<()> {
+    std::thread::Builder::new().name("tasks-due".into()).spawn(move || loop {
+        std::thread::sleep(every);
+        if let Err(err) = db.run_blocking(notify_due) {
+            tracing::warn!(error = %err, "could not notify due tasks");
+        }
+    })?;
+    Ok(())
+}

@@ -1,0 +1,383 @@
+//! Tasks (SPEC §7): "My tasks", and the tasks of a contact, a card or a conversation.
+//!
+//! Admins see every task of the account; an agent the ones assigned to or created by them,
+//! those of cards on boards shared with them and those of contacts assigned to them. The
+//! assignee is notified when someone else gives them a task and when it falls due (`due`).
+
+use std::collections::HashMap;
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Uuid as SqlUuid};
+use domain::{CreateTaskRequest, Problem, TaskList, TaskQuery, TaskScope, TaskState, TaskView, UpdateTaskRequest};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::error::{no_content_if_found, ApiError, ApiResult};
+use crate::extract::{AuthUser, ValidJson};
+use crate::schema::{cards, contacts, conversations, tasks, users};
+use crate::AppState;
+
+pub mod due;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/tasks")
+            .service(list_tasks)
+            .service(create_task)
+            .service(update_task)
+            .service(delete_task),
+    );
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tasks)]
+struct TaskRow {
+    id: Uuid,
+    title: String,
+    description: String,
+    due_at: Option<DateTime<Utc>>,
+    assignee_id: Option<Uuid>,
+    done_at: Option<DateTime<Utc>>,
+    contact_id: Option<Uuid>,
+    card_id: Option<Uuid>,
+    conversation_id: Option<Uuid>,
+    created_by: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// The account's tasks the caller may see.
+fn visible(caller: &AuthUser) -> tasks::BoxedQuery<'static, Pg> {
+    let q = tasks::table.filter(tasks::account_id.eq(caller.account_id)).into_boxed();
+    if caller.is_admin() {
+        return q;
+    }
+    let me = caller.user_id;
+    q.filter(
+        sql::<Bool>("(tasks.assignee_id = ")
+            .bind::<SqlUuid, _>(me)
+            .sql(" OR tasks.created_by = ")
+            .bind::<SqlUuid, _>(me)
+            .sql(
+                " OR EXISTS (SELECT 1 FROM cards c JOIN board_members m ON m.board_id = c.board_id \
+                 WHERE c.id = tasks.card_id AND m.user_id = ",
+            )
+            .bind::<SqlUuid, _>(me)
+            .sql(") OR EXISTS (SELECT 1 FROM contacts ct WHERE ct.id = tasks.contact_id AND ct.assignee_id = ")
+            .bind::<SqlUuid, _>(me)
+            .sql("))"),
+    )
+}
+
+fn views(conn: &mut PgConnection, rows: Vec<TaskRow>) -> ApiResult<Vec<TaskView>> {
+    let contact_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.contact_id).collect();
+    let card_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.card_id).collect();
+    let conversation_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.conversation_id).collect();
+    let label = |name: Option<String>, email: Option<String>, phone: Option<String>| name.or(email).or(phone);
+    let contacts: HashMap<Uuid, Option<String>> = contacts::table
+        .filter(contacts::id.eq_any(&contact_ids))
+        .select((contacts::id, contacts::name, contacts::email, contacts::phone))
+        .load::<(Uuid, Option<String>, Option<String>, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, n, e, p)| (id, label(n, e, p)))
+        .collect();
+    let cards: HashMap<Uuid, (Uuid, String)> = cards::table
+        .filter(cards::id.eq_any(&card_ids))
+        .select((cards::id, cards::board_id, cards::title))
+        .load::<(Uuid, Uuid, String)>(conn)?
+        .into_iter()
+        .map(|(id, board, title)| (id, (board, title)))
+        .collect();
+    let conversations: HashMap<Uuid, Option<String>> = conversations::table
+        .inner_join(contacts::table)
+        .filter(conversations::id.eq_any(&conversation_ids))
+        .select((conversations::id, contacts::name, contacts::email, contacts::phone))
+        .load::<(Uuid, Option<String>, Option<String>, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, n, e, p)| (id, label(n, e, p)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|t| {
+            let card = t.card_id.and_then(|c| cards.get(&c));
+            let subject = match (t.contact_id, card, t.conversation_id) {
+                (Some(c), _, _) => contacts.get(&c).cloned().flatten(),
+                (_, Some((_, title)), _) => Some(title.clone()),
+                (_, _, Some(c)) => conversations.get(&c).cloned().flatten(),
+                _ => None,
+            };
+            TaskView {
+                id: t.id,
+                title: t.title,
+                description: t.description,
+                due_at: t.due_at,
+                assignee_id: t.assignee_id,
+                done: t.done_at.is_some(),
+                done_at: t.done_at,
+                contact_id: t.contact_id,
+                board_id: card.map(|(board, _)| *board),
+                card_id: t.card_id,
+                conversation_id: t.conversation_id,
+                subject,
+                created_by: t.created_by,
+                created_at: t.created_at,
+                updated_at: t.updated_at,
+            }
+        })
+        .collect())
+}
+
+fn task_for(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<TaskRow> {
+    // The visibility check reads other tables; lock the row itself separately.
+    visible(caller).filter(tasks::id.eq(id)).select(tasks::id).first::<Uuid>(conn)?;
+    Ok(tasks::table.find(id).select(TaskRow::as_select()).for_update().first(conn)?)
+}
+
+fn check_assignee(conn: &mut PgConnection, account_id: Uuid, user: Uuid) -> ApiResult<()> {
+    let found: i64 = users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::id.eq(user))
+        .filter(users::disabled.eq(false))
+        .count()
+        .get_result(conn)?;
+    if found == 0 {
+        return Err(ApiError::field("assignee_id", "unknown", "is not an active user of this account"));
+    }
+    Ok(())
+}
+
+/// 422 naming the field unless the linked contact, card or conversation is one the caller sees.
+fn check_link(conn: &mut PgConnection, caller: &AuthUser, req: &CreateTaskRequest) -> ApiResult<()> {
+    let links = [req.contact_id.is_some(), req.card_id.is_some(), req.conversation_id.is_some()];
+    if links.iter().filter(|l| **l).count() > 1 {
+        return Err(ApiError::field("contact_id", "invalid", "link a task to one contact, card or conversation"));
+    }
+    if let Some(id) = req.contact_id {
+        crate::contacts::queries::get(conn, caller, id)
+            .map_err(|_| ApiError::field("contact_id", "unknown", "is not a contact you can see"))?;
+    }
+    if let Some(id) = req.card_id {
+        crate::cards::queries::card_for(conn, caller, id, false)
+            .map_err(|_| ApiError::field("card_id", "unknown", "is not a card you can see"))?;
+    }
+    if let Some(id) = req.conversation_id {
+        crate::conversations::queries::visible(caller)
+            .filter(conversations::id.eq(id))
+            .select(conversations::id)
+            .first::<Uuid>(conn)
+            .map_err(|_| ApiError::field("conversation_id", "unknown", "is not a conversation you can see"))?;
+    }
+    Ok(())
+}
+
+/// List tasks.
+///
+/// "My tasks" by default (assigned to the caller, open, soonest due first); `scope=all` for
+/// every task the caller may see; with `contact_id`, `card_id` or `conversation_id`, that
+/// one's tasks. Done tasks (`state=done`) come most recently done first. At most 500.
+#[utoipa::path(
+    tag = "tasks", operation_id = "list_tasks", security(("bearer" = [])),
+    params(TaskQuery),
+    responses(
+        (status = 200, description = "Tasks", body = TaskList),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("")]
+pub async fn list_tasks(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: web::Query<TaskQuery>,
+) -> ApiResult<web::Json<TaskList>> {
+    let query = query.into_inner();
+    query.validate()?;
+    let items = state
+        .db
+        .run(move |conn| {
+            let mut q = visible(&caller);
+            let linked = query.contact_id.is_some() || query.card_id.is_some() || query.conversation_id.is_some();
+            if query.scope.unwrap_or_default() == TaskScope::Mine && !linked {
+                q = q.filter(tasks::assignee_id.eq(caller.user_id));
+            }
+            if let Some(id) = query.contact_id {
+                q = q.filter(tasks::contact_id.eq(id));
+            }
+            if let Some(id) = query.card_id {
+                q = q.filter(tasks::card_id.eq(id));
+            }
+            if let Some(id) = query.conversation_id {
+                q = q.filter(tasks::conversation_id.eq(id));
+            }
+            q = match query.state.unwrap_or_default() {
+                TaskState::Open => {
+                    q.filter(tasks::done_at.is_null()).order((tasks::due_at.asc().nulls_last(), tasks::created_at))
+                }
+                TaskState::Done => q.filter(tasks::done_at.is_not_null()).order(tasks::done_at.desc()),
+                TaskState::Any => {
+                    q.order((tasks::done_at.desc().nulls_first(), tasks::due_at.asc().nulls_last(), tasks::created_at))
+                }
+            };
+            let rows = q.limit(500).select(TaskRow::as_select()).load(conn)?;
+            views(conn, rows)
+        })
+        .await?;
+    Ok(web::Json(TaskList { items }))
+}
+
+/// Create a task.
+///
+/// For the caller unless `assignee_id` names someone else of the account, who is notified.
+/// Linked to at most one contact, card or conversation the caller sees.
+#[utoipa::path(
+    tag = "tasks", operation_id = "create_task", security(("bearer" = [])),
+    request_body = CreateTaskRequest,
+    responses(
+        (status = 201, description = "Created", body = TaskView),
+        (status = 422, description = "Invalid fields, an unknown assignee, or a link the caller does not see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("")]
+pub async fn create_task(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: ValidJson<CreateTaskRequest>,
+) -> ApiResult<HttpResponse> {
+    let req = body.0;
+    let task = state
+        .db
+        .transaction(move |conn| {
+            check_link(conn, &caller, &req)?;
+            let assignee = req.assignee_id.unwrap_or(caller.user_id);
+            check_assignee(conn, caller.account_id, assignee)?;
+            let id = Uuid::new_v4();
+            let title = req.title.trim().to_string();
+            diesel::insert_into(tasks::table)
+                .values((
+                    tasks::id.eq(id),
+                    tasks::account_id.eq(caller.account_id),
+                    tasks::title.eq(&title),
+                    tasks::description.eq(req.description.as_deref().map(str::trim).unwrap_or("")),
+                    tasks::due_at.eq(req.due_at),
+                    tasks::assignee_id.eq(assignee),
+                    tasks::contact_id.eq(req.contact_id),
+                    tasks::card_id.eq(req.card_id),
+                    tasks::conversation_id.eq(req.conversation_id),
+                    tasks::created_by.eq(caller.user_id),
+                ))
+                .execute(conn)?;
+            if assignee != caller.user_id {
+                crate::notifications::notify(
+                    conn,
+                    caller.account_id,
+                    assignee,
+                    "task_assigned",
+                    &title,
+                    req.contact_id,
+                )?;
+            }
+            let row = tasks::table.find(id).select(TaskRow::as_select()).first(conn)?;
+            views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(task))
+}
+
+/// Change a task.
+///
+/// Partial: title, description, due time (a new one is notified again when it falls due),
+/// assignee (notified) and `done`.
+#[utoipa::path(
+    tag = "tasks", operation_id = "update_task", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Task id")),
+    request_body = UpdateTaskRequest,
+    responses(
+        (status = 200, description = "Changed", body = TaskView),
+        (status = 404, description = "No such task visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or an unknown assignee", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/{id}")]
+pub async fn update_task(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+    body: ValidJson<UpdateTaskRequest>,
+) -> ApiResult<web::Json<TaskView>> {
+    let (id, req) = (id.into_inner(), body.0);
+    let task = state
+        .db
+        .transaction(move |conn| {
+            let old = task_for(conn, &caller, id)?;
+            let target = tasks::table.find(id);
+            let now = Utc::now();
+            if let Some(title) = &req.title {
+                diesel::update(target).set(tasks::title.eq(title.trim())).execute(conn)?;
+            }
+            if let Some(description) = &req.description {
+                diesel::update(target).set(tasks::description.eq(description.trim())).execute(conn)?;
+            }
+            if let Some(due) = req.due_at.filter(|due| *due != old.due_at) {
+                diesel::update(target)
+                    .set((tasks::due_at.eq(due), tasks::due_notified_at.eq(None::<DateTime<Utc>>)))
+                    .execute(conn)?;
+            }
+            if let Some(assignee) = req.assignee_id.filter(|a| *a != old.assignee_id) {
+                if let Some(user) = assignee {
+                    check_assignee(conn, caller.account_id, user)?;
+                    if user != caller.user_id {
+                        let title = req.title.as_deref().map(str::trim).unwrap_or(&old.title);
+                        crate::notifications::notify(
+                            conn,
+                            caller.account_id,
+                            user,
+                            "task_assigned",
+                            title,
+                            old.contact_id,
+                        )?;
+                    }
+                }
+                diesel::update(target).set(tasks::assignee_id.eq(assignee)).execute(conn)?;
+            }
+            if let Some(done) = req.done.filter(|d| *d != old.done_at.is_some()) {
+                diesel::update(target).set(tasks::done_at.eq(done.then_some(now))).execute(conn)?;
+            }
+            diesel::update(target).set(tasks::updated_at.eq(now)).execute(conn)?;
+            let row = tasks::table.find(id).select(TaskRow::as_select()).first(conn)?;
+            views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(web::Json(task))
+}
+
+/// Delete a task.
+///
+/// Anyone who sees it may delete it.
+#[utoipa::path(
+    tag = "tasks", operation_id = "delete_task", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Task id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such task visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/{id}")]
+pub async fn delete_task(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let rows = state
+        .db
+        .run(move |conn| {
+            let visible_id =
+                visible(&caller).filter(tasks::id.eq(id)).select(tasks::id).first::<Uuid>(conn).optional()?;
+            match visible_id {
+                Some(id) => Ok(diesel::delete(tasks::table.find(id)).execute(conn)?),
+                None => Ok(0),
+            }
+        })
+        .await?;
+    no_content_if_found(rows)
+}
