@@ -12,6 +12,8 @@ TEST_PG_PORT := $(TEST_PG_PORT)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:$(TEST_PG_PORT)/postgres
 E2E_PORT ?= $(shell python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 E2E_PORT := $(E2E_PORT)
+MOTO_PORT ?= $(shell python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MOTO_PORT := $(MOTO_PORT)
 LOCAL_DATABASE_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/prospecta
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
 
@@ -37,8 +39,9 @@ tools-browser: ## Install Debian's Chromium and Playwright (for browser tests)
 	@[ -d e2e/node_modules/@playwright/test ] || (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 
 .PHONY: tools-test
-tools-test: ## Install the local SMTP sink used by the mail tests (Debian's python3-aiosmtpd)
+tools-test: ## Install the local SMTP sink used by the mail tests (Debian's python3-aiosmtpd) and moto (S3-compatible server, PyPI)
 	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { echo "installing python3-aiosmtpd"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null; }
+	@scripts/moto.sh install
 
 .PHONY: tools-contract
 tools-contract: ## Install the contract checkers: redocly, spectral, openapi-typescript, tsc, prism (npm); schemathesis, openapi-python-client (PyPI)
@@ -95,8 +98,10 @@ test-db:
 		scripts/pg.sh fresh $(TEST_PG_DIR) $(TEST_PG_PORT)
 
 .PHONY: test-api
-test-api: tools-test test-db ## API integration tests on a throwaway PostgreSQL (a database per test) + OpenAPI drift check
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) cargo test -p api --test api
+test-api: tools-test test-db ## API integration tests on a throwaway PostgreSQL (a database per test) and a local S3 (moto) + OpenAPI drift check
+	@scripts/moto.sh start $(MOTO_PORT)
+	@TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_S3_ENDPOINT=http://127.0.0.1:$(MOTO_PORT) cargo test -p api --test api; \
+		status=$$?; scripts/moto.sh stop $(MOTO_PORT); exit $$status
 
 .PHONY: openapi-check
 openapi-check: ## Fail when openapi/openapi.json differs from the annotations

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Page } from '@playwright/test';
 import { expect, expectAccessible, isPhone, test } from './fixtures';
 import { login, unique, useEnglish } from './helpers';
@@ -78,6 +79,15 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
   await dialog.getByLabel('Write a comment').fill('Pediu proposta até sexta');
   await dialog.getByRole('button', { name: 'Add comment' }).click();
   await expect(dialog.getByTestId('comments')).toContainText('Pediu proposta até sexta');
+  // Attach a file and download it again.
+  await dialog.getByTestId('attachments').locator('input[type=file]').setInputFiles({
+    name: 'proposta.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 proposta para a Acme'),
+  });
+  const file = dialog.getByTestId('attachments').getByRole('button', { name: 'proposta.pdf', exact: true });
+  await expect(file).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
+  expect(download.suggestedFilename()).toBe('proposta.pdf');
+  expect(readFileSync(await download.path()).toString()).toBe('%PDF-1.4 proposta para a Acme');
   await dialog.getByTestId('move-to').selectOption({ label: 'Negotiation' });
   await dialog.getByLabel('Reason').fill('Price');
   await dialog.getByRole('button', { name: 'Mark lost' }).click();
@@ -86,6 +96,7 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
   await expect(history).toContainText('marked the card lost');
   await expect(history).toContainText('moved the card');
   await expect(history).toContainText('commented');
+  await expect(history).toContainText('attached proposta.pdf');
   await expect(history).toContainText('R$4,500.50');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await showStage(page, 'Negotiation');

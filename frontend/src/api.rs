@@ -251,6 +251,37 @@ pub async fn patch_if_match<T: DeserializeOwned>(
     decode(status, &text).map(Edited::Saved)
 }
 
+/// Sends a file as the request body (its own type as `Content-Type`), as the signed-in user.
+pub async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> Result<T, ApiError> {
+    let send = || async {
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_credentials(RequestCredentials::SameOrigin);
+        let headers = Headers::new().map_err(ApiError::network)?;
+        headers.set("accept", "application/json").map_err(ApiError::network)?;
+        let kind = file.type_();
+        headers
+            .set("content-type", if kind.is_empty() { "application/octet-stream" } else { &kind })
+            .map_err(ApiError::network)?;
+        if let Some(token) = access_token() {
+            headers.set("authorization", &format!("Bearer {token}")).map_err(ApiError::network)?;
+        }
+        init.set_headers(&headers);
+        init.set_body(file);
+        let request = Request::new_with_str_and_init(path, &init).map_err(ApiError::network)?;
+        let window = web_sys::window().ok_or_else(|| ApiError::network("no window".into()))?;
+        let response: Response =
+            JsFuture::from(window.fetch_with_request(&request)).await.map_err(ApiError::network)?.unchecked_into();
+        let text = JsFuture::from(response.text().map_err(ApiError::network)?).await.map_err(ApiError::network)?;
+        Ok::<_, ApiError>((response.status(), text.as_string().unwrap_or_default()))
+    };
+    let (mut status, mut text) = send().await?;
+    if status == 401 && refresh().await.is_ok() {
+        (status, text) = send().await?;
+    }
+    decode(status, &text)
+}
+
 /// For 204 responses.
 pub async fn delete(path: &str) -> Result<(), ApiError> {
     call::<Option<serde_json::Value>>("DELETE", path, None::<&()>).await.map(|_| ())

@@ -74,6 +74,15 @@ pub struct Config {
     pub visitor_messages_per_minute: u32,
     /// Seconds between looks for tasks that fell due (each assignee is told once per task).
     pub task_due_check_secs: u64,
+    /// Local data (attachments when no `storage_url` is set).
+    pub data_dir: PathBuf,
+    /// An object store for attachments, `s3://bucket`; none: `data_dir/attachments`.
+    pub storage_url: Option<String>,
+    /// The object store's settings (`aws_endpoint`, `aws_region`, `aws_access_key_id`,
+    /// `aws_secret_access_key`, `aws_allow_http`…), read from the `AWS_*` environment.
+    pub storage_options: Vec<(String, String)>,
+    /// Largest attachment accepted (413 beyond, naming the limit).
+    pub attachment_max_bytes: usize,
 }
 
 impl Config {
@@ -162,6 +171,13 @@ impl Config {
             event_retention_hours: env_or("EVENT_RETENTION_HOURS", 24),
             visitor_messages_per_minute: env_or("VISITOR_MESSAGES_PER_MINUTE", 30),
             task_due_check_secs: env_or("TASK_DUE_CHECK_SECS", 30).max(1),
+            data_dir: PathBuf::from(env_or("DATA_DIR", ".data".to_string())),
+            storage_url: std::env::var("STORAGE_URL").ok().filter(|u| !u.trim().is_empty()),
+            storage_options: std::env::vars()
+                .filter(|(k, _)| k.starts_with("AWS_"))
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
+            attachment_max_bytes: env_or("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024),
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod security_headers;
 pub mod seed;
 pub mod sites;
 pub mod spa;
+pub mod storage;
 pub mod tasks;
 pub mod telemetry;
 pub mod users;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub export_slots: contacts::export::ExportSlots,
     pub rate_limits: rate_limits::RateLimits,
     pub realtime: events::stream::Realtime,
+    /// Attachments' bytes.
+    pub storage: storage::Storage,
 }
 
 /// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
@@ -140,6 +143,7 @@ pub fn build_server_with_metrics(
     let principals = auth::principals::Principals::new(std::time::Duration::from_millis(config.principal_cache_ms));
     let export_slots = contacts::export::ExportSlots::new(config.export_max_per_account);
     let rate_limits = rate_limits::RateLimits::new(&config);
+    let storage = storage::Storage::from_config(&config)?;
     let state = web::Data::new(AppState {
         db,
         config: Arc::new(config),
@@ -148,6 +152,7 @@ pub fn build_server_with_metrics(
         export_slots,
         rate_limits,
         realtime,
+        storage,
     });
     let spec = openapi::openapi();
     let route_table = web::Data::new(Arc::new(routing::RouteTable::new(openapi::routes(&spec))));

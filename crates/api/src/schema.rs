@@ -470,6 +470,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    card_attachments (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        card_id -> Uuid,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        storage_key -> Text,
+        uploaded_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(cards -> contacts (contact_id));
 diesel::joinable!(card_labels -> board_labels (label_id));
 diesel::joinable!(cards -> board_stages (stage_id));
@@ -510,6 +524,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     board_history,
     saved_board_filters,
     tasks,
+    card_attachments,
     idempotency_keys,
     notifications,
     email_outbox,

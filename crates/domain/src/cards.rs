@@ -232,6 +232,32 @@ pub struct CreateCommentRequest {
     pub body: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: Uuid,
+    pub card_id: Uuid,
+    pub filename: String,
+    /// As uploaded; the download is sent with it.
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub uploaded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentList {
+    pub items: Vec<AttachmentView>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// The file's name as the user knows it (any path before it is dropped).
+    #[validate(length(min = 1, max = 255, message = "must be 1 to 255 characters"))]
+    #[param(min_length = 1, max_length = 255)]
+    pub filename: String,
+}
+
 /// One change on a board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HistoryEntry {

@@ -447,6 +447,10 @@ catalogue! {
     NotifTaskAssigned => "New task for you", "Nova tarefa para você";
     NotifTaskDue => "Task due", "Tarefa no prazo";
     AddTask => "Add task", "Adicionar tarefa";
+    Attachments => "Attachments", "Anexos";
+    AttachFile => "Attach a file", "Anexar arquivo";
+    HistAttached => "attached", "anexou";
+    HistDetached => "removed the attachment", "removeu o anexo";
 }
 
 #[cfg(test)]

@@ -15,10 +15,11 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{card_labels, card_members, cards, contacts};
+use crate::schema::{card_attachments, card_labels, card_members, cards, contacts};
 use crate::AppState;
 
 pub mod actions;
+pub mod attachments;
 pub mod board_view;
 pub mod comments;
 pub mod queries;
@@ -46,7 +47,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(actions::reopen)
                 .service(actions::convert)
                 .service(comments::list_comments)
-                .service(comments::add_comment),
+                .service(comments::add_comment)
+                .service(attachments::upload_attachment)
+                .service(attachments::list_attachments)
+                .service(attachments::download_attachment)
+                .service(attachments::delete_attachment),
         );
 }
 
@@ -332,11 +337,15 @@ pub async fn delete_card(
     params: web::Query<DeleteCardParams>,
 ) -> ApiResult<HttpResponse> {
     let (id, with_contact) = (id.into_inner(), params.delete_contact.unwrap_or(false));
-    state
+    let files = state
         .db
         .transaction(move |conn| {
             let card = queries::card_for(conn, &caller, id, true)?;
             let contact = card.contact_id;
+            let files: Vec<String> = card_attachments::table
+                .filter(card_attachments::card_id.eq(id))
+                .select(card_attachments::storage_key)
+                .load(conn)?;
             queries::record(conn, &caller, &card, "card.deleted", &[Change::with("deleted", None, None)])?;
             diesel::delete(card_labels::table.filter(card_labels::card_id.eq(id))).execute(conn)?;
             diesel::delete(card_members::table.filter(card_members::card_id.eq(id))).execute(conn)?;
@@ -346,8 +355,12 @@ pub async fn delete_card(
                     .map_err(|_| ApiError::Forbidden("You may not delete this card's contact.".into()))?;
                 diesel::delete(contacts::table.find(contact)).execute(conn)?;
             }
-            Ok(())
+            Ok(files)
         })
         .await?;
+    // The rows went with the card; their files go once that is committed.
+    for key in files {
+        state.storage.delete(&key).await;
+    }
     Ok(HttpResponse::NoContent().finish())
 }

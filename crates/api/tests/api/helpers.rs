@@ -46,7 +46,7 @@ pub struct TestApp {
     db_name: String,
     /// Where `/metrics` is served, for apps spawned with [`TestApp::spawn_with_metrics`].
     pub metrics_base: Option<String>,
-    config: Config,
+    pub config: Config,
 }
 
 /// A signed-in user.
@@ -80,6 +80,7 @@ impl TestApp {
         let database_url = with_db(&admin_url(), &db_name);
         let mut config = Config::for_database(database_url.clone());
         config.db_pool_size = 4;
+        config.data_dir = std::env::temp_dir().join(format!("prospecta-{db_name}"));
         tweak(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

@@ -4,6 +4,7 @@
 
 mod api_keys;
 mod assignment;
+mod attachments;
 mod auth;
 mod boards;
 mod cards;

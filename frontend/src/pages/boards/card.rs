@@ -311,6 +311,7 @@ pub fn CardDialog(
             {form_error(error)}
             {body}
             <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Card(card_id)/>
+            <super::attachments::Attachments card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <section class="comments" aria-labelledby="comments-title">
                 <h3 id="comments-title">{move || i18n.t(Msg::Comments)}</h3>
                 <ul class="comment-list" data-testid="comments">

@@ -23,6 +23,8 @@ fn action_msg(action: &str) -> Msg {
         "converted" => Msg::HistConverted,
         "commented" => Msg::HistCommented,
         "deleted" => Msg::HistDeleted,
+        "attached" => Msg::HistAttached,
+        "detached" => Msg::HistDetached,
         _ => Msg::HistUpdated,
     }
 }

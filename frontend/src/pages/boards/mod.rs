@@ -2,6 +2,7 @@
 //! card dialog, filters and history.
 
 mod add_to_board;
+mod attachments;
 mod board;
 mod board_settings;
 mod card;
