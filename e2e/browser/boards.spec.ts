@@ -88,6 +88,13 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
   const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
   expect(download.suggestedFilename()).toBe('proposta.pdf');
   expect(readFileSync(await download.path()).toString()).toBe('%PDF-1.4 proposta para a Acme');
+  // Relate it to the other card of the board, found by its title.
+  const relate = dialog.getByTestId('relate-form');
+  await relate.getByLabel('Board').selectOption({ label: name });
+  await relate.getByLabel('Search title, description or contact').fill('Fibra');
+  await relate.getByRole('button', { name: 'Find' }).click();
+  await dialog.getByRole('button', { name: 'Link Fibra — Ana' }).click();
+  await expect(dialog.getByTestId('related-cards').getByRole('link', { name: 'Fibra — Ana' })).toBeVisible();
   await dialog.getByTestId('move-to').selectOption({ label: 'Negotiation' });
   await dialog.getByLabel('Reason').fill('Price');
   await dialog.getByRole('button', { name: 'Mark lost' }).click();
@@ -97,6 +104,7 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
   await expect(history).toContainText('moved the card');
   await expect(history).toContainText('commented');
   await expect(history).toContainText('attached proposta.pdf');
+  await expect(history).toContainText('related the card to Fibra — Ana');
   await expect(history).toContainText('R$4,500.50');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await showStage(page, 'Negotiation');

@@ -484,6 +484,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    card_relations (low_id, high_id) {
+        account_id -> Uuid,
+        low_id -> Uuid,
+        high_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(cards -> contacts (contact_id));
 diesel::joinable!(card_labels -> board_labels (label_id));
 diesel::joinable!(cards -> board_stages (stage_id));
@@ -525,6 +534,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_board_filters,
     tasks,
     card_attachments,
+    card_relations,
     idempotency_keys,
     notifications,
     email_outbox,

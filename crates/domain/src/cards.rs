@@ -258,6 +258,29 @@ pub struct UploadParams {
     pub filename: String,
 }
 
+/// A card related to another, as the other shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RelatedCard {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub board_name: String,
+    pub stage_name: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RelatedCardList {
+    pub items: Vec<RelatedCard>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"card_id": "3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10"}))]
+pub struct RelateCardRequest {
+    /// Another card the caller sees, on any board of the account.
+    pub card_id: Uuid,
+}
+
 /// One change on a board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HistoryEntry {

@@ -448,6 +448,12 @@ catalogue! {
     NotifTaskDue => "Task due", "Tarefa no prazo";
     AddTask => "Add task", "Adicionar tarefa";
     Attachments => "Attachments", "Anexos";
+    RelatedCards => "Related cards", "Cartões relacionados";
+    FindCard => "Find", "Buscar";
+    LinkCard => "Link", "Vincular";
+    Unlink => "Unlink", "Desvincular";
+    HistRelated => "related the card to", "relacionou o cartão a";
+    HistUnrelated => "unrelated the card from", "desfez a relação com";
     AttachFile => "Attach a file", "Anexar arquivo";
     HistAttached => "attached", "anexou";
     HistDetached => "removed the attachment", "removeu o anexo";

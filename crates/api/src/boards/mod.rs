@@ -89,6 +89,18 @@ pub fn visible(caller: &AuthUser) -> boards::BoxedQuery<'static, diesel::pg::Pg>
     ))
 }
 
+/// Ids of the account's cards on boards the caller sees, as a subquery.
+pub fn visible_card_ids(
+    caller: &AuthUser,
+) -> crate::schema::cards::BoxedQuery<'static, diesel::pg::Pg, diesel::sql_types::Uuid> {
+    use crate::schema::cards;
+    cards::table
+        .filter(cards::account_id.eq(caller.account_id))
+        .filter(cards::board_id.eq_any(visible(caller).select(boards::id)))
+        .select(cards::id)
+        .into_boxed()
+}
+
 fn views(conn: &mut PgConnection, rows: Vec<BoardRow>) -> ApiResult<Vec<BoardView>> {
     let ids: Vec<Uuid> = rows.iter().map(|b| b.id).collect();
     let stages: Vec<StageRow> = board_stages::table

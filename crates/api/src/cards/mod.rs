@@ -23,6 +23,7 @@ pub mod attachments;
 pub mod board_view;
 pub mod comments;
 pub mod queries;
+pub mod relations;
 
 use queries::{CardRow, Change};
 
@@ -51,7 +52,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(attachments::upload_attachment)
                 .service(attachments::list_attachments)
                 .service(attachments::download_attachment)
-                .service(attachments::delete_attachment),
+                .service(attachments::delete_attachment)
+                .service(relations::list_related)
+                .service(relations::relate)
+                .service(relations::unrelate),
         );
 }
 

@@ -453,3 +453,44 @@ async fn card_changes_reach_the_boards_members_live_and_no_one_else() {
         assert!(!event.kind.starts_with("card."), "an agent outside the board sees nothing of it: {event:?}");
     }
 }
+
+#[tokio::test]
+async fn related_cards_show_on_both_sides_across_boards() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let bia = app.create_user(&admin, "bia@acme.test", "agent").await;
+    let deals = Board::create(&app, &admin, &[bia.user.id]).await;
+    let portfolio = Board::create(&app, &admin, &[]).await;
+    let deal = deals.card(&app, &admin, 0, json!({"title": "Deal"})).await;
+    let client = portfolio.card(&app, &admin, 0, json!({"title": "Client"})).await;
+    let res = app.post(&card_path(&deal, "/related"), Some(&admin.token), &json!({"card_id": client["id"]})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let list: Value = res.json().await.unwrap();
+    assert_eq!(
+        (list["items"][0]["title"].as_str(), list["items"][0]["board_name"].as_str()),
+        (Some("Client"), Some("Vendas"))
+    );
+    let back: Value = app.get(&card_path(&client, "/related"), &admin.token).await.json().await.unwrap();
+    assert_eq!(back["items"][0]["title"], "Deal", "shown on both cards");
+    // Twice is once.
+    app.post(&card_path(&client, "/related"), Some(&admin.token), &json!({"card_id": deal["id"]})).await;
+    assert_eq!(app.count("SELECT count(*) FROM card_relations"), 1);
+    let history: Value = app.get(&portfolio.path("/history"), &admin.token).await.json().await.unwrap();
+    assert_eq!(history["items"][0]["action"], "related");
+
+    for body in [json!({"card_id": deal["id"]}), json!({"card_id": Uuid::new_v4()})] {
+        let res = app.post(&card_path(&deal, "/related"), Some(&admin.token), &body).await;
+        assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["card_id"], "{body}");
+    }
+    // Bia sees the deal board only: the portfolio card is neither listed nor linkable for her.
+    let hers: Value = app.get(&card_path(&deal, "/related"), &bia.token).await.json().await.unwrap();
+    assert!(hers["items"].as_array().unwrap().is_empty());
+    let other = deals.card(&app, &admin, 1, json!({"title": "Other deal"})).await;
+    let res = app.post(&card_path(&other, "/related"), Some(&bia.token), &json!({"card_id": client["id"]})).await;
+    assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["card_id"]);
+
+    let unlink = card_path(&client, &format!("/related/{}", deal["id"].as_str().unwrap()));
+    assert_eq!(app.delete(&unlink, &admin.token).await.status(), StatusCode::NO_CONTENT);
+    problem(app.delete(&unlink, &admin.token).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(app.count("SELECT count(*) FROM card_relations"), 0);
+}

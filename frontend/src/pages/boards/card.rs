@@ -312,6 +312,7 @@ pub fn CardDialog(
             {body}
             <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Card(card_id)/>
             <super::attachments::Attachments card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
+            <super::related::RelatedCards card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <section class="comments" aria-labelledby="comments-title">
                 <h3 id="comments-title">{move || i18n.t(Msg::Comments)}</h3>
                 <ul class="comment-list" data-testid="comments">

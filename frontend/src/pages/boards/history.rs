@@ -24,6 +24,8 @@ fn action_msg(action: &str) -> Msg {
         "commented" => Msg::HistCommented,
         "deleted" => Msg::HistDeleted,
         "attached" => Msg::HistAttached,
+        "related" => Msg::HistRelated,
+        "unrelated" => Msg::HistUnrelated,
         "detached" => Msg::HistDetached,
         _ => Msg::HistUpdated,
     }

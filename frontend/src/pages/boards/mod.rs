@@ -9,6 +9,7 @@ mod card;
 pub mod client;
 mod filters;
 mod history;
+mod related;
 
 pub use add_to_board::AddToBoard;
 pub use board::BoardPage;

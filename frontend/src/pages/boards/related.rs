@@ -1,0 +1,129 @@
+//! Related cards in a card's dialog: the linked ones (a deal and the client's portfolio card),
+//! and a search over any board to link another.
+
+use domain::i18n::Msg;
+use domain::{RelateCardRequest, RelatedCardList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::client;
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::pages::clients::filter::encode;
+use crate::pages::form_error;
+
+#[component]
+pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = format!("/api/v1/cards/{card_id}/related");
+    let list = RwSignal::new(Vec::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let load = {
+        let path = path.clone();
+        move || {
+            let path = path.clone();
+            spawn_local(async move {
+                match api::get::<RelatedCardList>(&path).await {
+                    Ok(l) => list.set(l.items),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    load();
+    let boards = LocalResource::new(client::boards);
+    let board = RwSignal::new(String::new());
+    let q = RwSignal::new(String::new());
+    let found = RwSignal::new(Vec::<(Uuid, String)>::new());
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(board_id) = board.get_untracked().parse::<Uuid>() else { return };
+        let query = format!("per_stage=10&q={}", encode(&q.get_untracked()));
+        spawn_local(async move {
+            match client::cards(board_id, &query).await {
+                Ok(view) => found.set(
+                    view.stages
+                        .into_iter()
+                        .flat_map(|s| s.cards)
+                        .filter(|c| c.id != card_id)
+                        .map(|c| (c.id, c.title))
+                        .take(10)
+                        .collect(),
+                ),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let link = {
+        let path = path.clone();
+        move |other: Uuid| {
+            let path = path.clone();
+            spawn_local(async move {
+                match api::post::<RelatedCardList>(&path, &RelateCardRequest { card_id: other }).await {
+                    Ok(l) => {
+                        list.set(l.items);
+                        found.set(Vec::new());
+                        error.set(None);
+                        on_changed.run(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    let unlink = move |other: Uuid| {
+        let path = format!("/api/v1/cards/{card_id}/related/{other}");
+        let load = load.clone();
+        spawn_local(async move {
+            match api::delete(&path).await {
+                Ok(()) => {
+                    load();
+                    on_changed.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="related" data-testid="related-cards">
+            <h3>{move || i18n.t(Msg::RelatedCards)}</h3>
+            <ul class="attachment-list">
+                {move || list.get().into_iter().map(|r| {
+                    let unlink = unlink.clone();
+                    let title = r.title.clone();
+                    view! {
+                        <li>
+                            <a href=format!("/boards/{}?card={}", r.board_id, r.id)>{r.title.clone()}</a>
+                            <span class="muted">{format!("{} · {}", r.board_name, r.stage_name)}</span>
+                            <button type="button" class="link danger" aria-label=move || format!("{} {}", i18n.t(Msg::Unlink), title)
+                                on:click=move |_| unlink(r.id)>{move || i18n.t(Msg::Unlink)}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="inline" data-testid="relate-form" on:submit=search>
+                <select name="related_board" aria-label=move || i18n.t(Msg::Board) bind:value=board>
+                    <option value="">{move || i18n.t(Msg::Board)}</option>
+                    {move || boards.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|b| view! { <option value=b.id.to_string()>{b.name}</option> }).collect_view())}
+                </select>
+                <input name="related_q" type="search" aria-label=move || i18n.t(Msg::SearchCards) placeholder=move || i18n.t(Msg::SearchCards) bind:value=q/>
+                <button type="submit" class="secondary">{move || i18n.t(Msg::FindCard)}</button>
+            </form>
+            <ul class="attachment-list">
+                {move || found.get().into_iter().map(|(id, title)| {
+                    let link = link.clone();
+                    let label = title.clone();
+                    view! {
+                        <li>
+                            <span>{title}</span>
+                            <button type="button" class="link" aria-label=move || format!("{} {}", i18n.t(Msg::LinkCard), label)
+                                on:click=move |_| link(id)>{move || i18n.t(Msg::LinkCard)}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {form_error(error)}
+        </section>
+    }
+}
