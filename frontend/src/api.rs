@@ -100,14 +100,21 @@ impl ApiError {
     }
 }
 
+/// A request body: JSON text, or a file sent as itself with its own type.
+#[derive(Clone, Copy)]
+enum Body<'a> {
+    Json(&'a str),
+    File(&'a web_sys::File),
+}
+
 async fn fetch(method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Result<Response, ApiError> {
-    fetch_with(method, path, body, token, None).await
+    fetch_with(method, path, body.map(Body::Json), token, None).await
 }
 
 async fn fetch_with(
     method: &str,
     path: &str,
-    body: Option<&str>,
+    body: Option<Body<'_>>,
     token: Option<&str>,
     if_match: Option<&str>,
 ) -> Result<Response, ApiError> {
@@ -116,9 +123,18 @@ async fn fetch_with(
     init.set_credentials(RequestCredentials::SameOrigin);
     let headers = Headers::new().map_err(ApiError::network)?;
     headers.set("accept", "application/json").map_err(ApiError::network)?;
-    if let Some(body) = body {
-        headers.set("content-type", "application/json").map_err(ApiError::network)?;
-        init.set_body(&JsValue::from_str(body));
+    match body {
+        Some(Body::Json(text)) => {
+            headers.set("content-type", "application/json").map_err(ApiError::network)?;
+            init.set_body(&JsValue::from_str(text));
+        }
+        Some(Body::File(file)) => {
+            let kind = file.type_();
+            let kind = if kind.is_empty() { "application/octet-stream".to_string() } else { kind };
+            headers.set("content-type", &kind).map_err(ApiError::network)?;
+            init.set_body(file);
+        }
+        None => {}
     }
     if let Some(token) = token {
         headers.set("authorization", &format!("Bearer {token}")).map_err(ApiError::network)?;
@@ -132,10 +148,28 @@ async fn fetch_with(
     Ok(JsFuture::from(window.fetch_with_request(&request)).await.map_err(ApiError::network)?.unchecked_into())
 }
 
-async fn send(method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Result<(u16, String), ApiError> {
-    let response = fetch(method, path, body, token).await?;
+async fn text_of(response: Response) -> Result<(u16, String), ApiError> {
     let text = JsFuture::from(response.text().map_err(ApiError::network)?).await.map_err(ApiError::network)?;
     Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+/// Sends as the signed-in user, refreshing the access token once if it expired.
+async fn send_as_user(
+    method: &str,
+    path: &str,
+    body: Option<Body<'_>>,
+    if_match: Option<&str>,
+) -> Result<(u16, String), ApiError> {
+    let send = || async { text_of(fetch_with(method, path, body, access_token().as_deref(), if_match).await?).await };
+    let (status, text) = send().await?;
+    if status == 401 && refresh().await.is_ok() {
+        return send().await;
+    }
+    Ok((status, text))
+}
+
+async fn send(method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Result<(u16, String), ApiError> {
+    text_of(fetch(method, path, body, token).await?).await
 }
 
 /// Downloads a file from the API as the signed-in user and hands it to the browser.
@@ -202,10 +236,7 @@ fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
 /// Calls the API as the signed-in user, refreshing the access token once if it expired.
 pub async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
     let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
-    let (mut status, mut text) = send(method, path, body.as_deref(), access_token().as_deref()).await?;
-    if status == 401 && refresh().await.is_ok() {
-        (status, text) = send(method, path, body.as_deref(), access_token().as_deref()).await?;
-    }
+    let (status, text) = send_as_user(method, path, body.as_deref().map(Body::Json), None).await?;
     decode(status, &text)
 }
 
@@ -236,15 +267,7 @@ pub async fn patch_if_match<T: DeserializeOwned>(
 ) -> Result<Edited<T>, ApiError> {
     let body = serde_json::to_string(body).unwrap_or_default();
     let tag = format!("\"{version}\"");
-    let send = || async {
-        let response = fetch_with("PATCH", path, Some(&body), access_token().as_deref(), Some(&tag)).await?;
-        let text = JsFuture::from(response.text().map_err(ApiError::network)?).await.map_err(ApiError::network)?;
-        Ok::<_, ApiError>((response.status(), text.as_string().unwrap_or_default()))
-    };
-    let (mut status, mut text) = send().await?;
-    if status == 401 && refresh().await.is_ok() {
-        (status, text) = send().await?;
-    }
+    let (status, text) = send_as_user("PATCH", path, Some(Body::Json(&body)), Some(&tag)).await?;
     if status == 412 {
         return decode(200, &text).map(Edited::Stale);
     }
@@ -253,32 +276,7 @@ pub async fn patch_if_match<T: DeserializeOwned>(
 
 /// Sends a file as the request body (its own type as `Content-Type`), as the signed-in user.
 pub async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> Result<T, ApiError> {
-    let send = || async {
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_credentials(RequestCredentials::SameOrigin);
-        let headers = Headers::new().map_err(ApiError::network)?;
-        headers.set("accept", "application/json").map_err(ApiError::network)?;
-        let kind = file.type_();
-        headers
-            .set("content-type", if kind.is_empty() { "application/octet-stream" } else { &kind })
-            .map_err(ApiError::network)?;
-        if let Some(token) = access_token() {
-            headers.set("authorization", &format!("Bearer {token}")).map_err(ApiError::network)?;
-        }
-        init.set_headers(&headers);
-        init.set_body(file);
-        let request = Request::new_with_str_and_init(path, &init).map_err(ApiError::network)?;
-        let window = web_sys::window().ok_or_else(|| ApiError::network("no window".into()))?;
-        let response: Response =
-            JsFuture::from(window.fetch_with_request(&request)).await.map_err(ApiError::network)?.unchecked_into();
-        let text = JsFuture::from(response.text().map_err(ApiError::network)?).await.map_err(ApiError::network)?;
-        Ok::<_, ApiError>((response.status(), text.as_string().unwrap_or_default()))
-    };
-    let (mut status, mut text) = send().await?;
-    if status == 401 && refresh().await.is_ok() {
-        (status, text) = send().await?;
-    }
+    let (status, text) = send_as_user("POST", path, Some(Body::File(file)), None).await?;
     decode(status, &text)
 }
 

@@ -286,9 +286,9 @@ fn seed_demo_board(conn: &mut PgConnection, account_id: uuid::Uuid, agents: &[uu
         ("Fibra 300 MB", 3, 7990),
         ("Combo TV + fibra", 4, 21_990),
     ];
-    for (i, ((product, stage, cents), (contact, name))) in deals.iter().zip(leads).enumerate() {
+    let keys = domain::positions::spread_keys(None, deals.len());
+    for (i, (((product, stage, cents), (contact, name)), key)) in deals.iter().zip(leads).zip(keys).enumerate() {
         let id = uuid::Uuid::new_v4();
-        let key = domain::positions::spread_keys(None, 6)[i].clone();
         diesel::insert_into(cards::table)
             .values((
                 cards::id.eq(id),

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::error::{no_content_if_found, ApiError, ApiResult};
 use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::{board_labels, board_members, board_stages, boards, users};
+use crate::schema::{board_labels, board_members, board_stages, boards};
 use crate::AppState;
 
 pub mod labels;
@@ -152,22 +152,6 @@ pub fn lock_board(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> ApiRes
     Ok(())
 }
 
-/// 422 unless every id is an enabled user of the account.
-fn check_members(conn: &mut PgConnection, account_id: Uuid, ids: &[Uuid]) -> ApiResult<Vec<Uuid>> {
-    let mut ids = ids.to_vec();
-    ids.sort();
-    ids.dedup();
-    let found: i64 = users::table
-        .filter(users::account_id.eq(account_id))
-        .filter(users::id.eq_any(&ids))
-        .count()
-        .get_result(conn)?;
-    if found != ids.len() as i64 {
-        return Err(ApiError::field("member_ids", "unknown", "must all be users of this account"));
-    }
-    Ok(ids)
-}
-
 fn set_members(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid]) -> ApiResult<()> {
     diesel::delete(board_members::table.filter(board_members::board_id.eq(board_id))).execute(conn)?;
     let rows: Vec<_> =
@@ -227,7 +211,7 @@ pub async fn create_board(
     let board = state
         .db
         .transaction(move |conn| {
-            let members = check_members(conn, caller.account_id, &req.member_ids)?;
+            let members = crate::users::queries::check_users(conn, caller.account_id, &req.member_ids, "member_ids")?;
             let id = Uuid::new_v4();
             diesel::insert_into(boards::table)
                 .values((
@@ -321,7 +305,7 @@ pub async fn update_board(
                 diesel::update(target).set(boards::colour.eq(colour(Some(c)))).execute(conn)?;
             }
             if let Some(ids) = &req.member_ids {
-                let members = check_members(conn, caller.account_id, ids)?;
+                let members = crate::users::queries::check_users(conn, caller.account_id, ids, "member_ids")?;
                 set_members(conn, id, &members)?;
             }
             diesel::update(target).set(boards::updated_at.eq(Utc::now())).execute(conn)?;

@@ -314,6 +314,38 @@ pub async fn board_cards(
     Ok(crate::respond::json_ok(body))
 }
 
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = board_history)]
+struct HistoryRow {
+    id: i64,
+    card_id: Option<Uuid>,
+    card_title: String,
+    user_id: Option<Uuid>,
+    actor_label: String,
+    action: String,
+    field: Option<String>,
+    old_value: Option<serde_json::Value>,
+    new_value: Option<serde_json::Value>,
+    created_at: DateTime<Utc>,
+}
+
+impl HistoryRow {
+    fn entry(self) -> HistoryEntry {
+        HistoryEntry {
+            id: self.id,
+            card_id: self.card_id,
+            card_title: self.card_title,
+            user_id: self.user_id,
+            actor_label: self.actor_label,
+            action: self.action,
+            field: self.field,
+            old_value: self.old_value,
+            new_value: self.new_value,
+            created_at: self.created_at,
+        }
+    }
+}
+
 /// A board's history.
 ///
 /// Every change on its cards, newest first, by card and/or user; `before` pages back.
@@ -349,66 +381,11 @@ pub async fn get_board_history(
             if let Some(before) = p.before {
                 q = q.filter(board_history::id.lt(before));
             }
-            type Row = (
-                i64,
-                Option<Uuid>,
-                String,
-                Option<Uuid>,
-                String,
-                String,
-                Option<String>,
-                Option<serde_json::Value>,
-                Option<serde_json::Value>,
-                DateTime<Utc>,
-            );
-            let mut rows: Vec<Row> = q
-                .order(board_history::id.desc())
-                .limit(limit + 1)
-                .select((
-                    board_history::id,
-                    board_history::card_id,
-                    board_history::card_title,
-                    board_history::user_id,
-                    board_history::actor_label,
-                    board_history::action,
-                    board_history::field,
-                    board_history::old_value,
-                    board_history::new_value,
-                    board_history::created_at,
-                ))
-                .load(conn)?;
+            let mut rows: Vec<HistoryRow> =
+                q.order(board_history::id.desc()).limit(limit + 1).select(HistoryRow::as_select()).load(conn)?;
             let more = rows.len() as i64 > limit;
             rows.truncate(limit as usize);
-            let items: Vec<HistoryEntry> = rows
-                .into_iter()
-                .map(
-                    |(
-                        id,
-                        card_id,
-                        card_title,
-                        user_id,
-                        actor_label,
-                        action,
-                        field,
-                        old_value,
-                        new_value,
-                        created_at,
-                    )| {
-                        HistoryEntry {
-                            id,
-                            card_id,
-                            card_title,
-                            user_id,
-                            actor_label,
-                            action,
-                            field,
-                            old_value,
-                            new_value,
-                            created_at,
-                        }
-                    },
-                )
-                .collect();
+            let items: Vec<HistoryEntry> = rows.into_iter().map(HistoryRow::entry).collect();
             let next_before = items.last().filter(|_| more).map(|e| e.id);
             Ok(HistoryPage { items, next_before })
         })

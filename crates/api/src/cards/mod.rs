@@ -140,7 +140,7 @@ pub async fn create_card(
                 .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of this board"))?;
             let id = Uuid::new_v4();
             let labels = queries::check_labels(conn, board_id, &req.label_ids, "label_ids")?;
-            let members = queries::check_users(conn, caller.account_id, &req.member_ids, "member_ids")?;
+            let members = crate::users::queries::check_users(conn, caller.account_id, &req.member_ids, "member_ids")?;
             if let Some(contact) = req.contact_id {
                 queries::check_contact(conn, &caller, board_id, contact, id)?;
             }
@@ -276,7 +276,7 @@ pub async fn update_card(
                 }
             }
             if let Some(ids) = req.member_ids {
-                let members = queries::check_users(conn, caller.account_id, &ids, "member_ids")?;
+                let members = crate::users::queries::check_users(conn, caller.account_id, &ids, "member_ids")?;
                 if members != sorted(&before.member_ids) {
                     changes.push(Change::field("members", Some(json!(before.member_ids)), Some(json!(members))));
                     queries::set_members(conn, id, &members)?;

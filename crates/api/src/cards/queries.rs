@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::events::{self, Audience};
 use crate::extract::AuthUser;
 use crate::schema::{
-    board_history, board_labels, board_members, board_stages, boards, card_labels, card_members, cards, contacts, users,
+    board_history, board_labels, board_members, board_stages, boards, card_labels, card_members, cards, contacts,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -188,22 +188,6 @@ pub fn check_labels(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid], field
         .get_result(conn)?;
     if found != ids.len() as i64 {
         return Err(ApiError::field(field, "unknown", "must all be labels of this board"));
-    }
-    Ok(ids)
-}
-
-/// 422 naming `field` unless every id is a user of the account.
-pub fn check_users(conn: &mut PgConnection, account_id: Uuid, ids: &[Uuid], field: &str) -> ApiResult<Vec<Uuid>> {
-    let mut ids = ids.to_vec();
-    ids.sort();
-    ids.dedup();
-    let found: i64 = users::table
-        .filter(users::account_id.eq(account_id))
-        .filter(users::id.eq_any(&ids))
-        .count()
-        .get_result(conn)?;
-    if found != ids.len() as i64 {
-        return Err(ApiError::field(field, "unknown", "must all be users of this account"));
     }
     Ok(ids)
 }

@@ -103,18 +103,16 @@ pub async fn relate(
     let items = state
         .db
         .transaction(move |conn| {
-            let (low, high) = pair(id, other_id);
+            if id == other_id {
+                return Err(ApiError::field("card_id", "self", "must be another card"));
+            }
             // Both rows locked in id order, whichever card the request names first.
-            let first = queries::card_for(conn, &caller, low, true);
-            let second = queries::card_for(conn, &caller, high, true);
-            let (card, other) = match (low == id, first, second) {
-                _ if id == other_id => {
-                    return Err(ApiError::field("card_id", "self", "must be another card"));
-                }
-                (true, Ok(card), Ok(other)) | (false, Ok(other), Ok(card)) => (card, other),
-                (true, Err(e), _) | (false, _, Err(e)) => return Err(e),
-                _ => return Err(ApiError::field("card_id", "unknown", "is not a card you can see")),
-            };
+            let (low, high) = pair(id, other_id);
+            let (first, second) =
+                (queries::card_for(conn, &caller, low, true), queries::card_for(conn, &caller, high, true));
+            let (card, other) = if low == id { (first, second) } else { (second, first) };
+            let card = card?;
+            let other = other.map_err(|_| ApiError::field("card_id", "unknown", "is not a card you can see"))?;
             let added = diesel::insert_into(card_relations::table)
                 .values((
                     card_relations::account_id.eq(caller.account_id),

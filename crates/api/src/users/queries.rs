@@ -118,6 +118,23 @@ pub fn get_user_for_update(conn: &mut PgConnection, account_id: Uuid, user_id: U
         .first(conn)?)
 }
 
+/// The ids, sorted and without repeats; a 422 naming `field` unless each is a user of the
+/// account (board and card members).
+pub fn check_users(conn: &mut PgConnection, account_id: Uuid, ids: &[Uuid], field: &str) -> ApiResult<Vec<Uuid>> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    let found: i64 = users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::id.eq_any(&ids))
+        .count()
+        .get_result(conn)?;
+    if found != ids.len() as i64 {
+        return Err(ApiError::field(field, "unknown", "must all be users of this account"));
+    }
+    Ok(ids)
+}
+
 pub fn list_users(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<Vec<UserRow>> {
     Ok(users::table
         .filter(users::account_id.eq(account_id))

@@ -333,11 +333,8 @@ fn StageColumn(
     let labels = board.labels.clone();
     let tile = move |card: CardView| {
         let id = card.id;
-        let href = format!(
-            "/boards/{board_id}?{}{}card={id}",
-            filter_query(&query.get_untracked()),
-            if filter_query(&query.get_untracked()).is_empty() { "" } else { "&" }
-        );
+        let filter = filter_query(&query.get_untracked());
+        let href = format!("/boards/{board_id}?{filter}{}card={id}", if filter.is_empty() { "" } else { "&" });
         let open = {
             let navigate = navigate.clone();
             let href = href.clone();
