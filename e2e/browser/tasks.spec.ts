@@ -38,6 +38,8 @@ test('a task added on a card shows in My tasks and leads back to the card', asyn
   await page.locator('.board-tile a', { hasText: 'Vendas' }).click();
   await page.locator('.card-tile .card-title').first().click();
   const dialog = page.getByTestId('card-dialog');
+  // The heading says "Loading…" until the card is there.
+  await expect(dialog.getByTestId('card-form')).toBeVisible();
   const cardTitle = (await dialog.getByRole('heading', { level: 2 }).textContent())!;
   const title = `Send proposal ${unique()}`;
   await dialog.getByTestId('new-task').getByLabel('Task').fill(title);
