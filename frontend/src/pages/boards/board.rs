@@ -74,7 +74,8 @@ fn BoardScreen(
         latest.set(ticket);
         spawn_local(async move {
             let result = client::cards(board_id, &q).await;
-            if latest.get_untracked() != ticket {
+            // None: the board was left before the answer came.
+            if latest.try_get_untracked() != Some(ticket) {
                 return;
             }
             match result {

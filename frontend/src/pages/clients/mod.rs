@@ -77,8 +77,9 @@ pub fn ClientsPage() -> impl IntoView {
         loading.set(true);
         spawn_local(async move {
             let result = api::get::<ContactPage>(&format!("/api/v1/contacts?{qs}")).await;
-            // A slower answer to an older filter must not overwrite a newer one.
-            if api_qs.get_untracked() != qs {
+            // A slower answer to an older filter must not overwrite a newer one; and the list
+            // may be gone (the user moved on before the answer came): try_, not a panic.
+            if api_qs.try_get_untracked().as_ref() != Some(&qs) {
                 return;
             }
             match result {
