@@ -145,3 +145,61 @@ test('a card starts from the client screen and the board shows the client', asyn
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
   await expect(dialog.getByRole('link', { name: clientName })).toBeVisible();
 });
+
+test('an admin gives a board its own fields and a base card; new cards start from it', async ({ page }) => {
+  await useEnglish(page);
+  await login(page);
+  await page.goto('/boards');
+  const name = `Install ${unique()}`;
+  const form = page.getByTestId('new-board');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Template').selectOption({ label: 'Sales pipeline' });
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByTestId('board-settings');
+  const fields = settings.getByTestId('board-fields');
+  await fields.getByLabel('Label').fill('Plan');
+  await fields.getByLabel('Key').fill('plan');
+  await fields.getByLabel('Type').selectOption({ label: 'List of options' });
+  await fields.getByLabel('Options (comma-separated)').fill('300 MB, 1 GB');
+  await fields.getByRole('button', { name: 'Add field' }).click();
+  // The board reloads with the field; its settings stay open.
+  await expect(settings.getByTestId('board-fields').locator('li[data-field-key=plan]')).toContainText('Plan');
+  const base = settings.getByTestId('base-card');
+  await base.getByLabel('Description').fill('Address:');
+  await base.getByTestId('field-values').getByLabel('Plan').selectOption('300 MB');
+  await base.getByLabel('Checklist (one item per line)').fill('Check coverage\nSend proposal');
+  await base.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  await expectAccessible(page, 'board settings with fields and a base card');
+  await page.getByRole('button', { name: 'Settings' }).click();
+
+  await addCard(page, 'New lead', 'House — Rui');
+  await tile(page, 'House — Rui').getByRole('link').click();
+  const dialog = page.getByTestId('card-dialog');
+  await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('House — Rui');
+  await expect(dialog.getByTestId('card-form').getByLabel('Description')).toHaveValue('Address:');
+  const plan = dialog.getByTestId('field-values').getByLabel('Plan');
+  await expect(plan).toHaveValue('300 MB');
+  const checklist = dialog.getByTestId('checklist');
+  await expect(checklist.locator('li')).toHaveText([/Check coverage/, /Send proposal/]);
+  await checklist.getByLabel('Check coverage', { exact: true }).check();
+  await expect(checklist.getByTestId('checklist-progress')).toHaveText('1/2');
+  await checklist.getByLabel('New item').fill('Book the installation');
+  await checklist.getByRole('button', { name: 'Add item' }).click();
+  await expect(checklist.getByTestId('checklist-progress')).toHaveText('1/3');
+
+  await plan.selectOption('1 GB');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' }).last()).toBeVisible();
+  const history = dialog.getByTestId('card-history');
+  await expect(history).toContainText('changed plan 300 MB → 1 GB');
+  await expect(history).toContainText('ticked Check coverage');
+  await expectAccessible(page, 'card dialog with fields and a checklist');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  // Reopened, the card shows what was saved.
+  await tile(page, 'House — Rui').getByRole('link').click();
+  await expect(page.getByTestId('field-values').getByLabel('Plan')).toHaveValue('1 GB');
+});

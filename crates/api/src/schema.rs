@@ -336,6 +336,7 @@ diesel::table! {
         colour -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        base_card -> Jsonb,
     }
 }
 
@@ -393,6 +394,7 @@ diesel::table! {
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        custom_fields -> Jsonb,
     }
 }
 
@@ -501,6 +503,31 @@ diesel::joinable!(conversation_participants -> conversations (conversation_id));
 diesel::joinable!(conversation_ignores -> conversations (conversation_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 
+diesel::table! {
+    board_fields (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        board_id -> Uuid,
+        key -> Text,
+        label -> Text,
+        kind -> Text,
+        options -> Array<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    card_checklist_items (id) {
+        id -> Uuid,
+        card_id -> Uuid,
+        position -> Int4,
+        text -> Text,
+        done_at -> Nullable<Timestamptz>,
+        done_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     users,
@@ -535,6 +562,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     tasks,
     card_attachments,
     card_relations,
+    board_fields,
+    card_checklist_items,
     idempotency_keys,
     notifications,
     email_outbox,

@@ -230,7 +230,7 @@ pub fn demo_site_key(conn: &mut PgConnection) -> ApiResult<Option<String>> {
 /// A sales pipeline shared with the agents, with deals linked to the first leads.
 fn seed_demo_board(conn: &mut PgConnection, account_id: uuid::Uuid, agents: &[uuid::Uuid]) -> ApiResult<()> {
     use crate::schema::{
-        board_labels, board_members, board_stages, boards, card_labels, cards, contacts as contact_rows,
+        board_fields, board_labels, board_members, board_stages, boards, card_labels, cards, contacts as contact_rows,
     };
     let board_id = uuid::Uuid::new_v4();
     diesel::insert_into(boards::table)
@@ -239,6 +239,9 @@ fn seed_demo_board(conn: &mut PgConnection, account_id: uuid::Uuid, agents: &[uu
             boards::account_id.eq(account_id),
             boards::name.eq("Vendas"),
             boards::colour.eq("#2358d8"),
+            // Every new deal starts with the usual first steps.
+            boards::base_card
+                .eq(serde_json::json!({"checklist": ["Consultar viabilidade técnica", "Enviar proposta"]})),
         ))
         .execute(conn)?;
     let members: Vec<_> =
@@ -270,6 +273,16 @@ fn seed_demo_board(conn: &mut PgConnection, account_id: uuid::Uuid, agents: &[uu
             board_labels::board_id.eq(board_id),
             board_labels::name.eq("Quente"),
             board_labels::colour.eq("#c0342b"),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(board_fields::table)
+        .values((
+            board_fields::id.eq(uuid::Uuid::new_v4()),
+            board_fields::account_id.eq(account_id),
+            board_fields::board_id.eq(board_id),
+            board_fields::key.eq("installation"),
+            board_fields::label.eq("Instalação"),
+            board_fields::kind.eq("date"),
         ))
         .execute(conn)?;
     let leads: Vec<(uuid::Uuid, Option<String>)> = contact_rows::table

@@ -40,6 +40,8 @@ pub struct BoardView {
     /// In board order.
     pub stages: Vec<StageView>,
     pub labels: Vec<crate::cards::LabelView>,
+    /// The custom fields of its cards, oldest first.
+    pub fields: Vec<crate::board_fields::BoardFieldView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

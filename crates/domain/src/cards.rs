@@ -35,7 +35,7 @@ fn comment_body(s: &str) -> Result<(), ValidationError> {
     visible(s, COMMENT_MAX)
 }
 
-fn money(m: &Money) -> Result<(), ValidationError> {
+pub(crate) fn money(m: &Money) -> Result<(), ValidationError> {
     match crate::money::to_minor(&m.amount, &m.currency) {
         Ok(_) => Ok(()),
         Err(crate::money::MoneyError::Currency) => {
@@ -92,6 +92,9 @@ pub struct CardView {
     pub product: Option<String>,
     pub label_ids: Vec<Uuid>,
     pub member_ids: Vec<Uuid>,
+    /// Values of the board's custom fields, by key.
+    #[schema(value_type = Object)]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
     pub archived_at: Option<DateTime<Utc>>,
     pub lost_at: Option<DateTime<Utc>>,
     pub lost_reason: Option<String>,
@@ -134,6 +137,11 @@ pub struct CreateCardRequest {
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
     pub member_ids: Vec<Uuid>,
+    /// Values of the board's custom fields by key (422 `custom_fields.<key>` when one does not
+    /// fit its field); over the base card's defaults.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Partial update; absent fields stay, `null` clears contact, value or product.
@@ -164,6 +172,10 @@ pub struct UpdateCardRequest {
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
     pub member_ids: Option<Vec<Uuid>>,
+    /// Only the keys sent change; `null` clears one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Where a card goes: into `stage_id`, right after `after_id` (a card of that stage), or first

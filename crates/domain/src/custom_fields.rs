@@ -51,7 +51,7 @@ pub struct CustomFieldList {
     pub items: Vec<CustomFieldView>,
 }
 
-fn validate_key(key: &str) -> Result<(), ValidationError> {
+pub(crate) fn validate_key(key: &str) -> Result<(), ValidationError> {
     let ok = key.len() <= 40
         && key.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');

@@ -369,7 +369,6 @@ catalogue! {
     ConvertedService => "Converted to client service", "Convertido para serviço do cliente";
     Description => "Description", "Descrição";
     DealValue => "Deal value", "Valor";
-    Amount => "Amount", "Valor";
     Currency => "Currency", "Moeda";
     Product => "Product", "Produto";
     BoardLabels => "Labels", "Etiquetas";
@@ -457,6 +456,20 @@ catalogue! {
     AttachFile => "Attach a file", "Anexar arquivo";
     HistAttached => "attached", "anexou";
     HistDetached => "removed the attachment", "removeu o anexo";
+    KindMoney => "Money", "Valor monetário";
+    KindUser => "User", "Usuário";
+    KindContact => "Contact", "Prospecto";
+    AddField => "Add field", "Adicionar campo";
+    BaseCard => "Base card", "Cartão base";
+    BaseCardHint => "Every new card of this board starts with these.", "Todo cartão novo deste CRM começa com isto.";
+    ChecklistLines => "Checklist (one item per line)", "Checklist (um item por linha)";
+    Checklist => "Checklist", "Checklist";
+    AddItem => "Add item", "Adicionar item";
+    NewItem => "New item", "Novo item";
+    HistChecked => "ticked", "marcou";
+    HistUnchecked => "unticked", "desmarcou";
+    SearchContacts => "Search contacts", "Buscar prospectos";
+    Amount => "Amount", "Valor";
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! browser deserialises exactly the structs the server serialises.
 
 pub mod auth;
+pub mod board_fields;
 pub mod boards;
 pub mod cards;
 pub mod chat;
@@ -24,6 +25,7 @@ pub mod text;
 pub mod users;
 
 pub use auth::*;
+pub use board_fields::*;
 pub use boards::*;
 pub use cards::*;
 pub use chat::*;

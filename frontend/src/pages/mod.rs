@@ -20,6 +20,11 @@ pub fn field_error(error: RwSignal<Option<ApiError>>, field: &'static str) -> im
     }
 }
 
+/// The browser's confirmation dialog; false when it cannot be shown.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+}
+
 /// A form-level error line, when the problem named no field.
 pub fn form_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
     move || {

@@ -6,7 +6,7 @@ use domain::{CreateLabelRequest, LabelView, Problem};
 use uuid::Uuid;
 
 use super::{colour, lock_board};
-use crate::error::{no_content_if_found, ApiResult};
+use crate::error::{no_content_if_found, ApiError, ApiResult};
 use crate::extract::{AdminUser, ValidJson};
 use crate::schema::board_labels;
 use crate::AppState;
@@ -133,4 +133,20 @@ pub async fn delete_label(
         })
         .await?;
     no_content_if_found(rows)
+}
+
+/// 422 naming `field` unless every id is a label of the board.
+pub fn check_labels(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid], field: &str) -> ApiResult<Vec<Uuid>> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    let found: i64 = board_labels::table
+        .filter(board_labels::board_id.eq(board_id))
+        .filter(board_labels::id.eq_any(&ids))
+        .count()
+        .get_result(conn)?;
+    if found != ids.len() as i64 {
+        return Err(ApiError::field(field, "unknown", "must all be labels of this board"));
+    }
+    Ok(ids)
 }

@@ -21,6 +21,7 @@ use crate::extract::{AdminUser, AuthUser, ValidJson};
 use crate::schema::{board_labels, board_members, board_stages, boards};
 use crate::AppState;
 
+pub mod fields;
 pub mod labels;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -37,7 +38,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(delete_stage)
             .service(labels::create_label)
             .service(labels::update_label)
-            .service(labels::delete_label),
+            .service(labels::delete_label)
+            .service(fields::list_board_fields)
+            .service(fields::create_board_field)
+            .service(fields::update_board_field)
+            .service(fields::delete_board_field)
+            .service(fields::get_base_card)
+            .service(fields::put_base_card),
     );
 }
 
@@ -117,9 +124,11 @@ fn views(conn: &mut PgConnection, rows: Vec<BoardRow>) -> ApiResult<Vec<BoardVie
         .order((board_labels::created_at, board_labels::id))
         .select((board_labels::board_id, board_labels::id, board_labels::name, board_labels::colour))
         .load(conn)?;
+    let fields = fields::definitions(conn, &ids)?;
     Ok(rows
         .into_iter()
         .map(|b| BoardView {
+            fields: fields.iter().filter(|(board, _)| *board == b.id).map(|(_, f)| f.clone()).collect(),
             id: b.id,
             member_ids: members.iter().filter(|(board, _)| *board == b.id).map(|(_, u)| *u).collect(),
             stages: stages.iter().filter(|s| s.board_id == b.id).cloned().map(StageRow::view).collect(),

@@ -9,7 +9,7 @@ use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
 use domain::{CardView, CreateCardRequest, DeleteCardParams, Money, Problem, UpdateCardRequest};
-use serde_json::json;
+use serde_json::{json, Value};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -21,6 +21,7 @@ use crate::AppState;
 pub mod actions;
 pub mod attachments;
 pub mod board_view;
+pub mod checklist;
 pub mod comments;
 pub mod queries;
 pub mod relations;
@@ -49,6 +50,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
                 .service(actions::convert)
                 .service(comments::list_comments)
                 .service(comments::add_comment)
+                .service(checklist::list_checklist)
+                .service(checklist::add_checklist_item)
+                .service(checklist::update_checklist_item)
+                .service(checklist::delete_checklist_item)
                 .service(attachments::upload_attachment)
                 .service(attachments::list_attachments)
                 .service(attachments::download_attachment)
@@ -139,11 +144,22 @@ pub async fn create_card(
             crate::positions::lock_stage(conn, board_id, req.stage_id)
                 .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of this board"))?;
             let id = Uuid::new_v4();
-            let labels = queries::check_labels(conn, board_id, &req.label_ids, "label_ids")?;
-            let members = crate::users::queries::check_users(conn, caller.account_id, &req.member_ids, "member_ids")?;
+            let base = crate::boards::fields::base_card(conn, board_id)?;
+            let labels = queries::check_labels(conn, board_id, &[req.label_ids, base.label_ids].concat(), "label_ids")?;
+            let members = crate::users::queries::check_users(
+                conn,
+                caller.account_id,
+                &[req.member_ids, base.member_ids].concat(),
+                "member_ids",
+            )?;
             if let Some(contact) = req.contact_id {
                 queries::check_contact(conn, &caller, board_id, contact, id)?;
             }
+            crate::boards::fields::check_values(conn, &caller, board_id, &req.custom_fields)?;
+            let mut values = base.custom_fields;
+            values.extend(req.custom_fields);
+            values.retain(|_, v| !v.is_null());
+            let description = trimmed(req.description).unwrap_or(base.description);
             let (amount_minor, currency) = minor(&req.value);
             let now = Utc::now();
             let row = CardRow {
@@ -153,7 +169,7 @@ pub async fn create_card(
                 stage_id: req.stage_id,
                 position: crate::positions::last_in_stage(conn, req.stage_id)?,
                 title: req.title.trim().to_string(),
-                description: req.description.map(|d| d.trim().to_string()).unwrap_or_default(),
+                description,
                 contact_id: req.contact_id,
                 amount_minor,
                 currency,
@@ -167,6 +183,7 @@ pub async fn create_card(
                 created_by: Some(caller.user_id),
                 created_at: now,
                 updated_at: now,
+                custom_fields: serde_json::Value::Object(values),
             };
             diesel::insert_into(cards::table)
                 .values(&row)
@@ -174,6 +191,7 @@ pub async fn create_card(
                 .map_err(|e| contact_race(conn, board_id, row.contact_id, e))?;
             queries::set_labels(conn, id, &labels)?;
             queries::set_members(conn, id, &members)?;
+            checklist::append(conn, id, &base.checklist)?;
             queries::record(conn, &caller, &row, "card.created", &[Change::action("created")])?;
             queries::view(conn, row)
         })
@@ -267,6 +285,27 @@ pub async fn update_card(
             }
             if let Some(product) = req.product {
                 new.product = trimmed(product);
+            }
+            if let Some(values) = req.custom_fields {
+                crate::boards::fields::check_values(conn, &caller, old.board_id, &values)?;
+                if let Value::Object(current) = &mut new.custom_fields {
+                    for (key, value) in values {
+                        let before = current.get(&key).cloned().unwrap_or(Value::Null);
+                        if before == value {
+                            continue;
+                        }
+                        changes.push(Change::owned_field(
+                            format!("custom_fields.{key}"),
+                            Some(before),
+                            Some(value.clone()),
+                        ));
+                        if value.is_null() {
+                            current.remove(&key);
+                        } else {
+                            current.insert(key, value);
+                        }
+                    }
+                }
             }
             if let Some(ids) = req.label_ids {
                 let labels = queries::check_labels(conn, old.board_id, &ids, "label_ids")?;

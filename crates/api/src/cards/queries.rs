@@ -1,6 +1,7 @@
 //! Card rows, what the caller may see of them, how they look in the API, and the history and
 //! events every change leaves.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -41,6 +42,8 @@ pub struct CardRow {
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// An object: field key → value.
+    pub custom_fields: Value,
 }
 
 impl CardRow {
@@ -157,6 +160,10 @@ pub fn views(conn: &mut PgConnection, rows: Vec<CardRow>) -> ApiResult<Vec<CardV
                 title: c.title,
                 description: c.description,
                 product: c.product,
+                custom_fields: match c.custom_fields {
+                    Value::Object(map) => map,
+                    _ => Default::default(),
+                },
                 archived_at: c.archived_at,
                 lost_at: c.lost_at,
                 lost_reason: c.lost_reason,
@@ -176,21 +183,7 @@ pub fn view(conn: &mut PgConnection, row: CardRow) -> ApiResult<CardView> {
     views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
 }
 
-/// 422 naming `field` unless every id is a label of the board.
-pub fn check_labels(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid], field: &str) -> ApiResult<Vec<Uuid>> {
-    let mut ids = ids.to_vec();
-    ids.sort();
-    ids.dedup();
-    let found: i64 = board_labels::table
-        .filter(board_labels::board_id.eq(board_id))
-        .filter(board_labels::id.eq_any(&ids))
-        .count()
-        .get_result(conn)?;
-    if found != ids.len() as i64 {
-        return Err(ApiError::field(field, "unknown", "must all be labels of this board"));
-    }
-    Ok(ids)
-}
+pub use crate::boards::labels::check_labels;
 
 /// 422 unless the contact is the caller's to see; 409 naming the card when the board already
 /// has one for it.
@@ -240,7 +233,7 @@ pub fn set_members(conn: &mut PgConnection, card_id: Uuid, ids: &[Uuid]) -> ApiR
 /// One change, as the board history keeps it.
 pub struct Change<'a> {
     pub action: &'a str,
-    pub field: Option<&'a str>,
+    pub field: Option<Cow<'a, str>>,
     pub old: Option<Value>,
     pub new: Option<Value>,
 }
@@ -251,7 +244,12 @@ impl<'a> Change<'a> {
     }
 
     pub fn field(field: &'a str, old: Option<Value>, new: Option<Value>) -> Change<'a> {
-        Change { action: "updated", field: Some(field), old, new }
+        Change { action: "updated", field: Some(Cow::Borrowed(field)), old, new }
+    }
+
+    /// A change of a field whose name is made on the spot (`custom_fields.<key>`).
+    pub fn owned_field(field: String, old: Option<Value>, new: Option<Value>) -> Change<'a> {
+        Change { action: "updated", field: Some(Cow::Owned(field)), old, new }
     }
 
     pub fn with(action: &'a str, old: Option<Value>, new: Option<Value>) -> Change<'a> {
@@ -280,7 +278,7 @@ pub fn record(
                 board_history::user_id.eq(actor.user_id),
                 board_history::actor_label.eq(actor.label.clone()),
                 board_history::action.eq(c.action),
-                board_history::field.eq(c.field),
+                board_history::field.eq(c.field.as_deref()),
                 board_history::old_value.eq(c.old.clone()),
                 board_history::new_value.eq(c.new.clone()),
             )

@@ -144,7 +144,7 @@ pub async fn create_custom_field(
 }
 
 /// Options trimmed, blanks and repeats dropped, in the given order.
-fn clean_options(options: &[String]) -> Vec<String> {
+pub(crate) fn clean_options(options: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(options.len());
     for option in options.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
         if !out.iter().any(|o| o == option) {

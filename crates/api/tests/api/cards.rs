@@ -8,13 +8,13 @@ use uuid::Uuid;
 use crate::helpers::{fields, problem, Session, TestApp};
 
 /// A sales-pipeline board of `admin`'s account and its stage ids.
-struct Board {
-    id: String,
-    stages: Vec<String>,
+pub struct Board {
+    pub id: String,
+    pub stages: Vec<String>,
 }
 
 impl Board {
-    async fn create(app: &TestApp, admin: &Session, members: &[Uuid]) -> Board {
+    pub async fn create(app: &TestApp, admin: &Session, members: &[Uuid]) -> Board {
         let res = app
             .post(
                 "/api/v1/boards",
@@ -29,11 +29,11 @@ impl Board {
         Board { id: board["id"].as_str().unwrap().to_string(), stages }
     }
 
-    fn path(&self, rest: &str) -> String {
+    pub fn path(&self, rest: &str) -> String {
         format!("/api/v1/boards/{}{rest}", self.id)
     }
 
-    async fn card(&self, app: &TestApp, who: &Session, stage: usize, extra: Value) -> Value {
+    pub async fn card(&self, app: &TestApp, who: &Session, stage: usize, extra: Value) -> Value {
         let mut body = json!({"stage_id": self.stages[stage], "title": "Card"});
         body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         let res = app.post(&self.path("/cards"), Some(&who.token), &body).await;
@@ -41,20 +41,20 @@ impl Board {
         res.json().await.unwrap()
     }
 
-    async fn view(&self, app: &TestApp, who: &Session, query: &str) -> Value {
+    pub async fn view(&self, app: &TestApp, who: &Session, query: &str) -> Value {
         let res = app.get(&self.path(&format!("/cards?{query}")), &who.token).await;
         assert_eq!(res.status(), StatusCode::OK, "{query}");
         res.json().await.unwrap()
     }
 
-    async fn label(&self, app: &TestApp, admin: &Session, name: &str) -> String {
+    pub async fn label(&self, app: &TestApp, admin: &Session, name: &str) -> String {
         let res = app.post(&self.path("/labels"), Some(&admin.token), &json!({"name": name})).await;
         assert_eq!(res.status(), StatusCode::CREATED);
         res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
     }
 }
 
-fn card_path(card: &Value, rest: &str) -> String {
+pub fn card_path(card: &Value, rest: &str) -> String {
     format!("/api/v1/cards/{}{rest}", card["id"].as_str().unwrap())
 }
 
@@ -62,14 +62,20 @@ fn titles(stage: &Value) -> Vec<&str> {
     stage["cards"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect()
 }
 
-async fn contact(app: &TestApp, who: &Session, name: &str) -> String {
+pub async fn contact(app: &TestApp, who: &Session, name: &str) -> String {
     let email = format!("{}@client.test", name.split(' ').next().unwrap().to_lowercase());
     let res = app.post("/api/v1/contacts", Some(&who.token), &json!({"name": name, "email": email})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
 }
 
-async fn edit(app: &TestApp, who: &Session, card: &Value, if_match: Option<&str>, body: Value) -> reqwest::Response {
+pub async fn edit(
+    app: &TestApp,
+    who: &Session,
+    card: &Value,
+    if_match: Option<&str>,
+    body: Value,
+) -> reqwest::Response {
     let mut req = app.request(Method::PATCH, &card_path(card, ""), Some(&who.token)).json(&body);
     if let Some(tag) = if_match {
         req = req.header("If-Match", tag);

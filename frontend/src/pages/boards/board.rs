@@ -40,9 +40,11 @@ pub fn BoardPage() -> impl IntoView {
         }
     });
     let users = LocalResource::new(|| api::get::<UserList>("/api/v1/users"));
+    // Outlives the screen, which a settings change rebuilds: the admin keeps working in it.
+    let settings_open = RwSignal::new(false);
     move || {
         board.get().map(|res| match res {
-            Ok(b) => view! { <BoardScreen board=b users=users on_changed=Callback::new(move |_| board.refetch())/> }.into_any(),
+            Ok(b) => view! { <BoardScreen board=b users=users settings_open=settings_open on_changed=Callback::new(move |_| board.refetch())/> }.into_any(),
             Err(e) => view! { <h1>{move || use_i18n().t(Msg::NavBoards)}</h1><p role="alert" class="form-error">{e.summary()}</p> }.into_any(),
         })
     }
@@ -52,6 +54,7 @@ pub fn BoardPage() -> impl IntoView {
 fn BoardScreen(
     board: BoardView,
     users: LocalResource<Result<UserList, ApiError>>,
+    settings_open: RwSignal<bool>,
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -118,7 +121,6 @@ fn BoardScreen(
         Callback::new(move |_: ()| navigate(&format!("/boards/{board_id}?{}", qs.get_untracked()), Default::default()))
     };
     let history_open = RwSignal::new(false);
-    let settings_open = RwSignal::new(false);
 
     let move_card = Callback::new(move |(card, stage, after): (Uuid, Uuid, Option<Uuid>)| {
         // Shown at once; the server's order and totals follow. A phone shows the stage the
@@ -163,7 +165,7 @@ fn BoardScreen(
     };
 
     let switcher = stage_names.clone();
-    let member_ids = board.member_ids.clone();
+    let settings_board = board.clone();
     let dialog_board = board.clone();
     view! {
         <div class="clients-head board-head" style=format!("--board-colour: {}", board.colour)>
@@ -180,7 +182,7 @@ fn BoardScreen(
         <p class="muted hint">{move || i18n.t(Msg::MoveKeysHint)}</p>
         <BoardFilters board=board.clone() users=users/>
         <Show when=move || settings_open.get()>
-            <super::board_settings::BoardSettings board_id=board_id member_ids=member_ids.clone() users=users on_changed=on_changed/>
+            <super::board_settings::BoardSettings board=settings_board.clone() users=users on_changed=on_changed/>
         </Show>
         <Show when=move || history_open.get()>
             <HistoryPanel board_id=board_id stages=stage_names.clone() card_id=None users=users on_close=Callback::new(move |_| history_open.set(false))/>

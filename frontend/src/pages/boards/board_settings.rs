@@ -1,4 +1,5 @@
-//! A board's settings for admins: who it is shared with, a new stage, a new label.
+//! A board's settings for admins: who it is shared with, a new stage, a new label, its custom
+//! fields and base card.
 
 use domain::i18n::Msg;
 use domain::{CreateLabelRequest, CreateStageRequest, UpdateBoardRequest, UserList};
@@ -13,8 +14,7 @@ use crate::pages::form_error;
 
 #[component]
 pub fn BoardSettings(
-    board_id: Uuid,
-    member_ids: Vec<Uuid>,
+    board: domain::BoardView,
     users: LocalResource<Result<UserList, ApiError>>,
     on_changed: Callback<()>,
 ) -> impl IntoView {
@@ -27,7 +27,8 @@ pub fn BoardSettings(
         }
         Err(e) => error.set(Some(e)),
     };
-    let members = RwSignal::new(member_ids);
+    let board_id = board.id;
+    let members = RwSignal::new(board.member_ids.clone());
     let share = move |id: Uuid| {
         members.update(|m| {
             if let Some(i) = m.iter().position(|x| *x == id) {
@@ -101,6 +102,8 @@ pub fn BoardSettings(
                 <button type="submit" class="secondary">{move || i18n.t(Msg::AddLabel)}</button>
             </form>
             {form_error(error)}
+            <super::fields::FieldsSettings board_id=board_id fields=board.fields.clone() on_changed=on_changed/>
+            <super::fields::BaseCardSettings board=board.clone() users=users/>
         </section>
     }
 }

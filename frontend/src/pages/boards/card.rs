@@ -25,6 +25,7 @@ struct Form {
     product: RwSignal<String>,
     labels: RwSignal<Vec<Uuid>>,
     members: RwSignal<Vec<Uuid>>,
+    values: super::fields::Values,
 }
 
 impl Form {
@@ -37,6 +38,7 @@ impl Form {
             product: RwSignal::new(String::new()),
             labels: RwSignal::new(Vec::new()),
             members: RwSignal::new(Vec::new()),
+            values: RwSignal::new(Default::default()),
         }
     }
 
@@ -48,9 +50,11 @@ impl Form {
         self.product.set(card.product.clone().unwrap_or_default());
         self.labels.set(card.label_ids.clone());
         self.members.set(card.member_ids.clone());
+        self.values.set(card.custom_fields.clone());
     }
 
-    fn request(&self) -> UpdateCardRequest {
+    /// The whole form; of the values, those of the board's fields (`keys`).
+    fn request(&self, keys: &[String]) -> UpdateCardRequest {
         let amount = self.amount.get_untracked().trim().replace(',', ".");
         let product = self.product.get_untracked();
         UpdateCardRequest {
@@ -61,11 +65,12 @@ impl Form {
             product: Some((!product.trim().is_empty()).then_some(product)),
             label_ids: Some(self.labels.get_untracked()),
             member_ids: Some(self.members.get_untracked()),
+            custom_fields: Some(self.values.get_untracked().into_iter().filter(|(k, _)| keys.contains(k)).collect()),
         }
     }
 }
 
-fn toggle(list: RwSignal<Vec<Uuid>>, id: Uuid) {
+pub fn toggle(list: RwSignal<Vec<Uuid>>, id: Uuid) {
     list.update(|l| {
         if let Some(i) = l.iter().position(|x| *x == id) {
             l.remove(i);
@@ -111,10 +116,12 @@ pub fn CardDialog(
         columns.reload.run(());
     };
 
+    let field_keys = StoredValue::new(board.fields.iter().map(|f| f.key.clone()).collect::<Vec<String>>());
+    let board_fields = board.fields.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(current) = card.get_untracked() else { return };
-        let req = form.request();
+        let req = field_keys.with_value(|keys| form.request(keys));
         spawn_local(async move {
             match client::update_card(&current, &req).await {
                 Ok(Edited::Saved(c)) => {
@@ -233,6 +240,7 @@ pub fn CardDialog(
                         <label>{move || i18n.t(Msg::Product)}<input name="product" maxlength="200" bind:value=form.product/></label>
                         <fieldset><legend>{move || i18n.t(Msg::BoardLabels)}</legend>{label_checks}{no_labels.then_some(view! { <span class="muted">"—"</span> })}</fieldset>
                         <fieldset><legend>{move || i18n.t(Msg::Members)}</legend>{user_checks}</fieldset>
+                        {(!board_fields.is_empty()).then(|| view! { <super::fields::FieldValues fields=board_fields.clone() values=form.values users=users error=error/> })}
                         <button type="submit">{move || i18n.t(Msg::Save)}</button>
                     </form>
                     <aside class="card-side">
@@ -310,6 +318,7 @@ pub fn CardDialog(
             </Show>
             {form_error(error)}
             {body}
+            <super::checklist::Checklist card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Card(card_id)/>
             <super::attachments::Attachments card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <super::related::RelatedCards card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>

@@ -107,3 +107,47 @@ pub async fn save_filter(board: Uuid, name: String, query: String) -> Result<Sav
 pub async fn delete_filter(board: Uuid, id: Uuid) -> Result<(), ApiError> {
     api::delete(&format!("/api/v1/boards/{board}/filters/{id}")).await
 }
+
+pub async fn add_field(board: Uuid, req: &domain::CreateBoardFieldRequest) -> Result<domain::BoardFieldView, ApiError> {
+    api::post(&format!("/api/v1/boards/{board}/fields"), req).await
+}
+
+pub async fn delete_field(board: Uuid, field: Uuid) -> Result<(), ApiError> {
+    api::delete(&format!("/api/v1/boards/{board}/fields/{field}")).await
+}
+
+pub async fn base_card(board: Uuid) -> Result<domain::BaseCard, ApiError> {
+    api::get(&format!("/api/v1/boards/{board}/base-card")).await
+}
+
+pub async fn save_base_card(board: Uuid, base: &domain::BaseCard) -> Result<domain::BaseCard, ApiError> {
+    api::call("PUT", &format!("/api/v1/boards/{board}/base-card"), Some(base)).await
+}
+
+pub async fn checklist(card: Uuid) -> Result<domain::ChecklistItemList, ApiError> {
+    api::get(&format!("/api/v1/cards/{card}/checklist")).await
+}
+
+pub async fn add_checklist_item(card: Uuid, text: String) -> Result<domain::ChecklistItemView, ApiError> {
+    api::post(&format!("/api/v1/cards/{card}/checklist"), &domain::CreateChecklistItemRequest { text }).await
+}
+
+pub async fn tick(card: Uuid, item: Uuid, done: bool) -> Result<domain::ChecklistItemView, ApiError> {
+    let req = domain::UpdateChecklistItemRequest { text: None, done: Some(done) };
+    api::patch(&format!("/api/v1/cards/{card}/checklist/{item}"), &req).await
+}
+
+pub async fn delete_checklist_item(card: Uuid, item: Uuid) -> Result<(), ApiError> {
+    api::delete(&format!("/api/v1/cards/{card}/checklist/{item}")).await
+}
+
+/// Contacts the caller can see whose name, e-mail or phone matches `text` (a contact field's
+/// choices).
+pub async fn find_contacts(text: &str) -> Result<domain::ContactPage, ApiError> {
+    let q = crate::pages::clients::filter::encode(text);
+    api::get(&format!("/api/v1/contacts?q={q}&limit=10")).await
+}
+
+pub async fn contact(id: Uuid) -> Result<domain::ContactView, ApiError> {
+    api::get(&format!("/api/v1/contacts/{id}")).await
+}

@@ -27,6 +27,8 @@ fn action_msg(action: &str) -> Msg {
         "related" => Msg::HistRelated,
         "unrelated" => Msg::HistUnrelated,
         "detached" => Msg::HistDetached,
+        "checked" => Msg::HistChecked,
+        "unchecked" => Msg::HistUnchecked,
         _ => Msg::HistUpdated,
     }
 }
@@ -40,6 +42,7 @@ fn field_msg(field: &str) -> Option<Msg> {
         "labels" => Msg::BoardLabels,
         "members" => Msg::Members,
         "contact_id" => Msg::Contact,
+        "checklist" => Msg::Checklist,
         _ => return None,
     })
 }
@@ -110,7 +113,12 @@ pub fn HistoryPanel(
                     (None, Some(new)) => value_text(new, &stages, lang),
                     _ => String::new(),
                 };
-                let field = e.field.as_deref().and_then(field_msg).map(|m| m.text(lang).to_lowercase());
+                // A board field by its key (`custom_fields.plan` → plan).
+                let field = e.field.as_deref().and_then(|f| {
+                    field_msg(f)
+                        .map(|m| m.text(lang).to_lowercase())
+                        .or_else(|| f.strip_prefix("custom_fields.").map(str::to_string))
+                });
                 view! {
                     <li>
                         <strong>{e.actor_label}</strong>" "{action_msg(&e.action).text(lang)}

@@ -39,7 +39,4 @@ fn run_then_reload<T: 'static>(
     });
 }
 
-/// The browser's confirmation dialog; false when it cannot be shown.
-fn confirm(question: &str) -> bool {
-    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
-}
+use crate::pages::confirm;

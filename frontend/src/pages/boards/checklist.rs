@@ -1,0 +1,94 @@
+//! A card's checklist in the card dialog: tick, add, remove; "2/3" shows how far it is.
+
+use domain::i18n::Msg;
+use domain::ChecklistItemView;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::client;
+use crate::api::ApiError;
+use crate::i18n::use_i18n;
+use crate::pages::{field_error, form_error};
+
+#[component]
+pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = RwSignal::new(Vec::<ChecklistItemView>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    spawn_local(async move {
+        match client::checklist(card_id).await {
+            Ok(list) => items.set(list.items),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    let replace = move |item: ChecklistItemView| {
+        items.update(|all| {
+            if let Some(slot) = all.iter_mut().find(|i| i.id == item.id) {
+                *slot = item;
+            }
+        });
+        on_changed.run(());
+    };
+    let tick = move |id: Uuid, done: bool| {
+        spawn_local(async move {
+            match client::tick(card_id, id, done).await {
+                Ok(item) => replace(item),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |id: Uuid| {
+        spawn_local(async move {
+            match client::delete_checklist_item(card_id, id).await {
+                Ok(()) => {
+                    items.update(|all| all.retain(|i| i.id != id));
+                    on_changed.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let text = RwSignal::new(String::new());
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = text.get_untracked();
+        spawn_local(async move {
+            match client::add_checklist_item(card_id, t).await {
+                Ok(item) => {
+                    items.update(|all| all.push(item));
+                    text.set(String::new());
+                    error.set(None);
+                    on_changed.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let progress = move || {
+        items.with(|all| (!all.is_empty()).then(|| format!("{}/{}", all.iter().filter(|i| i.done).count(), all.len())))
+    };
+    view! {
+        <section class="checklist" aria-labelledby="checklist-title" data-testid="checklist">
+            <h3 id="checklist-title">{move || i18n.t(Msg::Checklist)}" "<span class="muted" data-testid="checklist-progress">{progress}</span></h3>
+            <ul class="plain">
+                {move || items.get().into_iter().map(|item| {
+                    let id = item.id;
+                    view! {
+                        <li class:done=item.done>
+                            <label class="check"><input type="checkbox" prop:checked=item.done on:change=move |ev| tick(id, event_target_checked(&ev))/>{item.text.clone()}</label>
+                            " "<button type="button" class="link danger" aria-label=format!("{} {}", i18n.t(Msg::Delete), item.text)
+                                on:click=move |_| remove(id)>"×"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="inline" on:submit=add>
+                <input name="checklist_item" required maxlength="200" placeholder=move || i18n.t(Msg::NewItem) aria-label=move || i18n.t(Msg::NewItem) bind:value=text/>
+                <button type="submit" class="secondary">{move || i18n.t(Msg::AddItem)}</button>
+            </form>
+            {field_error(error, "text")}
+            {form_error(error)}
+        </section>
+    }
+}

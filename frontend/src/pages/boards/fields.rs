@@ -1,0 +1,405 @@
+//! A board's custom fields: the inputs of a card's values (also the base card's defaults), and
+//! the admin settings that define the fields and the base card.
+
+use domain::i18n::Msg;
+use domain::{BaseCard, BoardFieldKind, BoardFieldView, BoardView, CreateBoardFieldRequest, UserList};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use super::client;
+use crate::api::ApiError;
+use crate::i18n::use_i18n;
+use crate::pages::form_error;
+use crate::toast::use_toasts;
+
+pub type Values = RwSignal<Map<String, Value>>;
+
+pub fn kind_msg(kind: BoardFieldKind) -> Msg {
+    match kind {
+        BoardFieldKind::Text => Msg::KindText,
+        BoardFieldKind::Number => Msg::KindNumber,
+        BoardFieldKind::Money => Msg::KindMoney,
+        BoardFieldKind::Date => Msg::KindDate,
+        BoardFieldKind::Select => Msg::KindSelect,
+        BoardFieldKind::User => Msg::KindUser,
+        BoardFieldKind::Contact => Msg::KindContact,
+    }
+}
+
+/// Sets one value; `Null` marks it cleared (the server then drops it).
+fn put(values: Values, key: &str, value: Value) {
+    values.update(|v| {
+        v.insert(key.to_string(), value);
+    });
+}
+
+fn text(values: Values, key: &str) -> String {
+    values.with(|v| match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    })
+}
+
+/// A string input's value as JSON: empty clears.
+fn string_value(s: String) -> Value {
+    if s.trim().is_empty() {
+        Value::Null
+    } else {
+        Value::String(s)
+    }
+}
+
+/// The error the server gave for `custom_fields.<key>`.
+fn value_error(error: RwSignal<Option<ApiError>>, key: String) -> impl IntoView {
+    let field = format!("custom_fields.{key}");
+    move || {
+        error.get().and_then(|e| e.field(&field)).map(|msg| {
+            let field = field.clone();
+            view! { <small class="field-error" data-field=field>{msg}</small> }
+        })
+    }
+}
+
+/// One input per field of the board, reading and writing `values`.
+#[component]
+pub fn FieldValues(
+    fields: Vec<BoardFieldView>,
+    values: Values,
+    users: LocalResource<Result<UserList, ApiError>>,
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let inputs = fields
+        .into_iter()
+        .map(|f| {
+            let key = f.key.clone();
+            let name = format!("cf_{}", f.key);
+            let input = match f.kind {
+                BoardFieldKind::Text => {
+                    let k = key.clone();
+                    view! { <input name=name maxlength="1000" prop:value=move || text(values, &key)
+                        on:change=move |ev| put(values, &k, string_value(event_target_value(&ev)))/> }
+                    .into_any()
+                }
+                BoardFieldKind::Number => {
+                    let k = key.clone();
+                    view! { <input name=name type="number" step="any" prop:value=move || text(values, &key)
+                        on:change=move |ev| {
+                            let raw = event_target_value(&ev);
+                            let number = raw.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64);
+                            put(values, &k, number.map(Value::Number).unwrap_or(Value::Null));
+                        }/> }
+                    .into_any()
+                }
+                BoardFieldKind::Date => {
+                    let k = key.clone();
+                    view! { <input name=name type="date" prop:value=move || text(values, &key)
+                        on:change=move |ev| put(values, &k, string_value(event_target_value(&ev)))/> }
+                    .into_any()
+                }
+                BoardFieldKind::Select => {
+                    let k = key.clone();
+                    let options = f
+                        .options
+                        .iter()
+                        .map(|o| {
+                            let (o, key) = (o.clone(), key.clone());
+                            let (current, value) = (o.clone(), o.clone());
+                            view! { <option value=value selected=move || text(values, &key) == current>{o}</option> }
+                        })
+                        .collect_view();
+                    view! { <select name=name on:change=move |ev| put(values, &k, string_value(event_target_value(&ev)))>
+                        <option value="">"—"</option>{options}
+                    </select> }
+                    .into_any()
+                }
+                BoardFieldKind::User => {
+                    let k = key.clone();
+                    let options = move || {
+                        let key = key.clone();
+                        users.get().and_then(Result::ok).map(|l| {
+                            l.items
+                                .into_iter()
+                                .map(|u| {
+                                    let (id, key) = (u.id.to_string(), key.clone());
+                                    let current = id.clone();
+                                    view! { <option value=id selected=move || text(values, &key) == current>{u.name}</option> }
+                                })
+                                .collect_view()
+                        })
+                    };
+                    view! { <select name=name on:change=move |ev| put(values, &k, string_value(event_target_value(&ev)))>
+                        <option value="">"—"</option>{options}
+                    </select> }
+                    .into_any()
+                }
+                BoardFieldKind::Money => view! { <MoneyField key=key name=name values=values/> }.into_any(),
+                BoardFieldKind::Contact => view! { <ContactField key=key name=name values=values/> }.into_any(),
+            };
+            view! {
+                <label data-field-key=f.key.clone()>{f.label.clone()}{input}</label>
+                {value_error(error, f.key)}
+            }
+        })
+        .collect_view();
+    view! { <fieldset class="field-values" data-testid="field-values"><legend>{move || i18n.t(Msg::CustomFields)}</legend>{inputs}</fieldset> }
+}
+
+#[component]
+fn MoneyField(key: String, name: String, values: Values) -> impl IntoView {
+    let i18n = use_i18n();
+    let part = move |key: &str, part: &str| {
+        values.with(|v| v.get(key).and_then(|m| m.get(part)).and_then(Value::as_str).map(str::to_string))
+    };
+    let amount = RwSignal::new(part(&key, "amount").unwrap_or_default());
+    let currency = RwSignal::new(part(&key, "currency").unwrap_or_else(|| "BRL".into()));
+    let write = move |key: &str| {
+        let a = amount.get_untracked().trim().replace(',', ".");
+        let value = if a.is_empty() {
+            Value::Null
+        } else {
+            json!({"amount": a, "currency": currency.get_untracked().trim().to_uppercase()})
+        };
+        put(values, key, value);
+    };
+    let (k1, k2) = (key.clone(), key);
+    view! {
+        <span class="row">
+            <input name=name inputmode="decimal" placeholder="0.00" aria-label=move || i18n.t(Msg::Amount) bind:value=amount on:change=move |_| write(&k1)/>
+            <input maxlength="3" size="4" aria-label=move || i18n.t(Msg::Currency) bind:value=currency on:change=move |_| write(&k2)/>
+        </span>
+    }
+}
+
+/// A contact chosen by searching the contacts the user can see.
+#[component]
+fn ContactField(key: String, name: String, values: Values) -> impl IntoView {
+    let i18n = use_i18n();
+    // (id, name) of the choices: the current contact first, then the search's matches.
+    let choices = RwSignal::new(Vec::<(Uuid, String)>::new());
+    let current = text(values, &key).parse::<Uuid>().ok();
+    if let Some(id) = current {
+        spawn_local(async move {
+            if let Ok(c) = client::contact(id).await {
+                let label = c.name.or(c.email).or(c.phone).unwrap_or_else(|| id.to_string());
+                choices.update(|all| all.insert(0, (id, label)));
+            }
+        });
+    }
+    let latest = RwSignal::new(0u32);
+    let search = move |ev: leptos::ev::Event| {
+        let q = event_target_value(&ev);
+        let ticket = latest.get_untracked() + 1;
+        latest.set(ticket);
+        spawn_local(async move {
+            let Ok(page) = client::find_contacts(&q).await else { return };
+            if latest.try_get_untracked() != Some(ticket) {
+                return;
+            }
+            let found = page.items.into_iter().map(|c| (c.id, c.name.or(c.email).or(c.phone).unwrap_or_default()));
+            choices.set(
+                current
+                    .into_iter()
+                    .filter_map(|id| choices.with_untracked(|all| all.iter().find(|c| c.0 == id).cloned()))
+                    .chain(found.filter(|c| Some(c.0) != current))
+                    .collect(),
+            );
+        });
+    };
+    let (k1, k2) = (key.clone(), key);
+    view! {
+        <span class="row contact-field">
+            <select name=name on:change=move |ev| put(values, &k1, string_value(event_target_value(&ev)))>
+                <option value="">"—"</option>
+                {move || {
+                    let key = k2.clone();
+                    choices.get().into_iter().map(|(id, label)| {
+                        let (value, key) = (id.to_string(), key.clone());
+                        let me = value.clone();
+                        view! { <option value=value selected=move || text(values, &key) == me>{label}</option> }
+                    }).collect_view()
+                }}
+            </select>
+            <input type="search" placeholder=move || i18n.t(Msg::SearchContacts) aria-label=move || i18n.t(Msg::SearchContacts) on:input=search/>
+        </span>
+    }
+}
+
+/// Admin settings: the board's fields (add, delete) and its base card.
+#[component]
+pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<ApiError>);
+    let key = RwSignal::new(String::new());
+    let label = RwSignal::new(String::new());
+    let kind = RwSignal::new("text".to_string());
+    let options = RwSignal::new(String::new());
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = CreateBoardFieldRequest {
+            key: key.get_untracked().trim().to_string(),
+            label: label.get_untracked(),
+            kind: BoardFieldKind::parse(&kind.get_untracked()).unwrap_or(BoardFieldKind::Text),
+            options: options
+                .get_untracked()
+                .split(',')
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect(),
+        };
+        spawn_local(async move {
+            match client::add_field(board_id, &req).await {
+                Ok(_) => on_changed.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |id: Uuid| {
+        if !crate::pages::confirm(i18n.t(Msg::ConfirmDelete)) {
+            return;
+        }
+        spawn_local(async move {
+            match client::delete_field(board_id, id).await {
+                Ok(()) => on_changed.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let rows = fields
+        .into_iter()
+        .map(|f| {
+            let (id, key) = (f.id, f.key.clone());
+            view! {
+                <li data-field-key=key>
+                    <strong>{f.label}</strong>" "<code>{f.key}</code>" "
+                    <span class="muted">{move || i18n.t(kind_msg(f.kind))}</span>
+                    {(!f.options.is_empty()).then(|| format!(" ({})", f.options.join(", ")))}
+                    " "<button type="button" class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
+                </li>
+            }
+        })
+        .collect_view();
+    let kinds = BoardFieldKind::ALL
+        .into_iter()
+        .map(|k| view! { <option value=k.as_str()>{move || i18n.t(kind_msg(k))}</option> })
+        .collect_view();
+    view! {
+        <fieldset data-testid="board-fields"><legend>{move || i18n.t(Msg::CustomFields)}</legend>
+            <ul class="plain">{rows}</ul>
+            <form class="inline" on:submit=add>
+                <input name="field_label" required maxlength="80" placeholder=move || i18n.t(Msg::Label) aria-label=move || i18n.t(Msg::Label) bind:value=label/>
+                <input name="field_key" required maxlength="40" pattern="[a-z][a-z0-9_]*" placeholder=move || i18n.t(Msg::Key) aria-label=move || i18n.t(Msg::Key) bind:value=key/>
+                <select name="field_kind" aria-label=move || i18n.t(Msg::Kind) bind:value=kind>{kinds}</select>
+                <Show when=move || kind.get() == "select">
+                    <input name="field_options" placeholder=move || i18n.t(Msg::Options) aria-label=move || i18n.t(Msg::Options) bind:value=options/>
+                </Show>
+                <button type="submit" class="secondary">{move || i18n.t(Msg::AddField)}</button>
+            </form>
+            {crate::pages::field_error(error, "key")}
+            {crate::pages::field_error(error, "options")}
+            {form_error(error)}
+        </fieldset>
+    }
+}
+
+/// Admin settings: what every new card starts from.
+#[component]
+pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, ApiError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let board_id = board.id;
+    let description = RwSignal::new(String::new());
+    let labels = RwSignal::new(Vec::<Uuid>::new());
+    let members = RwSignal::new(Vec::<Uuid>::new());
+    let values: Values = RwSignal::new(Map::new());
+    let checklist = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let loaded = RwSignal::new(false);
+    spawn_local(async move {
+        match client::base_card(board_id).await {
+            Ok(base) => {
+                description.set(base.description);
+                labels.set(base.label_ids);
+                members.set(base.member_ids);
+                values.set(base.custom_fields);
+                checklist.set(base.checklist.join("\n"));
+                loaded.set(true);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let base = BaseCard {
+            description: description.get_untracked(),
+            label_ids: labels.get_untracked(),
+            member_ids: members.get_untracked(),
+            custom_fields: values.get_untracked().into_iter().filter(|(_, v)| !v.is_null()).collect(),
+            checklist: checklist
+                .get_untracked()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
+        spawn_local(async move {
+            match client::save_base_card(board_id, &base).await {
+                Ok(_) => {
+                    error.set(None);
+                    toasts.show(i18n.t(Msg::Saved).to_string(), None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let label_checks = board
+        .labels
+        .iter()
+        .map(|l| {
+            let id = l.id;
+            view! {
+                <label class="check"><input type="checkbox" prop:checked=move || labels.with(|s| s.contains(&id))
+                    on:change=move |_| super::card::toggle(labels, id)/>
+                    <span class="label-chip" style=format!("--label-colour: {}", l.colour)>{l.name.clone()}</span></label>
+            }
+        })
+        .collect_view();
+    let user_checks = move || {
+        users.get().and_then(Result::ok).map(|l| {
+            l.items
+                .into_iter()
+                .map(|u| {
+                    let id = u.id;
+                    view! {
+                        <label class="check"><input type="checkbox" prop:checked=move || members.with(|m| m.contains(&id))
+                            on:change=move |_| super::card::toggle(members, id)/>{u.name}</label>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let fields = board.fields.clone();
+    view! {
+        <form class="base-card" data-testid="base-card" on:submit=save>
+            <h3>{move || i18n.t(Msg::BaseCard)}</h3>
+            <p class="muted">{move || i18n.t(Msg::BaseCardHint)}</p>
+            // Nothing to type into before the saved base card is in: it would overwrite it.
+            <fieldset class="plain" disabled=move || !loaded.get()>
+            <label>{move || i18n.t(Msg::Description)}<textarea name="base_description" rows="3" maxlength="10000" bind:value=description></textarea></label>
+            <fieldset><legend>{move || i18n.t(Msg::BoardLabels)}</legend>{label_checks}</fieldset>
+            <fieldset><legend>{move || i18n.t(Msg::Members)}</legend>{user_checks}</fieldset>
+            <Show when=move || loaded.get()>
+                <FieldValues fields=fields.clone() values=values users=users error=error/>
+            </Show>
+            <label>{move || i18n.t(Msg::ChecklistLines)}<textarea name="base_checklist" rows="3" bind:value=checklist></textarea></label>
+            {crate::pages::field_error(error, "checklist")}
+            {form_error(error)}
+            <button type="submit" class="secondary">{move || i18n.t(Msg::Save)}</button>
+            </fieldset>
+        </form>
+    }
+}
