@@ -122,10 +122,14 @@ test-contract: tools tools-contract test-db ## The API contract: spec lint, gene
 	ACCESS_TOKEN_TTL_SECS=3600 SIGNUP_RATE_PER_HOUR=0 LOGIN_RATE_PER_MINUTE=0 PUBLIC_RATE_PER_MINUTE=0 API_KEY_RATE_PER_MINUTE=0 \
 		scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- scripts/contract.sh
 
-.PHONY: bench bench-realtime bench-board
-bench: ## Benchmark: 1M contacts, list via API (wrk) vs the same SQL in pgbench, ingestion, then the board view
+.PHONY: bench bench-realtime bench-board bench-import
+bench: ## Benchmark: 1M contacts, list via API (wrk) vs the same SQL in pgbench, ingestion, the board view, a CSV import
 	@bench/run.sh
 	@bench/board.sh
+	@bench/import.sh
+
+bench-import: ## Benchmark: a 100,000-row CSV import on a new account (BENCH_IMPORT_ROWS)
+	@bench/import.sh
 
 bench-board: ## Benchmark: a 5,000-card board via API (wrk) vs the same SQL in pgbench, and its first render in Chromium
 	@bench/board.sh

@@ -60,7 +60,7 @@ v = sorted(int(l.split()[2]) for l in sys.stdin)
 print(f'{v[len(v)//2]/1000:.2f}ms', f'{v[int(len(v)*0.99)]/1000:.2f}ms')")
   ratios="$ratios${ratios:+, }$(python3 -c "print(f'{100 * $api_rps / $pg_tps:.0f}%')")"
   rows+="| round $round: API board view, 20 cards per stage + counts and sums | $api_rps | $api_p50 | $api_p99 |
-| round $round: pgbench, the same 15 queries | $pg_tps | $pg_p50 | $pg_p99 |
+| round $round: pgbench, the same 8 statements | $pg_tps | $pg_p50 | $pg_p99 |
 "
 done
 

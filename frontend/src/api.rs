@@ -104,6 +104,7 @@ impl ApiError {
 #[derive(Clone, Copy)]
 enum Body<'a> {
     Json(&'a str),
+    Csv(&'a str),
     File(&'a web_sys::File),
 }
 
@@ -126,6 +127,10 @@ async fn fetch_with(
     match body {
         Some(Body::Json(text)) => {
             headers.set("content-type", "application/json").map_err(ApiError::network)?;
+            init.set_body(&JsValue::from_str(text));
+        }
+        Some(Body::Csv(text)) => {
+            headers.set("content-type", "text/csv; charset=utf-8").map_err(ApiError::network)?;
             init.set_body(&JsValue::from_str(text));
         }
         Some(Body::File(file)) => {
@@ -277,6 +282,12 @@ pub async fn patch_if_match<T: DeserializeOwned>(
 /// Sends a file as the request body (its own type as `Content-Type`), as the signed-in user.
 pub async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> Result<T, ApiError> {
     let (status, text) = send_as_user("POST", path, Some(Body::File(file)), None).await?;
+    decode(status, &text)
+}
+
+/// Posts CSV text as the body (`text/csv`), as the signed-in user.
+pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: &str) -> Result<T, ApiError> {
+    let (status, text) = send_as_user("POST", path, Some(Body::Csv(csv)), None).await?;
     decode(status, &text)
 }
 

@@ -20,8 +20,10 @@ pub struct Config {
     pub refresh_ttl_days: i64,
     /// Largest accepted JSON body, in bytes; larger bodies get 413.
     pub json_limit: usize,
-    /// Largest CSV import request, in bytes.
+    /// Largest CSV import request with the CSV inside JSON, in bytes.
     pub import_limit: usize,
+    /// Largest CSV import sent as the body itself (`text/csv`), in bytes.
+    pub import_csv_limit: usize,
     /// Built SPA (index.html + assets); `None` serves the API alone.
     pub static_dir: Option<PathBuf>,
     pub db_pool_size: u32,
@@ -146,6 +148,7 @@ impl Config {
             refresh_ttl_days: env_or("REFRESH_TOKEN_TTL_DAYS", 30),
             json_limit: env_or("JSON_LIMIT_BYTES", 256 * 1024),
             import_limit: env_or("IMPORT_LIMIT_BYTES", 20 * 1024 * 1024),
+            import_csv_limit: env_or("IMPORT_CSV_LIMIT_BYTES", 200 * 1024 * 1024),
             static_dir: None,
             db_pool_size: 4,
             login_max_failures: env_or("LOGIN_MAX_FAILURES", 5),
@@ -164,7 +167,7 @@ impl Config {
             export_max_per_account: env_or("EXPORT_MAX_PER_ACCOUNT", 2),
             export_send_timeout: Duration::from_secs(env_or("EXPORT_SEND_TIMEOUT_SECS", 30)),
             import_max_running: env_or("IMPORT_MAX_RUNNING", 1),
-            import_max_rows: env_or("IMPORT_MAX_ROWS", 200_000),
+            import_max_rows: env_or("IMPORT_MAX_ROWS", 2_000_000),
             statement_timeout_ms: env_or("STATEMENT_TIMEOUT_MS", 30_000),
             event_heartbeat_secs: env_or("EVENT_HEARTBEAT_SECS", 20),
             event_buffer: env_or("EVENT_BUFFER", 256),

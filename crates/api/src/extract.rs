@@ -58,19 +58,44 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
     }
 }
 
-/// Reads a JSON body of at most `limit` bytes. An empty body passes (callers decide
-/// whether that is allowed); a non-empty one must be declared as JSON.
+fn content_type(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+}
+
+/// Whether the request says its body is CSV (`text/csv`).
+pub fn is_csv(req: &HttpRequest) -> bool {
+    content_type(req).is_some_and(|mime| mime == "text/csv")
+}
+
+/// Reads a JSON body of at most `limit` bytes: 413 past it. An empty body passes (callers
+/// decide whether that is allowed); a non-empty one must be declared as JSON (415).
 pub fn read_body(
     req: &HttpRequest,
     payload: &mut Payload,
     limit: usize,
 ) -> LocalBoxFuture<'static, Result<web::Bytes, ApiError>> {
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim())
-        .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"));
+    let is_json = content_type(req).is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"));
+    read_limited(req, payload, limit, is_json)
+}
+
+/// Reads a body of at most `limit` bytes, whatever its type (the caller checked it).
+pub fn read_raw_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> LocalBoxFuture<'static, Result<web::Bytes, ApiError>> {
+    read_limited(req, payload, limit, true)
+}
+
+fn read_limited(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+    type_ok: bool,
+) -> LocalBoxFuture<'static, Result<web::Bytes, ApiError>> {
     let declared_len =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     let mut payload = payload.take();
@@ -86,7 +111,7 @@ pub fn read_body(
             }
             body.extend_from_slice(&chunk);
         }
-        if !body.is_empty() && !is_json {
+        if !body.is_empty() && !type_ok {
             return Err(ApiError::UnsupportedMediaType);
         }
         Ok(body.freeze())

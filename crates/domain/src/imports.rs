@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
@@ -78,6 +78,21 @@ pub struct ImportRequest {
     #[serde(default)]
     pub skip_invalid: bool,
     /// The site the imported contacts came from.
+    pub site_id: Option<Uuid>,
+}
+
+/// The options of a CSV import sent as the body itself (`Content-Type: text/csv`), the way
+/// to send big files: the same as [`ImportRequest`]'s, in the query string.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportCsvParams {
+    /// Contact field → CSV column header, as a JSON object, e.g.
+    /// `{"name":"Nome","email":"E-mail"}`. Required with a `text/csv` body.
+    pub mapping: Option<String>,
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    #[serde(default)]
+    pub skip_invalid: Option<bool>,
     pub site_id: Option<Uuid>,
 }
 

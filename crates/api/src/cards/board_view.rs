@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::dsl::{exists, sql};
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Bool, Timestamptz};
 use domain::{
     parse_ids, BoardCards, BoardDateField, BoardFilter, BoardOrder, CreateSavedFilterRequest, HistoryEntry,
     HistoryPage, HistoryParams, Money, Problem, SavedFilterList, SavedFilterView, StageCards, StagePageParams,
@@ -18,14 +18,15 @@ use domain::{
 use uuid::Uuid;
 use validator::Validate;
 
-use super::queries::{self, CardRow};
+use super::board_pages;
+use super::queries;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ValidJson};
 use crate::schema::{board_history, board_stages, card_labels, card_members, cards, contacts, saved_board_filters};
 use crate::AppState;
 
 /// `filtered()`'s query: cards with their stage and (maybe) contact.
-type Filtered = diesel::dsl::IntoBoxed<
+pub(super) type Filtered = diesel::dsl::IntoBoxed<
     'static,
     diesel::dsl::LeftJoin<diesel::dsl::InnerJoin<cards::table, board_stages::table>, contacts::table>,
     Pg,
@@ -35,22 +36,22 @@ const STALE: &str = "(board_stages.stale_days IS NOT NULL \
      AND cards.updated_at < now() - make_interval(days => board_stages.stale_days))";
 const CONTACT_DATE: &str = "COALESCE(contacts.created_at, cards.created_at)";
 
-struct Filter {
-    date_field: BoardDateField,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
-    order: BoardOrder,
-    per_stage: i64,
-    labels: Vec<Uuid>,
-    members: Vec<Uuid>,
-    sellers: Vec<Uuid>,
-    stale: Option<bool>,
-    has_tasks: Option<bool>,
-    archived: Option<bool>,
-    lost: Option<bool>,
-    converted_client: Option<bool>,
-    converted_service: Option<bool>,
-    q: Option<String>,
+pub(super) struct Filter {
+    pub(super) date_field: BoardDateField,
+    pub(super) from: Option<DateTime<Utc>>,
+    pub(super) to: Option<DateTime<Utc>>,
+    pub(super) order: BoardOrder,
+    pub(super) per_stage: i64,
+    pub(super) labels: Vec<Uuid>,
+    pub(super) members: Vec<Uuid>,
+    pub(super) sellers: Vec<Uuid>,
+    pub(super) stale: Option<bool>,
+    pub(super) has_tasks: Option<bool>,
+    pub(super) archived: Option<bool>,
+    pub(super) lost: Option<bool>,
+    pub(super) converted_client: Option<bool>,
+    pub(super) converted_service: Option<bool>,
+    pub(super) q: Option<String>,
 }
 
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
@@ -82,7 +83,7 @@ impl Filter {
         })
     }
 
-    fn date_sql(&self) -> &'static str {
+    pub(super) fn date_sql(&self) -> &'static str {
         match self.date_field {
             BoardDateField::CardCreated => "cards.created_at",
             BoardDateField::ContactCreated => CONTACT_DATE,
@@ -90,7 +91,7 @@ impl Filter {
     }
 
     /// The board's cards under this filter.
-    fn query(&self, board_id: Uuid) -> Filtered {
+    pub(super) fn query(&self, board_id: Uuid) -> Filtered {
         let mut q = cards::table
             .inner_join(board_stages::table)
             .left_join(contacts::table)
@@ -155,13 +156,13 @@ impl Filter {
 }
 
 /// Where a stage's page ends: a position (board order) or a date and id.
-enum Cursor {
+pub(super) enum Cursor {
     Position(String),
     Date(DateTime<Utc>, Uuid),
 }
 
 impl Cursor {
-    fn encode(&self) -> String {
+    pub(super) fn encode(&self) -> String {
         match self {
             Cursor::Position(key) => format!("p.{key}"),
             Cursor::Date(at, id) => format!("d.{}.{id}", at.timestamp_micros()),
@@ -178,46 +179,6 @@ impl Cursor {
         let at = micros.parse().ok().and_then(DateTime::from_timestamp_micros).ok_or_else(bad)?;
         Ok(Cursor::Date(at, id.parse().map_err(|_| bad())?))
     }
-}
-
-/// One page of one stage's cards under the filter.
-fn stage_page(
-    conn: &mut PgConnection,
-    f: &Filter,
-    board_id: Uuid,
-    stage_id: Uuid,
-    cursor: Option<&Cursor>,
-) -> ApiResult<(Vec<CardRow>, Option<String>)> {
-    let mut q = f.query(board_id).filter(cards::stage_id.eq(stage_id));
-    let date = f.date_sql();
-    let (op, dir) = if f.order == BoardOrder::Desc { ("<", "DESC") } else { (">", "ASC") };
-    match (f.order, cursor) {
-        (BoardOrder::Manual, Some(Cursor::Position(key))) => q = q.filter(cards::position.gt(key.clone())),
-        (BoardOrder::Asc | BoardOrder::Desc, Some(Cursor::Date(at, id))) => {
-            q = q.filter(
-                sql::<Bool>(&format!("({date}, cards.id) {op} ("))
-                    .bind::<Timestamptz, _>(*at)
-                    .sql(", ")
-                    .bind::<SqlUuid, _>(*id)
-                    .sql(")"),
-            )
-        }
-        (_, Some(_)) => return Err(ApiError::field("cursor", "invalid", "belongs to another order")),
-        (_, None) => {}
-    }
-    q = match f.order {
-        BoardOrder::Manual => q.order(cards::position.asc()),
-        _ => q.order(sql::<Timestamptz>(&format!("{date} {dir}, cards.id {dir}"))),
-    };
-    let mut rows: Vec<(CardRow, DateTime<Utc>)> =
-        q.select((CardRow::as_select(), sql::<Timestamptz>(date))).limit(f.per_stage + 1).load(conn)?;
-    let more = rows.len() as i64 > f.per_stage;
-    rows.truncate(f.per_stage as usize);
-    let next = rows.last().filter(|_| more).map(|(card, at)| match f.order {
-        BoardOrder::Manual => Cursor::Position(card.position.clone()).encode(),
-        _ => Cursor::Date(*at, card.id).encode(),
-    });
-    Ok((rows.into_iter().map(|(card, _)| card).collect(), next))
 }
 
 /// Count and per-currency sums of every stage under the filter, in one grouped query.
@@ -292,10 +253,21 @@ pub async fn board_cards(
                 return Err(ApiError::field("stage_id", "unknown", "is not a stage of this board"));
             }
             let mut totals = totals(conn, &filter, board_id)?;
+            // The whole board at once in one statement; one stage's next page on its own.
+            let mut found = match (page.stage_id, &cursor) {
+                (None, None) => board_pages::first_pages(conn, &filter, board_id)?,
+                _ => stages
+                    .iter()
+                    .map(|stage| {
+                        Ok((*stage, board_pages::stage_page(conn, &filter, board_id, *stage, cursor.as_ref())?))
+                    })
+                    .collect::<ApiResult<Vec<_>>>()?,
+            };
             let mut pages = Vec::with_capacity(stages.len());
             let mut rows = Vec::new();
             for stage in &stages {
-                let (cards, next) = stage_page(conn, &filter, board_id, *stage, cursor.as_ref())?;
+                let (cards, next) =
+                    found.iter().position(|(s, _)| s == stage).map(|i| found.swap_remove(i).1).unwrap_or_default();
                 pages.push((cards.len(), next));
                 rows.extend(cards);
             }

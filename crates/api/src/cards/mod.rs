@@ -20,6 +20,7 @@ use crate::AppState;
 
 pub mod actions;
 pub mod attachments;
+mod board_pages;
 pub mod board_view;
 pub mod checklist;
 pub mod comments;

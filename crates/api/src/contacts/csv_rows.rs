@@ -27,6 +27,7 @@ impl ImportRow {
     }
 }
 
+#[cfg(test)]
 pub struct ParsedCsv {
     pub total: usize,
     pub rows: Vec<ImportRow>,
@@ -34,23 +35,62 @@ pub struct ParsedCsv {
 }
 
 /// `;` when the header uses it and has no `,` (spreadsheets in pt-BR locales), else `,`.
-fn delimiter(csv: &str) -> u8 {
-    let header = csv.lines().next().unwrap_or("");
-    if header.contains(';') && !header.contains(',') {
+fn delimiter(csv: &[u8]) -> u8 {
+    let header = csv.split(|b| *b == b'\n').next().unwrap_or(b"");
+    if header.contains(&b';') && !header.contains(&b',') {
         b';'
     } else {
         b','
     }
 }
 
-/// Parses the CSV; mapping problems are a 422 for the whole request, row problems are
-/// listed per row.
-pub fn parse(csv: &str, mapping: &BTreeMap<String, String>) -> ApiResult<ParsedCsv> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(csv))
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+/// The rows of a CSV, one at a time, each checked: an import holds the file's bytes, never all
+/// its parsed rows. Blank lines are skipped and not counted.
+pub struct Rows<'a> {
+    records: csv::StringRecordsIntoIter<&'a [u8]>,
+    columns: Vec<(&'static str, usize)>,
+    number: usize,
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Result<ImportRow, Vec<ImportRowError>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        for record in self.records.by_ref() {
+            // Numbered as the file's lines after the header, blank ones included.
+            self.number += 1;
+            let number = self.number;
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    return Some(Err(vec![ImportRowError {
+                        row: number,
+                        field: "csv".into(),
+                        message: e.to_string(),
+                    }]));
+                }
+            };
+            let values: Vec<(&str, &str)> = self
+                .columns
+                .iter()
+                .map(|(field, idx)| (*field, record.get(*idx).unwrap_or("")))
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            if values.is_empty() {
+                continue;
+            }
+            return Some(row(number, &values));
+        }
+        None
+    }
+}
+
+/// Reads the header and checks the mapping against it (a 422 for the whole request); the
+/// rows follow from the returned iterator.
+pub fn rows<'a>(csv: &'a [u8], mapping: &BTreeMap<String, String>) -> ApiResult<Rows<'a>> {
+    let csv = csv.strip_prefix("\u{feff}".as_bytes()).unwrap_or(csv);
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter(csv)).flexible(true).trim(csv::Trim::All).from_reader(csv);
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| ApiError::field("csv", "csv", &format!("cannot read the header row: {e}")))?
@@ -58,7 +98,7 @@ pub fn parse(csv: &str, mapping: &BTreeMap<String, String>) -> ApiResult<ParsedC
         .map(str::to_owned)
         .collect();
 
-    let mut columns: Vec<(&str, usize)> = Vec::new();
+    let mut columns: Vec<(&'static str, usize)> = Vec::new();
     let mut problems = Vec::new();
     for (field, header) in mapping {
         let Some(field) = IMPORT_FIELDS.iter().copied().find(|f| f == field) else {
@@ -80,28 +120,16 @@ pub fn parse(csv: &str, mapping: &BTreeMap<String, String>) -> ApiResult<ParsedC
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }
+    Ok(Rows { records: reader.into_records(), columns, number: 0 })
+}
 
+/// A whole CSV read at once.
+#[cfg(test)]
+pub fn parse(csv: &str, mapping: &BTreeMap<String, String>) -> ApiResult<ParsedCsv> {
     let mut parsed = ParsedCsv { total: 0, rows: Vec::new(), errors: Vec::new() };
-    for (i, record) in reader.records().enumerate() {
-        let number = i + 1;
+    for row in rows(csv.as_bytes(), mapping)? {
         parsed.total += 1;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                parsed.errors.push(ImportRowError { row: number, field: "csv".into(), message: e.to_string() });
-                continue;
-            }
-        };
-        let values: Vec<(&str, &str)> = columns
-            .iter()
-            .map(|(field, idx)| (*field, record.get(*idx).unwrap_or("")))
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        if values.is_empty() {
-            parsed.total -= 1; // blank line
-            continue;
-        }
-        match row(number, &values) {
+        match row {
             Ok(r) => parsed.rows.push(r),
             Err(errs) => parsed.errors.extend(errs),
         }

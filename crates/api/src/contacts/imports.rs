@@ -6,24 +6,33 @@ use std::collections::{BTreeMap, HashSet};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use domain::{Channel, ImportJob, ImportPreview, ImportRequest, ImportRowError, ImportStatus, Problem};
+use domain::{
+    Channel, ImportCsvParams, ImportJob, ImportPreview, ImportRequest, ImportRowError, ImportStatus, Problem,
+};
 use serde_json::json;
 use uuid::Uuid;
 use validator::Validate;
 
 use super::check_site;
 use super::counters;
-use super::csv_rows::{self, ImportRow, ParsedCsv};
+use super::csv_rows::{self, ImportRow};
+use super::import_batch;
 use super::queries::{self, Actor};
 use super::upsert;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_json, read_body, AdminUser};
+use crate::extract::{is_csv, parse_json, read_body, read_raw_body, AdminUser};
 use crate::schema::{accounts, contacts, import_jobs};
 use crate::AppState;
 
-/// Valid rows whose e-mail or phone is already a contact, or appeared earlier in the file.
-fn count_updates(conn: &mut PgConnection, account_id: Uuid, rows: &[ImportRow]) -> ApiResult<usize> {
+/// Valid rows whose e-mail or phone is already a contact, or appeared earlier in the file;
+/// `seen` carries the keys of earlier batches of the same file.
+fn count_updates(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    rows: &[ImportRow],
+    seen: &mut HashSet<String>,
+) -> ApiResult<usize> {
     let keys: Vec<(Option<String>, Option<String>)> = rows.iter().map(ImportRow::dedup_keys).collect();
     let emails: Vec<&String> = keys.iter().filter_map(|(e, _)| e.as_ref()).collect();
     let phones: Vec<&String> = keys.iter().filter_map(|(_, p)| p.as_ref()).collect();
@@ -32,11 +41,11 @@ fn count_updates(conn: &mut PgConnection, account_id: Uuid, rows: &[ImportRow]) 
         .filter(contacts::email.eq_any(&emails).or(contacts::phone.eq_any(&phones)))
         .select((contacts::email, contacts::phone))
         .load(conn)?;
-    let mut seen: HashSet<String> = known.into_iter().flat_map(|(e, p)| [e, p]).flatten().collect();
+    let known: HashSet<String> = known.into_iter().flat_map(|(e, p)| [e, p]).flatten().collect();
     let mut updates = 0;
     for (email, phone) in keys {
         let row_keys: Vec<String> = [email, phone].into_iter().flatten().collect();
-        if row_keys.iter().any(|k| seen.contains(k)) {
+        if row_keys.iter().any(|k| known.contains(k) || seen.contains(k)) {
             updates += 1;
         }
         seen.extend(row_keys);
@@ -64,20 +73,124 @@ fn sample(rows: &[ImportRow]) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
+/// What one pass over the file found, keeping no rows: they are read again when written.
+struct Checked {
+    total: usize,
+    valid: usize,
+    /// Rows with at least one problem.
+    invalid: usize,
+    /// The first problems (a broken file could have millions).
+    errors: Vec<ImportRowError>,
+    first: Vec<ImportRow>,
+}
+
+fn check(csv: &[u8], mapping: &BTreeMap<String, String>) -> ApiResult<Checked> {
+    let mut checked = Checked { total: 0, valid: 0, invalid: 0, errors: Vec::new(), first: Vec::new() };
+    for row in csv_rows::rows(csv, mapping)? {
+        checked.total += 1;
+        match row {
+            Ok(row) => {
+                checked.valid += 1;
+                if checked.first.len() < 10 {
+                    checked.first.push(row);
+                }
+            }
+            Err(errors) => {
+                checked.invalid += 1;
+                let room = 200usize.saturating_sub(checked.errors.len());
+                checked.errors.extend(errors.into_iter().take(room));
+            }
+        }
+    }
+    Ok(checked)
+}
+
+/// The valid rows of a file in batches of `size`, read as they are needed.
+fn valid_batches<'a>(
+    csv: &'a [u8],
+    mapping: &BTreeMap<String, String>,
+    size: usize,
+) -> ApiResult<impl Iterator<Item = Vec<ImportRow>> + 'a> {
+    let mut rows = csv_rows::rows(csv, mapping)?.filter_map(Result::ok).peekable();
+    Ok(std::iter::from_fn(move || {
+        rows.peek()?;
+        Some(rows.by_ref().take(size).collect())
+    }))
+}
+
+/// The file and its options, from a JSON body or a `text/csv` one.
+struct Upload {
+    csv: web::Bytes,
+    mapping: BTreeMap<String, String>,
+    dry_run: bool,
+    skip_invalid: bool,
+    site_id: Option<Uuid>,
+}
+
+async fn upload(state: &AppState, req: &HttpRequest, payload: web::Payload) -> ApiResult<Upload> {
+    let mut payload = payload.into_inner();
+    // Read (so checked) whatever the body's type: a JSON upload takes its options from the body.
+    let params = web::Query::<ImportCsvParams>::from_query(req.query_string())
+        .map_err(|e| ApiError::BadRequest(format!("Invalid query string: {e}"), Vec::new()))?
+        .into_inner();
+    if is_csv(req) {
+        let body = read_raw_body(req, &mut payload, state.config.import_csv_limit).await?;
+        let mapping = params
+            .mapping
+            .as_deref()
+            .ok_or_else(|| {
+                ApiError::field("mapping", "required", "send the mapping as a JSON object in the query string")
+            })
+            .and_then(|m| {
+                serde_json::from_str(m).map_err(|_| {
+                    ApiError::field("mapping", "json", r#"must be a JSON object of strings, like {"email":"E-mail"}"#)
+                })
+            })?;
+        if body.is_empty() {
+            return Err(ApiError::field("csv", "length", "is empty"));
+        }
+        return Ok(Upload {
+            csv: body,
+            mapping,
+            dry_run: params.dry_run.unwrap_or(false),
+            skip_invalid: params.skip_invalid.unwrap_or(false),
+            site_id: params.site_id,
+        });
+    }
+    let body = read_body(req, &mut payload, state.config.import_limit).await?;
+    let request: ImportRequest = parse_json(&body)?;
+    request.validate()?;
+    Ok(Upload {
+        csv: web::Bytes::from(request.csv.into_bytes()),
+        mapping: request.mapping,
+        dry_run: request.dry_run,
+        skip_invalid: request.skip_invalid,
+        site_id: request.site_id,
+    })
+}
+
 /// Import contacts from CSV (admin only).
 ///
-/// With `dry_run` it answers 200 with a preview and writes nothing. Otherwise, when any
-/// row is invalid and `skip_invalid` is false, it answers 422 listing the rows and writes
-/// nothing; else it starts a job (202) to poll. Contacts are matched by e-mail or phone:
-/// known ones are updated, the rest created with channel `import`.
+/// Send the CSV inside JSON (`csv`, up to `IMPORT_LIMIT_BYTES`) or, for big files, as the body
+/// itself with `Content-Type: text/csv` (up to `IMPORT_CSV_LIMIT_BYTES`) and the options in
+/// the query string. With `dry_run` it answers 200 with a preview and writes nothing.
+/// Otherwise, when any row is invalid and `skip_invalid` is false, it answers 422 listing the
+/// rows and writes nothing; else it starts a job (202) to poll. Contacts are matched by e-mail
+/// or phone: known ones are updated, the rest created with channel `import`.
 #[utoipa::path(
     tag = "contacts", operation_id = "import_contacts", security(("bearer" = [])),
-    request_body = ImportRequest,
+    params(ImportCsvParams),
+    request_body(content(
+        (ImportRequest = "application/json"),
+        (String = "text/csv", example = json!("Nome,E-mail\nMaria,maria@example.com\n")),
+    )),
     responses(
         (status = 200, description = "Dry run: what would happen", body = ImportPreview),
         (status = 202, description = "Import started", body = ImportJob),
+        (status = 400, description = "Unreadable query string", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The CSV is over the size limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor CSV", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad mapping, too many rows (`IMPORT_MAX_ROWS`), or invalid rows (listed in `errors` as `rows[N].field`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "An import of this account is already running (`IMPORT_MAX_RUNNING`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -89,17 +202,14 @@ pub async fn import_contacts(
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let mut payload = payload.into_inner();
-    let body = read_body(&req, &mut payload, state.config.import_limit).await?;
-    let request: ImportRequest = parse_json(&body)?;
-    request.validate()?;
-    let (dry_run, skip_invalid, site_id) = (request.dry_run, request.skip_invalid, request.site_id);
-    let parsed: ParsedCsv = web::block(move || csv_rows::parse(&request.csv, &request.mapping))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let Upload { csv, mapping, dry_run, skip_invalid, site_id } = upload(&state, &req, payload).await?;
+    let checked: Checked = {
+        let (csv, mapping) = (csv.clone(), mapping.clone());
+        web::block(move || check(&csv, &mapping)).await.map_err(|e| ApiError::Internal(e.into()))??
+    };
     let max_rows = state.config.import_max_rows;
-    if parsed.total > max_rows {
-        let message = format!("has {} rows; one import takes at most {max_rows}", parsed.total);
+    if checked.total > max_rows {
+        let message = format!("has {} rows; one import takes at most {max_rows}", checked.total);
         return Err(ApiError::field("csv", "too_many_rows", &message));
     }
 
@@ -111,30 +221,34 @@ pub async fn import_contacts(
                 if let Some(site) = site_id {
                     check_site(conn, account_id, site)?;
                 }
-                let would_update = count_updates(conn, account_id, &parsed.rows)?;
+                let mut seen = HashSet::new();
+                let mut would_update = 0;
+                for batch in valid_batches(&csv, &mapping, import_batch::BATCH)? {
+                    would_update += count_updates(conn, account_id, &batch, &mut seen)?;
+                }
                 Ok(ImportPreview {
-                    total_rows: parsed.total,
-                    valid_rows: parsed.rows.len(),
-                    would_create: parsed.rows.len() - would_update,
+                    total_rows: checked.total,
+                    valid_rows: checked.valid,
+                    would_create: checked.valid - would_update,
                     would_update,
-                    sample: sample(&parsed.rows),
-                    errors: parsed.errors.into_iter().take(200).collect(),
+                    sample: sample(&checked.first),
+                    errors: checked.errors,
                 })
             })
             .await?;
         return Ok(HttpResponse::Ok().json(preview));
     }
-    if !parsed.errors.is_empty() && !skip_invalid {
-        return Err(row_errors(&parsed.errors));
+    if !checked.errors.is_empty() && !skip_invalid {
+        return Err(row_errors(&checked.errors));
     }
     let job = ImportJob {
         id: Uuid::new_v4(),
         status: ImportStatus::Running,
-        total_rows: parsed.total as i32,
+        total_rows: checked.total as i32,
         processed_rows: 0,
         created: 0,
         updated: 0,
-        skipped: parsed.errors.iter().map(|e| e.row).collect::<HashSet<_>>().len() as i32,
+        skipped: checked.invalid as i32,
         error: None,
         created_at: Utc::now(),
         finished_at: None,
@@ -180,7 +294,7 @@ pub async fn import_contacts(
     let job_id = job.id;
     std::thread::Builder::new()
         .name("csv-import".into())
-        .spawn(move || run_job(db, job_id, account_id, site_id, actor, parsed.rows, skip_invalid))
+        .spawn(move || run_job(db, job_id, account_id, site_id, actor, (csv, mapping), skip_invalid))
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(HttpResponse::Accepted().json(job))
 }
@@ -202,7 +316,7 @@ fn run_job(
     account_id: Uuid,
     site_id: Option<Uuid>,
     actor: Actor,
-    rows: Vec<ImportRow>,
+    (csv, mapping): (web::Bytes, BTreeMap<String, String>),
     skip_invalid: bool,
 ) {
     let progress = |values: (i32, i32, i32, i32)| {
@@ -233,33 +347,29 @@ fn run_job(
             // One counter update per row would make a long import quadratic.
             counters::begin_bulk(conn)?;
             let (mut created, mut updated, mut skipped) = (0, 0, skipped_before);
-            for (i, row) in rows.iter().enumerate() {
-                // A savepoint per row, so a row that conflicts can be skipped on request.
-                let outcome = conn.transaction(|conn| {
-                    let (contact, is_new) = upsert::create_or_update(conn, &source, &row.lead)?;
-                    if let Some(status) = row.status.filter(|s| s.as_str() != contact.status) {
-                        diesel::update(contacts::table.find(contact.id))
-                            .set(contacts::status.eq(status.as_str()))
-                            .execute(conn)?;
-                        queries::log_changes(
-                            conn,
-                            account_id,
-                            contact.id,
-                            &actor,
-                            &[("status", Some(json!(contact.status)), Some(json!(status)))],
-                        )?;
+            let mut done = 0;
+            for batch in valid_batches(&csv, &mapping, import_batch::BATCH)? {
+                // A savepoint per batch; a batch that cannot go in whole (a contact written
+                // meanwhile by someone else clashes, say) goes again row by row, as a single
+                // lead would, so the failing row is skipped on request or named.
+                match conn.transaction(|conn| import_batch::write(conn, &source, &batch)) {
+                    Ok(written) => {
+                        created += written.created;
+                        updated += written.updated;
                     }
-                    Ok::<_, ApiError>(is_new)
-                });
-                match outcome {
-                    Ok(true) => created += 1,
-                    Ok(false) => updated += 1,
-                    Err(_) if skip_invalid => skipped += 1,
-                    Err(e) => return Err(ApiError::Internal(anyhow::anyhow!("row {}: {e}", row.number))),
+                    Err(_) => {
+                        for row in &batch {
+                            match conn.transaction(|conn| one_row(conn, &source, row)) {
+                                Ok(true) => created += 1,
+                                Ok(false) => updated += 1,
+                                Err(_) if skip_invalid => skipped += 1,
+                                Err(e) => return Err(ApiError::Internal(anyhow::anyhow!("row {}: {e}", row.number))),
+                            }
+                        }
+                    }
                 }
-                if (i + 1) % 200 == 0 {
-                    progress((skipped_before + i as i32 + 1, created, updated, skipped));
-                }
+                done += batch.len() as i32;
+                progress((skipped_before + done, created, updated, skipped));
             }
             counters::flush_bulk(conn)?;
             Ok((created, updated, skipped))
@@ -292,6 +402,18 @@ fn run_job(
             }
         })
     });
+}
+
+/// One row as a single lead: the import's fallback when a batch cannot go in whole. Returns
+/// whether it created a contact.
+fn one_row(conn: &mut PgConnection, source: &upsert::LeadSource, row: &ImportRow) -> ApiResult<bool> {
+    let (contact, is_new) = upsert::create_or_update(conn, source, &row.lead)?;
+    if let Some(status) = row.status.filter(|s| s.as_str() != contact.status) {
+        diesel::update(contacts::table.find(contact.id)).set(contacts::status.eq(status.as_str())).execute(conn)?;
+        let change = ("status", Some(json!(contact.status)), Some(json!(status)));
+        queries::log_changes(conn, source.account_id, contact.id, source.actor, &[change])?;
+    }
+    Ok(is_new)
 }
 
 /// Progress and outcome of an import.

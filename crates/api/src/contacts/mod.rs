@@ -5,6 +5,7 @@
 pub mod counters;
 mod csv_rows;
 pub mod export;
+mod import_batch;
 mod imports;
 mod merge;
 pub mod queries;

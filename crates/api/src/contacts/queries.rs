@@ -165,7 +165,7 @@ impl ContactSummaryRow {
 }
 
 /// A unique-index violation names the e-mail or phone another contact already has.
-fn dedup_conflict(err: diesel::result::Error) -> ApiError {
+pub fn dedup_conflict(err: diesel::result::Error) -> ApiError {
     match ApiError::from(err) {
         ApiError::Conflict(msg, _) if msg.contains("phone") => {
             ApiError::conflict_on("phone", "Another contact already has this phone.")
@@ -534,6 +534,35 @@ pub fn log_changes(
             .values(many.iter().map(row).collect::<Vec<_>>())
             .execute(conn)?,
     };
+    Ok(())
+}
+
+/// Change-log entries of many contacts by one actor, `(contact, field, old, new)`, in order, with
+/// as few statements as the bind limit allows (bulk imports).
+pub fn log_many(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    actor: &Actor,
+    entries: &[(Uuid, &str, Option<Value>, Option<Value>)],
+) -> ApiResult<()> {
+    // Seven binds a row; PostgreSQL takes at most 65,535 in one statement.
+    for chunk in entries.chunks(9000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(contact_id, field, old, new)| {
+                (
+                    contact_activities::account_id.eq(account_id),
+                    contact_activities::contact_id.eq(*contact_id),
+                    contact_activities::actor_user_id.eq(actor.user_id),
+                    contact_activities::actor_label.eq(actor.label.as_str()),
+                    contact_activities::field.eq(*field),
+                    contact_activities::old_value.eq(old.as_ref()),
+                    contact_activities::new_value.eq(new.as_ref()),
+                )
+            })
+            .collect();
+        diesel::insert_into(contact_activities::table).values(rows).execute(conn)?;
+    }
     Ok(())
 }
 

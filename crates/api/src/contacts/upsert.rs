@@ -47,8 +47,7 @@ pub fn create_or_update(
     lead: &IngestLeadRequest,
 ) -> ApiResult<(ContactRow, bool)> {
     let LeadSource { account_id, site_id, actor, channel, auto_assign, on_known, public_url } = *source;
-    let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
-    let phone = phone_field(lead.phone.as_deref(), "phone")?;
+    let (email, phone) = lead_keys(lead)?;
 
     // By e-mail first: it wins when e-mail and phone point at different contacts. Two plain
     // unique-index lookups rather than one `email = … OR phone = …`: PostgreSQL re-plans that
@@ -81,12 +80,7 @@ pub fn create_or_update(
             }
         }
         None => {
-            let mut row = ContactRow::new(account_id, channel);
-            row.site_id = site_id;
-            row.email = email;
-            row.phone = phone;
-            row = update_from_lead(row, lead, site_id, None, None);
-            row.first_contact_at = lead.first_contact_at.unwrap_or(row.created_at);
+            let mut row = new_contact(source, lead, email, phone);
             if let Some(site) = site_id.filter(|_| auto_assign) {
                 row.assignee_id = assignment::next_assignee(conn, account_id, site)?;
             }
@@ -101,6 +95,28 @@ pub fn create_or_update(
         }
     };
     Ok((contact, created))
+}
+
+/// The e-mail and phone a lead is matched on, as they are stored.
+pub fn lead_keys(lead: &IngestLeadRequest) -> ApiResult<(Option<String>, Option<String>)> {
+    let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
+    Ok((email, phone_field(lead.phone.as_deref(), "phone")?))
+}
+
+/// A new contact from a lead, neither assigned nor stored yet.
+pub fn new_contact(
+    source: &LeadSource,
+    lead: &IngestLeadRequest,
+    email: Option<String>,
+    phone: Option<String>,
+) -> ContactRow {
+    let mut row = ContactRow::new(source.account_id, source.channel);
+    row.site_id = source.site_id;
+    row.email = email;
+    row.phone = phone;
+    row = update_from_lead(row, lead, source.site_id, None, None);
+    row.first_contact_at = lead.first_contact_at.unwrap_or(row.created_at);
+    row
 }
 
 /// The fields a lead carried, without empty ones, as the change log keeps them.
@@ -133,7 +149,7 @@ fn fill_if_empty(slot: &mut Option<String>, value: &Option<String>) {
 
 /// What a lead changes on a contact: personal data it carries replaces what is there;
 /// origin data (site, page, source…) only fills gaps, so the first contact's origin stays.
-fn update_from_lead(
+pub fn update_from_lead(
     mut row: ContactRow,
     lead: &IngestLeadRequest,
     site_id: Option<Uuid>,

@@ -22,7 +22,11 @@ async fn import(
 }
 
 async fn finished(app: &TestApp, who: &Session, job: &domain::ImportJob) -> domain::ImportJob {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    finished_within(app, who, job, Duration::from_secs(30)).await
+}
+
+async fn finished_within(app: &TestApp, who: &Session, job: &domain::ImportJob, limit: Duration) -> domain::ImportJob {
+    let deadline = Instant::now() + limit;
     loop {
         let now: domain::ImportJob =
             app.get(&format!("/api/v1/contact-imports/{}", job.id), &who.token).await.json().await.unwrap();
@@ -245,4 +249,127 @@ async fn exported_cells_never_run_as_spreadsheet_formulas() {
         assert_eq!(&row[8], "'=cmd", "the source is text");
         assert!(row[3].starts_with("+55"), "a phone number stays a number: {}", &row[3]);
     }
+}
+
+#[tokio::test]
+async fn rows_of_one_client_across_batches_make_one_contact_with_its_whole_change_log() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    // Row 1 and row 1,500 are the same client (by e-mail), in different write batches; row 2
+    // repeats row 1's client by phone inside the batch.
+    let mut csv =
+        String::from("name,email,phone,status\nAna,ana@x.test,11 98765-4321,em progresso\n,,(11) 98765-4321,\n");
+    for i in 3..1500 {
+        csv.push_str(&format!("Pessoa {i},p{i}@x.test,,\n"));
+    }
+    csv.push_str("Ana Souza,ANA@x.test,,com venda\n");
+    let mapping = json!({"name": "name", "email": "email", "phone": "phone", "status": "status"});
+    let res = import(&app, &admin, &csv, mapping, false, false).await;
+    let job = finished(&app, &admin, &res.json().await.unwrap()).await;
+    assert_eq!(job.status, domain::ImportStatus::Completed, "{:?}", job.error);
+    assert_eq!((job.created, job.updated, job.processed_rows), (1498, 2, 1500));
+    assert_eq!(
+        app.count("SELECT count(*) FROM contacts WHERE email = 'ana@x.test' AND name = 'Ana Souza' AND status = 'won'"),
+        1
+    );
+    let log: Vec<String> = {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct Entry {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            entry: String,
+        }
+        diesel::sql_query(
+            "SELECT a.field || ':' || coalesce(a.old_value::text, '') || '>' || coalesce(a.new_value::text, '') AS entry
+             FROM contact_activities a JOIN contacts c ON c.id = a.contact_id
+             WHERE c.email = 'ana@x.test' ORDER BY a.id",
+        )
+        .load::<Entry>(&mut app.conn())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.entry)
+        .collect()
+    };
+    assert_eq!(
+        log,
+        [
+            "created:>\"import\"",
+            "status:\"to_contact\">\"in_progress\"",
+            "name:\"Ana\">\"Ana Souza\"",
+            "status:\"in_progress\">\"won\"",
+        ]
+    );
+    assert_counts_match_rows(&app, &admin).await;
+}
+
+/// A regression guard, not a benchmark (`make bench` measures imports): ten times the rows
+/// must take about ten times as long on a new account, never the hundred times a quadratic
+/// import would. The bound is relative to a small import timed in the same run.
+#[tokio::test]
+async fn an_import_ten_times_larger_takes_about_ten_times_longer() {
+    let app = TestApp::spawn().await;
+    let mapping = json!({"name": "name", "email": "email", "phone": "phone", "source": "source"});
+    let csv = |n: usize| -> String {
+        let rows: String =
+            (0..n).map(|i| format!("Pessoa {i},p{i}@x.test,11 9{:04}-{:04},feira\n", i / 10_000, i % 10_000)).collect();
+        format!("name,email,phone,source\n{rows}")
+    };
+    let mut timed = Vec::new();
+    for (account, rows) in [("Small", 2_000), ("Large", 20_000)] {
+        let admin = app.signup(account, &format!("admin@{}.test", account.to_lowercase())).await;
+        let started = Instant::now();
+        let res = import(&app, &admin, &csv(rows), mapping.clone(), false, false).await;
+        let job = finished_within(&app, &admin, &res.json().await.unwrap(), Duration::from_secs(300)).await;
+        assert_eq!((job.status, job.created), (domain::ImportStatus::Completed, rows as i32), "{:?}", job.error);
+        timed.push(started.elapsed().as_secs_f64());
+    }
+    let ratio = timed[1] / timed[0];
+    assert!(
+        ratio < 30.0,
+        "2,000 rows took {:.2} s, 20,000 took {:.2} s: {ratio:.1}× (linear is ~10×)",
+        timed[0],
+        timed[1]
+    );
+}
+
+#[tokio::test]
+async fn a_big_file_is_sent_as_the_body_itself() {
+    let app = TestApp::spawn_with(|c| c.import_csv_limit = 64 * 1024).await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let send = |query: String, body: String, token: String| {
+        let req = app.request(reqwest::Method::POST, &format!("/api/v1/contact-imports?{query}"), Some(&token));
+        async move { req.header("content-type", "text/csv; charset=utf-8").body(body).send().await.unwrap() }
+    };
+    let csv = "Nome;E-mail\nAna;ana@x.test\nBia;bia-sem-arroba\n".to_string();
+    let mapping = "mapping=%7B%22name%22%3A%22Nome%22%2C%22email%22%3A%22E-mail%22%7D";
+
+    let res = send(format!("{mapping}&dry_run=true"), csv.clone(), admin.token.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let preview: domain::ImportPreview = res.json().await.unwrap();
+    assert_eq!((preview.total_rows, preview.valid_rows, preview.would_create), (2, 1, 1));
+    let res = send(mapping.to_string(), csv.clone(), admin.token.clone()).await;
+    assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["rows[2].email"]);
+    let res = send(format!("{mapping}&skip_invalid=true"), csv.clone(), admin.token.clone()).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let job = finished(&app, &admin, &res.json().await.unwrap()).await;
+    assert_eq!((job.status, job.created, job.skipped), (domain::ImportStatus::Completed, 1, 1));
+
+    for (query, field) in [
+        ("", "mapping"),
+        ("mapping=name", "mapping"),
+        ("mapping=%7B%22colour%22%3A%22Nome%22%2C%22email%22%3A%22E-mail%22%7D", "mapping.colour"),
+    ] {
+        let res = send(query.to_string(), csv.clone(), admin.token.clone()).await;
+        assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), [field], "{query}");
+    }
+    let res = send(mapping.to_string(), String::new(), admin.token.clone()).await;
+    assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["csv"]);
+    let res = send("dry_run=maybe".to_string(), csv.clone(), admin.token.clone()).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let big: String = (0..6000).map(|i| format!("P{i};p{i}@x.test\n")).collect();
+    let res = send(mapping.to_string(), format!("Nome;E-mail\n{big}"), admin.token.clone()).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let agent = app.create_user(&admin, "bia@acme.test", "agent").await;
+    assert_eq!(send(mapping.to_string(), csv, agent.token).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT count(*) FROM contacts"), 1);
 }

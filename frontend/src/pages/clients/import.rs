@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use domain::i18n::Msg;
-use domain::{guess_field, ImportJob, ImportPreview, ImportRequest, ImportRowError, ImportStatus, IMPORT_FIELDS};
+use domain::{guess_field, ImportJob, ImportPreview, ImportRowError, ImportStatus, IMPORT_FIELDS};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -56,18 +56,22 @@ pub fn ImportPage() -> impl IntoView {
             row_errors.set(Vec::new());
         });
     };
-    let request = move |dry_run: bool| ImportRequest {
-        csv: csv.get_untracked(),
-        mapping: mapping.get_untracked(),
-        dry_run,
-        skip_invalid: skip_invalid.get_untracked(),
-        site_id: None,
+    // The file goes as the body (`text/csv`), its options in the query: no size limit of a
+    // JSON body, no copy of the file inside a JSON string.
+    let request = move |dry_run: bool| {
+        let mapping = serde_json::to_string(&mapping.get_untracked()).unwrap_or_default();
+        let path = format!(
+            "/api/v1/contact-imports?mapping={}&dry_run={dry_run}&skip_invalid={}",
+            crate::pages::clients::filter::encode(&mapping),
+            skip_invalid.get_untracked()
+        );
+        (path, csv.get_untracked())
     };
     let run_preview = move |_| {
         error.set(None);
-        let body = request(true);
+        let (path, body) = request(true);
         spawn_local(async move {
-            match api::post::<ImportPreview>("/api/v1/contact-imports", &body).await {
+            match api::post_csv::<ImportPreview>(&path, &body).await {
                 Ok(p) => preview.set(Some(p)),
                 Err(e) => error.set(Some(e)),
             }
@@ -76,9 +80,9 @@ pub fn ImportPage() -> impl IntoView {
     let run_import = move |_| {
         error.set(None);
         row_errors.set(Vec::new());
-        let body = request(false);
+        let (path, body) = request(false);
         spawn_local(async move {
-            match api::post::<ImportJob>("/api/v1/contact-imports", &body).await {
+            match api::post_csv::<ImportJob>(&path, &body).await {
                 Ok(started) => {
                     job.set(Some(started.clone()));
                     poll(started.id, job).await;

@@ -1,0 +1,111 @@
+//! The CSV import's writer. Rows go in batches: one query finds (and locks) the contacts a
+//! batch's e-mails and phones already belong to, the rows are applied in file order in memory
+//! with the same rules as a single lead (`upsert`), and the batch is written with multi-row
+//! statements. So an import costs a few statements per thousand rows, not several per row, and
+//! stays linear in its size from a new account's first import on.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::csv_rows::ImportRow;
+use super::queries::{self, ContactRow};
+use super::upsert::{self, LeadSource};
+use crate::error::ApiResult;
+use crate::schema::contacts;
+
+/// Rows per batch: a multi-row INSERT of this many contacts stays under PostgreSQL's 65,535
+/// binds, and the lookup's arrays stay small.
+pub const BATCH: usize = 1000;
+
+/// How many contacts a batch created and how many rows updated (or matched) an existing one.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Written {
+    pub created: i32,
+    pub updated: i32,
+}
+
+struct Entry {
+    row: ContactRow,
+    new: bool,
+    changed: bool,
+}
+
+/// Writes one batch; on error nothing of it should be kept (run it in a savepoint).
+pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -> ApiResult<Written> {
+    let keys = rows.iter().map(|r| upsert::lead_keys(&r.lead)).collect::<ApiResult<Vec<_>>>()?;
+    let emails: Vec<&String> = keys.iter().filter_map(|(e, _)| e.as_ref()).collect();
+    let phones: Vec<&String> = keys.iter().filter_map(|(_, p)| p.as_ref()).collect();
+    let found: Vec<ContactRow> = contacts::table
+        .filter(contacts::account_id.eq(source.account_id))
+        .filter(contacts::email.eq_any(&emails).or(contacts::phone.eq_any(&phones)))
+        .select(ContactRow::as_select())
+        .for_update()
+        .load(conn)?;
+    let mut entries: Vec<Entry> = found.into_iter().map(|row| Entry { row, new: false, changed: false }).collect();
+    let (mut by_email, mut by_phone) = (HashMap::new(), HashMap::new());
+    let index =
+        |entry: &Entry, at: usize, by_email: &mut HashMap<String, usize>, by_phone: &mut HashMap<String, usize>| {
+            if let Some(e) = &entry.row.email {
+                by_email.entry(e.clone()).or_insert(at);
+            }
+            if let Some(p) = &entry.row.phone {
+                by_phone.entry(p.clone()).or_insert(at);
+            }
+        };
+    for (at, entry) in entries.iter().enumerate() {
+        index(entry, at, &mut by_email, &mut by_phone);
+    }
+
+    let mut log: Vec<(Uuid, &str, Option<Value>, Option<Value>)> = Vec::new();
+    let mut written = Written::default();
+    for (row, (email, phone)) in rows.iter().zip(keys) {
+        // By e-mail first, as for a single lead: it wins when e-mail and phone disagree.
+        let hit = email.as_ref().and_then(|e| by_email.get(e)).or_else(|| phone.as_ref().and_then(|p| by_phone.get(p)));
+        let at = match hit.copied() {
+            Some(at) => {
+                let entry = &mut entries[at];
+                // A blocked contact takes nothing from a lead.
+                if !entry.row.blocked {
+                    let new = upsert::update_from_lead(entry.row.clone(), &row.lead, source.site_id, email, phone);
+                    let changes = queries::diff(&entry.row, &new);
+                    if !changes.is_empty() {
+                        log.extend(changes.into_iter().map(|(f, old, new)| (entry.row.id, f, old, new)));
+                        entry.row = new;
+                        entry.changed = true;
+                    }
+                }
+                written.updated += 1;
+                at
+            }
+            None => {
+                let new = upsert::new_contact(source, &row.lead, email, phone);
+                log.push((new.id, "created", None, Some(json!(source.channel))));
+                entries.push(Entry { row: new, new: true, changed: true });
+                written.created += 1;
+                entries.len() - 1
+            }
+        };
+        let entry = &mut entries[at];
+        if let Some(status) = row.status.filter(|s| s.as_str() != entry.row.status) {
+            log.push((entry.row.id, "status", Some(json!(entry.row.status)), Some(json!(status))));
+            entry.row.status = status.as_str().to_string();
+            entry.changed = true;
+        }
+        index(&entries[at], at, &mut by_email, &mut by_phone);
+    }
+
+    let (new, known): (Vec<Entry>, Vec<Entry>) = entries.into_iter().filter(|e| e.changed).partition(|e| e.new);
+    let new: Vec<ContactRow> = new.into_iter().map(|e| e.row).collect();
+    if !new.is_empty() {
+        diesel::insert_into(contacts::table).values(&new).execute(conn).map_err(queries::dedup_conflict)?;
+    }
+    // Updates are the rare case of a first import, and each is a different row: one by one.
+    for entry in known {
+        queries::save(conn, &entry.row)?;
+    }
+    queries::log_many(conn, source.account_id, source.actor, &log)?;
+    Ok(written)
+}
