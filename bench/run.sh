@@ -66,6 +66,24 @@ ing_p50=$(awk '$1 == "50%" {print $2}' /tmp/wrk-ingest.txt)
 ing_p99=$(awk '$1 == "99%" {print $2}' /tmp/wrk-ingest.txt)
 grep -E "Non-2xx|Socket errors" /tmp/wrk-ingest.txt || true
 
+# The ingestion above added leads; the export reads the account as the list saw it.
+echo "== export: GET /api/v1/contacts/export.csv (every contact of the account) next to psql \\copy of the same columns =="
+export_secs() {
+  local start
+  start=$(date +%s.%N)
+  "$@" >/dev/null
+  python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$start" "$(date +%s.%N)"
+}
+api_export=$(export_secs curl -sf -o /dev/null -H "authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/contacts/export.csv")
+exported=$(curl -sf -H "authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/contacts/export.csv" | wc -l)
+copy_sql="COPY (SELECT c.id, c.name, c.email, c.phone, c.status, u.name, s.name, c.channel, c.source, c.medium,
+  c.campaign, c.referrer, c.page_url, c.ip, c.city, c.region, c.country, c.contact_hours, c.rating,
+  array_to_string(c.tags, ';'), c.first_contact_at, c.created_at
+  FROM contacts c LEFT JOIN users u ON u.id = c.assignee_id LEFT JOIN sites s ON s.id = c.site_id
+  WHERE c.account_id = '$account' ORDER BY c.first_contact_at DESC, c.id DESC) TO STDOUT WITH (FORMAT csv, HEADER)"
+copy_export=$(export_secs "${psql_bench[@]}" -c "$copy_sql")
+export_share=$(python3 -c "print(f'{100 * $copy_export / $api_export:.0f}%')")
+
 cat <<REPORT
 
 | what ($total contacts, $conns connections, ${secs}s, $(nproc) cores) | req/s | p50 | p99 |
@@ -73,4 +91,11 @@ cat <<REPORT
 $list_rows| API: lead ingestion | $ing_rps | $ing_p50 | $ing_p99 |
 
 API list throughput as a share of pgbench's, per round: $ratios.
+
+| export of $((exported - 1)) contacts | seconds |
+|---|---|
+| API: GET /api/v1/contacts/export.csv | $api_export |
+| psql: COPY of the same columns, joined the same way | $copy_export |
+
+API export speed as a share of COPY's: $export_share (aim ≥ 80%).
 REPORT
