@@ -24,9 +24,12 @@ async function visitorPage(browser: Browser, phone: boolean): Promise<Page> {
 const widget = (page: Page) => page.locator('[data-prospecta-chat]');
 
 async function visitorSays(visitor: Page, text: string) {
-  await widget(visitor).locator('textarea#p-text').fill(text);
+  const input = widget(visitor).locator('textarea#p-text');
+  await input.fill(text);
+  await expect(input).toHaveValue(text);
   await widget(visitor).getByRole('button', { name: 'Enviar' }).click();
-  await expect(widget(visitor).locator('.m.visitor').last()).toHaveText(/Você/);
+  // This message, not the previous one: the bot's answer is awaited only once it was sent.
+  await expect(widget(visitor).locator('.m.visitor').last()).toContainText(text);
 }
 
 test.beforeEach(async ({ page }) => {
