@@ -20,6 +20,11 @@ pub fn field_error(error: RwSignal<Option<ApiError>>, field: &'static str) -> im
     }
 }
 
+/// A comma-separated list as typed ("a, b,,c"): trimmed, without blanks.
+pub fn comma_list(text: &str) -> Vec<String> {
+    text.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect()
+}
+
 /// The browser's confirmation dialog; false when it cannot be shown.
 pub fn confirm(question: &str) -> bool {
     web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)

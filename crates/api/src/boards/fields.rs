@@ -109,14 +109,14 @@ pub fn check_values(
 /// The board's base card, without what went away since it was saved (deleted labels, users
 /// and fields), so a new card never fails on it.
 pub fn base_card(conn: &mut PgConnection, board_id: Uuid) -> ApiResult<BaseCard> {
-    let stored: Value = boards::table.find(board_id).select(boards::base_card).first(conn)?;
+    let (stored, account_id): (Value, Uuid) =
+        boards::table.find(board_id).select((boards::base_card, boards::account_id)).first(conn)?;
     let mut base: BaseCard = serde_json::from_value(stored).unwrap_or_default();
     base.label_ids = board_labels::table
         .filter(board_labels::board_id.eq(board_id))
         .filter(board_labels::id.eq_any(&base.label_ids))
         .select(board_labels::id)
         .load(conn)?;
-    let account_id: Uuid = boards::table.find(board_id).select(boards::account_id).first(conn)?;
     base.member_ids = users::table
         .filter(users::account_id.eq(account_id))
         .filter(users::id.eq_any(&base.member_ids))

@@ -70,6 +70,43 @@ impl Form {
     }
 }
 
+/// A checkbox per label of the board, ticking `chosen` (a card's labels, the base card's).
+pub fn label_checks(labels: &[domain::LabelView], chosen: RwSignal<Vec<Uuid>>) -> impl IntoView {
+    labels
+        .iter()
+        .map(|l| {
+            let id = l.id;
+            view! {
+                <label class="check"><input type="checkbox" prop:checked=move || chosen.with(|s| s.contains(&id))
+                    on:change=move |_| toggle(chosen, id)/>
+                    <span class="label-chip" style=format!("--label-colour: {}", l.colour)>{l.name.clone()}</span></label>
+            }
+        })
+        .collect_view()
+}
+
+/// A checkbox per user of the account, ticking `chosen` (a card's members, the base card's).
+pub fn user_checks(
+    users: LocalResource<Result<UserList, ApiError>>,
+    chosen: RwSignal<Vec<Uuid>>,
+) -> impl Fn() -> Option<AnyView> + Copy {
+    move || {
+        users.get().and_then(Result::ok).map(|l| {
+            l.items
+                .into_iter()
+                .map(|u| {
+                    let id = u.id;
+                    view! {
+                        <label class="check"><input type="checkbox" prop:checked=move || chosen.with(|m| m.contains(&id))
+                            on:change=move |_| toggle(chosen, id)/>{u.name}</label>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        })
+    }
+}
+
 pub fn toggle(list: RwSignal<Vec<Uuid>>, id: Uuid) {
     list.update(|l| {
         if let Some(i) = l.iter().position(|x| *x == id) {
@@ -190,20 +227,7 @@ pub fn CardDialog(
     let stage_pairs: Vec<(Uuid, String)> = board.stages.iter().map(|s| (s.id, s.name.clone())).collect();
     let labels = board.labels.clone();
     let board_id = board.id;
-    let user_checks = move || {
-        users.get().and_then(Result::ok).map(|l| {
-            l.items
-                .into_iter()
-                .map(|u| {
-                    let id = u.id;
-                    view! {
-                        <label class="check"><input type="checkbox" prop:checked=move || form.members.with(|m| m.contains(&id))
-                            on:change=move |_| toggle(form.members, id)/>{u.name}</label>
-                    }
-                })
-                .collect_view()
-        })
-    };
+    let user_checks = user_checks(users, form.members);
     let body = move || {
         card.get().map(|c| {
             let stage_options = stages
@@ -211,17 +235,7 @@ pub fn CardDialog(
                 .map(|s| view! { <option value=s.id.to_string() selected=s.id == c.stage_id>{s.name.clone()}</option> })
                 .collect_view();
             let no_labels = labels.is_empty();
-            let label_checks = labels
-                .iter()
-                .map(|l| {
-                    let id = l.id;
-                    view! {
-                        <label class="check"><input type="checkbox" prop:checked=move || form.labels.with(|s| s.contains(&id))
-                            on:change=move |_| toggle(form.labels, id)/>
-                            <span class="label-chip" style=format!("--label-colour: {}", l.colour)>{l.name.clone()}</span></label>
-                    }
-                })
-                .collect_view();
+            let label_checks = label_checks(&labels, form.labels);
             let contact = c.contact.clone();
             let has_contact = contact.is_some();
             let (lost, archived) = (c.lost_at.is_some(), c.archived_at.is_some());

@@ -243,12 +243,7 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
             key: key.get_untracked().trim().to_string(),
             label: label.get_untracked(),
             kind: BoardFieldKind::parse(&kind.get_untracked()).unwrap_or(BoardFieldKind::Text),
-            options: options
-                .get_untracked()
-                .split(',')
-                .map(|o| o.trim().to_string())
-                .filter(|o| !o.is_empty())
-                .collect(),
+            options: crate::pages::comma_list(&options.get_untracked()),
         };
         spawn_local(async move {
             match client::add_field(board_id, &req).await {
@@ -356,32 +351,8 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
             }
         });
     };
-    let label_checks = board
-        .labels
-        .iter()
-        .map(|l| {
-            let id = l.id;
-            view! {
-                <label class="check"><input type="checkbox" prop:checked=move || labels.with(|s| s.contains(&id))
-                    on:change=move |_| super::card::toggle(labels, id)/>
-                    <span class="label-chip" style=format!("--label-colour: {}", l.colour)>{l.name.clone()}</span></label>
-            }
-        })
-        .collect_view();
-    let user_checks = move || {
-        users.get().and_then(Result::ok).map(|l| {
-            l.items
-                .into_iter()
-                .map(|u| {
-                    let id = u.id;
-                    view! {
-                        <label class="check"><input type="checkbox" prop:checked=move || members.with(|m| m.contains(&id))
-                            on:change=move |_| super::card::toggle(members, id)/>{u.name}</label>
-                    }
-                })
-                .collect_view()
-        })
-    };
+    let label_checks = super::card::label_checks(&board.labels, labels);
+    let user_checks = super::card::user_checks(users, members);
     let fields = board.fields.clone();
     view! {
         <form class="base-card" data-testid="base-card" on:submit=save>

@@ -94,12 +94,7 @@ fn NewCustomFieldForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             key: key.get_untracked(),
             label: label.get_untracked(),
             kind: CustomFieldKind::parse(&kind.get_untracked()).unwrap_or(CustomFieldKind::Text),
-            options: options
-                .get_untracked()
-                .split(',')
-                .map(|o| o.trim().to_string())
-                .filter(|o| !o.is_empty())
-                .collect(),
+            options: crate::pages::comma_list(&options.get_untracked()),
         };
         async move { api::post::<CustomFieldView>("/api/v1/custom-fields", &body).await }
     });
