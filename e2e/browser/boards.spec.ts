@@ -171,8 +171,18 @@ test('an admin gives a board its own fields and a base card; new cards start fro
   await base.getByLabel('Description').fill('Address:');
   await base.getByTestId('field-values').getByLabel('Plan').selectOption('300 MB');
   await base.getByLabel('Checklist (one item per line)').fill('Check coverage\nSend proposal');
+  await base.getByLabel('Write a comment').fill('Call before visiting');
+  await base.getByRole('button', { name: 'Add comment' }).click();
   await base.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  // Saved, the comment carries its author's name.
+  await expect(base.getByTestId('base-comments').locator('li')).toHaveText([/Call before visiting/]);
+  await expect(base.getByTestId('base-comments').locator('li strong')).not.toHaveText('');
+  const files = settings.getByTestId('base-files');
+  await files.locator('input[type=file]').setInputFiles({
+    name: 'price-list.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 prices'),
+  });
+  await expect(files.getByRole('button', { name: 'price-list.pdf', exact: true })).toBeVisible();
   await expectAccessible(page, 'board settings with fields and a base card');
   await page.getByRole('button', { name: 'Settings' }).click();
 
@@ -190,6 +200,8 @@ test('an admin gives a board its own fields and a base card; new cards start fro
   await checklist.getByLabel('New item').fill('Book the installation');
   await checklist.getByRole('button', { name: 'Add item' }).click();
   await expect(checklist.getByTestId('checklist-progress')).toHaveText('1/3');
+  await expect(dialog.getByTestId('comments')).toContainText('Call before visiting');
+  await expect(dialog.getByTestId('attachments').getByRole('button', { name: 'price-list.pdf', exact: true })).toBeVisible();
 
   await plan.selectOption('1 GB');
   await dialog.getByRole('button', { name: 'Save' }).click();

@@ -37,6 +37,7 @@ pub mod spa;
 pub mod storage;
 pub mod tasks;
 pub mod telemetry;
+pub mod uploads;
 pub mod users;
 pub mod visitor;
 pub mod widget;

@@ -164,6 +164,7 @@ fn add_field_rules(doc: &mut Value) {
         ("/CreateCardRequest/properties/title", json!({"pattern": domain::TAG_PATTERN})),
         ("/UpdateCardRequest/properties/title", json!({"pattern": domain::TAG_PATTERN})),
         ("/CreateCommentRequest/properties/body", json!({"pattern": domain::TAG_PATTERN})),
+        ("/BaseComment/properties/body", json!({"pattern": domain::TAG_PATTERN})),
     ];
     for (pointer, extra) in rules {
         let target = doc.pointer_mut(&format!("/components/schemas{pointer}"));

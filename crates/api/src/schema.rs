@@ -487,6 +487,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    board_base_attachments (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        board_id -> Uuid,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        storage_key -> Text,
+        uploaded_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     card_relations (low_id, high_id) {
         account_id -> Uuid,
         low_id -> Uuid,
@@ -561,6 +575,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     saved_board_filters,
     tasks,
     card_attachments,
+    board_base_attachments,
     card_relations,
     board_fields,
     card_checklist_items,

@@ -3,7 +3,9 @@
 //! the `AWS_*` environment: endpoint, region, keys, `AWS_ALLOW_HTTP`).
 //!
 //! Keys are made by the server (`<account>/<uuid>`), never from a file name, so no upload can
-//! reach outside its own object.
+//! reach outside its own object. An object is never rewritten, so rows may share one (a base
+//! card's file and every card made from it): an object goes only once no row names it
+//! ([`Storage::release`]).
 
 use std::sync::Arc;
 
@@ -11,8 +13,13 @@ use actix_web::web::Bytes;
 use object_store::path::Path;
 use object_store::{ObjectStore, PutPayload};
 
+use diesel::dsl::exists;
+use diesel::prelude::*;
+
 use crate::config::Config;
+use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
+use crate::schema::{board_base_attachments, card_attachments};
 
 #[derive(Clone)]
 pub struct Storage {
@@ -60,6 +67,36 @@ impl Storage {
     pub async fn delete(&self, key: &str) {
         if let Err(err) = self.store.delete(&Path::from(key)).await {
             tracing::warn!(error = %err, key, "could not delete a stored file");
+        }
+    }
+
+    /// After the rows naming `keys` were deleted and committed: deletes the objects no row
+    /// names any more. Best effort, like [`Storage::delete`].
+    pub async fn release(&self, db: &Db, keys: Vec<String>) {
+        if keys.is_empty() {
+            return;
+        }
+        let unused = db
+            .run(move |conn| {
+                let mut unused = Vec::new();
+                for key in keys {
+                    let on_cards = exists(card_attachments::table.filter(card_attachments::storage_key.eq(&key)));
+                    let on_bases =
+                        exists(board_base_attachments::table.filter(board_base_attachments::storage_key.eq(&key)));
+                    if !diesel::select(on_cards.or(on_bases)).get_result::<bool>(conn)? {
+                        unused.push(key);
+                    }
+                }
+                Ok(unused)
+            })
+            .await;
+        match unused {
+            Ok(keys) => {
+                for key in keys {
+                    self.delete(&key).await;
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "could not tell which stored files are unused"),
         }
     }
 }

@@ -113,12 +113,13 @@ pub fn check_board_value(kind: BoardFieldKind, options: &[String], value: &Value
 }
 
 /// What every new card of a board starts from: its description when the new card has none,
-/// its labels and members added to the card's, its field values under the card's own, and its
-/// checklist.
+/// its labels and members added to the card's, its field values under the card's own, its
+/// checklist and comments, and its files (`/boards/{id}/base-card/attachments`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"description": "Endereço:\nPlano:", "label_ids": [], "member_ids": [],
-    "custom_fields": {"plan": "500 MB"}, "checklist": ["Consultar viabilidade", "Enviar proposta"]}))]
+    "custom_fields": {"plan": "500 MB"}, "checklist": ["Consultar viabilidade", "Enviar proposta"],
+    "comments": [{"body": "Confirmar o endereço antes da visita."}]}))]
 pub struct BaseCard {
     #[serde(default)]
     #[validate(length(max = 10000, message = "must be at most 10000 characters"))]
@@ -141,6 +142,45 @@ pub struct BaseCard {
     #[validate(length(max = 50), custom(function = "checklist_texts"))]
     #[schema(max_items = 50)]
     pub checklist: Vec<String>,
+    /// Comments every new card gets, in order, under the name of whoever wrote them here.
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    pub comments: Vec<BaseComment>,
+}
+
+/// A comment of the base card. Its author is set by the server: whoever first saved this text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BaseComment {
+    #[validate(custom(function = "crate::cards::comment_body"))]
+    #[schema(min_length = 1, max_length = 5000)]
+    pub body: String,
+    #[serde(default)]
+    #[schema(read_only)]
+    pub author_id: Option<Uuid>,
+    #[serde(default)]
+    #[schema(read_only)]
+    pub author_label: Option<String>,
+}
+
+/// A file on a board's base card: every new card of the board starts with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BaseAttachmentView {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub filename: String,
+    /// As uploaded; the download is sent with it.
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub uploaded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct BaseAttachmentList {
+    /// Oldest first.
+    pub items: Vec<BaseAttachmentView>,
 }
 
 fn checklist_texts(items: &[String]) -> Result<(), ValidationError> {
@@ -212,6 +252,14 @@ mod tests {
         assert!(check_board_value(BoardFieldKind::Date, &[], &json!("2026-12-01")).is_ok());
         assert!(check_board_value(BoardFieldKind::Number, &[], &json!(null)).is_ok());
         assert!(check_board_value(BoardFieldKind::Text, &[], &json!("a\u{0}b")).is_err());
+    }
+
+    #[test]
+    fn a_base_card_comment_must_have_text() {
+        let comment = |body: &str| BaseComment { body: body.into(), ..Default::default() };
+        assert!(BaseCard { comments: vec![comment("Ligar antes")], ..Default::default() }.validate().is_ok());
+        assert!(BaseCard { comments: vec![comment("  ")], ..Default::default() }.validate().is_err());
+        assert!(BaseCard { comments: vec![comment("x"); 21], ..Default::default() }.validate().is_err());
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn card_title(s: &str) -> Result<(), ValidationError> {
     visible(s, CARD_TITLE_MAX)
 }
 
-fn comment_body(s: &str) -> Result<(), ValidationError> {
+pub(crate) fn comment_body(s: &str) -> Result<(), ValidationError> {
     visible(s, COMMENT_MAX)
 }
 

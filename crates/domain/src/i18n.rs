@@ -462,6 +462,10 @@ catalogue! {
     AddField => "Add field", "Adicionar campo";
     BaseCard => "Base card", "Cartão base";
     BaseCardHint => "Every new card of this board starts with these.", "Todo cartão novo deste CRM começa com isto.";
+    BaseCardSaveHint => "Comments go on new cards once you save.", "Os comentários vão para os cartões novos depois de salvar.";
+    HistBaseCardUpdated => "edited the base card", "editou o cartão base";
+    HistBaseCardAttached => "attached to the base card", "anexou ao cartão base";
+    HistBaseCardDetached => "removed from the base card", "removeu do cartão base";
     ChecklistLines => "Checklist (one item per line)", "Checklist (um item por linha)";
     Checklist => "Checklist", "Checklist";
     AddItem => "Add item", "Adicionar item";

@@ -1,11 +1,11 @@
-//! A board's custom fields and its base card. Admins define them; everyone who sees the board
-//! reads them. Card values are checked here, for cards and for the base card's defaults.
+//! A board's custom fields. Admins define them; everyone who sees the board reads them. Card
+//! values are checked here, for cards and for the base card's defaults.
 
-use actix_web::{delete, get, patch, post, put, web, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::{
-    BaseCard, BoardFieldKind, BoardFieldList, BoardFieldView, CreateBoardFieldRequest, FieldError, Problem,
+    BoardFieldKind, BoardFieldList, BoardFieldView, CreateBoardFieldRequest, FieldError, Problem,
     UpdateCustomFieldRequest,
 };
 use serde_json::{Map, Value};
@@ -15,7 +15,7 @@ use super::{lock_board, visible};
 use crate::custom_fields::clean_options;
 use crate::error::{no_content_if_found, ApiError, ApiResult};
 use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::{board_fields as fields, board_labels, boards, users};
+use crate::schema::{board_fields as fields, boards, users};
 use crate::AppState;
 
 type FieldRow = (Uuid, Uuid, String, String, String, Vec<String>, DateTime<Utc>);
@@ -104,29 +104,6 @@ pub fn check_values(
     } else {
         Err(ApiError::Validation(problems))
     }
-}
-
-/// The board's base card, without what went away since it was saved (deleted labels, users
-/// and fields), so a new card never fails on it.
-pub fn base_card(conn: &mut PgConnection, board_id: Uuid) -> ApiResult<BaseCard> {
-    let (stored, account_id): (Value, Uuid) =
-        boards::table.find(board_id).select((boards::base_card, boards::account_id)).first(conn)?;
-    let mut base: BaseCard = serde_json::from_value(stored).unwrap_or_default();
-    base.label_ids = board_labels::table
-        .filter(board_labels::board_id.eq(board_id))
-        .filter(board_labels::id.eq_any(&base.label_ids))
-        .select(board_labels::id)
-        .load(conn)?;
-    base.member_ids = users::table
-        .filter(users::account_id.eq(account_id))
-        .filter(users::id.eq_any(&base.member_ids))
-        .select(users::id)
-        .load(conn)?;
-    let defined: Vec<BoardFieldView> = definitions(conn, &[board_id])?.into_iter().map(|(_, f)| f).collect();
-    base.custom_fields.retain(|key, value| {
-        defined.iter().any(|d| &d.key == key && domain::check_board_value(d.kind, &d.options, value).is_ok())
-    });
-    Ok(base)
 }
 
 /// A board's custom fields.
@@ -309,74 +286,4 @@ pub async fn delete_board_field(
         })
         .await?;
     no_content_if_found(deleted)
-}
-
-/// A board's base card.
-///
-/// What every new card starts from: description, labels, members, field defaults, checklist.
-#[utoipa::path(
-    tag = "boards", operation_id = "get_base_card", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Board id")),
-    responses(
-        (status = 200, description = "The base card", body = BaseCard),
-        (status = 404, description = "No such board visible to the caller", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/{id}/base-card")]
-pub async fn get_base_card(
-    state: web::Data<AppState>,
-    caller: AuthUser,
-    id: web::Path<Uuid>,
-) -> ApiResult<web::Json<BaseCard>> {
-    let board_id = id.into_inner();
-    let base = state
-        .db
-        .run(move |conn| {
-            visible(&caller).filter(boards::id.eq(board_id)).select(boards::id).first::<Uuid>(conn)?;
-            base_card(conn, board_id)
-        })
-        .await?;
-    Ok(web::Json(base))
-}
-
-/// Replace a board's base card.
-///
-/// Labels must be the board's, members users of the account, defaults fit their fields (422
-/// naming `custom_fields.<key>`). Cards made before keep what they have. Admins only.
-#[utoipa::path(
-    tag = "boards", operation_id = "put_base_card", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Board id")),
-    request_body = BaseCard,
-    responses(
-        (status = 200, description = "Saved", body = BaseCard),
-        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such board in this account", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or a label, member or value not of this board or account", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[put("/{id}/base-card")]
-pub async fn put_base_card(
-    state: web::Data<AppState>,
-    admin: AdminUser,
-    id: web::Path<Uuid>,
-    body: ValidJson<BaseCard>,
-) -> ApiResult<web::Json<BaseCard>> {
-    let (caller, board_id, mut base) = (admin.0, id.into_inner(), body.0);
-    let saved = state
-        .db
-        .transaction(move |conn| {
-            lock_board(conn, caller.account_id, board_id)?;
-            base.description = base.description.trim().to_string();
-            base.label_ids = super::labels::check_labels(conn, board_id, &base.label_ids, "label_ids")?;
-            base.member_ids =
-                crate::users::queries::check_users(conn, caller.account_id, &base.member_ids, "member_ids")?;
-            base.custom_fields.retain(|_, v| !v.is_null());
-            check_values(conn, &caller, board_id, &base.custom_fields)?;
-            base.checklist = base.checklist.iter().map(|t| t.trim().to_string()).collect();
-            let stored = serde_json::to_value(&base).map_err(|e| ApiError::Internal(e.into()))?;
-            diesel::update(boards::table.find(board_id)).set(boards::base_card.eq(stored)).execute(conn)?;
-            base_card(conn, board_id)
-        })
-        .await?;
-    Ok(web::Json(saved))
 }

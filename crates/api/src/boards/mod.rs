@@ -16,11 +16,14 @@ use domain::{
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{no_content_if_found, ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::{board_labels, board_members, board_stages, boards};
+use crate::schema::{
+    board_base_attachments, board_labels, board_members, board_stages, boards, card_attachments, cards,
+};
 use crate::AppState;
 
+pub mod base_card;
 pub mod fields;
 pub mod labels;
 
@@ -43,8 +46,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(fields::create_board_field)
             .service(fields::update_board_field)
             .service(fields::delete_board_field)
-            .service(fields::get_base_card)
-            .service(fields::put_base_card),
+            .service(base_card::get_base_card)
+            .service(base_card::put_base_card)
+            .service(base_card::upload_base_attachment)
+            .service(base_card::list_base_attachments)
+            .service(base_card::download_base_attachment)
+            .service(base_card::delete_base_attachment),
     );
 }
 
@@ -326,7 +333,7 @@ pub async fn update_board(
 
 /// Delete a board.
 ///
-/// Admins only; its stages go with it.
+/// Admins only; its stages, cards and their files go with it.
 #[utoipa::path(
     tag = "boards", operation_id = "delete_board", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Board id")),
@@ -343,14 +350,25 @@ pub async fn delete_board(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let (account_id, id) = (admin.0.account_id, id.into_inner());
-    let rows = state
+    let files = state
         .db
-        .run(move |conn| {
-            Ok(diesel::delete(boards::table.filter(boards::account_id.eq(account_id)).filter(boards::id.eq(id)))
-                .execute(conn)?)
+        .transaction(move |conn| {
+            lock_board(conn, account_id, id)?;
+            // The files' rows go with the board (cascade); their objects once that is committed.
+            let on_cards: Vec<String> = card_attachments::table
+                .filter(card_attachments::card_id.eq_any(cards::table.filter(cards::board_id.eq(id)).select(cards::id)))
+                .select(card_attachments::storage_key)
+                .load(conn)?;
+            let on_base: Vec<String> = board_base_attachments::table
+                .filter(board_base_attachments::board_id.eq(id))
+                .select(board_base_attachments::storage_key)
+                .load(conn)?;
+            diesel::delete(boards::table.find(id)).execute(conn)?;
+            Ok([on_cards, on_base].concat())
         })
         .await?;
-    no_content_if_found(rows)
+    state.storage.release(&state.db, files).await;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 fn stage_of(conn: &mut PgConnection, board_id: Uuid, stage_id: Uuid) -> ApiResult<StageRow> {

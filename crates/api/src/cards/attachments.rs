@@ -1,21 +1,21 @@
 //! Files attached to a card: uploaded as the request body (`?filename=`), listed, downloaded
 //! with `Content-Disposition: attachment` and their stored type, deleted. The bytes go to
-//! `crate::storage` under a key the server makes up; the name is only ever shown.
+//! `crate::storage` under a key the server makes up; the name is only ever shown. A card made
+//! from a base card names the base card's objects (`boards::base_card`), so a delete releases
+//! its object rather than deleting it outright.
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::{AttachmentList, AttachmentView, Problem, UploadParams};
-use futures_util::StreamExt;
 use serde_json::json;
 use uuid::Uuid;
-use validator::Validate;
 
 use super::queries::{self, Change};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::AuthUser;
 use crate::schema::card_attachments;
+use crate::uploads;
 use crate::AppState;
 
 type AttachmentRow = (Uuid, String, String, i64, Option<Uuid>, DateTime<Utc>);
@@ -43,46 +43,22 @@ fn view(
     AttachmentView { id, card_id, filename, content_type, size_bytes, uploaded_by, created_at }
 }
 
-/// The name to keep: its last path component, trimmed (an upload is never a path).
-fn clean_filename(raw: &str) -> ApiResult<String> {
-    let name = raw.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    if name.is_empty() || name == "." || name == ".." {
-        return Err(ApiError::field("filename", "required", "must name the file"));
-    }
-    if domain::text::has_control(name) {
-        return Err(ApiError::field("filename", "control_character", "must not contain control characters"));
-    }
-    Ok(name.chars().take(255).collect())
-}
-
-/// The declared type if it looks like one (`type/subtype`), else a neutral binary type.
-fn clean_content_type(req: &HttpRequest) -> String {
-    let declared = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let essence = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b));
-    match essence.split_once('/') {
-        Some((kind, sub)) if token(kind) && token(sub) && essence.len() <= 100 => essence,
-        _ => "application/octet-stream".to_string(),
-    }
-}
-
-/// `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback and the exact name.
-fn disposition(filename: &str) -> String {
-    let ascii: String = filename
-        .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
-        .collect();
-    let encoded: String = filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+/// A new card's files from its board's base card: rows naming the same stored objects. The
+/// base rows are share-locked so a base file removed meanwhile waits for this card to commit,
+/// and then sees that its object is still named here (`Storage::release`).
+pub fn copy_base(conn: &mut PgConnection, board_id: Uuid, card_id: Uuid) -> ApiResult<()> {
+    diesel::sql_query(
+        "INSERT INTO card_attachments \
+             (id, account_id, card_id, filename, content_type, size_bytes, storage_key, uploaded_by, created_at) \
+         SELECT gen_random_uuid(), b.account_id, $2, b.filename, b.content_type, b.size_bytes, b.storage_key, \
+                b.uploaded_by, now() + make_interval(secs => b.n / 1e6) \
+         FROM (SELECT f.*, row_number() OVER (ORDER BY f.created_at, f.id) AS n \
+               FROM (SELECT * FROM board_base_attachments WHERE board_id = $1 FOR SHARE) f) b",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(board_id)
+    .bind::<diesel::sql_types::Uuid, _>(card_id)
+    .execute(conn)?;
+    Ok(())
 }
 
 /// Attach a file to a card.
@@ -108,35 +84,15 @@ pub async fn upload_attachment(
     id: web::Path<Uuid>,
     params: web::Query<UploadParams>,
     req: HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let card_id = id.into_inner();
-    params.validate()?;
-    let filename = clean_filename(&params.filename)?;
-    let content_type = clean_content_type(&req);
-    let max = state.config.attachment_max_bytes;
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > max) {
-        return Err(ApiError::PayloadTooLarge(max));
-    }
     // The card must be there (and the caller's) before anything is read or stored.
     let check = caller.clone();
-    state.db.run(move |conn| queries::card_for(conn, &check, card_id, false).map(|_| ())).await?;
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("could not read the upload: {e}"), Vec::new()))?;
-        if body.len() + chunk.len() > max {
-            return Err(ApiError::PayloadTooLarge(max));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    if body.is_empty() {
-        return Err(ApiError::field("file", "required", "the body must be the file, not empty"));
-    }
-    let size = body.len() as i64;
-    let key = format!("{}/{}", caller.account_id, Uuid::new_v4());
-    state.storage.put(&key, body.freeze()).await?;
-    let stored_key = key.clone();
+    let owner = move |conn: &mut PgConnection| queries::card_for(conn, &check, card_id, false).map(|_| ());
+    let upload = uploads::receive(&state, caller.account_id, &params, &req, payload, owner).await?;
+    let (filename, content_type, size, stored_key) =
+        (upload.filename.clone(), upload.content_type.clone(), upload.size, upload.key.clone());
     let saved = state
         .db
         .transaction(move |conn| {
@@ -159,13 +115,8 @@ pub async fn upload_attachment(
             Ok(view(card_id, row))
         })
         .await;
-    match saved {
-        Ok(attachment) => Ok(HttpResponse::Created().json(attachment)),
-        Err(e) => {
-            state.storage.delete(&key).await;
-            Err(e)
-        }
-    }
+    let attachment = upload.keep(&state, saved).await?;
+    Ok(HttpResponse::Created().json(attachment))
 }
 
 /// A card's attachments.
@@ -232,16 +183,7 @@ pub async fn download_attachment(
     let (card_id, id) = path.into_inner();
     let (filename, content_type, key) = state.db.run(move |conn| locate(conn, &caller, card_id, id)).await?;
     let bytes = state.storage.get(&key).await?;
-    let mut res = HttpResponse::Ok();
-    res.insert_header((
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    ));
-    if let Ok(value) = HeaderValue::from_str(&disposition(&filename)) {
-        res.insert_header((header::CONTENT_DISPOSITION, value));
-    }
-    res.insert_header((header::CACHE_CONTROL, "private, no-store"));
-    Ok(res.body(bytes))
+    Ok(uploads::download(&filename, &content_type, bytes))
 }
 
 /// Delete an attachment.
@@ -278,23 +220,6 @@ pub async fn delete_attachment(
             Ok(key)
         })
         .await?;
-    state.storage.delete(&key).await;
+    state.storage.release(&state.db, vec![key]).await;
     Ok(HttpResponse::NoContent().finish())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_lose_their_paths_and_downloads_quote_them_safely() {
-        assert_eq!(clean_filename("../../etc/passwd").unwrap(), "passwd");
-        assert_eq!(clean_filename("C:\\\\Users\\\\ana\\\\proposta.pdf").unwrap(), "proposta.pdf");
-        assert!(clean_filename("../").is_err());
-        assert!(clean_filename("a\u{0}b").is_err());
-        let header = disposition("Proposta \"final\" ç.pdf");
-        assert!(header.starts_with(
-            "attachment; filename=\"Proposta _final_ _.pdf\"; filename*=UTF-8''Proposta%20%22final%22%20%C3%A7.pdf"
-        ));
-    }
 }

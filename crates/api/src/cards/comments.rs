@@ -3,7 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
-use domain::{CommentList, CommentView, CreateCommentRequest, Problem};
+use domain::{BaseComment, CommentList, CommentView, CreateCommentRequest, Problem};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -33,6 +33,37 @@ const COLUMNS: (
     card_comments::body,
     card_comments::created_at,
 );
+
+/// A new card's comments from its board's base card, in order, under their authors' names.
+pub fn append_base(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    card_id: Uuid,
+    comments: &[BaseComment],
+) -> ApiResult<()> {
+    if comments.is_empty() {
+        return Ok(());
+    }
+    // One clock reading a microsecond apart each, so they list in the base card's order.
+    let start = Utc::now();
+    let rows: Vec<_> = comments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                card_comments::id.eq(Uuid::new_v4()),
+                card_comments::account_id.eq(account_id),
+                card_comments::card_id.eq(card_id),
+                card_comments::author_id.eq(c.author_id),
+                card_comments::author_label.eq(c.author_label.clone().unwrap_or_default()),
+                card_comments::body.eq(c.body.clone()),
+                card_comments::created_at.eq(start + chrono::Duration::microseconds(i as i64)),
+            )
+        })
+        .collect();
+    diesel::insert_into(card_comments::table).values(rows).execute(conn)?;
+    Ok(())
+}
 
 /// A card's comments.
 ///

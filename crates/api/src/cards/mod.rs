@@ -145,7 +145,7 @@ pub async fn create_card(
             crate::positions::lock_stage(conn, board_id, req.stage_id)
                 .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of this board"))?;
             let id = Uuid::new_v4();
-            let base = crate::boards::fields::base_card(conn, board_id)?;
+            let base = crate::boards::base_card::base_card(conn, board_id)?;
             let labels = queries::check_labels(conn, board_id, &[req.label_ids, base.label_ids].concat(), "label_ids")?;
             let members = crate::users::queries::check_users(
                 conn,
@@ -193,6 +193,8 @@ pub async fn create_card(
             queries::set_labels(conn, id, &labels)?;
             queries::set_members(conn, id, &members)?;
             checklist::append(conn, id, &base.checklist)?;
+            comments::append_base(conn, caller.account_id, id, &base.comments)?;
+            attachments::copy_base(conn, board_id, id)?;
             queries::record(conn, &caller, &row, "card.created", &[Change::action("created")])?;
             queries::view(conn, row)
         })
@@ -403,8 +405,6 @@ pub async fn delete_card(
         })
         .await?;
     // The rows went with the card; their files go once that is committed.
-    for key in files {
-        state.storage.delete(&key).await;
-    }
+    state.storage.release(&state.db, files).await;
     Ok(HttpResponse::NoContent().finish())
 }

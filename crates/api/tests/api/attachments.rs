@@ -32,7 +32,14 @@ async fn card(app: &TestApp, admin: &Session, members: &[uuid::Uuid]) -> (Value,
     (board, path)
 }
 
-async fn upload(app: &TestApp, who: &Session, path: &str, name: &str, kind: &str, bytes: Vec<u8>) -> reqwest::Response {
+pub async fn upload(
+    app: &TestApp,
+    who: &Session,
+    path: &str,
+    name: &str,
+    kind: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
     app.request(Method::POST, &format!("{path}?filename={}", urlencode(name)), Some(&who.token))
         .header("content-type", kind)
         .body(bytes)

@@ -159,6 +159,7 @@ async fn new_cards_start_from_the_base_card_and_its_checklist() {
     let base = json!({
         "description": "Endereço:\nPlano:", "label_ids": [hot], "member_ids": [agent.user.id],
         "custom_fields": {"plan": "300 MB"}, "checklist": ["Consultar viabilidade", "Enviar proposta"],
+        "comments": [],
     });
     let res = app
         .request(reqwest::Method::PUT, &board.path("/base-card"), Some(&agent.token))

@@ -6,6 +6,7 @@ mod api_keys;
 mod assignment;
 mod attachments;
 mod auth;
+mod base_card;
 mod board_fields;
 mod boards;
 mod cards;

@@ -1,9 +1,10 @@
-//! A card's attachments in its dialog: pick a file to attach it, click a name to download it.
+//! Files of a card (in its dialog) or of a board's base card (in its settings): pick a file to
+//! attach it, click a name to download it.
 
 use domain::i18n::Msg;
-use domain::{AttachmentList, AttachmentView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
@@ -18,15 +19,29 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
+/// What both lists (`AttachmentList`, `BaseAttachmentList`) say of a file that this shows.
+#[derive(Clone, Deserialize)]
+struct File {
+    id: Uuid,
+    filename: String,
+    size_bytes: i64,
+}
+
+#[derive(Clone, Deserialize)]
+struct Files {
+    items: Vec<File>,
+}
+
+/// `base` is the list's path (`/api/v1/cards/{id}/attachments`,
+/// `/api/v1/boards/{id}/base-card/attachments`); a file is `{base}/{file id}`.
 #[component]
-pub fn Attachments(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
+pub fn Attachments(base: String, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let base = format!("/api/v1/cards/{card_id}/attachments");
     let list = LocalResource::new({
         let base = base.clone();
         move || {
             let base = base.clone();
-            async move { api::get::<AttachmentList>(&base).await }
+            async move { api::get::<Files>(&base).await }
         }
     });
     let error = RwSignal::new(None::<ApiError>);
@@ -39,7 +54,7 @@ pub fn Attachments(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
             let path = format!("{base}?filename={}", crate::pages::clients::filter::encode(&file.name()));
             busy.set(true);
             spawn_local(async move {
-                match api::upload::<AttachmentView>(&path, &file).await {
+                match api::upload::<serde_json::Value>(&path, &file).await {
                     Ok(_) => {
                         error.set(None);
                         list.refetch();
@@ -53,11 +68,12 @@ pub fn Attachments(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
         }
     };
     let rows = move || {
+        let base = base.clone();
         list.get().and_then(Result::ok).map(|l| {
             l.items
                 .into_iter()
                 .map(|a| {
-                    let path = format!("/api/v1/cards/{card_id}/attachments/{}", a.id);
+                    let path = format!("{base}/{}", a.id);
                     let (name, download_path, delete_path) = (a.filename.clone(), path.clone(), path);
                     let download = move |_| {
                         let (path, name) = (download_path.clone(), name.clone());

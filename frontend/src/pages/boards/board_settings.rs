@@ -103,7 +103,7 @@ pub fn BoardSettings(
             </form>
             {form_error(error)}
             <super::fields::FieldsSettings board_id=board_id fields=board.fields.clone() on_changed=on_changed/>
-            <super::fields::BaseCardSettings board=board.clone() users=users/>
+            <super::base_card::BaseCardSettings board=board.clone() users=users/>
         </section>
     }
 }

@@ -1,8 +1,8 @@
 //! A board's custom fields: the inputs of a card's values (also the base card's defaults), and
-//! the admin settings that define the fields and the base card.
+//! the admin settings that define the fields.
 
 use domain::i18n::Msg;
-use domain::{BaseCard, BoardFieldKind, BoardFieldView, BoardView, CreateBoardFieldRequest, UserList};
+use domain::{BoardFieldKind, BoardFieldView, CreateBoardFieldRequest, UserList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{json, Map, Value};
@@ -12,7 +12,6 @@ use super::client;
 use crate::api::ApiError;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
-use crate::toast::use_toasts;
 
 pub type Values = RwSignal<Map<String, Value>>;
 
@@ -297,80 +296,5 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
             {crate::pages::field_error(error, "options")}
             {form_error(error)}
         </fieldset>
-    }
-}
-
-/// Admin settings: what every new card starts from.
-#[component]
-pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, ApiError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let toasts = use_toasts();
-    let board_id = board.id;
-    let description = RwSignal::new(String::new());
-    let labels = RwSignal::new(Vec::<Uuid>::new());
-    let members = RwSignal::new(Vec::<Uuid>::new());
-    let values: Values = RwSignal::new(Map::new());
-    let checklist = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let loaded = RwSignal::new(false);
-    spawn_local(async move {
-        match client::base_card(board_id).await {
-            Ok(base) => {
-                description.set(base.description);
-                labels.set(base.label_ids);
-                members.set(base.member_ids);
-                values.set(base.custom_fields);
-                checklist.set(base.checklist.join("\n"));
-                loaded.set(true);
-            }
-            Err(e) => error.set(Some(e)),
-        }
-    });
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let base = BaseCard {
-            description: description.get_untracked(),
-            label_ids: labels.get_untracked(),
-            member_ids: members.get_untracked(),
-            custom_fields: values.get_untracked().into_iter().filter(|(_, v)| !v.is_null()).collect(),
-            checklist: checklist
-                .get_untracked()
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect(),
-        };
-        spawn_local(async move {
-            match client::save_base_card(board_id, &base).await {
-                Ok(_) => {
-                    error.set(None);
-                    toasts.show(i18n.t(Msg::Saved).to_string(), None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    let label_checks = super::card::label_checks(&board.labels, labels);
-    let user_checks = super::card::user_checks(users, members);
-    let fields = board.fields.clone();
-    view! {
-        <form class="base-card" data-testid="base-card" on:submit=save>
-            <h3>{move || i18n.t(Msg::BaseCard)}</h3>
-            <p class="muted">{move || i18n.t(Msg::BaseCardHint)}</p>
-            // Nothing to type into before the saved base card is in: it would overwrite it.
-            <fieldset class="plain" disabled=move || !loaded.get()>
-            <label>{move || i18n.t(Msg::Description)}<textarea name="base_description" rows="3" maxlength="10000" bind:value=description></textarea></label>
-            <fieldset><legend>{move || i18n.t(Msg::BoardLabels)}</legend>{label_checks}</fieldset>
-            <fieldset><legend>{move || i18n.t(Msg::Members)}</legend>{user_checks}</fieldset>
-            <Show when=move || loaded.get()>
-                <FieldValues fields=fields.clone() values=values users=users error=error/>
-            </Show>
-            <label>{move || i18n.t(Msg::ChecklistLines)}<textarea name="base_checklist" rows="3" bind:value=checklist></textarea></label>
-            {crate::pages::field_error(error, "checklist")}
-            {form_error(error)}
-            <button type="submit" class="secondary">{move || i18n.t(Msg::Save)}</button>
-            </fieldset>
-        </form>
     }
 }

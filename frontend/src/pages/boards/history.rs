@@ -29,6 +29,9 @@ fn action_msg(action: &str) -> Msg {
         "detached" => Msg::HistDetached,
         "checked" => Msg::HistChecked,
         "unchecked" => Msg::HistUnchecked,
+        "base_card_updated" => Msg::HistBaseCardUpdated,
+        "base_card_attached" => Msg::HistBaseCardAttached,
+        "base_card_detached" => Msg::HistBaseCardDetached,
         _ => Msg::HistUpdated,
     }
 }
@@ -111,7 +114,8 @@ pub fn HistoryPanel(
                         format!("{} → {}", value_text(old, &stages, lang), value_text(new, &stages, lang))
                     }
                     (None, Some(new)) => value_text(new, &stages, lang),
-                    _ => String::new(),
+                    (Some(old), None) => value_text(old, &stages, lang),
+                    (None, None) => String::new(),
                 };
                 // A board field by its key (`custom_fields.plan` → plan).
                 let field = e.field.as_deref().and_then(|f| {
@@ -123,7 +127,7 @@ pub fn HistoryPanel(
                     <li>
                         <strong>{e.actor_label}</strong>" "{action_msg(&e.action).text(lang)}
                         {field.map(|f| format!(" {f}"))}
-                        {card_id.is_none().then(|| format!(" «{}»", e.card_title))}
+                        {(card_id.is_none() && !e.card_title.is_empty()).then(|| format!(" «{}»", e.card_title))}
                         {(!change.is_empty()).then(|| view! { <span class="change">" "{change}</span> })}
                         " "<span class="muted">{crate::pages::clients::short(e.created_at)}</span>
                     </li>

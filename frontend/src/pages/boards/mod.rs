@@ -3,6 +3,7 @@
 
 mod add_to_board;
 mod attachments;
+mod base_card;
 mod board;
 mod board_settings;
 mod card;
