@@ -303,13 +303,15 @@ pub struct HistoryEntry {
     pub user_id: Option<Uuid>,
     pub actor_label: String,
     /// `created`, `updated`, `moved`, `archived`, `unarchived`, `lost`, `reopened`,
-    /// `converted`, `commented`, `deleted`.
+    /// `converted`, `commented`, `deleted`, `attached`, `detached`, `related`, `unrelated`,
+    /// `checked`, `unchecked`; with no card: `base_card_updated`, `base_card_attached`,
+    /// `base_card_detached`.
     pub action: String,
     /// For `updated`: which field.
     pub field: Option<String>,
-    #[schema(value_type = Option<Object>)]
+    /// Any JSON value: a field's old value, a file name, a stage…
     pub old_value: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    /// Any JSON value, as `old_value`.
     pub new_value: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
 }
