@@ -123,10 +123,13 @@ test-contract: tools tools-contract test-db ## The API contract: spec lint, gene
 		scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- scripts/contract.sh
 
 .PHONY: bench bench-realtime bench-board bench-import
-bench: ## Benchmark: 1M contacts, list via API (wrk) vs the same SQL in pgbench, ingestion, the board view, a CSV import
+bench: ## Benchmark: list, ingestion, export, board view, CSV import and realtime, each next to its reference; one table at the end
+	@rm -f .data/bench-summary.tsv
 	@bench/run.sh
 	@bench/board.sh
 	@bench/import.sh
+	@bench/realtime.sh
+	@bench/report.sh
 
 bench-import: ## Benchmark: a 100,000-row CSV import on a new account (BENCH_IMPORT_ROWS)
 	@bench/import.sh

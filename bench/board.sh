@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 cards=${BENCH_CARDS:-5000}
 source bench/setup.sh
+source bench/summary.sh
 
 # Half the cards link a contact: a standalone run seeds that many leads if the account has fewer.
 have=$("${psql_bench[@]}" -c "SELECT count(*) FROM contacts WHERE account_id = '$account'")
@@ -42,6 +43,9 @@ for i in "${!stages[@]}"; do defines+=(-D "s$((i + 1))=${stages[$i]}"); done
 rounds=${BENCH_ROUNDS:-2}
 rows=""
 ratios=""
+shares=""
+api_all=""
+pg_all=""
 for round in $(seq 1 "$rounds"); do
   echo "== round $round: GET /api/v1/boards/{id}/cards ($cards cards, ${#stages[@]} stages, 20 per stage), $conns connections, ${secs}s =="
   wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Authorization: Bearer $token" "$url" >/tmp/wrk-board.txt
@@ -58,7 +62,11 @@ for round in $(seq 1 "$rounds"); do
 import sys
 v = sorted(int(l.split()[2]) for l in sys.stdin)
 print(f'{v[len(v)//2]/1000:.2f}ms', f'{v[int(len(v)*0.99)]/1000:.2f}ms')")
-  ratios="$ratios${ratios:+, }$(python3 -c "print(f'{100 * $api_rps / $pg_tps:.0f}%')")"
+  ratio=$(python3 -c "print(f'{100 * $api_rps / $pg_tps:.0f}%')")
+  ratios="$ratios${ratios:+, }$ratio"
+  shares="$shares ${ratio%\%}"
+  api_all="$api_all $api_rps"
+  pg_all="$pg_all $pg_tps"
   rows+="| round $round: API board view, 20 cards per stage + counts and sums | $api_rps | $api_p50 | $api_p99 |
 | round $round: pgbench, the same 8 statements | $pg_tps | $pg_p50 | $pg_p99 |
 "
@@ -70,6 +78,7 @@ one_p50=$(awk '$1 == "50%" {print $2}' /tmp/wrk-board-1.txt)
 one_p99=$(awk '$1 == "99%" {print $2}' /tmp/wrk-board-1.txt)
 
 render="(frontend/dist not built: run scripts/build-frontend.sh)"
+warm="not measured"
 if [ -f frontend/dist/index.html ] && [ -x /usr/bin/chromium ]; then
   read -r warm cold < <(node bench/board-render.cjs "http://127.0.0.1:$port" bench@bench.test 'bench password 123' "$board" "$shown")
   render="${warm} ms (median of 5 loads; the first, with an empty cache: ${cold} ms)"
@@ -84,3 +93,8 @@ $rows| API board view, one connection (no queueing) | – | $one_p50 | $one_p99 
 API board-view throughput as a share of pgbench's, per round: $ratios.
 SPA first render of the board ($shown cards on screen) in Chromium: $render.
 REPORT
+
+summary_row "Board view, 20 cards per stage ($cards cards, ${#stages[@]} stages; median of $rounds rounds)" \
+  "$(echo $api_all | median) req/s; one connection p50 $one_p50" "pgbench, same 8 statements: $(echo $pg_all | median) tps" \
+  "$(echo $shares | median)% (rounds: $ratios)" "≥ 70%; p50 < 20 ms"
+summary_row "Board first render in Chromium ($shown cards on screen)" "$warm ms" "–" "–" "< 1,000 ms"

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 rows=${BENCH_IMPORT_ROWS:-100000}
 source bench/setup.sh
+source bench/summary.sh
 
 # A new account each run: the point is the first import, into an empty contacts list. Earlier
 # runs' accounts go first (untimed), so the database does not grow run after run.
@@ -51,4 +52,7 @@ print(f"""
 |---|---|---|---|---|---|
 | CSV import, new account (upload + job) | {rows:,} | {created:,} | {took:.1f} | {rows / took:,.0f} | {rss / 1024:.0f} MB |""")
 PY
+summary_row "CSV import of $rows rows on a new account (upload + job)" \
+  "$(python3 -c "print(f'{$end - $start:.1f} s, {$rows / ($end - $start):,.0f} rows/s, RSS peak {${peak_rss:-0} / 1024:.0f} MB')")" \
+  "–" "–" "100,000 rows < 30 s; 1,000,000 < 5 min"
 rm -f "$body"

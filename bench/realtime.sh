@@ -21,4 +21,9 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 BENCH_BASE=http://127.0.0.1:$port BENCH_DB="$db_url" BENCH_SERVER_PID=$server \
-  timeout 900 target/release/bench-realtime
+  timeout 900 target/release/bench-realtime | tee /tmp/bench-realtime.txt
+source bench/summary.sh
+latency=$(sed -n 's/.*received (ms): p50 \([0-9.]*\) .*p99 \([0-9.]*\) .*/p50 \1 ms, p99 \2 ms/p' /tmp/bench-realtime.txt)
+per_stream=$(grep -A1 '^phase 2' /tmp/bench-realtime.txt | sed -n 's/.*: \([0-9.]*\) KiB per stream/\1 KiB/p')
+summary_row "Realtime: a message POSTed to its SSE events (${CONNECTIONS:-1000} streams, ${RATE:-200} msg/s)" \
+  "$latency; idle stream $per_stream" "–" "–" "–"

@@ -5,14 +5,17 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use domain::{ContactFilter, Problem};
+use std::borrow::Cow;
 use uuid::Uuid;
 
-use super::queries::{self, ContactRow};
+use super::queries;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::AuthUser;
-use crate::schema::{sites, users};
+use crate::schema::{contacts, sites, users};
 use crate::AppState;
 
 const COLUMNS: [&str; 22] = [
@@ -43,32 +46,88 @@ const COLUMNS: [&str; 22] = [
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first: OWASP's
 /// rule) gets a leading `'`, so lead-provided text stays text. Plain numbers (`+5511987654321`,
 /// `-3`) cannot carry a formula and stay as they are.
-pub fn neutralise_formula(cell: String) -> String {
+pub fn neutralise_formula(cell: &str) -> Cow<'_, str> {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let plain_number = {
-        let digits = cell.strip_prefix(['+', '-']).unwrap_or(&cell);
+        let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
     };
     if risky && !plain_number {
-        format!("'{cell}")
+        Cow::Owned(format!("'{cell}"))
     } else {
-        cell
+        Cow::Borrowed(cell)
     }
 }
 
-fn record(c: &ContactRow, users: &HashMap<Uuid, String>, sites: &HashMap<Uuid, String>) -> Vec<String> {
-    let name_of =
-        |map: &HashMap<Uuid, String>, id: Option<Uuid>| id.and_then(|i| map.get(&i).cloned()).unwrap_or_default();
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    vec![
-        c.id.to_string(),
+/// The columns the file has, and no more (not the custom fields or notes a contact row has).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = contacts, check_for_backend(Pg))]
+struct ExportRow {
+    id: Uuid,
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    status: String,
+    assignee_id: Option<Uuid>,
+    site_id: Option<Uuid>,
+    channel: String,
+    source: Option<String>,
+    medium: Option<String>,
+    campaign: Option<String>,
+    referrer: Option<String>,
+    page_url: Option<String>,
+    ip: Option<String>,
+    city: Option<String>,
+    region: Option<String>,
+    country: Option<String>,
+    contact_hours: Option<String>,
+    rating: Option<i16>,
+    tags: Vec<String>,
+    first_contact_at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+}
+
+/// One page of the file's rows, in list order, and the cursor of the next.
+fn export_page(
+    conn: &mut PgConnection,
+    caller: &AuthUser,
+    filter: &ContactFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> ApiResult<(Vec<ExportRow>, Option<String>)> {
+    let query = queries::page_query(caller, filter, cursor)?.select(ExportRow::as_select());
+    let rows = crate::db::literal_limit(query, limit as u32 + 1).load(conn)?;
+    Ok(queries::split_page(rows, limit, |r: &ExportRow| (r.first_contact_at, r.id)))
+}
+
+fn text(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
+/// Writes one contact's cells, each neutralised, borrowing the row's text rather than copying it.
+fn write_record<W: std::io::Write>(
+    writer: &mut csv::Writer<W>,
+    c: &ExportRow,
+    users: &HashMap<Uuid, String>,
+    sites: &HashMap<Uuid, String>,
+) -> csv::Result<()> {
+    let name_of = |map: &HashMap<Uuid, String>, id: Option<Uuid>| -> String {
+        id.and_then(|i| map.get(&i).cloned()).unwrap_or_default()
+    };
+    let mut uuid = Uuid::encode_buffer();
+    writer.write_field(c.id.hyphenated().encode_lower(&mut uuid))?;
+    let (assignee, site) = (name_of(users, c.assignee_id), name_of(sites, c.site_id));
+    let rating = c.rating.map(|r| r.to_string()).unwrap_or_default();
+    let tags = c.tags.join(";");
+    let (first, created) = (c.first_contact_at.to_rfc3339(), c.created_at.to_rfc3339());
+    let cells = [
         text(&c.name),
         text(&c.email),
         text(&c.phone),
-        c.status.clone(),
-        name_of(users, c.assignee_id),
-        name_of(sites, c.site_id),
-        c.channel.clone(),
+        &c.status,
+        &assignee,
+        &site,
+        &c.channel,
         text(&c.source),
         text(&c.medium),
         text(&c.campaign),
@@ -79,15 +138,19 @@ fn record(c: &ContactRow, users: &HashMap<Uuid, String>, sites: &HashMap<Uuid, S
         text(&c.region),
         text(&c.country),
         text(&c.contact_hours),
-        c.rating.map(|r| r.to_string()).unwrap_or_default(),
-        c.tags.join(";"),
-        c.first_contact_at.to_rfc3339(),
-        c.created_at.to_rfc3339(),
-    ]
-    .into_iter()
-    .map(neutralise_formula)
-    .collect()
+        &rating,
+        &tags,
+        &first,
+        &created,
+    ];
+    for cell in cells {
+        writer.write_field(neutralise_formula(cell).as_bytes())?;
+    }
+    writer.write_record(None::<&[u8]>)
 }
+
+/// Rows per database read: each read is one round trip and one chunk of the body.
+const PAGE: i64 = 1000;
 
 /// Concurrent exports per account on this instance: what one tenant can hold at once.
 pub struct ExportSlots {
@@ -211,23 +274,51 @@ pub async fn export_contacts(
                     return;
                 }
             };
-            let mut cursor: Option<String> = None;
-            loop {
-                // The connection goes back to the pool before the page is sent.
-                let page = db.run_blocking(|conn| queries::page(conn, &caller, &filter, cursor.as_deref(), 1000));
-                let (rows, next) = match page {
-                    Ok(page) => page,
+            // Reading and writing overlap: one thread reads the next page from the database
+            // while this one turns the last into CSV (in turn each would leave a core idle).
+            let (pages_tx, pages_rx) = std::sync::mpsc::sync_channel::<ApiResult<Vec<ExportRow>>>(2);
+            let reader = std::thread::Builder::new().name("csv-read".into()).spawn(move || {
+                let mut cursor: Option<String> = None;
+                loop {
+                    // The connection goes back to the pool before the page is handed on.
+                    let page = db.run_blocking(|conn| export_page(conn, &caller, &filter, cursor.as_deref(), PAGE));
+                    let (rows, next) = match page {
+                        Ok(page) => page,
+                        Err(e) => {
+                            let _ = pages_tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    // The writer stopped (the client went away): so does the reading.
+                    if pages_tx.send(Ok(rows)).is_err() {
+                        return;
+                    }
+                    match next {
+                        Some(c) => cursor = Some(c),
+                        None => return,
+                    }
+                }
+            });
+            if let Err(e) = reader {
+                let _ = tx.blocking_send(Err(ApiError::Internal(e.into())));
+                return;
+            }
+            let mut first = true;
+            for page in pages_rx {
+                let rows = match page {
+                    Ok(rows) => rows,
                     Err(e) => {
                         tracing::error!(error = ?e, "CSV export failed midway");
                         let _ = tx.blocking_send(Err(e));
                         return;
                     }
                 };
-                // One writer per page of 1,000 rows: each page becomes one chunk of the body.
-                let mut writer = csv::Writer::from_writer(Vec::new());
-                let header = if cursor.is_none() { writer.write_record(COLUMNS) } else { Ok(()) };
+                // One writer per page: each page becomes one chunk of the body.
+                let mut writer = csv::Writer::from_writer(Vec::with_capacity(256 * rows.len() + 256));
+                let header = if first { writer.write_record(COLUMNS) } else { Ok(()) };
+                first = false;
                 let written = header
-                    .and_then(|()| rows.iter().try_for_each(|row| writer.write_record(record(row, &users, &sites))));
+                    .and_then(|()| rows.iter().try_for_each(|row| write_record(&mut writer, row, &users, &sites)));
                 let chunk = match written
                     .map_err(|e| anyhow::anyhow!("csv: {e}"))
                     .and_then(|()| writer.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}")))
@@ -240,10 +331,6 @@ pub async fn export_contacts(
                 };
                 if !send_within(&tx, web::Bytes::from(chunk), send_timeout) {
                     return;
-                }
-                match next {
-                    Some(c) => cursor = Some(c),
-                    None => return,
                 }
             }
         })
@@ -276,7 +363,7 @@ mod tests {
             ("Maria = cliente", "Maria = cliente"),
             ("", ""),
         ] {
-            assert_eq!(neutralise_formula(cell.to_string()), safe, "{cell:?}");
+            assert_eq!(neutralise_formula(cell), safe, "{cell:?}");
         }
     }
 }

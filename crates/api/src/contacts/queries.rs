@@ -339,7 +339,7 @@ fn after(
 }
 
 /// The filtered list from `cursor` on, in its sort order; the caller picks the columns.
-fn page_query(
+pub(super) fn page_query(
     caller: &AuthUser,
     f: &ContactFilter,
     cursor: Option<&str>,
@@ -356,7 +356,11 @@ fn page_query(
 }
 
 /// Cuts the extra row loaded past the page; the cursor of the last kept row when it existed.
-fn split_page<R>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> (DateTime<Utc>, Uuid)) -> (Vec<R>, Option<String>) {
+pub(super) fn split_page<R>(
+    mut rows: Vec<R>,
+    limit: i64,
+    key: impl Fn(&R) -> (DateTime<Utc>, Uuid),
+) -> (Vec<R>, Option<String>) {
     if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         let next = rows.last().map(|r| encode_cursor(key(r)));
@@ -364,19 +368,6 @@ fn split_page<R>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> (DateTime<Utc
     } else {
         (rows, None)
     }
-}
-
-/// One page of full rows (the CSV export) and the cursor of the next.
-pub fn page(
-    conn: &mut PgConnection,
-    caller: &AuthUser,
-    f: &ContactFilter,
-    cursor: Option<&str>,
-    limit: i64,
-) -> ApiResult<(Vec<ContactRow>, Option<String>)> {
-    let query = page_query(caller, f, cursor)?.select(ContactRow::as_select());
-    let rows = crate::db::literal_limit(query, limit as u32 + 1).load(conn)?;
-    Ok(split_page(rows, limit, |r: &ContactRow| (r.first_contact_at, r.id)))
 }
 
 /// One page of list rows and the cursor of the next.
