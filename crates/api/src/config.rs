@@ -49,6 +49,8 @@ pub struct Config {
     pub export_max_per_account: usize,
     /// A CSV export whose client reads nothing for this long is cut off.
     pub export_send_timeout: Duration,
+    /// Contacts per database read of a CSV export (each read is one chunk of the body).
+    pub export_page_rows: i64,
     /// Import jobs of one account running at once (across instances).
     pub import_max_running: i64,
     /// Most data rows one CSV import may have.
@@ -166,6 +168,7 @@ impl Config {
             login_rate_per_minute: env_or("LOGIN_RATE_PER_MINUTE", 60),
             export_max_per_account: env_or("EXPORT_MAX_PER_ACCOUNT", 2),
             export_send_timeout: Duration::from_secs(env_or("EXPORT_SEND_TIMEOUT_SECS", 30)),
+            export_page_rows: env_or::<i64>("EXPORT_PAGE_ROWS", 5000).clamp(1, 50_000),
             import_max_running: env_or("IMPORT_MAX_RUNNING", 1),
             import_max_rows: env_or("IMPORT_MAX_ROWS", 2_000_000),
             statement_timeout_ms: env_or("STATEMENT_TIMEOUT_MS", 30_000),

@@ -160,7 +160,8 @@ async fn bad_mappings_big_files_and_agents_are_refused() {
 
 #[tokio::test]
 async fn a_large_import_reports_progress_and_the_export_streams_it_back() {
-    let app = TestApp::spawn().await;
+    // Pages of 1,000 so the export below crosses page boundaries.
+    let app = TestApp::spawn_with(|c| c.export_page_rows = 1000).await;
     let admin = app.signup("Acme", "ana@acme.test").await;
     let rows: String = (0..2500).map(|i| format!("Pessoa {i},p{i}@x.test,google\n")).collect();
     let res = import(
