@@ -27,6 +27,8 @@ pub struct Config {
     /// Built SPA (index.html + assets); `None` serves the API alone.
     pub static_dir: Option<PathBuf>,
     pub db_pool_size: u32,
+    /// Connections of the async read path (`crate::reads`) per actix worker thread.
+    pub read_pool_per_worker: usize,
     /// Failed logins allowed per e-mail (and 5× that per client address) in the window.
     pub login_max_failures: i64,
     pub login_window_secs: i64,
@@ -117,6 +119,7 @@ impl Config {
             })?),
         };
         config.db_pool_size = env_or("DB_POOL_SIZE", 16);
+        config.read_pool_per_worker = env_or("DB_READ_POOL_PER_WORKER", 8);
         config.metrics_bind = std::env::var("METRICS_BIND").ok().filter(|b| !b.is_empty());
         if let Ok(list) = std::env::var("TRUSTED_PROXIES") {
             config.trusted_proxies = list
@@ -153,6 +156,7 @@ impl Config {
             import_csv_limit: env_or("IMPORT_CSV_LIMIT_BYTES", 200 * 1024 * 1024),
             static_dir: None,
             db_pool_size: 4,
+            read_pool_per_worker: 4,
             login_max_failures: env_or("LOGIN_MAX_FAILURES", 5),
             login_window_secs: env_or("LOGIN_WINDOW_SECS", 15 * 60),
             secure_cookies: None,

@@ -27,6 +27,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod positions;
 pub mod rate_limits;
+pub mod reads;
 pub mod respond;
 pub mod routing;
 pub mod schema;
@@ -62,6 +63,8 @@ use error::ApiError;
 /// Shared by every worker.
 pub struct AppState {
     pub db: Db,
+    /// Hot reads on the worker's own thread (`reads`): the contact list.
+    pub reads: reads::ReadPool,
     pub config: Arc<Config>,
     pub tokens: TokenService,
     /// Users' current role and state, checked on every authenticated request.
@@ -145,8 +148,10 @@ pub fn build_server_with_metrics(
     let export_slots = contacts::export::ExportSlots::new(config.export_max_per_account);
     let rate_limits = rate_limits::RateLimits::new(&config);
     let storage = storage::Storage::from_config(&config)?;
+    let reads = reads::ReadPool::new(&config.database_url, config.read_pool_per_worker, config.statement_timeout_ms);
     let state = web::Data::new(AppState {
         db,
+        reads,
         config: Arc::new(config),
         tokens,
         principals,

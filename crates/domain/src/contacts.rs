@@ -180,6 +180,7 @@ pub struct ContactSummary {
     pub phone: Option<String>,
     /// `https://wa.me/…` for the phone.
     pub whatsapp_url: Option<String>,
+    #[serde(serialize_with = "crate::serde_helpers::utc_rfc3339")]
     pub first_contact_at: DateTime<Utc>,
     pub source: Option<String>,
     pub medium: Option<String>,

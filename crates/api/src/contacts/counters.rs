@@ -6,8 +6,9 @@
 use std::time::Duration;
 
 use diesel::dsl::sql;
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Text};
 use domain::{ContactFilter, ContactStatus, StatusCounts};
 use uuid::Uuid;
 
@@ -16,22 +17,29 @@ use crate::error::ApiResult;
 use crate::extract::AuthUser;
 use crate::schema::contact_counts as cc;
 
-/// The tab counts for a filter that only narrows by status and assignee.
-pub fn tab_counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> ApiResult<StatusCounts> {
+/// The counter rows, as (status, n), behind a list's tabs.
+pub type CountsQuery = cc::BoxedQuery<'static, Pg, (Text, BigInt)>;
+
+/// The counter rows for a filter that only narrows by status and assignee; `None` when the
+/// list is empty whatever the counters say (unassigned and an assignee at once).
+pub fn tab_counts_query(caller: &AuthUser, f: &ContactFilter) -> Option<CountsQuery> {
     let unassigned_key = Uuid::nil();
     let mut q = cc::table.filter(cc::account_id.eq(caller.account_id)).into_boxed();
     if !caller.is_admin() {
         q = q.filter(cc::assignee_key.eq(caller.user_id));
     } else if f.unassigned == Some(true) {
-        // With an assignee too, the list is empty; so are the counts.
-        q = q.filter(cc::assignee_key.eq(unassigned_key));
         if f.assignee_id.is_some() {
-            return Ok(StatusCounts::default());
+            return None;
         }
+        q = q.filter(cc::assignee_key.eq(unassigned_key));
     } else if let Some(a) = f.assignee_id {
         q = q.filter(cc::assignee_key.eq(a));
     }
-    let rows: Vec<(String, i64)> = q.select((cc::status, cc::n)).load(conn)?;
+    Some(q.select((cc::status, cc::n)))
+}
+
+/// Sums the counter rows (one per shard and assignee) into the tabs.
+pub fn fold(rows: Vec<(String, i64)>) -> StatusCounts {
     let mut counts = StatusCounts::default();
     for (status, n) in rows {
         match ContactStatus::parse(&status) {
@@ -42,7 +50,15 @@ pub fn tab_counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter)
             None => {}
         }
     }
-    Ok(counts)
+    counts
+}
+
+/// The tab counts for a filter that only narrows by status and assignee.
+pub fn tab_counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> ApiResult<StatusCounts> {
+    match tab_counts_query(caller, f) {
+        Some(q) => Ok(fold(q.load(conn)?)),
+        None => Ok(StatusCounts::default()),
+    }
 }
 
 /// Folds every shard into shard 0, skipping rows a transaction in flight holds; returns

@@ -7,6 +7,7 @@ mod csv_rows;
 pub mod export;
 mod import_batch;
 mod imports;
+mod list;
 mod merge;
 pub mod queries;
 pub mod transcript;
@@ -89,16 +90,11 @@ pub async fn list_contacts(
     }
     let (filter, cursor) = (filter.into_inner(), page.into_inner().cursor);
     validator::Validate::validate(&filter)?;
-    let body = state
-        .db
-        .run(move |conn| {
-            let (rows, next_cursor) = queries::summary_page(conn, &caller, &filter, cursor.as_deref(), limit)?;
-            let counts = queries::counts(conn, &caller, &filter)?;
-            let items: Vec<_> = rows.into_iter().map(queries::ContactSummaryRow::into_summary).collect();
-            respond::encode_json(&ContactPage { items, next_cursor, counts }, 400 * limit as usize)
-        })
-        .await?;
-    Ok(respond::json_ok(body))
+    // The async read path: no hand-off to the blocking pool, page and counts pipelined.
+    let mut conn = state.reads.get().await?;
+    let page = list::page(&mut conn, &caller, &filter, cursor.as_deref(), limit).await?;
+    drop(conn);
+    Ok(respond::json_ok(respond::encode_json(&page, 400 * limit as usize)?))
 }
 
 /// Normalises a phone for storage, naming `field` when it is not a phone number.

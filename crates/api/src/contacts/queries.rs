@@ -370,19 +370,6 @@ pub(super) fn split_page<R>(
     }
 }
 
-/// One page of list rows and the cursor of the next.
-pub fn summary_page(
-    conn: &mut PgConnection,
-    caller: &AuthUser,
-    f: &ContactFilter,
-    cursor: Option<&str>,
-    limit: i64,
-) -> ApiResult<(Vec<ContactSummaryRow>, Option<String>)> {
-    let query = page_query(caller, f, cursor)?.select(ContactSummaryRow::as_select());
-    let rows = crate::db::literal_limit(query, limit as u32 + 1).load(conn)?;
-    Ok(split_page(rows, limit, |r: &ContactSummaryRow| (r.first_contact_at, r.id)))
-}
-
 /// True when only the status and assignee narrow the list: the counters then answer.
 fn counters_suffice(f: &ContactFilter) -> bool {
     let ContactFilter {
@@ -412,22 +399,38 @@ fn counters_suffice(f: &ContactFilter) -> bool {
         && to.is_none()
 }
 
-pub fn counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> ApiResult<StatusCounts> {
+/// Where a list's tab counts come from.
+pub enum CountsSource {
+    /// The trigger-kept counters (status and assignee filters only); `None`: all zero.
+    Counters(Option<super::counters::CountsQuery>),
+    /// One pass over the filtered rows, one FILTERed count per tab.
+    Rows(contacts::BoxedQuery<'static, Pg, (BigInt, BigInt, BigInt, BigInt)>),
+}
+
+pub fn counts_source(caller: &AuthUser, f: &ContactFilter) -> CountsSource {
     if counters_suffice(f) {
-        return super::counters::tab_counts(conn, caller, f);
+        return CountsSource::Counters(super::counters::tab_counts_query(caller, f));
     }
-    // One pass over the filtered rows, one FILTERed count per tab.
     let count =
         |status: ContactStatus| sql::<BigInt>(&format!("count(*) FILTER (WHERE status = '{}')", status.as_str()));
-    let (to_contact, in_progress, won, lost) = filtered(caller, f)
-        .select((
-            count(ContactStatus::ToContact),
-            count(ContactStatus::InProgress),
-            count(ContactStatus::Won),
-            count(ContactStatus::Lost),
-        ))
-        .first::<(i64, i64, i64, i64)>(conn)?;
-    Ok(StatusCounts { to_contact, in_progress, won, lost })
+    CountsSource::Rows(filtered(caller, f).select((
+        count(ContactStatus::ToContact),
+        count(ContactStatus::InProgress),
+        count(ContactStatus::Won),
+        count(ContactStatus::Lost),
+    )))
+}
+
+pub fn tabs((to_contact, in_progress, won, lost): (i64, i64, i64, i64)) -> StatusCounts {
+    StatusCounts { to_contact, in_progress, won, lost }
+}
+
+pub fn counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> ApiResult<StatusCounts> {
+    Ok(match counts_source(caller, f) {
+        CountsSource::Counters(Some(q)) => super::counters::fold(q.load(conn)?),
+        CountsSource::Counters(None) => StatusCounts::default(),
+        CountsSource::Rows(q) => tabs(q.first(conn)?),
+    })
 }
 
 /// The previous and next contacts around `row` in the filtered list.

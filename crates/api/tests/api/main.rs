@@ -30,6 +30,7 @@ mod openapi;
 mod password_reset;
 mod public_ingest;
 mod rate_limits;
+mod reads;
 mod realtime;
 mod roles_at_once;
 mod signup_and_invitations;

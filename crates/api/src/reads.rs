@@ -1,0 +1,95 @@
+//! Hot reads without the blocking pool. The synchronous pool (`crate::db`) runs each request's
+//! queries on a blocking thread: two thread hand-offs per request, which perf put at about a
+//! sixth of the server's CPU on the contact list. Here diesel-async connections (tokio-postgres
+//! underneath) are kept per actix worker thread, so the statements are sent, and their rows
+//! decoded, on the thread serving the request, and a request's independent statements can be
+//! pipelined on one connection. Same query builders as the synchronous path (diesel's DSL).
+//!
+//! Each worker thread holds at most `per_thread` connections (`DB_READ_POOL_PER_WORKER`); a
+//! request waits up to 5 s for one, as for the synchronous pool, then gets a 503.
+
+use std::cell::RefCell;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone)]
+pub struct ReadPool {
+    url: Arc<str>,
+    per_thread: usize,
+    statement_timeout_ms: u64,
+}
+
+thread_local! {
+    static IDLE: RefCell<Vec<AsyncPgConnection>> = const { RefCell::new(Vec::new()) };
+    static SLOTS: RefCell<Option<Arc<Semaphore>>> = const { RefCell::new(None) };
+}
+
+/// A connection of this thread; it goes back to the thread's idle list when dropped, unless a
+/// query on it failed.
+pub struct ReadConn {
+    conn: Option<AsyncPgConnection>,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl ReadPool {
+    pub fn new(url: &str, per_thread: usize, statement_timeout_ms: u64) -> ReadPool {
+        ReadPool { url: url.into(), per_thread: per_thread.max(1), statement_timeout_ms }
+    }
+
+    pub async fn get(&self) -> ApiResult<ReadConn> {
+        let slots =
+            SLOTS.with(|s| s.borrow_mut().get_or_insert_with(|| Arc::new(Semaphore::new(self.per_thread))).clone());
+        let slot = tokio::time::timeout(Duration::from_secs(5), slots.acquire_owned())
+            .await
+            .map_err(|_| ApiError::Unavailable("no database connection was free in time".into()))?
+            .map_err(|_| ApiError::Unavailable("the read pool is closed".into()))?;
+        if let Some(conn) = IDLE.with(|i| i.borrow_mut().pop()) {
+            return Ok(ReadConn { conn: Some(conn), _slot: slot });
+        }
+        let unavailable = |e: &dyn std::fmt::Display| ApiError::Unavailable(format!("database: {e}"));
+        let mut conn = AsyncPgConnection::establish(&self.url).await.map_err(|e| unavailable(&e))?;
+        if self.statement_timeout_ms > 0 {
+            let timeout = format!("SET statement_timeout = {}", self.statement_timeout_ms);
+            conn.batch_execute(&timeout).await.map_err(|e| unavailable(&e))?;
+        }
+        Ok(ReadConn { conn: Some(conn), _slot: slot })
+    }
+}
+
+impl ReadConn {
+    /// A query's result; a failed query retires the connection (it may be broken), a
+    /// successful one keeps it for the next request.
+    pub fn check<T>(&mut self, result: diesel::QueryResult<T>) -> ApiResult<T> {
+        if result.is_err() {
+            self.conn = None;
+        }
+        Ok(result?)
+    }
+}
+
+impl Deref for ReadConn {
+    type Target = AsyncPgConnection;
+    fn deref(&self) -> &AsyncPgConnection {
+        self.conn.as_ref().expect("a retired connection is not used again")
+    }
+}
+
+impl DerefMut for ReadConn {
+    fn deref_mut(&mut self) -> &mut AsyncPgConnection {
+        self.conn.as_mut().expect("a retired connection is not used again")
+    }
+}
+
+impl Drop for ReadConn {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            IDLE.with(|i| i.borrow_mut().push(conn));
+        }
+    }
+}
