@@ -2,7 +2,7 @@
 # make bench-board (and the last part of make bench): a board of 5,000 cards over 8 stages,
 # with labels, members, deal values and linked contacts. The board view through the API (wrk)
 # next to pgbench running the same SQL, then the SPA's first render of the board in Chromium.
-# Knobs: BENCH_CARDS (5000), BENCH_SECONDS (20), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2).
+# Knobs: BENCH_CARDS (5000), BENCH_SECONDS (20), BENCH_CONNECTIONS (64), BENCH_ROUNDS (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +40,7 @@ shown=$(echo "$view" | python3 -c "import json,sys; print(sum(len(s['cards']) fo
 defines=(-D account="$account" -D board="$board" -D card_ids="$card_ids" -D contact_ids="$contact_ids" -D stage_ids="$stage_ids")
 for i in "${!stages[@]}"; do defines+=(-D "s$((i + 1))=${stages[$i]}"); done
 
-rounds=${BENCH_ROUNDS:-2}
+rounds=${BENCH_ROUNDS:-3}
 rows=""
 ratios=""
 shares=""

@@ -2,7 +2,7 @@
 # make bench: 1,000,000 contacts; the contact list through the API (wrk, 64 connections)
 # next to pgbench running the same SQL; lead ingestion through the API next to pgbench running
 # the ingest transaction's statements; the CSV export next to psql COPY.
-# Knobs: BENCH_CONTACTS (1000000), BENCH_SECONDS (20), BENCH_CONNECTIONS (64), BENCH_ROUNDS (2).
+# Knobs: BENCH_CONTACTS (1000000), BENCH_SECONDS (20), BENCH_CONNECTIONS (64), BENCH_ROUNDS (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +30,7 @@ total=$("${psql_bench[@]}" -c "SELECT count(*) FROM contacts WHERE account_id = 
 
 # The list and pgbench alternate for BENCH_ROUNDS rounds: on a shared machine either can
 # swing by a third from one minute to the next, so each round compares neighbours in time.
-rounds=${BENCH_ROUNDS:-2}
+rounds=${BENCH_ROUNDS:-3}
 list_rows=""
 ratios=""
 shares=""
