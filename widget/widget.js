@@ -199,6 +199,14 @@
         });
       });
       source.addEventListener('reset', function () { resume(); });
+      // What was said before the stream opened (a bot answering at once) is not sent on it:
+      // read the chat once it is open; addMessage drops what is already shown.
+      source.onopen = function () {
+        if (!chat) return;
+        request('GET', '/conversations/' + chat.conversation_id).then(function (res) {
+          if (res.ok) render(res.data);
+        });
+      };
       source.onerror = function () {
         if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
       };

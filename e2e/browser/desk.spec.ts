@@ -37,6 +37,23 @@ test.beforeEach(async ({ page }) => {
   await login(page);
 });
 
+test('a bot answer given before the widget\'s live stream opens still shows', async ({ page, browser }) => {
+  await navigate(page, /Conversations/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Conversations' })).toBeVisible();
+  const visitor = await visitorPage(browser, isPhone(page));
+  // The stream's ticket is held back until the visitor has answered: the bot's next question
+  // is published while no stream listens (as on a slow network), and must still show.
+  let release = () => {};
+  const answered = new Promise<void>((resolve) => { release = resolve; });
+  await visitor.route('**/api/v1/visitor/tickets', async (route) => { await answered; await route.continue(); });
+  await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
+  const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
+  await expect(chat.locator('.m.bot').first()).toContainText('Qual é o seu nome?');
+  await visitorSays(visitor, `Visitante ${unique()}`);
+  release();
+  await expect(chat.locator('.m.bot').last()).toContainText('Qual é o seu e-mail?');
+});
+
 test('a visitor chats with the bot, an operator accepts, replies and closes, live on both sides', async ({ page, browser }) => {
   const name = `Visitante ${unique()}`;
   const attack = '<img src=x onerror="window.__xss=1">';
