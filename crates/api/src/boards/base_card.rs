@@ -39,19 +39,19 @@ fn file_view(
 fn record(
     conn: &mut PgConnection,
     caller: &AuthUser,
+    actor: &Actor,
     board_id: Uuid,
     action: &str,
     old: Option<Value>,
     new: Option<Value>,
 ) -> ApiResult<()> {
-    let actor = Actor::user(conn, caller)?;
     diesel::insert_into(board_history::table)
         .values((
             board_history::account_id.eq(caller.account_id),
             board_history::board_id.eq(board_id),
             board_history::card_title.eq(""),
             board_history::user_id.eq(actor.user_id),
-            board_history::actor_label.eq(actor.label),
+            board_history::actor_label.eq(&actor.label),
             board_history::action.eq(action),
             board_history::old_value.eq(old),
             board_history::new_value.eq(new),
@@ -66,12 +66,17 @@ fn sees(conn: &mut PgConnection, caller: &AuthUser, board_id: Uuid) -> ApiResult
     Ok(())
 }
 
+/// The base card as saved, and the board's account.
+fn stored(conn: &mut PgConnection, board_id: Uuid) -> ApiResult<(BaseCard, Uuid)> {
+    let (stored, account_id): (Value, Uuid) =
+        boards::table.find(board_id).select((boards::base_card, boards::account_id)).first(conn)?;
+    Ok((serde_json::from_value(stored).unwrap_or_default(), account_id))
+}
+
 /// The board's base card, without what went away since it was saved (deleted labels, users
 /// and fields), so a new card never fails on it.
 pub fn base_card(conn: &mut PgConnection, board_id: Uuid) -> ApiResult<BaseCard> {
-    let (stored, account_id): (Value, Uuid) =
-        boards::table.find(board_id).select((boards::base_card, boards::account_id)).first(conn)?;
-    let mut base: BaseCard = serde_json::from_value(stored).unwrap_or_default();
+    let (mut base, account_id) = stored(conn, board_id)?;
     base.label_ids = board_labels::table
         .filter(board_labels::board_id.eq(board_id))
         .filter(board_labels::id.eq_any(&base.label_ids))
@@ -160,7 +165,8 @@ pub async fn put_base_card(
             base.custom_fields.retain(|_, v| !v.is_null());
             check_values(conn, &caller, board_id, &base.custom_fields)?;
             base.checklist = base.checklist.iter().map(|t| t.trim().to_string()).collect();
-            let before = base_card(conn, board_id)?;
+            // Only the saved comments' authors are needed from before, not a cleaned base card.
+            let (before, _) = stored(conn, board_id)?;
             let actor = Actor::user(conn, &caller)?;
             for comment in &mut base.comments {
                 comment.body = comment.body.trim().to_string();
@@ -169,7 +175,7 @@ pub async fn put_base_card(
                 comment.author_label =
                     Some(earlier.and_then(|c| c.author_label.clone()).unwrap_or(actor.label.clone()));
             }
-            record(conn, &caller, board_id, "base_card_updated", None, None)?;
+            record(conn, &caller, &actor, board_id, "base_card_updated", None, None)?;
             let stored = serde_json::to_value(&base).map_err(|e| ApiError::Internal(e.into()))?;
             diesel::update(boards::table.find(board_id)).set(boards::base_card.eq(stored)).execute(conn)?;
             base_card(conn, board_id)
@@ -227,7 +233,8 @@ pub async fn upload_base_attachment(
                 ))
                 .returning(FILE)
                 .get_result(conn)?;
-            record(conn, &caller, board_id, "base_card_attached", None, Some(json!(filename)))?;
+            let actor = Actor::user(conn, &caller)?;
+            record(conn, &caller, &actor, board_id, "base_card_attached", None, Some(json!(filename)))?;
             Ok(file_view(board_id, row))
         })
         .await;
@@ -329,7 +336,8 @@ pub async fn delete_base_attachment(
                 diesel::delete(files::table.filter(files::board_id.eq(board_id)).filter(files::id.eq(id)))
                     .returning((files::filename, files::storage_key))
                     .get_result(conn)?;
-            record(conn, &caller, board_id, "base_card_detached", Some(json!(filename)), None)?;
+            let actor = Actor::user(conn, &caller)?;
+            record(conn, &caller, &actor, board_id, "base_card_detached", Some(json!(filename)), None)?;
             Ok(key)
         })
         .await?;

@@ -53,14 +53,6 @@ pub fn fold(rows: Vec<(String, i64)>) -> StatusCounts {
     counts
 }
 
-/// The tab counts for a filter that only narrows by status and assignee.
-pub fn tab_counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> ApiResult<StatusCounts> {
-    match tab_counts_query(caller, f) {
-        Some(q) => Ok(fold(q.load(conn)?)),
-        None => Ok(StatusCounts::default()),
-    }
-}
-
 /// Folds every shard into shard 0, skipping rows a transaction in flight holds; returns
 /// how many shard rows were folded. Totals do not change.
 pub fn compact(conn: &mut PgConnection) -> ApiResult<i64> {

@@ -100,6 +100,10 @@ fn export_page(
     Ok(queries::split_page(rows, limit, |r: &ExportRow| (r.first_contact_at, r.id)))
 }
 
+fn name_of(names: &HashMap<Uuid, String>, id: Option<Uuid>) -> &str {
+    id.and_then(|i| names.get(&i)).map_or("", String::as_str)
+}
+
 fn text(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("")
 }
@@ -111,9 +115,6 @@ fn write_record<W: std::io::Write>(
     users: &HashMap<Uuid, String>,
     sites: &HashMap<Uuid, String>,
 ) -> csv::Result<()> {
-    let name_of = |map: &HashMap<Uuid, String>, id: Option<Uuid>| -> String {
-        id.and_then(|i| map.get(&i).cloned()).unwrap_or_default()
-    };
     let mut uuid = Uuid::encode_buffer();
     writer.write_field(c.id.hyphenated().encode_lower(&mut uuid))?;
     let (assignee, site) = (name_of(users, c.assignee_id), name_of(sites, c.site_id));
@@ -125,8 +126,8 @@ fn write_record<W: std::io::Write>(
         text(&c.email),
         text(&c.phone),
         &c.status,
-        &assignee,
-        &site,
+        assignee,
+        site,
         &c.channel,
         text(&c.source),
         text(&c.medium),

@@ -425,14 +425,6 @@ pub fn tabs((to_contact, in_progress, won, lost): (i64, i64, i64, i64)) -> Statu
     StatusCounts { to_contact, in_progress, won, lost }
 }
 
-pub fn counts(conn: &mut PgConnection, caller: &AuthUser, f: &ContactFilter) -> ApiResult<StatusCounts> {
-    Ok(match counts_source(caller, f) {
-        CountsSource::Counters(Some(q)) => super::counters::fold(q.load(conn)?),
-        CountsSource::Counters(None) => StatusCounts::default(),
-        CountsSource::Rows(q) => tabs(q.first(conn)?),
-    })
-}
-
 /// The previous and next contacts around `row` in the filtered list.
 pub fn neighbors(
     conn: &mut PgConnection,
