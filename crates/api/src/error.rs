@@ -167,6 +167,16 @@ impl From<diesel::result::Error> for ApiError {
             {
                 ApiError::Unavailable(format!("query cancelled: {}", info.message()))
             }
+            // The server ending the session (57P01–57P03: a restart, failover or
+            // `pg_terminate_backend`) while a query waits arrives as an error answer to that
+            // query, which diesel-async reports with kind Unknown rather than a closed
+            // connection: still the database going away, not a bug of ours.
+            Error::DatabaseError(_, info)
+                if info.message().starts_with("terminating connection due to")
+                    || info.message().starts_with("the database system is") =>
+            {
+                ApiError::Unavailable(format!("database connection lost: {}", info.message()))
+            }
             other => ApiError::Internal(other.into()),
         }
     }
@@ -269,5 +279,22 @@ mod tests {
             diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, Box::new(Info))
                 .into();
         assert_eq!(err.status_code(), StatusCode::CONFLICT);
+    }
+
+    #[test]
+    fn the_server_ending_a_session_is_unavailable_not_internal() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        // diesel implements the error information for a bare message, as diesel-async gives.
+        for message in [
+            "terminating connection due to administrator command",
+            "the database system is shutting down",
+            "canceling statement due to statement timeout",
+        ] {
+            let err: ApiError = Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message.to_string())).into();
+            assert_eq!(err.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{message}");
+        }
+        let other: ApiError =
+            Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new("division by zero".to_string())).into();
+        assert_eq!(other.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

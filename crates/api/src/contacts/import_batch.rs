@@ -4,9 +4,10 @@
 //! statements. So an import costs a few statements per thousand rows, not several per row, and
 //! stays linear in its size from a new account's first import on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
+use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -33,17 +34,40 @@ struct Entry {
     changed: bool,
 }
 
+/// The contacts (locked) that a batch's e-mails and phones already belong to, each once.
+///
+/// One unique-index probe per distinct key, whatever the statistics say: `email = ANY($2) OR
+/// phone = ANY($3)` was planned from statistics that cannot see the import's own uncommitted
+/// rows (a new account, or a new database, looks nearly empty), so it scanned every contact
+/// the import had written so far and tested each against both arrays: quadratic (20,000 rows
+/// took 30 times as long as 2,000). A `LATERAL … LIMIT 1` subquery is not flattened into a
+/// join, so each key is an index lookup on `(account_id, email)` or `(account_id, phone)`.
+fn existing(conn: &mut PgConnection, account_id: Uuid, keys: &[upsert::LeadKeys]) -> ApiResult<Vec<ContactRow>> {
+    let distinct = |pick: fn(&upsert::LeadKeys) -> Option<&String>| -> Vec<&str> {
+        let set: HashSet<&str> = keys.iter().filter_map(|k| pick(k).map(String::as_str)).collect();
+        set.into_iter().collect()
+    };
+    let (emails, phones) = (distinct(|k| k.0.as_ref()), distinct(|k| k.1.as_ref()));
+    let rows: Vec<ContactRow> = diesel::sql_query(
+        "SELECT c.* FROM unnest($2::text[]) AS k(email) CROSS JOIN LATERAL \
+           (SELECT * FROM contacts WHERE account_id = $1 AND email = k.email LIMIT 1 FOR UPDATE) c \
+         UNION ALL \
+         SELECT c.* FROM unnest($3::text[]) AS k(phone) CROSS JOIN LATERAL \
+           (SELECT * FROM contacts WHERE account_id = $1 AND phone = k.phone LIMIT 1 FOR UPDATE) c",
+    )
+    .bind::<SqlUuid, _>(account_id)
+    .bind::<Array<Text>, _>(&emails)
+    .bind::<Array<Text>, _>(&phones)
+    .load(conn)?;
+    // A contact found by both its e-mail and its phone comes back twice.
+    let mut seen = HashSet::new();
+    Ok(rows.into_iter().filter(|row| seen.insert(row.id)).collect())
+}
+
 /// Writes one batch; on error nothing of it should be kept (run it in a savepoint).
 pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -> ApiResult<Written> {
     let keys = rows.iter().map(|r| upsert::lead_keys(&r.lead)).collect::<ApiResult<Vec<_>>>()?;
-    let emails: Vec<&String> = keys.iter().filter_map(|(e, _)| e.as_ref()).collect();
-    let phones: Vec<&String> = keys.iter().filter_map(|(_, p)| p.as_ref()).collect();
-    let found: Vec<ContactRow> = contacts::table
-        .filter(contacts::account_id.eq(source.account_id))
-        .filter(contacts::email.eq_any(&emails).or(contacts::phone.eq_any(&phones)))
-        .select(ContactRow::as_select())
-        .for_update()
-        .load(conn)?;
+    let found = existing(conn, source.account_id, &keys)?;
     let mut entries: Vec<Entry> = found.into_iter().map(|row| Entry { row, new: false, changed: false }).collect();
     let (mut by_email, mut by_phone) = (HashMap::new(), HashMap::new());
     let index =

@@ -19,7 +19,7 @@ use crate::schema::{contact_activities, contact_notes, contacts};
 // `treat_none_as_default_value = false`: None is bound as NULL (every such column defaults to
 // NULL anyway) instead of written as DEFAULT, so the INSERT text is the same for every lead
 // and diesel can keep it prepared.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = contacts, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ContactRow {
     pub id: Uuid,

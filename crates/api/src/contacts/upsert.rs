@@ -97,8 +97,11 @@ pub fn create_or_update(
     Ok((contact, created))
 }
 
+/// A lead's e-mail and phone as they are stored: what it is matched to a known contact by.
+pub type LeadKeys = (Option<String>, Option<String>);
+
 /// The e-mail and phone a lead is matched on, as they are stored.
-pub fn lead_keys(lead: &IngestLeadRequest) -> ApiResult<(Option<String>, Option<String>)> {
+pub fn lead_keys(lead: &IngestLeadRequest) -> ApiResult<LeadKeys> {
     let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
     Ok((email, phone_field(lead.phone.as_deref(), "phone")?))
 }

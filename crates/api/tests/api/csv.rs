@@ -304,8 +304,11 @@ async fn rows_of_one_client_across_batches_make_one_contact_with_its_whole_chang
 }
 
 /// A regression guard, not a benchmark (`make bench` measures imports): ten times the rows
-/// must take about ten times as long on a new account, never the hundred times a quadratic
-/// import would. The bound is relative to a small import timed in the same run.
+/// must take about ten times as long on a new account, never the thirty or more times the
+/// quadratic lookup took (it planned a scan of the import's own uncommitted rows per batch).
+/// The bound is relative to small imports timed in the same run (the faster of two, so one
+/// slowed by a parallel test does not lower the bar): linear measures 6–7× here, the old
+/// lookup 30–34×.
 #[tokio::test]
 async fn an_import_ten_times_larger_takes_about_ten_times_longer() {
     let app = TestApp::spawn().await;
@@ -316,7 +319,7 @@ async fn an_import_ten_times_larger_takes_about_ten_times_longer() {
         format!("name,email,phone,source\n{rows}")
     };
     let mut timed = Vec::new();
-    for (account, rows) in [("Small", 2_000), ("Large", 20_000)] {
+    for (account, rows) in [("Small", 2_000), ("Again", 2_000), ("Large", 20_000)] {
         let admin = app.signup(account, &format!("admin@{}.test", account.to_lowercase())).await;
         let started = Instant::now();
         let res = import(&app, &admin, &csv(rows), mapping.clone(), false, false).await;
@@ -324,13 +327,9 @@ async fn an_import_ten_times_larger_takes_about_ten_times_longer() {
         assert_eq!((job.status, job.created), (domain::ImportStatus::Completed, rows as i32), "{:?}", job.error);
         timed.push(started.elapsed().as_secs_f64());
     }
-    let ratio = timed[1] / timed[0];
-    assert!(
-        ratio < 30.0,
-        "2,000 rows took {:.2} s, 20,000 took {:.2} s: {ratio:.1}× (linear is ~10×)",
-        timed[0],
-        timed[1]
-    );
+    let small = timed[0].min(timed[1]);
+    let ratio = timed[2] / small;
+    assert!(ratio < 15.0, "2,000 rows took {small:.2} s, 20,000 took {:.2} s: {ratio:.1}× (linear is ~10×)", timed[2]);
 }
 
 #[tokio::test]
