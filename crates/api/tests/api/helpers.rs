@@ -261,6 +261,19 @@ impl TestApp {
         diesel::sql_query(sql).execute(&mut self.conn()).unwrap();
     }
 
+    /// [`TestApp::conn_exec`] off the test's runtime, for a statement that takes seconds:
+    /// blocking the runtime that long keeps the HTTP client from seeing the server close its
+    /// idle connections, and the next request fails on a closed one.
+    pub async fn conn_exec_slow(&self, sql: &str) {
+        let (url, sql) = (self.database_url.clone(), sql.to_string());
+        tokio::task::spawn_blocking(move || {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(sql).execute(&mut PgConnection::establish(&url).unwrap()).unwrap();
+        })
+        .await
+        .unwrap();
+    }
+
     /// Posts a lead with a site's public key, as a web page would.
     pub async fn submit(&self, site_key: &str, body: &Value) -> Response {
         self.request(Method::POST, "/api/v1/leads", None)
