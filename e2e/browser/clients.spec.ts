@@ -218,6 +218,23 @@ test('arrow keys on the status do not save each step; the settled choice saves o
   await expect(page.getByLabel('Status')).toHaveValue('to_contact');
 });
 
+test('a field the user is in as the client screen opens keeps the focus; the heading is still announced', async ({ page }) => {
+  // After a navigation the SPA moves focus to the new page's heading, on a timer, once the page
+  // has rendered. The page's timers are held here so the user's focus comes first, as it can
+  // on a busy machine: the arrow keys that follow must reach the field, not the heading.
+  await page.clock.install({ time: Date.now() - 60_000 });
+  await page.goto('/clients?status=to_contact');
+  const link = page.getByTestId('clients-table').locator('tbody tr a').first();
+  const name = await link.innerText();
+  await page.clock.pauseAt(Date.now());
+  await link.click();
+  const status = page.getByLabel('Status');
+  await status.focus();
+  await page.clock.runFor(2_000);
+  await expect(page.locator('#announcer')).toHaveText(name);
+  await expect(status).toBeFocused();
+});
+
 test('the keyboard walks the list and the client screen, with "3 of 12" and a ? help', async ({ page }) => {
   await page.goto('/clients?status=to_contact');
   const links = page.getByTestId('clients-table').locator('tbody tr a');

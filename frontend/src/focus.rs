@@ -9,26 +9,31 @@ use wasm_bindgen::JsCast;
 /// Once the new page has rendered: focus `main h1` (made focusable), announce it in the
 /// polite live region, and name the browser tab after it. The new page may render a moment
 /// after the URL changed, so this waits (up to a second) for a heading it has not focused.
+/// Focus that moved into the page meanwhile (the user already in a field of the new page) stays
+/// where it is: taking it to the heading would send the next keys somewhere else.
 pub fn focus_page_heading() {
-    focus_new_heading(20);
+    let before = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    focus_new_heading(20, before);
 }
 
-fn focus_new_heading(tries_left: u32) {
+fn focus_new_heading(tries_left: u32, before: Option<web_sys::Element>) {
     set_timeout(
         move || {
             let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
             let heading = document.query_selector("main h1").ok().flatten();
             let Some(heading) = heading.filter(|h| !h.has_attribute("data-focused")) else {
                 if tries_left > 0 {
-                    focus_new_heading(tries_left - 1);
+                    focus_new_heading(tries_left - 1, before);
                 }
                 return;
             };
             let text = heading.text_content().unwrap_or_default();
             let _ = heading.set_attribute("tabindex", "-1");
             let _ = heading.set_attribute("data-focused", "");
-            if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
-                let _ = heading.focus();
+            if !focus_moved_into_page(&document, before.as_ref()) {
+                if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = heading.focus();
+                }
             }
             if let Ok(Some(announcer)) = document.query_selector("#announcer") {
                 announcer.set_text_content(Some(&text));
@@ -37,6 +42,15 @@ fn focus_new_heading(tries_left: u32) {
         },
         Duration::from_millis(50),
     );
+}
+
+/// Whether something inside `main` took focus since the navigation began (with `before`
+/// focused then): not the page body, and not the link or button that navigated.
+fn focus_moved_into_page(document: &web_sys::Document, before: Option<&web_sys::Element>) -> bool {
+    let Some(now) = document.active_element() else { return false };
+    let in_main = document.query_selector("main").ok().flatten().is_some_and(|main| main.contains(Some(now.as_ref())));
+    let is_body = document.body().is_some_and(|body| body.unchecked_ref::<web_sys::Element>() == &now);
+    in_main && !is_body && Some(&now) != before
 }
 
 /// Moves focus (and the view) to the element with `id`, as an in-page link would without the
