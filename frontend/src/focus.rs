@@ -45,12 +45,12 @@ fn focus_new_heading(tries_left: u32, before: Option<web_sys::Element>) {
 }
 
 /// Whether something inside `main` took focus since the navigation began (with `before`
-/// focused then): not the page body, and not the link or button that navigated.
+/// focused then), other than the link or button that navigated. The page body, focused when
+/// nothing is, lies outside `main`.
 fn focus_moved_into_page(document: &web_sys::Document, before: Option<&web_sys::Element>) -> bool {
     let Some(now) = document.active_element() else { return false };
     let in_main = document.query_selector("main").ok().flatten().is_some_and(|main| main.contains(Some(now.as_ref())));
-    let is_body = document.body().is_some_and(|body| body.unchecked_ref::<web_sys::Element>() == &now);
-    in_main && !is_body && Some(&now) != before
+    in_main && Some(&now) != before
 }
 
 /// Moves focus (and the view) to the element with `id`, as an in-page link would without the
