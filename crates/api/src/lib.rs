@@ -21,6 +21,7 @@ pub mod health;
 pub mod ingest;
 pub mod invitations;
 pub mod janitor;
+pub mod json_out;
 pub mod mailer;
 pub mod metrics;
 pub mod notifications;

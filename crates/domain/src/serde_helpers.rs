@@ -22,11 +22,22 @@ pub mod double_option {
 /// of the server's CPU on the contact list (one timestamp per row). Use with
 /// `#[serde(serialize_with = "…")]`.
 pub fn utc_rfc3339<S: serde::Serializer>(t: &chrono::DateTime<chrono::Utc>, s: S) -> Result<S::Ok, S::Error> {
-    use chrono::{Datelike, Timelike};
     let mut buf = [0u8; 30];
+    match format_utc_rfc3339(t, &mut buf) {
+        Some(text) => s.serialize_str(text),
+        None => s.collect_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+    }
+}
+
+/// `t` as [`utc_rfc3339`] writes it, in `buf`; `None` for what only chrono writes right (a year
+/// outside 0–9999, a leap second).
+pub fn format_utc_rfc3339<'b>(t: &chrono::DateTime<chrono::Utc>, buf: &'b mut [u8; 30]) -> Option<&'b str> {
+    use chrono::{Datelike, Timelike};
     let year = t.year();
-    if !(0..=9999).contains(&year) {
-        return s.collect_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    // A leap second keeps its nanoseconds over 1e9 in chrono.
+    let nanos = t.nanosecond();
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        return None;
     }
     let mut put = |at: usize, value: u32, width: usize| {
         let mut v = value;
@@ -41,11 +52,6 @@ pub fn utc_rfc3339<S: serde::Serializer>(t: &chrono::DateTime<chrono::Utc>, s: S
     put(11, t.hour(), 2);
     put(14, t.minute(), 2);
     put(17, t.second(), 2);
-    // A leap second keeps its nanoseconds over 1e9 in chrono; write it the slow way.
-    let nanos = t.nanosecond();
-    if nanos >= 1_000_000_000 {
-        return s.collect_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
-    }
     let (fraction, digits) = match nanos {
         0 => (0, 0),
         n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
@@ -66,7 +72,7 @@ pub fn utc_rfc3339<S: serde::Serializer>(t: &chrono::DateTime<chrono::Utc>, s: S
         end = 20 + digits;
     }
     buf[end] = b'Z';
-    s.serialize_str(std::str::from_utf8(&buf[..=end]).expect("ASCII digits"))
+    Some(std::str::from_utf8(&buf[..=end]).expect("ASCII digits"))
 }
 
 #[cfg(test)]

@@ -94,7 +94,7 @@ pub async fn list_contacts(
     let mut conn = state.reads.get().await?;
     let page = list::page(&mut conn, &caller, &filter, cursor.as_deref(), limit).await?;
     drop(conn);
-    Ok(respond::json_ok(respond::encode_json(&page, 400 * limit as usize)?))
+    Ok(respond::json_ok(list::page_json(&page)))
 }
 
 /// Normalises a phone for storage, naming `field` when it is not a phone number.

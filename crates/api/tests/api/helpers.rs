@@ -294,6 +294,8 @@ impl Drop for TestApp {
             let _ =
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.db_name)).execute(&mut admin);
         }
+        // The attachments folder `spawn_inner` chose, with whatever the test stored there.
+        let _ = std::fs::remove_dir_all(std::env::temp_dir().join(format!("prospecta-{}", self.db_name)));
     }
 }
 
