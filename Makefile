@@ -109,14 +109,16 @@ openapi-check: ## Fail when openapi/openapi.json differs from the annotations
 
 .PHONY: test-e2e
 test-e2e: tools tools-browser test-db frontend ## Smoke tests (reqwest) and browser tests (Playwright + Chromium) against a served build
-	cargo build -p api --bin prospecta
+	@# The server binary as the API tests build it (target/debug/prospecta): `cargo build` alone
+	@# would compile tokio and everything above it again without the tests' features.
+	cargo test -p api --test api --no-run
 	cargo test -p e2e --no-run
 	scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- cargo test -p e2e
 	scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- bash -c 'cd e2e && npx playwright test'
 
 .PHONY: test-contract
 test-contract: tools tools-contract test-db ## The API contract: spec lint, generated clients, schemathesis as admin and agent, Prism proxy
-	cargo build -p api --bin prospecta
+	cargo test -p api --test api --no-run
 	cargo test -p e2e --no-run
 	@# Fuzzing sends thousands of logins and sign-ups from one address: request-rate limits off.
 	ACCESS_TOKEN_TTL_SECS=3600 SIGNUP_RATE_PER_HOUR=0 LOGIN_RATE_PER_MINUTE=0 PUBLIC_RATE_PER_MINUTE=0 API_KEY_RATE_PER_MINUTE=0 \
