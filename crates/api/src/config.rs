@@ -18,6 +18,10 @@ pub struct Config {
     pub access_ttl_secs: i64,
     /// Lifetime of a refresh token, in days.
     pub refresh_ttl_days: i64,
+    /// A refresh token spent this many seconds ago or less may be spent once more in its live
+    /// session (two tabs refreshing at once with the one cookie they share); later, a second
+    /// use ends the session as a stolen copy would.
+    pub refresh_reuse_grace_secs: i64,
     /// Largest accepted JSON body, in bytes; larger bodies get 413.
     pub json_limit: usize,
     /// Largest CSV import request with the CSV inside JSON, in bytes.
@@ -151,6 +155,7 @@ impl Config {
             jwt_secret: random_secret(),
             access_ttl_secs: env_or("ACCESS_TOKEN_TTL_SECS", 15 * 60),
             refresh_ttl_days: env_or("REFRESH_TOKEN_TTL_DAYS", 30),
+            refresh_reuse_grace_secs: env_or::<i64>("REFRESH_REUSE_GRACE_SECS", 10).clamp(0, 60),
             json_limit: env_or("JSON_LIMIT_BYTES", 256 * 1024),
             import_limit: env_or("IMPORT_LIMIT_BYTES", 20 * 1024 * 1024),
             import_csv_limit: env_or("IMPORT_CSV_LIMIT_BYTES", 200 * 1024 * 1024),

@@ -103,7 +103,9 @@ pub async fn login(
 /// Exchange a refresh token for a new access token and a new refresh token.
 ///
 /// Takes the token from the body or, for browsers, from the HttpOnly cookie. Each refresh
-/// token works once; presenting a spent one revokes the whole session.
+/// token works once; presenting a spent one revokes the whole session, unless it was spent
+/// within `REFRESH_REUSE_GRACE_SECS` (10 s) and the session is live: two browser tabs share one
+/// refresh cookie and may refresh at the same moment.
 #[utoipa::path(
     tag = "auth", operation_id = "refresh",
     request_body(content = Option<RefreshRequest>, description = "Optional when the refresh cookie is sent", example = json!({"refresh_token": "rt_4b1d0c2e9f8a7b6c5d4e3f2a1b0c9d8e"})),
@@ -121,8 +123,9 @@ pub async fn refresh(
     let from_body = body.as_ref().is_some_and(|b| b.refresh_token.as_deref().is_some_and(|t| !t.is_empty()));
     let secret = presented_refresh_token(&req, body)
         .ok_or_else(|| ApiError::Unauthorized("No refresh token was sent; log in again.".into()))?;
-    let ttl = state.config.refresh_ttl_days;
-    let (user, successor) = state.db.transaction(move |conn| sessions::rotate(conn, &secret, ttl)).await??;
+    let (ttl, grace) =
+        (state.config.refresh_ttl_days, chrono::Duration::seconds(state.config.refresh_reuse_grace_secs));
+    let (user, successor) = state.db.transaction(move |conn| sessions::rotate(conn, &secret, ttl, grace)).await??;
     session_response(&state, &req, StatusCode::OK, &user, successor, from_body)
 }
 

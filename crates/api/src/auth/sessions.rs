@@ -29,9 +29,18 @@ pub fn issue(conn: &mut PgConnection, user_id: Uuid, family_id: Uuid, ttl_days: 
 /// Spends `secret` and returns its user with a successor token.
 ///
 /// A token that was already spent means someone else holds a copy: the whole family is
-/// revoked so both holders must log in again. Run it inside a transaction. The outer error
-/// rolls back; the inner one is a refusal whose revocations must be committed.
-pub fn rotate(conn: &mut PgConnection, secret: &str, ttl_days: i64) -> ApiResult<Result<(UserRow, String), ApiError>> {
+/// revoked so both holders must log in again. Except within `grace` of its rotation while its
+/// family is still live: every tab of a browser sends the same refresh cookie, so two tabs
+/// whose access tokens expired together (after a laptop wakes, say) refresh at once and the
+/// slower one presents the token the faster one has just spent. That one gets a successor
+/// too. Run it inside a transaction. The outer error rolls back; the inner one is a refusal
+/// whose revocations must be committed.
+pub fn rotate(
+    conn: &mut PgConnection,
+    secret: &str,
+    ttl_days: i64,
+    grace: Duration,
+) -> ApiResult<Result<(UserRow, String), ApiError>> {
     let invalid = || ApiError::Unauthorized("The refresh token is not valid; log in again.".into());
     let found = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(sha256_hex(secret)))
@@ -48,10 +57,14 @@ pub fn rotate(conn: &mut PgConnection, secret: &str, ttl_days: i64) -> ApiResult
     let Some((id, user_id, family_id, expires_at, revoked_at)) = found else {
         return Ok(Err(invalid()));
     };
-    if revoked_at.is_some() {
-        revoke_family(conn, family_id)?;
-        tracing::warn!(%user_id, %family_id, "refresh token reused; family revoked");
-        return Ok(Err(invalid()));
+    if let Some(revoked_at) = revoked_at {
+        // A logout, a password change or a detected theft revoked the whole family: no grace.
+        let concurrent = Utc::now() - revoked_at <= grace && family_is_live(conn, family_id)?;
+        if !concurrent {
+            revoke_family(conn, family_id)?;
+            tracing::warn!(%user_id, %family_id, "refresh token reused; family revoked");
+            return Ok(Err(invalid()));
+        }
     }
     if expires_at <= Utc::now() {
         return Ok(Err(invalid()));
@@ -61,7 +74,11 @@ pub fn rotate(conn: &mut PgConnection, secret: &str, ttl_days: i64) -> ApiResult
         revoke_family(conn, family_id)?;
         return Ok(Err(ApiError::Unauthorized("This user is disabled.".into())));
     }
-    diesel::update(refresh_tokens::table.find(id)).set(refresh_tokens::revoked_at.eq(Utc::now())).execute(conn)?;
+    // Spent when first used: a second use within the grace keeps the first time, so the grace
+    // cannot be stretched by using the token again and again.
+    diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::revoked_at.is_null()))
+        .set(refresh_tokens::revoked_at.eq(Utc::now()))
+        .execute(conn)?;
     let successor = issue(conn, user_id, family_id, ttl_days)?;
     Ok(Ok((user, successor)))
 }
@@ -77,6 +94,15 @@ pub fn revoke_by_secret(conn: &mut PgConnection, secret: &str) -> ApiResult<()> 
         revoke_family(conn, family_id)?;
     }
     Ok(())
+}
+
+/// Whether the family still has a token that can be spent: its session was not ended.
+fn family_is_live(conn: &mut PgConnection, family_id: Uuid) -> ApiResult<bool> {
+    let live = refresh_tokens::table
+        .filter(refresh_tokens::family_id.eq(family_id))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .filter(refresh_tokens::expires_at.gt(Utc::now()));
+    Ok(diesel::select(diesel::dsl::exists(live)).get_result(conn)?)
 }
 
 fn revoke_family(conn: &mut PgConnection, family_id: Uuid) -> ApiResult<()> {

@@ -90,7 +90,8 @@ async fn expired_access_tokens_are_refused() {
 
 #[tokio::test]
 async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
-    let app = TestApp::spawn().await;
+    // No grace: the replay below comes a moment after the rotation, as two tabs' would.
+    let app = TestApp::spawn_with(|c| c.refresh_reuse_grace_secs = 0).await;
     let first = app.signup("Acme", "ana@acme.test").await;
 
     let res = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": first.refresh_token})).await;
@@ -107,6 +108,55 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
     .await;
     problem(
         app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": second.refresh_token})).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn two_tabs_refreshing_at_once_keep_the_session_and_a_later_replay_ends_it() {
+    let app = TestApp::spawn().await; // the default grace
+    let first = app.signup("Acme", "ana@acme.test").await;
+    let body = json!({"refresh_token": first.refresh_token});
+    let refresh = || app.post("/api/v1/auth/refresh", None, &body);
+
+    // Both tabs send the refresh token they share; one of them spends it first.
+    let (a, b) = tokio::join!(refresh(), refresh());
+    assert_eq!((a.status(), b.status()), (StatusCode::OK, StatusCode::OK));
+    let (a, b) = (session(a.json().await.unwrap()), session(b.json().await.unwrap()));
+    assert_ne!(a.refresh_token, b.refresh_token);
+    for tab in [&a, &b] {
+        assert_eq!(app.get("/api/v1/me", &tab.token).await.status(), StatusCode::OK);
+    }
+    // Spent twice, it was spent once: the grace runs from the first time.
+    let spent_at = "SELECT count(DISTINCT revoked_at) FROM refresh_tokens WHERE revoked_at IS NOT NULL";
+    assert_eq!(app.count(spent_at), 1);
+
+    // Once the grace has passed, the same token again is a copy in someone else's hands.
+    app.conn_exec(
+        "UPDATE refresh_tokens SET revoked_at = revoked_at - interval '1 minute' WHERE revoked_at IS NOT NULL",
+    );
+    problem(refresh().await, StatusCode::UNAUTHORIZED).await;
+    for tab in [&a, &b] {
+        problem(
+            app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": tab.refresh_token})).await,
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_session_ended_by_logout_gets_no_grace() {
+    let app = TestApp::spawn().await;
+    let first = app.signup("Acme", "ana@acme.test").await;
+    let res = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": first.refresh_token})).await;
+    let second = session(res.json().await.unwrap());
+    let out = app.post("/api/v1/auth/logout", None, &json!({"refresh_token": second.refresh_token})).await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    // Spent a moment ago, but its session has ended.
+    problem(
+        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": first.refresh_token})).await,
         StatusCode::UNAUTHORIZED,
     )
     .await;
