@@ -94,31 +94,22 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
     let app = TestApp::spawn_with(|c| c.refresh_reuse_grace_secs = 0).await;
     let first = app.signup("Acme", "ana@acme.test").await;
 
-    let res = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": first.refresh_token})).await;
+    let res = app.refresh(&first.refresh_token).await;
     assert_eq!(res.status(), StatusCode::OK);
     let second = session(res.json().await.unwrap());
     assert_ne!(second.refresh_token, first.refresh_token);
     assert_eq!(app.get("/api/v1/me", &second.token).await.status(), StatusCode::OK);
 
     // Replaying the spent token looks like theft: it fails and revokes its successor too.
-    problem(
-        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": first.refresh_token})).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
-    problem(
-        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": second.refresh_token})).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    problem(app.refresh(&first.refresh_token).await, StatusCode::UNAUTHORIZED).await;
+    problem(app.refresh(&second.refresh_token).await, StatusCode::UNAUTHORIZED).await;
 }
 
 #[tokio::test]
 async fn two_tabs_refreshing_at_once_keep_the_session_and_a_later_replay_ends_it() {
     let app = TestApp::spawn().await; // the default grace
     let first = app.signup("Acme", "ana@acme.test").await;
-    let body = json!({"refresh_token": first.refresh_token});
-    let refresh = || app.post("/api/v1/auth/refresh", None, &body);
+    let refresh = || app.refresh(&first.refresh_token);
 
     // Both tabs send the refresh token they share; one of them spends it first.
     let (a, b) = tokio::join!(refresh(), refresh());
@@ -138,11 +129,7 @@ async fn two_tabs_refreshing_at_once_keep_the_session_and_a_later_replay_ends_it
     );
     problem(refresh().await, StatusCode::UNAUTHORIZED).await;
     for tab in [&a, &b] {
-        problem(
-            app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": tab.refresh_token})).await,
-            StatusCode::UNAUTHORIZED,
-        )
-        .await;
+        problem(app.refresh(&tab.refresh_token).await, StatusCode::UNAUTHORIZED).await;
     }
 }
 
@@ -150,16 +137,12 @@ async fn two_tabs_refreshing_at_once_keep_the_session_and_a_later_replay_ends_it
 async fn a_session_ended_by_logout_gets_no_grace() {
     let app = TestApp::spawn().await;
     let first = app.signup("Acme", "ana@acme.test").await;
-    let res = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": first.refresh_token})).await;
+    let res = app.refresh(&first.refresh_token).await;
     let second = session(res.json().await.unwrap());
     let out = app.post("/api/v1/auth/logout", None, &json!({"refresh_token": second.refresh_token})).await;
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
     // Spent a moment ago, but its session has ended.
-    problem(
-        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": first.refresh_token})).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    problem(app.refresh(&first.refresh_token).await, StatusCode::UNAUTHORIZED).await;
 }
 
 #[tokio::test]
@@ -179,8 +162,7 @@ async fn browsers_refresh_with_the_cookie_and_logout_revokes_it() {
 
     let out = app.request(Method::POST, "/api/v1/auth/logout", None).send().await.unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
-    problem(app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": rotated})).await, StatusCode::UNAUTHORIZED)
-        .await;
+    problem(app.refresh(&rotated).await, StatusCode::UNAUTHORIZED).await;
     problem(app.request(Method::POST, "/api/v1/auth/refresh", None).send().await.unwrap(), StatusCode::UNAUTHORIZED)
         .await;
 }
@@ -195,11 +177,7 @@ async fn disabled_users_cannot_log_in_or_refresh() {
     assert_eq!(res.status(), StatusCode::OK);
 
     problem(app.login("bruno@acme.test", PASSWORD).await, StatusCode::FORBIDDEN).await;
-    problem(
-        app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": agent.refresh_token})).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    problem(app.refresh(&agent.refresh_token).await, StatusCode::UNAUTHORIZED).await;
 }
 
 #[tokio::test]
@@ -217,7 +195,7 @@ async fn refresh_and_logout_bodies_must_be_json_when_present() {
     let res = app.post("/api/v1/auth/logout", None, &json!({"refresh_token": 42})).await;
     assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["refresh_token"]);
     // Neither attempt spent or revoked the token.
-    let res = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": admin.refresh_token})).await;
+    let res = app.refresh(&admin.refresh_token).await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 

@@ -125,6 +125,11 @@ impl TestApp {
         self.request(Method::POST, path, token).json(body).send().await.unwrap()
     }
 
+    /// Exchanges a refresh token sent in the body, as a non-browser client does.
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.post("/api/v1/auth/refresh", None, &json!({ "refresh_token": refresh_token })).await
+    }
+
     pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
         self.request(Method::PATCH, path, Some(token)).json(body).send().await.unwrap()
     }

@@ -35,7 +35,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
 
     problem(app.login("ana@acme.test", PASSWORD).await, StatusCode::UNAUTHORIZED).await;
     assert_eq!(app.login("ana@acme.test", "a brand new password").await.status(), StatusCode::OK);
-    let refresh = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": ana.refresh_token})).await;
+    let refresh = app.refresh(&ana.refresh_token).await;
     problem(refresh, StatusCode::UNAUTHORIZED).await;
 
     let again = app.post("/api/v1/auth/password-reset/confirm", None, &new_password).await;
