@@ -147,7 +147,7 @@ pub fn ClientsPage() -> impl IntoView {
                         <td>{c.source.clone()}{c.medium.clone().map(|m| format!(" / {m}"))}</td>
                         <td class="status"><span class="status-badge" data-status=status.as_str()>{move || i18n.t(status_msg(status))}</span></td>
                         <td>{move || directory.user_name(assignee)}</td>
-                        <td>{ let t = c.first_contact_at; move || { i18n.lang.track(); short(t) } }</td>
+                        <td><time datetime=c.first_contact_at.to_rfc3339()>{ let t = c.first_contact_at; move || { i18n.lang.track(); short(t) } }</time></td>
                     </tr>
                 }
             })
