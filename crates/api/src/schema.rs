@@ -185,6 +185,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamptz>,
         last_message_at -> Nullable<Timestamptz>,
         tags -> Array<Text>,
+        visitor_given -> Jsonb,
     }
 }
 
@@ -272,7 +273,7 @@ diesel::table! {
         account_id -> Uuid,
         site_id -> Uuid,
         token_hash -> Text,
-        contact_id -> Uuid,
+        contact_id -> Nullable<Uuid>,
         ip -> Nullable<Text>,
         user_agent -> Nullable<Text>,
         blocked_at -> Nullable<Timestamptz>,
@@ -583,6 +584,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     email_outbox,
 );
+
+diesel::table! {
+    import_slots (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        taken_at -> Timestamptz,
+    }
+}
 
 diesel::table! {
     import_jobs (id) {

@@ -225,7 +225,57 @@ pub struct ConversationList {
 pub struct ConversationDetail {
     pub conversation: ConversationSummary,
     pub messages: Vec<MessageView>,
-    pub contact: ContactView,
+    /// The linked client; none for an agent when it is assigned to someone else (see
+    /// [`contact_visible_to`]): the agent then has only `visitor_given`.
+    pub contact: Option<ContactView>,
+    /// What the visitor typed about themselves in this chat.
+    pub visitor_given: VisitorGiven,
+}
+
+/// What a visitor typed about themselves in one chat (bot answers, the details form).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VisitorGiven {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// E.164.
+    pub phone: Option<String>,
+}
+
+impl VisitorGiven {
+    /// The name, e-mail or phone, for a list row.
+    pub fn label(&self) -> Option<String> {
+        self.name.clone().or_else(|| self.email.clone()).or_else(|| self.phone.clone())
+    }
+
+    /// These details with `newer`'s values where it has them.
+    pub fn updated(self, newer: VisitorGiven) -> VisitorGiven {
+        VisitorGiven {
+            name: newer.name.or(self.name),
+            email: newer.email.or(self.email),
+            phone: newer.phone.or(self.phone),
+        }
+    }
+}
+
+/// Why a conversation in `status` cannot be accepted (409), or `None` when it can.
+pub fn accept_refusal(status: ConversationStatus) -> Option<&'static str> {
+    match status {
+        ConversationStatus::Waiting => None,
+        ConversationStatus::Bot => {
+            Some("This conversation is still with the bot: it can be accepted once it waits in the Inbox.")
+        }
+        ConversationStatus::Active => {
+            Some("This conversation is no longer waiting: another operator accepted it first.")
+        }
+        ConversationStatus::Closed => Some("This conversation is closed."),
+    }
+}
+
+/// Whether a desk user sees the client a conversation is linked to: admins always, an agent
+/// when it is theirs or nobody's. Anyone can write a known client's e-mail into a chat that
+/// waits in the shared Inbox, so the chat alone grants nothing.
+pub fn contact_visible_to(is_admin: bool, user_id: Uuid, assignee_id: Option<Uuid>) -> bool {
+    is_admin || assignee_id.is_none_or(|a| a == user_id)
 }
 
 /// Which desk tab.
@@ -480,6 +530,34 @@ pub struct CreateCannedResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_waiting_conversation_can_be_accepted_and_each_refusal_says_why() {
+        assert_eq!(accept_refusal(ConversationStatus::Waiting), None);
+        assert!(accept_refusal(ConversationStatus::Bot).unwrap().contains("bot"));
+        assert!(accept_refusal(ConversationStatus::Active).unwrap().contains("another operator"));
+        assert!(accept_refusal(ConversationStatus::Closed).unwrap().contains("closed"));
+    }
+
+    #[test]
+    fn an_agent_sees_a_chats_client_only_when_it_is_theirs_or_nobodys() {
+        let (me, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert!(contact_visible_to(false, me, None));
+        assert!(contact_visible_to(false, me, Some(me)));
+        assert!(!contact_visible_to(false, me, Some(other)));
+        assert!(contact_visible_to(true, me, Some(other)));
+    }
+
+    #[test]
+    fn what_a_visitor_gave_keeps_earlier_answers_and_takes_newer_ones() {
+        let first = VisitorGiven { name: Some("Ana".into()), email: Some("a@x.test".into()), phone: None };
+        let later = VisitorGiven { name: None, email: Some("b@x.test".into()), phone: Some("+5511987654321".into()) };
+        let both = first.updated(later);
+        assert_eq!(both.name.as_deref(), Some("Ana"));
+        assert_eq!(both.email.as_deref(), Some("b@x.test"));
+        assert_eq!(both.label().as_deref(), Some("Ana"));
+        assert_eq!(VisitorGiven::default().label(), None);
+    }
 
     #[test]
     fn message_bodies_need_visible_text_and_at_most_5000_characters() {

@@ -301,6 +301,8 @@ catalogue! {
     PresenceOffline => "Offline", "Offline";
     OpenClient => "Open client screen", "Abrir ficha do cliente";
     AnonymousVisitor => "Visitor (no details yet)", "Visitante (sem dados ainda)";
+    VisitorGivenTitle => "What the visitor told us", "O que o visitante informou";
+    VisitorGivenOnly => "The client record is not shown: it belongs to another agent.", "A ficha do cliente não é exibida: ela pertence a outro usuário.";
     Operators => "Operators", "Atendentes";
     Operator => "Operator", "Atendente";
     AnyOperator => "Any operator", "Qualquer atendente";

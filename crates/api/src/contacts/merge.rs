@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::queries::{self, Actor, ContactRow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{contact_activities, contact_notes, contacts};
+use crate::schema::{contact_activities, contact_notes, contacts, visitors};
 use crate::AppState;
 
 /// Fills what `target` lacks from `source`: the earliest first contact and its origin,
@@ -91,6 +91,10 @@ pub async fn merge_contacts(
                 .execute(conn)?;
             diesel::update(contact_activities::table.filter(contact_activities::contact_id.eq(source_id)))
                 .set(contact_activities::contact_id.eq(target_id))
+                .execute(conn)?;
+            // An admin merged them: the chat visitor of the source is the target from now on.
+            diesel::update(visitors::table.filter(visitors::contact_id.eq(source_id)))
+                .set(visitors::contact_id.eq(target_id))
                 .execute(conn)?;
             // The source goes first: the target may take over its e-mail or phone.
             diesel::delete(contacts::table.find(source_id)).execute(conn)?;

@@ -26,9 +26,9 @@ pub(super) fn conflict(message: &str) -> ApiError {
     ApiError::Conflict(message.to_string(), Vec::new())
 }
 
-pub(super) fn summary(conn: &mut PgConnection, id: Uuid) -> ApiResult<ConversationSummary> {
+pub(super) fn summary(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<ConversationSummary> {
     let row = conversations::table.find(id).select(ConversationRow::as_select()).first(conn)?;
-    queries::summaries(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
+    queries::summaries(conn, caller, vec![row])?.pop().ok_or(ApiError::NotFound)
 }
 
 fn user_name(conn: &mut PgConnection, user_id: Uuid) -> ApiResult<String> {
@@ -57,7 +57,7 @@ fn reload(conn: &mut PgConnection, id: Uuid) -> ApiResult<ConversationRow> {
     responses(
         (status = 200, description = "Accepted by the caller", body = ConversationSummary),
         (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not waiting any more (another operator accepted it, or it was closed)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not waiting: still with the bot, another operator accepted it first, or closed (the message says which)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/{id}/accept")]
@@ -75,8 +75,8 @@ pub async fn accept(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
                 .select(ConversationRow::as_select())
                 .for_update()
                 .first(conn)?;
-            if conv.status() != ConversationStatus::Waiting {
-                return Err(conflict("This conversation is no longer waiting: another operator accepted it first."));
+            if let Some(why) = domain::accept_refusal(conv.status()) {
+                return Err(conflict(why));
             }
             let now = Utc::now();
             diesel::update(conversations::table.find(id))
@@ -108,7 +108,7 @@ pub async fn accept(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
             let audience = Audience { everyone: true, ..queries::audience(conn, &conv, true)? };
             queries::announce_to(conn, &conv, "conversation.accepted", audience, json!({"owner_id": caller.user_id}))?;
             note(conn, &conv, DeskNote::Joined(first_name(&name)))?;
-            summary(conn, id)
+            summary(conn, &caller, id)
         })
         .await?;
     Ok(web::Json(done))
@@ -262,7 +262,7 @@ pub async fn close(state: web::Data<AppState>, caller: AuthUser, id: web::Path<U
                 queries::require_operator(conn, &caller, &conv, "close this conversation")?;
             }
             close_row(conn, &conv)?;
-            summary(conn, id)
+            summary(conn, &caller, id)
         })
         .await?;
     Ok(web::Json(done))
@@ -326,7 +326,7 @@ pub async fn join(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uu
             let conv = reload(conn, id)?;
             announce(conn, &conv, "conversation.joined", false, json!({"user_id": caller.user_id}))?;
             note(conn, &conv, DeskNote::Joined(first_name(&name)))?;
-            summary(conn, id)
+            summary(conn, &caller, id)
         })
         .await?;
     Ok(web::Json(done))
@@ -403,7 +403,7 @@ pub async fn transfer(
                 Some(conv.contact_id),
             )?;
             note(conn, &moved, DeskNote::Transferred { to: first_name(&to_name) })?;
-            summary(conn, id)
+            summary(conn, &caller, id)
         })
         .await?;
     Ok(web::Json(done))
@@ -450,7 +450,7 @@ pub async fn invite(
             let title = format!("{by} invited you into a conversation");
             notifications::notify(conn, caller.account_id, who, "conversation_invited", &title, Some(conv.contact_id))?;
             note(conn, &conv, DeskNote::Invited(first_name(&name)))?;
-            summary(conn, id)
+            summary(conn, &caller, id)
         })
         .await?;
     Ok(web::Json(done))

@@ -5,16 +5,19 @@
 //! phone is asked again) and written to the contact; after the last one, or at once when the
 //! bot is off, the conversation enters the Inbox.
 //!
-//! The contact: a visitor's conversation belongs from the start to an anonymous contact
-//! (no name, e-mail or phone) created with it. Details fill it in, through the same
-//! dedup as ingestion: when the e-mail or phone is a known client's, the conversation and
-//! the visitor move to that client, whose data is not changed by an anonymous source (the
-//! submission is logged on it), and the anonymous contact is removed.
+//! The contact: a visitor's conversation belongs from the start to the visitor's own contact,
+//! anonymous (no name, e-mail or phone) until details fill it in. When an e-mail or phone is
+//! a known client's, only this conversation is attached to that client; nothing of the
+//! client changes and nothing else moves (the submission is logged on it). From then on the
+//! chat's later details are only logged on that client. The site key is public: nothing a
+//! visitor sends may change, move or reveal a client.
 
 use chrono::Utc;
 use diesel::dsl::exists;
 use diesel::prelude::*;
-use domain::{bot_done_text, bot_retry_text, BotQuestion, ConversationStatus, MessageSender, VisitorDetailsRequest};
+use domain::{
+    bot_done_text, bot_retry_text, BotQuestion, ConversationStatus, MessageSender, VisitorDetailsRequest, VisitorGiven,
+};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -23,7 +26,7 @@ use crate::contacts::phone_field;
 use crate::contacts::queries::{diff, log_changes, save, Actor, ContactRow};
 use crate::error::{ApiError, ApiResult};
 use crate::events::Audience;
-use crate::schema::{contact_notes, contacts, conversations, sites, users, visitors};
+use crate::schema::{cards, contact_notes, contacts, conversations, sites, tasks, users, visitors};
 
 /// Whether any operator of the account is online.
 pub fn operators_online(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<bool> {
@@ -44,7 +47,10 @@ fn questions_of(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<Ve
     Ok(if enabled { serde_json::from_value(list).unwrap_or_default() } else { Vec::new() })
 }
 
-fn answered(contact: &ContactRow, field: &str) -> bool {
+/// Whether the visitor's own contact has this field: the bot never looks at a known
+/// client's data, so its questions are the same whoever the visitor names.
+fn answered(own: Option<&ContactRow>, field: &str) -> bool {
+    let Some(contact) = own else { return false };
     match field {
         "name" => contact.name.is_some(),
         "email" => contact.email.is_some(),
@@ -53,16 +59,12 @@ fn answered(contact: &ContactRow, field: &str) -> bool {
     }
 }
 
-fn contact_of(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<ContactRow> {
-    Ok(contacts::table.find(conv.contact_id).select(ContactRow::as_select()).for_update().first(conn)?)
-}
-
 /// Asks the next question the contact has not answered from `step` on, or sends the
 /// conversation to the Inbox when there is none.
 pub fn ask_next(conn: &mut PgConnection, conv: &ConversationRow, step: usize) -> ApiResult<()> {
     let questions = questions_of(conn, conv)?;
-    let contact = contact_of(conn, conv)?;
-    let next = questions.iter().enumerate().skip(step).find(|(_, q)| !answered(&contact, &q.field));
+    let own = own_contact(conn, conv)?;
+    let next = questions.iter().enumerate().skip(step).find(|(_, q)| !answered(own.as_ref(), &q.field));
     match next {
         Some((index, question)) => {
             diesel::update(conversations::table.find(conv.id))
@@ -134,8 +136,12 @@ pub fn answer(conn: &mut PgConnection, conv: &ConversationRow, text: &str, site_
     ask_next(conn, &conv, step + 1)
 }
 
-/// Writes a visitor's details to the conversation's contact (see the module doc); returns
-/// the conversation as it is now (its contact may have changed).
+/// Writes a visitor's details (see the module doc); returns the conversation as it is now
+/// (its contact may have changed).
+///
+/// What happens depends only on the visitor's own contact and this conversation, never on
+/// what a known client has: the visitor's answer, the bot's next question and the
+/// conversation's status are the same for a known client's e-mail or phone as for a new one.
 pub fn apply_details(
     conn: &mut PgConnection,
     conv: &ConversationRow,
@@ -144,70 +150,114 @@ pub fn apply_details(
     site_name: &str,
 ) -> ApiResult<ConversationRow> {
     let actor = Actor::system(&format!("chat on site \"{site_name}\""));
-    let contact = contact_of(conn, conv)?;
     let email = details.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
     let phone = phone_field(details.phone.as_deref(), "phone")?;
     let name = details.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
-    let others =
-        || contacts::table.filter(contacts::account_id.eq(conv.account_id)).filter(contacts::id.ne(contact.id));
-    let mut known: Option<Uuid> = None;
-    if let Some(email) = &email {
-        known = others().filter(contacts::email.eq(email)).select(contacts::id).first(conn).optional()?;
+    if email.is_none() && phone.is_none() && name.is_none() && custom.is_none() {
+        return Ok(conv.clone());
     }
-    if known.is_none() {
-        if let Some(phone) = &phone {
-            known = others().filter(contacts::phone.eq(phone)).select(contacts::id).first(conn).optional()?;
+    let given = VisitorGiven { name: name.clone(), email: email.clone(), phone: phone.clone() };
+    let given = serde_json::to_value(conv.visitor_given().updated(given)).unwrap_or_default();
+    diesel::update(conversations::table.find(conv.id)).set(conversations::visitor_given.eq(given)).execute(conn)?;
+    let own = own_contact(conn, conv)?;
+    let submitted = || {
+        let mut submitted = json!({"name": name, "email": email, "phone": phone});
+        if let Some((key, value)) = &custom {
+            submitted[key.as_str()] = Value::String(value.clone());
         }
-    }
-    if let Some(known) = known {
-        let submitted = json!({"name": name, "email": email, "phone": phone});
-        move_to_known_client(conn, conv, &contact, known)?;
-        log_changes(conn, conv.account_id, known, &actor, &[("resubmitted", None, Some(submitted))])?;
-    } else {
-        let mut updated = contact.clone();
-        // A visitor fills in their own anonymous contact; they do not overwrite what is there.
-        updated.name = updated.name.or(name);
-        updated.email = updated.email.or(email);
-        updated.phone = updated.phone.or(phone);
-        if let Some((key, value)) = custom {
-            if let Some(map) = updated.custom_fields.as_object_mut() {
-                map.entry(key).or_insert(Value::String(value));
+        submitted
+    };
+    match own.filter(|own| own.id == conv.contact_id) {
+        // The chat was attached to a known client already: a visitor never writes into a
+        // client, whatever they send next; the submission is only logged for review.
+        None => {
+            log_changes(conn, conv.account_id, conv.contact_id, &actor, &[("resubmitted", None, Some(submitted()))])?
+        }
+        Some(own) => match known_client(conn, &own, email.as_deref(), phone.as_deref())? {
+            Some(known) => {
+                attach_to_known_client(conn, conv, &own, known)?;
+                log_changes(conn, conv.account_id, known, &actor, &[("resubmitted", None, Some(submitted()))])?;
             }
-        }
-        let changes = diff(&contact, &updated);
-        if !changes.is_empty() {
-            updated.updated_at = Utc::now();
-            let saved = save(conn, &updated).map_err(|err| match err {
-                // Another contact took this e-mail or phone at the same moment.
-                ApiError::Conflict(..) => ApiError::Unavailable("Please send that again.".into()),
-                other => other,
-            })?;
-            log_changes(conn, conv.account_id, saved.id, &actor, &changes)?;
-        }
+            None => {
+                let mut updated = own.clone();
+                // A visitor fills in their own contact; they do not overwrite what is there.
+                updated.name = updated.name.or(name);
+                updated.email = updated.email.or(email);
+                updated.phone = updated.phone.or(phone);
+                if let Some((key, value)) = custom {
+                    if let Some(map) = updated.custom_fields.as_object_mut() {
+                        map.entry(key).or_insert(Value::String(value));
+                    }
+                }
+                let changes = diff(&own, &updated);
+                if !changes.is_empty() {
+                    updated.updated_at = Utc::now();
+                    let saved = save(conn, &updated).map_err(|err| match err {
+                        // Another contact took this e-mail or phone at the same moment.
+                        ApiError::Conflict(..) => ApiError::Unavailable("Please send that again.".into()),
+                        other => other,
+                    })?;
+                    log_changes(conn, conv.account_id, saved.id, &actor, &changes)?;
+                }
+            }
+        },
     }
     let conv = conversations::table.find(conv.id).select(ConversationRow::as_select()).first(conn)?;
     announce(conn, &conv, "conversation.contact_updated", false, json!({"contact_id": conv.contact_id}))?;
     Ok(conv)
 }
 
-/// The visitor turned out to be a known client: their conversations, notes and visitor
-/// record move to it, and the anonymous contact goes.
-fn move_to_known_client(
+/// The visitor's own contact (created with the visitor, anonymous until they fill it in),
+/// locked; `None` for a conversation without a visitor or once that contact went away.
+fn own_contact(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<Option<ContactRow>> {
+    let Some(visitor_id) = conv.visitor_id else { return Ok(None) };
+    let own: Option<Uuid> =
+        visitors::table.find(visitor_id).select(visitors::contact_id).first::<Option<Uuid>>(conn).optional()?.flatten();
+    let Some(own) = own else { return Ok(None) };
+    Ok(contacts::table.find(own).select(ContactRow::as_select()).for_update().first(conn).optional()?)
+}
+
+/// Another contact of the account with this e-mail (first) or phone.
+fn known_client(
+    conn: &mut PgConnection,
+    own: &ContactRow,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> ApiResult<Option<Uuid>> {
+    let others = || contacts::table.filter(contacts::account_id.eq(own.account_id)).filter(contacts::id.ne(own.id));
+    if let Some(email) = email.filter(|e| own.email.as_deref() != Some(*e)) {
+        if let Some(id) = others().filter(contacts::email.eq(email)).select(contacts::id).first(conn).optional()? {
+            return Ok(Some(id));
+        }
+    }
+    if let Some(phone) = phone.filter(|p| own.phone.as_deref() != Some(*p)) {
+        return Ok(others().filter(contacts::phone.eq(phone)).select(contacts::id).first(conn).optional()?);
+    }
+    Ok(None)
+}
+
+/// The visitor named a known client: this conversation, and nothing else, goes to that
+/// client. The visitor's own contact stays theirs; it is removed when nothing is left on it
+/// (no e-mail or phone, no other conversation, note, card or task).
+fn attach_to_known_client(
     conn: &mut PgConnection,
     conv: &ConversationRow,
-    anonymous: &ContactRow,
+    own: &ContactRow,
     known: Uuid,
 ) -> ApiResult<()> {
-    crate::contacts::transcript::reassign(conn, anonymous.id, known)?;
-    diesel::update(contact_notes::table.filter(contact_notes::contact_id.eq(anonymous.id)))
-        .set(contact_notes::contact_id.eq(known))
-        .execute(conn)?;
-    diesel::update(visitors::table.filter(visitors::contact_id.eq(anonymous.id)))
-        .set(visitors::contact_id.eq(known))
-        .execute(conn)?;
-    let anonymous_only = anonymous.email.is_none() && anonymous.phone.is_none();
-    if anonymous_only && anonymous.account_id == conv.account_id {
-        diesel::delete(contacts::table.find(anonymous.id)).execute(conn)?;
+    diesel::update(conversations::table.find(conv.id)).set(conversations::contact_id.eq(known)).execute(conn)?;
+    if own.email.is_some() || own.phone.is_some() {
+        return Ok(());
+    }
+    let referred: bool = diesel::select(
+        exists(conversations::table.filter(conversations::contact_id.eq(own.id)))
+            .or(exists(contact_notes::table.filter(contact_notes::contact_id.eq(own.id))))
+            .or(exists(cards::table.filter(cards::contact_id.eq(own.id))))
+            .or(exists(tasks::table.filter(tasks::contact_id.eq(own.id)))),
+    )
+    .get_result(conn)?;
+    if !referred {
+        diesel::delete(contacts::table.find(own.id)).execute(conn)?;
     }
     Ok(())
 }

@@ -88,7 +88,7 @@ fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> Ap
                 .order((conversations::waiting_since.asc(), conversations::id.asc()))
                 .limit(limit)
                 .load(conn)?;
-            Ok(ConversationList { items: summaries(conn, rows)?, totals: None, next_cursor: None })
+            Ok(ConversationList { items: summaries(conn, caller, rows)?, totals: None, next_cursor: None })
         }
         DeskView::Mine => {
             let rows = mine(caller)
@@ -96,7 +96,7 @@ fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> Ap
                 .order((conversations::last_message_at.desc().nulls_last(), conversations::id.desc()))
                 .limit(limit)
                 .load(conn)?;
-            Ok(ConversationList { items: summaries(conn, rows)?, totals: None, next_cursor: None })
+            Ok(ConversationList { items: summaries(conn, caller, rows)?, totals: None, next_cursor: None })
         }
         DeskView::All => {
             let filtered = || all_filtered(caller, f);
@@ -115,7 +115,7 @@ fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> Ap
             } else {
                 None
             };
-            Ok(ConversationList { items: summaries(conn, rows)?, totals: Some(totals), next_cursor })
+            Ok(ConversationList { items: summaries(conn, caller, rows)?, totals: Some(totals), next_cursor })
         }
     }
 }
@@ -237,9 +237,12 @@ pub async fn get_conversation(
 pub fn detail(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<ConversationDetail> {
     let row = queries::get(conn, caller, id)?;
     let contact: ContactRow = contacts::table.find(row.contact_id).select(ContactRow::as_select()).first(conn)?;
+    let contact =
+        domain::contact_visible_to(caller.is_admin(), caller.user_id, contact.assignee_id).then(|| contact.into_view());
     let messages = queries::messages_of(conn, row.id)?;
-    let conversation = summaries(conn, vec![row])?.pop().ok_or(ApiError::NotFound)?;
-    Ok(ConversationDetail { conversation, messages, contact: contact.into_view() })
+    let visitor_given = row.visitor_given();
+    let conversation = summaries(conn, caller, vec![row])?.pop().ok_or(ApiError::NotFound)?;
+    Ok(ConversationDetail { conversation, messages, contact, visitor_given })
 }
 
 /// The most conversations a badge counts.

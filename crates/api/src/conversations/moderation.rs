@@ -52,7 +52,7 @@ pub async fn add_tag(
                 tags.push(tag);
                 set_tags(conn, &conv, tags)?;
             }
-            summary(conn, id)
+            summary(conn, &caller, id)
         })
         .await?;
     Ok(web::Json(done))
@@ -80,7 +80,7 @@ pub async fn remove_tag(state: web::Data<AppState>, caller: AuthUser, path: web:
                 let tags = conv.tags.iter().filter(|t| **t != tag).cloned().collect();
                 set_tags(conn, &conv, tags)?;
             }
-            summary(conn, id)
+            summary(conn, &caller, id)
         })
         .await?;
     Ok(web::Json(done))
@@ -133,7 +133,7 @@ pub async fn block(state: web::Data<AppState>, caller: AuthUser, id: web::Path<U
             if conv.status() != ConversationStatus::Closed {
                 close_row(conn, &conv)?;
             }
-            summary(conn, id)
+            summary(conn, &caller, id)
         })
         .await?;
     Ok(web::Json(done))
@@ -171,7 +171,7 @@ pub async fn unblock(state: web::Data<AppState>, admin: AdminUser, id: web::Path
                 )
                 .execute(conn)?;
             }
-            summary(conn, id)
+            summary(conn, &caller, id)
         })
         .await?;
     Ok(web::Json(done))

@@ -39,6 +39,8 @@ pub struct ConversationRow {
     pub first_response_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub last_message_at: Option<DateTime<Utc>>,
+    /// [`domain::VisitorGiven`] as JSON.
+    pub visitor_given: Value,
 }
 
 impl ConversationRow {
@@ -48,6 +50,11 @@ impl ConversationRow {
 
     pub fn lang(&self) -> domain::i18n::Lang {
         domain::i18n::Lang::from_tag(&self.lang)
+    }
+
+    /// What the visitor typed about themselves in this chat.
+    pub fn visitor_given(&self) -> domain::VisitorGiven {
+        serde_json::from_value(self.visitor_given.clone()).unwrap_or_default()
     }
 }
 
@@ -229,18 +236,24 @@ pub fn blocked(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<boo
     Ok(token_blocked.unwrap_or(false) || ip_blocked)
 }
 
-/// The list form of `rows`, with contact labels, site names, participants, last messages
-/// and per-conversation stats, in a fixed number of queries.
-pub fn summaries(conn: &mut PgConnection, rows: Vec<ConversationRow>) -> ApiResult<Vec<ConversationSummary>> {
+/// The list form of `rows` as `caller` may see them, with contact labels (what the visitor
+/// typed, for a client the caller may not see), site names, participants, last messages and
+/// per-conversation stats, in a fixed number of queries.
+pub fn summaries(
+    conn: &mut PgConnection,
+    caller: &AuthUser,
+    rows: Vec<ConversationRow>,
+) -> ApiResult<Vec<ConversationSummary>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let contact_ids: Vec<Uuid> = rows.iter().map(|r| r.contact_id).collect();
     let site_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.site_id).collect();
     let labels: HashMap<Uuid, Option<String>> = contacts::table
         .filter(contacts::id.eq_any(&contact_ids))
-        .select((contacts::id, contacts::name, contacts::email, contacts::phone))
-        .load::<(Uuid, Option<String>, Option<String>, Option<String>)>(conn)?
+        .select((contacts::id, contacts::assignee_id, contacts::name, contacts::email, contacts::phone))
+        .load::<(Uuid, Option<Uuid>, Option<String>, Option<String>, Option<String>)>(conn)?
         .into_iter()
-        .map(|(id, name, email, phone)| (id, name.or(email).or(phone)))
+        .filter(|(_, assignee, ..)| domain::contact_visible_to(caller.is_admin(), caller.user_id, *assignee))
+        .map(|(id, _, name, email, phone)| (id, name.or(email).or(phone)))
         .collect();
     let site_names: HashMap<Uuid, String> = sites::table
         .filter(sites::id.eq_any(&site_ids))
@@ -276,7 +289,10 @@ pub fn summaries(conn: &mut PgConnection, rows: Vec<ConversationRow>) -> ApiResu
                 id: r.id,
                 status: r.status(),
                 contact_id: r.contact_id,
-                contact_label: labels.get(&r.contact_id).cloned().flatten(),
+                contact_label: match labels.get(&r.contact_id) {
+                    Some(label) => label.clone(),
+                    None => r.visitor_given().label(),
+                },
                 site_id: r.site_id,
                 site_name: r.site_id.and_then(|s| site_names.get(&s).cloned()),
                 page_url: r.page_url.clone(),

@@ -76,7 +76,8 @@ pub struct VisitorRow {
     pub id: Uuid,
     pub account_id: Uuid,
     pub site_id: Uuid,
-    pub contact_id: Uuid,
+    /// The visitor's own contact (see conversations::bot); `None` once it went away.
+    pub contact_id: Option<Uuid>,
     pub blocked_at: Option<DateTime<Utc>>,
 }
 
@@ -243,6 +244,23 @@ fn new_visitor(
     user_agent: Option<&str>,
     start: &StartChatRequest,
 ) -> ApiResult<VisitorRow> {
+    let contact = anonymous_contact(conn, site, ip, start)?;
+    Ok(diesel::insert_into(visitors::table)
+        .values((
+            visitors::id.eq(Uuid::new_v4()),
+            visitors::account_id.eq(site.account_id),
+            visitors::site_id.eq(site.id),
+            visitors::token_hash.eq(token_hash),
+            visitors::contact_id.eq(contact),
+            visitors::ip.eq(ip),
+            visitors::user_agent.eq(user_agent),
+        ))
+        .returning(VisitorRow::as_returning())
+        .get_result(conn)?)
+}
+
+/// A visitor's own contact: anonymous, with the page's origin.
+fn anonymous_contact(conn: &mut PgConnection, site: &SiteRow, ip: &str, start: &StartChatRequest) -> ApiResult<Uuid> {
     let mut contact = ContactRow::new(site.account_id, Channel::LiveChat);
     contact.site_id = Some(site.id);
     contact.page_url = start.page_url.clone();
@@ -251,19 +269,23 @@ fn new_visitor(
     contact.medium = start.utm_medium.clone();
     contact.campaign = start.utm_campaign.clone();
     contact.ip = Some(ip.to_string()).filter(|ip| !ip.is_empty());
-    let contact = crate::contacts::queries::insert(conn, &contact)?;
-    Ok(diesel::insert_into(visitors::table)
-        .values((
-            visitors::id.eq(Uuid::new_v4()),
-            visitors::account_id.eq(site.account_id),
-            visitors::site_id.eq(site.id),
-            visitors::token_hash.eq(token_hash),
-            visitors::contact_id.eq(contact.id),
-            visitors::ip.eq(ip),
-            visitors::user_agent.eq(user_agent),
-        ))
-        .returning(VisitorRow::as_returning())
-        .get_result(conn)?)
+    Ok(crate::contacts::queries::insert(conn, &contact)?.id)
+}
+
+/// The visitor's own contact, made anew when the last one went away.
+fn own_contact_id(
+    conn: &mut PgConnection,
+    site: &SiteRow,
+    visitor: &VisitorRow,
+    ip: &str,
+    start: &StartChatRequest,
+) -> ApiResult<Uuid> {
+    if let Some(id) = visitor.contact_id {
+        return Ok(id);
+    }
+    let id = anonymous_contact(conn, site, ip, start)?;
+    diesel::update(visitors::table.find(visitor.id)).set(visitors::contact_id.eq(id)).execute(conn)?;
+    Ok(id)
 }
 
 fn new_conversation(
@@ -275,12 +297,13 @@ fn new_conversation(
     start: &StartChatRequest,
 ) -> ApiResult<ConversationRow> {
     let lang = domain::i18n::Lang::from_tag(start.lang.as_deref().unwrap_or("en"));
+    let contact_id = own_contact_id(conn, site, visitor, ip, start)?;
     let now = Utc::now();
     Ok(diesel::insert_into(conversations::table)
         .values((
             conversations::id.eq(Uuid::new_v4()),
             conversations::account_id.eq(site.account_id),
-            conversations::contact_id.eq(visitor.contact_id),
+            conversations::contact_id.eq(contact_id),
             conversations::site_id.eq(site.id),
             conversations::channel.eq(Channel::LiveChat.as_str()),
             conversations::started_at.eq(now),
@@ -424,8 +447,9 @@ pub async fn visitor_typing(
 
 /// Leave contact details.
 ///
-/// The offline form, or details given during the chat: written to the conversation's
-/// contact (a known client's data is not changed; see docs/LIVE_CHAT.md). With `message`,
+/// The offline form, or details given during the chat: written to the visitor's own contact;
+/// an e-mail or phone of a known client attaches this conversation to that client and
+/// changes nothing of it (see docs/LIVE_CHAT.md). With `message`,
 /// that message is sent too, and a conversation still with the bot enters the Inbox. Fields
 /// left out (or all of them) change nothing.
 #[utoipa::path(

@@ -28,6 +28,7 @@ mod metrics;
 mod migrations;
 mod openapi;
 mod password_reset;
+mod public_edge;
 mod public_ingest;
 mod rate_limits;
 mod reads;

@@ -4,7 +4,7 @@
 use domain::i18n::Msg;
 use domain::{
     CannedResponseList, ConversationDetail, ConversationStatus, ConversationSummary, ConversationTagRequest,
-    MessageView, OperatorRequest, SendMessageRequest,
+    MessageView, OperatorRequest, SendMessageRequest, VisitorGiven,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -99,8 +99,16 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
                             <ReplyBox c=c.clone()/>
                         </div>
                         <aside class="client-panel" aria-label=move || i18n.t(Msg::NavClients)>
-                            <ClientCard contact=d.contact.clone() directory=directory on_saved=refetch in_panel=true/>
-                            <a href=format!("/clients/{}", d.contact.id) data-testid="open-client">{move || i18n.t(Msg::OpenClient)}</a>
+                            {match d.contact.clone() {
+                                Some(contact) => {
+                                    let href = format!("/clients/{}", contact.id);
+                                    view! {
+                                        <ClientCard contact=contact directory=directory on_saved=refetch in_panel=true/>
+                                        <a href=href data-testid="open-client">{move || i18n.t(Msg::OpenClient)}</a>
+                                    }.into_any()
+                                }
+                                None => view! { <VisitorGivenCard given=d.visitor_given.clone()/> }.into_any(),
+                            }}
                             <Tags c=c on_changed=refetch/>
                         </aside>
                     </div>
@@ -108,6 +116,25 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
             }
             Err(e) => view! { <p class="form-error">{e.summary()}</p> }.into_any(),
         })}
+    }
+}
+
+/// In place of a client the caller may not see: only what the visitor typed in this chat.
+#[component]
+fn VisitorGivenCard(given: VisitorGiven) -> impl IntoView {
+    let i18n = use_i18n();
+    let row =
+        move |label: Msg, value: Option<String>| value.map(|v| view! { <dt>{move || i18n.t(label)}</dt><dd>{v}</dd> });
+    view! {
+        <section class="col card-col" data-testid="visitor-given">
+            <h2>{move || i18n.t(Msg::VisitorGivenTitle)}</h2>
+            <dl class="facts">
+                {row(Msg::Name, given.name.clone())}
+                {row(Msg::Email, given.email.clone())}
+                {row(Msg::Phone, given.phone.as_deref().map(super::super::clients::phone_text))}
+            </dl>
+            <p class="muted">{move || i18n.t(Msg::VisitorGivenOnly)}</p>
+        </section>
     }
 }
 
