@@ -173,6 +173,7 @@ pub fn build_server_with_metrics(
                     .wrap(from_fn(security_headers::security_headers_middleware))
                     .wrap(from_fn(telemetry::request_id_middleware))
                     .wrap(from_fn(metrics::metrics_middleware))
+                    .wrap(from_fn(metrics::metrics_listener_only))
                     .app_data(state.clone())
                     .app_data(metrics.clone())
                     .app_data(metrics_addr)

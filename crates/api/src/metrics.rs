@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -78,6 +78,24 @@ impl Metrics {
 
 /// Counts and times every request under its route template (`/api/v1/contacts/{id}`), so
 /// ids do not multiply the series; paths no route matches share the label `unmatched`.
+/// On the `METRICS_BIND` listener only `GET /metrics` answers; everything else there is a
+/// 404 before any handler (or the SPA) runs, so that port never serves the API.
+pub async fn metrics_listener_only(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let on_metrics_listener = req
+        .app_data::<Option<MetricsAddr>>()
+        .copied()
+        .flatten()
+        .is_some_and(|addr| req.app_config().local_addr() == addr.0);
+    if on_metrics_listener && !(req.path() == "/metrics" && req.method() == actix_web::http::Method::GET) {
+        let res = ApiError::NotFound.error_response();
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
 pub async fn metrics_middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody>,

@@ -18,6 +18,13 @@ async fn metrics_count_requests_per_route_and_show_the_pool_on_their_own_listene
     assert_eq!(public.status(), StatusCode::NOT_FOUND, "not on the public port");
 
     let metrics_base = app.metrics_base.clone().unwrap();
+    // The metrics port serves `/metrics` and nothing else: not the API, probes, docs or SPA.
+    for path in ["/api/v1/sites", "/healthz", "/api/openapi.json", "/", "/widget.js", "/clients"] {
+        let res = app.client.get(format!("{metrics_base}{path}")).bearer_auth(&admin.token).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path} on the metrics port");
+    }
+    let res = app.client.post(format!("{metrics_base}/api/v1/auth/login")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let res = app.client.get(format!("{metrics_base}/metrics")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
