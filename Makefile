@@ -125,6 +125,7 @@ test-contract: tools tools-contract test-db ## The API contract: spec lint, gene
 	cargo test -p e2e --no-run
 	@# Fuzzing sends thousands of logins and sign-ups from one address: request-rate limits off.
 	ACCESS_TOKEN_TTL_SECS=3600 SIGNUP_RATE_PER_HOUR=0 LOGIN_RATE_PER_MINUTE=0 PUBLIC_RATE_PER_MINUTE=0 API_KEY_RATE_PER_MINUTE=0 \
+		INVITATIONS_PER_HOUR=0 INVITATIONS_PER_ADDRESS_PER_DAY=0 \
 		scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- scripts/contract.sh
 
 .PHONY: bench bench-realtime bench-board bench-import

@@ -51,6 +51,10 @@ pub struct Config {
     pub signup_rate_per_hour: u32,
     /// Login requests per client address per minute (0: no limit).
     pub login_rate_per_minute: u32,
+    /// Invitations an account may send per hour, and a client address likewise (0: no limit).
+    pub invitations_per_hour: u32,
+    /// Invitations one e-mail address may receive from an account per day (0: no limit).
+    pub invitations_per_address_per_day: u32,
     /// CSV exports of one account running at once on one instance.
     pub export_max_per_account: usize,
     /// A CSV export whose client reads nothing for this long is cut off.
@@ -175,6 +179,8 @@ impl Config {
             api_key_rate_per_minute: env_or("API_KEY_RATE_PER_MINUTE", 12_000),
             signup_rate_per_hour: env_or("SIGNUP_RATE_PER_HOUR", 10),
             login_rate_per_minute: env_or("LOGIN_RATE_PER_MINUTE", 60),
+            invitations_per_hour: env_or("INVITATIONS_PER_HOUR", 30),
+            invitations_per_address_per_day: env_or("INVITATIONS_PER_ADDRESS_PER_DAY", 3),
             export_max_per_account: env_or("EXPORT_MAX_PER_ACCOUNT", 2),
             export_send_timeout: Duration::from_secs(env_or("EXPORT_SEND_TIMEOUT_SECS", 30)),
             export_page_rows: env_or::<i64>("EXPORT_PAGE_ROWS", 5000).clamp(1, 50_000),

@@ -26,6 +26,10 @@ pub enum Limit {
     Login,
     /// Messages (and details) from one chat visitor.
     VisitorMessage,
+    /// Invitations sent by one account, and (a bucket of the same size) from one client address.
+    Invitation,
+    /// Invitations to one e-mail address from one account.
+    InvitationTo,
 }
 
 pub struct RateLimits {
@@ -34,6 +38,8 @@ pub struct RateLimits {
     signup: Option<DefaultKeyedRateLimiter<String>>,
     login: Option<DefaultKeyedRateLimiter<String>>,
     visitor_message: Option<DefaultKeyedRateLimiter<String>>,
+    invitation: Option<DefaultKeyedRateLimiter<String>>,
+    invitation_to: Option<DefaultKeyedRateLimiter<String>>,
     checks: AtomicU32,
 }
 
@@ -53,6 +59,8 @@ impl RateLimits {
             signup: limiter(config.signup_rate_per_hour, Duration::from_secs(3600)),
             login: limiter(config.login_rate_per_minute, minute),
             visitor_message: limiter(config.visitor_messages_per_minute, minute),
+            invitation: limiter(config.invitations_per_hour, Duration::from_secs(3600)),
+            invitation_to: limiter(config.invitations_per_address_per_day, Duration::from_secs(86_400)),
             checks: AtomicU32::new(0),
         }
     }
@@ -65,13 +73,22 @@ impl RateLimits {
             Limit::Signup => &self.signup,
             Limit::Login => &self.login,
             Limit::VisitorMessage => &self.visitor_message,
+            Limit::Invitation => &self.invitation,
+            Limit::InvitationTo => &self.invitation_to,
         };
         let Some(limiter) = limiter else { return Ok(()) };
         if self.checks.fetch_add(1, Ordering::Relaxed).is_multiple_of(4096) {
             // Forget buckets that are full again, so memory follows the active keys only.
-            for l in
-                [&self.public, &self.api_key, &self.signup, &self.login, &self.visitor_message].into_iter().flatten()
-            {
+            let all = [
+                &self.public,
+                &self.api_key,
+                &self.signup,
+                &self.login,
+                &self.visitor_message,
+                &self.invitation,
+                &self.invitation_to,
+            ];
+            for l in all.into_iter().flatten() {
                 l.retain_recent();
             }
         }

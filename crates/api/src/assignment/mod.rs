@@ -61,6 +61,7 @@ pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid, p
         Some(who) => format!("New lead assigned to you: \"{}\"", domain::text::quote_lead_text(who, 40)),
         None => "New lead assigned to you".to_string(),
     };
+    let name = domain::text::quote_lead_text(&name, 60);
     let mut body =
         format!("Hello {name},\n\nA new lead was assigned to you in Prospecta. What the lead sent (unverified):\n");
     for (label, value) in

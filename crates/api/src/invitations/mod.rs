@@ -17,6 +17,7 @@ use crate::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
 use crate::auth::{create_user_from_link, password, session_response};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AdminUser, ValidJson};
+use crate::rate_limits::Limit;
 use crate::schema::{accounts, invitations};
 use crate::users::queries::{self as users, UserRow};
 use crate::{mailer, AppState};
@@ -104,14 +105,23 @@ pub async fn list_invitations(
         (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The address is already a user of this account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many invitations from this account or client address (`INVITATIONS_PER_HOUR`), or to this address (`INVITATIONS_PER_ADDRESS_PER_DAY`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("")]
 pub async fn invite_user(
     state: web::Data<AppState>,
+    req: HttpRequest,
     AdminUser(caller): AdminUser,
     ValidJson(body): ValidJson<InviteUserRequest>,
 ) -> ApiResult<HttpResponse> {
+    // Each invitation mails text the inviter chose to any address: limited like a relay would be.
+    // The narrowest bucket first: a refused check has already spent the ones before it.
+    let limits = &state.rate_limits;
+    let to = domain::normalize_email(&body.email);
+    limits.check(Limit::InvitationTo, &format!("{}|{to}", caller.account_id))?;
+    limits.check(Limit::Invitation, &format!("account|{}", caller.account_id))?;
+    limits.check(Limit::Invitation, &format!("ip|{}", crate::extract::client_ip(&req)))?;
     let config = state.config.clone();
     let row = state
         .db
@@ -148,24 +158,26 @@ pub async fn invite_user(
                 ))
                 .returning(InvitationRow::as_returning())
                 .get_result(conn)?;
-            let (inviter, account_name) = (inviter.trim(), account_name.trim());
+            // What the inviter chose (their name, the account's, the invitee's) is quoted data, as
+            // in the lead mails: one short line, links defanged.
+            let quoted = |text: &str| domain::text::quote_lead_text(text.trim(), 60);
+            let (inviter, account_name, invitee) = (quoted(&inviter), quoted(&account_name), quoted(&row.name));
             let (subject, text) = if existing.is_some() {
                 (
                     "[Prospecta] An invitation you cannot accept with this address".to_string(),
                     format!(
-                        "Hello,\n\n{inviter} invited this address to the Prospecta account \"{account_name}\", \
+                        "Hello,\n\n\"{inviter}\" invited this address to the Prospecta account \"{account_name}\", \
                          but it already signs in to another Prospecta account, and an address belongs to one \
-                         account only. To join, ask {inviter} to invite another address of yours.\n"
+                         account only. To join, ask them to invite another address of yours.\n"
                     ),
                 )
             } else {
                 (
-                    format!("[Prospecta] {inviter} invited you to \"{account_name}\""),
+                    "[Prospecta] You are invited to a Prospecta account".to_string(),
                     format!(
-                        "Hello {},\n\n{inviter} invited you to the Prospecta account \"{account_name}\". Open this \
-                         link within 7 days and choose a password to join:\n\n{}\n\nIf you were not expecting \
-                         it, ignore this e-mail.\n",
-                        row.name,
+                        "Hello \"{invitee}\",\n\n\"{inviter}\" invited you to the Prospecta account \"{account_name}\". \
+                         Open this link within 7 days and choose a password to join:\n\n{}\n\nIf you were not \
+                         expecting it, ignore this e-mail.\n",
                         config.link(&format!("/accept-invitation?token={secret}")),
                     ),
                 )

@@ -175,6 +175,19 @@ impl TestApp {
         (mail.subject, mail.body)
     }
 
+    /// Waits (up to 10 s) until a mail to `to` is in the outbox: mail written after the answer
+    /// (password reset) is not there the moment the answer is.
+    pub async fn wait_for_mail(&self, to: &str) {
+        let sql = format!("SELECT count(*) FROM email_outbox WHERE to_address = '{}'", domain::normalize_email(to));
+        for _ in 0..200 {
+            if self.count(&sql) > 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no mail to {to} within 10 s");
+    }
+
     /// The token in the link after `link_start` (e.g. `/verify-email?token=`) in the last
     /// mail to `to`.
     pub fn mailed_token(&self, to: &str, link_start: &str) -> String {

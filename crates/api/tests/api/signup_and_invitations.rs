@@ -122,7 +122,8 @@ async fn an_invitee_chooses_a_password_once_and_joins_with_the_role_given() {
     let body = json!({"email": "Bruno@Acme.test", "name": "Bruno Lima", "role": "admin"});
     assert_eq!(app.post("/api/v1/invitations", Some(&admin.token), &body).await.status(), StatusCode::CREATED);
     let (subject, mail) = app.last_mail("bruno@acme.test");
-    assert_eq!(subject, "[Prospecta] Admin invited you to \"Acme\"");
+    assert_eq!(subject, "[Prospecta] You are invited to a Prospecta account", "no chosen text in the subject");
+    assert!(mail.contains("\"Admin\" invited you to the Prospecta account \"Acme\""), "{mail}");
     assert!(mail.contains("https://crm.example.com/accept-invitation?token=iv_"), "{mail}");
     let old_token = app.mailed_token("bruno@acme.test", "/accept-invitation?token=");
 
@@ -172,4 +173,46 @@ async fn an_invitation_to_an_address_that_signed_up_meanwhile_cannot_be_accepted
     assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["token"]);
     assert_eq!(app.count("SELECT count(*) FROM users WHERE email = 'dup@x.test'"), 1);
     assert_eq!(app.count("SELECT count(*) FROM invitations WHERE accepted_at IS NULL"), 1, "rolled back");
+}
+
+#[tokio::test]
+async fn invitations_quote_what_the_inviter_chose_and_are_limited_per_account_address_and_invitee() {
+    let app = TestApp::spawn_with(|c| {
+        c.invitations_per_hour = 4;
+        c.invitations_per_address_per_day = 2;
+    })
+    .await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let phishing = "Locked! Visit https://evil.example/login\n\nSecurity team";
+    let body = json!({"email": "target@victim.test", "name": phishing, "role": "agent"});
+    assert_eq!(app.post("/api/v1/invitations", Some(&admin.token), &body).await.status(), StatusCode::CREATED);
+    let (subject, mail) = app.last_mail("target@victim.test");
+    assert!(!subject.contains("Security") && !subject.contains("evil"), "{subject}");
+    assert!(!mail.contains("https://evil.example") && mail.contains("evil[.]example"), "{mail}");
+    assert!(mail.contains("/login Security team"), "the chosen name stays on one line: {mail}");
+
+    // The same invitee twice a day at most.
+    assert_eq!(app.post("/api/v1/invitations", Some(&admin.token), &body).await.status(), StatusCode::CREATED);
+    let res = app.post("/api/v1/invitations", Some(&admin.token), &body).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    // The account: four an hour, whatever the addresses.
+    for n in 0..2 {
+        let other = json!({"email": format!("p{n}@victim.test"), "name": "P", "role": "agent"});
+        assert_eq!(app.post("/api/v1/invitations", Some(&admin.token), &other).await.status(), StatusCode::CREATED);
+    }
+    let fifth = json!({"email": "p9@victim.test", "name": "P", "role": "agent"});
+    let res = app.post("/api/v1/invitations", Some(&admin.token), &fifth).await;
+    problem(res, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(app.count("SELECT count(*) FROM email_outbox WHERE to_address LIKE '%@victim.test'"), 4);
+    // Another account (from another client address) is not held back by this one.
+    let other_admin = app.signup("Other", "olga@other.test").await;
+    let res = crate::helpers::client_from("127.0.0.2")
+        .post(format!("{}/api/v1/invitations", app.base))
+        .bearer_auth(&other_admin.token)
+        .json(&json!({"email": "x@third.test", "name": "X", "role": "agent"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
 }
