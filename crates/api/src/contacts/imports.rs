@@ -22,7 +22,7 @@ use super::upsert;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{is_csv, parse_json, read_body, read_raw_body, AdminUser};
-use crate::schema::{accounts, contacts, import_jobs};
+use crate::schema::{accounts, contacts, import_jobs, import_slots};
 use crate::AppState;
 
 /// Valid rows whose e-mail or phone is already a contact, or appeared earlier in the file;
@@ -202,6 +202,9 @@ pub async fn import_contacts(
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    // The cap holds before a byte of the body is read: a dry run reads and checks the whole
+    // file on a pooled connection too.
+    let slot = ImportSlot::take(&state, caller.account_id).await?;
     let Upload { csv, mapping, dry_run, skip_invalid, site_id } = upload(&state, &req, payload).await?;
     let checked: Checked = {
         let (csv, mapping) = (csv.clone(), mapping.clone());
@@ -254,7 +257,7 @@ pub async fn import_contacts(
         finished_at: None,
     };
     let (account_id, user_id) = (caller.account_id, caller.user_id);
-    let max_running = state.config.import_max_running;
+    let slot_id = slot.id;
     let actor = {
         let caller = caller.clone();
         state
@@ -263,19 +266,8 @@ pub async fn import_contacts(
                 if let Some(site) = site_id {
                     check_site(conn, account_id, site)?;
                 }
-                // One tenant's imports each hold a connection and a long transaction: cap
-                // them. The account row lock makes the count and the insert one step.
-                accounts::table.find(account_id).select(accounts::id).for_update().first::<Uuid>(conn)?;
-                let running: i64 = import_jobs::table
-                    .filter(import_jobs::account_id.eq(account_id))
-                    .filter(import_jobs::status.eq("running"))
-                    // A job left "running" by a crashed server stops counting after a while.
-                    .filter(import_jobs::created_at.gt(Utc::now() - chrono::Duration::hours(6)))
-                    .count()
-                    .get_result(conn)?;
-                if running >= max_running {
-                    return Err(ApiError::TooManyRequests { retry_after_secs: 10 });
-                }
+                // The slot becomes the running job: the cap's place passes from one to the other.
+                diesel::delete(import_slots::table.find(slot_id)).execute(conn)?;
                 diesel::insert_into(import_jobs::table)
                     .values((
                         import_jobs::id.eq(job.id),
@@ -297,6 +289,68 @@ pub async fn import_contacts(
         .spawn(move || run_job(db, job_id, account_id, site_id, actor, (csv, mapping), skip_invalid))
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(HttpResponse::Accepted().json(job))
+}
+
+/// A place under the account's import cap (`IMPORT_MAX_RUNNING`), taken before the body is
+/// read and given back when the request ends however it ends (answered, refused, or the
+/// client went away): the drop deletes it. A real import hands it to its job instead.
+struct ImportSlot {
+    id: Uuid,
+    db: crate::db::Db,
+}
+
+/// A slot left by a server that died stops counting after this long.
+const SLOT_STALE_MINUTES: i64 = 30;
+/// A job left "running" by a server that died stops counting after this long.
+const JOB_STALE_HOURS: i64 = 6;
+
+impl ImportSlot {
+    async fn take(state: &AppState, account_id: Uuid) -> ApiResult<ImportSlot> {
+        let max_running = state.config.import_max_running;
+        let id = Uuid::new_v4();
+        state
+            .db
+            .transaction(move |conn| {
+                // The account row lock makes the count and the insert one step.
+                accounts::table.find(account_id).select(accounts::id).for_update().first::<Uuid>(conn)?;
+                let jobs: i64 = import_jobs::table
+                    .filter(import_jobs::account_id.eq(account_id))
+                    .filter(import_jobs::status.eq("running"))
+                    .filter(import_jobs::created_at.gt(Utc::now() - chrono::Duration::hours(JOB_STALE_HOURS)))
+                    .count()
+                    .get_result(conn)?;
+                let slots: i64 = import_slots::table
+                    .filter(import_slots::account_id.eq(account_id))
+                    .filter(import_slots::taken_at.gt(Utc::now() - chrono::Duration::minutes(SLOT_STALE_MINUTES)))
+                    .count()
+                    .get_result(conn)?;
+                if jobs + slots >= max_running {
+                    return Err(ApiError::TooManyRequests { retry_after_secs: 10 });
+                }
+                diesel::insert_into(import_slots::table)
+                    .values((import_slots::id.eq(id), import_slots::account_id.eq(account_id)))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await?;
+        Ok(ImportSlot { id, db: state.db.clone() })
+    }
+}
+
+impl Drop for ImportSlot {
+    fn drop(&mut self) {
+        // Off the async executor, and whether or not one is running (the handler's future
+        // may be dropped anywhere).
+        let (db, id) = (self.db.clone(), self.id);
+        let freed = std::thread::Builder::new().name("import-slot".into()).spawn(move || {
+            if let Err(err) = db.run_blocking(|conn| Ok(diesel::delete(import_slots::table.find(id)).execute(conn)?)) {
+                tracing::warn!(error = ?err, "import slot not freed; it lapses by itself");
+            }
+        });
+        if let Err(err) = freed {
+            tracing::warn!(error = %err, "import slot not freed; it lapses by itself");
+        }
+    }
 }
 
 fn row_errors(errors: &[ImportRowError]) -> ApiError {

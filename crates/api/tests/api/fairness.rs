@@ -104,3 +104,57 @@ async fn a_query_over_the_statement_timeout_is_cancelled_with_503() {
     let res = app.get("/readyz", "").await;
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn dry_runs_and_uploads_in_flight_take_the_import_cap_before_their_body_is_read() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let dry_run = json!({"csv": "email\na@x.test\n", "mapping": {"email": "email"}, "dry_run": true});
+    assert_eq!(app.post("/api/v1/contact-imports", Some(&admin.token), &dry_run).await.status(), StatusCode::OK);
+
+    // An upload that announces 50 MB and sends a few bytes: it holds the account's one place.
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/contact-imports?dry_run=true HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: text/csv\r\nContent-Length: 50000000\r\n\r\nemail\r\n",
+        admin.token
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    let mut refused = false;
+    for _ in 0..100 {
+        let res = app.post("/api/v1/contact-imports", Some(&admin.token), &dry_run).await;
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(res.headers().contains_key("retry-after"));
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(refused, "a dry run while another upload is in flight is over the cap");
+    let other = app.signup("Other", "o@other.test").await;
+    assert_eq!(app.post("/api/v1/contact-imports", Some(&other.token), &dry_run).await.status(), StatusCode::OK);
+
+    // The client goes away: its place is given back.
+    drop(slow);
+    let mut freed = false;
+    for _ in 0..100 {
+        if app.post("/api/v1/contact-imports", Some(&admin.token), &dry_run).await.status() == StatusCode::OK {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(freed, "an abandoned upload frees its place");
+    // Every request gives its place back once it has answered (the drop frees it just after).
+    let mut left = -1;
+    for _ in 0..100 {
+        left = app.count("SELECT count(*) FROM import_slots");
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(left, 0);
+}
