@@ -1,12 +1,14 @@
 //! Where cards go in a stage: position keys (`domain::positions`) computed from the
 //! neighbours read under a lock on the stage row, so moves into one stage take turns and each
-//! sees the keys of the ones before it. Only the moved card's key is written.
+//! sees the keys of the ones before it. Only the moved card's key is written, unless that key
+//! would grow too long (`domain::positions::needs_renumber`): then the stage's cards are
+//! renumbered first, in the same transaction, so no move or append ever fails.
 //!
 //! Lock order, to stay free of deadlocks: board, then stages, then cards.
 
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
-use domain::positions::{key_between, spread_keys};
+use domain::positions::{key_between, needs_renumber, spread_keys};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
@@ -14,6 +16,30 @@ use crate::schema::{board_stages, cards};
 
 fn key_error(_: domain::positions::PositionError) -> ApiError {
     ApiError::Internal(anyhow::anyhow!("position keys out of order"))
+}
+
+/// Gives every card of a locked stage a short key, spread evenly, in their present order.
+/// Neither `version` nor `updated_at` changes: the cards' content did not (a renumbered card
+/// does not become "fresh" for the stale-days rule, nor stale for an `If-Match`).
+fn renumber_stage(conn: &mut PgConnection, stage_id: Uuid) -> ApiResult<()> {
+    let ids: Vec<Uuid> = cards::table
+        .filter(cards::stage_id.eq(stage_id))
+        .order((cards::position, cards::id))
+        .select(cards::id)
+        .load(conn)?;
+    let keys = spread_keys(None, ids.len());
+    // Out of the way first: `UNIQUE (stage_id, position)` is checked row by row, and a new key
+    // may equal an old one of a card not yet updated. `!` sorts before every key digit.
+    diesel::sql_query("UPDATE cards SET position = '!' || id::text WHERE stage_id = $1")
+        .bind::<SqlUuid, _>(stage_id)
+        .execute(conn)?;
+    diesel::sql_query(
+        "UPDATE cards SET position = u.key FROM unnest($1::uuid[], $2::text[]) AS u(id, key) WHERE cards.id = u.id",
+    )
+    .bind::<Array<SqlUuid>, _>(&ids)
+    .bind::<Array<Text>, _>(&keys)
+    .execute(conn)?;
+    Ok(())
 }
 
 /// Locks stage `stage_id` of board `board_id` for the rest of the transaction (404 if the
@@ -30,6 +56,15 @@ pub fn lock_stage(conn: &mut PgConnection, board_id: Uuid, stage_id: Uuid) -> Ap
 
 /// A key after the last card of a locked stage.
 pub fn last_in_stage(conn: &mut PgConnection, stage_id: Uuid) -> ApiResult<String> {
+    let key = key_after_last(conn, stage_id)?;
+    if !needs_renumber(&key) {
+        return Ok(key);
+    }
+    renumber_stage(conn, stage_id)?;
+    key_after_last(conn, stage_id)
+}
+
+fn key_after_last(conn: &mut PgConnection, stage_id: Uuid) -> ApiResult<String> {
     let last: Option<String> =
         cards::table.filter(cards::stage_id.eq(stage_id)).select(diesel::dsl::max(cards::position)).first(conn)?;
     key_between(last.as_deref(), None).map_err(key_error)
@@ -39,6 +74,15 @@ pub fn last_in_stage(conn: &mut PgConnection, stage_id: Uuid) -> ApiResult<Strin
 /// `moving` (which may already be there). 422 naming `after_id` when `after` is not another
 /// card of the stage.
 pub fn after_card(conn: &mut PgConnection, stage_id: Uuid, moving: Uuid, after: Option<Uuid>) -> ApiResult<String> {
+    let key = key_after_card(conn, stage_id, moving, after)?;
+    if !needs_renumber(&key) {
+        return Ok(key);
+    }
+    renumber_stage(conn, stage_id)?;
+    key_after_card(conn, stage_id, moving, after)
+}
+
+fn key_after_card(conn: &mut PgConnection, stage_id: Uuid, moving: Uuid, after: Option<Uuid>) -> ApiResult<String> {
     let before: Option<String> = match after {
         Some(after) if after != moving => Some(
             cards::table
@@ -87,4 +131,22 @@ pub fn move_all_cards(conn: &mut PgConnection, board_id: Uuid, from: Uuid, to: O
     .bind::<Array<SqlUuid>, _>(&ids)
     .bind::<Array<Text>, _>(&keys)
     .execute(conn)?)
+}
+
+/// Gives the board's stages `ids` (all of them, in the order wanted) short keys spread evenly;
+/// returns the keys. The board is locked by the caller.
+pub fn renumber_stages(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid]) -> ApiResult<Vec<String>> {
+    let keys = spread_keys(None, ids.len());
+    // Out of the way first: `UNIQUE (board_id, position)` is checked row by row.
+    diesel::sql_query("UPDATE board_stages SET position = '!' || id::text WHERE board_id = $1")
+        .bind::<SqlUuid, _>(board_id)
+        .execute(conn)?;
+    diesel::sql_query(
+        "UPDATE board_stages SET position = u.key FROM unnest($1::uuid[], $2::text[]) AS u(id, key) \
+         WHERE board_stages.id = u.id",
+    )
+    .bind::<Array<SqlUuid>, _>(ids)
+    .bind::<Array<Text>, _>(&keys)
+    .execute(conn)?;
+    Ok(keys)
 }

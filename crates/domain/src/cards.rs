@@ -432,10 +432,10 @@ pub struct StagePageParams {
     /// Only this stage (with `cursor`, its next cards).
     pub stage_id: Option<Uuid>,
     /// A stage's `next_cursor` (empty: the first page).
-    #[validate(length(max = 200))]
+    #[validate(length(max = 260))]
     #[param(
-        max_length = 200,
-        pattern = r"^(p\.[0-9A-Za-z]{0,63}[1-9A-Za-z]|d\.[0-9]{1,15}\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$"
+        max_length = 260,
+        pattern = r"^(p\.[0-9A-Za-z]{0,254}[1-9A-Za-z]|d\.[0-9]{1,15}\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$"
     )]
     pub cursor: Option<String>,
 }

@@ -7,12 +7,26 @@
 //! moves into the same gap get distinct keys when the server computes each from the
 //! neighbours it reads under a lock (the second sees the first's key). After David
 //! Greenspan's "Implementing Fractional Indexing".
+//!
+//! Keys grow when many items go into the same gap (about a character per ~6 moves into one
+//! spot, per ~36 appends at an end). A key longer than [`RENUMBER_AT`] is never handed out:
+//! the server renumbers the list with [`spread_keys`] in the same transaction and computes the
+//! key again, so a move or an append never fails, and renumbering, O(n) for n items, comes at
+//! most once per ~100 moves into one spot or ~700 appends.
 
 const DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/// Longest key accepted from a client (a key from [`key_between`] grows by about one character
-/// per ~6 inserts into the same gap, per ~36 at either end; far beyond this, renumber the list).
-pub const MAX_KEY_LEN: usize = 64;
+/// Longest key accepted (in a cursor, or from the database). Keys handed out stay at most
+/// [`RENUMBER_AT`] long; keys written before renumbering existed may be longer.
+pub const MAX_KEY_LEN: usize = 255;
+
+/// A new key longer than this means: renumber the list first.
+pub const RENUMBER_AT: usize = 24;
+
+/// Whether `key` (fresh from [`key_between`]) is too long to hand out: renumber the list.
+pub fn needs_renumber(key: &str) -> bool {
+    key.len() > RENUMBER_AT
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PositionError {
@@ -136,6 +150,38 @@ fn midpoint(a: &[u8], b: Option<&[u8]>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_renumbered_whenever_a_key_grows_too_long_takes_any_number_of_moves_into_one_spot() {
+        // Two items moved in turn to the same spot (after the first item), 5,000 times; and
+        // 10,000 appends. Renumbering with `spread_keys` keeps every key short and in order.
+        let mut keys: Vec<String> = spread_keys(None, 3);
+        let mut renumbered = 0;
+        let mut insert = |keys: &mut Vec<String>, at: usize| {
+            let before = at.checked_sub(1).map(|i| keys[i].clone());
+            let mut key = key_between(before.as_deref(), keys.get(at).map(String::as_str)).unwrap();
+            if needs_renumber(&key) {
+                *keys = spread_keys(None, keys.len());
+                renumbered += 1;
+                let before = at.checked_sub(1).map(|i| keys[i].clone());
+                key = key_between(before.as_deref(), keys.get(at).map(String::as_str)).unwrap();
+            }
+            assert!(is_key(&key) && key.len() <= RENUMBER_AT, "{key}");
+            keys.insert(at, key);
+        };
+        for i in 0..5000 {
+            // Take the item at 1 or 2 out (alternately) and put it back right after item 0.
+            keys.remove(1 + i % 2);
+            insert(&mut keys, 1);
+        }
+        for _ in 0..10_000 {
+            let end = keys.len();
+            insert(&mut keys, end);
+        }
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "strictly increasing");
+        assert_eq!(keys.len(), 10_003);
+        assert!(renumbered < 5000 / 50 + 10_000 / 300, "renumbered {renumbered} times");
+    }
 
     #[test]
     fn spread_keys_are_short_increasing_and_valid() {

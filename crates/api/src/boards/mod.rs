@@ -8,7 +8,7 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
-use domain::positions::{key_between, keys_between};
+use domain::positions::{key_between, keys_between, needs_renumber};
 use domain::{
     template_stages, BoardList, BoardView, CreateBoardRequest, CreateStageRequest, DeleteStageParams, LabelView,
     MoveStageRequest, Problem, StageView, UpdateBoardRequest, UpdateStageRequest,
@@ -408,8 +408,18 @@ pub async fn create_stage(
                 .filter(board_stages::board_id.eq(board_id))
                 .select(diesel::dsl::max(board_stages::position))
                 .first(conn)?;
-            let key =
+            let mut key =
                 key_between(last.as_deref(), None).map_err(|_| ApiError::Internal(anyhow::anyhow!("stage key")))?;
+            if needs_renumber(&key) {
+                let ids: Vec<Uuid> = board_stages::table
+                    .filter(board_stages::board_id.eq(board_id))
+                    .order(board_stages::position)
+                    .select(board_stages::id)
+                    .load(conn)?;
+                let keys = crate::positions::renumber_stages(conn, board_id, &ids)?;
+                key = key_between(keys.last().map(String::as_str), None)
+                    .map_err(|_| ApiError::Internal(anyhow::anyhow!("stage key")))?;
+            }
             let id = Uuid::new_v4();
             diesel::insert_into(board_stages::table)
                 .values((
@@ -515,7 +525,13 @@ pub async fn move_stage(
             let before = at.checked_sub(1).map(|i| others[i].1.as_str());
             let next = others.get(at).map(|(_, p)| p.as_str());
             let key = key_between(before, next).map_err(|_| ApiError::Internal(anyhow::anyhow!("stage key")))?;
-            diesel::update(board_stages::table.find(stage_id)).set(board_stages::position.eq(key)).execute(conn)?;
+            if needs_renumber(&key) {
+                let mut order: Vec<Uuid> = others.iter().map(|(id, _)| *id).collect();
+                order.insert(at, stage_id);
+                crate::positions::renumber_stages(conn, board_id, &order)?;
+            } else {
+                diesel::update(board_stages::table.find(stage_id)).set(board_stages::position.eq(key)).execute(conn)?;
+            }
             board_view(conn, &caller, board_id)
         })
         .await?;

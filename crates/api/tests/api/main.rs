@@ -28,6 +28,7 @@ mod metrics;
 mod migrations;
 mod openapi;
 mod password_reset;
+mod positions;
 mod public_edge;
 mod public_ingest;
 mod rate_limits;
