@@ -386,21 +386,41 @@ pub async fn delete_card(
     let files = state
         .db
         .transaction(move |conn| {
-            let card = queries::card_for(conn, &caller, id, true)?;
-            let contact = card.contact_id;
+            // The lock order of docs/API.md: cards (in id order), then contacts, then tasks;
+            // the account's event lock last. Deleting the contact also writes the other cards
+            // linked to it (their link is cleared), so those are locked with this one, first.
+            let seen = queries::card_for(conn, &caller, id, false)?;
+            let contact = seen.contact_id.filter(|_| with_contact);
+            let linked: Vec<Uuid> = contact.into_iter().collect();
+            cards::table
+                .filter(cards::account_id.eq(caller.account_id))
+                .filter(cards::id.eq(id).or(cards::contact_id.eq_any(&linked)))
+                .order(cards::id)
+                .select(cards::id)
+                .for_update()
+                .load::<Uuid>(conn)?;
+            let card = queries::card_for(conn, &caller, id, false)?;
+            if card.contact_id.filter(|_| with_contact) != contact {
+                return Err(ApiError::Unavailable("The card changed meanwhile; try again.".into()));
+            }
+            if let Some(contact) = contact {
+                crate::contacts::queries::get_for_update(conn, &caller, contact).map_err(|err| match err {
+                    ApiError::NotFound => ApiError::Forbidden("You may not delete this card's contact.".into()),
+                    other => other,
+                })?;
+            }
             let files: Vec<String> = card_attachments::table
                 .filter(card_attachments::card_id.eq(id))
                 .select(card_attachments::storage_key)
                 .load(conn)?;
-            queries::record(conn, &caller, &card, "card.deleted", &[Change::with("deleted", None, None)])?;
             diesel::delete(card_labels::table.filter(card_labels::card_id.eq(id))).execute(conn)?;
             diesel::delete(card_members::table.filter(card_members::card_id.eq(id))).execute(conn)?;
             diesel::delete(cards::table.find(id)).execute(conn)?;
-            if let (true, Some(contact)) = (with_contact, contact) {
-                crate::contacts::queries::get_for_update(conn, &caller, contact)
-                    .map_err(|_| ApiError::Forbidden("You may not delete this card's contact.".into()))?;
+            if let Some(contact) = contact {
                 diesel::delete(contacts::table.find(contact)).execute(conn)?;
             }
+            // Last: it takes the account's event lock.
+            queries::record(conn, &caller, &card, "card.deleted", &[Change::with("deleted", None, None)])?;
             Ok(files)
         })
         .await?;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::queries::{self, Actor, ContactRow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{contact_activities, contact_notes, contacts, visitors};
+use crate::schema::{cards, contact_activities, contact_notes, contacts, visitors};
 use crate::AppState;
 
 /// Fills what `target` lacks from `source`: the earliest first contact and its origin,
@@ -82,8 +82,22 @@ pub async fn merge_contacts(
     let merged = state
         .db
         .transaction(move |conn| {
-            let target = queries::get_for_update(conn, &caller, target_id)?;
-            let source = queries::get_for_update(conn, &caller, source_id)?;
+            // Lock order (docs/API.md): the cards the merge writes (the source's lose their
+            // link when it goes), then both contacts in id order, the events last.
+            cards::table
+                .filter(cards::account_id.eq(caller.account_id))
+                .filter(cards::contact_id.eq(source_id))
+                .order(cards::id)
+                .select(cards::id)
+                .for_update()
+                .load::<Uuid>(conn)?;
+            let (target, source) = if target_id < source_id {
+                let target = queries::get_for_update(conn, &caller, target_id)?;
+                (target, queries::get_for_update(conn, &caller, source_id)?)
+            } else {
+                let source = queries::get_for_update(conn, &caller, source_id)?;
+                (queries::get_for_update(conn, &caller, target_id)?, source)
+            };
             let merged = combine(target.clone(), &source);
             super::transcript::reassign(conn, source_id, target_id)?;
             diesel::update(contact_notes::table.filter(contact_notes::contact_id.eq(source_id)))

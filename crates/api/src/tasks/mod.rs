@@ -132,9 +132,32 @@ fn views(conn: &mut PgConnection, rows: Vec<TaskRow>) -> ApiResult<Vec<TaskView>
         .collect())
 }
 
+/// The columns an edit may change; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = tasks)]
+struct TaskPatch {
+    title: Option<String>,
+    description: Option<String>,
+    due_at: Option<Option<DateTime<Utc>>>,
+    due_notified_at: Option<Option<DateTime<Utc>>>,
+    assignee_id: Option<Option<Uuid>>,
+    done_at: Option<Option<DateTime<Utc>>>,
+    updated_at: DateTime<Utc>,
+}
+
+/// The task, locked for an edit (404 unless visible). The visibility check reads other tables;
+/// the row itself is locked separately, after its card and contact (docs/API.md's lock order:
+/// cards, contacts, tasks, then events): the edit's writes check those links (a notification
+/// names the contact), and a delete of the card or contact that holds them goes first.
 fn task_for(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<TaskRow> {
-    // The visibility check reads other tables; lock the row itself separately.
-    visible(caller).filter(tasks::id.eq(id)).select(tasks::id).first::<Uuid>(conn)?;
+    let (card, contact): (Option<Uuid>, Option<Uuid>) =
+        visible(caller).filter(tasks::id.eq(id)).select((tasks::card_id, tasks::contact_id)).first(conn)?;
+    if let Some(card) = card {
+        cards::table.find(card).select(cards::id).for_key_share().first::<Uuid>(conn).optional()?;
+    }
+    if let Some(contact) = contact {
+        contacts::table.find(contact).select(contacts::id).for_key_share().first::<Uuid>(conn).optional()?;
+    }
     Ok(tasks::table.find(id).select(TaskRow::as_select()).for_update().first(conn)?)
 }
 
@@ -313,40 +336,38 @@ pub async fn update_task(
         .db
         .transaction(move |conn| {
             let old = task_for(conn, &caller, id)?;
-            let target = tasks::table.find(id);
             let now = Utc::now();
-            if let Some(title) = &req.title {
-                diesel::update(target).set(tasks::title.eq(title.trim())).execute(conn)?;
-            }
-            if let Some(description) = &req.description {
-                diesel::update(target).set(tasks::description.eq(description.trim())).execute(conn)?;
-            }
+            let mut patch = TaskPatch {
+                title: req.title.as_deref().map(|t| t.trim().to_string()),
+                description: req.description.as_deref().map(|d| d.trim().to_string()),
+                updated_at: now,
+                ..TaskPatch::default()
+            };
             if let Some(due) = req.due_at.filter(|due| *due != old.due_at) {
-                diesel::update(target)
-                    .set((tasks::due_at.eq(due), tasks::due_notified_at.eq(None::<DateTime<Utc>>)))
-                    .execute(conn)?;
+                patch.due_at = Some(due);
+                patch.due_notified_at = Some(None);
             }
-            if let Some(assignee) = req.assignee_id.filter(|a| *a != old.assignee_id) {
+            let new_assignee = req.assignee_id.filter(|a| *a != old.assignee_id);
+            if let Some(assignee) = new_assignee {
                 if let Some(user) = assignee {
                     check_assignee(conn, caller.account_id, user)?;
-                    if user != caller.user_id {
-                        let title = req.title.as_deref().map(str::trim).unwrap_or(&old.title);
-                        crate::notifications::notify(
-                            conn,
-                            caller.account_id,
-                            user,
-                            "task_assigned",
-                            title,
-                            old.contact_id,
-                        )?;
-                    }
                 }
-                diesel::update(target).set(tasks::assignee_id.eq(assignee)).execute(conn)?;
+                patch.assignee_id = Some(assignee);
             }
             if let Some(done) = req.done.filter(|d| *d != old.done_at.is_some()) {
-                diesel::update(target).set(tasks::done_at.eq(done.then_some(now))).execute(conn)?;
+                patch.done_at = Some(done.then_some(now));
             }
-            diesel::update(target).set(tasks::updated_at.eq(now)).execute(conn)?;
+            // One UPDATE: a second one of the same row would re-check its foreign keys (the
+            // row is then this transaction's own) and wait on a card or contact locked by a
+            // delete, against the lock order of docs/API.md.
+            diesel::update(tasks::table.find(id)).set(&patch).execute(conn)?;
+            // Last: notifying takes the account's event lock.
+            if let Some(Some(user)) = new_assignee {
+                if user != caller.user_id {
+                    let title = patch.title.as_deref().unwrap_or(&old.title);
+                    crate::notifications::notify(conn, caller.account_id, user, "task_assigned", title, old.contact_id)?;
+                }
+            }
             let row = tasks::table.find(id).select(TaskRow::as_select()).first(conn)?;
             views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
         })

@@ -22,6 +22,7 @@ mod helpers;
 mod ingest;
 mod isolation;
 mod live_chat;
+mod lock_order;
 mod login_throttle;
 mod mail;
 mod metrics;
