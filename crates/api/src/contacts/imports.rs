@@ -205,6 +205,19 @@ pub async fn import_contacts(
     // The cap holds before a byte of the body is read: a dry run reads and checks the whole
     // file on a pooled connection too.
     let slot = ImportSlot::take(&state, caller.account_id).await?;
+    let answer = import_in_slot(state.clone(), caller, req, payload, slot.id).await;
+    // Given back before the answer, so the client's next import finds it free.
+    slot.release().await;
+    answer
+}
+
+async fn import_in_slot(
+    state: web::Data<AppState>,
+    caller: crate::extract::AuthUser,
+    req: HttpRequest,
+    payload: web::Payload,
+    slot_id: Uuid,
+) -> ApiResult<HttpResponse> {
     let Upload { csv, mapping, dry_run, skip_invalid, site_id } = upload(&state, &req, payload).await?;
     let checked: Checked = {
         let (csv, mapping) = (csv.clone(), mapping.clone());
@@ -257,7 +270,6 @@ pub async fn import_contacts(
         finished_at: None,
     };
     let (account_id, user_id) = (caller.account_id, caller.user_id);
-    let slot_id = slot.id;
     let actor = {
         let caller = caller.clone();
         state
@@ -292,11 +304,12 @@ pub async fn import_contacts(
 }
 
 /// A place under the account's import cap (`IMPORT_MAX_RUNNING`), taken before the body is
-/// read and given back when the request ends however it ends (answered, refused, or the
-/// client went away): the drop deletes it. A real import hands it to its job instead.
+/// read and given back when the request ends however it ends: `release` before the answer,
+/// or, when the client went away mid-request, the drop. A real import hands it to its job.
 struct ImportSlot {
     id: Uuid,
     db: crate::db::Db,
+    released: bool,
 }
 
 /// A slot left by a server that died stops counting after this long.
@@ -333,12 +346,22 @@ impl ImportSlot {
                 Ok(())
             })
             .await?;
-        Ok(ImportSlot { id, db: state.db.clone() })
+        Ok(ImportSlot { id, db: state.db.clone(), released: false })
+    }
+
+    async fn release(mut self) {
+        let id = self.id;
+        let freed = self.db.run(move |conn| Ok(diesel::delete(import_slots::table.find(id)).execute(conn)?)).await;
+        // On an error the drop tries again.
+        self.released = freed.is_ok();
     }
 }
 
 impl Drop for ImportSlot {
     fn drop(&mut self) {
+        if self.released {
+            return;
+        }
         // Off the async executor, and whether or not one is running (the handler's future
         // may be dropped anywhere).
         let (db, id) = (self.db.clone(), self.id);
