@@ -141,6 +141,7 @@
     log.hidden = !!offline;
     again.hidden = !closed;
     if (closed) status.textContent = T.ended;
+    else if (status.textContent === T.ended) status.textContent = '';
   }
   function problem(res) {
     if (res.status === 429) status.textContent = T.slow;
@@ -191,7 +192,7 @@
         clearTimeout(typingTimer);
         typingTimer = setTimeout(function () { typingNote.textContent = ''; }, 4000);
       });
-      ['conversation.closed', 'conversation.accepted', 'conversation.waiting', 'conversation.joined'].forEach(function (kind) {
+      ['conversation.closed', 'conversation.accepted', 'conversation.waiting', 'conversation.joined', 'conversation.transferred'].forEach(function (kind) {
         source.addEventListener(kind, function (ev) {
           lastEventId = ev.lastEventId || lastEventId;
           var data = JSON.parse(ev.data);

@@ -51,6 +51,14 @@ pub struct Config {
     pub signup_rate_per_hour: u32,
     /// Login requests per client address per minute (0: no limit).
     pub login_rate_per_minute: u32,
+    /// Event streams one user may hold open on an instance (429 beyond; 0: no limit).
+    pub event_streams_per_user: usize,
+    /// Event streams one chat visitor may hold open on an instance (429 beyond; 0: no limit).
+    pub event_streams_per_visitor: usize,
+    /// Event streams one instance holds open at most (429 beyond); by default half the
+    /// process's open-file limit, so probes, logins and the database keep their sockets
+    /// (0: no limit).
+    pub event_streams_max: usize,
     /// Invitations an account may send per hour, and a client address likewise (0: no limit).
     pub invitations_per_hour: u32,
     /// Invitations one e-mail address may receive from an account per day (0: no limit).
@@ -180,6 +188,9 @@ impl Config {
             signup_rate_per_hour: env_or("SIGNUP_RATE_PER_HOUR", 10),
             login_rate_per_minute: env_or("LOGIN_RATE_PER_MINUTE", 60),
             invitations_per_hour: env_or("INVITATIONS_PER_HOUR", 30),
+            event_streams_per_user: env_or("EVENT_STREAMS_PER_USER", 10),
+            event_streams_per_visitor: env_or("EVENT_STREAMS_PER_VISITOR", 3),
+            event_streams_max: env_or("EVENT_STREAMS_MAX", default_streams_max()),
             invitations_per_address_per_day: env_or("INVITATIONS_PER_ADDRESS_PER_DAY", 3),
             export_max_per_account: env_or("EXPORT_MAX_PER_ACCOUNT", 2),
             export_send_timeout: Duration::from_secs(env_or("EXPORT_SEND_TIMEOUT_SECS", 30)),
@@ -201,6 +212,18 @@ impl Config {
             attachment_max_bytes: env_or("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024),
         }
     }
+}
+
+/// Half the process's open-file limit (each stream is a socket), at most 100,000.
+fn default_streams_max() -> usize {
+    let limit = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("Max open files"))?.to_string();
+            line.split_whitespace().nth(3)?.parse::<usize>().ok()
+        })
+        .unwrap_or(1024);
+    (limit / 2).clamp(16, 100_000)
 }
 
 /// The usual spellings of a boolean setting.

@@ -34,7 +34,10 @@ pub fn sweep(
         )
         .execute(conn)?;
     let events = crate::events::trim(conn, event_retention_hours)?;
-    Ok(keys + windows + links + events)
+    // A stream ticket lives a minute; its use only has to be remembered that long.
+    let tickets = diesel::sql_query("DELETE FROM event_ticket_uses WHERE used_at < now() - interval '5 minutes'")
+        .execute(conn)?;
+    Ok(keys + windows + links + events + tickets)
 }
 
 pub fn spawn(

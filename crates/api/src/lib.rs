@@ -137,7 +137,13 @@ pub fn build_server_with_metrics(
     )?;
     conversations::ignores::spawn(db.clone(), std::time::Duration::from_secs(5))?;
     tasks::due::spawn(db.clone(), std::time::Duration::from_secs(config.task_due_check_secs))?;
-    let hub = events::hub::Hub::new(config.event_buffer, metrics::dropped_slow_streams_counter()?);
+    let cap = |n: usize| if n == 0 { usize::MAX } else { n };
+    let caps = events::hub::StreamCaps {
+        per_user: cap(config.event_streams_per_user),
+        per_visitor: cap(config.event_streams_per_visitor),
+        total: cap(config.event_streams_max),
+    };
+    let hub = events::hub::Hub::new(config.event_buffer, metrics::dropped_slow_streams_counter()?, caps);
     let listening = events::listener::spawn(config.database_url.clone(), &hub)?;
     let realtime = events::stream::Realtime { hub: hub.clone(), listening };
     let metrics = web::Data::new(metrics::Metrics::new(&db, hub)?);

@@ -586,6 +586,13 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
+    event_ticket_uses (jti) {
+        jti -> Uuid,
+        used_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     import_slots (id) {
         id -> Uuid,
         account_id -> Uuid,

@@ -47,6 +47,8 @@ pub struct TicketClaims {
     pub holder: TicketHolder,
     pub aud: String,
     pub exp: i64,
+    /// The ticket's own id: it opens one stream (`events::stream::spend_ticket`).
+    pub jti: Uuid,
 }
 
 pub const TICKET_TTL_SECS: i64 = 60;
@@ -77,6 +79,7 @@ impl TokenService {
             holder,
             aud: TICKET_AUDIENCE.into(),
             exp: Utc::now().timestamp() + TICKET_TTL_SECS,
+            jti: Uuid::new_v4(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("signing ticket: {e}")))

@@ -324,7 +324,8 @@ pub async fn join(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uu
                 _ => return Err(conflict("This conversation waits in the Inbox: accept it instead.")),
             }
             let conv = reload(conn, id)?;
-            announce(conn, &conv, "conversation.joined", false, json!({"user_id": caller.user_id}))?;
+            // The widget too: a joined chat is open again and shows its reply box.
+            announce(conn, &conv, "conversation.joined", true, json!({"user_id": caller.user_id}))?;
             note(conn, &conv, DeskNote::Joined(first_name(&name)))?;
             summary(conn, &caller, id)
         })
@@ -388,7 +389,7 @@ pub async fn transfer(
             )
             .execute(conn)?;
             let moved = reload(conn, id)?;
-            let mut audience = queries::audience(conn, &moved, false)?;
+            let mut audience = queries::audience(conn, &moved, true)?;
             audience.user_ids.extend(conv.owner_id);
             let from = conv.owner_id;
             queries::announce_to(conn, &moved, "conversation.transferred", audience, json!({"from": from, "to": to}))?;

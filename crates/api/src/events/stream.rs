@@ -16,14 +16,17 @@ use uuid::Uuid;
 use super::hub::{Hub, Subscription, Viewer};
 use super::listener::Listening;
 use super::{trimmed_through, Event};
-use crate::auth::tokens::{TicketHolder, TICKET_TTL_SECS};
+use crate::auth::tokens::{TicketClaims, TicketHolder, TICKET_TTL_SECS};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::AuthUser;
-use crate::schema::events;
+use crate::schema::{event_ticket_uses, events, visitors};
 use crate::AppState;
 
 /// Most events one reconnect replays; a client further behind reloads.
 const REPLAY_MAX: i64 = 1000;
+
+/// When a stream refused at a cap may be asked for again.
+const STREAM_RETRY_AFTER_SECS: i64 = 30;
 
 /// The instance's realtime machinery.
 pub struct Realtime {
@@ -71,7 +74,8 @@ pub async fn create_ticket(state: web::Data<AppState>, caller: AuthUser) -> ApiR
     params(StreamQuery, ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "The last event id received")),
     responses(
         (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
-        (status = 401, description = "Unknown or expired ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired or already used ticket (a ticket opens one stream)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The user holds `EVENT_STREAMS_PER_USER` streams, or the instance `EVENT_STREAMS_MAX`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "This instance is not receiving events right now", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -88,7 +92,24 @@ pub async fn stream_events(
         .await?
         .ok_or_else(|| ApiError::Unauthorized("This session has ended; log in again.".into()))?;
     let viewer = Viewer::Operator { user_id: claims.sub, admin: role == domain::Role::Admin };
-    open(state, claims.acc, viewer, last_event_id(&req, query.last_event_id)).await
+    open(state, &claims, viewer, last_event_id(&req, query.last_event_id)).await
+}
+
+/// Records that the ticket `jti` opened its stream: 401 when it already did (on any instance).
+async fn spend_ticket(state: &AppState, jti: Uuid) -> ApiResult<()> {
+    let fresh = state
+        .db
+        .run(move |conn| {
+            Ok(diesel::insert_into(event_ticket_uses::table)
+                .values(event_ticket_uses::jti.eq(jti))
+                .on_conflict_do_nothing()
+                .execute(conn)?)
+        })
+        .await?;
+    if fresh == 0 {
+        return Err(ApiError::Unauthorized("This ticket was used already; ask for a new one.".into()));
+    }
+    Ok(())
 }
 
 /// The id to replay after: the `Last-Event-ID` header (a browser's reconnect) wins.
@@ -101,20 +122,27 @@ pub fn last_event_id(req: &HttpRequest, from_query: Option<i64>) -> Option<i64> 
         .filter(|id| *id >= 0)
 }
 
-/// Opens a stream of `account_id`'s events for `viewer`.
+/// Opens a stream of the ticket's account's events for `viewer`: one per ticket, within the
+/// holder's and the instance's caps (429 with `Retry-After` beyond).
 pub async fn open(
     state: web::Data<AppState>,
-    account_id: Uuid,
+    ticket: &TicketClaims,
     viewer: Viewer,
     last_event_id: Option<i64>,
 ) -> ApiResult<HttpResponse> {
+    let account_id = ticket.acc;
     let mut listening = state.realtime.listening.clone();
     let ready = tokio::time::timeout(Duration::from_secs(5), listening.wait_for(|ready| *ready)).await;
     if !matches!(ready, Ok(Ok(_))) {
         return Err(ApiError::Unavailable("Realtime events are not available right now; retry shortly.".into()));
     }
+    spend_ticket(&state, ticket.jti).await?;
     // Subscribe before reading the backlog, so nothing falls between the two.
-    let subscription = state.realtime.hub.subscribe(account_id, viewer);
+    let subscription = state
+        .realtime
+        .hub
+        .subscribe(account_id, viewer)
+        .map_err(|_| ApiError::TooManyRequests { retry_after_secs: STREAM_RETRY_AFTER_SECS })?;
     let mut pending: VecDeque<Bytes> = VecDeque::new();
     pending.push_back(Bytes::from_static(b"retry: 3000\n\n"));
     let mut skip_through = last_event_id.unwrap_or(0);
@@ -126,7 +154,7 @@ pub async fn open(
             skip_through = 0;
         } else {
             for event in &backlog {
-                pending.push_back(frame(event));
+                pending.push_back(frame(viewer, event));
                 skip_through = skip_through.max(event.id);
             }
         }
@@ -160,13 +188,44 @@ fn missed(conn: &mut PgConnection, account_id: Uuid, viewer: Viewer, after: i64)
     Ok(query.load(conn)?)
 }
 
-/// One event in the wire format. `data` is compact JSON: it has no line breaks. A passing
-/// event (id 0) has no `id:` line, so it leaves the client's `Last-Event-ID` alone.
-pub fn frame(event: &Event) -> Bytes {
+/// One event in the wire format, as `viewer` may see it. `data` is compact JSON: it has no
+/// line breaks. A passing event (id 0) has no `id:` line, so it leaves the client's
+/// `Last-Event-ID` alone.
+pub fn frame(viewer: Viewer, event: &Event) -> Bytes {
+    let visitor_data;
+    let data = match viewer {
+        Viewer::Visitor { .. } => {
+            visitor_data = visitor_view(&event.data);
+            &visitor_data
+        }
+        Viewer::Operator { .. } => &event.data,
+    };
     if event.id == 0 {
-        return Bytes::from(format!("event: {}\ndata: {}\n\n", event.kind, event.data));
+        return Bytes::from(format!("event: {}\ndata: {}\n\n", event.kind, data));
     }
-    Bytes::from(format!("id: {}\nevent: {}\ndata: {}\n\n", event.id, event.kind, event.data))
+    Bytes::from(format!("id: {}\nevent: {}\ndata: {}\n\n", event.id, event.kind, data))
+}
+
+/// What a visitor's stream carries of an event's data: what the visitor REST view shows
+/// (`GET /visitor/conversations/{id}`) and nothing else. No user, contact or owner ids;
+/// a message without its author's id (the first name comes as `author_name`).
+pub fn visitor_view(data: &serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for key in ["conversation_id", "status", "sender", "author_name"] {
+        if let Some(value) = data.get(key) {
+            out.insert(key.to_string(), value.clone());
+        }
+    }
+    if let Some(message) = data.get("message") {
+        let mut shown = serde_json::Map::new();
+        for key in ["id", "sender", "body", "sent_at"] {
+            if let Some(value) = message.get(key) {
+                shown.insert(key.to_string(), value.clone());
+            }
+        }
+        out.insert("message".into(), serde_json::Value::Object(shown));
+    }
+    serde_json::Value::Object(out)
 }
 
 struct EventBody {
@@ -194,7 +253,7 @@ impl EventBody {
                         if event.id != 0 && event.id <= body.skip_through {
                             continue;
                         }
-                        return Some((Ok(frame(&event)), body));
+                        return Some((Ok(frame(body.viewer, &event)), body));
                     }
                     _ = tokio::time::sleep(body.heartbeat) => {
                         // A disabled user's stream ends at the next heartbeat.
@@ -208,12 +267,40 @@ impl EventBody {
         })
     }
 
+    /// Whether the holder may still see what this stream shows: a disabled or deleted user,
+    /// a user whose role changed (their stream was opened for the old one: they reconnect with
+    /// a new ticket), and a blocked visitor (token or address) lose it.
     async fn still_allowed(&self) -> bool {
         match self.viewer {
-            Viewer::Operator { user_id, .. } => {
-                matches!(self.state.principals.standing(&self.state.db, self.account_id, user_id).await, Ok(Some(_)))
+            Viewer::Operator { user_id, admin } => {
+                let standing = self.state.principals.standing(&self.state.db, self.account_id, user_id).await;
+                matches!(standing, Ok(Some(role)) if (role == domain::Role::Admin) == admin)
             }
-            Viewer::Visitor { .. } => true,
+            Viewer::Visitor { visitor_id } => {
+                let blocked = self.state.db.run(move |conn| visitor_blocked(conn, visitor_id)).await;
+                matches!(blocked, Ok(false))
+            }
         }
     }
+}
+
+/// Whether the visitor is gone, or blocked by token or by address.
+fn visitor_blocked(conn: &mut PgConnection, visitor_id: Uuid) -> ApiResult<bool> {
+    use crate::schema::blocked_addresses;
+    let visitor: Option<(Uuid, Option<String>, bool)> = visitors::table
+        .find(visitor_id)
+        .select((visitors::account_id, visitors::ip, visitors::blocked_at.is_not_null()))
+        .first(conn)
+        .optional()?;
+    let Some((account_id, ip, token_blocked)) = visitor else { return Ok(true) };
+    if token_blocked {
+        return Ok(true);
+    }
+    let Some(ip) = ip else { return Ok(false) };
+    Ok(diesel::select(diesel::dsl::exists(
+        blocked_addresses::table
+            .filter(blocked_addresses::account_id.eq(account_id))
+            .filter(blocked_addresses::ip.eq(ip)),
+    ))
+    .get_result(conn)?)
 }

@@ -365,7 +365,14 @@ pub async fn update_task(
             if let Some(Some(user)) = new_assignee {
                 if user != caller.user_id {
                     let title = patch.title.as_deref().unwrap_or(&old.title);
-                    crate::notifications::notify(conn, caller.account_id, user, "task_assigned", title, old.contact_id)?;
+                    crate::notifications::notify(
+                        conn,
+                        caller.account_id,
+                        user,
+                        "task_assigned",
+                        title,
+                        old.contact_id,
+                    )?;
                 }
             }
             let row = tasks::table.find(id).select(TaskRow::as_select()).first(conn)?;

@@ -523,7 +523,9 @@ pub async fn create_ticket(state: web::Data<AppState>, headers: VisitorHeaders) 
     params(StreamQuery, ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "The last event id received")),
     responses(
         (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
-        (status = 401, description = "Unknown or expired ticket", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired or already used ticket (a ticket opens one stream)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The visitor or their address is blocked", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The visitor holds `EVENT_STREAMS_PER_VISITOR` streams, or the instance `EVENT_STREAMS_MAX`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "This instance is not receiving events right now", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -550,5 +552,5 @@ pub async fn stream_events(
         Some(false) => {}
     }
     let last = stream::last_event_id(&req, query.last_event_id);
-    stream::open(state, claims.acc, Viewer::Visitor { visitor_id: claims.sub }, last).await
+    stream::open(state, &claims, Viewer::Visitor { visitor_id: claims.sub }, last).await
 }

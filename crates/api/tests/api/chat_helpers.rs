@@ -167,6 +167,18 @@ impl EventReader {
         }
     }
 
+    /// Whether the server ends the stream within `wait` (events before the end are skipped).
+    pub async fn ends_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.res.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(_))) => continue,
+                Ok(_) => return true,
+            }
+        }
+    }
+
     /// Every event that arrives within `wait`.
     pub async fn drain(&mut self, wait: Duration) -> Vec<Received> {
         let mut out = Vec::new();

@@ -39,6 +39,7 @@ mod roles_at_once;
 mod signup_and_invitations;
 mod sites;
 mod static_files;
+mod streams;
 mod tasks;
 mod users;
 mod widget;
