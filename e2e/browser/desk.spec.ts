@@ -116,12 +116,56 @@ test('a visitor chats with the bot, an operator accepts, replies and closes, liv
   await expect(stats).toContainText('Demo Admin');
   await expect(page.getByTestId('totals')).toContainText('Messages');
 
+  // Join chat: the open widget hears it and offers its reply box again, without a reload.
+  await page.getByTestId('join-chat').click();
+  await expect(page.getByTestId('conversation')).toHaveAttribute('data-status', 'active');
+  await expect(widget(visitor).locator('textarea#p-text')).toBeVisible();
+  await expect(widget(visitor).getByRole('button', { name: 'Iniciar nova conversa' })).toBeHidden();
+  await expect(chat.getByText('Esta conversa foi encerrada.')).toBeHidden();
+  await visitorSays(visitor, 'Voltei!');
+  await expect(page.getByTestId('conversation').getByTestId('transcript')).toContainText('Voltei!');
+
   // The client screen shows the same transcript.
   await page.getByTestId('open-client').click();
   const transcript = page.getByTestId('transcript');
   await expect(transcript).toContainText(`Olá! ${attack}`);
   await expect(transcript).toContainText('Isso não parece um e-mail válido.');
   await expect(page.getByTestId('client-name')).toHaveText(name);
+  await visitor.context().close();
+});
+
+test('an agent sees only what the visitor typed when the chat names another agent\'s client', async ({ page, browser }) => {
+  const db = process.env.E2E_DATABASE_URL!;
+  const sql = `SELECT c.name || '|' || c.email FROM contacts c JOIN users u ON u.id = c.assignee_id
+               WHERE u.email = 'bruno@demo.prospecta.dev' AND c.email IS NOT NULL AND c.name IS NOT NULL LIMIT 1`;
+  const [clientName, clientEmail] = execFileSync('psql', [db, '-qtAc', sql], { encoding: 'utf8' }).trim().split('|');
+  const typed = `Visitante ${unique()}`;
+  const visitor = await visitorPage(browser, isPhone(page));
+  await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
+  const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
+  await expect(chat.locator('.m.bot').first()).toContainText('Qual é o seu nome?');
+  await visitorSays(visitor, typed);
+  await expect(chat.locator('.m.bot').last()).toContainText('Qual é o seu e-mail?');
+  await visitorSays(visitor, clientEmail);
+  await expect(chat.locator('.m.bot').last()).toContainText('Um atendente já vai falar com você.');
+
+  // Ana (an agent) opens it from the shared Inbox: Bruno's client record stays hidden.
+  const anaContext = await browser.newContext(isPhone(page) ? { viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true } : {});
+  const ana = await anaContext.newPage();
+  await useEnglish(ana);
+  await login(ana, 'ana@demo.prospecta.dev');
+  await ana.goto('/conversations');
+  const item = ana.getByTestId('conversation-list').locator('.conv-item', { hasText: typed });
+  await expect(item).toBeVisible();
+  await item.getByRole('link').click();
+  const given = ana.getByTestId('visitor-given');
+  await expect(given).toContainText(typed);
+  await expect(given).toContainText(clientEmail);
+  await expect(given).toContainText('belongs to another agent');
+  await expect(ana.getByTestId('conversation')).not.toContainText(clientName);
+  await expect(ana.getByTestId('open-client')).toHaveCount(0);
+  await expectAccessible(ana, 'a conversation whose client is another agent\'s');
+  await anaContext.close();
   await visitor.context().close();
 });
 
@@ -196,4 +240,29 @@ test('admins keep canned responses and a site\'s bot and widget code in Settings
   await page.getByTestId('chat-settings-toggle').first().click();
   await expect(page.getByTestId('chat-settings').getByLabel(/Ignore hides/)).toHaveValue('7');
   await expectAccessible(page, 'a site\'s chat settings');
+});
+
+test('the Inbox loads more past its first page', async ({ page }) => {
+  const db = process.env.E2E_DATABASE_URL!;
+  const psql = (sql: string) => execFileSync('psql', [db, '-qtAc', sql], { encoding: 'utf8' }).trim();
+  const tag = `more-${unique()}`;
+  // Sixty chats waiting (more than a page), newest of all, on one demo client; removed after.
+  psql(`INSERT INTO conversations (id, account_id, contact_id, site_id, channel, started_at, status, waiting_since, tags, visitor_given)
+        SELECT gen_random_uuid(), c.account_id, c.id, c.site_id, 'live_chat', now(), 'waiting', now() + (n || ' ms')::interval,
+               ARRAY['${tag}'], jsonb_build_object('name', 'Fila ' || n)
+        FROM (SELECT * FROM contacts WHERE account_id = (SELECT account_id FROM users WHERE email = 'admin@demo.prospecta.dev') LIMIT 1) c,
+             generate_series(1, 60) n`);
+  try {
+    await page.goto('/conversations');
+    const items = page.getByTestId('conversation-list').locator('.conv-item');
+    await expect(items.first()).toBeVisible();
+    const firstPage = await items.count();
+    expect(firstPage).toBe(50);
+    await page.getByTestId('load-more').click();
+    await expect(items).not.toHaveCount(50);
+    expect(await items.count()).toBeGreaterThan(50);
+    await expect(page.locator('.conv-item[data-id]').last()).toBeVisible();
+  } finally {
+    psql(`DELETE FROM conversations WHERE '${tag}' = ANY(tags)`);
+  }
 });

@@ -318,7 +318,7 @@ pub struct ConversationQuery {
     #[validate(range(min = 1, max = 100))]
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page (`inbox` and `all` page; `mine` is one list).
     #[validate(length(min = 1, max = 200))]
     #[param(
         min_length = 1,

@@ -79,16 +79,28 @@ pub async fn list_conversations(
 
 fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> ApiResult<ConversationList> {
     let limit = f.limit.unwrap_or(50);
-    // Checked in every view (only `all` pages), so a bad one is always a 422.
+    // Checked in every view (`inbox` and `all` page), so a bad one is always a 422.
     let cursor = f.cursor.as_deref().map(decode_cursor).transpose()?;
     match f.view {
         DeskView::Inbox => {
-            let rows = inbox(caller)
-                .select(ConversationRow::as_select())
-                .order((conversations::waiting_since.asc(), conversations::id.asc()))
-                .limit(limit)
-                .load(conn)?;
-            Ok(ConversationList { items: summaries(conn, caller, rows)?, totals: None, next_cursor: None })
+            // Oldest first, in pages: (waiting_since, id) after the cursor.
+            let mut q = inbox(caller).select(ConversationRow::as_select());
+            if let Some((ts, id)) = cursor {
+                q = q.filter(
+                    conversations::waiting_since
+                        .gt(ts)
+                        .or(conversations::waiting_since.eq(ts).and(conversations::id.gt(id))),
+                );
+            }
+            let mut rows: Vec<ConversationRow> =
+                q.order((conversations::waiting_since.asc(), conversations::id.asc())).limit(limit + 1).load(conn)?;
+            let next_cursor = if rows.len() as i64 > limit {
+                rows.truncate(limit as usize);
+                rows.last().and_then(|r| r.waiting_since.map(|at| encode_cursor((at, r.id))))
+            } else {
+                None
+            };
+            Ok(ConversationList { items: summaries(conn, caller, rows)?, totals: None, next_cursor })
         }
         DeskView::Mine => {
             let rows = mine(caller)
@@ -245,9 +257,6 @@ pub fn detail(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult
     Ok(ConversationDetail { conversation, messages, contact, visitor_given })
 }
 
-/// The most conversations a badge counts.
-const COUNTED: i64 = 100;
-
 /// Counts for the navigation.
 ///
 /// Conversations waiting in the caller's Inbox, and the caller's open conversations whose
@@ -264,15 +273,11 @@ pub async fn desk_counts(state: web::Data<AppState>, caller: AuthUser) -> ApiRes
     let counts = state
         .db
         .run(move |conn| {
-            // Ids only (the badge is refetched on every desk event): as many as the lists show.
-            let inbox = inbox(&caller).select(conversations::id).limit(COUNTED).load::<Uuid>(conn)?.len();
-            let mine: Vec<Uuid> = mine(&caller)
-                .select(conversations::id)
-                .order((conversations::last_message_at.desc().nulls_last(), conversations::id.desc()))
-                .limit(COUNTED)
-                .load(conn)?;
+            // Exact: the Inbox pages past any number, so its badge must not stop at a page.
+            let inbox: i64 = inbox(&caller).count().get_result(conn)?;
+            let mine: Vec<Uuid> = mine(&caller).select(conversations::id).load(conn)?;
             let awaiting_reply = queries::last_messages(conn, &mine)?.values().filter(|(_, visitor)| *visitor).count();
-            Ok(DeskCounts { inbox: inbox as i64, awaiting_reply: awaiting_reply as i64 })
+            Ok(DeskCounts { inbox, awaiting_reply: awaiting_reply as i64 })
         })
         .await?;
     Ok(web::Json(counts))

@@ -270,3 +270,39 @@ async fn accepting_a_chat_still_with_the_bot_says_so() {
     let again = problem(app.act(&admin, v.conversation_id, "accept").await, StatusCode::CONFLICT).await;
     assert!(again.detail.as_deref().unwrap_or_default().contains("another operator"), "{again:?}");
 }
+
+#[tokio::test]
+async fn the_inbox_pages_past_a_hundred_and_its_count_is_exact() {
+    let app = TestApp::spawn_with(|c| c.public_rate_per_minute = 0).await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let site = app.create_site(&admin, "Loja").await;
+    let res = app
+        .request(Method::PUT, &format!("/api/v1/sites/{}/chat", site.id), Some(&admin.token))
+        .json(&json!({"bot_enabled": false, "bot_questions": [], "ignore_minutes": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut started = Vec::new();
+    for _ in 0..105 {
+        let (v, chat) = app.start_chat(&site.public_key, "en").await;
+        assert_eq!(chat["status"], "waiting");
+        started.push(v.conversation_id.to_string());
+    }
+    let counts: Value = app.get("/api/v1/conversations/counts", &admin.token).await.json().await.unwrap();
+    assert_eq!(counts["inbox"], 105);
+    let first = app.desk(&admin, "inbox&limit=100").await;
+    let cursor = first["next_cursor"].as_str().expect("a cursor past the first hundred").to_string();
+    let rest = app.desk(&admin, &format!("inbox&limit=100&cursor={cursor}")).await;
+    assert!(rest["next_cursor"].is_null());
+    let ids: Vec<String> = [&first, &rest]
+        .iter()
+        .flat_map(|page| page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(ids, started, "every waiting chat, oldest first, once");
+    problem(
+        app.get("/api/v1/conversations?view=inbox&cursor=nope", &admin.token).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+}

@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::clients::{short, Directory};
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::realtime::use_realtime;
 use crate::session::use_session;
@@ -99,9 +99,28 @@ pub fn DeskPage() -> impl IntoView {
     let tab = Memo::new(move |_| Tab::from_query(query.get().get("tab")));
     let open_id = Memo::new(move |_| params.get().get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
     let filters = RwSignal::new(String::new());
+    // Pages shown ("Load more" adds one); a refetch reloads them all, so live updates keep
+    // every loaded page current. Back to one page when the tab or the filters change.
+    let pages = RwSignal::new(1usize);
+    Effect::new(move |_| {
+        let _ = (tab.get(), filters.get());
+        if pages.get_untracked() != 1 {
+            pages.set(1);
+        }
+    });
     let list = LocalResource::new(move || {
-        let (tab, filters) = (tab.get(), filters.get());
-        async move { api::get::<ConversationList>(&format!("/api/v1/conversations?view={}&{filters}", tab.code())).await }
+        let (tab, filters, pages) = (tab.get(), filters.get(), pages.get());
+        async move {
+            let base = format!("/api/v1/conversations?view={}&{filters}", tab.code());
+            let mut all = api::get::<ConversationList>(&base).await?;
+            for _ in 1..pages {
+                let Some(cursor) = all.next_cursor.take() else { break };
+                let more = api::get::<ConversationList>(&format!("{base}&cursor={cursor}")).await?;
+                all.items.extend(more.items);
+                all.next_cursor = more.next_cursor;
+            }
+            Ok::<_, ApiError>(all)
+        }
     });
     let counts = expect_context::<SharedDeskCounts>().0;
     let directory = Directory::new();
@@ -151,6 +170,11 @@ pub fn DeskPage() -> impl IntoView {
                 {move || list.get().map(|res| match res {
                     Ok(l) => view! {
                         <ConversationItems list=l.clone() tab=tab.get() open_id=open_id directory=directory on_changed=Callback::new(move |_| { list.refetch(); counts.refetch(); })/>
+                        {l.next_cursor.is_some().then(|| view! {
+                            <button class="secondary load-more" data-testid="load-more" on:click=move |_| pages.update(|p| *p += 1)>
+                                {move || i18n.t(Msg::LoadMore)}
+                            </button>
+                        })}
                         {l.totals.map(|t| view! { <all::TotalsLine totals=t/> })}
                     }.into_any(),
                     Err(e) => view! { <p class="form-error">{e.summary()}</p> }.into_any(),
