@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { chooseLanguage, expect, openFilters, test } from './fixtures';
+import { chooseLanguage, expect, installClock, now, openFilters, test } from './fixtures';
 import { login, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => {
@@ -228,11 +228,11 @@ test('a field the user is in as the client screen opens keeps the focus; the hea
   // After a navigation the SPA moves focus to the new page's heading, on a timer, once the page
   // has rendered. The page's timers are held here so the user's focus comes first, as it can
   // on a busy machine: the arrow keys that follow must reach the field, not the heading.
-  await page.clock.install({ time: Date.now() - 60_000 });
+  await installClock(page, now() - 60_000);
   await page.goto('/clients?status=to_contact');
   const link = page.getByTestId('clients-table').locator('tbody tr a').first();
   const name = await link.innerText();
-  await page.clock.pauseAt(Date.now());
+  await page.clock.pauseAt(now());
   await link.click();
   const status = page.getByLabel('Status');
   await status.focus();

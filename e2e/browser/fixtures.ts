@@ -6,6 +6,18 @@ import { test as base, expect, Page } from '@playwright/test';
  * the 4xx range that the screen handles (a wrong password, a field error) are logged by
  * Chromium as "Failed to load resource"; those are expected, anything else is not.
  */
+/**
+ * The time as the server sees it: E2E_FAKETIME is the offset in seconds that scripts/e2e-at.sh
+ * moved the database's and the server's clocks by (libfaketime); 0 otherwise. The browser keeps
+ * the real clock (a test that needs the server's "today" installs its page's clock at `now()`).
+ */
+export const now = () => Date.now() + Number(process.env.E2E_FAKETIME ?? 0) * 1000;
+
+/** Installs `page`'s clock (timers too) at `time`, running. */
+export async function installClock(page: Page, time: number) {
+  await page.clock.install({ time });
+}
+
 export const test = base.extend<{ consoleErrors: string[] }>({
   consoleErrors: [
     async ({ page }, use) => {
