@@ -94,12 +94,7 @@ fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> Ap
             }
             let mut rows: Vec<ConversationRow> =
                 q.order((conversations::waiting_since.asc(), conversations::id.asc())).limit(limit + 1).load(conn)?;
-            let next_cursor = if rows.len() as i64 > limit {
-                rows.truncate(limit as usize);
-                rows.last().and_then(|r| r.waiting_since.map(|at| encode_cursor((at, r.id))))
-            } else {
-                None
-            };
+            let next_cursor = page_end(&mut rows, limit, |r| r.waiting_since);
             Ok(ConversationList { items: summaries(conn, caller, rows)?, totals: None, next_cursor })
         }
         DeskView::Mine => {
@@ -121,15 +116,24 @@ fn list(conn: &mut PgConnection, caller: &AuthUser, f: &ConversationQuery) -> Ap
             }
             let mut rows: Vec<ConversationRow> =
                 q.order((conversations::closed_at.desc(), conversations::id.desc())).limit(limit + 1).load(conn)?;
-            let next_cursor = if rows.len() as i64 > limit {
-                rows.truncate(limit as usize);
-                rows.last().and_then(|r| r.closed_at.map(|at| encode_cursor((at, r.id))))
-            } else {
-                None
-            };
+            let next_cursor = page_end(&mut rows, limit, |r| r.closed_at);
             Ok(ConversationList { items: summaries(conn, caller, rows)?, totals: Some(totals), next_cursor })
         }
     }
+}
+
+/// Cuts `rows` (one more than `limit` was loaded) to the page and returns the cursor after
+/// its last row (keyed by `at` and id), or none on the last page.
+fn page_end(
+    rows: &mut Vec<ConversationRow>,
+    limit: i64,
+    at: impl Fn(&ConversationRow) -> Option<chrono::DateTime<Utc>>,
+) -> Option<String> {
+    if rows.len() as i64 <= limit {
+        return None;
+    }
+    rows.truncate(limit as usize);
+    rows.last().and_then(|r| at(r).map(|t| encode_cursor((t, r.id))))
 }
 
 /// The caller's Inbox: waiting, minus what they ignored a moment ago.

@@ -94,16 +94,20 @@ impl TestApp {
         EventReader::open(&url).await
     }
 
-    pub async fn visitor_stream(&self, v: &Visitor) -> EventReader {
+    /// A ticket for `v`'s event stream.
+    pub async fn visitor_ticket(&self, v: &Visitor) -> String {
         let res = self
             .visitor_request(Method::POST, "/api/v1/visitor/tickets", &v.site_key, Some(&v.token))
             .send()
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED);
-        let ticket: Value = res.json().await.unwrap();
-        EventReader::open(&format!("{}/api/v1/visitor/events?ticket={}", self.base, ticket["ticket"].as_str().unwrap()))
-            .await
+        res.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_string()
+    }
+
+    pub async fn visitor_stream(&self, v: &Visitor) -> EventReader {
+        let ticket = self.visitor_ticket(v).await;
+        EventReader::open(&format!("{}/api/v1/visitor/events?ticket={ticket}", self.base)).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::chat_helpers::{EventReader, Visitor};
@@ -14,16 +14,6 @@ use crate::helpers::{problem, Session, TestApp, PASSWORD};
 impl TestApp {
     async fn operator_ticket(&self, session: &Session) -> String {
         let res = self.post("/api/v1/events/tickets", Some(&session.token), &json!({})).await;
-        assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_string()
-    }
-
-    async fn visitor_ticket(&self, v: &Visitor) -> String {
-        let res = self
-            .visitor_request(Method::POST, "/api/v1/visitor/tickets", &v.site_key, Some(&v.token))
-            .send()
-            .await
-            .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED);
         res.json::<Value>().await.unwrap()["ticket"].as_str().unwrap().to_string()
     }
