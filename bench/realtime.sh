@@ -17,7 +17,7 @@ DATABASE_URL=$db_url target/release/prospecta migrate >/dev/null
 DATABASE_URL=$db_url BIND=127.0.0.1:$port RUST_LOG=warn DB_POOL_SIZE=32 ACCESS_TOKEN_TTL_SECS=7200 \
   PUBLIC_RATE_PER_MINUTE=0 VISITOR_MESSAGES_PER_MINUTE=0 LOGIN_RATE_PER_MINUTE=0 SIGNUP_RATE_PER_HOUR=0 \
   EVENT_STREAMS_PER_USER=0 EVENT_STREAMS_MAX=0 INVITATIONS_PER_HOUR=0 \
-  target/release/prospecta serve >/tmp/prospecta-bench-rt.log 2>&1 &
+  target/release/prospecta serve --dev >/tmp/prospecta-bench-rt.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done

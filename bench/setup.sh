@@ -20,7 +20,7 @@ DATABASE_URL=$db_url target/release/prospecta migrate >/dev/null
 # The ingestion load is one API key at thousands of leads a second: its rate limit is off here.
 # The server serves frontend/dist when it is built (the board benchmark times its first render).
 DATABASE_URL=$db_url BIND=127.0.0.1:$port RUST_LOG=warn DB_POOL_SIZE=32 ACCESS_TOKEN_TTL_SECS=7200 \
-  LOGIN_MAX_FAILURES=1000 API_KEY_RATE_PER_MINUTE=0 LOGIN_RATE_PER_MINUTE=0 target/release/prospecta serve >/tmp/prospecta-bench.log 2>&1 &
+  LOGIN_MAX_FAILURES=1000 API_KEY_RATE_PER_MINUTE=0 LOGIN_RATE_PER_MINUTE=0 target/release/prospecta serve --dev >/tmp/prospecta-bench.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done

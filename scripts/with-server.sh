@@ -12,7 +12,7 @@ base_url=${admin_url%/*}
 psql "$admin_url" -qtAc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
 log=$(mktemp)
 DATABASE_URL="$base_url/$db" BIND="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" STATIC_DIR=frontend/dist RUST_LOG=warn \
-  target/debug/prospecta serve --seed-demo >"$log" 2>&1 &
+  target/debug/prospecta serve --seed-demo --dev >"$log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true

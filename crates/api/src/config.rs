@@ -108,49 +108,68 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn from_env() -> anyhow::Result<Config> {
-        let database_url = std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("DATABASE_URL is not set"))?;
-        let mut config = Config::for_database(database_url);
-        match std::env::var("JWT_SECRET") {
-            Ok(s) if s.len() >= 32 => config.jwt_secret = s.into_bytes(),
-            Ok(_) => anyhow::bail!("JWT_SECRET must be at least 32 characters"),
-            Err(_) => {
-                tracing::warn!("JWT_SECRET is not set; using a random secret for this process")
-            }
+    /// The server's settings from the process environment. Every value that does not parse
+    /// stops the start with a message naming it; without `JWT_SECRET` only `dev` starts (with a
+    /// random secret per process).
+    pub fn from_env(dev: bool) -> anyhow::Result<Config> {
+        Config::from_lookup(&|name| std::env::var(name).ok(), dev)
+    }
+
+    /// Like [`Config::from_env`], reading settings through `lookup`.
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>, dev: bool) -> anyhow::Result<Config> {
+        let database_url = lookup("DATABASE_URL").ok_or_else(|| anyhow::anyhow!("DATABASE_URL is not set"))?;
+        let mut env = Env::new(lookup);
+        let mut config = Config::read(database_url, &mut env);
+        match lookup("JWT_SECRET") {
+            Some(s) if s.len() >= 32 => config.jwt_secret = s.into_bytes(),
+            Some(_) => env.bad.push("JWT_SECRET must be at least 32 characters".into()),
+            None if dev => tracing::warn!("JWT_SECRET is not set; --dev: using a random secret for this process"),
+            None => env.bad.push(
+                "JWT_SECRET is not set: give it 32 or more random characters (the same on every instance), \
+                 or start with --dev for a throwaway one"
+                    .into(),
+            ),
         }
-        config.static_dir = std::env::var("STATIC_DIR").ok().map(PathBuf::from).or_else(|| {
+        config.static_dir = lookup("STATIC_DIR").map(PathBuf::from).or_else(|| {
             let default = PathBuf::from("frontend/dist");
             default.join("index.html").exists().then_some(default)
         });
-        config.bind = env_or("BIND", "127.0.0.1:8080".to_string());
-        config.public_url = match std::env::var("PUBLIC_URL") {
-            Ok(url) if !url.trim().is_empty() => parse_public_url(&url)?,
+        config.bind = env.or("BIND", "127.0.0.1:8080".to_string());
+        config.public_url = match lookup("PUBLIC_URL") {
+            Some(url) if !url.trim().is_empty() => env.check(parse_public_url(&url), format!("http://{}", config.bind)),
             _ => format!("http://{}", config.bind),
         };
-        config.secure_cookies = match std::env::var("SECURE_COOKIES") {
-            Err(_) => None,
-            Ok(v) if v.trim().is_empty() || v.trim().eq_ignore_ascii_case("auto") => None,
-            Ok(v) => Some(parse_bool(&v).ok_or_else(|| {
-                anyhow::anyhow!("SECURE_COOKIES must be true/false, 1/0, yes/no, on/off or auto, not {v:?}")
-            })?),
+        config.secure_cookies = match lookup("SECURE_COOKIES") {
+            None => None,
+            Some(v) if v.trim().is_empty() || v.trim().eq_ignore_ascii_case("auto") => None,
+            Some(v) => {
+                let parsed = parse_bool(&v).ok_or_else(|| {
+                    anyhow::anyhow!("SECURE_COOKIES must be true/false, 1/0, yes/no, on/off or auto, not {v:?}")
+                });
+                env.check(parsed.map(Some), None)
+            }
         };
-        config.db_pool_size = env_or("DB_POOL_SIZE", 16);
-        config.read_pool_per_worker = env_or("DB_READ_POOL_PER_WORKER", 8);
-        config.metrics_bind = std::env::var("METRICS_BIND").ok().filter(|b| !b.is_empty());
-        if let Ok(list) = std::env::var("TRUSTED_PROXIES") {
-            config.trusted_proxies = list
+        config.db_pool_size = env.or("DB_POOL_SIZE", 16);
+        config.read_pool_per_worker = env.or("DB_READ_POOL_PER_WORKER", 8);
+        config.metrics_bind = lookup("METRICS_BIND").filter(|b| !b.is_empty());
+        if let Some(list) = lookup("TRUSTED_PROXIES") {
+            let proxies = list
                 .split(',')
                 .map(str::trim)
                 .filter(|b| !b.is_empty())
                 .map(|b| b.parse().map_err(|e| anyhow::anyhow!("TRUSTED_PROXIES: {e}")))
-                .collect::<anyhow::Result<_>>()?;
+                .collect::<anyhow::Result<_>>();
+            config.trusted_proxies = env.check(proxies, Vec::new());
         }
-        config.mail = std::env::var("SMTP_URL").ok().filter(|u| !u.is_empty()).map(|smtp_url| MailConfig {
+        config.mail = lookup("SMTP_URL").filter(|u| !u.is_empty()).map(|smtp_url| MailConfig {
             smtp_url,
-            from: env_or("MAIL_FROM", "Prospecta <no-reply@prospecta.local>".to_string()),
-            poll_interval: Duration::from_millis(env_or("MAIL_POLL_MS", 1000)),
-            retry_base: Duration::from_millis(env_or("MAIL_RETRY_BASE_MS", 30_000)),
+            from: env.or("MAIL_FROM", "Prospecta <no-reply@prospecta.local>".to_string()),
+            poll_interval: Duration::from_millis(env.or("MAIL_POLL_MS", 1000)),
+            retry_base: Duration::from_millis(env.or("MAIL_RETRY_BASE_MS", 30_000)),
         });
+        if !env.bad.is_empty() {
+            anyhow::bail!("the server cannot start with these settings:\n  {}", env.bad.join("\n  "));
+        }
         Ok(config)
     }
 
@@ -159,57 +178,63 @@ impl Config {
         format!("{}{path}", self.public_url)
     }
 
-    /// Defaults around a database URL, for tests and tools.
+    /// Defaults around a database URL, for tests and tools (settings from the environment
+    /// that do not parse are left at their defaults here; `from_env` refuses them).
     pub fn for_database(database_url: String) -> Config {
+        let lookup = |name: &str| std::env::var(name).ok();
+        Config::read(database_url, &mut Env::new(&lookup))
+    }
+
+    fn read(database_url: String, env: &mut Env) -> Config {
         Config {
             database_url,
             bind: "127.0.0.1:0".into(),
             jwt_secret: random_secret(),
-            access_ttl_secs: env_or("ACCESS_TOKEN_TTL_SECS", 15 * 60),
-            refresh_ttl_days: env_or("REFRESH_TOKEN_TTL_DAYS", 30),
-            refresh_reuse_grace_secs: env_or::<i64>("REFRESH_REUSE_GRACE_SECS", 10).clamp(0, 60),
-            json_limit: env_or("JSON_LIMIT_BYTES", 256 * 1024),
-            import_limit: env_or("IMPORT_LIMIT_BYTES", 20 * 1024 * 1024),
-            import_csv_limit: env_or("IMPORT_CSV_LIMIT_BYTES", 200 * 1024 * 1024),
+            access_ttl_secs: env.or("ACCESS_TOKEN_TTL_SECS", 15 * 60),
+            refresh_ttl_days: env.or("REFRESH_TOKEN_TTL_DAYS", 30),
+            refresh_reuse_grace_secs: env.or::<i64>("REFRESH_REUSE_GRACE_SECS", 10).clamp(0, 60),
+            json_limit: env.or("JSON_LIMIT_BYTES", 256 * 1024),
+            import_limit: env.or("IMPORT_LIMIT_BYTES", 20 * 1024 * 1024),
+            import_csv_limit: env.or("IMPORT_CSV_LIMIT_BYTES", 200 * 1024 * 1024),
             static_dir: None,
             db_pool_size: 4,
             read_pool_per_worker: 4,
-            login_max_failures: env_or("LOGIN_MAX_FAILURES", 5),
-            login_window_secs: env_or("LOGIN_WINDOW_SECS", 15 * 60),
+            login_max_failures: env.or("LOGIN_MAX_FAILURES", 5),
+            login_window_secs: env.or("LOGIN_WINDOW_SECS", 15 * 60),
             secure_cookies: None,
             mail: None,
             metrics_bind: None,
             trusted_proxies: Vec::new(),
             public_url: "http://127.0.0.1:8080".into(),
-            principal_cache_ms: env_or("PRINCIPAL_CACHE_MS", 1000),
-            idempotency_ttl_hours: env_or("IDEMPOTENCY_TTL_HOURS", 24),
-            public_rate_per_minute: env_or("PUBLIC_RATE_PER_MINUTE", 20),
-            api_key_rate_per_minute: env_or("API_KEY_RATE_PER_MINUTE", 12_000),
-            signup_rate_per_hour: env_or("SIGNUP_RATE_PER_HOUR", 10),
-            login_rate_per_minute: env_or("LOGIN_RATE_PER_MINUTE", 60),
-            invitations_per_hour: env_or("INVITATIONS_PER_HOUR", 30),
-            event_streams_per_user: env_or("EVENT_STREAMS_PER_USER", 10),
-            event_streams_per_visitor: env_or("EVENT_STREAMS_PER_VISITOR", 3),
-            event_streams_max: env_or("EVENT_STREAMS_MAX", default_streams_max()),
-            invitations_per_address_per_day: env_or("INVITATIONS_PER_ADDRESS_PER_DAY", 3),
-            export_max_per_account: env_or("EXPORT_MAX_PER_ACCOUNT", 2),
-            export_send_timeout: Duration::from_secs(env_or("EXPORT_SEND_TIMEOUT_SECS", 30)),
-            export_page_rows: env_or::<i64>("EXPORT_PAGE_ROWS", 5000).clamp(1, 50_000),
-            import_max_running: env_or("IMPORT_MAX_RUNNING", 1),
-            import_max_rows: env_or("IMPORT_MAX_ROWS", 2_000_000),
-            statement_timeout_ms: env_or("STATEMENT_TIMEOUT_MS", 30_000),
-            event_heartbeat_secs: env_or("EVENT_HEARTBEAT_SECS", 20),
-            event_buffer: env_or("EVENT_BUFFER", 256),
-            event_retention_hours: env_or("EVENT_RETENTION_HOURS", 24),
-            visitor_messages_per_minute: env_or("VISITOR_MESSAGES_PER_MINUTE", 30),
-            task_due_check_secs: env_or("TASK_DUE_CHECK_SECS", 30).max(1),
-            data_dir: PathBuf::from(env_or("DATA_DIR", ".data".to_string())),
-            storage_url: std::env::var("STORAGE_URL").ok().filter(|u| !u.trim().is_empty()),
+            principal_cache_ms: env.or("PRINCIPAL_CACHE_MS", 1000),
+            idempotency_ttl_hours: env.or("IDEMPOTENCY_TTL_HOURS", 24),
+            public_rate_per_minute: env.or("PUBLIC_RATE_PER_MINUTE", 20),
+            api_key_rate_per_minute: env.or("API_KEY_RATE_PER_MINUTE", 12_000),
+            signup_rate_per_hour: env.or("SIGNUP_RATE_PER_HOUR", 10),
+            login_rate_per_minute: env.or("LOGIN_RATE_PER_MINUTE", 60),
+            invitations_per_hour: env.or("INVITATIONS_PER_HOUR", 30),
+            event_streams_per_user: env.or("EVENT_STREAMS_PER_USER", 10),
+            event_streams_per_visitor: env.or("EVENT_STREAMS_PER_VISITOR", 3),
+            event_streams_max: env.or("EVENT_STREAMS_MAX", default_streams_max()),
+            invitations_per_address_per_day: env.or("INVITATIONS_PER_ADDRESS_PER_DAY", 3),
+            export_max_per_account: env.or("EXPORT_MAX_PER_ACCOUNT", 2),
+            export_send_timeout: Duration::from_secs(env.or("EXPORT_SEND_TIMEOUT_SECS", 30)),
+            export_page_rows: env.or::<i64>("EXPORT_PAGE_ROWS", 5000).clamp(1, 50_000),
+            import_max_running: env.or("IMPORT_MAX_RUNNING", 1),
+            import_max_rows: env.or("IMPORT_MAX_ROWS", 2_000_000),
+            statement_timeout_ms: env.or("STATEMENT_TIMEOUT_MS", 30_000),
+            event_heartbeat_secs: env.or("EVENT_HEARTBEAT_SECS", 20),
+            event_buffer: env.or("EVENT_BUFFER", 256),
+            event_retention_hours: env.or("EVENT_RETENTION_HOURS", 24),
+            visitor_messages_per_minute: env.or("VISITOR_MESSAGES_PER_MINUTE", 30),
+            task_due_check_secs: env.or("TASK_DUE_CHECK_SECS", 30).max(1),
+            data_dir: PathBuf::from(env.or("DATA_DIR", ".data".to_string())),
+            storage_url: (env.lookup)("STORAGE_URL").filter(|u| !u.trim().is_empty()),
             storage_options: std::env::vars()
                 .filter(|(k, _)| k.starts_with("AWS_"))
                 .map(|(k, v)| (k.to_ascii_lowercase(), v))
                 .collect(),
-            attachment_max_bytes: env_or("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024),
+            attachment_max_bytes: env.or("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024),
         }
     }
 }
@@ -247,8 +272,46 @@ pub fn parse_public_url(value: &str) -> anyhow::Result<String> {
     }
 }
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+/// Reads settings, remembering each one that is set but does not parse.
+struct Env<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+    bad: Vec<String>,
+}
+
+impl<'a> Env<'a> {
+    fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Env<'a> {
+        Env { lookup, bad: Vec::new() }
+    }
+
+    /// `name` parsed, or `default` when unset or empty; a value that does not parse is
+    /// remembered (and `default` used meanwhile).
+    fn or<T: std::str::FromStr>(&mut self, name: &str, default: T) -> T {
+        let Some(value) = (self.lookup)(name).filter(|v| !v.trim().is_empty()) else { return default };
+        match value.trim().parse() {
+            Ok(parsed) => parsed,
+            Err(_) => {
+                self.bad.push(format!("{name} must be {}, not {value:?}", expected::<T>()));
+                default
+            }
+        }
+    }
+
+    /// The value of a check, or `fallback` with its error remembered.
+    fn check<T>(&mut self, result: anyhow::Result<T>, fallback: T) -> T {
+        result.unwrap_or_else(|err| {
+            self.bad.push(err.to_string());
+            fallback
+        })
+    }
+}
+
+/// What a setting of type `T` looks like, for the message naming a bad one.
+fn expected<T>() -> &'static str {
+    match std::any::type_name::<T>() {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        _ => "text",
+    }
 }
 
 fn random_secret() -> Vec<u8> {
@@ -260,7 +323,44 @@ fn random_secret() -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_bool, parse_public_url};
+    use std::collections::HashMap;
+
+    use super::{parse_bool, parse_public_url, Config};
+
+    fn start(vars: &[(&str, &str)], dev: bool) -> anyhow::Result<Config> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(&move |name| vars.get(name).cloned(), dev)
+    }
+
+    const DB: (&str, &str) = ("DATABASE_URL", "postgres://localhost/x");
+    const SECRET: (&str, &str) = ("JWT_SECRET", "0123456789abcdef0123456789abcdef");
+
+    #[test]
+    fn every_setting_that_does_not_parse_stops_the_start_and_is_named() {
+        let err = start(
+            &[DB, SECRET, ("DB_POOL_SIZE", "sixteen"), ("EVENT_STREAMS_MAX", "-1"), ("SECURE_COOKIES", "perhaps")],
+            false,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("DB_POOL_SIZE must be a whole number, 0 or more, not \"sixteen\""), "{err}");
+        assert!(err.contains("EVENT_STREAMS_MAX must be a whole number, 0 or more, not \"-1\""), "{err}");
+        assert!(err.contains("SECURE_COOKIES"), "{err}");
+        let err = start(&[DB, SECRET, ("PUBLIC_URL", "crm.example.com")], false).unwrap_err().to_string();
+        assert!(err.contains("PUBLIC_URL"), "{err}");
+        // Unset or empty settings take their defaults.
+        let config = start(&[DB, SECRET, ("DB_POOL_SIZE", ""), ("EVENT_BUFFER", " 64 ")], false).unwrap();
+        assert_eq!((config.db_pool_size, config.event_buffer), (16, 64));
+    }
+
+    #[test]
+    fn a_missing_jwt_secret_is_refused_unless_dev() {
+        let err = start(&[DB], false).unwrap_err().to_string();
+        assert!(err.contains("JWT_SECRET is not set") && err.contains("--dev"), "{err}");
+        assert!(start(&[DB], true).is_ok());
+        assert!(start(&[DB, ("JWT_SECRET", "short")], true).unwrap_err().to_string().contains("at least 32"));
+        assert_eq!(start(&[DB, SECRET], false).unwrap().jwt_secret, SECRET.1.as_bytes());
+    }
 
     #[test]
     fn the_public_url_is_scheme_and_host_only() {

@@ -1,4 +1,6 @@
-//! `prospecta [serve [--seed-demo] | migrate | openapi | outbox [ADDRESS]]`
+//! `prospecta [serve [--seed-demo] [--dev] | migrate | openapi | outbox [ADDRESS]]`
+//!
+//! `--dev`: start without `JWT_SECRET` (a random secret for this process: sessions end with it).
 
 use std::net::TcpListener;
 
@@ -19,15 +21,16 @@ async fn main() -> anyhow::Result<()> {
         }
         "migrate" => {
             telemetry::init_tracing("info");
-            let config = Config::from_env()?;
+            // No tokens are signed here: the secret is not needed.
+            let config = Config::from_env(true)?;
             let applied = migrate(&config.database_url)?;
             tracing::info!(applied, "migrations applied");
             Ok(())
         }
-        "serve" => serve(args.iter().any(|a| a == "--seed-demo")).await,
+        "serve" => serve(args.iter().any(|a| a == "--seed-demo"), args.iter().any(|a| a == "--dev")).await,
         "outbox" => {
             use diesel::Connection;
-            let config = Config::from_env()?;
+            let config = Config::from_env(true)?;
             let mut conn = diesel::PgConnection::establish(&config.database_url)?;
             let mails = api::mailer::unsent(&mut conn, args.get(1).map(String::as_str), 10)
                 .map_err(|e| anyhow::anyhow!("reading the outbox: {e}"))?;
@@ -37,14 +40,16 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         other => {
-            anyhow::bail!("unknown command `{other}`; use serve [--seed-demo], migrate, openapi or outbox [ADDRESS]")
+            anyhow::bail!(
+                "unknown command `{other}`; use serve [--seed-demo] [--dev], migrate, openapi or outbox [ADDRESS]"
+            )
         }
     }
 }
 
-async fn serve(seed_demo: bool) -> anyhow::Result<()> {
+async fn serve(seed_demo: bool, dev: bool) -> anyhow::Result<()> {
     telemetry::init_tracing("info,actix_server=warn");
-    let config = Config::from_env()?;
+    let config = Config::from_env(dev)?;
     let applied = migrate(&config.database_url)?;
     tracing::info!(applied, "migrations applied");
     if seed_demo {
