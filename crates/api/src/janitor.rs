@@ -1,13 +1,10 @@
 //! Deletes what is only kept for a while: idempotency keys after their time to live,
-//! login-throttle windows that are over, and spent or expired e-mailed links. One background
-//! thread per instance; the deletes are idempotent, so several instances doing it is harmless.
-
-use std::time::Duration;
+//! login-throttle windows that are over, and spent or expired e-mailed links, stream ticket
+//! uses. A job (`jobs`) runs [`sweep`] on one instance at a time.
 
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
 
-use crate::db::Db;
 use crate::error::ApiResult;
 
 /// One pass; returns how many rows went.
@@ -38,21 +35,4 @@ pub fn sweep(
     let tickets = diesel::sql_query("DELETE FROM event_ticket_uses WHERE used_at < now() - interval '5 minutes'")
         .execute(conn)?;
     Ok(keys + windows + links + events + tickets)
-}
-
-pub fn spawn(
-    db: Db,
-    every: Duration,
-    idempotency_ttl_hours: i64,
-    login_window_secs: i64,
-    event_retention_hours: i64,
-) -> anyhow::Result<()> {
-    std::thread::Builder::new().name("janitor".into()).spawn(move || loop {
-        std::thread::sleep(every);
-        match db.run_blocking(|conn| sweep(conn, idempotency_ttl_hours, login_window_secs, event_retention_hours)) {
-            Ok(deleted) => tracing::debug!(deleted, "janitor swept expired rows"),
-            Err(err) => tracing::warn!(error = %err, "janitor could not sweep"),
-        }
-    })?;
-    Ok(())
 }

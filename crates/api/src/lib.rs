@@ -21,6 +21,7 @@ pub mod health;
 pub mod ingest;
 pub mod invitations;
 pub mod janitor;
+pub(crate) mod jobs;
 pub mod json_out;
 pub mod mailer;
 pub mod metrics;
@@ -104,7 +105,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
 
 /// Connects and returns the server listening on `listener` (and on `METRICS_BIND` for
 /// `/metrics` when set), not yet awaited.
-pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Running> {
     let metrics_listener = match &config.metrics_bind {
         Some(bind) => Some(TcpListener::bind(bind)?),
         None => None,
@@ -117,26 +118,14 @@ pub fn build_server_with_metrics(
     config: Config,
     listener: TcpListener,
     metrics_listener: Option<TcpListener>,
-) -> anyhow::Result<Server> {
+) -> anyhow::Result<Running> {
     let db = Db::connect_with_timeout(&config.database_url, config.db_pool_size, config.statement_timeout_ms)?;
     let tokens = TokenService::new(&config.jwt_secret, config.access_ttl_secs);
     let assets = match &config.static_dir {
         Some(dir) => Some(Arc::new(spa::Assets::load(dir)?)),
         None => None,
     };
-    if let Some(mail) = config.mail.clone() {
-        mailer::spawn_sender(db.clone(), mail)?;
-    }
-    contacts::counters::spawn_compactor(db.clone(), std::time::Duration::from_secs(60))?;
-    janitor::spawn(
-        db.clone(),
-        std::time::Duration::from_secs(60),
-        config.idempotency_ttl_hours,
-        config.login_window_secs,
-        config.event_retention_hours,
-    )?;
-    conversations::ignores::spawn(db.clone(), std::time::Duration::from_secs(5))?;
-    tasks::due::spawn(db.clone(), std::time::Duration::from_secs(config.task_due_check_secs))?;
+    let jobs = start_jobs(&db, &config)?;
     let cap = |n: usize| if n == 0 { usize::MAX } else { n };
     let caps = events::hub::StreamCaps {
         per_user: cap(config.event_streams_per_user),
@@ -214,7 +203,68 @@ pub fn build_server_with_metrics(
         None => server,
     }
     .run();
-    Ok(server)
+    Ok(Running { server, jobs: Some(jobs) })
+}
+
+/// Advisory-lock keys of the jobs that run on one instance at a time.
+const JOB_KEYS: [i64; 4] = [0x7072_6f73_0001, 0x7072_6f73_0002, 0x7072_6f73_0003, 0x7072_6f73_0004];
+
+/// The server's background jobs (see `jobs`).
+fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
+    use std::time::Duration;
+    let mut jobs = jobs::Jobs::new();
+    if let Some(mail) = config.mail.clone() {
+        // Claims its rows with SKIP LOCKED: senders may run side by side.
+        let (db, transport) = (db.clone(), mailer::transport(&mail.smtp_url)?);
+        let idle = mail.poll_interval;
+        jobs.worker("mail-sender", idle, move || {
+            db.run_blocking(|conn| mailer::deliver_due(conn, &transport, &mail)).map_err(anyhow::Error::from)
+        })?;
+    }
+    let minute = Duration::from_secs(60);
+    jobs.every("count-compactor", minute, db.clone(), JOB_KEYS[0], |conn| {
+        Ok(contacts::counters::compact(conn)? as usize)
+    })?;
+    let (idempotency, login_window, retention) =
+        (config.idempotency_ttl_hours, config.login_window_secs, config.event_retention_hours);
+    jobs.every("janitor", minute, db.clone(), JOB_KEYS[1], move |conn| {
+        janitor::sweep(conn, idempotency, login_window, retention)
+    })?;
+    jobs.every("ignore-expiry", Duration::from_secs(5), db.clone(), JOB_KEYS[2], conversations::ignores::expire)?;
+    jobs.every(
+        "tasks-due",
+        Duration::from_secs(config.task_due_check_secs),
+        db.clone(),
+        JOB_KEYS[3],
+        tasks::due::notify_due,
+    )?;
+    Ok(jobs)
+}
+
+/// A running server and its background jobs: awaiting it serves until the server stops;
+/// then, or when it is dropped (a test's server), the jobs stop too.
+pub struct Running {
+    server: Server,
+    jobs: Option<jobs::Jobs>,
+}
+
+impl Running {
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}
+
+impl std::future::Future for Running {
+    type Output = std::io::Result<()>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        let done = std::task::ready!(std::pin::Pin::new(&mut self.server).poll(cx));
+        // The server has stopped: the jobs stop too, each after its pass under way.
+        if let Some(jobs) = self.jobs.take() {
+            jobs.stop();
+        }
+        std::task::Poll::Ready(done)
+    }
 }
 
 /// Applies pending migrations on one connection.

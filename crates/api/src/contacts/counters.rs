@@ -3,8 +3,6 @@
 //! concurrent leads do not queue on one row; a background compactor folds the shards back
 //! into one row per key so reading the counts stays a handful of rows.
 
-use std::time::Duration;
-
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -12,7 +10,6 @@ use diesel::sql_types::{BigInt, Text};
 use domain::{ContactFilter, ContactStatus, StatusCounts};
 use uuid::Uuid;
 
-use crate::db::Db;
 use crate::error::ApiResult;
 use crate::extract::AuthUser;
 use crate::schema::contact_counts as cc;
@@ -69,16 +66,4 @@ pub fn begin_bulk(conn: &mut PgConnection) -> ApiResult<()> {
 /// Adds the deltas this transaction appended since [`begin_bulk`] to the counters.
 pub fn flush_bulk(conn: &mut PgConnection) -> ApiResult<i64> {
     Ok(diesel::select(sql::<BigInt>("contact_counts_flush_bulk()")).get_result(conn)?)
-}
-
-/// Runs [`compact`] every `every` on its own thread until the process ends.
-pub fn spawn_compactor(db: Db, every: Duration) -> anyhow::Result<()> {
-    std::thread::Builder::new().name("count-compactor".into()).spawn(move || loop {
-        std::thread::sleep(every);
-        match db.run_blocking(compact) {
-            Ok(folded) => tracing::debug!(folded, "tab counters compacted"),
-            Err(err) => tracing::warn!(error = %err, "tab counters could not be compacted"),
-        }
-    })?;
-    Ok(())
 }

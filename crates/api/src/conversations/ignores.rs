@@ -2,14 +2,11 @@
 //! conversation they ignored is back in their Inbox. `DELETE … RETURNING` hands each expiry
 //! to exactly one instance.
 
-use std::time::Duration;
-
 use chrono::Utc;
 use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::db::Db;
 use crate::error::ApiResult;
 use crate::events::{self, Audience};
 use crate::schema::{conversation_ignores, conversations};
@@ -39,14 +36,4 @@ pub fn expire(conn: &mut PgConnection) -> ApiResult<usize> {
         }
         Ok(ended.len())
     })
-}
-
-pub fn spawn(db: Db, every: Duration) -> anyhow::Result<()> {
-    std::thread::Builder::new().name("ignore-expiry".into()).spawn(move || loop {
-        std::thread::sleep(every);
-        if let Err(err) = db.run_blocking(expire) {
-            tracing::warn!(error = %err, "could not expire ignored conversations");
-        }
-    })?;
-    Ok(())
 }

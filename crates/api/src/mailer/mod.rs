@@ -10,7 +10,6 @@ use lettre::message::header::ContentType;
 use lettre::{Message, SmtpTransport, Transport};
 use uuid::Uuid;
 
-use crate::db::Db;
 use crate::error::ApiResult;
 use crate::schema::email_outbox;
 
@@ -135,22 +134,6 @@ pub fn transport(url: &str) -> anyhow::Result<SmtpTransport> {
         None => (rest.trim_end_matches('/'), 25),
     };
     Ok(SmtpTransport::builder_dangerous(host).port(port).timeout(Some(Duration::from_secs(10))).build())
-}
-
-/// Starts the sender on its own thread; it polls the outbox until the process ends.
-pub fn spawn_sender(db: Db, cfg: MailConfig) -> anyhow::Result<()> {
-    let transport = transport(&cfg.smtp_url)?;
-    std::thread::Builder::new().name("mail-sender".into()).spawn(move || loop {
-        match db.run_blocking(|conn| deliver_due(conn, &transport, &cfg)) {
-            Ok(0) => std::thread::sleep(cfg.poll_interval),
-            Ok(n) => tracing::info!(delivered = n, "mail sent"),
-            Err(err) => {
-                tracing::warn!(error = %err, "mail sender could not reach the database");
-                std::thread::sleep(cfg.poll_interval);
-            }
-        }
-    })?;
-    Ok(())
 }
 
 #[cfg(test)]

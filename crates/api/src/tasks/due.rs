@@ -1,13 +1,10 @@
-//! Tasks falling due: a background loop per instance notifies each assignee once per task.
-//! `UPDATE … RETURNING` on `due_notified_at IS NULL` hands each task to exactly one instance.
-
-use std::time::Duration;
+//! Tasks falling due: a job (`jobs`, one instance at a time) notifies each assignee once per
+//! task; `UPDATE … RETURNING` on `due_notified_at IS NULL` also hands each task to one pass.
 
 use chrono::Utc;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::db::Db;
 use crate::error::ApiResult;
 use crate::schema::tasks;
 
@@ -35,14 +32,4 @@ pub fn notify_due(conn: &mut PgConnection) -> ApiResult<usize> {
         }
         Ok(due.len())
     })
-}
-
-pub fn spawn(db: Db, every: Duration) -> anyhow::Result<()> {
-    std::thread::Builder::new().name("tasks-due".into()).spawn(move || loop {
-        std::thread::sleep(every);
-        if let Err(err) = db.run_blocking(notify_due) {
-            tracing::warn!(error = %err, "could not notify due tasks");
-        }
-    })?;
-    Ok(())
 }

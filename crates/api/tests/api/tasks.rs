@@ -81,6 +81,30 @@ async fn a_task_falling_due_notifies_its_assignee_once() {
 }
 
 #[tokio::test]
+async fn with_two_instances_running_their_jobs_each_due_task_is_notified_once() {
+    let app = TestApp::spawn_with(|c| c.task_due_check_secs = 1).await;
+    let second = app.another_instance().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let bia = app.create_user(&admin, "bia@acme.test", "agent").await;
+    for n in 0..20 {
+        task(&app, &bia, json!({"title": format!("call {n}"), "due_at": "2020-01-01T10:00:00Z"})).await;
+    }
+    // Both instances' loops pass several times over the same due tasks.
+    let mut notified = 0;
+    for _ in 0..50 {
+        notified = app.count("SELECT count(*) FROM notifications WHERE kind = 'task_due'");
+        if notified >= 20 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(app.count("SELECT count(*) FROM notifications WHERE kind = 'task_due'"), 20, "{notified} at first");
+    assert_eq!(app.count("SELECT count(DISTINCT title) FROM notifications WHERE kind = 'task_due'"), 20);
+    drop(second);
+}
+
+#[tokio::test]
 async fn tasks_are_seen_through_their_card_or_contact_and_never_across_accounts() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ana@acme.test").await;
