@@ -135,7 +135,7 @@ pub fn build_server_with_metrics(
     let hub = events::hub::Hub::new(config.event_buffer, metrics::dropped_slow_streams_counter()?, caps);
     let listening = events::listener::spawn(config.database_url.clone(), &hub)?;
     let realtime = events::stream::Realtime { hub: hub.clone(), listening };
-    let metrics = web::Data::new(metrics::Metrics::new(&db, hub)?);
+    let metrics = web::Data::new(metrics::Metrics::new(&db, hub.clone())?);
     let metrics_addr = match &metrics_listener {
         Some(l) => Some(metrics::MetricsAddr(l.local_addr()?)),
         None => None,
@@ -197,14 +197,20 @@ pub fn build_server_with_metrics(
             None => app.default_service(web::to(routing::fallback)),
         }
     })
+    // Signals are `main`'s (it calls `Stopper::stop`, which ends the event streams first).
+    .disable_signals()
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
     .listen(listener)?;
     let server = match metrics_listener {
         Some(l) => server.listen(l)?,
         None => server,
     }
     .run();
-    Ok(Running { server, jobs: Some(jobs) })
+    Ok(Running { server, jobs: Some(jobs), hub })
 }
+
+/// How long a graceful stop waits for requests under way.
+const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
 
 /// Advisory-lock keys of the jobs that run on one instance at a time.
 const JOB_KEYS: [i64; 4] = [0x7072_6f73_0001, 0x7072_6f73_0002, 0x7072_6f73_0003, 0x7072_6f73_0004];
@@ -246,11 +252,31 @@ fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
 pub struct Running {
     server: Server,
     jobs: Option<jobs::Jobs>,
+    hub: Arc<events::hub::Hub>,
 }
 
 impl Running {
-    pub fn handle(&self) -> actix_web::dev::ServerHandle {
-        self.server.handle()
+    /// What stops this server gracefully (`main` calls it on SIGTERM and SIGINT).
+    pub fn stopper(&self) -> Stopper {
+        Stopper { handle: self.server.handle(), hub: self.hub.clone() }
+    }
+}
+
+/// Stops a server gracefully.
+#[derive(Clone)]
+pub struct Stopper {
+    handle: actix_web::dev::ServerHandle,
+    hub: Arc<events::hub::Hub>,
+}
+
+impl Stopper {
+    /// No new connections; the event streams end at once with a retry hint (their clients
+    /// reconnect, to another instance behind a balancer, and replay what they missed);
+    /// requests under way finish (up to `SHUTDOWN_TIMEOUT_SECS`); then the background jobs
+    /// stop and the pools close as the server's state is dropped.
+    pub async fn stop(&self) {
+        self.hub.disconnect_all();
+        self.handle.stop(true).await;
     }
 }
 

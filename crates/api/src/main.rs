@@ -73,6 +73,22 @@ async fn serve(seed_demo: bool, dev: bool) -> anyhow::Result<()> {
         None => tracing::warn!("no built SPA found (frontend/dist); serving the API only"),
     }
     println!("Prospecta is running on http://{addr} (API docs: http://{addr}/api/docs/)");
-    build_server(config, listener)?.await?;
+    let running = build_server(config, listener)?;
+    let stopper = running.stopper();
+    actix_web::rt::spawn(async move {
+        use actix_web::rt::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+            tracing::error!("cannot listen for SIGTERM/SIGINT; stop the server with SIGKILL");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        tracing::info!("stopping: no new connections, streams ended, finishing requests under way");
+        stopper.stop().await;
+    });
+    running.await?;
+    tracing::info!("stopped");
     Ok(())
 }

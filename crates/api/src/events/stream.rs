@@ -160,7 +160,7 @@ pub async fn open(
         }
     }
     let heartbeat = Duration::from_secs(state.config.event_heartbeat_secs.max(1));
-    let body = EventBody { pending, subscription, skip_through, state, account_id, viewer, heartbeat };
+    let body = EventBody { pending, subscription, skip_through, state, account_id, viewer, heartbeat, ended: false };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/event-stream"))
         .insert_header((header::CACHE_CONTROL, "no-cache, no-store"))
@@ -237,6 +237,8 @@ struct EventBody {
     account_id: Uuid,
     viewer: Viewer,
     heartbeat: Duration,
+    /// The hub let go of this stream; its last frame was sent.
+    ended: bool,
 }
 
 impl EventBody {
@@ -248,8 +250,15 @@ impl EventBody {
             loop {
                 tokio::select! {
                     event = body.subscription.events.recv() => {
-                        // None: the hub dropped this stream (too slow, or events lost).
-                        let event = event?;
+                        // None: the hub dropped this stream (too slow, events lost, or the
+                        // server stopping): a last hint to reconnect soon, then the end.
+                        let Some(event) = event else {
+                            if body.ended {
+                                return None;
+                            }
+                            body.ended = true;
+                            return Some((Ok(Bytes::from_static(b"retry: 1000\n\n")), body));
+                        };
                         if event.id != 0 && event.id <= body.skip_through {
                             continue;
                         }

@@ -122,16 +122,20 @@ async fn dry_runs_and_uploads_in_flight_take_the_import_cap_before_their_body_is
         admin.token
     );
     slow.write_all(head.as_bytes()).await.unwrap();
-    let mut refused = false;
-    for _ in 0..100 {
-        let res = app.post("/api/v1/contact-imports", Some(&admin.token), &dry_run).await;
-        if res.status() == StatusCode::TOO_MANY_REQUESTS {
-            assert!(res.headers().contains_key("retry-after"));
-            refused = true;
+    // The server takes the slot once it has the headers (a moment on a loaded machine); a dry
+    // run sent before that would take it first, so wait for the slot to be there.
+    let mut held = false;
+    for _ in 0..500 {
+        if app.count("SELECT count(*) FROM import_slots") == 1 {
+            held = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    assert!(held, "the stalled upload holds a slot before its body is read");
+    let res = app.post("/api/v1/contact-imports", Some(&admin.token), &dry_run).await;
+    assert!(res.headers().contains_key("retry-after"));
+    let refused = res.status() == StatusCode::TOO_MANY_REQUESTS;
     assert!(refused, "a dry run while another upload is in flight is over the cap");
     let other = app.signup("Other", "o@other.test").await;
     assert_eq!(app.post("/api/v1/contact-imports", Some(&other.token), &dry_run).await.status(), StatusCode::OK);

@@ -47,6 +47,8 @@ pub struct TestApp {
     /// Where `/metrics` is served, for apps spawned with [`TestApp::spawn_with_metrics`].
     pub metrics_base: Option<String>,
     pub config: Config,
+    /// Stops this app's server gracefully (as SIGTERM does).
+    pub stopper: api::Stopper,
 }
 
 /// A signed-in user.
@@ -87,9 +89,10 @@ impl TestApp {
         let metrics_listener = with_metrics.then(|| TcpListener::bind("127.0.0.1:0").unwrap());
         let metrics_base = metrics_listener.as_ref().map(|l| format!("http://{}", l.local_addr().unwrap()));
         let server = build_server_with_metrics(config.clone(), listener, metrics_listener).expect("server starts");
+        let stopper = server.stopper();
         tokio::spawn(server);
         let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        TestApp { base, client, database_url, db_name, metrics_base, config }
+        TestApp { base, client, database_url, db_name, metrics_base, config, stopper }
     }
 
     /// A second server on the same database and JWT secret, as behind a load balancer.
@@ -97,7 +100,9 @@ impl TestApp {
     pub async fn another_instance(&self) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(build_server_with_metrics(self.config.clone(), listener, None).expect("server starts"));
+        let server = build_server_with_metrics(self.config.clone(), listener, None).expect("server starts");
+        let stopper = server.stopper();
+        tokio::spawn(server);
         let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
         TestApp {
             base,
@@ -106,6 +111,7 @@ impl TestApp {
             db_name: String::new(),
             metrics_base: None,
             config: self.config.clone(),
+            stopper,
         }
     }
 

@@ -170,3 +170,30 @@ async fn the_visitor_stream_hears_transfers_and_joins_and_carries_no_operator_id
     }
     assert!(!wire.contains("author_id") && !wire.contains("owner_id") && !wire.contains("contact_id"), "{wire}");
 }
+
+#[tokio::test]
+async fn a_graceful_stop_ends_the_streams_with_a_retry_hint_and_refuses_new_connections() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let mut stream = reqwest::Client::new()
+        .get(format!("{}/api/v1/events?ticket={}", app.base, app.operator_ticket(&admin).await))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let stopper = app.stopper.clone();
+    let started = Instant::now();
+    let stopping = tokio::spawn(async move { stopper.stop().await });
+    let mut text = String::new();
+    while let Ok(Ok(Some(chunk))) = tokio::time::timeout(Duration::from_secs(10), stream.chunk()).await {
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(text.ends_with("retry: 1000\n\n"), "{text:?}");
+    tokio::time::timeout(Duration::from_secs(10), stopping).await.expect("the server stops").unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "an open stream does not hold the stop: {:?}",
+        started.elapsed()
+    );
+    assert!(app.client.get(format!("{}/healthz", app.base)).send().await.is_err(), "no new connections");
+}
