@@ -149,22 +149,6 @@ fn notify(conn: &mut PgConnection, payload: String) -> ApiResult<()> {
     Ok(())
 }
 
-/// Events of `account_id` after `after`, oldest first, at most `limit`.
-pub fn after(conn: &mut PgConnection, account_id: Uuid, after: i64, limit: i64) -> ApiResult<Vec<Event>> {
-    Ok(events::table
-        .filter(events::account_id.eq(account_id))
-        .filter(events::id.gt(after))
-        .order(events::id.asc())
-        .limit(limit)
-        .select(Event::as_select())
-        .load(conn)?)
-}
-
-/// Events by id (for announcements too big to carry the event).
-pub fn by_ids(conn: &mut PgConnection, ids: &[i64]) -> ApiResult<Vec<Event>> {
-    Ok(events::table.filter(events::id.eq_any(ids)).order(events::id.asc()).select(Event::as_select()).load(conn)?)
-}
-
 /// The highest id the janitor has deleted.
 pub fn trimmed_through(conn: &mut PgConnection) -> ApiResult<i64> {
     use diesel::sql_types::BigInt;

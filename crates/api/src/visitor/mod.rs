@@ -75,7 +75,6 @@ impl FromRequest for VisitorHeaders {
 pub struct VisitorRow {
     pub id: Uuid,
     pub account_id: Uuid,
-    pub site_id: Uuid,
     /// The visitor's own contact (see conversations::bot); `None` once it went away.
     pub contact_id: Option<Uuid>,
     pub blocked_at: Option<DateTime<Utc>>,
