@@ -18,29 +18,6 @@ use web_sys::{EventSource, MessageEvent};
 
 use crate::api;
 
-/// Event kinds the app listens to (EventSource delivers named events only to listeners
-/// registered by name).
-const KINDS: [&str; 18] = [
-    "conversation.waiting",
-    "conversation.accepted",
-    "conversation.closed",
-    "conversation.transferred",
-    "conversation.invited",
-    "conversation.joined",
-    "conversation.tagged",
-    "conversation.contact_updated",
-    "conversation.ignore_expired",
-    "message.created",
-    "notification.created",
-    "presence.changed",
-    "card.created",
-    "card.updated",
-    "card.moved",
-    "card.deleted",
-    "typing",
-    "reset",
-];
-
 /// One event as screens see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveEvent {
@@ -123,7 +100,8 @@ fn open(conn: Rc<Connection>, realtime: Realtime) {
             return;
         }
         let Ok(source) = EventSource::new(&url) else { return retry_later(conn, realtime, 5000) };
-        for kind in KINDS {
+        // EventSource delivers a named event only to a listener of that name: one per kind.
+        for kind in domain::EventKind::ALL.iter().map(|k| k.as_str()) {
             let conn = conn.clone();
             let on_event = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
                 // Passing events (typing) have no id; the browser then repeats the last one.

@@ -22,7 +22,7 @@ fn save(
     conn: &mut PgConnection,
     caller: &AuthUser,
     mut card: CardRow,
-    kind: &str,
+    kind: domain::EventKind,
     change: Change,
 ) -> ApiResult<CardView> {
     card.version += 1;
@@ -72,7 +72,7 @@ pub async fn move_card(
             card.stage_id = req.stage_id;
             let change =
                 Change::with("moved", Some(json!({"stage_id": from})), Some(json!({"stage_id": req.stage_id})));
-            save(conn, &caller, card, "card.moved", change)
+            save(conn, &caller, card, domain::EventKind::CardMoved, change)
         })
         .await?;
     Ok(ok(card))
@@ -119,7 +119,7 @@ pub async fn archive(state: web::Data<AppState>, caller: AuthUser, id: web::Path
             return Err(refuse("The card is already archived."));
         }
         card.archived_at = Some(Utc::now());
-        save(conn, caller, card, "card.updated", Change::action("archived"))
+        save(conn, caller, card, domain::EventKind::CardUpdated, Change::action("archived"))
     })
     .await
 }
@@ -143,7 +143,7 @@ pub async fn unarchive(state: web::Data<AppState>, caller: AuthUser, id: web::Pa
             return Err(refuse("The card is not archived."));
         }
         card.archived_at = None;
-        save(conn, caller, card, "card.updated", Change::action("unarchived"))
+        save(conn, caller, card, domain::EventKind::CardUpdated, Change::action("unarchived"))
     })
     .await
 }
@@ -178,7 +178,13 @@ pub async fn lose(
         }
         card.lost_at = Some(Utc::now());
         card.lost_reason = reason.clone();
-        save(conn, caller, card, "card.updated", Change::with("lost", None, Some(json!({"reason": reason}))))
+        save(
+            conn,
+            caller,
+            card,
+            domain::EventKind::CardUpdated,
+            Change::with("lost", None, Some(json!({"reason": reason}))),
+        )
     })
     .await
 }
@@ -203,7 +209,13 @@ pub async fn reopen(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
         }
         let reason = card.lost_reason.take();
         card.lost_at = None;
-        save(conn, caller, card, "card.updated", Change::with("reopened", Some(json!({"reason": reason})), None))
+        save(
+            conn,
+            caller,
+            card,
+            domain::EventKind::CardUpdated,
+            Change::with("reopened", Some(json!({"reason": reason})), None),
+        )
     })
     .await
 }
@@ -260,7 +272,13 @@ pub async fn convert(
             crate::contacts::queries::log_changes(conn, caller.account_id, contact_id, &actor, &changes)?;
         }
         let target = if to == ConvertTarget::Client { "client" } else { "service" };
-        save(conn, caller, card, "card.updated", Change::with("converted", None, Some(json!({"to": target}))))
+        save(
+            conn,
+            caller,
+            card,
+            domain::EventKind::CardUpdated,
+            Change::with("converted", None, Some(json!({"to": target}))),
+        )
     })
     .await
 }

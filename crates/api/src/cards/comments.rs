@@ -142,7 +142,7 @@ pub async fn add_comment(
                 conn,
                 &caller,
                 &card,
-                "card.updated",
+                domain::EventKind::CardUpdated,
                 &[Change::with("commented", None, Some(json!(preview)))],
             )?;
             Ok(view(row))

@@ -195,7 +195,7 @@ pub async fn create_card(
             checklist::append(conn, id, &base.checklist)?;
             comments::append_base(conn, caller.account_id, id, &base.comments)?;
             attachments::copy_base(conn, board_id, id)?;
-            queries::record(conn, &caller, &row, "card.created", &[Change::action("created")])?;
+            queries::record(conn, &caller, &row, domain::EventKind::CardCreated, &[Change::action("created")])?;
             queries::view(conn, row)
         })
         .await?;
@@ -345,7 +345,7 @@ pub async fn update_card(
                 .set(&new)
                 .execute(conn)
                 .map_err(|e| contact_race(conn, old.board_id, new.contact_id, e))?;
-            queries::record(conn, &caller, &new, "card.updated", &changes)?;
+            queries::record(conn, &caller, &new, domain::EventKind::CardUpdated, &changes)?;
             Ok(Edit::Saved(queries::view(conn, new)?))
         })
         .await?;
@@ -420,7 +420,13 @@ pub async fn delete_card(
                 diesel::delete(contacts::table.find(contact)).execute(conn)?;
             }
             // Last: it takes the account's event lock.
-            queries::record(conn, &caller, &card, "card.deleted", &[Change::with("deleted", None, None)])?;
+            queries::record(
+                conn,
+                &caller,
+                &card,
+                domain::EventKind::CardDeleted,
+                &[Change::with("deleted", None, None)],
+            )?;
             Ok(files)
         })
         .await?;

@@ -263,7 +263,7 @@ pub fn record(
     conn: &mut PgConnection,
     caller: &AuthUser,
     card: &CardRow,
-    kind: &str,
+    kind: domain::EventKind,
     changes: &[Change],
 ) -> ApiResult<()> {
     let actor = Actor::user(conn, caller)?;

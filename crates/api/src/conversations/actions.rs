@@ -106,7 +106,13 @@ pub async fn accept(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
             let name = user_name(conn, caller.user_id)?;
             // Everyone: it leaves every Inbox.
             let audience = Audience { everyone: true, ..queries::audience(conn, &conv, true)? };
-            queries::announce_to(conn, &conv, "conversation.accepted", audience, json!({"owner_id": caller.user_id}))?;
+            queries::announce_to(
+                conn,
+                &conv,
+                domain::EventKind::ConversationAccepted,
+                audience,
+                json!({"owner_id": caller.user_id}),
+            )?;
             note(conn, &conv, DeskNote::Joined(first_name(&name)))?;
             summary(conn, &caller, id)
         })
@@ -229,7 +235,7 @@ pub async fn typing(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
             let name = user_name(conn, caller.user_id)?;
             let audience = queries::audience(conn, &conv, true)?;
             let data = json!({"conversation_id": id, "sender": "agent", "user_id": caller.user_id, "author_name": first_name(&name)});
-            crate::events::announce_passing(conn, conv.account_id, "typing", audience, data)
+            crate::events::announce_passing(conn, conv.account_id, domain::EventKind::Typing, audience, data)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -278,7 +284,7 @@ pub fn close_row(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<(
     let closed = reload(conn, conv.id)?;
     let mut audience = queries::audience(conn, &closed, true)?;
     audience.everyone = was_waiting;
-    queries::announce_to(conn, &closed, "conversation.closed", audience, json!({}))?;
+    queries::announce_to(conn, &closed, domain::EventKind::ConversationClosed, audience, json!({}))?;
     Ok(())
 }
 
@@ -325,7 +331,7 @@ pub async fn join(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uu
             }
             let conv = reload(conn, id)?;
             // The widget too: a joined chat is open again and shows its reply box.
-            announce(conn, &conv, "conversation.joined", true, json!({"user_id": caller.user_id}))?;
+            announce(conn, &conv, domain::EventKind::ConversationJoined, true, json!({"user_id": caller.user_id}))?;
             note(conn, &conv, DeskNote::Joined(first_name(&name)))?;
             summary(conn, &caller, id)
         })
@@ -392,7 +398,13 @@ pub async fn transfer(
             let mut audience = queries::audience(conn, &moved, true)?;
             audience.user_ids.extend(conv.owner_id);
             let from = conv.owner_id;
-            queries::announce_to(conn, &moved, "conversation.transferred", audience, json!({"from": from, "to": to}))?;
+            queries::announce_to(
+                conn,
+                &moved,
+                domain::EventKind::ConversationTransferred,
+                audience,
+                json!({"from": from, "to": to}),
+            )?;
             let by = user_name(conn, caller.user_id)?;
             let title = format!("{by} transferred a conversation to you");
             notifications::notify(
@@ -446,7 +458,7 @@ pub async fn invite(
                 return Err(conflict("They already take part in this conversation."));
             }
             add_participant(conn, id, who)?;
-            announce(conn, &conv, "conversation.invited", false, json!({"user_id": who}))?;
+            announce(conn, &conv, domain::EventKind::ConversationInvited, false, json!({"user_id": who}))?;
             let by = user_name(conn, caller.user_id)?;
             let title = format!("{by} invited you into a conversation");
             notifications::notify(conn, caller.account_id, who, "conversation_invited", &title, Some(conv.contact_id))?;

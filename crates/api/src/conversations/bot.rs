@@ -97,7 +97,7 @@ pub fn enter_inbox(conn: &mut PgConnection, conversation_id: Uuid) -> ApiResult<
         ))
         .returning(ConversationRow::as_returning())
         .get_result(conn)?;
-    announce_to(conn, &conv, "conversation.waiting", Audience::everyone(), json!({}))
+    announce_to(conn, &conv, domain::EventKind::ConversationWaiting, Audience::everyone(), json!({}))
 }
 
 /// The visitor's message while the bot asks: the answer to the current question.
@@ -203,7 +203,13 @@ pub fn apply_details(
         },
     }
     let conv = conversations::table.find(conv.id).select(ConversationRow::as_select()).first(conn)?;
-    announce(conn, &conv, "conversation.contact_updated", false, json!({"contact_id": conv.contact_id}))?;
+    announce(
+        conn,
+        &conv,
+        domain::EventKind::ConversationContactUpdated,
+        false,
+        json!({"contact_id": conv.contact_id}),
+    )?;
     Ok(conv)
 }
 

@@ -28,7 +28,7 @@ pub fn expire(conn: &mut PgConnection) -> ApiResult<usize> {
                 events::record(
                     conn,
                     account_id,
-                    "conversation.ignore_expired",
+                    domain::EventKind::ConversationIgnoreExpired,
                     Audience::users([*user_id]),
                     json!({"conversation_id": conversation_id, "status": status}),
                 )?;

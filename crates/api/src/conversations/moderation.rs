@@ -88,7 +88,7 @@ pub async fn remove_tag(state: web::Data<AppState>, caller: AuthUser, path: web:
 
 fn set_tags(conn: &mut PgConnection, conv: &ConversationRow, tags: Vec<String>) -> ApiResult<()> {
     diesel::update(conversations::table.find(conv.id)).set(conversations::tags.eq(&tags)).execute(conn)?;
-    announce(conn, conv, "conversation.tagged", false, json!({"tags": tags}))?;
+    announce(conn, conv, domain::EventKind::ConversationTagged, false, json!({"tags": tags}))?;
     Ok(())
 }
 

@@ -137,7 +137,7 @@ pub fn audience(conn: &mut PgConnection, conv: &ConversationRow, to_visitor: boo
 pub fn announce(
     conn: &mut PgConnection,
     conv: &ConversationRow,
-    kind: &str,
+    kind: domain::EventKind,
     to_visitor: bool,
     extra: Value,
 ) -> ApiResult<i64> {
@@ -149,7 +149,7 @@ pub fn announce(
 pub fn announce_to(
     conn: &mut PgConnection,
     conv: &ConversationRow,
-    kind: &str,
+    kind: domain::EventKind,
     audience: Audience,
     extra: Value,
 ) -> ApiResult<i64> {
@@ -215,7 +215,7 @@ pub fn announce_message(conn: &mut PgConnection, conv: &ConversationRow, message
     }
     .map(|name| name.split_whitespace().next().unwrap_or_default().to_string());
     let extra = json!({"message": message, "author_name": author_name});
-    announce(conn, conv, "message.created", true, extra)
+    announce(conn, conv, domain::EventKind::MessageCreated, true, extra)
 }
 
 /// Whether the visitor of `conv` or its address is blocked.

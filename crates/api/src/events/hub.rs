@@ -204,7 +204,7 @@ mod tests {
         Arc::new(Event {
             id: 1,
             account_id,
-            kind: "message.created".into(),
+            kind: domain::EventKind::MessageCreated.as_str().into(),
             everyone,
             user_ids,
             visitor_id,

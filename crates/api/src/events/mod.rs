@@ -89,7 +89,7 @@ pub enum Announcement {
 pub fn record(
     conn: &mut PgConnection,
     account_id: Uuid,
-    kind: &str,
+    kind: domain::EventKind,
     audience: Audience,
     data: Value,
 ) -> ApiResult<i64> {
@@ -100,7 +100,7 @@ pub fn record(
     let event: Event = diesel::insert_into(events::table)
         .values((
             events::account_id.eq(account_id),
-            events::kind.eq(kind),
+            events::kind.eq(kind.as_str()),
             events::everyone.eq(audience.everyone),
             events::user_ids.eq(&audience.user_ids),
             events::visitor_id.eq(audience.visitor_id),
@@ -122,14 +122,14 @@ pub fn record(
 pub fn announce_passing(
     conn: &mut PgConnection,
     account_id: Uuid,
-    kind: &str,
+    kind: domain::EventKind,
     audience: Audience,
     data: Value,
 ) -> ApiResult<()> {
     let event = Event {
         id: 0,
         account_id,
-        kind: kind.to_string(),
+        kind: kind.as_str().to_string(),
         everyone: audience.everyone,
         user_ids: audience.user_ids,
         visitor_id: audience.visitor_id,

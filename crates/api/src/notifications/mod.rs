@@ -37,7 +37,7 @@ pub fn notify(
     events::record(
         conn,
         account_id,
-        "notification.created",
+        domain::EventKind::NotificationCreated,
         Audience::users([user_id]),
         serde_json::json!({"id": id, "kind": kind, "title": title, "contact_id": contact_id}),
     )?;

@@ -182,7 +182,7 @@ pub async fn set_presence(
             crate::events::record(
                 conn,
                 caller.account_id,
-                "presence.changed",
+                domain::EventKind::PresenceChanged,
                 crate::events::Audience::everyone(),
                 serde_json::json!({"user_id": caller.user_id, "presence": presence}),
             )?;

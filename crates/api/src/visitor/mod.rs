@@ -438,7 +438,7 @@ pub async fn visitor_typing(
             }
             let audience = crate::conversations::queries::audience(conn, &conv, false)?;
             let data = serde_json::json!({"conversation_id": id, "sender": "visitor"});
-            crate::events::announce_passing(conn, conv.account_id, "typing", audience, data)
+            crate::events::announce_passing(conn, conv.account_id, domain::EventKind::Typing, audience, data)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
