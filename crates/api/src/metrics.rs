@@ -78,18 +78,19 @@ impl Metrics {
 
 /// Counts and times every request under its route template (`/api/v1/contacts/{id}`), so
 /// ids do not multiply the series; paths no route matches share the label `unmatched`.
+/// Whether `req` came in on the `METRICS_BIND` listener.
+fn on_metrics_listener(req: &HttpRequest) -> bool {
+    req.app_data::<Option<MetricsAddr>>().copied().flatten().is_some_and(|addr| req.app_config().local_addr() == addr.0)
+}
+
 /// On the `METRICS_BIND` listener only `GET /metrics` answers; everything else there is a
 /// 404 before any handler (or the SPA) runs, so that port never serves the API.
 pub async fn metrics_listener_only(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let on_metrics_listener = req
-        .app_data::<Option<MetricsAddr>>()
-        .copied()
-        .flatten()
-        .is_some_and(|addr| req.app_config().local_addr() == addr.0);
-    if on_metrics_listener && !(req.path() == "/metrics" && req.method() == actix_web::http::Method::GET) {
+    if on_metrics_listener(req.request()) && !(req.path() == "/metrics" && req.method() == actix_web::http::Method::GET)
+    {
         let res = ApiError::NotFound.error_response();
         return Ok(req.into_response(res).map_into_right_body());
     }
@@ -113,12 +114,7 @@ pub async fn metrics_middleware(
 
 /// `GET /metrics` in Prometheus' text format, on the metrics listener only.
 pub async fn serve_metrics(req: HttpRequest, state: web::Data<AppState>, metrics: web::Data<Metrics>) -> HttpResponse {
-    let on_metrics_listener = req
-        .app_data::<Option<MetricsAddr>>()
-        .copied()
-        .flatten()
-        .is_some_and(|addr| req.app_config().local_addr() == addr.0);
-    if !on_metrics_listener {
+    if !on_metrics_listener(&req) {
         return ApiError::NotFound.error_response();
     }
     let status = state.db.pool_state();
