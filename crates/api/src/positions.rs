@@ -27,19 +27,46 @@ fn renumber_stage(conn: &mut PgConnection, stage_id: Uuid) -> ApiResult<()> {
         .order((cards::position, cards::id))
         .select(cards::id)
         .load(conn)?;
+    rewrite_keys(conn, Ordered::Cards, stage_id, &ids)?;
+    Ok(())
+}
+
+/// A list whose items carry position keys, unique within one parent.
+#[derive(Clone, Copy)]
+enum Ordered {
+    /// Cards, unique per stage.
+    Cards,
+    /// Stages, unique per board.
+    Stages,
+}
+
+impl Ordered {
+    /// The table and its parent column (fixed names, never input).
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            Ordered::Cards => ("cards", "stage_id"),
+            Ordered::Stages => ("board_stages", "board_id"),
+        }
+    }
+}
+
+/// Gives `ids` (every item of `parent`'s list, in the order wanted) short keys spread evenly;
+/// returns the keys.
+fn rewrite_keys(conn: &mut PgConnection, list: Ordered, parent: Uuid, ids: &[Uuid]) -> ApiResult<Vec<String>> {
+    let (table, parent_column) = list.table();
     let keys = spread_keys(None, ids.len());
-    // Out of the way first: `UNIQUE (stage_id, position)` is checked row by row, and a new key
-    // may equal an old one of a card not yet updated. `!` sorts before every key digit.
-    diesel::sql_query("UPDATE cards SET position = '!' || id::text WHERE stage_id = $1")
-        .bind::<SqlUuid, _>(stage_id)
+    // Out of the way first: the keys are unique per parent, checked row by row, and a new key
+    // may equal an old one of an item not yet updated. `!` sorts before every key digit.
+    diesel::sql_query(format!("UPDATE {table} SET position = '!' || id::text WHERE {parent_column} = $1"))
+        .bind::<SqlUuid, _>(parent)
         .execute(conn)?;
-    diesel::sql_query(
-        "UPDATE cards SET position = u.key FROM unnest($1::uuid[], $2::text[]) AS u(id, key) WHERE cards.id = u.id",
-    )
-    .bind::<Array<SqlUuid>, _>(&ids)
+    diesel::sql_query(format!(
+        "UPDATE {table} SET position = u.key FROM unnest($1::uuid[], $2::text[]) AS u(id, key) WHERE {table}.id = u.id"
+    ))
+    .bind::<Array<SqlUuid>, _>(ids)
     .bind::<Array<Text>, _>(&keys)
     .execute(conn)?;
-    Ok(())
+    Ok(keys)
 }
 
 /// Locks stage `stage_id` of board `board_id` for the rest of the transaction (404 if the
@@ -136,17 +163,5 @@ pub fn move_all_cards(conn: &mut PgConnection, board_id: Uuid, from: Uuid, to: O
 /// Gives the board's stages `ids` (all of them, in the order wanted) short keys spread evenly;
 /// returns the keys. The board is locked by the caller.
 pub fn renumber_stages(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid]) -> ApiResult<Vec<String>> {
-    let keys = spread_keys(None, ids.len());
-    // Out of the way first: `UNIQUE (board_id, position)` is checked row by row.
-    diesel::sql_query("UPDATE board_stages SET position = '!' || id::text WHERE board_id = $1")
-        .bind::<SqlUuid, _>(board_id)
-        .execute(conn)?;
-    diesel::sql_query(
-        "UPDATE board_stages SET position = u.key FROM unnest($1::uuid[], $2::text[]) AS u(id, key) \
-         WHERE board_stages.id = u.id",
-    )
-    .bind::<Array<SqlUuid>, _>(ids)
-    .bind::<Array<Text>, _>(&keys)
-    .execute(conn)?;
-    Ok(keys)
+    rewrite_keys(conn, Ordered::Stages, board_id, ids)
 }
