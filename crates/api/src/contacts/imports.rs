@@ -279,7 +279,7 @@ async fn import_in_slot(
                     check_site(conn, account_id, site)?;
                 }
                 // The slot becomes the running job: the cap's place passes from one to the other.
-                diesel::delete(import_slots::table.find(slot_id)).execute(conn)?;
+                free_slot(conn, slot_id)?;
                 diesel::insert_into(import_jobs::table)
                     .values((
                         import_jobs::id.eq(job.id),
@@ -351,10 +351,14 @@ impl ImportSlot {
 
     async fn release(mut self) {
         let id = self.id;
-        let freed = self.db.run(move |conn| Ok(diesel::delete(import_slots::table.find(id)).execute(conn)?)).await;
+        let freed = self.db.run(move |conn| free_slot(conn, id)).await;
         // On an error the drop tries again.
         self.released = freed.is_ok();
     }
+}
+
+fn free_slot(conn: &mut PgConnection, id: Uuid) -> ApiResult<usize> {
+    Ok(diesel::delete(import_slots::table.find(id)).execute(conn)?)
 }
 
 impl Drop for ImportSlot {
@@ -366,7 +370,7 @@ impl Drop for ImportSlot {
         // may be dropped anywhere).
         let (db, id) = (self.db.clone(), self.id);
         let freed = std::thread::Builder::new().name("import-slot".into()).spawn(move || {
-            if let Err(err) = db.run_blocking(|conn| Ok(diesel::delete(import_slots::table.find(id)).execute(conn)?)) {
+            if let Err(err) = db.run_blocking(|conn| free_slot(conn, id)) {
                 tracing::warn!(error = ?err, "import slot not freed; it lapses by itself");
             }
         });
