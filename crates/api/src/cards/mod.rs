@@ -399,7 +399,8 @@ pub async fn delete_card(
                 .select(cards::id)
                 .for_update()
                 .load::<Uuid>(conn)?;
-            let card = queries::card_for(conn, &caller, id, false)?;
+            // Read again under the lock (visibility was checked above).
+            let card: queries::CardRow = cards::table.find(id).select(queries::CardRow::as_select()).first(conn)?;
             if card.contact_id.filter(|_| with_contact) != contact {
                 return Err(ApiError::Unavailable("The card changed meanwhile; try again.".into()));
             }
