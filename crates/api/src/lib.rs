@@ -1,6 +1,11 @@
 //! Prospecta API server.
 //!
-//! Conventions (paths, errors, auth, tenancy, tests) are written down in `docs/API.md`.
+//! Two kinds of room (`docs/ARCHITECTURE.md` draws them): `platform` holds the mechanisms
+//! every feature uses (HTTP, database, events, jobs, storage…) and imports no feature; each
+//! other folder is one feature, which registers its own routes. `server` and `openapi` put
+//! them together. Conventions (paths, errors, auth, tenancy, tests) are in `docs/API.md`.
+
+pub mod platform;
 
 pub(crate) mod api_keys;
 pub(crate) mod assignment;
@@ -8,294 +13,25 @@ pub(crate) mod auth;
 pub(crate) mod boards;
 pub(crate) mod canned_responses;
 pub(crate) mod cards;
-pub mod config;
 pub mod contacts;
 pub(crate) mod conversations;
-pub(crate) mod cors;
 pub(crate) mod custom_fields;
-pub mod db;
-pub mod error;
-pub(crate) mod events;
-pub(crate) mod extract;
-pub(crate) mod health;
 pub(crate) mod ingest;
 pub(crate) mod invitations;
-pub mod janitor;
-pub(crate) mod jobs;
-pub(crate) mod json_out;
-pub mod mailer;
-pub(crate) mod metrics;
 pub(crate) mod notifications;
 pub mod openapi;
-pub(crate) mod positions;
-pub(crate) mod rate_limits;
-pub(crate) mod reads;
-pub(crate) mod respond;
-pub(crate) mod routing;
-pub(crate) mod schema;
-pub(crate) mod security_headers;
 pub mod seed;
+mod server;
 pub(crate) mod sites;
-pub(crate) mod spa;
-pub(crate) mod storage;
 pub mod tasks;
-pub mod telemetry;
-pub(crate) mod uploads;
 pub(crate) mod users;
 pub(crate) mod visitor;
 pub(crate) mod widget;
 
-use std::net::TcpListener;
-use std::sync::Arc;
-
-use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
-use actix_web::{web, App, HttpServer};
-use utoipa::OpenApi;
-use utoipa_actix_web::service_config::ServiceConfig;
-use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
-
-pub use config::Config;
-pub use db::Db;
-
-use auth::tokens::TokenService;
-use error::ApiError;
-
-/// Shared by every worker.
-pub struct AppState {
-    pub db: Db,
-    /// Hot reads on the worker's own thread (`reads`): the contact list.
-    pub reads: reads::ReadPool,
-    pub config: Arc<Config>,
-    pub tokens: TokenService,
-    /// Users' current role and state, checked on every authenticated request.
-    pub principals: auth::principals::Principals,
-    /// Running CSV exports per account.
-    pub export_slots: contacts::export::ExportSlots,
-    pub rate_limits: rate_limits::RateLimits,
-    pub realtime: events::stream::Realtime,
-    /// Attachments' bytes.
-    pub storage: storage::Storage,
-}
-
-/// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
-pub fn configure_api(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz).service(health::readyz).service(
-        utoipa_actix_web::scope("/api/v1")
-            .configure(auth::routes)
-            .configure(users::routes)
-            .configure(invitations::routes)
-            .configure(sites::routes)
-            .configure(api_keys::routes)
-            .configure(contacts::routes)
-            .configure(custom_fields::routes)
-            .configure(ingest::routes)
-            .configure(notifications::routes)
-            .configure(events::routes)
-            .configure(conversations::routes)
-            .configure(canned_responses::routes)
-            // Before boards: card paths under `/boards/{id}/…` are whole paths, tried first.
-            .configure(cards::routes)
-            .configure(boards::routes)
-            .configure(tasks::routes)
-            .configure(visitor::routes),
-    );
-}
-
-/// Connects and returns the server listening on `listener` (and on `METRICS_BIND` for
-/// `/metrics` when set), not yet awaited.
-pub fn build_server(config: Config, listener: TcpListener) -> anyhow::Result<Running> {
-    let metrics_listener = match &config.metrics_bind {
-        Some(bind) => Some(TcpListener::bind(bind)?),
-        None => None,
-    };
-    build_server_with_metrics(config, listener, metrics_listener)
-}
-
-/// Like [`build_server`], with the metrics listener given (tests bind port 0).
-pub fn build_server_with_metrics(
-    config: Config,
-    listener: TcpListener,
-    metrics_listener: Option<TcpListener>,
-) -> anyhow::Result<Running> {
-    let db = Db::connect_with_timeout(&config.database_url, config.db_pool_size, config.statement_timeout_ms)?;
-    let tokens = TokenService::new(&config.jwt_secret, config.access_ttl_secs);
-    let assets = match &config.static_dir {
-        Some(dir) => Some(Arc::new(spa::Assets::load(dir)?)),
-        None => None,
-    };
-    let jobs = start_jobs(&db, &config)?;
-    let cap = |n: usize| if n == 0 { usize::MAX } else { n };
-    let caps = events::hub::StreamCaps {
-        per_user: cap(config.event_streams_per_user),
-        per_visitor: cap(config.event_streams_per_visitor),
-        total: cap(config.event_streams_max),
-    };
-    let hub = events::hub::Hub::new(config.event_buffer, metrics::dropped_slow_streams_counter()?, caps);
-    let listening = events::listener::spawn(config.database_url.clone(), &hub)?;
-    let realtime = events::stream::Realtime { hub: hub.clone(), listening };
-    let metrics = web::Data::new(metrics::Metrics::new(&db, hub.clone())?);
-    let metrics_addr = match &metrics_listener {
-        Some(l) => Some(metrics::MetricsAddr(l.local_addr()?)),
-        None => None,
-    };
-    let principals = auth::principals::Principals::new(std::time::Duration::from_millis(config.principal_cache_ms));
-    let export_slots = contacts::export::ExportSlots::new(config.export_max_per_account);
-    let rate_limits = rate_limits::RateLimits::new(&config);
-    let storage = storage::Storage::from_config(&config)?;
-    let reads = reads::ReadPool::new(&config.database_url, config.read_pool_per_worker, config.statement_timeout_ms);
-    let state = web::Data::new(AppState {
-        db,
-        reads,
-        config: Arc::new(config),
-        tokens,
-        principals,
-        export_slots,
-        rate_limits,
-        realtime,
-        storage,
-    });
-    let spec = openapi::openapi();
-    let route_table = web::Data::new(Arc::new(routing::RouteTable::new(openapi::routes(&spec))));
-    let server = HttpServer::new(move || {
-        let (app, _) = App::new()
-            .into_utoipa_app()
-            .openapi(openapi::ApiDoc::openapi())
-            .map(|app| {
-                app.wrap(from_fn(routing::http_rules_middleware))
-                    .wrap(from_fn(cors::cors_middleware))
-                    .wrap(from_fn(security_headers::security_headers_middleware))
-                    .wrap(from_fn(telemetry::request_id_middleware))
-                    .wrap(from_fn(metrics::metrics_middleware))
-                    .wrap(from_fn(metrics::metrics_listener_only))
-                    .app_data(state.clone())
-                    .app_data(metrics.clone())
-                    .app_data(metrics_addr)
-                    .app_data(route_table.clone())
-                    .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
-                    .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                        ApiError::BadRequest(format!("Invalid query string: {err}"), Vec::new()).into()
-                    }))
-            })
-            .configure(configure_api)
-            .split_for_parts();
-        // Unmatched paths inside /api fall through to the app default, so it must be the
-        // problem+json 404 (or 405 for a known path) even when the SPA is served.
-        let app = app
-            .service(web::resource("/metrics").route(web::get().to(metrics::serve_metrics)))
-            .service(
-                web::resource("/widget.js")
-                    .route(web::get().to(widget::widget_js))
-                    .route(web::head().to(widget::widget_js)),
-            )
-            .service(web::resource("/demo").route(web::get().to(widget::demo_page)))
-            .service(SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked("/api/openapi.json", spec.clone()))
-            .service(web::scope("/api").default_service(web::to(routing::fallback)));
-        match &assets {
-            Some(assets) => app.app_data(web::Data::new(assets.clone())).default_service(web::to(spa::serve)),
-            None => app.default_service(web::to(routing::fallback)),
-        }
-    })
-    // Signals are `main`'s (it calls `Stopper::stop`, which ends the event streams first).
-    .disable_signals()
-    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
-    .listen(listener)?;
-    let server = match metrics_listener {
-        Some(l) => server.listen(l)?,
-        None => server,
-    }
-    .run();
-    Ok(Running { server, jobs: Some(jobs), hub })
-}
-
-/// How long a graceful stop waits for requests under way.
-const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
-
-/// Advisory-lock keys of the jobs that run on one instance at a time.
-const JOB_KEYS: [i64; 4] = [0x7072_6f73_0001, 0x7072_6f73_0002, 0x7072_6f73_0003, 0x7072_6f73_0004];
-
-/// The server's background jobs (see `jobs`).
-fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
-    use std::time::Duration;
-    let mut jobs = jobs::Jobs::new();
-    if let Some(mail) = config.mail.clone() {
-        // Claims its rows with SKIP LOCKED: senders may run side by side.
-        let (db, transport) = (db.clone(), mailer::transport(&mail.smtp_url)?);
-        let idle = mail.poll_interval;
-        jobs.worker("mail-sender", idle, move || {
-            db.run_blocking(|conn| mailer::deliver_due(conn, &transport, &mail)).map_err(anyhow::Error::from)
-        })?;
-    }
-    let minute = Duration::from_secs(60);
-    jobs.every("count-compactor", minute, db.clone(), JOB_KEYS[0], |conn| {
-        Ok(contacts::counters::compact(conn)? as usize)
-    })?;
-    let (idempotency, login_window, retention) =
-        (config.idempotency_ttl_hours, config.login_window_secs, config.event_retention_hours);
-    jobs.every("janitor", minute, db.clone(), JOB_KEYS[1], move |conn| {
-        janitor::sweep(conn, idempotency, login_window, retention)
-    })?;
-    jobs.every("ignore-expiry", Duration::from_secs(5), db.clone(), JOB_KEYS[2], conversations::ignores::expire)?;
-    jobs.every(
-        "tasks-due",
-        Duration::from_secs(config.task_due_check_secs),
-        db.clone(),
-        JOB_KEYS[3],
-        tasks::due::notify_due,
-    )?;
-    Ok(jobs)
-}
-
-/// A running server and its background jobs: awaiting it serves until the server stops;
-/// then, or when it is dropped (a test's server), the jobs stop too.
-pub struct Running {
-    server: Server,
-    jobs: Option<jobs::Jobs>,
-    hub: Arc<events::hub::Hub>,
-}
-
-impl Running {
-    /// What stops this server gracefully (`main` calls it on SIGTERM and SIGINT).
-    pub fn stopper(&self) -> Stopper {
-        Stopper { handle: self.server.handle(), hub: self.hub.clone() }
-    }
-}
-
-/// Stops a server gracefully.
-#[derive(Clone)]
-pub struct Stopper {
-    handle: actix_web::dev::ServerHandle,
-    hub: Arc<events::hub::Hub>,
-}
-
-impl Stopper {
-    /// No new connections; the event streams end at once with a retry hint (their clients
-    /// reconnect, to another instance behind a balancer, and replay what they missed);
-    /// requests under way finish (up to `SHUTDOWN_TIMEOUT_SECS`); then the background jobs
-    /// stop and the pools close as the server's state is dropped.
-    pub async fn stop(&self) {
-        self.hub.disconnect_all();
-        self.handle.stop(true).await;
-    }
-}
-
-impl std::future::Future for Running {
-    type Output = std::io::Result<()>;
-
-    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
-        let done = std::task::ready!(std::pin::Pin::new(&mut self.server).poll(cx));
-        // The server has stopped: the jobs stop too, each after its pass under way.
-        if let Some(jobs) = self.jobs.take() {
-            jobs.stop();
-        }
-        std::task::Poll::Ready(done)
-    }
-}
-
-/// Applies pending migrations on one connection.
-pub fn migrate(database_url: &str) -> anyhow::Result<usize> {
-    use diesel::Connection;
-    let mut conn = diesel::PgConnection::establish(database_url)?;
-    db::run_migrations(&mut conn)
-}
+// What `main`, the tests and the benches use.
+pub use platform::config::{self, Config};
+pub use platform::db::{self, Db};
+pub use platform::jobs::janitor;
+pub use platform::state::AppState;
+pub use platform::{error, mailer, telemetry};
+pub use server::{build_server, build_server_with_metrics, configure_api, migrate, Running, Stopper};

@@ -8,8 +8,8 @@ use serde_json::json;
 use crate::auth::password::hash_password;
 use crate::contacts::queries::{self as contacts, Actor, ContactRow};
 use crate::contacts::transcript;
-use crate::error::ApiResult;
-use crate::schema::{accounts, sites};
+use crate::platform::db::schema::{accounts, sites};
+use crate::platform::error::ApiResult;
 use crate::sites::{insert_site, SiteRow};
 use crate::users::queries::{insert_account, insert_user, UserRow};
 
@@ -37,8 +37,8 @@ pub fn seed_demo_if_empty(conn: &mut PgConnection) -> ApiResult<bool> {
                 agents.push(user.id);
             } else {
                 // So the demo page's widget chats instead of showing its offline form.
-                diesel::update(crate::schema::users::table.find(user.id))
-                    .set(crate::schema::users::presence.eq(domain::Presence::Online.as_str()))
+                diesel::update(crate::platform::db::schema::users::table.find(user.id))
+                    .set(crate::platform::db::schema::users::presence.eq(domain::Presence::Online.as_str()))
                     .execute(conn)?;
             }
         }
@@ -215,7 +215,7 @@ fn seed_demo_contacts(
 
 /// The public key of the demo account's first site, for the demo customer page.
 pub fn demo_site_key(conn: &mut PgConnection) -> ApiResult<Option<String>> {
-    use crate::schema::users;
+    use crate::platform::db::schema::users;
     let account: Option<uuid::Uuid> =
         users::table.filter(users::email.eq(DEMO_ADMIN_EMAIL)).select(users::account_id).first(conn).optional()?;
     let Some(account) = account else { return Ok(None) };
@@ -229,7 +229,7 @@ pub fn demo_site_key(conn: &mut PgConnection) -> ApiResult<Option<String>> {
 
 /// A sales pipeline shared with the agents, with deals linked to the first leads.
 fn seed_demo_board(conn: &mut PgConnection, account_id: uuid::Uuid, agents: &[uuid::Uuid]) -> ApiResult<()> {
-    use crate::schema::{
+    use crate::platform::db::schema::{
         board_fields, board_labels, board_members, board_stages, boards, card_labels, cards, contacts as contact_rows,
     };
     let board_id = uuid::Uuid::new_v4();

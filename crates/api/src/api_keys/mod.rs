@@ -9,11 +9,11 @@ use futures_util::future::LocalBoxFuture;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::tokens::{new_secret, sha256_hex};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{api_key_secret, AdminUser, ValidJson};
-use crate::rate_limits::Limit;
-use crate::schema::api_keys;
+use crate::platform::auth::tokens::{new_secret, sha256_hex};
+use crate::platform::db::schema::api_keys;
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{api_key_secret, AdminUser, ValidJson};
+use crate::platform::rate_limits::Limit;
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {

@@ -4,13 +4,20 @@
 use actix_web::{get, put, web};
 use diesel::prelude::*;
 use domain::{AutoAssignment, FieldError, Problem};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::contacts::queries::ContactRow;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AdminUser, ValidJson};
-use crate::schema::{sites, users};
-use crate::{mailer, notifications, AppState};
+use crate::platform::db::schema::{sites, users};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, ValidJson};
+use crate::platform::mailer;
+use crate::{notifications, AppState};
+
+/// A site's auto-assignment: whole paths under `/sites`, so registered before sites' scope.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(get_auto_assignment).service(update_auto_assignment);
+}
 
 /// The next user in the site's rotation, skipping disabled users, or `None` when the site
 /// does not auto-assign. Locks the site row: concurrent leads take turns, so each user's
@@ -99,7 +106,7 @@ fn site_exists(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiR
         (status = 404, description = "No such site in this account", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/{id}/auto-assignment")]
+#[get("/sites/{id}/auto-assignment")]
 pub async fn get_auto_assignment(
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
@@ -133,7 +140,7 @@ pub async fn get_auto_assignment(
         (status = 422, description = "A user is not in this account", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[put("/{id}/auto-assignment")]
+#[put("/sites/{id}/auto-assignment")]
 pub async fn update_auto_assignment(
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,

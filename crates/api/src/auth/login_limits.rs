@@ -10,7 +10,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 
-use crate::error::{ApiError, ApiResult};
+use crate::platform::error::{ApiError, ApiResult};
 
 /// How many failures one client address may have across all e-mails, relative to the
 /// per-e-mail limit: an office behind one address has many users.
@@ -86,7 +86,7 @@ pub fn record_failure(conn: &mut PgConnection, ip: &str, window_secs: i64) -> Ap
 
 /// A successful login forgives this e-mail's attempts from this address.
 pub fn clear(conn: &mut PgConnection, email: &str, ip: &str) -> ApiResult<()> {
-    use crate::schema::login_throttle;
+    use crate::platform::db::schema::login_throttle;
     diesel::delete(login_throttle::table.filter(login_throttle::key.eq(attempt_key(email, ip)))).execute(conn)?;
     Ok(())
 }

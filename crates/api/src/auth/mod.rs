@@ -3,10 +3,8 @@
 pub mod login_limits;
 pub mod password;
 pub mod password_reset;
-pub mod principals;
 pub mod sessions;
 pub mod signup;
-pub mod tokens;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -15,9 +13,9 @@ use domain::{LoginRequest, MeResponse, Problem, RefreshRequest, TokenResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, OptionalJson, ValidJson};
-use crate::rate_limits::Limit;
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AuthUser, OptionalJson, ValidJson};
+use crate::platform::rate_limits::Limit;
 use crate::users::queries::{self as users, UserRow};
 use crate::AppState;
 
@@ -62,7 +60,7 @@ pub async fn login(
     ValidJson(body): ValidJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let email = domain::normalize_email(&body.email);
-    let ip = crate::extract::client_ip(&req);
+    let ip = crate::platform::http::extract::client_ip(&req);
     state.rate_limits.check(Limit::Login, &ip)?;
     let (max, window) = (state.config.login_max_failures, state.config.login_window_secs);
     let user = {
@@ -185,7 +183,7 @@ pub(crate) fn create_user_from_link(
     taken: &str,
 ) -> ApiResult<(UserRow, String)> {
     let user = users::insert_user(conn, row).map_err(|e| match e {
-        ApiError::Conflict(..) => tokens::invalid_link_token(taken),
+        ApiError::Conflict(..) => crate::platform::auth::tokens::invalid_link_token(taken),
         other => other,
     })?;
     let secret = sessions::issue(conn, user.id, Uuid::new_v4(), refresh_ttl_days)?;

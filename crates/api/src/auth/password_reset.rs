@@ -7,14 +7,15 @@ use diesel::prelude::*;
 use domain::{PasswordResetConfirm, PasswordResetRequest, Problem};
 use uuid::Uuid;
 
-use super::tokens::{invalid_link_token, new_secret, sha256_hex};
 use super::{password, sessions};
-use crate::error::ApiResult;
-use crate::extract::ValidJson;
-use crate::rate_limits::Limit;
-use crate::schema::{password_resets, users};
+use crate::platform::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
+use crate::platform::db::schema::{password_resets, users};
+use crate::platform::error::ApiResult;
+use crate::platform::http::extract::ValidJson;
+use crate::platform::mailer;
+use crate::platform::rate_limits::Limit;
 use crate::users::queries as user_queries;
-use crate::{mailer, AppState};
+use crate::AppState;
 
 const RESET_PREFIX: &str = "pr_";
 /// How long a reset link works.
@@ -38,7 +39,7 @@ pub async fn request_password_reset(
     req: HttpRequest,
     ValidJson(body): ValidJson<PasswordResetRequest>,
 ) -> ApiResult<HttpResponse> {
-    state.rate_limits.check(Limit::Signup, &crate::extract::client_ip(&req))?;
+    state.rate_limits.check(Limit::Signup, &crate::platform::http::extract::client_ip(&req))?;
     let config = state.config.clone();
     // The lookup and the mail happen after the answer, so a known address is not answered
     // measurably later than an unknown one.

@@ -4,9 +4,9 @@ use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::tokens::{new_secret, sha256_hex};
-use crate::error::{ApiError, ApiResult};
-use crate::schema::{refresh_tokens, users};
+use crate::platform::auth::tokens::{new_secret, sha256_hex};
+use crate::platform::db::schema::{refresh_tokens, users};
+use crate::platform::error::{ApiError, ApiResult};
 use crate::users::queries::UserRow;
 
 const REFRESH_PREFIX: &str = "rt_";

@@ -10,14 +10,15 @@ use diesel::prelude::*;
 use domain::{Problem, Role, SignupConfirm, SignupRequest, TokenResponse};
 use uuid::Uuid;
 
-use super::tokens::{invalid_link_token, new_secret, sha256_hex};
 use super::{create_user_from_link, password, session_response};
-use crate::error::ApiResult;
-use crate::extract::ValidJson;
-use crate::rate_limits::Limit;
-use crate::schema::signup_requests;
+use crate::platform::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
+use crate::platform::db::schema::signup_requests;
+use crate::platform::error::ApiResult;
+use crate::platform::http::extract::ValidJson;
+use crate::platform::mailer;
+use crate::platform::rate_limits::Limit;
 use crate::users::queries::{self as users, UserRow};
-use crate::{mailer, AppState};
+use crate::AppState;
 
 const SIGNUP_PREFIX: &str = "sv_";
 /// How long a confirmation link works.
@@ -44,7 +45,7 @@ pub async fn signup(
     req: HttpRequest,
     ValidJson(body): ValidJson<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
-    state.rate_limits.check(Limit::Signup, &crate::extract::client_ip(&req))?;
+    state.rate_limits.check(Limit::Signup, &crate::platform::http::extract::client_ip(&req))?;
     // Hashed whether or not the address is taken, so both answers take as long.
     let hash = password::hash_password_off_thread(body.password.clone()).await?;
     let config = state.config.clone();

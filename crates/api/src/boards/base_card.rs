@@ -12,10 +12,11 @@ use uuid::Uuid;
 use super::fields::{check_values, definitions};
 use super::{lock_board, visible};
 use crate::contacts::queries::Actor;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::{board_base_attachments as files, board_history, board_labels, boards, users};
-use crate::{uploads, AppState};
+use crate::platform::db::schema::{board_base_attachments as files, board_history, board_labels, boards, users};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
+use crate::platform::http::uploads;
+use crate::AppState;
 
 type FileRow = (Uuid, String, String, i64, Option<Uuid>, DateTime<Utc>);
 

@@ -6,9 +6,9 @@ use domain::{CreateLabelRequest, LabelView, Problem};
 use uuid::Uuid;
 
 use super::{colour, lock_board};
-use crate::error::{no_content_if_found, ApiError, ApiResult};
-use crate::extract::{AdminUser, ValidJson};
-use crate::schema::board_labels;
+use crate::platform::db::schema::board_labels;
+use crate::platform::error::{no_content_if_found, ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, ValidJson};
 use crate::AppState;
 
 type LabelRow = (Uuid, String, String);

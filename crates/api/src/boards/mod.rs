@@ -16,11 +16,11 @@ use domain::{
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::{
+use crate::platform::db::schema::{
     board_base_attachments, board_labels, board_members, board_stages, boards, card_attachments, cards,
 };
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
 
 pub mod base_card;
@@ -106,8 +106,8 @@ pub fn visible(caller: &AuthUser) -> boards::BoxedQuery<'static, diesel::pg::Pg>
 /// Ids of the account's cards on boards the caller sees, as a subquery.
 pub fn visible_card_ids(
     caller: &AuthUser,
-) -> crate::schema::cards::BoxedQuery<'static, diesel::pg::Pg, diesel::sql_types::Uuid> {
-    use crate::schema::cards;
+) -> crate::platform::db::schema::cards::BoxedQuery<'static, diesel::pg::Pg, diesel::sql_types::Uuid> {
+    use crate::platform::db::schema::cards;
     cards::table
         .filter(cards::account_id.eq(caller.account_id))
         .filter(cards::board_id.eq_any(visible(caller).select(boards::id)))
@@ -416,7 +416,7 @@ pub async fn create_stage(
                     .order(board_stages::position)
                     .select(board_stages::id)
                     .load(conn)?;
-                let keys = crate::positions::renumber_stages(conn, board_id, &ids)?;
+                let keys = crate::platform::positions::renumber_stages(conn, board_id, &ids)?;
                 key = key_between(keys.last().map(String::as_str), None)
                     .map_err(|_| ApiError::Internal(anyhow::anyhow!("stage key")))?;
             }
@@ -528,7 +528,7 @@ pub async fn move_stage(
             if needs_renumber(&key) {
                 let mut order: Vec<Uuid> = others.iter().map(|(id, _)| *id).collect();
                 order.insert(at, stage_id);
-                crate::positions::renumber_stages(conn, board_id, &order)?;
+                crate::platform::positions::renumber_stages(conn, board_id, &order)?;
             } else {
                 diesel::update(board_stages::table.find(stage_id)).set(board_stages::position.eq(key)).execute(conn)?;
             }
@@ -575,7 +575,7 @@ pub async fn delete_stage(
                 Some(_) => return Err(ApiError::field("move_to", "unknown", "is not another stage of this board")),
                 None => None,
             };
-            crate::positions::move_all_cards(conn, board_id, stage_id, target)?;
+            crate::platform::positions::move_all_cards(conn, board_id, stage_id, target)?;
             diesel::delete(board_stages::table.find(stage_id)).execute(conn)?;
             Ok(())
         })

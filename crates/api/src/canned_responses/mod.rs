@@ -7,9 +7,9 @@ use domain::{CannedResponse, CannedResponseList, CreateCannedResponse, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{no_content_if_found, ApiError, ApiResult};
-use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::canned_responses;
+use crate::platform::db::schema::canned_responses;
+use crate::platform::error::{no_content_if_found, ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {

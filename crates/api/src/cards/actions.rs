@@ -12,9 +12,9 @@ use uuid::Uuid;
 use super::card_response;
 use super::queries::{self, CardRow, Change};
 use crate::contacts::queries::{Actor, ContactRow};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, OptionalJson, ValidJson};
-use crate::schema::{cards, contacts};
+use crate::platform::db::schema::{cards, contacts};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AuthUser, OptionalJson, ValidJson};
 use crate::AppState;
 
 /// Saves `card` as its next version and records the change.
@@ -64,11 +64,11 @@ pub async fn move_card(
         .transaction(move |conn| {
             let board_id = queries::card_for(conn, &caller, id, false)?.board_id;
             // Stage first, then the card: the order every lock here is taken in.
-            crate::positions::lock_stage(conn, board_id, req.stage_id)
+            crate::platform::positions::lock_stage(conn, board_id, req.stage_id)
                 .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of the card's board"))?;
             let mut card = queries::card_for(conn, &caller, id, true)?;
             let from = card.stage_id;
-            card.position = crate::positions::after_card(conn, req.stage_id, id, req.after_id)?;
+            card.position = crate::platform::positions::after_card(conn, req.stage_id, id, req.after_id)?;
             card.stage_id = req.stage_id;
             let change =
                 Change::with("moved", Some(json!({"stage_id": from})), Some(json!({"stage_id": req.stage_id})));

@@ -1,6 +1,6 @@
 //! Files attached to a card: uploaded as the request body (`?filename=`), listed, downloaded
 //! with `Content-Disposition: attachment` and their stored type, deleted. The bytes go to
-//! `crate::storage` under a key the server makes up; the name is only ever shown. A card made
+//! `crate::platform::storage` under a key the server makes up; the name is only ever shown. A card made
 //! from a base card names the base card's objects (`boards::base_card`), so a delete releases
 //! its object rather than deleting it outright.
 
@@ -12,10 +12,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::queries::{self, Change};
-use crate::error::ApiResult;
-use crate::extract::AuthUser;
-use crate::schema::card_attachments;
-use crate::uploads;
+use crate::platform::db::schema::card_attachments;
+use crate::platform::error::ApiResult;
+use crate::platform::http::extract::AuthUser;
+use crate::platform::http::uploads;
 use crate::AppState;
 
 type AttachmentRow = (Uuid, String, String, i64, Option<Uuid>, DateTime<Utc>);

@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::board_view::{Cursor, Filter};
 use super::queries::CardRow;
-use crate::error::{ApiError, ApiResult};
-use crate::schema::cards;
+use crate::platform::db::schema::cards;
+use crate::platform::error::{ApiError, ApiResult};
 
 /// A stage's page: its cards and the cursor of the next page, if there is one.
 pub type Page = (Vec<CardRow>, Option<String>);

@@ -20,9 +20,11 @@ use validator::Validate;
 
 use super::board_pages;
 use super::queries;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{board_history, board_stages, card_labels, card_members, cards, contacts, saved_board_filters};
+use crate::platform::db::schema::{
+    board_history, board_stages, card_labels, card_members, cards, contacts, saved_board_filters,
+};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
 
 /// `filtered()`'s query: cards with their stage and (maybe) contact.
@@ -280,10 +282,10 @@ pub async fn board_cards(
                     StageCards { stage_id, count, sums, cards: views.by_ref().take(n).collect(), next_cursor }
                 })
                 .collect();
-            crate::respond::encode_json(&BoardCards { stages }, 16 * 1024)
+            crate::platform::http::respond::encode_json(&BoardCards { stages }, 16 * 1024)
         })
         .await?;
-    Ok(crate::respond::json_ok(body))
+    Ok(crate::platform::http::respond::json_ok(body))
 }
 
 #[derive(Queryable, Selectable)]
@@ -483,5 +485,5 @@ pub async fn delete_saved_filter(
             .execute(conn)?)
         })
         .await?;
-    crate::error::no_content_if_found(rows)
+    crate::platform::error::no_content_if_found(rows)
 }

@@ -10,9 +10,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::queries::{self, CardRow, Change};
-use crate::error::{no_content_if_found, ApiResult};
-use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{card_checklist_items as items, cards};
+use crate::platform::db::schema::{card_checklist_items as items, cards};
+use crate::platform::error::{no_content_if_found, ApiResult};
+use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
 
 type ItemRow = (Uuid, String, Option<DateTime<Utc>>, Option<Uuid>, DateTime<Utc>);
@@ -113,7 +113,7 @@ pub async fn add_checklist_item(
         .db
         .transaction(move |conn| {
             let card = queries::card_for(conn, &caller, id, true)?;
-            let item = append(conn, id, &[text])?.pop().ok_or(crate::error::ApiError::NotFound)?;
+            let item = append(conn, id, &[text])?.pop().ok_or(crate::platform::error::ApiError::NotFound)?;
             touch(conn, &caller, card, Change::field("checklist", None, Some(json!(item.text))))?;
             Ok(item)
         })

@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use super::queries::{self, Change};
 use crate::contacts::queries::Actor;
-use crate::error::ApiResult;
-use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{card_comments, cards};
+use crate::platform::db::schema::{card_comments, cards};
+use crate::platform::error::ApiResult;
+use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
 
 type CommentRow = (Uuid, Option<Uuid>, String, String, chrono::DateTime<Utc>);

@@ -13,9 +13,9 @@ use serde_json::{json, Value};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{card_attachments, card_labels, card_members, cards, contacts};
+use crate::platform::db::schema::{card_attachments, card_labels, card_members, cards, contacts};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
 
 pub mod actions;
@@ -142,7 +142,7 @@ pub async fn create_card(
         .db
         .transaction(move |conn| {
             queries::sees_board(conn, &caller, board_id)?;
-            crate::positions::lock_stage(conn, board_id, req.stage_id)
+            crate::platform::positions::lock_stage(conn, board_id, req.stage_id)
                 .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of this board"))?;
             let id = Uuid::new_v4();
             let base = crate::boards::base_card::base_card(conn, board_id)?;
@@ -168,7 +168,7 @@ pub async fn create_card(
                 account_id: caller.account_id,
                 board_id,
                 stage_id: req.stage_id,
-                position: crate::positions::last_in_stage(conn, req.stage_id)?,
+                position: crate::platform::positions::last_in_stage(conn, req.stage_id)?,
                 title: req.title.trim().to_string(),
                 description,
                 contact_id: req.contact_id,

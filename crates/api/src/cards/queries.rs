@@ -12,12 +12,12 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::contacts::queries::Actor;
-use crate::error::{ApiError, ApiResult};
-use crate::events::{self, Audience};
-use crate::extract::AuthUser;
-use crate::schema::{
+use crate::platform::db::schema::{
     board_history, board_labels, board_members, board_stages, boards, card_labels, card_members, cards, contacts,
 };
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::{self, Audience};
+use crate::platform::http::extract::AuthUser;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = cards, treat_none_as_null = true)]

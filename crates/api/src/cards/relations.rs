@@ -8,9 +8,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::queries::{self, Change};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{board_stages, boards, card_relations, cards};
+use crate::platform::db::schema::{board_stages, boards, card_relations, cards};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
 
 fn pair(a: Uuid, b: Uuid) -> (Uuid, Uuid) {

@@ -10,9 +10,9 @@ use diesel::sql_types::{BigInt, Text};
 use domain::{ContactFilter, ContactStatus, StatusCounts};
 use uuid::Uuid;
 
-use crate::error::ApiResult;
-use crate::extract::AuthUser;
-use crate::schema::contact_counts as cc;
+use crate::platform::db::schema::contact_counts as cc;
+use crate::platform::error::ApiResult;
+use crate::platform::http::extract::AuthUser;
 
 /// The counter rows, as (status, n), behind a list's tabs.
 pub type CountsQuery = cc::BoxedQuery<'static, Pg, (Text, BigInt)>;

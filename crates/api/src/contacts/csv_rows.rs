@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use domain::{ContactStatus, FieldError, ImportRowError, IngestLeadRequest, Location, IMPORT_FIELDS};
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult};
+use crate::platform::error::{ApiError, ApiResult};
 
 /// One valid row, ready to store.
 #[derive(Debug, Clone)]

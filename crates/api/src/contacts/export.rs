@@ -1,8 +1,5 @@
 //! Streamed CSV export of the filtered contact list.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -10,12 +7,13 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use domain::{ContactFilter, Problem};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::queries;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::AuthUser;
-use crate::schema::{contacts, sites, users};
+use crate::platform::db::schema::{contacts, sites, users};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::AuthUser;
 use crate::AppState;
 
 const COLUMNS: [&str; 22] = [
@@ -98,7 +96,7 @@ fn export_page(
     let query = queries::page_query(caller, filter, cursor)?.select(ExportRow::as_select());
     // Row by row (libpq's single-row mode): rows are decoded as PostgreSQL sends them, not after
     // the whole page has arrived, so the database and this thread work at the same time.
-    let rows = crate::db::literal_limit(query, limit as u32 + 1)
+    let rows = crate::platform::db::literal_limit(query, limit as u32 + 1)
         .load_iter::<ExportRow, diesel::pg::PgRowByRowLoadingMode>(conn)?
         .collect::<QueryResult<Vec<ExportRow>>>()?;
     Ok(queries::split_page(rows, limit, |r: &ExportRow| (r.first_contact_at, r.id)))
@@ -168,47 +166,6 @@ fn rfc3339_cell<'b>(t: &DateTime<Utc>, buf: &'b mut [u8; 36]) -> Cow<'b, str> {
     buf[..stem.len()].copy_from_slice(stem);
     buf[stem.len()..stem.len() + 6].copy_from_slice(b"+00:00");
     Cow::Borrowed(std::str::from_utf8(&buf[..stem.len() + 6]).expect("ASCII"))
-}
-
-/// Concurrent exports per account on this instance: what one tenant can hold at once.
-pub struct ExportSlots {
-    per_account: usize,
-    running: Arc<Mutex<HashMap<Uuid, usize>>>,
-}
-
-/// One running export; its slot is given back when it is dropped (the export ended, failed,
-/// or its client went away).
-pub struct ExportSlot {
-    running: Arc<Mutex<HashMap<Uuid, usize>>>,
-    account_id: Uuid,
-}
-
-impl ExportSlots {
-    pub fn new(per_account: usize) -> ExportSlots {
-        ExportSlots { per_account, running: Arc::default() }
-    }
-
-    fn take(&self, account_id: Uuid) -> Option<ExportSlot> {
-        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        let count = running.entry(account_id).or_default();
-        if *count >= self.per_account {
-            return None;
-        }
-        *count += 1;
-        Some(ExportSlot { running: self.running.clone(), account_id })
-    }
-}
-
-impl Drop for ExportSlot {
-    fn drop(&mut self) {
-        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(count) = running.get_mut(&self.account_id) {
-            *count -= 1;
-            if *count == 0 {
-                running.remove(&self.account_id);
-            }
-        }
-    }
 }
 
 /// Hands a chunk to the response, waiting at most `timeout` for a slow client. False when

@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::csv_rows::ImportRow;
 use super::queries::{self, ContactRow};
 use super::upsert::{self, LeadSource};
-use crate::error::ApiResult;
-use crate::schema::contacts;
+use crate::platform::db::schema::contacts;
+use crate::platform::error::ApiResult;
 
 /// Rows per batch: a multi-row INSERT of this many contacts stays under PostgreSQL's 65,535
 /// binds, and the lookup's arrays stay small.

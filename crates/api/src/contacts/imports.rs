@@ -19,10 +19,10 @@ use super::csv_rows::{self, ImportRow};
 use super::import_batch;
 use super::queries::{self, Actor};
 use super::upsert;
-use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{is_csv, parse_json, read_body, read_raw_body, AdminUser};
-use crate::schema::{accounts, contacts, import_jobs, import_slots};
+use crate::platform::db::schema::{accounts, contacts, import_jobs, import_slots};
+use crate::platform::db::Db;
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{is_csv, parse_json, read_body, read_raw_body, AdminUser};
 use crate::AppState;
 
 /// Valid rows whose e-mail or phone is already a contact, or appeared earlier in the file;
@@ -213,7 +213,7 @@ pub async fn import_contacts(
 
 async fn import_in_slot(
     state: web::Data<AppState>,
-    caller: crate::extract::AuthUser,
+    caller: crate::platform::http::extract::AuthUser,
     req: HttpRequest,
     payload: web::Payload,
     slot_id: Uuid,
@@ -308,7 +308,7 @@ async fn import_in_slot(
 /// or, when the client went away mid-request, the drop. A real import hands it to its job.
 struct ImportSlot {
     id: Uuid,
-    db: crate::db::Db,
+    db: crate::platform::db::Db,
     released: bool,
 }
 

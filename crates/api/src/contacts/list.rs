@@ -1,4 +1,4 @@
-//! The contact list's page and tab counts on the async read path (`crate::reads`): the same
+//! The contact list's page and tab counts on the async read path (`crate::platform::db::reads`): the same
 //! diesel queries as the synchronous helpers in `queries`, sent together on one connection
 //! (pipelined) from the worker thread serving the request.
 
@@ -9,10 +9,10 @@ use futures_util::future::{BoxFuture, FutureExt, TryFutureExt};
 
 use super::counters;
 use super::queries::{self, ContactSummaryRow, CountsSource};
-use crate::error::ApiResult;
-use crate::extract::AuthUser;
-use crate::json_out::JsonOut;
-use crate::reads::ReadConn;
+use crate::platform::db::reads::ReadConn;
+use crate::platform::error::ApiResult;
+use crate::platform::http::extract::AuthUser;
+use crate::platform::http::json_out::JsonOut;
 
 /// One page of the list (`limit` rows from `cursor`) with the tab counts under the same filter.
 pub async fn page(
@@ -22,7 +22,7 @@ pub async fn page(
     cursor: Option<&str>,
     limit: i64,
 ) -> ApiResult<ContactPage> {
-    let rows_query = crate::db::literal_limit(
+    let rows_query = crate::platform::db::literal_limit(
         queries::page_query(caller, filter, cursor)?.select(ContactSummaryRow::as_select()),
         limit as u32 + 1,
     );

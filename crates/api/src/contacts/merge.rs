@@ -8,9 +8,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::queries::{self, Actor, ContactRow};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{cards, contact_activities, contact_notes, contacts, visitors};
+use crate::platform::db::schema::{cards, contact_activities, contact_notes, contacts, visitors};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
 
 /// Fills what `target` lacks from `source`: the earliest first contact and its origin,

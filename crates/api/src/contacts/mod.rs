@@ -26,10 +26,11 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{contact_notes, contacts, sites, users};
-use crate::{assignment, respond, AppState};
+use crate::platform::db::schema::{contact_notes, contacts, sites, users};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AuthUser, ValidJson};
+use crate::platform::http::respond;
+use crate::{assignment, AppState};
 use queries::{Actor, ContactRow};
 
 pub fn routes(cfg: &mut ServiceConfig) {

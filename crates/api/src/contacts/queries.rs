@@ -12,9 +12,9 @@ use domain::{
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::AuthUser;
-use crate::schema::{contact_activities, contact_notes, contacts};
+use crate::platform::db::schema::{contact_activities, contact_notes, contacts};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::AuthUser;
 
 // `treat_none_as_default_value = false`: None is bound as NULL (every such column defaults to
 // NULL anyway) instead of written as DEFAULT, so the INSERT text is the same for every lead
@@ -481,9 +481,9 @@ impl Actor {
 
     /// A signed-in user, labelled with their name.
     pub fn user(conn: &mut PgConnection, caller: &AuthUser) -> ApiResult<Actor> {
-        let name: String = crate::schema::users::table
+        let name: String = crate::platform::db::schema::users::table
             .find(caller.user_id)
-            .select(crate::schema::users::name)
+            .select(crate::platform::db::schema::users::name)
             .first(conn)
             .optional()?
             .unwrap_or_else(|| "deleted user".into());

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use domain::{Channel, ConversationView, MessageSender, MessageView, TranscriptMessage};
 use uuid::Uuid;
 
-use crate::error::ApiResult;
-use crate::schema::{conversations, messages};
+use crate::platform::db::schema::{conversations, messages};
+use crate::platform::error::ApiResult;
 
 /// A stored message.
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -10,8 +10,8 @@ use uuid::Uuid;
 use super::queries::{self, Actor, ContactRow};
 use super::{normalize_tags, phone_field};
 use crate::assignment;
-use crate::error::ApiResult;
-use crate::schema::contacts;
+use crate::platform::db::schema::contacts;
+use crate::platform::error::ApiResult;
 
 /// What a lead does to the client it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,10 +14,12 @@ use uuid::Uuid;
 
 use super::queries::{self, add_message, announce, announce_message, get_for_update, takes_part, ConversationRow};
 use crate::contacts::queries::{log_changes, Actor, ContactRow};
-use crate::error::{ApiError, ApiResult};
-use crate::events::Audience;
-use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{contacts, conversation_ignores, conversation_participants, conversations, sites, users};
+use crate::platform::db::schema::{
+    contacts, conversation_ignores, conversation_participants, conversations, sites, users,
+};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::Audience;
+use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::{assignment, notifications, AppState};
 
 type Summary = ApiResult<web::Json<ConversationSummary>>;
@@ -235,7 +237,7 @@ pub async fn typing(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
             let name = user_name(conn, caller.user_id)?;
             let audience = queries::audience(conn, &conv, true)?;
             let data = json!({"conversation_id": id, "sender": "agent", "user_id": caller.user_id, "author_name": first_name(&name)});
-            crate::events::announce_passing(conn, conv.account_id, domain::EventKind::Typing, audience, data)
+            crate::platform::events::announce_passing(conn, conv.account_id, domain::EventKind::Typing, audience, data)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -24,9 +24,9 @@ use uuid::Uuid;
 use super::queries::{add_message, announce, announce_message, announce_to, ConversationRow};
 use crate::contacts::phone_field;
 use crate::contacts::queries::{diff, log_changes, save, Actor, ContactRow};
-use crate::error::{ApiError, ApiResult};
-use crate::events::Audience;
-use crate::schema::{cards, contact_notes, contacts, conversations, sites, tasks, users, visitors};
+use crate::platform::db::schema::{cards, contact_notes, contacts, conversations, sites, tasks, users, visitors};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::Audience;
 
 /// Whether any operator of the account is online.
 pub fn operators_online(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<bool> {

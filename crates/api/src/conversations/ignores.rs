@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::error::ApiResult;
-use crate::events::{self, Audience};
-use crate::schema::{conversation_ignores, conversations};
+use crate::platform::db::schema::{conversation_ignores, conversations};
+use crate::platform::error::ApiResult;
+use crate::platform::events::{self, Audience};
 
 /// One pass: returns how many ignores ended.
 pub fn expire(conn: &mut PgConnection) -> ApiResult<usize> {

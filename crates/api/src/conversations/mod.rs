@@ -22,14 +22,15 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::contacts::queries::{decode_cursor, encode_cursor, ContactRow};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::AuthUser;
-use crate::schema::{contacts, conversation_ignores, conversation_participants, conversations};
+use crate::platform::db::schema::{contacts, conversation_ignores, conversation_participants, conversations};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::AuthUser;
 use crate::AppState;
 use queries::{summaries, visible, ConversationRow};
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(
+    // A site's chat settings: whole paths under `/sites`, so registered before sites' scope.
+    cfg.service(settings::get_chat_settings).service(settings::update_chat_settings).service(
         utoipa_actix_web::scope("/conversations")
             .service(list_conversations)
             .service(desk_counts)

@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use super::actions::{close_row, conflict, summary};
 use super::queries::{announce, get_for_update, ConversationRow};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::{blocked_addresses, conversations, visitors};
+use crate::platform::db::schema::{blocked_addresses, conversations, visitors};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
 
 type Summary = ApiResult<web::Json<ConversationSummary>>;

@@ -11,12 +11,12 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::contacts::transcript::MessageRow;
-use crate::error::{ApiError, ApiResult};
-use crate::events::{self, Audience};
-use crate::extract::AuthUser;
-use crate::schema::{
+use crate::platform::db::schema::{
     blocked_addresses, contacts, conversation_participants, conversations, messages, sites, users, visitors,
 };
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::{self, Audience};
+use crate::platform::http::extract::AuthUser;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = conversations)]

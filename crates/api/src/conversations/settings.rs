@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use domain::{BotQuestion, ChatSettings, Problem};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AdminUser, ValidJson};
-use crate::schema::{custom_field_definitions, sites};
+use crate::platform::db::schema::{custom_field_definitions, sites};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, ValidJson};
 use crate::AppState;
 
 fn load(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiResult<ChatSettings> {
@@ -37,7 +37,7 @@ fn load(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiResult<C
         (status = 404, description = "No such site in this account", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/{id}/chat")]
+#[get("/sites/{id}/chat")]
 pub async fn get_chat_settings(
     state: web::Data<AppState>,
     admin: AdminUser,
@@ -62,7 +62,7 @@ pub async fn get_chat_settings(
         (status = 422, description = "An unknown or repeated field, or a time out of range", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[put("/{id}/chat")]
+#[put("/sites/{id}/chat")]
 pub async fn update_chat_settings(
     state: web::Data<AppState>,
     admin: AdminUser,

@@ -11,9 +11,9 @@ use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{no_content_if_found, ApiError, ApiResult};
-use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::custom_field_definitions as defs;
+use crate::platform::db::schema::custom_field_definitions as defs;
+use crate::platform::error::{no_content_if_found, ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {

@@ -17,14 +17,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::api_keys;
-use crate::auth::tokens::sha256_hex;
 use crate::contacts::queries::Actor;
 use crate::contacts::upsert::{LeadSource, OnKnownClient};
 use crate::contacts::{check_site, transcript, upsert};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{api_key_secret, ValidJson};
-use crate::rate_limits::Limit;
-use crate::schema::idempotency_keys;
+use crate::platform::auth::tokens::sha256_hex;
+use crate::platform::db::schema::idempotency_keys;
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{api_key_secret, ValidJson};
+use crate::platform::rate_limits::Limit;
 use crate::{sites, AppState};
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -134,7 +134,7 @@ pub async fn ingest_lead(
 ) -> ApiResult<HttpResponse> {
     match &credential {
         LeadCredential::SiteKey(key) => {
-            let client = crate::extract::client_ip(&req);
+            let client = crate::platform::http::extract::client_ip(&req);
             state.rate_limits.check(Limit::PublicSubmission, &format!("{key}|{client}"))?
         }
         LeadCredential::ApiKey(secret) => state.rate_limits.check(Limit::ApiKey, secret)?,

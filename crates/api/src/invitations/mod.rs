@@ -13,14 +13,15 @@ use domain::{
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
 use crate::auth::{create_user_from_link, password, session_response};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AdminUser, ValidJson};
-use crate::rate_limits::Limit;
-use crate::schema::{accounts, invitations};
+use crate::platform::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
+use crate::platform::db::schema::{accounts, invitations};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, ValidJson};
+use crate::platform::mailer;
+use crate::platform::rate_limits::Limit;
 use crate::users::queries::{self as users, UserRow};
-use crate::{mailer, AppState};
+use crate::AppState;
 
 const INVITATION_PREFIX: &str = "iv_";
 /// How long an invitation link works.
@@ -121,7 +122,7 @@ pub async fn invite_user(
     let to = domain::normalize_email(&body.email);
     limits.check(Limit::InvitationTo, &format!("{}|{to}", caller.account_id))?;
     limits.check(Limit::Invitation, &format!("account|{}", caller.account_id))?;
-    limits.check(Limit::Invitation, &format!("ip|{}", crate::extract::client_ip(&req)))?;
+    limits.check(Limit::Invitation, &format!("ip|{}", crate::platform::http::extract::client_ip(&req)))?;
     let config = state.config.clone();
     let row = state
         .db
@@ -133,9 +134,9 @@ pub async fn invite_user(
             }
             let (account_name, inviter): (String, String) = accounts::table
                 .find(caller.account_id)
-                .inner_join(crate::schema::users::table)
-                .filter(crate::schema::users::id.eq(caller.user_id))
-                .select((accounts::name, crate::schema::users::name))
+                .inner_join(crate::platform::db::schema::users::table)
+                .filter(crate::platform::db::schema::users::id.eq(caller.user_id))
+                .select((accounts::name, crate::platform::db::schema::users::name))
                 .first(conn)?;
             diesel::delete(
                 invitations::table

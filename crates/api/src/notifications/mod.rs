@@ -7,10 +7,10 @@ use domain::{NotificationList, NotificationView, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::error::{no_content_if_found, ApiResult};
-use crate::events::{self, Audience};
-use crate::extract::AuthUser;
-use crate::schema::notifications;
+use crate::platform::db::schema::notifications;
+use crate::platform::error::{no_content_if_found, ApiResult};
+use crate::platform::events::{self, Audience};
+use crate::platform::http::extract::AuthUser;
 use crate::AppState;
 
 /// Notifies `user_id` in-app, in the caller's transaction, and tells their open desk at once
@@ -89,14 +89,14 @@ pub async fn list_notifications(
                 .load(conn)?;
             let unread: i64 = mine.filter(notifications::read_at.is_null()).count().get_result(conn)?;
             let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.3).collect();
-            let labels: std::collections::HashMap<Uuid, String> = crate::schema::contacts::table
-                .filter(crate::schema::contacts::account_id.eq(caller.account_id))
-                .filter(crate::schema::contacts::id.eq_any(&ids))
+            let labels: std::collections::HashMap<Uuid, String> = crate::platform::db::schema::contacts::table
+                .filter(crate::platform::db::schema::contacts::account_id.eq(caller.account_id))
+                .filter(crate::platform::db::schema::contacts::id.eq_any(&ids))
                 .select((
-                    crate::schema::contacts::id,
-                    crate::schema::contacts::name,
-                    crate::schema::contacts::email,
-                    crate::schema::contacts::phone,
+                    crate::platform::db::schema::contacts::id,
+                    crate::platform::db::schema::contacts::name,
+                    crate::platform::db::schema::contacts::email,
+                    crate::platform::db::schema::contacts::phone,
                 ))
                 .load::<(Uuid, Option<String>, Option<String>, Option<String>)>(conn)?
                 .into_iter()

@@ -7,10 +7,10 @@ use domain::{CreateSiteRequest, Problem, SiteList, SiteView, UpdateSiteRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::tokens::new_secret;
-use crate::error::{no_content_if_found, ApiResult};
-use crate::extract::{AdminUser, AuthUser, ValidJson};
-use crate::schema::sites;
+use crate::platform::auth::tokens::new_secret;
+use crate::platform::db::schema::sites;
+use crate::platform::error::{no_content_if_found, ApiResult};
+use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -21,11 +21,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(get_site)
             .service(update_site)
             .service(delete_site)
-            .service(rotate_site_key)
-            .service(crate::assignment::get_auto_assignment)
-            .service(crate::assignment::update_auto_assignment)
-            .service(crate::conversations::settings::get_chat_settings)
-            .service(crate::conversations::settings::update_chat_settings),
+            .service(rotate_site_key),
     );
 }
 

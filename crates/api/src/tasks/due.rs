@@ -5,8 +5,8 @@ use chrono::Utc;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::error::ApiResult;
-use crate::schema::tasks;
+use crate::platform::db::schema::tasks;
+use crate::platform::error::ApiResult;
 
 /// A task that fell due: account, assignee, title, contact.
 type DueTask = (Uuid, Option<Uuid>, String, Option<Uuid>);

@@ -17,9 +17,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{no_content_if_found, ApiError, ApiResult};
-use crate::extract::{AuthUser, ValidJson};
-use crate::schema::{cards, contacts, conversations, tasks, users};
+use crate::platform::db::schema::{cards, contacts, conversations, tasks, users};
+use crate::platform::error::{no_content_if_found, ApiError, ApiResult};
+use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
 
 pub mod due;

@@ -10,8 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::auth::{password, sessions};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{AdminUser, AuthUser, ValidJson};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
 use queries::{UserChanges, UserRow};
 
@@ -175,15 +175,15 @@ pub async fn set_presence(
     let user = state
         .db
         .transaction(move |conn| {
-            let row: UserRow = diesel::update(crate::schema::users::table.find(caller.user_id))
-                .set(crate::schema::users::presence.eq(presence.as_str()))
+            let row: UserRow = diesel::update(crate::platform::db::schema::users::table.find(caller.user_id))
+                .set(crate::platform::db::schema::users::presence.eq(presence.as_str()))
                 .returning(UserRow::as_returning())
                 .get_result(conn)?;
-            crate::events::record(
+            crate::platform::events::record(
                 conn,
                 caller.account_id,
                 domain::EventKind::PresenceChanged,
-                crate::events::Audience::everyone(),
+                crate::platform::events::Audience::everyone(),
                 serde_json::json!({"user_id": caller.user_id, "presence": presence}),
             )?;
             Ok(row.view())

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use domain::{AccountView, Role, UserView};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
-use crate::schema::{accounts, users};
+use crate::platform::db::schema::{accounts, users};
+use crate::platform::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]

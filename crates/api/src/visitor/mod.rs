@@ -5,7 +5,7 @@
 //! one site. The rules for public callers hold: answers reveal nothing about existing
 //! clients, messages are the visitor's with the server's time, starts are rate-limited per
 //! site key and client address and messages per visitor, blocked visitors and addresses get
-//! 403. CORS for these paths is in `crate::cors`.
+//! 403. CORS for these paths is in `crate::platform::http::cors`.
 
 use actix_web::dev::Payload;
 use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
@@ -19,17 +19,17 @@ use domain::{
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::auth::tokens::{new_secret, sha256_hex, TicketHolder, TICKET_TTL_SECS};
 use crate::contacts::queries::ContactRow;
 use crate::contacts::transcript::MessageRow;
 use crate::conversations::bot;
 use crate::conversations::queries::{add_message, announce_message, ConversationRow};
-use crate::error::{ApiError, ApiResult};
-use crate::events::hub::Viewer;
-use crate::events::stream::{self, StreamQuery};
-use crate::extract::{client_ip, ValidJson};
-use crate::rate_limits::Limit;
-use crate::schema::{blocked_addresses, conversations, messages, users, visitors};
+use crate::platform::auth::tokens::{new_secret, sha256_hex, TicketHolder, TICKET_TTL_SECS};
+use crate::platform::db::schema::{blocked_addresses, conversations, messages, users, visitors};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::hub::Viewer;
+use crate::platform::events::stream::{self, StreamQuery};
+use crate::platform::http::extract::{client_ip, ValidJson};
+use crate::platform::rate_limits::Limit;
 use crate::sites::{find_by_public_key, SiteRow};
 use crate::AppState;
 
@@ -438,7 +438,7 @@ pub async fn visitor_typing(
             }
             let audience = crate::conversations::queries::audience(conn, &conv, false)?;
             let data = serde_json::json!({"conversation_id": id, "sender": "visitor"});
-            crate::events::announce_passing(conn, conv.account_id, domain::EventKind::Typing, audience, data)
+            crate::platform::events::announce_passing(conn, conv.account_id, domain::EventKind::Typing, audience, data)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

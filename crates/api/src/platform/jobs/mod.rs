@@ -8,6 +8,8 @@
 //! held skips that pass. A worker that claims its rows with `FOR UPDATE SKIP LOCKED` (the mail
 //! sender) runs on every instance.
 
+pub mod janitor;
+
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -15,8 +17,8 @@ use std::time::Duration;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 
-use crate::db::Db;
-use crate::error::ApiResult;
+use crate::platform::db::Db;
+use crate::platform::error::ApiResult;
 
 #[derive(Default)]
 struct Stop {

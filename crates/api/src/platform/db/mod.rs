@@ -3,11 +3,14 @@
 //! Query functions take `&mut PgConnection`, so the same function runs on a pooled
 //! connection or inside a transaction opened by its caller.
 
+pub(crate) mod reads;
+pub(crate) mod schema;
+
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, ManageConnection, Pool};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::error::{ApiError, ApiResult};
+use crate::platform::error::{ApiError, ApiResult};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
 

@@ -10,8 +10,8 @@ use lettre::message::header::ContentType;
 use lettre::{Message, SmtpTransport, Transport};
 use uuid::Uuid;
 
-use crate::error::ApiResult;
-use crate::schema::email_outbox;
+use crate::platform::db::schema::email_outbox;
+use crate::platform::error::ApiResult;
 
 /// Outbound mail settings; without an SMTP URL mail stays queued.
 #[derive(Clone, Debug)]

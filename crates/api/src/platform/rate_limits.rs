@@ -10,8 +10,8 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::config::Config;
-use crate::error::{ApiError, ApiResult};
+use crate::platform::config::Config;
+use crate::platform::error::{ApiError, ApiResult};
 
 /// What a limit applies to.
 #[derive(Debug, Clone, Copy)]

@@ -10,9 +10,9 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::tokens::AccessClaims;
-use crate::error::ApiError;
-use crate::AppState;
+use crate::platform::auth::tokens::AccessClaims;
+use crate::platform::error::ApiError;
+use crate::platform::state::AppState;
 
 /// A JSON body that is deserialised with the path of any bad field, then validated.
 /// Bodies over the configured limit get 413 before they are read in full.

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::error::ApiResult;
-use crate::schema::events;
+use crate::platform::db::schema::events;
+use crate::platform::error::ApiResult;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(stream::create_ticket).service(stream::stream_events);

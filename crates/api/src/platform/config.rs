@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::mailer::MailConfig;
+use crate::platform::mailer::MailConfig;
 
 /// Server settings. Every field has a development default except the database URL.
 #[derive(Clone, Debug)]
@@ -31,7 +31,7 @@ pub struct Config {
     /// Built SPA (index.html + assets); `None` serves the API alone.
     pub static_dir: Option<PathBuf>,
     pub db_pool_size: u32,
-    /// Connections of the async read path (`crate::reads`) per actix worker thread.
+    /// Connections of the async read path (`crate::platform::db::reads`) per actix worker thread.
     pub read_pool_per_worker: usize,
     /// Failed logins allowed per e-mail (and 5× that per client address) in the window.
     pub login_max_failures: i64,
@@ -82,7 +82,7 @@ pub struct Config {
     pub principal_cache_ms: u64,
     /// Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDR blocks); the
     /// client address of any other peer is the peer itself.
-    pub trusted_proxies: Vec<crate::extract::IpBlock>,
+    pub trusted_proxies: Vec<crate::platform::http::extract::IpBlock>,
     /// Where users reach the app (scheme, host, port, no trailing slash): the start of every
     /// link in an e-mail.
     pub public_url: String,

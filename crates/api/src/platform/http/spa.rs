@@ -15,7 +15,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::platform::error::ApiError;
 
 /// One file in its encodings.
 struct Asset {
@@ -102,7 +102,7 @@ fn accepts(req: &HttpRequest, coding: &str) -> bool {
 /// `/api/v1` scope, which has no default of its own) are the API's 404/405, never the page.
 pub async fn serve(req: HttpRequest, assets: web::Data<Arc<Assets>>) -> HttpResponse {
     if req.path() == "/api" || req.path().starts_with("/api/") {
-        return crate::routing::fallback(req).await;
+        return crate::platform::http::routing::fallback(req).await;
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return ApiError::MethodNotAllowed("GET, HEAD".into()).error_response();

@@ -10,9 +10,9 @@ use diesel::prelude::*;
 use domain::Role;
 use uuid::Uuid;
 
-use crate::db::Db;
-use crate::error::ApiResult;
-use crate::schema::users;
+use crate::platform::db::schema::users;
+use crate::platform::db::Db;
+use crate::platform::error::ApiResult;
 
 /// What a request may do as this user now; `None` when the user is gone or disabled.
 pub type Standing = Option<Role>;

@@ -1,4 +1,4 @@
-//! Hot reads without the blocking pool. The synchronous pool (`crate::db`) runs each request's
+//! Hot reads without the blocking pool. The synchronous pool (`crate::platform::db`) runs each request's
 //! queries on a blocking thread: two thread hand-offs per request, which perf put at about a
 //! sixth of the server's CPU on the contact list. Here diesel-async connections (tokio-postgres
 //! underneath) are kept per actix worker thread, so the statements are sent, and their rows
@@ -16,7 +16,7 @@ use std::time::Duration;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::error::{ApiError, ApiResult};
+use crate::platform::error::{ApiError, ApiResult};
 
 #[derive(Clone)]
 pub struct ReadPool {

@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
 
-use crate::error::ApiResult;
+use crate::platform::error::ApiResult;
 
 /// One pass; returns how many rows went.
 pub fn sweep(
@@ -30,7 +30,7 @@ pub fn sweep(
             "DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at < now() - interval '30 days'",
         )
         .execute(conn)?;
-    let events = crate::events::trim(conn, event_retention_hours)?;
+    let events = crate::platform::events::trim(conn, event_retention_hours)?;
     // A stream ticket lives a minute; its use only has to be remembered that long.
     let tickets = diesel::sql_query("DELETE FROM event_ticket_uses WHERE used_at < now() - interval '5 minutes'")
         .execute(conn)?;

@@ -11,8 +11,8 @@ use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
 use domain::positions::{key_between, needs_renumber, spread_keys};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
-use crate::schema::{board_stages, cards};
+use crate::platform::db::schema::{board_stages, cards};
+use crate::platform::error::{ApiError, ApiResult};
 
 fn key_error(_: domain::positions::PositionError) -> ApiError {
     ApiError::Internal(anyhow::anyhow!("position keys out of order"))

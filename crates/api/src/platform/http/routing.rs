@@ -10,8 +10,8 @@ use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
-use crate::error::ApiError;
-use crate::extract::control_char_error;
+use crate::platform::error::ApiError;
+use crate::platform::http::extract::control_char_error;
 
 /// Documented path templates (`/api/v1/contacts/{id}`), their methods, and which of those
 /// methods take query parameters.

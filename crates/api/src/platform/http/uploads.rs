@@ -1,6 +1,6 @@
 //! Files coming in as a request body and going out as a download: the name kept, the type
 //! kept, the size limit, and the `Content-Disposition` header. Card attachments and the base
-//! card's files both use these; the bytes themselves go to `crate::storage`.
+//! card's files both use these; the bytes themselves go to `crate::platform::storage`.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{Bytes, BytesMut, Payload};
@@ -11,8 +11,8 @@ use futures_util::StreamExt;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult};
-use crate::AppState;
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::state::AppState;
 
 /// A file received and stored, not yet named by any row.
 pub struct Upload {

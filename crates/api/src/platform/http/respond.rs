@@ -8,7 +8,7 @@ use actix_web::http::header::ContentType;
 use actix_web::HttpResponse;
 use serde::Serialize;
 
-use crate::error::{ApiError, ApiResult};
+use crate::platform::error::{ApiError, ApiResult};
 
 /// `value` as JSON; `size_hint` avoids regrowing the buffer for large bodies.
 pub fn encode_json<T: Serialize>(value: &T, size_hint: usize) -> ApiResult<Vec<u8>> {

@@ -16,10 +16,10 @@ use object_store::{ObjectStore, PutPayload};
 use diesel::dsl::exists;
 use diesel::prelude::*;
 
-use crate::config::Config;
-use crate::db::Db;
-use crate::error::{ApiError, ApiResult};
-use crate::schema::{board_base_attachments, card_attachments};
+use crate::platform::config::Config;
+use crate::platform::db::schema::{board_base_attachments, card_attachments};
+use crate::platform::db::Db;
+use crate::platform::error::{ApiError, ApiResult};
 
 #[derive(Clone)]
 pub struct Storage {

@@ -14,9 +14,9 @@ use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
-use crate::error::ApiError;
-use crate::schema::email_outbox;
-use crate::AppState;
+use crate::platform::db::schema::email_outbox;
+use crate::platform::error::ApiError;
+use crate::platform::state::AppState;
 
 /// Every metric of the process, in one registry.
 pub struct Metrics {
@@ -26,7 +26,7 @@ pub struct Metrics {
     pool: IntGaugeVec,
     outbox_pending: IntGauge,
     event_streams: IntGauge,
-    hub: std::sync::Arc<crate::events::hub::Hub>,
+    hub: std::sync::Arc<crate::platform::events::hub::Hub>,
 }
 
 /// Event streams cut off because their client read too slowly.
@@ -42,7 +42,7 @@ pub fn dropped_slow_streams_counter() -> anyhow::Result<prometheus::IntCounter> 
 pub struct MetricsAddr(pub SocketAddr);
 
 impl Metrics {
-    pub fn new(db: &crate::Db, hub: std::sync::Arc<crate::events::hub::Hub>) -> anyhow::Result<Metrics> {
+    pub fn new(db: &crate::platform::db::Db, hub: std::sync::Arc<crate::platform::events::hub::Hub>) -> anyhow::Result<Metrics> {
         let registry = Registry::new_custom(Some("prospecta".into()), None)?;
         let requests = IntCounterVec::new(
             Opts::new("http_requests_total", "HTTP requests by method, route template and status"),

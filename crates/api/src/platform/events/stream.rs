@@ -16,11 +16,11 @@ use uuid::Uuid;
 use super::hub::{Hub, Subscription, Viewer};
 use super::listener::Listening;
 use super::{trimmed_through, Event};
-use crate::auth::tokens::{TicketClaims, TicketHolder, TICKET_TTL_SECS};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::AuthUser;
-use crate::schema::{event_ticket_uses, events, visitors};
-use crate::AppState;
+use crate::platform::auth::tokens::{TicketClaims, TicketHolder, TICKET_TTL_SECS};
+use crate::platform::db::schema::{event_ticket_uses, events, visitors};
+use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::http::extract::AuthUser;
+use crate::platform::state::AppState;
 
 /// Most events one reconnect replays; a client further behind reloads.
 const REPLAY_MAX: i64 = 1000;
@@ -295,7 +295,7 @@ impl EventBody {
 
 /// Whether the visitor is gone, or blocked by token or by address.
 fn visitor_blocked(conn: &mut PgConnection, visitor_id: Uuid) -> ApiResult<bool> {
-    use crate::schema::blocked_addresses;
+    use crate::platform::db::schema::blocked_addresses;
     let visitor: Option<(Uuid, Option<String>, bool)> = visitors::table
         .find(visitor_id)
         .select((visitors::account_id, visitors::ip, visitors::blocked_at.is_not_null()))

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::platform::error::ApiError;
 
 /// What an access token says about its holder.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -122,8 +122,8 @@ pub fn new_secret(prefix: &str) -> (String, String) {
 }
 
 /// The 422 for an e-mailed link's token that is unknown, spent, revoked or expired.
-pub fn invalid_link_token(message: &str) -> crate::error::ApiError {
-    crate::error::ApiError::field("token", "invalid", message)
+pub fn invalid_link_token(message: &str) -> crate::platform::error::ApiError {
+    crate::platform::error::ApiError::field("token", "invalid", message)
 }
 
 pub fn sha256_hex(value: &str) -> String {

@@ -1,0 +1,5 @@
+//! Who is calling: signed tokens and the cache of users' current role and state. The
+//! screens and routes that sign people in are the `auth` feature.
+
+pub(crate) mod principals;
+pub(crate) mod tokens;

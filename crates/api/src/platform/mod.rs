@@ -1,0 +1,18 @@
+//! Mechanisms the features share. Nothing here imports a feature: features call down into
+//! the platform, never the other way round (`docs/ARCHITECTURE.md`).
+
+pub(crate) mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub(crate) mod events;
+pub(crate) mod http;
+pub mod jobs;
+pub mod mailer;
+pub(crate) mod metrics;
+pub(crate) mod positions;
+pub(crate) mod rate_limits;
+pub(crate) mod slots;
+pub(crate) mod state;
+pub(crate) mod storage;
+pub mod telemetry;
