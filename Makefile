@@ -40,9 +40,11 @@ tools-browser: ## Install Debian's Chromium, Playwright and faketime (for browse
 	@ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || { echo "installing faketime"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; }
 
 .PHONY: tools-test
-tools-test: ## Install the local SMTP sink used by the mail tests (Debian's python3-aiosmtpd) and moto (S3-compatible server, PyPI)
+tools-test: ## Install the mail tests' SMTP sink (python3-aiosmtpd), moto (S3, PyPI), pt_BR and es_ES locales
 	@/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || { echo "installing python3-aiosmtpd"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null; }
 	@scripts/moto.sh install
+	@# Databases in other languages for the database-error test (errors.rs).
+	@for l in pt_BR es_ES; do locale -a | grep -qx "$$l.utf8" || localedef -i $$l -f UTF-8 $$l.UTF-8; done
 
 .PHONY: tools-contract
 tools-contract: ## Install the contract checkers: redocly, spectral, openapi-typescript, tsc, prism (npm); schemathesis, openapi-python-client (PyPI)

@@ -13,7 +13,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::platform::db::schema::{contact_activities, contact_notes, contacts};
-use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::error::{unique_violation, ApiError, ApiResult};
 use crate::platform::http::extract::AuthUser;
 
 // `treat_none_as_default_value = false`: None is bound as NULL (every such column defaults to
@@ -166,12 +166,12 @@ impl ContactSummaryRow {
 
 /// A unique-index violation names the e-mail or phone another contact already has.
 pub fn dedup_conflict(err: diesel::result::Error) -> ApiError {
-    match ApiError::from(err) {
-        ApiError::Conflict(msg, _) if msg.contains("phone") => {
-            ApiError::conflict_on("phone", "Another contact already has this phone.")
+    match unique_violation(&err) {
+        Some("contacts_account_phone_key") => ApiError::conflict_on("phone", "Another contact already has this phone."),
+        Some("contacts_account_email_key") => {
+            ApiError::conflict_on("email", "Another contact already has this e-mail.")
         }
-        ApiError::Conflict(..) => ApiError::conflict_on("email", "Another contact already has this e-mail."),
-        other => other,
+        _ => ApiError::from(err),
     }
 }
 

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, ResponseError};
 use domain::text::escape_controls;
 use domain::{FieldError, Problem};
 
-use crate::telemetry::current_request_id;
+use crate::platform::telemetry::current_request_id;
 
 /// Everything a handler can fail with. Each variant has one status; internal causes are
 /// logged with their chain and never sent to the client.
@@ -148,6 +148,17 @@ impl ResponseError for ApiError {
     }
 }
 
+/// The constraint a unique violation (SQLSTATE 23505) broke, by name: how a handler tells
+/// which field is taken without reading the message, which the server may translate.
+pub fn unique_violation(err: &diesel::result::Error) -> Option<&str> {
+    match err {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, info) => {
+            info.constraint_name()
+        }
+        _ => None,
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> ApiError {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -161,7 +172,8 @@ impl From<diesel::result::Error> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
             ) => ApiError::Unavailable(format!("database connection lost: {}", info.message())),
-            // `statement_timeout` (SQLSTATE 57014); diesel has no kind for it.
+            // `statement_timeout` (SQLSTATE 57014): diesel has no kind for it, so its text,
+            // which every connection asks for untranslated (`db::MESSAGES_IN_C`).
             Error::DatabaseError(_, info)
                 if info.message().contains("canceling statement due to statement timeout") =>
             {
@@ -170,7 +182,8 @@ impl From<diesel::result::Error> for ApiError {
             // The server ending the session (57P01–57P03: a restart, failover or
             // `pg_terminate_backend`) while a query waits arrives as an error answer to that
             // query, which diesel-async reports with kind Unknown rather than a closed
-            // connection: still the database going away, not a bug of ours.
+            // connection: still the database going away, not a bug of ours. Untranslated text
+            // again (`db::MESSAGES_IN_C`).
             Error::DatabaseError(_, info)
                 if info.message().starts_with("terminating connection due to")
                     || info.message().starts_with("the database system is") =>

@@ -42,7 +42,10 @@ pub fn dropped_slow_streams_counter() -> anyhow::Result<prometheus::IntCounter> 
 pub struct MetricsAddr(pub SocketAddr);
 
 impl Metrics {
-    pub fn new(db: &crate::platform::db::Db, hub: std::sync::Arc<crate::platform::events::hub::Hub>) -> anyhow::Result<Metrics> {
+    pub fn new(
+        db: &crate::platform::db::Db,
+        hub: std::sync::Arc<crate::platform::events::hub::Hub>,
+    ) -> anyhow::Result<Metrics> {
         let registry = Registry::new_custom(Some("prospecta".into()), None)?;
         let requests = IntCounterVec::new(
             Opts::new("http_requests_total", "HTTP requests by method, route template and status"),

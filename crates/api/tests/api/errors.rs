@@ -183,3 +183,62 @@ async fn unsupported_methods_get_405_with_allow_and_head_works_wherever_get_does
     let anonymous = app.request(Method::HEAD, "/api/v1/me", None).send().await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// The database's errors are told apart the same way whatever language its server speaks.
+/// PostgreSQL 15 has no Portuguese catalogue for the server's own messages (they stay
+/// English), so the database is also run in Spanish, which it does translate.
+#[tokio::test]
+async fn database_errors_are_recognised_whatever_language_the_database_speaks() {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    for locale in ["pt_BR.UTF-8", "es_ES.UTF-8"] {
+        let app = TestApp::spawn_with(|c| {
+            // Before the server opens its first connection, which then starts in that language.
+            let (admin, db) = c.database_url.rsplit_once('/').unwrap();
+            let mut conn = PgConnection::establish(&format!("{admin}/postgres")).unwrap();
+            diesel::sql_query(format!("ALTER DATABASE {db} SET lc_messages = '{locale}'")).execute(&mut conn).unwrap();
+            c.statement_timeout_ms = 300;
+        })
+        .await;
+        let mut plain = PgConnection::establish(&app.database_url).unwrap();
+        let err = diesel::sql_query("SELECT 1/0").execute(&mut plain).unwrap_err().to_string();
+        if locale.starts_with("es") {
+            assert!(err.contains("división por cero"), "the database speaks Spanish: {err}");
+        }
+
+        // A statement timeout (57014): 503, not 500.
+        let db = api::Db::connect_with_timeout(&app.database_url, 1, 300).unwrap();
+        let err = db.run(|conn| Ok(diesel::sql_query("SELECT pg_sleep(2)").execute(conn)?)).await.unwrap_err();
+        assert!(matches!(err, api::error::ApiError::Unavailable(_)), "{locale}: {err:?}");
+
+        // Unique violations (23505) told apart by their constraint's name: 409 naming the field.
+        let admin = app.signup("Acme", "ana@acme.test").await;
+        let client = |email: &str, phone: &str| json!({"name": "Bia", "email": email, "phone": phone});
+        let res = app.post("/api/v1/contacts", Some(&admin.token), &client("bia@x.test", "+5511988887777")).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{locale}");
+        for (body, field) in
+            [(client("bia@x.test", "+5511900001111"), "email"), (client("outra@x.test", "+5511988887777"), "phone")]
+        {
+            let p = problem(app.post("/api/v1/contacts", Some(&admin.token), &body).await, StatusCode::CONFLICT).await;
+            assert_eq!(p.errors[0].field, field, "{locale}");
+        }
+
+        // The server ending every session (57P01, as a restart or failover does): 503 once per
+        // connection, then served again.
+        assert_eq!(app.get("/api/v1/contacts", &admin.token).await.status(), StatusCode::OK);
+        let killed = app.count(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        );
+        assert!(killed >= 1);
+        let mut answers = Vec::new();
+        for _ in 0..=killed {
+            let status = app.get("/api/v1/contacts", &admin.token).await.status();
+            answers.push(status);
+            if status == StatusCode::OK {
+                break;
+            }
+        }
+        assert_eq!(answers.last(), Some(&StatusCode::OK), "{locale}: {answers:?}");
+        assert!(answers.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::SERVICE_UNAVAILABLE), "{answers:?}");
+    }
+}

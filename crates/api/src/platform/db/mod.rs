@@ -54,18 +54,39 @@ pub struct Db {
     checkout_timeouts: prometheus::IntCounter,
 }
 
-/// Sets each new pooled connection's `statement_timeout`, so no request query runs for ever.
+/// Sets up each new pooled connection: its `statement_timeout`, so no request query runs for
+/// ever, and [`MESSAGES_IN_C`].
 #[derive(Debug)]
-struct StatementTimeout(u64);
+struct SessionSetup(u64);
 
-impl diesel::r2d2::CustomizeConnection<PooledPg, diesel::r2d2::Error> for StatementTimeout {
+impl diesel::r2d2::CustomizeConnection<PooledPg, diesel::r2d2::Error> for SessionSetup {
     fn on_acquire(&self, pooled: &mut PooledPg) -> Result<(), diesel::r2d2::Error> {
-        use diesel::RunQueryDsl;
-        diesel::sql_query(format!("SET statement_timeout = {}", self.0))
-            .execute(&mut pooled.conn)
-            .map(|_| ())
-            .map_err(diesel::r2d2::Error::QueryError)
+        use diesel::connection::SimpleConnection;
+        pooled
+            .conn
+            .batch_execute(&format!("SET statement_timeout = {}", self.0))
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        if let Err(err) = pooled.conn.batch_execute(MESSAGES_IN_C) {
+            messages_not_in_c(&err);
+        }
+        Ok(())
     }
+}
+
+/// The server's messages in its untranslated text, whatever the cluster's `lc_messages`.
+/// diesel 2.3 turns a SQLSTATE into an error kind only for the integrity classes (23xxx),
+/// serialization failures and lost connections; `query_canceled` (57014, a statement timeout)
+/// and `admin_shutdown` (57P01–57P03, a restart or failover) reach us only as message text,
+/// which a server running in Spanish would translate. Needs a superuser or, from PostgreSQL
+/// 15, `GRANT SET ON PARAMETER lc_messages TO <role>`; without it, a warning once and those
+/// two cases answer 500 instead of 503 under a translated `lc_messages`.
+pub(crate) const MESSAGES_IN_C: &str = "SET lc_messages TO 'C'";
+
+pub(crate) fn messages_not_in_c(err: &dyn std::fmt::Display) {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(
+        || tracing::warn!(error = %err, "cannot set lc_messages to C (see docs/API.md, \"Database errors\")"),
+    );
 }
 
 impl Db {
@@ -79,7 +100,7 @@ impl Db {
         let manager = PgManager(ConnectionManager::<PgConnection>::new(database_url));
         let pool = Pool::builder()
             .max_size(max_size)
-            .connection_customizer(Box::new(StatementTimeout(statement_timeout_ms)))
+            .connection_customizer(Box::new(SessionSetup(statement_timeout_ms)))
             .connection_timeout(std::time::Duration::from_secs(5))
             // A `SELECT 1` before every checkout was a fifth of the list's round trips. A
             // connection that dies (database restart) fails its next query instead, and

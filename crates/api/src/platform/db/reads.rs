@@ -58,6 +58,9 @@ impl ReadPool {
             let timeout = format!("SET statement_timeout = {}", self.statement_timeout_ms);
             conn.batch_execute(&timeout).await.map_err(|e| unavailable(&e))?;
         }
+        if let Err(err) = conn.batch_execute(super::MESSAGES_IN_C).await {
+            super::messages_not_in_c(&err);
+        }
         Ok(ReadConn { conn: Some(conn), _slot: slot })
     }
 }
