@@ -1,4 +1,5 @@
-// Mirrors migrations/; kept by hand and checked by every integration test that touches it.
+// Mirrors migrations/, written by hand; `migrations::schema_rs_matches_the_migrated_database`
+// (make test) fails when a migration and this file disagree.
 
 diesel::table! {
     accounts (id) {
