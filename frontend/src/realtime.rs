@@ -9,7 +9,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use domain::EventTicket;
+use domain::events::EventData;
+use domain::{EventKind, EventTicket};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
@@ -18,18 +19,32 @@ use web_sys::{EventSource, MessageEvent};
 
 use crate::api;
 
-/// One event as screens see it.
+/// One event as screens see it: its kind and data as the catalogue types them
+/// (`domain::events`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveEvent {
     /// Increases with every event received, so equal events still count as a change.
     pub seq: u64,
-    pub kind: String,
-    pub data: serde_json::Value,
+    pub data: EventData,
 }
 
 impl LiveEvent {
+    pub fn kind(&self) -> EventKind {
+        self.data.kind()
+    }
+
     pub fn conversation_id(&self) -> Option<uuid::Uuid> {
-        self.data.get("conversation_id")?.as_str()?.parse().ok()
+        match &self.data {
+            EventData::Typing(typing) => Some(typing.conversation_id),
+            data => data.conversation().map(|c| c.conversation_id),
+        }
+    }
+
+    /// Whether the desk's lists and counts may have changed: a conversation event, a
+    /// message, or a reset.
+    pub fn touches_desk(&self) -> bool {
+        let kind = self.kind();
+        kind == EventKind::MessageCreated || kind == EventKind::Reset || kind.as_str().starts_with("conversation.")
     }
 }
 
@@ -101,18 +116,21 @@ fn open(conn: Rc<Connection>, realtime: Realtime) {
         }
         let Ok(source) = EventSource::new(&url) else { return retry_later(conn, realtime, 5000) };
         // EventSource delivers a named event only to a listener of that name: one per kind.
-        for kind in domain::EventKind::ALL.iter().map(|k| k.as_str()) {
+        for &kind in EventKind::ALL {
             let conn = conn.clone();
             let on_event = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
                 // Passing events (typing) have no id; the browser then repeats the last one.
                 if let Ok(id) = ev.last_event_id().parse::<i64>() {
                     conn.last_id.set(Some(id));
                 }
-                let data = ev.data().as_string().and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
+                let json: serde_json::Value =
+                    ev.data().as_string().and_then(|d| serde_json::from_str(&d).ok()).unwrap_or_default();
+                // A shape this build does not know (a newer server): not for these screens.
+                let Some(data) = EventData::parse(kind, &json) else { return };
                 conn.seq.set(conn.seq.get() + 1);
-                realtime.last.set(Some(LiveEvent { seq: conn.seq.get(), kind: kind.to_string(), data }));
+                realtime.last.set(Some(LiveEvent { seq: conn.seq.get(), data }));
             });
-            let _ = source.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+            let _ = source.add_event_listener_with_callback(kind.as_str(), on_event.as_ref().unchecked_ref());
             on_event.forget();
         }
         let on_open = Closure::<dyn FnMut()>::new(move || realtime.connected.set(true));

@@ -28,7 +28,16 @@ use utoipa_actix_web::AppExt;
         contact(name = "Prospecta", url = "https://prospecta.dev")
     ),
     servers((url = "http://127.0.0.1:8080", description = "A local `make run`")),
-    components(schemas(domain::ContactSort, domain::DeskView, domain::BoardDateField, domain::BoardOrder, domain::YesNoAll, domain::TaskScope, domain::TaskState)),
+    components(schemas(
+        domain::ContactSort, domain::DeskView, domain::BoardDateField, domain::BoardOrder, domain::YesNoAll,
+        domain::TaskScope, domain::TaskState,
+        // The event catalogue (`domain::events`): each kind's `data`, listed on the streams.
+        domain::events::ConversationRef, domain::events::ConversationChanged, domain::events::ConversationAccepted,
+        domain::events::ConversationTransferred, domain::events::ConversationMember, domain::events::ConversationTagged,
+        domain::events::ConversationContactUpdated, domain::events::MessageCreated, domain::events::Typing,
+        domain::events::NotificationCreated, domain::events::PresenceChanged, domain::events::CardChanged,
+        domain::events::VisitorEvent, domain::events::VisitorMessage,
+    )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up, login, tokens"),
@@ -120,7 +129,30 @@ pub fn finish(api: utoipa::openapi::OpenApi) -> Value {
     add_field_rules(&mut doc);
     add_shared_responses(&mut doc);
     add_text_patterns(&mut doc);
+    add_event_catalogue(&mut doc);
     doc
+}
+
+/// The streams' descriptions end with the event catalogue: each kind and the schema of its
+/// `data`, from `domain::events::EventData` so that the list cannot drift from the code.
+fn add_event_catalogue(doc: &mut Value) {
+    let schema = |name: &str| format!("[`{name}`](#/components/schemas/{name})");
+    let mut operator = String::from("\n\nEvents (`event:` name → schema of its `data`):\n");
+    for (kind, name) in domain::events::EventData::schema_names() {
+        operator.push_str(&format!("\n- `{}` → {}", kind.as_str(), schema(name)));
+    }
+    operator.push_str("\n- `reset` → `{}`: what was missed is no longer kept; reload.");
+    let visitor = format!(
+        "\n\nEvery event's `data` is a {} (the visitor's view: no user, client or owner ids).",
+        schema("VisitorEvent")
+    );
+    for (path, text) in [("/api/v1/events", operator), ("/api/v1/visitor/events", visitor)] {
+        let description = doc
+            .pointer_mut(&format!("/paths/{}/get/description", path.replace('/', "~1")))
+            .unwrap_or_else(|| panic!("no description for GET {path}"));
+        let joined = format!("{}{text}", description.as_str().unwrap_or_default());
+        *description = Value::String(joined);
+    }
 }
 
 /// Rules of fields that utoipa's attributes cannot state (patterns from constants, array

@@ -22,7 +22,7 @@ fn save(
     conn: &mut PgConnection,
     caller: &AuthUser,
     mut card: CardRow,
-    kind: domain::EventKind,
+    kind: fn(domain::events::CardChanged) -> crate::platform::events::EventData,
     change: Change,
 ) -> ApiResult<CardView> {
     card.version += 1;
@@ -72,7 +72,7 @@ pub async fn move_card(
             card.stage_id = req.stage_id;
             let change =
                 Change::with("moved", Some(json!({"stage_id": from})), Some(json!({"stage_id": req.stage_id})));
-            save(conn, &caller, card, domain::EventKind::CardMoved, change)
+            save(conn, &caller, card, crate::platform::events::EventData::CardMoved, change)
         })
         .await?;
     Ok(ok(card))
@@ -119,7 +119,7 @@ pub async fn archive(state: web::Data<AppState>, caller: AuthUser, id: web::Path
             return Err(refuse("The card is already archived."));
         }
         card.archived_at = Some(Utc::now());
-        save(conn, caller, card, domain::EventKind::CardUpdated, Change::action("archived"))
+        save(conn, caller, card, crate::platform::events::EventData::CardUpdated, Change::action("archived"))
     })
     .await
 }
@@ -143,7 +143,7 @@ pub async fn unarchive(state: web::Data<AppState>, caller: AuthUser, id: web::Pa
             return Err(refuse("The card is not archived."));
         }
         card.archived_at = None;
-        save(conn, caller, card, domain::EventKind::CardUpdated, Change::action("unarchived"))
+        save(conn, caller, card, crate::platform::events::EventData::CardUpdated, Change::action("unarchived"))
     })
     .await
 }
@@ -182,7 +182,7 @@ pub async fn lose(
             conn,
             caller,
             card,
-            domain::EventKind::CardUpdated,
+            crate::platform::events::EventData::CardUpdated,
             Change::with("lost", None, Some(json!({"reason": reason}))),
         )
     })
@@ -213,7 +213,7 @@ pub async fn reopen(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
             conn,
             caller,
             card,
-            domain::EventKind::CardUpdated,
+            crate::platform::events::EventData::CardUpdated,
             Change::with("reopened", Some(json!({"reason": reason})), None),
         )
     })
@@ -276,7 +276,7 @@ pub async fn convert(
             conn,
             caller,
             card,
-            domain::EventKind::CardUpdated,
+            crate::platform::events::EventData::CardUpdated,
             Change::with("converted", None, Some(json!({"to": target}))),
         )
     })

@@ -111,7 +111,7 @@ pub async fn upload_attachment(
                 .returning(COLUMNS)
                 .get_result(conn)?;
             let change = Change::with("attached", None, Some(json!(filename)));
-            queries::record(conn, &caller, &card, domain::EventKind::CardUpdated, &[change])?;
+            queries::record(conn, &caller, &card, crate::platform::events::EventData::CardUpdated, &[change])?;
             Ok(view(card_id, row))
         })
         .await;
@@ -214,7 +214,7 @@ pub async fn delete_attachment(
                 conn,
                 &caller,
                 &card,
-                domain::EventKind::CardUpdated,
+                crate::platform::events::EventData::CardUpdated,
                 &[Change::with("detached", Some(json!(filename)), None)],
             )?;
             Ok(key)

@@ -52,7 +52,7 @@ pub fn append(conn: &mut PgConnection, card_id: Uuid, texts: &[String]) -> ApiRe
 fn touch(conn: &mut PgConnection, caller: &AuthUser, mut card: CardRow, change: Change) -> ApiResult<()> {
     card.updated_at = Utc::now();
     diesel::update(cards::table.find(card.id)).set(cards::updated_at.eq(card.updated_at)).execute(conn)?;
-    queries::record(conn, caller, &card, domain::EventKind::CardUpdated, &[change])
+    queries::record(conn, caller, &card, crate::platform::events::EventData::CardUpdated, &[change])
 }
 
 /// A card's checklist.

@@ -142,7 +142,7 @@ pub async fn add_comment(
                 conn,
                 &caller,
                 &card,
-                domain::EventKind::CardUpdated,
+                crate::platform::events::EventData::CardUpdated,
                 &[Change::with("commented", None, Some(json!(preview)))],
             )?;
             Ok(view(row))

@@ -195,7 +195,13 @@ pub async fn create_card(
             checklist::append(conn, id, &base.checklist)?;
             comments::append_base(conn, caller.account_id, id, &base.comments)?;
             attachments::copy_base(conn, board_id, id)?;
-            queries::record(conn, &caller, &row, domain::EventKind::CardCreated, &[Change::action("created")])?;
+            queries::record(
+                conn,
+                &caller,
+                &row,
+                crate::platform::events::EventData::CardCreated,
+                &[Change::action("created")],
+            )?;
             queries::view(conn, row)
         })
         .await?;
@@ -345,7 +351,7 @@ pub async fn update_card(
                 .set(&new)
                 .execute(conn)
                 .map_err(|e| contact_race(conn, old.board_id, new.contact_id, e))?;
-            queries::record(conn, &caller, &new, domain::EventKind::CardUpdated, &changes)?;
+            queries::record(conn, &caller, &new, crate::platform::events::EventData::CardUpdated, &changes)?;
             Ok(Edit::Saved(queries::view(conn, new)?))
         })
         .await?;
@@ -425,7 +431,7 @@ pub async fn delete_card(
                 conn,
                 &caller,
                 &card,
-                domain::EventKind::CardDeleted,
+                crate::platform::events::EventData::CardDeleted,
                 &[Change::with("deleted", None, None)],
             )?;
             Ok(files)

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
 use domain::{CardContact, CardView, Money};
-use serde_json::{json, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::contacts::queries::Actor;
@@ -263,7 +263,7 @@ pub fn record(
     conn: &mut PgConnection,
     caller: &AuthUser,
     card: &CardRow,
-    kind: domain::EventKind,
+    kind: fn(domain::events::CardChanged) -> events::EventData,
     changes: &[Change],
 ) -> ApiResult<()> {
     let actor = Actor::user(conn, caller)?;
@@ -294,14 +294,13 @@ pub fn record(
     events::record(
         conn,
         card.account_id,
-        kind,
         Audience::users(members),
-        json!({
-            "board_id": card.board_id,
-            "card_id": card.id,
-            "stage_id": card.stage_id,
-            "version": card.version,
-            "by": caller.user_id,
+        kind(domain::events::CardChanged {
+            board_id: card.board_id,
+            card_id: card.id,
+            stage_id: card.stage_id,
+            version: card.version,
+            by: caller.user_id,
         }),
     )?;
     Ok(())

@@ -126,14 +126,14 @@ pub async fn relate(
                     conn,
                     &caller,
                     &card,
-                    domain::EventKind::CardUpdated,
+                    crate::platform::events::EventData::CardUpdated,
                     &[Change::with("related", None, Some(json!(other.title)))],
                 )?;
                 queries::record(
                     conn,
                     &caller,
                     &other,
-                    domain::EventKind::CardUpdated,
+                    crate::platform::events::EventData::CardUpdated,
                     &[Change::with("related", None, Some(json!(card.title)))],
                 )?;
             }
@@ -178,14 +178,14 @@ pub async fn unrelate(
                 conn,
                 &caller,
                 &first,
-                domain::EventKind::CardUpdated,
+                crate::platform::events::EventData::CardUpdated,
                 &[Change::with("unrelated", Some(json!(second.title)), None)],
             )?;
             queries::record(
                 conn,
                 &caller,
                 &second,
-                domain::EventKind::CardUpdated,
+                crate::platform::events::EventData::CardUpdated,
                 &[Change::with("unrelated", Some(json!(first.title)), None)],
             )?;
             Ok(())

@@ -108,13 +108,12 @@ pub async fn accept(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
             let name = user_name(conn, caller.user_id)?;
             // Everyone: it leaves every Inbox.
             let audience = Audience { everyone: true, ..queries::audience(conn, &conv, true)? };
-            queries::announce_to(
-                conn,
-                &conv,
-                domain::EventKind::ConversationAccepted,
-                audience,
-                json!({"owner_id": caller.user_id}),
-            )?;
+            queries::announce_to(conn, &conv, audience, |conversation| {
+                crate::platform::events::EventData::ConversationAccepted(domain::events::ConversationAccepted {
+                    conversation,
+                    owner_id: caller.user_id,
+                })
+            })?;
             note(conn, &conv, DeskNote::Joined(first_name(&name)))?;
             summary(conn, &caller, id)
         })
@@ -236,8 +235,13 @@ pub async fn typing(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
             queries::require_operator(conn, &caller, &conv, "write in this conversation")?;
             let name = user_name(conn, caller.user_id)?;
             let audience = queries::audience(conn, &conv, true)?;
-            let data = json!({"conversation_id": id, "sender": "agent", "user_id": caller.user_id, "author_name": first_name(&name)});
-            crate::platform::events::announce_passing(conn, conv.account_id, domain::EventKind::Typing, audience, data)
+            let data = crate::platform::events::EventData::Typing(domain::events::Typing {
+                conversation_id: id,
+                sender: MessageSender::Agent,
+                user_id: Some(caller.user_id),
+                author_name: Some(first_name(&name).to_string()),
+            });
+            crate::platform::events::announce_passing(conn, conv.account_id, audience, data)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -286,7 +290,9 @@ pub fn close_row(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<(
     let closed = reload(conn, conv.id)?;
     let mut audience = queries::audience(conn, &closed, true)?;
     audience.everyone = was_waiting;
-    queries::announce_to(conn, &closed, domain::EventKind::ConversationClosed, audience, json!({}))?;
+    queries::announce_to(conn, &closed, audience, |conversation| {
+        crate::platform::events::EventData::ConversationClosed(domain::events::ConversationChanged { conversation })
+    })?;
     Ok(())
 }
 
@@ -333,7 +339,12 @@ pub async fn join(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uu
             }
             let conv = reload(conn, id)?;
             // The widget too: a joined chat is open again and shows its reply box.
-            announce(conn, &conv, domain::EventKind::ConversationJoined, true, json!({"user_id": caller.user_id}))?;
+            announce(conn, &conv, true, |conversation| {
+                crate::platform::events::EventData::ConversationJoined(domain::events::ConversationMember {
+                    conversation,
+                    user_id: caller.user_id,
+                })
+            })?;
             note(conn, &conv, DeskNote::Joined(first_name(&name)))?;
             summary(conn, &caller, id)
         })
@@ -400,13 +411,13 @@ pub async fn transfer(
             let mut audience = queries::audience(conn, &moved, true)?;
             audience.user_ids.extend(conv.owner_id);
             let from = conv.owner_id;
-            queries::announce_to(
-                conn,
-                &moved,
-                domain::EventKind::ConversationTransferred,
-                audience,
-                json!({"from": from, "to": to}),
-            )?;
+            queries::announce_to(conn, &moved, audience, |conversation| {
+                crate::platform::events::EventData::ConversationTransferred(domain::events::ConversationTransferred {
+                    conversation,
+                    from,
+                    to,
+                })
+            })?;
             let by = user_name(conn, caller.user_id)?;
             let title = format!("{by} transferred a conversation to you");
             notifications::notify(
@@ -460,7 +471,12 @@ pub async fn invite(
                 return Err(conflict("They already take part in this conversation."));
             }
             add_participant(conn, id, who)?;
-            announce(conn, &conv, domain::EventKind::ConversationInvited, false, json!({"user_id": who}))?;
+            announce(conn, &conv, false, |conversation| {
+                crate::platform::events::EventData::ConversationInvited(domain::events::ConversationMember {
+                    conversation,
+                    user_id: who,
+                })
+            })?;
             let by = user_name(conn, caller.user_id)?;
             let title = format!("{by} invited you into a conversation");
             notifications::notify(conn, caller.account_id, who, "conversation_invited", &title, Some(conv.contact_id))?;

@@ -97,7 +97,9 @@ pub fn enter_inbox(conn: &mut PgConnection, conversation_id: Uuid) -> ApiResult<
         ))
         .returning(ConversationRow::as_returning())
         .get_result(conn)?;
-    announce_to(conn, &conv, domain::EventKind::ConversationWaiting, Audience::everyone(), json!({}))
+    announce_to(conn, &conv, Audience::everyone(), |conversation| {
+        crate::platform::events::EventData::ConversationWaiting(domain::events::ConversationChanged { conversation })
+    })
 }
 
 /// The visitor's message while the bot asks: the answer to the current question.
@@ -203,13 +205,12 @@ pub fn apply_details(
         },
     }
     let conv = conversations::table.find(conv.id).select(ConversationRow::as_select()).first(conn)?;
-    announce(
-        conn,
-        &conv,
-        domain::EventKind::ConversationContactUpdated,
-        false,
-        json!({"contact_id": conv.contact_id}),
-    )?;
+    announce(conn, &conv, false, |conversation| {
+        crate::platform::events::EventData::ConversationContactUpdated(domain::events::ConversationContactUpdated {
+            conversation,
+            contact_id: conv.contact_id.into(),
+        })
+    })?;
     Ok(conv)
 }
 

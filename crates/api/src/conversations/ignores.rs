@@ -4,7 +4,6 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::platform::db::schema::{conversation_ignores, conversations};
@@ -24,13 +23,17 @@ pub fn expire(conn: &mut PgConnection) -> ApiResult<usize> {
                 .select((conversations::account_id, conversations::status))
                 .first(conn)
                 .optional()?;
-            if let Some((account_id, status)) = row.filter(|(_, status)| status == "waiting") {
+            if let Some((account_id, _)) = row.filter(|(_, status)| status == "waiting") {
                 events::record(
                     conn,
                     account_id,
-                    domain::EventKind::ConversationIgnoreExpired,
                     Audience::users([*user_id]),
-                    json!({"conversation_id": conversation_id, "status": status}),
+                    events::EventData::ConversationIgnoreExpired(domain::events::ConversationChanged {
+                        conversation: domain::events::ConversationRef {
+                            conversation_id: *conversation_id,
+                            status: domain::ConversationStatus::Waiting,
+                        },
+                    }),
                 )?;
             }
         }

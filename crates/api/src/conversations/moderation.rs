@@ -4,7 +4,6 @@ use actix_web::{delete, post, web};
 use chrono::Utc;
 use diesel::prelude::*;
 use domain::{ConversationStatus, ConversationSummary, ConversationTagRequest, Problem};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::actions::{close_row, conflict, summary};
@@ -88,7 +87,12 @@ pub async fn remove_tag(state: web::Data<AppState>, caller: AuthUser, path: web:
 
 fn set_tags(conn: &mut PgConnection, conv: &ConversationRow, tags: Vec<String>) -> ApiResult<()> {
     diesel::update(conversations::table.find(conv.id)).set(conversations::tags.eq(&tags)).execute(conn)?;
-    announce(conn, conv, domain::EventKind::ConversationTagged, false, json!({"tags": tags}))?;
+    announce(conn, conv, false, |conversation| {
+        crate::platform::events::EventData::ConversationTagged(domain::events::ConversationTagged {
+            conversation,
+            tags,
+        })
+    })?;
     Ok(())
 }
 

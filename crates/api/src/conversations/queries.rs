@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::{exists, not};
 use diesel::pg::Pg;
 use diesel::prelude::*;
+use domain::events::ConversationRef;
 use domain::{ConversationStats, ConversationStatus, ConversationSummary, MessageSender, MessageView};
-use serde_json::{json, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::contacts::transcript::MessageRow;
@@ -15,7 +16,7 @@ use crate::platform::db::schema::{
     blocked_addresses, contacts, conversation_participants, conversations, messages, sites, users, visitors,
 };
 use crate::platform::error::{ApiError, ApiResult};
-use crate::platform::events::{self, Audience};
+use crate::platform::events::{self, Audience, EventData};
 use crate::platform::http::extract::AuthUser;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -137,27 +138,22 @@ pub fn audience(conn: &mut PgConnection, conv: &ConversationRow, to_visitor: boo
 pub fn announce(
     conn: &mut PgConnection,
     conv: &ConversationRow,
-    kind: domain::EventKind,
     to_visitor: bool,
-    extra: Value,
+    data: impl FnOnce(ConversationRef) -> EventData,
 ) -> ApiResult<i64> {
     let audience = audience(conn, conv, to_visitor)?;
-    announce_to(conn, conv, kind, audience, extra)
+    announce_to(conn, conv, audience, data)
 }
 
 /// Like [`announce`], to a chosen audience.
 pub fn announce_to(
     conn: &mut PgConnection,
     conv: &ConversationRow,
-    kind: domain::EventKind,
     audience: Audience,
-    extra: Value,
+    data: impl FnOnce(ConversationRef) -> EventData,
 ) -> ApiResult<i64> {
-    let mut data = json!({"conversation_id": conv.id, "status": conv.status});
-    if let (Some(data), Value::Object(extra)) = (data.as_object_mut(), extra) {
-        data.extend(extra);
-    }
-    events::record(conn, conv.account_id, kind, audience, data)
+    let conversation = ConversationRef { conversation_id: conv.id, status: conv.status() };
+    events::record(conn, conv.account_id, audience, data(conversation))
 }
 
 pub fn messages_of(conn: &mut PgConnection, conversation_id: Uuid) -> ApiResult<Vec<MessageView>> {
@@ -214,8 +210,13 @@ pub fn announce_message(conn: &mut PgConnection, conv: &ConversationRow, message
         None => None,
     }
     .map(|name| name.split_whitespace().next().unwrap_or_default().to_string());
-    let extra = json!({"message": message, "author_name": author_name});
-    announce(conn, conv, domain::EventKind::MessageCreated, true, extra)
+    announce(conn, conv, true, |conversation| {
+        EventData::MessageCreated(domain::events::MessageCreated {
+            conversation,
+            message: message.clone(),
+            author_name,
+        })
+    })
 }
 
 /// Whether the visitor of `conv` or its address is blocked.

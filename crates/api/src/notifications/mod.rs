@@ -37,9 +37,13 @@ pub fn notify(
     events::record(
         conn,
         account_id,
-        domain::EventKind::NotificationCreated,
         Audience::users([user_id]),
-        serde_json::json!({"id": id, "kind": kind, "title": title, "contact_id": contact_id}),
+        events::EventData::NotificationCreated(domain::events::NotificationCreated {
+            id,
+            kind: kind.to_string(),
+            title: title.to_string(),
+            contact_id,
+        }),
     )?;
     Ok(id)
 }

@@ -182,9 +182,11 @@ pub async fn set_presence(
             crate::platform::events::record(
                 conn,
                 caller.account_id,
-                domain::EventKind::PresenceChanged,
                 crate::platform::events::Audience::everyone(),
-                serde_json::json!({"user_id": caller.user_id, "presence": presence}),
+                crate::platform::events::EventData::PresenceChanged(domain::events::PresenceChanged {
+                    user_id: caller.user_id,
+                    presence,
+                }),
             )?;
             Ok(row.view())
         })

@@ -437,8 +437,13 @@ pub async fn visitor_typing(
                 return Ok(());
             }
             let audience = crate::conversations::queries::audience(conn, &conv, false)?;
-            let data = serde_json::json!({"conversation_id": id, "sender": "visitor"});
-            crate::platform::events::announce_passing(conn, conv.account_id, domain::EventKind::Typing, audience, data)
+            let data = crate::platform::events::EventData::Typing(domain::events::Typing {
+                conversation_id: id,
+                sender: domain::MessageSender::Visitor,
+                user_id: None,
+                author_name: None,
+            });
+            crate::platform::events::announce_passing(conn, conv.account_id, audience, data)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -123,6 +123,8 @@ pub struct Received {
 pub struct EventReader {
     res: Response,
     buffer: String,
+    /// A visitor's stream (its `data` is a `VisitorEvent`) rather than an operator's.
+    visitor: bool,
 }
 
 impl EventReader {
@@ -130,7 +132,7 @@ impl EventReader {
         let res = reqwest::Client::new().get(url).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "stream opens");
         assert_eq!(res.headers()["content-type"], "text/event-stream");
-        EventReader { res, buffer: String::new() }
+        EventReader { res, buffer: String::new(), visitor: url.contains("/visitor/events") }
     }
 
     /// The next event (heartbeats and `retry:` lines skipped), or None after `wait`.
@@ -150,12 +152,28 @@ impl EventReader {
                     }
                 }
                 if let Some(kind) = kind {
-                    return Some(Received { id, kind, data: data.unwrap_or(Value::Null) });
+                    let data = data.unwrap_or(Value::Null);
+                    self.check_catalogue(&kind, &data);
+                    return Some(Received { id, kind, data });
                 }
             }
             let chunk = tokio::time::timeout_at(deadline, self.res.chunk()).await.ok()?.ok()??;
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
+    }
+
+    /// Every event any test reads is exactly what `domain::events` says its kind carries:
+    /// parsed as that kind's payload and written back, it is the same JSON.
+    fn check_catalogue(&self, kind: &str, data: &Value) {
+        let event_kind = domain::EventKind::parse(kind).unwrap_or_else(|| panic!("`{kind}` is not in the catalogue"));
+        let typed = if self.visitor {
+            serde_json::from_value::<domain::events::VisitorEvent>(data.clone())
+                .ok()
+                .map(|v| serde_json::to_value(v).unwrap())
+        } else {
+            domain::events::EventData::parse(event_kind, data).map(|d| d.to_json())
+        };
+        assert_eq!(typed.as_ref(), Some(data), "`{kind}` data against its catalogue schema");
     }
 
     /// The next event of `kind`, skipping others; panics after `wait`.

@@ -107,9 +107,16 @@ fn BoardScreen(
     let me = session.user.with_untracked(|u| u.clone().flatten().map(|u| u.id));
     Effect::new(move |_| {
         let Some(event) = realtime.last.get() else { return };
-        let ours = event.data.get("board_id").and_then(|v| v.as_str()) == Some(&board_id.to_string());
-        let by_me = event.data.get("by").and_then(|v| v.as_str()) == me.map(|m| m.to_string()).as_deref();
-        if (event.kind.starts_with("card.") && ours && !by_me) || event.kind == "reset" {
+        use domain::events::EventData;
+        let reload = match &event.data {
+            EventData::CardCreated(c)
+            | EventData::CardUpdated(c)
+            | EventData::CardMoved(c)
+            | EventData::CardDeleted(c) => c.board_id == board_id && Some(c.by) != me,
+            EventData::Reset => true,
+            _ => false,
+        };
+        if reload {
             load();
         }
     });

@@ -1,10 +1,11 @@
 //! One conversation in the desk: live transcript, reply box (with `/` canned responses),
 //! actions for its state, tags, and the client panel.
 
+use domain::events::EventData;
 use domain::i18n::Msg;
 use domain::{
     CannedResponseList, ConversationDetail, ConversationStatus, ConversationSummary, ConversationTagRequest,
-    MessageView, OperatorRequest, SendMessageRequest, VisitorGiven,
+    MessageSender, MessageView, OperatorRequest, SendMessageRequest, VisitorGiven,
 };
 use leptos::html;
 use leptos::prelude::*;
@@ -46,12 +47,12 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
     let visitor_typing = RwSignal::new(None::<f64>);
     Effect::new(move |_| {
         let Some(event) = realtime.last.get() else { return };
-        if event.conversation_id() != Some(id) && event.kind != "reset" {
+        if event.conversation_id() != Some(id) && event.data != EventData::Reset {
             return;
         }
-        match event.kind.as_str() {
-            "typing" => {
-                if event.data.get("sender").and_then(|s| s.as_str()) == Some("visitor") {
+        match &event.data {
+            EventData::Typing(typing) => {
+                if typing.sender == MessageSender::Visitor {
                     let at = js_sys::Date::now();
                     visitor_typing.set(Some(at));
                     set_timeout(
@@ -66,17 +67,14 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
                     );
                 }
             }
-            "message.created" => {
+            EventData::MessageCreated(created) => {
                 visitor_typing.set(None);
-                if let Some(m) =
-                    event.data.get("message").and_then(|m| serde_json::from_value::<MessageView>(m.clone()).ok())
-                {
-                    messages.update(|list| {
-                        if !list.iter().any(|x| x.id == m.id) {
-                            list.push(m);
-                        }
-                    });
-                }
+                let m = created.message.clone();
+                messages.update(|list| {
+                    if !list.iter().any(|x| x.id == m.id) {
+                        list.push(m);
+                    }
+                });
             }
             _ => detail.refetch(),
         }

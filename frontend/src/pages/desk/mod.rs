@@ -71,7 +71,7 @@ pub fn provide_counts() -> SharedDeskCounts {
     let realtime = use_realtime();
     Effect::new(move |_| {
         let Some(event) = realtime.last.get() else { return };
-        if event.kind.starts_with("conversation.") || event.kind == "message.created" || event.kind == "reset" {
+        if event.touches_desk() {
             counts.refetch();
         }
     });
@@ -128,10 +128,10 @@ pub fn DeskPage() -> impl IntoView {
     let toasts = use_toasts();
     Effect::new(move |_| {
         let Some(event) = realtime.last.get() else { return };
-        if event.kind.starts_with("conversation.") || event.kind == "message.created" || event.kind == "reset" {
+        if event.touches_desk() {
             list.refetch();
         }
-        if event.kind == "conversation.waiting" {
+        if event.kind() == domain::EventKind::ConversationWaiting {
             toasts.show(i18n.t(Msg::NewChatArrived).to_string(), None);
         }
     });

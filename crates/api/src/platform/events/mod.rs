@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+pub use domain::events::EventData;
+
 use crate::platform::db::schema::events;
 use crate::platform::error::ApiResult;
 
@@ -86,13 +88,8 @@ pub enum Announcement {
 }
 
 /// Records an event of `account_id` in the current transaction and announces it on commit.
-pub fn record(
-    conn: &mut PgConnection,
-    account_id: Uuid,
-    kind: domain::EventKind,
-    audience: Audience,
-    data: Value,
-) -> ApiResult<i64> {
+pub fn record(conn: &mut PgConnection, account_id: Uuid, audience: Audience, data: EventData) -> ApiResult<i64> {
+    let (kind, data) = (data.kind(), data.to_json());
     // Held until commit: a later event of this account cannot commit before this one.
     diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 7215))")
         .bind::<SqlUuid, _>(account_id)
@@ -122,10 +119,10 @@ pub fn record(
 pub fn announce_passing(
     conn: &mut PgConnection,
     account_id: Uuid,
-    kind: domain::EventKind,
     audience: Audience,
-    data: Value,
+    data: EventData,
 ) -> ApiResult<()> {
+    let (kind, data) = (data.kind(), data.to_json());
     let event = Event {
         id: 0,
         account_id,

@@ -195,7 +195,7 @@ pub fn frame(viewer: Viewer, event: &Event) -> Bytes {
     let visitor_data;
     let data = match viewer {
         Viewer::Visitor { .. } => {
-            visitor_data = visitor_view(&event.data);
+            visitor_data = visitor_view(&event.kind, &event.data);
             &visitor_data
         }
         Viewer::Operator { .. } => &event.data,
@@ -206,26 +206,14 @@ pub fn frame(viewer: Viewer, event: &Event) -> Bytes {
     Bytes::from(format!("id: {}\nevent: {}\ndata: {}\n\n", event.id, event.kind, data))
 }
 
-/// What a visitor's stream carries of an event's data: what the visitor REST view shows
-/// (`GET /visitor/conversations/{id}`) and nothing else. No user, contact or owner ids;
-/// a message without its author's id (the first name comes as `author_name`).
-pub fn visitor_view(data: &serde_json::Value) -> serde_json::Value {
-    let mut out = serde_json::Map::new();
-    for key in ["conversation_id", "status", "sender", "author_name"] {
-        if let Some(value) = data.get(key) {
-            out.insert(key.to_string(), value.clone());
-        }
-    }
-    if let Some(message) = data.get("message") {
-        let mut shown = serde_json::Map::new();
-        for key in ["id", "sender", "body", "sent_at"] {
-            if let Some(value) = message.get(key) {
-                shown.insert(key.to_string(), value.clone());
-            }
-        }
-        out.insert("message".into(), serde_json::Value::Object(shown));
-    }
-    serde_json::Value::Object(out)
+/// What a visitor's stream carries of an event's data: `domain::events::VisitorEvent`, what
+/// the visitor REST view shows (`GET /visitor/conversations/{id}`) and nothing else.
+pub fn visitor_view(kind: &str, data: &serde_json::Value) -> serde_json::Value {
+    let seen = domain::EventKind::parse(kind)
+        .and_then(|kind| domain::events::EventData::parse(kind, data))
+        .map(|data| domain::events::VisitorEvent::of(&data))
+        .unwrap_or_default();
+    serde_json::to_value(seen).unwrap_or_default()
 }
 
 struct EventBody {
