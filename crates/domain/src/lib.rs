@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod board_fields;
 pub mod boards;
+pub mod card_patch;
 pub mod cards;
 pub mod chat;
 pub mod contacts;

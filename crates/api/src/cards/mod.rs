@@ -8,8 +8,9 @@ use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
+use domain::card_patch::{apply_card_patch, CardFields};
 use domain::{CardView, CreateCardRequest, DeleteCardParams, Money, Problem, UpdateCardRequest};
-use serde_json::{json, Value};
+use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -275,76 +276,47 @@ pub async fn update_card(
                 return Ok(Edit::Stale(queries::view(conn, old)?));
             }
             let before = queries::view(conn, old.clone())?;
-            let mut new = old.clone();
-            let mut changes = Vec::new();
-            if let Some(title) = req.title {
-                new.title = title.trim().to_string();
+            // What needs the database: the contact, custom fields, labels and members exist
+            // and may be used. Then the rules (`domain::card_patch`) say what changes.
+            if let Some(Some(contact)) = req.contact_id.filter(|c| *c != old.contact_id) {
+                queries::check_contact(conn, &caller, old.board_id, contact, id)?;
             }
-            if let Some(description) = req.description {
-                new.description = description.trim().to_string();
+            if let Some(values) = &req.custom_fields {
+                crate::boards::fields::check_values(conn, &caller, old.board_id, values)?;
             }
-            if let Some(contact) = req.contact_id {
-                if let Some(contact) = contact.filter(|c| Some(*c) != old.contact_id) {
-                    queries::check_contact(conn, &caller, old.board_id, contact, id)?;
-                }
-                new.contact_id = contact;
+            if let Some(ids) = &req.label_ids {
+                crate::boards::labels::check_labels(conn, old.board_id, ids, "label_ids")?;
             }
-            if let Some(value) = req.value {
-                (new.amount_minor, new.currency) = minor(&value);
+            if let Some(ids) = &req.member_ids {
+                crate::users::queries::check_users(conn, caller.account_id, ids, "member_ids")?;
             }
-            if let Some(product) = req.product {
-                new.product = trimmed(product);
-            }
-            if let Some(values) = req.custom_fields {
-                crate::boards::fields::check_values(conn, &caller, old.board_id, &values)?;
-                if let Value::Object(current) = &mut new.custom_fields {
-                    for (key, value) in values {
-                        let before = current.get(&key).cloned().unwrap_or(Value::Null);
-                        if before == value {
-                            continue;
-                        }
-                        changes.push(Change::owned_field(
-                            format!("custom_fields.{key}"),
-                            Some(before),
-                            Some(value.clone()),
-                        ));
-                        if value.is_null() {
-                            current.remove(&key);
-                        } else {
-                            current.insert(key, value);
-                        }
-                    }
-                }
-            }
-            if let Some(ids) = req.label_ids {
-                let labels = queries::check_labels(conn, old.board_id, &ids, "label_ids")?;
-                if labels != sorted(&before.label_ids) {
-                    changes.push(Change::field("labels", Some(json!(before.label_ids)), Some(json!(labels))));
-                    queries::set_labels(conn, id, &labels)?;
-                }
-            }
-            if let Some(ids) = req.member_ids {
-                let members = crate::users::queries::check_users(conn, caller.account_id, &ids, "member_ids")?;
-                if members != sorted(&before.member_ids) {
-                    changes.push(Change::field("members", Some(json!(before.member_ids)), Some(json!(members))));
-                    queries::set_members(conn, id, &members)?;
-                }
-            }
-            let fields = [
-                ("title", json!(old.title), json!(new.title)),
-                ("description", json!(old.description), json!(new.description)),
-                ("contact_id", json!(old.contact_id), json!(new.contact_id)),
-                ("value", json!(old.value()), json!(new.value())),
-                ("product", json!(old.product), json!(new.product)),
-            ];
-            for (field, a, b) in fields {
-                if a != b {
-                    changes.push(Change::field(field, Some(a), Some(b)));
-                }
-            }
+            let was = CardFields {
+                title: old.title.clone(),
+                description: old.description.clone(),
+                contact_id: old.contact_id,
+                value: old.value(),
+                product: old.product.clone(),
+                custom_fields: old.custom_fields.as_object().cloned().unwrap_or_default(),
+                label_ids: sorted(&before.label_ids),
+                member_ids: sorted(&before.member_ids),
+            };
+            let (now, field_changes) = apply_card_patch(&was, &req);
+            let changes: Vec<Change> =
+                field_changes.into_iter().map(|c| Change::owned_field(c.field, Some(c.old), Some(c.new))).collect();
             if changes.is_empty() {
                 return Ok(Edit::Saved(before));
             }
+            if now.label_ids != was.label_ids {
+                queries::set_labels(conn, id, &now.label_ids)?;
+            }
+            if now.member_ids != was.member_ids {
+                queries::set_members(conn, id, &now.member_ids)?;
+            }
+            let mut new = old.clone();
+            (new.title, new.description, new.contact_id, new.product) =
+                (now.title, now.description, now.contact_id, now.product);
+            (new.amount_minor, new.currency) = minor(&now.value);
+            new.custom_fields = Value::Object(now.custom_fields);
             new.version += 1;
             new.updated_at = Utc::now();
             diesel::update(cards::table.find(id))
