@@ -158,7 +158,7 @@ fn add_event_catalogue(doc: &mut Value) {
 /// Rules of fields that utoipa's attributes cannot state (patterns from constants, array
 /// items, maps), merged into the generated schemas.
 fn add_field_rules(doc: &mut Value) {
-    let phone = json!({"pattern": domain::PHONE_PATTERN, "maxLength": 40});
+    let phone = domain::Phone::schema_rules();
     let tags = json!({
         "maxItems": 30,
         "items": {"type": "string", "minLength": 1, "maxLength": 50, "pattern": domain::TAG_PATTERN}

@@ -119,9 +119,56 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// An e-mail address as stored and compared: trimmed, lower-case, with one `@` between a
+/// local part and a dotted domain. The only way to get one is [`Email::parse`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, &'static str> {
+        let email = normalize_email(raw);
+        if !validator::ValidateEmail::validate_email(&email) {
+            return Err("must be a valid e-mail address");
+        }
+        Ok(Email(email))
+    }
+
+    /// An optional e-mail field of a request: blank is none; anything else must parse, or the
+    /// error names `field` (code `email`).
+    pub fn parse_field(raw: Option<&str>, field: &str) -> Result<Option<Email>, crate::FieldError> {
+        match raw.map(str::trim).filter(|e| !e.is_empty()) {
+            None => Ok(None),
+            Some(e) => Email::parse(e).map(Some).map_err(|msg| crate::FieldError::new(field, "email", msg)),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_email_is_stored_lower_case_and_must_look_like_one() {
+        assert_eq!(Email::parse("  Ana@Acme.TEST ").unwrap().as_str(), "ana@acme.test");
+        assert!(Email::parse("ana@").is_err());
+        assert!(Email::parse("not an address").is_err());
+        assert_eq!(Email::parse_field(Some(" "), "email"), Ok(None));
+        assert_eq!(Email::parse_field(Some("x"), "invitee.email").unwrap_err().field, "invitee.email");
+    }
 
     fn signup(email: &str, password: &str) -> SignupRequest {
         SignupRequest {

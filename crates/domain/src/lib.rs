@@ -9,6 +9,7 @@ pub mod boards;
 pub mod card_patch;
 pub mod cards;
 pub mod chat;
+pub mod contact_rules;
 pub mod contacts;
 pub mod custom_fields;
 pub mod events;

@@ -45,6 +45,46 @@ pub const PHONE_PATTERN: &str = concat!(
     r")[ ().\-/]*\s*)$"
 );
 
+/// A phone number in E.164 (`+5511987654321`): the one form stored, compared and shown.
+/// The only way to get one is [`Phone::parse`], so a `Phone` is always valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Normalises what a person typed ([`normalize_phone`] with the default calling code).
+    pub fn parse(raw: &str) -> Result<Phone, &'static str> {
+        normalize_phone(raw, DEFAULT_CALLING_CODE).map(Phone)
+    }
+
+    /// An optional phone field of a request: blank is no phone; anything else must parse,
+    /// or the error names `field` (code `phone`).
+    pub fn parse_field(raw: Option<&str>, field: &str) -> Result<Option<Phone>, crate::FieldError> {
+        match raw.map(str::trim).filter(|p| !p.is_empty()) {
+            None => Ok(None),
+            Some(p) => Phone::parse(p).map(Some).map_err(|msg| crate::FieldError::new(field, "phone", msg)),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// What the spec states of a phone field: the strings [`Phone::parse`] accepts, or blank.
+    pub fn schema_rules() -> serde_json::Value {
+        serde_json::json!({"pattern": PHONE_PATTERN, "maxLength": 40})
+    }
+}
+
+impl std::fmt::Display for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The `wa.me` link for an E.164 number.
 pub fn whatsapp_link(e164: &str) -> String {
     format!("https://wa.me/{}", e164.trim_start_matches('+'))
@@ -101,5 +141,15 @@ mod tests {
     #[test]
     fn whatsapp_links_drop_the_plus() {
         assert_eq!(whatsapp_link("+5511987654321"), "https://wa.me/5511987654321");
+    }
+
+    #[test]
+    fn a_phone_field_is_blank_or_a_valid_number_and_its_error_names_the_field() {
+        assert_eq!(Phone::parse_field(Some("  "), "phone"), Ok(None));
+        assert_eq!(Phone::parse_field(None, "phone"), Ok(None));
+        let phone = Phone::parse_field(Some("(11) 98765-4321"), "phone").unwrap().unwrap();
+        assert_eq!(phone.as_str(), "+5511987654321");
+        let err = Phone::parse_field(Some("call me"), "details.phone").unwrap_err();
+        assert_eq!((err.field.as_str(), err.code.as_str()), ("details.phone", "phone"));
     }
 }

@@ -22,7 +22,7 @@ impl ImportRow {
     pub fn dedup_keys(&self) -> (Option<String>, Option<String>) {
         let email = self.lead.email.as_deref().map(domain::normalize_email);
         let phone =
-            self.lead.phone.as_deref().and_then(|p| domain::normalize_phone(p, domain::DEFAULT_CALLING_CODE).ok());
+            self.lead.phone.as_deref().and_then(|p| domain::Phone::parse(p).ok()).map(domain::Phone::into_string);
         (email, phone)
     }
 }
@@ -222,7 +222,7 @@ fn row(number: usize, values: &[(&str, &str)]) -> Result<ImportRow, Vec<ImportRo
         err("email", "an e-mail or a phone is required");
     }
     if let Some(phone) = &lead.phone {
-        if let Err(msg) = domain::normalize_phone(phone, domain::DEFAULT_CALLING_CODE) {
+        if let Err(msg) = domain::Phone::parse(phone) {
             err("phone", msg);
         }
     }

@@ -16,9 +16,11 @@ pub mod upsert;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
+use domain::contact_rules::{apply_contact_patch, assignee_for_new_contact, may_reassign, Refused};
+pub use domain::contact_rules::{clean, normalize_tags};
 use domain::{
     Channel, ContactDetail, ContactFilter, ContactNeighbors, ContactPage, ContactView, CreateContactRequest,
-    CreateNoteRequest, NoteView, Problem, UpdateContactRequest,
+    CreateNoteRequest, Email, NoteView, Phone, Problem, UpdateContactRequest,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -98,18 +100,14 @@ pub async fn list_contacts(
     Ok(respond::json_ok(list::page_json(&page)))
 }
 
-/// Normalises a phone for storage, naming `field` when it is not a phone number.
+/// An optional phone field as stored (E.164), or 422 naming `field`.
 pub fn phone_field(raw: Option<&str>, field: &str) -> ApiResult<Option<String>> {
-    match raw.map(str::trim).filter(|p| !p.is_empty()) {
-        None => Ok(None),
-        Some(p) => domain::normalize_phone(p, domain::DEFAULT_CALLING_CODE)
-            .map(Some)
-            .map_err(|msg| ApiError::field(field, "phone", msg)),
-    }
+    Ok(Phone::parse_field(raw, field)?.map(Phone::into_string))
 }
 
-fn clean(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+/// An optional e-mail field as stored (trimmed, lower-case), or 422 naming `field`.
+pub fn email_field(raw: Option<&str>, field: &str) -> ApiResult<Option<String>> {
+    Ok(Email::parse_field(raw, field)?.map(Email::into_string))
 }
 
 /// 422 unless `site_id` is a site of the account.
@@ -157,13 +155,8 @@ pub async fn create_contact(
     caller: AuthUser,
     ValidJson(body): ValidJson<CreateContactRequest>,
 ) -> ApiResult<HttpResponse> {
-    let assignee = if caller.is_admin() {
-        body.assignee_id
-    } else if body.assignee_id.is_some_and(|a| a != caller.user_id) {
-        return Err(ApiError::Forbidden("Only admins can assign contacts to others.".into()));
-    } else {
-        Some(caller.user_id)
-    };
+    let assignee = assignee_for_new_contact(caller.user_id, caller.is_admin(), body.assignee_id)
+        .map_err(|Refused(why)| ApiError::Forbidden(why.into()))?;
     // The same rule the New client form applies before sending (shared in `domain`).
     let missing = body.missing_fields();
     if !missing.is_empty() {
@@ -171,7 +164,7 @@ pub async fn create_contact(
     }
     let mut row = ContactRow::new(caller.account_id, Channel::Manual);
     row.name = clean(body.name);
-    row.email = clean(body.email).map(|e| domain::normalize_email(&e));
+    row.email = email_field(body.email.as_deref(), "email")?;
     row.phone = phone_field(body.phone.as_deref(), "phone")?;
     row.contact_hours = clean(body.contact_hours);
     let location = body.location.unwrap_or_default();
@@ -211,17 +204,6 @@ pub async fn create_contact(
     Ok(HttpResponse::Created().json(created.view()))
 }
 
-/// Trims, drops empties and duplicates, keeps order.
-pub fn normalize_tags(tags: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for tag in tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
-        if !out.contains(&tag) {
-            out.push(tag);
-        }
-    }
-    out
-}
-
 /// Get a contact.
 ///
 /// The contact with its notes, change log and conversation transcripts: everything the client
@@ -256,51 +238,25 @@ pub async fn get_contact(
     Ok(web::Json(detail))
 }
 
-/// Applies a partial update to a copy of `row`.
-fn apply(mut row: ContactRow, req: UpdateContactRequest) -> ApiResult<ContactRow> {
-    if let Some(name) = req.name {
-        row.name = clean(name);
-    }
-    if let Some(email) = req.email {
-        row.email = clean(email).map(|e| domain::normalize_email(&e));
-    }
-    if let Some(phone) = req.phone {
-        row.phone = phone_field(phone.as_deref(), "phone")?;
-    }
-    if let Some(hours) = req.contact_hours {
-        row.contact_hours = clean(hours);
-    }
-    if let Some(location) = req.location {
-        (row.city, row.region, row.country) = (clean(location.city), clean(location.region), clean(location.country));
-    }
-    if let Some(rating) = req.rating {
-        row.rating = rating;
-    }
-    if let Some(status) = req.status {
-        row.status = status.as_str().to_string();
-    }
-    if let Some(assignee) = req.assignee_id {
-        row.assignee_id = assignee;
-    }
-    if let Some(tags) = req.tags {
-        row.tags = normalize_tags(tags);
-    }
-    if let Some(serde_json::Value::Object(changes)) = req.custom_fields {
-        // Merge: given keys are set, `null` removes one, others stay.
-        if let Some(current) = row.custom_fields.as_object_mut() {
-            for (key, value) in changes {
-                if value.is_null() {
-                    current.remove(&key);
-                } else {
-                    current.insert(key, value);
-                }
-            }
-        }
-    }
-    if let Some(blocked) = req.blocked {
-        row.blocked = blocked;
-    }
-    Ok(row)
+/// `row` with a patch applied (`domain::contact_rules::apply_contact_patch`).
+fn apply(row: ContactRow, req: UpdateContactRequest) -> ApiResult<ContactRow> {
+    let edited = apply_contact_patch(row.view(), req)?;
+    Ok(ContactRow {
+        name: edited.name,
+        email: edited.email,
+        phone: edited.phone,
+        contact_hours: edited.contact_hours,
+        city: edited.location.city,
+        region: edited.location.region,
+        country: edited.location.country,
+        rating: edited.rating,
+        status: edited.status.as_str().to_string(),
+        assignee_id: edited.assignee_id,
+        tags: edited.tags,
+        custom_fields: edited.custom_fields,
+        blocked: edited.blocked,
+        ..row
+    })
 }
 
 /// Edit a contact.
@@ -327,9 +283,7 @@ pub async fn update_contact(
     ValidJson(body): ValidJson<UpdateContactRequest>,
 ) -> ApiResult<web::Json<ContactView>> {
     let id = id.into_inner();
-    if body.assignee_id.is_some() && !caller.is_admin() {
-        return Err(ApiError::Forbidden("Only admins can reassign contacts.".into()));
-    }
+    may_reassign(caller.is_admin(), &body).map_err(|Refused(why)| ApiError::Forbidden(why.into()))?;
     let public_url = state.config.public_url.clone();
     let saved = state
         .db

@@ -553,36 +553,9 @@ pub fn log_many(
 }
 
 /// The field-by-field differences between two versions of a contact, for the change log.
-pub fn diff(old: &ContactRow, new: &ContactRow) -> Vec<(&'static str, Option<Value>, Option<Value>)> {
-    let (a, b) = (old.view(), new.view());
-    let (a, b) = (serde_json::to_value(a).unwrap_or_default(), serde_json::to_value(b).unwrap_or_default());
-    const FIELDS: [&str; 20] = [
-        "site_id",
-        "name",
-        "email",
-        "phone",
-        "contact_hours",
-        "location",
-        "first_contact_at",
-        "page_url",
-        "source",
-        "medium",
-        "campaign",
-        "referrer",
-        "ip",
-        "channel",
-        "rating",
-        "status",
-        "assignee_id",
-        "tags",
-        "custom_fields",
-        "blocked",
-    ];
-    FIELDS
-        .into_iter()
-        .filter(|f| a.get(f) != b.get(f))
-        .map(|f| (f, a.get(f).cloned().filter(|v| !v.is_null()), b.get(f).cloned().filter(|v| !v.is_null())))
-        .collect()
+/// The change log's lines from `old` to `new` (`domain::contact_rules::contact_changes`).
+pub fn diff(old: &ContactRow, new: &ContactRow) -> Vec<domain::contact_rules::ContactChange> {
+    domain::contact_rules::contact_changes(&old.view(), &new.view())
 }
 
 pub fn notes(conn: &mut PgConnection, contact_id: Uuid) -> ApiResult<Vec<NoteView>> {

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::queries::{self, Actor, ContactRow};
-use super::{normalize_tags, phone_field};
+use super::{email_field, normalize_tags, phone_field};
 use crate::assignment;
 use crate::platform::db::schema::contacts;
 use crate::platform::error::ApiResult;
@@ -102,8 +102,7 @@ pub type LeadKeys = (Option<String>, Option<String>);
 
 /// The e-mail and phone a lead is matched on, as they are stored.
 pub fn lead_keys(lead: &IngestLeadRequest) -> ApiResult<LeadKeys> {
-    let email = lead.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
-    Ok((email, phone_field(lead.phone.as_deref(), "phone")?))
+    Ok((email_field(lead.email.as_deref(), "email")?, phone_field(lead.phone.as_deref(), "phone")?))
 }
 
 /// A new contact from a lead, neither assigned nor stored yet.

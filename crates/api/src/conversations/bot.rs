@@ -152,7 +152,7 @@ pub fn apply_details(
     site_name: &str,
 ) -> ApiResult<ConversationRow> {
     let actor = Actor::system(&format!("chat on site \"{site_name}\""));
-    let email = details.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(domain::normalize_email);
+    let email = crate::contacts::email_field(details.email.as_deref(), "email")?;
     let phone = phone_field(details.phone.as_deref(), "phone")?;
     let name = details.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
     if email.is_none() && phone.is_none() && name.is_none() && custom.is_none() {

@@ -195,6 +195,13 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+/// A rule a typed field (`domain::Phone`, `domain::Email`…) refused: 422 naming the field.
+impl From<domain::FieldError> for ApiError {
+    fn from(err: domain::FieldError) -> ApiError {
+        ApiError::Validation(vec![err])
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(err: diesel::r2d2::PoolError) -> ApiError {
         ApiError::Unavailable(format!("database pool: {err}"))
