@@ -51,3 +51,25 @@ test('leaving a board before its cards have loaded logs no error', async ({ page
   await release();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My tasks');
 });
+
+test('moving between pages keeps one shell: notifications and desk counts load once', async ({ page }) => {
+  const shellCalls: string[] = [];
+  page.on('request', (req) => {
+    const path = new URL(req.url()).pathname;
+    if (path === '/api/v1/notifications' || path === '/api/v1/conversations/counts') shellCalls.push(path);
+  });
+  await page.goto('/clients');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Clients');
+  await expect.poll(() => shellCalls.length).toBeGreaterThanOrEqual(2);
+  const afterFirstPage = shellCalls.length;
+  for (const [link, url] of [['Boards', /\/boards$/], ['Tasks', /\/tasks$/], ['Settings', /\/settings\/users$/]] as const) {
+    await navigate(page, link);
+    await expect(page).toHaveURL(url);
+  }
+  // The settings' own sub-pages change inside their panel, under the same shell too.
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Sites' }).click();
+  await expect(page).toHaveURL(/\/settings\/sites$/);
+  await navigate(page, 'Clients');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Clients');
+  expect(shellCalls.length, shellCalls.join(', ')).toBe(afterFirstPage);
+});

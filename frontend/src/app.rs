@@ -4,7 +4,7 @@ use domain::i18n::{Lang, Msg};
 use domain::NotificationList;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
@@ -50,20 +50,26 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                 <Route path=path!("/reset-password") view=ResetPasswordPage/>
                 <Route path=path!("/") view=|| view! { <Redirect path="/clients"/> }/>
-                <Route path=path!("/clients") view=|| view! { <Shell><ClientsPage/></Shell> }/>
-                <Route path=path!("/clients/import") view=|| view! { <Shell><ImportPage/></Shell> }/>
-                <Route path=path!("/clients/:id") view=|| view! { <Shell><ClientDetailPage/></Shell> }/>
-                <Route path=path!("/conversations") view=|| view! { <Shell><DeskPage/></Shell> }/>
-                <Route path=path!("/conversations/:id") view=|| view! { <Shell><DeskPage/></Shell> }/>
-                <Route path=path!("/boards") view=|| view! { <Shell><BoardsPage/></Shell> }/>
-                <Route path=path!("/boards/:id") view=|| view! { <Shell><BoardPage/></Shell> }/>
-                <Route path=path!("/tasks") view=|| view! { <Shell><TasksPage/></Shell> }/>
-                <Route path=path!("/settings") view=|| view! { <Redirect path="/settings/users"/> }/>
-                <Route path=path!("/settings/users") view=|| view! { <Shell><Settings><UsersSettings/></Settings></Shell> }/>
-                <Route path=path!("/settings/sites") view=|| view! { <Shell><Settings><SitesSettings/></Settings></Shell> }/>
-                <Route path=path!("/settings/canned-responses") view=|| view! { <Shell><Settings><CannedResponsesSettings/></Settings></Shell> }/>
-                <Route path=path!("/settings/custom-fields") view=|| view! { <Shell><Settings><CustomFieldsSettings/></Settings></Shell> }/>
-                <Route path=path!("/settings/api-keys") view=|| view! { <Shell><Settings><ApiKeysSettings/></Settings></Shell> }/>
+                // One shell for every signed-in page: its header, notifications and desk counts
+                // are built once, not again on each navigation.
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("/clients") view=ClientsPage/>
+                    <Route path=path!("/clients/import") view=ImportPage/>
+                    <Route path=path!("/clients/:id") view=ClientDetailPage/>
+                    <Route path=path!("/conversations") view=DeskPage/>
+                    <Route path=path!("/conversations/:id") view=DeskPage/>
+                    <Route path=path!("/boards") view=BoardsPage/>
+                    <Route path=path!("/boards/:id") view=BoardPage/>
+                    <Route path=path!("/tasks") view=TasksPage/>
+                    <ParentRoute path=path!("/settings") view=Settings>
+                        <Route path=path!("") view=|| view! { <Redirect path="/settings/users"/> }/>
+                        <Route path=path!("/users") view=UsersSettings/>
+                        <Route path=path!("/sites") view=SitesSettings/>
+                        <Route path=path!("/canned-responses") view=CannedResponsesSettings/>
+                        <Route path=path!("/custom-fields") view=CustomFieldsSettings/>
+                        <Route path=path!("/api-keys") view=ApiKeysSettings/>
+                    </ParentRoute>
+                </ParentRoute>
             </Routes>
         </Router>
     }
@@ -84,9 +90,10 @@ fn NavigationFocus() -> impl IntoView {
     view! { <div class="sr-only" role="status" aria-live="polite" id="announcer"></div> }
 }
 
-/// Header, navigation and the page; sends signed-out visitors to the login page.
+/// Header, navigation and the page (the child route's, in the `Outlet`); sends signed-out
+/// visitors to the login page.
 #[component]
-fn Shell(children: ChildrenFn) -> impl IntoView {
+fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -102,7 +109,6 @@ fn Shell(children: ChildrenFn) -> impl IntoView {
             session.user.set(Some(None));
         });
     };
-    let children = StoredValue::new(children);
     let menu_open = RwSignal::new(false);
 
     view! {
@@ -135,7 +141,7 @@ fn Shell(children: ChildrenFn) -> impl IntoView {
                     </div>
                 </div>
             </header>
-            <main id="main" class="content" tabindex="-1">{move || children.with_value(|c| c())}</main>
+            <main id="main" class="content" tabindex="-1"><Outlet/></main>
         </Show>
     }
 }
@@ -149,7 +155,7 @@ fn DeskBadge() -> impl IntoView {
 }
 
 #[component]
-fn Settings(children: Children) -> impl IntoView {
+fn Settings() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="settings">
@@ -161,7 +167,7 @@ fn Settings(children: Children) -> impl IntoView {
                 <A href="/settings/api-keys">{move || i18n.t(Msg::ApiKeys)}</A>
                 <a href="/api/docs/" target="_blank">{move || i18n.t(Msg::ApiDocs)}</a>
             </nav>
-            <section class="panel">{children()}</section>
+            <section class="panel"><Outlet/></section>
         </div>
     }
 }

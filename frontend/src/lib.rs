@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod components;
 mod focus;
 mod i18n;
 mod pages;

@@ -5,7 +5,6 @@ pub mod desk;
 pub mod email_links;
 pub mod settings;
 pub mod tasks;
-pub mod transcript;
 
 use crate::api::ApiError;
 use leptos::prelude::*;

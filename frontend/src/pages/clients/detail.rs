@@ -11,12 +11,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::card::ClientCard;
 use super::filter::{api_query, status_msg, ui_query};
 use super::{short, Directory};
 use crate::api::{self, ApiError};
+use crate::components::client_card::ClientCard;
+use crate::components::transcript::MessageItem;
 use crate::i18n::use_i18n;
-use crate::pages::transcript::MessageItem;
 use crate::pages::{field_error, form_error};
 use crate::session::use_session;
 

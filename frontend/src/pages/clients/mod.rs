@@ -1,6 +1,5 @@
 //! Clients: the lead list with status tabs and filters, and the client detail screen.
 
-pub mod card;
 mod detail;
 pub mod filter;
 mod import;
@@ -10,54 +9,18 @@ pub use detail::ClientDetailPage;
 pub use import::ImportPage;
 
 use domain::i18n::Msg;
-use domain::{Channel, ContactPage, ContactStatus, ContactSummary, SiteList, StatusCounts, UserList};
+use domain::{Channel, ContactPage, ContactStatus, ContactSummary, StatusCounts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
+pub use crate::components::{phone_text, short, Directory};
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 use crate::session::use_session;
 use filter::{api_query, status_msg, ui_query, ui_query_with};
 use new_client::NewClientForm;
-
-/// Sites and users of the account, to show names instead of ids.
-#[derive(Clone, Copy)]
-pub struct Directory {
-    pub sites: LocalResource<Result<SiteList, ApiError>>,
-    pub users: LocalResource<Result<UserList, ApiError>>,
-}
-
-impl Directory {
-    pub fn new() -> Directory {
-        Directory {
-            sites: LocalResource::new(|| api::get::<SiteList>("/api/v1/sites")),
-            users: LocalResource::new(|| api::get::<UserList>("/api/v1/users")),
-        }
-    }
-
-    /// A site's name; empty while loading or for no site. Reads the list in place: every
-    /// table cell calls this, so it must not copy the list.
-    pub fn site_name(&self, id: Option<uuid::Uuid>) -> String {
-        match (id, &*self.sites.read()) {
-            (Some(id), Some(Ok(list))) => name_of(list.items.iter().map(|s| (s.id, &s.name)), id),
-            _ => String::new(),
-        }
-    }
-
-    /// A user's name, like [`Directory::site_name`].
-    pub fn user_name(&self, id: Option<uuid::Uuid>) -> String {
-        match (id, &*self.users.read()) {
-            (Some(id), Some(Ok(list))) => name_of(list.items.iter().map(|u| (u.id, &u.name)), id),
-            _ => String::new(),
-        }
-    }
-}
-
-fn name_of<'a>(mut entries: impl Iterator<Item = (uuid::Uuid, &'a String)>, id: uuid::Uuid) -> String {
-    entries.find(|(entry, _)| *entry == id).map(|(_, name)| name.clone()).unwrap_or_default()
-}
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
@@ -320,14 +283,4 @@ fn FilterBar(directory: Directory) -> impl IntoView {
             <button type="button" class="link" on:click=clear>{move || i18n.t(Msg::Clear)}</button>
         </form>
     }
-}
-
-/// A date-time in the browser's time zone, written as the UI language writes it.
-pub fn short(t: chrono::DateTime<chrono::Utc>) -> String {
-    domain::labels::datetime_text(&t.with_timezone(&chrono::Local), crate::i18n::current_lang())
-}
-
-/// A stored (E.164) phone for people: national for Brazil, the accounts' country today.
-pub fn phone_text(e164: &str) -> String {
-    domain::labels::phone_text(e164, domain::DEFAULT_CALLING_CODE)
 }

@@ -5,7 +5,7 @@ use domain::ConversationTotals;
 use leptos::prelude::*;
 
 use super::super::clients::filter::encode;
-use super::super::clients::Directory;
+use crate::components::Directory;
 use crate::i18n::use_i18n;
 
 /// Site, operator, dates, tag, rating and words: sets `filters` to the query string.

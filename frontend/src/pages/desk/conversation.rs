@@ -11,11 +11,11 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::super::clients::card::ClientCard;
-use super::super::clients::Directory;
-use super::super::transcript::MessageItem;
 use super::Tab;
 use crate::api::{self, ApiError};
+use crate::components::client_card::ClientCard;
+use crate::components::transcript::MessageItem;
+use crate::components::Directory;
 use crate::i18n::use_i18n;
 use crate::realtime::use_realtime;
 use crate::session::use_session;
@@ -129,7 +129,7 @@ fn VisitorGivenCard(given: VisitorGiven) -> impl IntoView {
             <dl class="facts">
                 {row(Msg::Name, given.name.clone())}
                 {row(Msg::Email, given.email.clone())}
-                {row(Msg::Phone, given.phone.as_deref().map(super::super::clients::phone_text))}
+                {row(Msg::Phone, given.phone.as_deref().map(crate::components::phone_text))}
             </dl>
             <p class="muted">{move || i18n.t(Msg::VisitorGivenOnly)}</p>
         </section>

@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::clients::{short, Directory};
 use crate::api::{self, ApiError};
+use crate::components::{short, Directory};
 use crate::i18n::use_i18n;
 use crate::realtime::use_realtime;
 use crate::session::use_session;

@@ -4,11 +4,11 @@ use domain::i18n::Msg;
 use domain::{ContactView, CustomFieldKind, CustomFieldList, Location, UpdateContactRequest};
 use leptos::prelude::*;
 
-use super::filter::status_msg;
 use super::{short, Directory};
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
+use domain::labels::status_msg;
 
 fn some(s: String) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())

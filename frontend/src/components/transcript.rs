@@ -5,7 +5,7 @@ use domain::i18n::Msg;
 use domain::{MessageSender, MessageView};
 use leptos::prelude::*;
 
-use super::clients::{short, Directory};
+use super::{short, Directory};
 use crate::i18n::use_i18n;
 
 pub fn sender_msg(s: MessageSender) -> Msg {

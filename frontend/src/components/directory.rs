@@ -1,0 +1,43 @@
+//! The account's sites and users, loaded once per screen, to show names instead of ids.
+
+use domain::{SiteList, UserList};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+
+/// Sites and users of the account, to show names instead of ids.
+#[derive(Clone, Copy)]
+pub struct Directory {
+    pub sites: LocalResource<Result<SiteList, ApiError>>,
+    pub users: LocalResource<Result<UserList, ApiError>>,
+}
+
+impl Directory {
+    pub fn new() -> Directory {
+        Directory {
+            sites: LocalResource::new(|| api::get::<SiteList>("/api/v1/sites")),
+            users: LocalResource::new(|| api::get::<UserList>("/api/v1/users")),
+        }
+    }
+
+    /// A site's name; empty while loading or for no site. Reads the list in place: every
+    /// table cell calls this, so it must not copy the list.
+    pub fn site_name(&self, id: Option<uuid::Uuid>) -> String {
+        match (id, &*self.sites.read()) {
+            (Some(id), Some(Ok(list))) => name_of(list.items.iter().map(|s| (s.id, &s.name)), id),
+            _ => String::new(),
+        }
+    }
+
+    /// A user's name, like [`Directory::site_name`].
+    pub fn user_name(&self, id: Option<uuid::Uuid>) -> String {
+        match (id, &*self.users.read()) {
+            (Some(id), Some(Ok(list))) => name_of(list.items.iter().map(|u| (u.id, &u.name)), id),
+            _ => String::new(),
+        }
+    }
+}
+
+fn name_of<'a>(mut entries: impl Iterator<Item = (uuid::Uuid, &'a String)>, id: uuid::Uuid) -> String {
+    entries.find(|(entry, _)| *entry == id).map(|(_, name)| name.clone()).unwrap_or_default()
+}
