@@ -1,7 +1,6 @@
 //! Routes and the signed-in app shell.
 
 use domain::i18n::{Lang, Msg};
-use domain::NotificationList;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
@@ -110,6 +109,12 @@ fn Shell() -> impl IntoView {
         });
     };
     let menu_open = RwSignal::new(false);
+    // The shell outlives its pages: a navigation closes the phone menu it was chosen from.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
 
     view! {
         <Show when=move || session.current().is_some() fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
@@ -177,11 +182,11 @@ fn Settings() -> impl IntoView {
 fn NotificationsMenu() -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
-    let list = LocalResource::new(|| api::get::<NotificationList>("/api/v1/notifications"));
+    let list = LocalResource::new(api::notifications::list);
     let navigate = use_navigate();
     let read_all = move |_| {
         spawn_local(async move {
-            let _ = api::post::<Option<serde_json::Value>>("/api/v1/notifications/read-all", &()).await;
+            let _ = api::notifications::read_all().await;
             list.refetch();
         })
     };
@@ -207,7 +212,7 @@ fn NotificationsMenu() -> impl IntoView {
                             let go = move |_| {
                                 open.set(false);
                                 spawn_local(async move {
-                                    let _ = api::post::<Option<serde_json::Value>>(&format!("/api/v1/notifications/{id}/read"), &()).await;
+                                    let _ = api::notifications::read(id).await;
                                     list.refetch();
                                 });
                                 if task {

@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use domain::events::EventData;
-use domain::{EventKind, EventTicket};
+use domain::EventKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::closure::Closure;
@@ -103,14 +103,11 @@ fn open(conn: Rc<Connection>, realtime: Realtime) {
         if conn.stopped.get() {
             return;
         }
-        let ticket = match api::post::<EventTicket>("/api/v1/events/tickets", &()).await {
+        let ticket = match api::notifications::event_ticket().await {
             Ok(t) => t.ticket,
             Err(_) => return retry_later(conn, realtime, 5000),
         };
-        let mut url = format!("/api/v1/events?ticket={ticket}");
-        if let Some(id) = conn.last_id.get() {
-            url.push_str(&format!("&last_event_id={id}"));
-        }
+        let url = api::notifications::event_stream_url(&ticket, conn.last_id.get());
         if conn.stopped.get() {
             return;
         }

@@ -35,7 +35,7 @@ pub fn ClientCard(
     let region = RwSignal::new(c.location.region.clone().unwrap_or_default());
     let country = RwSignal::new(c.location.country.clone().unwrap_or_default());
     let tags = RwSignal::new(c.tags.join(", "));
-    let definitions = LocalResource::new(|| api::get::<CustomFieldList>("/api/v1/custom-fields"));
+    let definitions = LocalResource::new(api::settings::custom_fields);
     let value_text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
@@ -67,7 +67,7 @@ pub fn ClientCard(
             custom_fields: custom_values(&definitions.get_untracked().and_then(|r| r.ok()), &custom.get_untracked()),
             ..Default::default()
         };
-        async move { api::patch::<ContactView>(&format!("/api/v1/contacts/{id}"), &body).await }
+        async move { api::contacts::update(id, &body).await }
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => {

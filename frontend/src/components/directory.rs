@@ -14,10 +14,7 @@ pub struct Directory {
 
 impl Directory {
     pub fn new() -> Directory {
-        Directory {
-            sites: LocalResource::new(|| api::get::<SiteList>("/api/v1/sites")),
-            users: LocalResource::new(|| api::get::<UserList>("/api/v1/users")),
-        }
+        Directory { sites: LocalResource::new(api::sites::list), users: LocalResource::new(api::users::list) }
     }
 
     /// A site's name; empty while loading or for no site. Reads the list in place: every

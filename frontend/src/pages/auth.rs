@@ -24,7 +24,7 @@ pub fn LoginPage() -> impl IntoView {
 
     let submit = Action::new_local(move |_: &()| {
         let body = LoginRequest { email: email.get_untracked(), password: password.get_untracked() };
-        async move { api::sign_in("/api/v1/auth/login", &body).await }
+        async move { api::auth::login(&body).await }
     });
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(tokens)) => {
@@ -71,7 +71,7 @@ pub fn SignupPage() -> impl IntoView {
             email: email.get_untracked(),
             password: password.get_untracked(),
         };
-        async move { api::send_public("/api/v1/auth/signup", &body).await }
+        async move { api::auth::signup(&body).await }
     });
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(())) => sent_to.set(Some(email.get_untracked())),

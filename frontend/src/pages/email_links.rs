@@ -51,7 +51,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let confirm = Action::new_local(move |token: &String| {
         let body = SignupConfirm { token: token.clone() };
-        async move { api::sign_in("/api/v1/auth/signup/confirm", &body).await }
+        async move { api::auth::confirm_signup(&body).await }
     });
     confirm.dispatch(link_token());
     Effect::new(move |_| match confirm.value().get() {
@@ -83,7 +83,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let accept = Action::new_local(move |_: &()| {
         let body = AcceptInvitationRequest { token: link_token(), password: password.get_untracked() };
-        async move { api::sign_in("/api/v1/invitations/accept", &body).await }
+        async move { api::auth::accept_invitation(&body).await }
     });
     Effect::new(move |_| match accept.value().get() {
         Some(Ok(tokens)) => {
@@ -117,7 +117,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let sent_to = RwSignal::new(None::<String>);
     let request = Action::new_local(move |_: &()| {
         let body = PasswordResetRequest { email: email.get_untracked() };
-        async move { api::send_public("/api/v1/auth/password-reset", &body).await }
+        async move { api::auth::request_password_reset(&body).await }
     });
     Effect::new(move |_| match request.value().get() {
         Some(Ok(())) => sent_to.set(Some(email.get_untracked())),
@@ -154,7 +154,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let done = RwSignal::new(false);
     let save = Action::new_local(move |_: &()| {
         let body = PasswordResetConfirm { token: link_token(), password: password.get_untracked() };
-        async move { api::send_public("/api/v1/auth/password-reset/confirm", &body).await }
+        async move { api::auth::reset_password(&body).await }
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(())) => done.set(true),

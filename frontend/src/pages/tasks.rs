@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use domain::i18n::Msg;
-use domain::{bucket, CreateTaskRequest, TaskBucket, TaskList, TaskView, UpdateTaskRequest, UserList};
+use domain::{bucket, CreateTaskRequest, TaskBucket, TaskView, UpdateTaskRequest, UserList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -46,7 +46,7 @@ fn end_of_today() -> DateTime<Utc> {
 }
 
 async fn set_done(id: Uuid, done: bool) -> Result<TaskView, ApiError> {
-    api::patch(&format!("/api/v1/tasks/{id}"), &UpdateTaskRequest { done: Some(done), ..Default::default() }).await
+    api::tasks::update(id, &UpdateTaskRequest { done: Some(done), ..Default::default() }).await
 }
 
 /// One task: a done box, the title, when it is due, and what it is about.
@@ -113,7 +113,7 @@ fn NewTaskForm(
             ..Default::default()
         };
         spawn_local(async move {
-            match api::post::<TaskView>("/api/v1/tasks", &req).await {
+            match api::tasks::create(&req).await {
                 Ok(_) => {
                     title.set(String::new());
                     due.set(String::new());
@@ -146,14 +146,14 @@ fn NewTaskForm(
 pub fn TasksPage() -> impl IntoView {
     let i18n = use_i18n();
     let all = RwSignal::new(false);
-    let users = LocalResource::new(|| api::get::<UserList>("/api/v1/users"));
+    let users = LocalResource::new(api::users::list);
     let open = LocalResource::new(move || {
         let scope = if all.get() { "all" } else { "mine" };
-        async move { api::get::<TaskList>(&format!("/api/v1/tasks?scope={scope}")).await }
+        async move { api::tasks::list(&format!("scope={scope}")).await }
     });
     let done = LocalResource::new(move || {
         let scope = if all.get() { "all" } else { "mine" };
-        async move { api::get::<TaskList>(&format!("/api/v1/tasks?scope={scope}&state=done")).await }
+        async move { api::tasks::list(&format!("scope={scope}&state=done")).await }
     });
     let reload = Callback::new(move |_| {
         open.refetch();
@@ -211,10 +211,7 @@ pub fn TasksPage() -> impl IntoView {
 #[component]
 pub fn TaskPanel(link: TaskLink) -> impl IntoView {
     let i18n = use_i18n();
-    let tasks =
-        LocalResource::new(
-            move || async move { api::get::<TaskList>(&format!("/api/v1/tasks?{}", link.query())).await },
-        );
+    let tasks = LocalResource::new(move || async move { api::tasks::list(&link.query()).await });
     let reload = Callback::new(move |_| tasks.refetch());
     view! {
         <section class="task-panel" data-testid="task-panel">

@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::api::{self, ApiError};
+use crate::api::boards::FilesAt;
+use crate::api::ApiError;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 
@@ -32,29 +33,28 @@ struct Files {
     items: Vec<File>,
 }
 
-/// `base` is the list's path (`/api/v1/cards/{id}/attachments`,
-/// `/api/v1/boards/{id}/base-card/attachments`); a file is `{base}/{file id}`.
+/// `files`: a card's (`api::boards::card_files`) or a base card's (`base_card_files`).
 #[component]
-pub fn Attachments(base: String, on_changed: Callback<()>) -> impl IntoView {
+pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let list = LocalResource::new({
-        let base = base.clone();
+        let files = files.clone();
         move || {
-            let base = base.clone();
-            async move { api::get::<Files>(&base).await }
+            let files = files.clone();
+            async move { files.list::<Files>().await }
         }
     });
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let pick = {
-        let base = base.clone();
+        let files = files.clone();
         move |ev: leptos::ev::Event| {
             let input: web_sys::HtmlInputElement = event_target(&ev);
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            let path = format!("{base}?filename={}", crate::pages::clients::filter::encode(&file.name()));
+            let files = files.clone();
             busy.set(true);
             spawn_local(async move {
-                match api::upload::<serde_json::Value>(&path, &file).await {
+                match files.upload(&file).await {
                     Ok(_) => {
                         error.set(None);
                         list.refetch();
@@ -68,25 +68,24 @@ pub fn Attachments(base: String, on_changed: Callback<()>) -> impl IntoView {
         }
     };
     let rows = move || {
-        let base = base.clone();
+        let files = files.clone();
         list.get().and_then(Result::ok).map(|l| {
             l.items
                 .into_iter()
                 .map(|a| {
-                    let path = format!("{base}/{}", a.id);
-                    let (name, download_path, delete_path) = (a.filename.clone(), path.clone(), path);
+                    let (id, name, download_from, delete_from) = (a.id, a.filename.clone(), files.clone(), files.clone());
                     let download = move |_| {
-                        let (path, name) = (download_path.clone(), name.clone());
+                        let (files, name) = (download_from.clone(), name.clone());
                         spawn_local(async move {
-                            if let Err(e) = api::download(&path, &name).await {
+                            if let Err(e) = files.download(id, &name).await {
                                 error.set(Some(e));
                             }
                         });
                     };
                     let remove = move |_| {
-                        let path = delete_path.clone();
+                        let files = delete_from.clone();
                         spawn_local(async move {
-                            match api::delete(&path).await {
+                            match files.delete(id).await {
                                 Ok(()) => {
                                     list.refetch();
                                     on_changed.run(());

@@ -8,8 +8,8 @@ use leptos::task::spawn_local;
 use serde_json::Map;
 use uuid::Uuid;
 
-use super::client;
 use super::fields::{FieldValues, Values};
+use crate::api::boards as client;
 use crate::api::ApiError;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
@@ -126,7 +126,7 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
             </fieldset>
         </form>
         <div class="base-card-files" data-testid="base-files">
-            <super::attachments::Attachments base=format!("/api/v1/boards/{board_id}/base-card/attachments") on_changed=Callback::new(|_| ())/>
+            <super::attachments::Attachments files=crate::api::boards::base_card_files(board_id) on_changed=Callback::new(|_| ())/>
         </div>
     }
 }

@@ -11,9 +11,9 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use super::card::CardDialog;
-use super::client;
 use super::filters::{filter_query, BoardFilters};
 use super::history::HistoryPanel;
+use crate::api::boards as client;
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
@@ -39,7 +39,7 @@ pub fn BoardPage() -> impl IntoView {
             }
         }
     });
-    let users = LocalResource::new(|| api::get::<UserList>("/api/v1/users"));
+    let users = LocalResource::new(api::users::list);
     // Outlives the screen, which a settings change rebuilds: the admin keeps working in it.
     let settings_open = RwSignal::new(false);
     move || {

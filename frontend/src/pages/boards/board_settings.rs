@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::client;
+use crate::api::boards as client;
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
@@ -39,7 +39,7 @@ pub fn BoardSettings(
         });
         let req = UpdateBoardRequest { member_ids: Some(members.get_untracked()), ..Default::default() };
         spawn_local(async move {
-            done(api::patch::<domain::BoardView>(&format!("/api/v1/boards/{board_id}"), &req).await.map(|_| ()));
+            done(api::boards::update_board(board_id, &req).await.map(|_| ()));
         });
     };
     let stage = RwSignal::new(String::new());

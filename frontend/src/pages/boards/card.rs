@@ -8,8 +8,8 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::board::Columns;
-use super::client;
 use super::history::HistoryPanel;
+use crate::api::boards as client;
 use crate::api::{ApiError, Edited};
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
@@ -334,7 +334,7 @@ pub fn CardDialog(
             {body}
             <super::checklist::Checklist card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Card(card_id)/>
-            <super::attachments::Attachments base=format!("/api/v1/cards/{card_id}/attachments") on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
+            <super::attachments::Attachments files=crate::api::boards::card_files(card_id) on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <super::related::RelatedCards card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <section class="comments" aria-labelledby="comments-title">
                 <h3 id="comments-title">{move || i18n.t(Msg::Comments)}</h3>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::client;
+use crate::api::boards as client;
 use crate::api::ApiError;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::client;
+use crate::api::boards as client;
 use crate::api::ApiError;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;

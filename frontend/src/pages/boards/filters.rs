@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use uuid::Uuid;
 
-use super::client;
+use crate::api::boards as client;
 use crate::api::ApiError;
 use crate::i18n::use_i18n;
 use crate::pages::clients::filter::encode;

@@ -8,7 +8,6 @@ mod board;
 mod board_settings;
 mod card;
 mod checklist;
-pub mod client;
 mod fields;
 mod filters;
 mod history;
@@ -23,6 +22,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use crate::api::boards as client;
 use crate::api::ApiError;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};

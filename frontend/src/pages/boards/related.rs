@@ -2,13 +2,12 @@
 //! and a search over any board to link another.
 
 use domain::i18n::Msg;
-use domain::{RelateCardRequest, RelatedCardList};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::client;
-use crate::api::{self, ApiError};
+use crate::api::boards as client;
+use crate::api::ApiError;
 use crate::i18n::use_i18n;
 use crate::pages::clients::filter::encode;
 use crate::pages::form_error;
@@ -16,20 +15,15 @@ use crate::pages::form_error;
 #[component]
 pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let path = format!("/api/v1/cards/{card_id}/related");
     let list = RwSignal::new(Vec::new());
     let error = RwSignal::new(None::<ApiError>);
-    let load = {
-        let path = path.clone();
-        move || {
-            let path = path.clone();
-            spawn_local(async move {
-                match api::get::<RelatedCardList>(&path).await {
-                    Ok(l) => list.set(l.items),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        }
+    let load = move || {
+        spawn_local(async move {
+            match client::related(card_id).await {
+                Ok(l) => list.set(l.items),
+                Err(e) => error.set(Some(e)),
+            }
+        });
     };
     load();
     let boards = LocalResource::new(client::boards);
@@ -55,28 +49,22 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
             }
         });
     };
-    let link = {
-        let path = path.clone();
-        move |other: Uuid| {
-            let path = path.clone();
-            spawn_local(async move {
-                match api::post::<RelatedCardList>(&path, &RelateCardRequest { card_id: other }).await {
-                    Ok(l) => {
-                        list.set(l.items);
-                        found.set(Vec::new());
-                        error.set(None);
-                        on_changed.run(());
-                    }
-                    Err(e) => error.set(Some(e)),
+    let link = move |other: Uuid| {
+        spawn_local(async move {
+            match client::relate(card_id, other).await {
+                Ok(l) => {
+                    list.set(l.items);
+                    found.set(Vec::new());
+                    error.set(None);
+                    on_changed.run(());
                 }
-            });
-        }
+                Err(e) => error.set(Some(e)),
+            }
+        });
     };
     let unlink = move |other: Uuid| {
-        let path = format!("/api/v1/cards/{card_id}/related/{other}");
-        let load = load.clone();
         spawn_local(async move {
-            match api::delete(&path).await {
+            match client::unrelate(card_id, other).await {
                 Ok(()) => {
                     load();
                     on_changed.run(());
@@ -90,7 +78,6 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
             <h3>{move || i18n.t(Msg::RelatedCards)}</h3>
             <ul class="attachment-list">
                 {move || list.get().into_iter().map(|r| {
-                    let unlink = unlink.clone();
                     let title = r.title.clone();
                     view! {
                         <li>
@@ -112,7 +99,6 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
             </form>
             <ul class="attachment-list">
                 {move || found.get().into_iter().map(|(id, title)| {
-                    let link = link.clone();
                     let label = title.clone();
                     view! {
                         <li>

@@ -3,10 +3,7 @@
 //! the transcript.
 
 use domain::i18n::Msg;
-use domain::{
-    ActivityView, ContactDetail, ContactNeighbors, ContactStatus, ContactView, CreateNoteRequest, MergeContactsRequest,
-    NoteView, UpdateContactRequest,
-};
+use domain::{ActivityView, ContactDetail, ContactNeighbors, ContactStatus, CreateNoteRequest, UpdateContactRequest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -25,14 +22,15 @@ pub fn ClientDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| params.get().get("id").unwrap_or_default());
+    // Not an id: the nil one, which the server answers 404 like any unknown client.
+    let id = Memo::new(move |_| params.get().get("id").and_then(|s| s.parse::<uuid::Uuid>().ok()).unwrap_or_default());
     let detail = LocalResource::new(move || {
         let id = id.get();
-        async move { api::get::<ContactDetail>(&format!("/api/v1/contacts/{id}")).await }
+        async move { api::contacts::get(id).await }
     });
     let neighbors = LocalResource::new(move || {
         let (id, qs) = (id.get(), api_query(&query.get()));
-        async move { api::get::<ContactNeighbors>(&format!("/api/v1/contacts/{id}/neighbors?{qs}")).await }
+        async move { api::contacts::neighbors(id, &qs).await }
     });
     let directory = Directory::new();
     let error = RwSignal::new(None::<ApiError>);
@@ -122,7 +120,7 @@ fn ActionsColumn(
     let send = move |body: UpdateContactRequest, then: Box<dyn FnOnce()>| {
         error.set(None);
         spawn_local(async move {
-            match api::patch::<ContactView>(&format!("/api/v1/contacts/{id}"), &body).await {
+            match api::contacts::update(id, &body).await {
                 Ok(_) => {
                     on_changed.refetch();
                     then();
@@ -156,7 +154,7 @@ fn ActionsColumn(
         let body = CreateNoteRequest { body: note.get_untracked() };
         error.set(None);
         spawn_local(async move {
-            match api::post::<NoteView>(&format!("/api/v1/contacts/{id}/notes"), &body).await {
+            match api::contacts::add_note(id, &body).await {
                 Ok(_) => {
                     note.set(String::new());
                     on_changed.refetch();
@@ -172,9 +170,7 @@ fn ActionsColumn(
             return;
         };
         spawn_local(async move {
-            match api::post::<ContactView>(&format!("/api/v1/contacts/{id}/merge"), &MergeContactsRequest { source_id })
-                .await
-            {
+            match api::contacts::merge(id, source_id).await {
                 Ok(_) => {
                     merge_id.set(String::new());
                     on_changed.refetch();

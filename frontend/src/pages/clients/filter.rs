@@ -24,9 +24,7 @@ pub const KEYS: [&str; 15] = [
 ];
 
 /// A query-string value, percent-encoded.
-pub fn encode(v: &str) -> String {
-    js_sys::encode_uri_component(v).as_string().unwrap_or_default()
-}
+pub use crate::api::encode;
 
 fn join(pairs: impl Iterator<Item = (String, String)>) -> String {
     pairs.filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(&v))).collect::<Vec<_>>().join("&")

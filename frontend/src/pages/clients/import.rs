@@ -56,22 +56,15 @@ pub fn ImportPage() -> impl IntoView {
             row_errors.set(Vec::new());
         });
     };
-    // The file goes as the body (`text/csv`), its options in the query: no size limit of a
-    // JSON body, no copy of the file inside a JSON string.
-    let request = move |dry_run: bool| {
+    let request = move || {
         let mapping = serde_json::to_string(&mapping.get_untracked()).unwrap_or_default();
-        let path = format!(
-            "/api/v1/contact-imports?mapping={}&dry_run={dry_run}&skip_invalid={}",
-            crate::pages::clients::filter::encode(&mapping),
-            skip_invalid.get_untracked()
-        );
-        (path, csv.get_untracked())
+        (csv.get_untracked(), mapping, skip_invalid.get_untracked())
     };
     let run_preview = move |_| {
         error.set(None);
-        let (path, body) = request(true);
+        let (body, mapping, skip_invalid) = request();
         spawn_local(async move {
-            match api::post_csv::<ImportPreview>(&path, &body).await {
+            match api::contacts::preview_import(&body, &mapping, skip_invalid).await {
                 Ok(p) => preview.set(Some(p)),
                 Err(e) => error.set(Some(e)),
             }
@@ -80,9 +73,9 @@ pub fn ImportPage() -> impl IntoView {
     let run_import = move |_| {
         error.set(None);
         row_errors.set(Vec::new());
-        let (path, body) = request(false);
+        let (body, mapping, skip_invalid) = request();
         spawn_local(async move {
-            match api::post_csv::<ImportJob>(&path, &body).await {
+            match api::contacts::start_import(&body, &mapping, skip_invalid).await {
                 Ok(started) => {
                     job.set(Some(started.clone()));
                     poll(started.id, job).await;
@@ -192,7 +185,7 @@ pub fn ImportPage() -> impl IntoView {
 async fn poll(id: uuid::Uuid, job: RwSignal<Option<ImportJob>>) {
     loop {
         gloo_sleep(400).await;
-        match api::get::<ImportJob>(&format!("/api/v1/contact-imports/{id}")).await {
+        match api::contacts::import_job(id).await {
             Ok(now) => {
                 let done = now.status != ImportStatus::Running;
                 job.set(Some(now));

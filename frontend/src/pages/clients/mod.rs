@@ -9,7 +9,7 @@ pub use detail::ClientDetailPage;
 pub use import::ImportPage;
 
 use domain::i18n::Msg;
-use domain::{Channel, ContactPage, ContactStatus, ContactSummary, StatusCounts};
+use domain::{Channel, ContactStatus, ContactSummary, StatusCounts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -39,7 +39,7 @@ pub fn ClientsPage() -> impl IntoView {
         let qs = api_qs.get();
         loading.set(true);
         spawn_local(async move {
-            let result = api::get::<ContactPage>(&format!("/api/v1/contacts?{qs}")).await;
+            let result = api::contacts::list(&qs, None).await;
             // A slower answer to an older filter must not overwrite a newer one; and the list
             // may be gone (the user moved on before the answer came): try_, not a panic.
             if api_qs.try_get_untracked().as_ref() != Some(&qs) {
@@ -60,7 +60,7 @@ pub fn ClientsPage() -> impl IntoView {
     let load_more = move |_| {
         let (qs, cursor) = (api_qs.get_untracked(), next.get_untracked().unwrap_or_default());
         spawn_local(async move {
-            match api::get::<ContactPage>(&format!("/api/v1/contacts?{qs}&cursor={cursor}")).await {
+            match api::contacts::list(&qs, Some(&cursor)).await {
                 Ok(page) => {
                     items.update(|all| all.extend(page.items));
                     next.set(page.next_cursor);
@@ -124,7 +124,7 @@ pub fn ClientsPage() -> impl IntoView {
             <button class="secondary" data-testid="export" on:click=move |_| {
                 let qs = api_qs.get_untracked();
                 spawn_local(async move {
-                    if let Err(e) = api::download(&format!("/api/v1/contacts/export.csv?{qs}"), "contacts.csv").await {
+                    if let Err(e) = api::contacts::export_csv(&qs).await {
                         error.set(Some(e));
                     }
                 });

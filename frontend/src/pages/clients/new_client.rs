@@ -1,5 +1,5 @@
 use domain::i18n::Msg;
-use domain::{ContactView, CreateContactRequest};
+use domain::CreateContactRequest;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -38,7 +38,7 @@ pub fn NewClientForm(directory: Directory) -> impl IntoView {
             if !missing.is_empty() {
                 return Err(ApiError::invalid(missing));
             }
-            api::post::<ContactView>("/api/v1/contacts", &body).await
+            api::contacts::create(&body).await
         }
     });
     Effect::new(move |_| match create.value().get() {

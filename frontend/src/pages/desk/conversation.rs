@@ -4,14 +4,15 @@
 use domain::events::EventData;
 use domain::i18n::Msg;
 use domain::{
-    CannedResponseList, ConversationDetail, ConversationStatus, ConversationSummary, ConversationTagRequest,
-    MessageSender, MessageView, OperatorRequest, SendMessageRequest, VisitorGiven,
+    ConversationStatus, ConversationSummary, MessageSender, MessageView, OperatorRequest, SendMessageRequest,
+    VisitorGiven,
 };
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::Tab;
+use crate::api::conversations::OperatorAction;
 use crate::api::{self, ApiError};
 use crate::components::client_card::ClientCard;
 use crate::components::transcript::MessageItem;
@@ -33,9 +34,7 @@ fn status_msg(s: ConversationStatus) -> Msg {
 #[component]
 pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl IntoView {
     let i18n = use_i18n();
-    let detail = LocalResource::new(move || async move {
-        api::get::<ConversationDetail>(&format!("/api/v1/conversations/{id}")).await
-    });
+    let detail = LocalResource::new(move || async move { api::conversations::get(id).await });
     let messages = RwSignal::new(Vec::<MessageView>::new());
     Effect::new(move |_| {
         if let Some(Ok(d)) = detail.get() {
@@ -146,16 +145,11 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
     let me = session.current().map(|u| u.id);
     let takes_part = c.owner_id == me || me.is_some_and(|m| c.participant_ids.contains(&m));
     let can_act = takes_part || session.is_admin();
-    let act = move |action: &'static str, body: Option<OperatorRequest>| {
+    let act = move |action: OperatorAction, body: Option<OperatorRequest>| {
         spawn_local(async move {
-            let path = format!("/api/v1/conversations/{id}/{action}");
-            let res = match body {
-                Some(b) => api::post::<ConversationSummary>(&path, &b).await,
-                None => api::post::<ConversationSummary>(&path, &()).await,
-            };
-            match res {
+            match api::conversations::act(id, action, body.as_ref()).await {
                 Ok(_) => on_changed.run(()),
-                Err(e) if action == "accept" && e.status == 409 => {
+                Err(e) if action == OperatorAction::Accept && e.status == 409 => {
                     toasts.show(i18n.t(Msg::TakenByColleague).to_string(), None)
                 }
                 Err(e) => toasts.show(e.summary(), None),
@@ -168,12 +162,12 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
         let ok =
             web_sys::window().and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmBlock)).ok()).unwrap_or(false);
         if ok {
-            act("block", None);
+            act(OperatorAction::Block, None);
         }
     };
     let unblock = move |_| {
         spawn_local(async move {
-            match api::delete(&format!("/api/v1/conversations/{id}/block")).await {
+            match api::conversations::unblock(id).await {
                 Ok(()) => on_changed.run(()),
                 Err(e) => toasts.show(e.summary(), None),
             }
@@ -194,8 +188,8 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
             <div class="pane-actions">
                 {match status {
                     ConversationStatus::Waiting => view! {
-                        <button data-testid="accept" on:click=move |_| act("accept", None)>{move || i18n.t(Msg::Accept)}</button>
-                        <button class="secondary" on:click=move |_| act("ignore", None)>{move || i18n.t(Msg::Ignore)}</button>
+                        <button data-testid="accept" on:click=move |_| act(OperatorAction::Accept, None)>{move || i18n.t(Msg::Accept)}</button>
+                        <button class="secondary" on:click=move |_| act(OperatorAction::Ignore, None)>{move || i18n.t(Msg::Ignore)}</button>
                     }.into_any(),
                     ConversationStatus::Active if can_act => view! {
                         <label class="operator-pick">
@@ -207,16 +201,16 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
                                     .map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
                             </select>
                         </label>
-                        <button class="secondary" on:click=move |_| if let Some(b) = pick() { act("transfer", Some(b)) }>{move || i18n.t(Msg::Transfer)}</button>
-                        <button class="secondary" on:click=move |_| if let Some(b) = pick() { act("invite", Some(b)) }>{move || i18n.t(Msg::InviteColleague)}</button>
+                        <button class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Transfer, Some(b)) }>{move || i18n.t(Msg::Transfer)}</button>
+                        <button class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Invite, Some(b)) }>{move || i18n.t(Msg::InviteColleague)}</button>
                         <button class="secondary danger" on:click=block>{move || i18n.t(Msg::BlockVisitor)}</button>
-                        <button data-testid="close-chat" on:click=move |_| act("close", None)>{move || i18n.t(Msg::CloseChat)}</button>
+                        <button data-testid="close-chat" on:click=move |_| act(OperatorAction::Close, None)>{move || i18n.t(Msg::CloseChat)}</button>
                     }.into_any(),
                     ConversationStatus::Active => view! {
-                        <button class="secondary" on:click=move |_| act("join", None)>{move || i18n.t(Msg::JoinChat)}</button>
+                        <button class="secondary" on:click=move |_| act(OperatorAction::Join, None)>{move || i18n.t(Msg::JoinChat)}</button>
                     }.into_any(),
                     ConversationStatus::Closed => view! {
-                        <button data-testid="join-chat" on:click=move |_| act("join", None)>{move || i18n.t(Msg::JoinChat)}</button>
+                        <button data-testid="join-chat" on:click=move |_| act(OperatorAction::Join, None)>{move || i18n.t(Msg::JoinChat)}</button>
                         {(c.blocked && session.is_admin()).then(|| view! { <button class="secondary" on:click=unblock>{move || i18n.t(Msg::UnblockVisitor)}</button> })}
                     }.into_any(),
                     ConversationStatus::Bot => ().into_any(),
@@ -290,12 +284,12 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
     let id = c.id;
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let canned = LocalResource::new(|| api::get::<CannedResponseList>("/api/v1/canned-responses"));
+    let canned = LocalResource::new(api::settings::canned_responses);
     // Tell the visitor at most every 3 seconds.
     let last_typing = StoredValue::new(0.0_f64);
     let send = Action::new_local(move |body: &String| {
         let body = SendMessageRequest { body: body.clone() };
-        async move { api::post::<MessageView>(&format!("/api/v1/conversations/{id}/messages"), &body).await }
+        async move { api::conversations::reply(id, &body).await }
     });
     Effect::new(move |_| match send.value().get() {
         Some(Ok(_)) => {
@@ -311,8 +305,7 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
         if now - last_typing.get_value() > 3000.0 {
             last_typing.set_value(now);
             spawn_local(async move {
-                let _ =
-                    api::post::<Option<serde_json::Value>>(&format!("/api/v1/conversations/{id}/typing"), &()).await;
+                let _ = api::conversations::typing(id).await;
             });
         }
     };
@@ -372,12 +365,7 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match api::post::<ConversationSummary>(
-                &format!("/api/v1/conversations/{id}/tags"),
-                &ConversationTagRequest { tag },
-            )
-            .await
-            {
+            match api::conversations::add_tag(id, tag).await {
                 Ok(_) => {
                     new_tag.set(String::new());
                     on_changed.run(());
@@ -388,8 +376,7 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
     };
     let remove = move |tag: String| {
         spawn_local(async move {
-            let path = format!("/api/v1/conversations/{id}/tags/{}", js_sys::encode_uri_component(&tag));
-            match api::call::<ConversationSummary>("DELETE", &path, None::<&()>).await {
+            match api::conversations::remove_tag(id, &tag).await {
                 Ok(_) => on_changed.run(()),
                 Err(e) => toasts.show(e.summary(), None),
             }

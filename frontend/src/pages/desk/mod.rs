@@ -6,9 +6,7 @@ mod all;
 mod conversation;
 
 use domain::i18n::Msg;
-use domain::{
-    ConversationList, ConversationStatus, ConversationSummary, DeskCounts, Presence, PresenceRequest, UserView,
-};
+use domain::{ConversationList, ConversationStatus, ConversationSummary, DeskCounts, Presence};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -62,7 +60,7 @@ pub fn provide_counts() -> SharedDeskCounts {
         let signed_in = session.current().is_some();
         async move {
             if signed_in {
-                api::get::<DeskCounts>("/api/v1/conversations/counts").await.ok()
+                api::conversations::counts().await.ok()
             } else {
                 None
             }
@@ -111,11 +109,10 @@ pub fn DeskPage() -> impl IntoView {
     let list = LocalResource::new(move || {
         let (tab, filters, pages) = (tab.get(), filters.get(), pages.get());
         async move {
-            let base = format!("/api/v1/conversations?view={}&{filters}", tab.code());
-            let mut all = api::get::<ConversationList>(&base).await?;
+            let mut all = api::conversations::list(tab.code(), &filters, None).await?;
             for _ in 1..pages {
                 let Some(cursor) = all.next_cursor.take() else { break };
-                let more = api::get::<ConversationList>(&format!("{base}&cursor={cursor}")).await?;
+                let more = api::conversations::list(tab.code(), &filters, Some(&cursor)).await?;
                 all.items.extend(more.items);
                 all.next_cursor = more.next_cursor;
             }
@@ -264,7 +261,7 @@ fn InboxActions(id: uuid::Uuid, on_changed: Callback<()>) -> impl IntoView {
     let accept = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::post::<ConversationSummary>(&format!("/api/v1/conversations/{id}/accept"), &()).await {
+            match api::conversations::act(id, api::conversations::OperatorAction::Accept, None).await {
                 Ok(_) => navigate(&format!("/conversations/{id}?tab=mine"), Default::default()),
                 Err(e) if e.status == 409 => toasts.show(i18n.t(Msg::TakenByColleague).to_string(), None),
                 Err(e) => toasts.show(e.summary(), None),
@@ -274,9 +271,7 @@ fn InboxActions(id: uuid::Uuid, on_changed: Callback<()>) -> impl IntoView {
     };
     let ignore = move |_| {
         spawn_local(async move {
-            if let Err(e) =
-                api::post::<Option<serde_json::Value>>(&format!("/api/v1/conversations/{id}/ignore"), &()).await
-            {
+            if let Err(e) = api::conversations::ignore(id).await {
                 toasts.show(e.summary(), None);
             }
             on_changed.run(());
@@ -303,9 +298,7 @@ fn PresenceSwitch() -> impl IntoView {
             _ => Presence::Offline,
         };
         spawn_local(async move {
-            if let Ok(user) =
-                api::call::<UserView>("PUT", "/api/v1/users/me/presence", Some(&PresenceRequest { presence })).await
-            {
+            if let Ok(user) = api::users::set_presence(presence).await {
                 session.user.set(Some(Some(user)));
             }
         });

@@ -1,5 +1,5 @@
 use domain::i18n::Msg;
-use domain::{ApiKeyList, ApiScope, CreateApiKeyRequest, CreatedApiKey};
+use domain::{ApiScope, CreateApiKeyRequest};
 use leptos::prelude::*;
 
 use super::{confirm, run_then_reload};
@@ -24,15 +24,11 @@ pub fn ApiKeysSettings() -> impl IntoView {
 #[component]
 fn ApiKeysAdmin() -> impl IntoView {
     let i18n = use_i18n();
-    let keys = LocalResource::new(|| api::get::<ApiKeyList>("/api/v1/api-keys"));
+    let keys = LocalResource::new(api::settings::api_keys);
     let error = RwSignal::new(None::<ApiError>);
     let revoke = move |id: uuid::Uuid| {
         if confirm(i18n.t(Msg::ConfirmRevokeKey)) {
-            run_then_reload(
-                async move { api::delete(&format!("/api/v1/api-keys/{id}")).await },
-                move || keys.refetch(),
-                error,
-            )
+            run_then_reload(async move { api::settings::revoke_api_key(id).await }, move || keys.refetch(), error)
         }
     };
 
@@ -92,7 +88,7 @@ fn NewApiKeyForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let create = Action::new_local(move |_: &()| {
         let scopes = chosen.iter().filter(|(_, on)| on.get_untracked()).map(|(s, _)| *s).collect();
         let body = CreateApiKeyRequest { name: name.get_untracked(), scopes };
-        async move { api::post::<CreatedApiKey>("/api/v1/api-keys", &body).await }
+        async move { api::settings::create_api_key(&body).await }
     });
     Effect::new(move |_| match create.value().get() {
         Some(Ok(_)) => {

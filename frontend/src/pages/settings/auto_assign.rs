@@ -1,5 +1,5 @@
 use domain::i18n::Msg;
-use domain::{AutoAssignment, UserList};
+use domain::AutoAssignment;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -11,15 +11,13 @@ use crate::pages::form_error;
 #[component]
 pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) -> impl IntoView {
     let i18n = use_i18n();
-    let path = format!("/api/v1/sites/{site_id}/auto-assignment");
     let enabled = RwSignal::new(false);
     let chosen = RwSignal::new(Vec::<uuid::Uuid>::new());
-    let users = LocalResource::new(|| api::get::<UserList>("/api/v1/users"));
+    let users = LocalResource::new(api::users::list);
     let error = RwSignal::new(None::<ApiError>);
     {
-        let path = path.clone();
         spawn_local(async move {
-            match api::get::<AutoAssignment>(&path).await {
+            match api::sites::auto_assignment(site_id).await {
                 Ok(current) => {
                     enabled.set(current.enabled);
                     chosen.set(current.user_ids);
@@ -31,9 +29,8 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = AutoAssignment { enabled: enabled.get_untracked(), user_ids: chosen.get_untracked() };
-        let path = path.clone();
         spawn_local(async move {
-            match api::call::<AutoAssignment>("PUT", &path, Some(&body)).await {
+            match api::sites::save_auto_assignment(site_id, &body).await {
                 Ok(_) => on_done(),
                 Err(e) => error.set(Some(e)),
             }

@@ -1,7 +1,7 @@
 //! Live-chat settings: a site's bot and widget code, and the account's canned responses.
 
 use domain::i18n::Msg;
-use domain::{BotQuestion, CannedResponse, CannedResponseList, ChatSettings, CreateCannedResponse};
+use domain::{BotQuestion, ChatSettings, CreateCannedResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -14,15 +14,13 @@ use crate::session::use_session;
 #[component]
 pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + Copy + 'static) -> impl IntoView {
     let i18n = use_i18n();
-    let path = format!("/api/v1/sites/{site_id}/chat");
     let enabled = RwSignal::new(true);
     let questions = RwSignal::new(String::new());
     let minutes = RwSignal::new(String::from("5"));
     let error = RwSignal::new(None::<ApiError>);
     {
-        let path = path.clone();
         spawn_local(async move {
-            match api::get::<ChatSettings>(&path).await {
+            match api::sites::chat_settings(site_id).await {
                 Ok(s) => {
                     enabled.set(s.bot_enabled);
                     questions.set(s.bot_questions.iter().map(|q| q.field.clone()).collect::<Vec<_>>().join("\n"));
@@ -46,9 +44,8 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
             bot_questions,
             ignore_minutes: minutes.get_untracked().trim().parse().unwrap_or(0),
         };
-        let path = path.clone();
         spawn_local(async move {
-            match api::call::<ChatSettings>("PUT", &path, Some(&body)).await {
+            match api::sites::save_chat_settings(site_id, &body).await {
                 Ok(_) => on_done(),
                 Err(e) => error.set(Some(e)),
             }
@@ -81,7 +78,7 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
 pub fn CannedResponsesSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = LocalResource::new(|| api::get::<CannedResponseList>("/api/v1/canned-responses"));
+    let list = LocalResource::new(api::settings::canned_responses);
     let shortcut = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -91,7 +88,7 @@ pub fn CannedResponsesSettings() -> impl IntoView {
         let req =
             CreateCannedResponse { shortcut: shortcut.get_untracked().trim().to_string(), body: body.get_untracked() };
         spawn_local(async move {
-            match api::post::<CannedResponse>("/api/v1/canned-responses", &req).await {
+            match api::settings::create_canned_response(&req).await {
                 Ok(_) => {
                     shortcut.set(String::new());
                     body.set(String::new());
@@ -103,7 +100,7 @@ pub fn CannedResponsesSettings() -> impl IntoView {
     };
     let remove = move |id: uuid::Uuid| {
         spawn_local(async move {
-            match api::delete(&format!("/api/v1/canned-responses/{id}")).await {
+            match api::settings::delete_canned_response(id).await {
                 Ok(()) => list.refetch(),
                 Err(e) => error.set(Some(e)),
             }

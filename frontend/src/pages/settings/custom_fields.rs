@@ -1,5 +1,5 @@
 use domain::i18n::Msg;
-use domain::{CreateCustomFieldRequest, CustomFieldKind, CustomFieldList, CustomFieldView, UpdateCustomFieldRequest};
+use domain::{CreateCustomFieldRequest, CustomFieldKind, CustomFieldView, UpdateCustomFieldRequest};
 use leptos::prelude::*;
 
 use super::{confirm, run_then_reload};
@@ -12,16 +12,12 @@ use crate::session::use_session;
 pub fn CustomFieldsSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = LocalResource::new(|| api::get::<CustomFieldList>("/api/v1/custom-fields"));
+    let list = LocalResource::new(api::settings::custom_fields);
     let error = RwSignal::new(None::<ApiError>);
     let editing = RwSignal::new(None::<CustomFieldView>);
     let remove = move |id: uuid::Uuid| {
         if confirm(i18n.t(Msg::ConfirmDelete)) {
-            run_then_reload(
-                async move { api::delete(&format!("/api/v1/custom-fields/{id}")).await },
-                move || list.refetch(),
-                error,
-            );
+            run_then_reload(async move { api::settings::delete_custom_field(id).await }, move || list.refetch(), error);
         }
     };
     let rows = move || {
@@ -96,7 +92,7 @@ fn NewCustomFieldForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             kind: CustomFieldKind::parse(&kind.get_untracked()).unwrap_or(CustomFieldKind::Text),
             options: crate::pages::comma_list(&options.get_untracked()),
         };
-        async move { api::post::<CustomFieldView>("/api/v1/custom-fields", &body).await }
+        async move { api::settings::create_custom_field(&body).await }
     });
     Effect::new(move |_| match create.value().get() {
         Some(Ok(_)) => {
@@ -143,7 +139,7 @@ fn EditCustomFieldForm(field: CustomFieldView, on_done: impl Fn(bool) + Copy + '
             label: Some(label.get_untracked()),
             options: is_select.then(|| options.get_untracked().split(',').map(|o| o.trim().to_string()).collect()),
         };
-        async move { api::patch::<CustomFieldView>(&format!("/api/v1/custom-fields/{id}"), &body).await }
+        async move { api::settings::update_custom_field(id, &body).await }
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => on_done(true),

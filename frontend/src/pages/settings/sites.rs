@@ -1,5 +1,5 @@
 use domain::i18n::Msg;
-use domain::{CreateSiteRequest, SiteList, SiteView, UpdateSiteRequest};
+use domain::{CreateSiteRequest, UpdateSiteRequest};
 use leptos::prelude::*;
 
 use super::auto_assign::AutoAssignPanel;
@@ -14,7 +14,7 @@ use crate::session::use_session;
 pub fn SitesSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let sites = LocalResource::new(|| api::get::<SiteList>("/api/v1/sites"));
+    let sites = LocalResource::new(api::sites::list);
     let error = RwSignal::new(None::<ApiError>);
     // The site being renamed and its draft name.
     let editing = RwSignal::new(None::<uuid::Uuid>);
@@ -34,24 +34,16 @@ pub fn SitesSettings() -> impl IntoView {
             allowed_origins: Some(split_origins(&draft_origins.get_untracked())),
             ..Default::default()
         };
-        run_then_reload(
-            async move { api::patch::<SiteView>(&format!("/api/v1/sites/{id}"), &body).await },
-            reload,
-            error,
-        )
+        run_then_reload(async move { api::sites::update(id, &body).await }, reload, error)
     };
     let rotate = move |id: uuid::Uuid| {
         if confirm(i18n.t(Msg::ConfirmRotateKey)) {
-            run_then_reload(
-                async move { api::post::<SiteView>(&format!("/api/v1/sites/{id}/rotate-key"), &()).await },
-                reload,
-                error,
-            )
+            run_then_reload(async move { api::sites::rotate_key(id).await }, reload, error)
         }
     };
     let remove = move |id: uuid::Uuid| {
         if confirm(i18n.t(Msg::ConfirmDelete)) {
-            run_then_reload(async move { api::delete(&format!("/api/v1/sites/{id}")).await }, reload, error);
+            run_then_reload(async move { api::sites::delete(id).await }, reload, error);
         }
     };
 
@@ -156,7 +148,7 @@ fn NewSiteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             url: (!url.trim().is_empty()).then_some(url),
             allowed_origins: Vec::new(),
         };
-        async move { api::post::<SiteView>("/api/v1/sites", &body).await }
+        async move { api::sites::create(&body).await }
     });
     Effect::new(move |_| match create.value().get() {
         Some(Ok(_)) => {

@@ -1,5 +1,5 @@
 use domain::i18n::Msg;
-use domain::{InvitationList, InvitationView, InviteUserRequest, Role, UpdateUserRequest, UserList, UserView};
+use domain::{InvitationView, InviteUserRequest, Role, UpdateUserRequest};
 use leptos::prelude::*;
 
 use super::{confirm, run_then_reload};
@@ -12,25 +12,17 @@ use crate::session::use_session;
 pub fn UsersSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let users = LocalResource::new(|| api::get::<UserList>("/api/v1/users"));
+    let users = LocalResource::new(api::users::list);
     let error = RwSignal::new(None::<ApiError>);
     let me = session.current().map(|u| u.id);
     let role_label = move |role: Role| i18n.t(if role == Role::Admin { Msg::RoleAdmin } else { Msg::RoleAgent });
 
     let update = move |id: uuid::Uuid, change: UpdateUserRequest| {
-        run_then_reload(
-            async move { api::patch::<UserView>(&format!("/api/v1/users/{id}"), &change).await },
-            move || users.refetch(),
-            error,
-        )
+        run_then_reload(async move { api::users::update(id, &change).await }, move || users.refetch(), error)
     };
     let remove = move |id: uuid::Uuid| {
         if confirm(i18n.t(Msg::ConfirmDelete)) {
-            run_then_reload(
-                async move { api::delete(&format!("/api/v1/users/{id}")).await },
-                move || users.refetch(),
-                error,
-            );
+            run_then_reload(async move { api::users::delete(id).await }, move || users.refetch(), error);
         }
     };
 
@@ -94,13 +86,13 @@ pub fn UsersSettings() -> impl IntoView {
 #[component]
 fn Invitations() -> impl IntoView {
     let i18n = use_i18n();
-    let invitations = LocalResource::new(|| api::get::<InvitationList>("/api/v1/invitations"));
+    let invitations = LocalResource::new(api::users::invitations);
     let error = RwSignal::new(None::<ApiError>);
     let role_label = move |role: Role| i18n.t(if role == Role::Admin { Msg::RoleAdmin } else { Msg::RoleAgent });
     let revoke = move |id: uuid::Uuid| {
         if confirm(i18n.t(Msg::ConfirmRevokeInvitation)) {
             run_then_reload(
-                async move { api::delete(&format!("/api/v1/invitations/{id}")).await },
+                async move { api::users::revoke_invitation(id).await },
                 move || invitations.refetch(),
                 error,
             )
@@ -109,7 +101,7 @@ fn Invitations() -> impl IntoView {
     let send_again = move |invitation: InvitationView| {
         let body = InviteUserRequest { email: invitation.email, name: invitation.name, role: invitation.role };
         run_then_reload(
-            async move { api::post::<InvitationView>("/api/v1/invitations", &body).await.map(|_| ()) },
+            async move { api::users::invite(&body).await.map(|_| ()) },
             move || invitations.refetch(),
             error,
         )
@@ -175,7 +167,7 @@ fn InviteForm(on_sent: impl Fn() + Copy + 'static) -> impl IntoView {
             name: name.get_untracked(),
             role: Role::parse(&role.get_untracked()).unwrap_or(Role::Agent),
         };
-        async move { api::post::<InvitationView>("/api/v1/invitations", &body).await }
+        async move { api::users::invite(&body).await }
     });
     Effect::new(move |_| match invite.value().get() {
         Some(Ok(sent)) => {

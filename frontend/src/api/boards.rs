@@ -8,7 +8,7 @@ use domain::{
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::api::{self, ApiError, Edited};
+use super::{self as api, ApiError, Edited};
 
 pub async fn boards() -> Result<BoardList, ApiError> {
     api::get("/api/v1/boards").await
@@ -37,7 +37,7 @@ pub async fn cards(board: Uuid, query: &str) -> Result<BoardCards, ApiError> {
 
 /// The next page of one stage.
 pub async fn more_cards(board: Uuid, query: &str, stage: Uuid, cursor: &str) -> Result<BoardCards, ApiError> {
-    let cursor = crate::pages::clients::filter::encode(cursor);
+    let cursor = api::encode(cursor);
     api::get(&format!("/api/v1/boards/{board}/cards?{query}&stage_id={stage}&cursor={cursor}")).await
 }
 
@@ -144,10 +144,56 @@ pub async fn delete_checklist_item(card: Uuid, item: Uuid) -> Result<(), ApiErro
 /// Contacts the caller can see whose name, e-mail or phone matches `text` (a contact field's
 /// choices).
 pub async fn find_contacts(text: &str) -> Result<domain::ContactPage, ApiError> {
-    let q = crate::pages::clients::filter::encode(text);
+    let q = api::encode(text);
     api::get(&format!("/api/v1/contacts?q={q}&limit=10")).await
 }
 
 pub async fn contact(id: Uuid) -> Result<domain::ContactView, ApiError> {
     api::get(&format!("/api/v1/contacts/{id}")).await
+}
+
+pub async fn update_board(board: Uuid, req: &domain::UpdateBoardRequest) -> Result<BoardView, ApiError> {
+    api::patch(&format!("/api/v1/boards/{board}"), req).await
+}
+
+pub async fn related(card: Uuid) -> Result<domain::RelatedCardList, ApiError> {
+    api::get(&format!("/api/v1/cards/{card}/related")).await
+}
+
+pub async fn relate(card: Uuid, other: Uuid) -> Result<domain::RelatedCardList, ApiError> {
+    api::post(&format!("/api/v1/cards/{card}/related"), &domain::RelateCardRequest { card_id: other }).await
+}
+
+pub async fn unrelate(card: Uuid, other: Uuid) -> Result<(), ApiError> {
+    api::delete(&format!("/api/v1/cards/{card}/related/{other}")).await
+}
+
+/// A list of files: a card's, or a board's base card's. The attachments widget shows either.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilesAt(String);
+
+pub fn card_files(card: Uuid) -> FilesAt {
+    FilesAt(format!("/api/v1/cards/{card}/attachments"))
+}
+
+pub fn base_card_files(board: Uuid) -> FilesAt {
+    FilesAt(format!("/api/v1/boards/{board}/base-card/attachments"))
+}
+
+impl FilesAt {
+    pub async fn list<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+        api::get(&self.0).await
+    }
+
+    pub async fn upload(&self, file: &web_sys::File) -> Result<serde_json::Value, ApiError> {
+        api::upload(&format!("{}?filename={}", self.0, api::encode(&file.name())), file).await
+    }
+
+    pub async fn download(&self, id: Uuid, filename: &str) -> Result<(), ApiError> {
+        api::download(&format!("{}/{id}", self.0), filename).await
+    }
+
+    pub async fn delete(&self, id: Uuid) -> Result<(), ApiError> {
+        api::delete(&format!("{}/{id}", self.0)).await
+    }
 }

@@ -1,5 +1,17 @@
-//! Typed calls to the Prospecta API. The access token lives in memory only; the refresh
-//! token is an HttpOnly cookie, so a reload or an expired token is healed by one refresh.
+//! Typed calls to the Prospecta API: one module per resource (`api::contacts::get(id)`…),
+//! the only place that writes an API path; pages call those. This file is the transport
+//! they share. The access token lives in memory only; the refresh token is an HttpOnly
+//! cookie, so a reload or an expired token is healed by one refresh.
+
+pub mod auth;
+pub mod boards;
+pub mod contacts;
+pub mod conversations;
+pub mod notifications;
+pub mod settings;
+pub mod sites;
+pub mod tasks;
+pub mod users;
 
 use std::cell::RefCell;
 
@@ -18,6 +30,11 @@ thread_local! {
     /// (the desk's lists, counts and event ticket) share it. Two refreshes with the same
     /// single-use refresh token would look like a stolen token and end the session.
     static REFRESHING: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
+}
+
+/// A value for a query string.
+pub fn encode(v: &str) -> String {
+    js_sys::encode_uri_component(v).as_string().unwrap_or_default()
 }
 
 pub fn set_access_token(token: Option<String>) {
@@ -178,7 +195,7 @@ async fn send(method: &str, path: &str, body: Option<&str>, token: Option<&str>)
 }
 
 /// Downloads a file from the API as the signed-in user and hands it to the browser.
-pub async fn download(path: &str, filename: &str) -> Result<(), ApiError> {
+async fn download(path: &str, filename: &str) -> Result<(), ApiError> {
     let mut response = fetch("GET", path, None, access_token().as_deref()).await?;
     if response.status() == 401 && refresh().await.is_ok() {
         response = fetch("GET", path, None, access_token().as_deref()).await?;
@@ -239,21 +256,21 @@ fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
 }
 
 /// Calls the API as the signed-in user, refreshing the access token once if it expired.
-pub async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
+async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
     let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
     let (status, text) = send_as_user(method, path, body.as_deref().map(Body::Json), None).await?;
     decode(status, &text)
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     call::<T>("GET", path, None::<&()>).await
 }
 
-pub async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+async fn post<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
     call("POST", path, Some(body)).await
 }
 
-pub async fn patch<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+async fn patch<T: DeserializeOwned>(path: &str, body: &impl Serialize) -> Result<T, ApiError> {
     call("PATCH", path, Some(body)).await
 }
 
@@ -265,7 +282,7 @@ pub enum Edited<T> {
 }
 
 /// `PATCH` with `If-Match: "<version>"` (see docs/API.md, "Versions and If-Match").
-pub async fn patch_if_match<T: DeserializeOwned>(
+async fn patch_if_match<T: DeserializeOwned>(
     path: &str,
     version: i32,
     body: &impl Serialize,
@@ -280,24 +297,24 @@ pub async fn patch_if_match<T: DeserializeOwned>(
 }
 
 /// Sends a file as the request body (its own type as `Content-Type`), as the signed-in user.
-pub async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> Result<T, ApiError> {
+async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> Result<T, ApiError> {
     let (status, text) = send_as_user("POST", path, Some(Body::File(file)), None).await?;
     decode(status, &text)
 }
 
 /// Posts CSV text as the body (`text/csv`), as the signed-in user.
-pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: &str) -> Result<T, ApiError> {
+async fn post_csv<T: DeserializeOwned>(path: &str, csv: &str) -> Result<T, ApiError> {
     let (status, text) = send_as_user("POST", path, Some(Body::Csv(csv)), None).await?;
     decode(status, &text)
 }
 
 /// For 204 responses.
-pub async fn delete(path: &str) -> Result<(), ApiError> {
+async fn delete(path: &str) -> Result<(), ApiError> {
     call::<Option<serde_json::Value>>("DELETE", path, None::<&()>).await.map(|_| ())
 }
 
 /// Sign-up and login: no token yet, and no refresh on 401.
-pub async fn sign_in(path: &str, body: &impl Serialize) -> Result<TokenResponse, ApiError> {
+async fn sign_in(path: &str, body: &impl Serialize) -> Result<TokenResponse, ApiError> {
     let body = serde_json::to_string(body).unwrap_or_default();
     let (status, text) = send("POST", path, Some(&body), None).await?;
     let tokens: TokenResponse = decode(status, &text)?;
@@ -308,7 +325,7 @@ pub async fn sign_in(path: &str, body: &impl Serialize) -> Result<TokenResponse,
 
 /// A call made before anyone is signed in that answers without a body (202/204): sign-up,
 /// password reset.
-pub async fn send_public(path: &str, body: &impl Serialize) -> Result<(), ApiError> {
+async fn send_public(path: &str, body: &impl Serialize) -> Result<(), ApiError> {
     let body = serde_json::to_string(body).unwrap_or_default();
     let (status, text) = send("POST", path, Some(&body), None).await?;
     decode::<Option<serde_json::Value>>(status, &text).map(|_| ())

@@ -1,0 +1,66 @@
+//! Clients (contacts), their notes, merges, CSV export and imports.
+
+use domain::{
+    ContactDetail, ContactNeighbors, ContactPage, ContactView, CreateContactRequest, CreateNoteRequest, ImportJob,
+    ImportPreview, MergeContactsRequest, NoteView, UpdateContactRequest,
+};
+use uuid::Uuid;
+
+use super::ApiError;
+
+/// A page of the list; `query` is the filter's query string, `cursor` the next page's.
+pub async fn list(query: &str, cursor: Option<&str>) -> Result<ContactPage, ApiError> {
+    match cursor {
+        None => super::get(&format!("/api/v1/contacts?{query}")).await,
+        Some(cursor) => super::get(&format!("/api/v1/contacts?{query}&cursor={cursor}")).await,
+    }
+}
+
+pub async fn get(id: Uuid) -> Result<ContactDetail, ApiError> {
+    super::get(&format!("/api/v1/contacts/{id}")).await
+}
+
+pub async fn neighbors(id: Uuid, query: &str) -> Result<ContactNeighbors, ApiError> {
+    super::get(&format!("/api/v1/contacts/{id}/neighbors?{query}")).await
+}
+
+pub async fn create(req: &CreateContactRequest) -> Result<ContactView, ApiError> {
+    super::post("/api/v1/contacts", req).await
+}
+
+pub async fn update(id: Uuid, req: &UpdateContactRequest) -> Result<ContactView, ApiError> {
+    super::patch(&format!("/api/v1/contacts/{id}"), req).await
+}
+
+pub async fn add_note(id: Uuid, req: &CreateNoteRequest) -> Result<NoteView, ApiError> {
+    super::post(&format!("/api/v1/contacts/{id}/notes"), req).await
+}
+
+/// Merges `source_id` into `id`.
+pub async fn merge(id: Uuid, source_id: Uuid) -> Result<ContactView, ApiError> {
+    super::post(&format!("/api/v1/contacts/{id}/merge"), &MergeContactsRequest { source_id }).await
+}
+
+/// Saves the list under `query` as `contacts.csv`.
+pub async fn export_csv(query: &str) -> Result<(), ApiError> {
+    super::download(&format!("/api/v1/contacts/export.csv?{query}"), "contacts.csv").await
+}
+
+/// What an import of `csv` with `mapping` (JSON of column → field) would do.
+pub async fn preview_import(csv: &str, mapping: &str, skip_invalid: bool) -> Result<ImportPreview, ApiError> {
+    super::post_csv(&import_path(mapping, true, skip_invalid), csv).await
+}
+
+pub async fn start_import(csv: &str, mapping: &str, skip_invalid: bool) -> Result<ImportJob, ApiError> {
+    super::post_csv(&import_path(mapping, false, skip_invalid), csv).await
+}
+
+pub async fn import_job(id: Uuid) -> Result<ImportJob, ApiError> {
+    super::get(&format!("/api/v1/contact-imports/{id}")).await
+}
+
+// The file goes as the body (`text/csv`), its options in the query: no size limit of a JSON
+// body, no copy of the file inside a JSON string.
+fn import_path(mapping: &str, dry_run: bool, skip_invalid: bool) -> String {
+    format!("/api/v1/contact-imports?mapping={}&dry_run={dry_run}&skip_invalid={skip_invalid}", super::encode(mapping))
+}
