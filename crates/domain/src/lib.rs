@@ -23,6 +23,7 @@ pub mod problem;
 pub mod problem_text;
 pub mod serde_helpers;
 pub mod sites;
+pub mod task_rules;
 pub mod tasks;
 pub mod text;
 pub mod users;

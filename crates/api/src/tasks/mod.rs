@@ -12,6 +12,7 @@ use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Uuid as SqlUuid};
+use domain::task_rules::{check_one_link, task_edit, TaskSnapshot};
 use domain::{CreateTaskRequest, Problem, TaskList, TaskQuery, TaskScope, TaskState, TaskView, UpdateTaskRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -176,10 +177,7 @@ fn check_assignee(conn: &mut PgConnection, account_id: Uuid, user: Uuid) -> ApiR
 
 /// 422 naming the field unless the linked contact, card or conversation is one the caller sees.
 fn check_link(conn: &mut PgConnection, caller: &AuthUser, req: &CreateTaskRequest) -> ApiResult<()> {
-    let links = [req.contact_id.is_some(), req.card_id.is_some(), req.conversation_id.is_some()];
-    if links.iter().filter(|l| **l).count() > 1 {
-        return Err(ApiError::field("contact_id", "invalid", "link a task to one contact, card or conversation"));
-    }
+    check_one_link(req)?;
     if let Some(id) = req.contact_id {
         crate::contacts::queries::get(conn, caller, id)
             .map_err(|_| ApiError::field("contact_id", "unknown", "is not a contact you can see"))?;
@@ -336,44 +334,30 @@ pub async fn update_task(
         .db
         .transaction(move |conn| {
             let old = task_for(conn, &caller, id)?;
+            let state = TaskSnapshot { due_at: old.due_at, assignee_id: old.assignee_id, done_at: old.done_at };
             let now = Utc::now();
-            let mut patch = TaskPatch {
-                title: req.title.as_deref().map(|t| t.trim().to_string()),
-                description: req.description.as_deref().map(|d| d.trim().to_string()),
+            let edit = task_edit(&state, &req, now);
+            if let Some(Some(user)) = edit.assignee_id {
+                check_assignee(conn, caller.account_id, user)?;
+            }
+            let notify = edit.notify(caller.user_id);
+            let patch = TaskPatch {
+                title: edit.title,
+                description: edit.description,
+                due_at: edit.due_at,
+                due_notified_at: edit.due_notified_at,
+                assignee_id: edit.assignee_id,
+                done_at: edit.done_at,
                 updated_at: now,
-                ..TaskPatch::default()
             };
-            if let Some(due) = req.due_at.filter(|due| *due != old.due_at) {
-                patch.due_at = Some(due);
-                patch.due_notified_at = Some(None);
-            }
-            let new_assignee = req.assignee_id.filter(|a| *a != old.assignee_id);
-            if let Some(assignee) = new_assignee {
-                if let Some(user) = assignee {
-                    check_assignee(conn, caller.account_id, user)?;
-                }
-                patch.assignee_id = Some(assignee);
-            }
-            if let Some(done) = req.done.filter(|d| *d != old.done_at.is_some()) {
-                patch.done_at = Some(done.then_some(now));
-            }
             // One UPDATE: a second one of the same row would re-check its foreign keys (the
             // row is then this transaction's own) and wait on a card or contact locked by a
             // delete, against the lock order of docs/API.md.
             diesel::update(tasks::table.find(id)).set(&patch).execute(conn)?;
             // Last: notifying takes the account's event lock.
-            if let Some(Some(user)) = new_assignee {
-                if user != caller.user_id {
-                    let title = patch.title.as_deref().unwrap_or(&old.title);
-                    crate::notifications::notify(
-                        conn,
-                        caller.account_id,
-                        user,
-                        "task_assigned",
-                        title,
-                        old.contact_id,
-                    )?;
-                }
+            if let Some(user) = notify {
+                let title = patch.title.as_deref().unwrap_or(&old.title);
+                crate::notifications::notify(conn, caller.account_id, user, "task_assigned", title, old.contact_id)?;
             }
             let row = tasks::table.find(id).select(TaskRow::as_select()).first(conn)?;
             views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
