@@ -12,6 +12,7 @@ pub mod chat;
 pub mod contact_rules;
 pub mod contacts;
 pub mod custom_fields;
+pub mod desk_rules;
 pub mod events;
 pub mod i18n;
 pub mod imports;

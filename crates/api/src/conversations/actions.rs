@@ -5,6 +5,7 @@
 use actix_web::{post, web, HttpResponse};
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
+use domain::desk_rules::{close_needs_operator, refusal, transfer_forbidden, transfer_target_refusal, DeskAction};
 use domain::{
     desk_note_text, first_name, ConversationStatus, ConversationSummary, DeskNote, MessageSender, MessageView,
     OperatorRequest, Problem, SendMessageRequest,
@@ -26,6 +27,14 @@ type Summary = ApiResult<web::Json<ConversationSummary>>;
 
 pub(super) fn conflict(message: &str) -> ApiError {
     ApiError::Conflict(message.to_string(), Vec::new())
+}
+
+/// 409 when `action` does not fit the conversation's state (`domain::desk_rules`).
+fn refuse(action: DeskAction, conv: &ConversationRow) -> ApiResult<()> {
+    match refusal(action, conv.status()) {
+        Some(why) => Err(conflict(why)),
+        None => Ok(()),
+    }
 }
 
 pub(super) fn summary(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<ConversationSummary> {
@@ -77,9 +86,7 @@ pub async fn accept(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
                 .select(ConversationRow::as_select())
                 .for_update()
                 .first(conn)?;
-            if let Some(why) = domain::accept_refusal(conv.status()) {
-                return Err(conflict(why));
-            }
+            refuse(DeskAction::Accept, &conv)?;
             let now = Utc::now();
             diesel::update(conversations::table.find(id))
                 .set((
@@ -141,9 +148,7 @@ pub async fn ignore(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
         .db
         .transaction(move |conn| {
             let conv = queries::get(conn, &caller, id)?;
-            if conv.status() != ConversationStatus::Waiting {
-                return Err(conflict("Only a conversation waiting in the Inbox can be ignored."));
-            }
+            refuse(DeskAction::Ignore, &conv)?;
             let minutes: i32 = match conv.site_id {
                 Some(site) => sites::table.find(site).select(sites::chat_ignore_minutes).first(conn)?,
                 None => 5,
@@ -193,11 +198,7 @@ pub async fn reply(
         .db
         .transaction(move |conn| {
             let conv = get_for_update(conn, &caller, id)?;
-            match conv.status() {
-                ConversationStatus::Active => {}
-                ConversationStatus::Closed => return Err(conflict("This conversation is closed; join it to write.")),
-                _ => return Err(conflict("Accept this conversation before replying.")),
-            }
+            refuse(DeskAction::Reply, &conv)?;
             queries::require_operator(conn, &caller, &conv, "write in this conversation")?;
             let message = add_message(conn, &conv, MessageSender::Agent, Some(caller.user_id), &text)?;
             announce_message(conn, &conv, &message)?;
@@ -229,9 +230,7 @@ pub async fn typing(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
         .db
         .run(move |conn| {
             let conv = queries::get(conn, &caller, id)?;
-            if conv.status() != ConversationStatus::Active {
-                return Err(conflict("Only an active conversation shows typing."));
-            }
+            refuse(DeskAction::Typing, &conv)?;
             queries::require_operator(conn, &caller, &conv, "write in this conversation")?;
             let name = user_name(conn, caller.user_id)?;
             let audience = queries::audience(conn, &conv, true)?;
@@ -267,10 +266,8 @@ pub async fn close(state: web::Data<AppState>, caller: AuthUser, id: web::Path<U
         .db
         .transaction(move |conn| {
             let conv = get_for_update(conn, &caller, id)?;
-            if conv.status() == ConversationStatus::Closed {
-                return Err(conflict("This conversation is already closed."));
-            }
-            if conv.status() == ConversationStatus::Active {
+            refuse(DeskAction::Close, &conv)?;
+            if close_needs_operator(conv.status()) {
                 queries::require_operator(conn, &caller, &conv, "close this conversation")?;
             }
             close_row(conn, &conv)?;
@@ -317,25 +314,22 @@ pub async fn join(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uu
         .transaction(move |conn| {
             let conv = get_for_update(conn, &caller, id)?;
             let name = user_name(conn, caller.user_id)?;
-            match conv.status() {
-                ConversationStatus::Closed => {
-                    if queries::blocked(conn, &conv)? {
-                        return Err(conflict("This visitor is blocked; unblock them first."));
-                    }
-                    diesel::update(conversations::table.find(id))
-                        .set((
-                            conversations::status.eq(ConversationStatus::Active.as_str()),
-                            conversations::owner_id.eq(caller.user_id),
-                            conversations::closed_at.eq(None::<chrono::DateTime<Utc>>),
-                        ))
-                        .execute(conn)?;
+            refuse(DeskAction::Join, &conv)?;
+            if conv.status() == ConversationStatus::Closed {
+                // Reopened, as the caller's.
+                if queries::blocked(conn, &conv)? {
+                    return Err(conflict("This visitor is blocked; unblock them first."));
                 }
-                ConversationStatus::Active => {
-                    if !takes_part(conn, &conv, caller.user_id)? {
-                        add_participant(conn, id, caller.user_id)?;
-                    }
-                }
-                _ => return Err(conflict("This conversation waits in the Inbox: accept it instead.")),
+                diesel::update(conversations::table.find(id))
+                    .set((
+                        conversations::status.eq(ConversationStatus::Active.as_str()),
+                        conversations::owner_id.eq(caller.user_id),
+                        conversations::closed_at.eq(None::<chrono::DateTime<Utc>>),
+                    ))
+                    .execute(conn)?;
+            } else if !takes_part(conn, &conv, caller.user_id)? {
+                // Active (the only other state `refuse` lets through): one more operator.
+                add_participant(conn, id, caller.user_id)?;
             }
             let conv = reload(conn, id)?;
             // The widget too: a joined chat is open again and shows its reply box.
@@ -386,52 +380,49 @@ pub async fn transfer(
     body: ValidJson<OperatorRequest>,
 ) -> Summary {
     let (id, to) = (id.into_inner(), body.0.user_id);
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let conv = get_for_update(conn, &caller, id)?;
-            if conv.status() != ConversationStatus::Active {
-                return Err(conflict("Only an active conversation can be transferred."));
-            }
-            if !caller.is_admin() && conv.owner_id != Some(caller.user_id) {
-                return Err(ApiError::Forbidden("Only its owner or an admin can transfer this conversation.".into()));
-            }
-            let to_name = queries::check_operator(conn, caller.account_id, to)?;
-            if conv.owner_id == Some(to) {
-                return Err(conflict("This conversation is already theirs."));
-            }
-            diesel::update(conversations::table.find(id)).set(conversations::owner_id.eq(to)).execute(conn)?;
-            diesel::delete(
-                conversation_participants::table
-                    .filter(conversation_participants::conversation_id.eq(id))
-                    .filter(conversation_participants::user_id.eq(to)),
-            )
-            .execute(conn)?;
-            let moved = reload(conn, id)?;
-            let mut audience = queries::audience(conn, &moved, true)?;
-            audience.user_ids.extend(conv.owner_id);
-            let from = conv.owner_id;
-            queries::announce_to(conn, &moved, audience, |conversation| {
-                crate::platform::events::EventData::ConversationTransferred(domain::events::ConversationTransferred {
-                    conversation,
-                    from,
+    let done =
+        state
+            .db
+            .transaction(move |conn| {
+                let conv = get_for_update(conn, &caller, id)?;
+                refuse(DeskAction::Transfer, &conv)?;
+                if let Some(why) = transfer_forbidden(caller.is_admin(), caller.user_id, conv.owner_id) {
+                    return Err(ApiError::Forbidden(why.into()));
+                }
+                let to_name = queries::check_operator(conn, caller.account_id, to)?;
+                if let Some(why) = transfer_target_refusal(conv.owner_id, to) {
+                    return Err(conflict(why));
+                }
+                diesel::update(conversations::table.find(id)).set(conversations::owner_id.eq(to)).execute(conn)?;
+                diesel::delete(
+                    conversation_participants::table
+                        .filter(conversation_participants::conversation_id.eq(id))
+                        .filter(conversation_participants::user_id.eq(to)),
+                )
+                .execute(conn)?;
+                let moved = reload(conn, id)?;
+                let mut audience = queries::audience(conn, &moved, true)?;
+                audience.user_ids.extend(conv.owner_id);
+                let from = conv.owner_id;
+                queries::announce_to(conn, &moved, audience, |conversation| {
+                    crate::platform::events::EventData::ConversationTransferred(
+                        domain::events::ConversationTransferred { conversation, from, to },
+                    )
+                })?;
+                let by = user_name(conn, caller.user_id)?;
+                let title = format!("{by} transferred a conversation to you");
+                notifications::notify(
+                    conn,
+                    caller.account_id,
                     to,
-                })
-            })?;
-            let by = user_name(conn, caller.user_id)?;
-            let title = format!("{by} transferred a conversation to you");
-            notifications::notify(
-                conn,
-                caller.account_id,
-                to,
-                "conversation_transferred",
-                &title,
-                Some(conv.contact_id),
-            )?;
-            note(conn, &moved, DeskNote::Transferred { to: first_name(&to_name) })?;
-            summary(conn, &caller, id)
-        })
-        .await?;
+                    "conversation_transferred",
+                    &title,
+                    Some(conv.contact_id),
+                )?;
+                note(conn, &moved, DeskNote::Transferred { to: first_name(&to_name) })?;
+                summary(conn, &caller, id)
+            })
+            .await?;
     Ok(web::Json(done))
 }
 
@@ -462,9 +453,7 @@ pub async fn invite(
         .db
         .transaction(move |conn| {
             let conv = get_for_update(conn, &caller, id)?;
-            if conv.status() != ConversationStatus::Active {
-                return Err(conflict("Only an active conversation can take in colleagues."));
-            }
+            refuse(DeskAction::Invite, &conv)?;
             queries::require_operator(conn, &caller, &conv, "invite colleagues")?;
             let name = queries::check_operator(conn, caller.account_id, who)?;
             if takes_part(conn, &conv, who)? {
