@@ -10,11 +10,34 @@ use validator::{Validate, ValidationError};
 pub const COLOUR_PATTERN: &str = "^#[0-9a-fA-F]{6}$";
 
 pub fn validate_colour(c: &str) -> Result<(), ValidationError> {
-    let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|d| d.is_ascii_hexdigit());
-    if ok {
-        Ok(())
-    } else {
-        Err(ValidationError::new("pattern").with_message("must be a colour like #2358d8".into()))
+    Colour::parse(c).map(|_| ()).map_err(|msg| ValidationError::new("pattern").with_message(msg.into()))
+}
+
+/// A board's, stage's or label's colour as stored: `#rrggbb`, lower-case. The only way to get
+/// one is [`Colour::parse`] (or the default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Colour(String);
+
+impl Colour {
+    /// What a new board, stage or label gets when none is given.
+    pub const DEFAULT: &'static str = "#2358d8";
+
+    pub fn parse(c: &str) -> Result<Colour, &'static str> {
+        let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|d| d.is_ascii_hexdigit());
+        if ok {
+            Ok(Colour(c.to_ascii_lowercase()))
+        } else {
+            Err("must be a colour like #2358d8")
+        }
+    }
+
+    /// The given colour (validated by the request already), or the default.
+    pub fn or_default(c: Option<&str>) -> Colour {
+        c.and_then(|c| Colour::parse(c).ok()).unwrap_or_else(|| Colour(Colour::DEFAULT.to_string()))
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
     }
 }
 
@@ -184,5 +207,7 @@ mod tests {
         for bad in ["2358d8", "#2358d", "#2358d8f", "#23g8d8", "#ççç"] {
             assert!(validate_colour(bad).is_err(), "{bad}");
         }
+        assert_eq!(Colour::parse("#2358D8").unwrap().into_string(), "#2358d8", "stored lower-case");
+        assert_eq!(Colour::or_default(None).into_string(), Colour::DEFAULT);
     }
 }

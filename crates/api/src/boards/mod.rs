@@ -55,8 +55,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     );
 }
 
-pub(crate) const DEFAULT_COLOUR: &str = "#2358d8";
-
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = boards)]
 struct BoardRow {
@@ -176,8 +174,9 @@ fn set_members(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid]) -> ApiResu
     Ok(())
 }
 
+/// A colour as stored (`domain::Colour`), the default when none is given.
 pub(crate) fn colour(c: Option<&str>) -> String {
-    c.unwrap_or(DEFAULT_COLOUR).to_ascii_lowercase()
+    domain::Colour::or_default(c).into_string()
 }
 
 /// List boards.
