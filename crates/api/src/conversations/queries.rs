@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::contacts::transcript::MessageRow;
 use crate::platform::db::schema::{
-    blocked_addresses, contacts, conversation_participants, conversations, messages, sites, users, visitors,
+    contacts, conversation_participants, conversations, messages, sites, users, visitors,
 };
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::events::{self, Audience, EventData};
@@ -226,12 +226,7 @@ pub fn blocked(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<boo
         None => None,
     };
     let ip_blocked = match &conv.ip {
-        Some(ip) => diesel::select(exists(
-            blocked_addresses::table
-                .filter(blocked_addresses::account_id.eq(conv.account_id))
-                .filter(blocked_addresses::ip.eq(ip)),
-        ))
-        .get_result(conn)?,
+        Some(ip) => crate::platform::blocks::address_blocked(conn, conv.account_id, ip)?,
         None => false,
     };
     Ok(token_blocked.unwrap_or(false) || ip_blocked)

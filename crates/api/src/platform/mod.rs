@@ -2,6 +2,7 @@
 //! the platform, never the other way round (`docs/ARCHITECTURE.md`).
 
 pub(crate) mod auth;
+pub(crate) mod blocks;
 pub mod config;
 pub mod db;
 pub mod error;

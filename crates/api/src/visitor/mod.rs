@@ -10,7 +10,6 @@
 use actix_web::dev::Payload;
 use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use diesel::dsl::exists;
 use diesel::prelude::*;
 use domain::{
     Channel, ConversationStatus, EventTicket, MessageSender, Problem, SendMessageRequest, StartChatRequest,
@@ -24,7 +23,7 @@ use crate::contacts::transcript::MessageRow;
 use crate::conversations::bot;
 use crate::conversations::queries::{add_message, announce_message, ConversationRow};
 use crate::platform::auth::tokens::{new_secret, sha256_hex, TicketHolder, TICKET_TTL_SECS};
-use crate::platform::db::schema::{blocked_addresses, conversations, messages, users, visitors};
+use crate::platform::db::schema::{conversations, messages, users, visitors};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::events::hub::Viewer;
 use crate::platform::events::stream::{self, StreamQuery};
@@ -84,13 +83,7 @@ pub struct VisitorRow {
 fn site_for(conn: &mut PgConnection, headers: &VisitorHeaders) -> ApiResult<SiteRow> {
     let site = find_by_public_key(conn, &headers.site_key)?
         .ok_or_else(|| ApiError::Unauthorized("Unknown site key.".into()))?;
-    let address_blocked: bool = diesel::select(exists(
-        blocked_addresses::table
-            .filter(blocked_addresses::account_id.eq(site.account_id))
-            .filter(blocked_addresses::ip.eq(&headers.ip)),
-    ))
-    .get_result(conn)?;
-    if address_blocked {
+    if crate::platform::blocks::address_blocked(conn, site.account_id, &headers.ip)? {
         return Err(blocked());
     }
     Ok(site)

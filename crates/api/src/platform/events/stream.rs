@@ -283,7 +283,6 @@ impl EventBody {
 
 /// Whether the visitor is gone, or blocked by token or by address.
 fn visitor_blocked(conn: &mut PgConnection, visitor_id: Uuid) -> ApiResult<bool> {
-    use crate::platform::db::schema::blocked_addresses;
     let visitor: Option<(Uuid, Option<String>, bool)> = visitors::table
         .find(visitor_id)
         .select((visitors::account_id, visitors::ip, visitors::blocked_at.is_not_null()))
@@ -293,11 +292,8 @@ fn visitor_blocked(conn: &mut PgConnection, visitor_id: Uuid) -> ApiResult<bool>
     if token_blocked {
         return Ok(true);
     }
-    let Some(ip) = ip else { return Ok(false) };
-    Ok(diesel::select(diesel::dsl::exists(
-        blocked_addresses::table
-            .filter(blocked_addresses::account_id.eq(account_id))
-            .filter(blocked_addresses::ip.eq(ip)),
-    ))
-    .get_result(conn)?)
+    match ip {
+        Some(ip) => crate::platform::blocks::address_blocked(conn, account_id, &ip),
+        None => Ok(false),
+    }
 }
