@@ -124,7 +124,7 @@ pub fn openapi_json() -> String {
 
 /// Adds what every operation shares (see the module doc). Done on the JSON form, which is
 /// also what is served: utoipa's typed builders have no way to say "if absent".
-pub fn finish(api: utoipa::openapi::OpenApi) -> Value {
+pub(crate) fn finish(api: utoipa::openapi::OpenApi) -> Value {
     let mut doc = serde_json::to_value(&api).expect("the OpenAPI document serialises");
     add_field_rules(&mut doc);
     add_shared_responses(&mut doc);
@@ -335,7 +335,7 @@ fn pattern_free_text(schema: &mut Value) {
 
 /// Every documented path with its methods (HEAD wherever GET is) and the methods that take
 /// query parameters: for 405 answers (`Allow`), HEAD and the query-string check.
-pub fn routes(doc: &Value) -> Vec<(String, Vec<&'static str>, Vec<&'static str>)> {
+pub(crate) fn routes(doc: &Value) -> Vec<(String, Vec<&'static str>, Vec<&'static str>)> {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return Vec::new() };
     paths
         .iter()

@@ -3,17 +3,17 @@
 
 pub(crate) mod auth;
 pub(crate) mod blocks;
-pub mod config;
-pub mod db;
-pub mod error;
+pub(crate) mod config;
+pub(crate) mod db;
+pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod http;
-pub mod jobs;
-pub mod mailer;
+pub(crate) mod jobs;
+pub(crate) mod mailer;
 pub(crate) mod metrics;
 pub(crate) mod positions;
 pub(crate) mod rate_limits;
 pub(crate) mod slots;
 pub(crate) mod state;
 pub(crate) mod storage;
-pub mod telemetry;
+pub(crate) mod telemetry;

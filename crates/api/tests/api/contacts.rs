@@ -363,7 +363,7 @@ async fn tab_counts_kept_by_counters_agree_with_a_live_count() {
     // Compaction folds every connection's shard into shard 0 and changes no total.
     let spread = app.count("SELECT count(*) FROM contact_counts WHERE shard <> 0");
     let mut conn = diesel::PgConnection::establish(&app.database_url).unwrap();
-    assert_eq!(api::contacts::counters::compact(&mut conn).unwrap(), spread);
+    assert_eq!(api::counters::compact(&mut conn).unwrap(), spread);
     assert_eq!(app.count("SELECT count(*) FROM contact_counts WHERE shard <> 0"), 0);
     assert_eq!(
         app.count("SELECT count(*) FROM (SELECT 1 FROM contact_counts GROUP BY account_id, assignee_key, status) k"),
@@ -381,7 +381,7 @@ async fn compaction_skips_counter_rows_a_transaction_holds() {
     app.ingest_ok(&key.secret, &json!({"email": "a@x.test"})).await;
     let mut writer = diesel::PgConnection::establish(&app.database_url).unwrap();
     let mut compactor = diesel::PgConnection::establish(&app.database_url).unwrap();
-    api::contacts::counters::compact(&mut compactor).unwrap();
+    api::counters::compact(&mut compactor).unwrap();
     // A writer holds a shard row that is not shard 0 (as an ingest in flight would)...
     diesel::sql_query("BEGIN").execute(&mut writer).unwrap();
     diesel::sql_query(
@@ -397,9 +397,9 @@ async fn compaction_skips_counter_rows_a_transaction_holds() {
     .execute(&mut compactor)
     .unwrap();
     // ...so compaction folds the free row, skips the held one and returns without waiting.
-    assert_eq!(api::contacts::counters::compact(&mut compactor).unwrap(), 1);
+    assert_eq!(api::counters::compact(&mut compactor).unwrap(), 1);
     diesel::sql_query("COMMIT").execute(&mut writer).unwrap();
-    assert_eq!(api::contacts::counters::compact(&mut compactor).unwrap(), 1);
+    assert_eq!(api::counters::compact(&mut compactor).unwrap(), 1);
     let counts = list(&app, &admin, "").await.counts;
     assert_eq!((counts.to_contact, counts.won), (6, 2));
 }

@@ -71,13 +71,13 @@ async fn a_task_falling_due_notifies_its_assignee_once() {
     let done = task(&app, &bia, json!({"title": "already done", "due_at": "2020-01-01T10:00:00Z"})).await;
     app.patch(&format!("/api/v1/tasks/{}", done["id"].as_str().unwrap()), &bia.token, &json!({"done": true})).await;
     let mut conn = app.conn();
-    assert_eq!(api::tasks::due::notify_due(&mut conn).unwrap(), 1);
-    assert_eq!(api::tasks::due::notify_due(&mut conn).unwrap(), 0, "once per task");
+    assert_eq!(api::due_tasks::notify_due(&mut conn).unwrap(), 1);
+    assert_eq!(api::due_tasks::notify_due(&mut conn).unwrap(), 0, "once per task");
     assert_eq!(notification_kinds(&app, &bia).await, ["task_due"]);
     // A new due time is a new reminder.
     let path = format!("/api/v1/tasks/{}", due["id"].as_str().unwrap());
     app.patch(&path, &bia.token, &json!({"due_at": "2021-01-01T10:00:00Z"})).await;
-    assert_eq!(api::tasks::due::notify_due(&mut conn).unwrap(), 1);
+    assert_eq!(api::due_tasks::notify_due(&mut conn).unwrap(), 1);
 }
 
 #[tokio::test]
