@@ -68,36 +68,27 @@ fn BoardScreen(
     let current = RwSignal::new(0usize);
     let error = RwSignal::new(None::<ApiError>);
     let announce = RwSignal::new(String::new());
-    // Only the newest load's answer is shown: an older one (started before a move) would put
-    // the card back where it was.
-    let latest = RwSignal::new(0u64);
-    let load = move || {
-        let q = qs.get_untracked();
-        let ticket = latest.get_untracked() + 1;
-        latest.set(ticket);
-        spawn_local(async move {
-            let result = client::cards(board_id, &q).await;
-            // None: the board was left before the answer came.
-            if latest.try_get_untracked() != Some(ticket) {
-                return;
+    // The cards under the filter, loaded again on each `load()`. The resource shows only its
+    // newest load's answer: an older one (started before a move) would put the card back.
+    let reloads = RwSignal::new(0u64);
+    let loaded = LocalResource::new(move || {
+        let q = qs.get();
+        reloads.track();
+        async move { client::cards(board_id, &q).await }
+    });
+    let load = move || reloads.update(|n| *n += 1);
+    Effect::new(move |_| match loaded.get() {
+        Some(Ok(cards)) => {
+            // Re-rendering replaces the tiles: keep the keyboard where it was.
+            let focused = focused_card();
+            stages.set(cards.stages);
+            error.set(None);
+            if let Some(id) = focused {
+                request_animation_frame(move || focus_card(id));
             }
-            match result {
-                Ok(cards) => {
-                    // Re-rendering replaces the tiles: keep the keyboard where it was.
-                    let focused = focused_card();
-                    stages.set(cards.stages);
-                    error.set(None);
-                    if let Some(id) = focused {
-                        request_animation_frame(move || focus_card(id));
-                    }
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    Effect::new(move |_| {
-        qs.track();
-        load();
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
     });
     let columns = Columns { reload: Callback::new(move |_| load()) };
     provide_context(columns);

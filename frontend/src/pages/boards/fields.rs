@@ -188,26 +188,29 @@ fn ContactField(key: String, name: String, values: Values) -> impl IntoView {
             }
         });
     }
-    let latest = RwSignal::new(0u32);
-    let search = move |ev: leptos::ev::Event| {
-        let q = event_target_value(&ev);
-        let ticket = latest.get_untracked() + 1;
-        latest.set(ticket);
-        spawn_local(async move {
-            let Ok(page) = client::find_contacts(&q).await else { return };
-            if latest.try_get_untracked() != Some(ticket) {
-                return;
+    // What the user typed, searched as they type; the resource keeps only the newest answer.
+    let typed = RwSignal::new(None::<String>);
+    let found = LocalResource::new(move || {
+        let q = typed.get();
+        async move {
+            match q {
+                Some(q) => client::find_contacts(&q).await.ok(),
+                None => None,
             }
-            let found = page.items.into_iter().map(|c| (c.id, c.name.or(c.email).or(c.phone).unwrap_or_default()));
-            choices.set(
-                current
-                    .into_iter()
-                    .filter_map(|id| choices.with_untracked(|all| all.iter().find(|c| c.0 == id).cloned()))
-                    .chain(found.filter(|c| Some(c.0) != current))
-                    .collect(),
-            );
-        });
-    };
+        }
+    });
+    Effect::new(move |_| {
+        let Some(Some(page)) = found.get() else { return };
+        let found = page.items.into_iter().map(|c| (c.id, c.name.or(c.email).or(c.phone).unwrap_or_default()));
+        choices.set(
+            current
+                .into_iter()
+                .filter_map(|id| choices.with_untracked(|all| all.iter().find(|c| c.0 == id).cloned()))
+                .chain(found.filter(|c| Some(c.0) != current))
+                .collect(),
+        );
+    });
+    let search = move |ev: leptos::ev::Event| typed.set(Some(event_target_value(&ev)));
     let (k1, k2) = (key.clone(), key);
     view! {
         <span class="row contact-field">
