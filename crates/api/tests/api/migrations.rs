@@ -39,23 +39,50 @@ async fn the_demo_seed_fills_an_empty_database_once() {
     assert!(!api::seed::seed_demo_if_empty(&mut conn).unwrap());
 }
 
+/// (table, column) -> diesel type, and each table's primary key.
+type Tables = std::collections::BTreeMap<String, (std::collections::BTreeMap<String, String>, Vec<String>)>;
+
+/// Tables the code reaches only through SQL text.
+const SQL_ONLY: &[&str] = &[
+    "__diesel_schema_migrations",
+    // Written by the tab-count triggers and folded by their SQL functions.
+    "contact_count_deltas",
+    // One row, read and moved by `platform::events::trim` in SQL.
+    "event_retention",
+];
+/// Columns only SQL text reads (a generated search vector diesel has no type for).
+const SQL_ONLY_COLUMNS: &[(&str, &str)] = &[("messages", "search")];
+
 /// `schema.rs` is written by hand (it names only what the code uses of some tables' SQL-only
 /// helpers); this is its drift check, what `diesel print-schema` would show: every table it
 /// declares has exactly the migrated columns, types, nullability and primary key, and every
 /// other table is one the code reaches only through SQL, listed here on purpose.
 #[tokio::test]
 async fn schema_rs_matches_the_migrated_database() {
-    use std::collections::{BTreeMap, BTreeSet};
-    const SQL_ONLY: &[&str] = &[
-        "__diesel_schema_migrations",
-        // Written by the tab-count triggers and folded by their SQL functions.
-        "contact_count_deltas",
-        // One row, read and moved by `platform::events::trim` in SQL.
-        "event_retention",
-    ];
-    // Columns only SQL text reads (a generated search vector diesel has no type for).
-    const SQL_ONLY_COLUMNS: &[(&str, &str)] = &[("messages", "search")];
+    let app = TestApp::spawn().await;
+    let mut conn = PgConnection::establish(&app.database_url).unwrap();
+    let database = migrated_tables(&mut conn);
+    let declared = declared_tables(include_str!("../../src/platform/db/schema.rs"));
+    for (name, (cols, key)) in &declared {
+        let (db_cols, db_key) =
+            database.get(name).unwrap_or_else(|| panic!("schema.rs declares {name}, no migration makes it"));
+        assert_eq!(cols, db_cols, "table {name}: schema.rs (left) against the migrated database (right)");
+        let (mut key, mut db_key) = (key.clone(), db_key.clone());
+        key.sort();
+        db_key.sort();
+        assert_eq!(key, db_key, "table {name}: primary key");
+    }
+    let undeclared: std::collections::BTreeSet<&str> =
+        database.keys().map(String::as_str).filter(|t| !declared.contains_key(*t)).collect();
+    assert_eq!(
+        undeclared,
+        SQL_ONLY.iter().copied().collect(),
+        "tables migrations make that schema.rs does not declare"
+    );
+}
 
+/// The migrated database's tables, with diesel's names for their column types.
+fn migrated_tables(conn: &mut PgConnection) -> Tables {
     #[derive(diesel::QueryableByName)]
     struct Column {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -69,11 +96,6 @@ async fn schema_rs_matches_the_migrated_database() {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         primary: bool,
     }
-    // (table, column) -> diesel type, and each table's primary key in column order.
-    type Tables = BTreeMap<String, (BTreeMap<String, String>, Vec<String>)>;
-
-    let app = TestApp::spawn().await;
-    let mut conn = PgConnection::establish(&app.database_url).unwrap();
     let columns: Vec<Column> = diesel::sql_query(
         "SELECT c.table_name::text, c.column_name::text, c.udt_name::text, c.is_nullable = 'YES' AS nullable, \
                 EXISTS (SELECT 1 FROM information_schema.table_constraints t \
@@ -84,72 +106,60 @@ async fn schema_rs_matches_the_migrated_database() {
          WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' \
          ORDER BY c.table_name, c.ordinal_position",
     )
-    .load(&mut conn)
+    .load(conn)
     .unwrap();
-    let mut database = Tables::new();
+    let mut tables = Tables::new();
     for c in columns {
-        let base = match c.udt_name.trim_start_matches('_') {
-            "uuid" => "Uuid",
-            "text" | "varchar" => "Text",
-            "int2" => "Int2",
-            "int4" => "Int4",
-            "int8" => "Int8",
-            "bool" => "Bool",
-            "timestamptz" => "Timestamptz",
-            "timestamp" => "Timestamp",
-            "tsvector" => "Tsvector",
-            "date" => "Date",
-            "jsonb" => "Jsonb",
-            "numeric" => "Numeric",
-            "bytea" => "Bytea",
-            "float8" => "Float8",
-            other => panic!("{}.{}: no diesel type mapped for {other}", c.table_name, c.column_name),
-        };
-        let ty = if c.udt_name.starts_with('_') { format!("Array<{base}>") } else { base.to_string() };
-        let ty = if c.nullable { format!("Nullable<{ty}>") } else { ty };
         if SQL_ONLY_COLUMNS.contains(&(c.table_name.as_str(), c.column_name.as_str())) {
             continue;
         }
-        let table = database.entry(c.table_name).or_default();
+        let base = diesel_type(c.udt_name.trim_start_matches('_'))
+            .unwrap_or_else(|| panic!("{}.{}: no diesel type mapped for {}", c.table_name, c.column_name, c.udt_name));
+        let ty = if c.udt_name.starts_with('_') { format!("Array<{base}>") } else { base.to_string() };
+        let ty = if c.nullable { format!("Nullable<{ty}>") } else { ty };
+        let table = tables.entry(c.table_name).or_default();
         if c.primary {
             table.1.push(c.column_name.clone());
         }
         table.0.insert(c.column_name, ty);
     }
+    tables
+}
 
-    let source = include_str!("../../src/platform/db/schema.rs");
-    let mut declared = Tables::new();
+fn diesel_type(udt: &str) -> Option<&'static str> {
+    Some(match udt {
+        "uuid" => "Uuid",
+        "text" | "varchar" => "Text",
+        "int2" => "Int2",
+        "int4" => "Int4",
+        "int8" => "Int8",
+        "bool" => "Bool",
+        "timestamptz" => "Timestamptz",
+        "timestamp" => "Timestamp",
+        "tsvector" => "Tsvector",
+        "date" => "Date",
+        "jsonb" => "Jsonb",
+        "numeric" => "Numeric",
+        "bytea" => "Bytea",
+        "float8" => "Float8",
+        _ => return None,
+    })
+}
+
+/// The `table!` blocks of schema.rs, with type aliases written as the database names them.
+fn declared_tables(source: &str) -> Tables {
+    let mut tables = Tables::new();
     for block in source.split("diesel::table! {").skip(1) {
         let head = block.trim_start().lines().next().unwrap();
         let (name, key) = head.split_once(" (").unwrap();
         let key = key.split(')').next().unwrap().split(',').map(|k| k.trim().to_string()).collect();
-        let mut cols = BTreeMap::new();
-        for line in block.trim_start().lines().skip(1) {
-            let line = line.trim();
-            if line == "}" {
-                break;
-            }
+        let mut cols = std::collections::BTreeMap::new();
+        for line in block.trim_start().lines().skip(1).map(str::trim).take_while(|l| *l != "}") {
             let (col, ty) = line.trim_end_matches(',').split_once(" -> ").unwrap_or_else(|| panic!("{name}: {line}"));
             let ty = ty.replace("BigInt", "Int8").replace("SmallInt", "Int2").replace("Integer", "Int4");
             cols.insert(col.trim().to_string(), ty.replace(' ', ""));
         }
-        declared.insert(name.trim().to_string(), (cols, key));
+        tables.insert(name.trim().to_string(), (cols, key));
     }
-
-    for (name, (cols, key)) in &declared {
-        let (db_cols, db_key) =
-            database.get(name).unwrap_or_else(|| panic!("schema.rs declares {name}, no migration makes it"));
-        assert_eq!(cols, db_cols, "table {name}: schema.rs (left) against the migrated database (right)");
-        let (mut key, mut db_key) = (key.clone(), db_key.clone());
-        key.sort();
-        db_key.sort();
-        assert_eq!(key, db_key, "table {name}: primary key");
-    }
-    let undeclared: BTreeSet<&str> =
-        database.keys().map(String::as_str).filter(|t| !declared.contains_key(*t)).collect();
-    assert_eq!(
-        undeclared,
-        SQL_ONLY.iter().copied().collect(),
-        "tables migrations make that schema.rs does not declare"
-    );
+    tables
 }
