@@ -146,12 +146,44 @@ fn add_event_catalogue(doc: &mut Value) {
         "\n\nEvery event's `data` is a {} (the visitor's view: no user, client or owner ids).",
         schema("VisitorEvent")
     );
-    for (path, text) in [("/api/v1/events", operator), ("/api/v1/visitor/events", visitor)] {
-        let description = doc
-            .pointer_mut(&format!("/paths/{}/get/description", path.replace('/', "~1")))
-            .unwrap_or_else(|| panic!("no description for GET {path}"));
-        let joined = format!("{}{text}", description.as_str().unwrap_or_default());
-        *description = Value::String(joined);
+    let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    let operator_events: serde_json::Map<String, Value> = domain::events::EventData::schema_names()
+        .into_iter()
+        .map(|(kind, name)| (kind.as_str().to_string(), reference(name)))
+        .collect();
+    let visitor_events: serde_json::Map<String, Value> = domain::events::EventData::schema_names()
+        .into_iter()
+        .map(|(kind, _)| (kind.as_str().to_string(), reference("VisitorEvent")))
+        .collect();
+    for (path, text, events) in
+        [("/api/v1/events", operator, operator_events), ("/api/v1/visitor/events", visitor, visitor_events)]
+    {
+        let operation = doc
+            .pointer_mut(&format!("/paths/{}/get", path.replace('/', "~1")))
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("no GET {path}"));
+        let joined = format!("{}{text}", operation.get("description").and_then(Value::as_str).unwrap_or_default());
+        operation.insert("description".into(), Value::String(joined));
+        // The same catalogue for tools: event name → schema of its `data`, and on the body
+        // (a string of events) as the JSON Schema annotation of what it carries.
+        let kinds: Vec<Value> = {
+            let mut refs: Vec<Value> = events.values().cloned().collect();
+            refs.sort_by_key(|r| r.to_string());
+            refs.dedup();
+            refs
+        };
+        operation.insert("x-events".into(), Value::Object(events));
+        let body = operation
+            .get_mut("responses")
+            .and_then(|r| r.pointer_mut("/200/content/text~1event-stream/schema"))
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("no event-stream body for GET {path}"));
+        body.insert(
+            "description".into(),
+            json!("Server-sent events: `id:`, `event:` (a kind) and `data:`, one line of JSON of that kind's schema."),
+        );
+        let carried = if kinds.len() == 1 { kinds[0].clone() } else { json!({ "oneOf": kinds }) };
+        body.insert("contentSchema".into(), carried);
     }
 }
 
