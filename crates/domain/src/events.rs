@@ -223,32 +223,17 @@ impl VisitorEvent {
     }
 }
 
-/// An event's data, one variant per kind: the server builds events only from this, and
-/// readers parse with [`EventData::parse`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventData {
-    ConversationWaiting(ConversationChanged),
-    ConversationAccepted(ConversationAccepted),
-    ConversationClosed(ConversationChanged),
-    ConversationTransferred(ConversationTransferred),
-    ConversationInvited(ConversationMember),
-    ConversationJoined(ConversationMember),
-    ConversationTagged(ConversationTagged),
-    ConversationContactUpdated(ConversationContactUpdated),
-    ConversationIgnoreExpired(ConversationChanged),
-    MessageCreated(MessageCreated),
-    NotificationCreated(NotificationCreated),
-    PresenceChanged(PresenceChanged),
-    CardCreated(CardChanged),
-    CardUpdated(CardChanged),
-    CardMoved(CardChanged),
-    CardDeleted(CardChanged),
-    Typing(Typing),
-    Reset,
-}
-
-macro_rules! event_data_dispatch {
+// One list makes the enum and what reads it, so a kind and its payload are named once.
+macro_rules! event_data {
     ($($variant:ident($payload:ty),)+) => {
+        /// An event's data, one variant per kind: the server builds events only from this, and
+        /// readers parse with [`EventData::parse`].
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum EventData {
+            $($variant($payload),)+
+            Reset,
+        }
+
         impl EventData {
             pub fn kind(&self) -> EventKind {
                 match self {
@@ -281,7 +266,7 @@ macro_rules! event_data_dispatch {
     };
 }
 
-event_data_dispatch! {
+event_data! {
     ConversationWaiting(ConversationChanged),
     ConversationAccepted(ConversationAccepted),
     ConversationClosed(ConversationChanged),

@@ -222,7 +222,7 @@ pub fn announce_message(conn: &mut PgConnection, conv: &ConversationRow, message
 /// Whether the visitor of `conv` or its address is blocked.
 pub fn blocked(conn: &mut PgConnection, conv: &ConversationRow) -> ApiResult<bool> {
     let token_blocked = match conv.visitor_id {
-        Some(v) => visitors::table.find(v).select(visitors::blocked_at.is_not_null()).first(conn).optional()?,
+        Some(v) => crate::platform::blocks::token_blocked(conn, v)?,
         None => None,
     };
     let ip_blocked = match &conv.ip {

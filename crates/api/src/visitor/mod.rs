@@ -533,16 +533,7 @@ pub async fn stream_events(
     query: web::Query<StreamQuery>,
 ) -> ApiResult<HttpResponse> {
     let claims = state.tokens.verify_ticket(&query.ticket, TicketHolder::Visitor)?;
-    let blocked_now = state
-        .db
-        .run(move |conn| {
-            Ok(visitors::table
-                .find(claims.sub)
-                .select(visitors::blocked_at.is_not_null())
-                .first::<bool>(conn)
-                .optional()?)
-        })
-        .await?;
+    let blocked_now = state.db.run(move |conn| crate::platform::blocks::token_blocked(conn, claims.sub)).await?;
     match blocked_now {
         None => return Err(ApiError::Unauthorized("Unknown visitor.".into())),
         Some(true) => return Err(blocked()),
