@@ -160,7 +160,7 @@ pub fn build_server_with_metrics(
         None => server,
     }
     .run();
-    Ok(Running { server, jobs: Some(jobs), hub })
+    Ok(Running { server, jobs: Some(jobs), stopping: None, hub })
 }
 
 /// How long a graceful stop waits for requests under way.
@@ -179,35 +179,41 @@ fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
         let idle = mail.poll_interval;
         jobs.worker("mail-sender", idle, move || {
             db.run_blocking(|conn| mailer::deliver_due(conn, &transport, &mail)).map_err(anyhow::Error::from)
-        })?;
+        });
     }
     let minute = Duration::from_secs(60);
     jobs.every("count-compactor", minute, db.clone(), JOB_KEYS[0], |conn| {
         Ok(contacts::counters::compact(conn)? as usize)
-    })?;
+    });
     let (idempotency, login_window, retention) =
         (config.idempotency_ttl_hours, config.login_window_secs, config.event_retention_hours);
     jobs.every("janitor", minute, db.clone(), JOB_KEYS[1], move |conn| {
         janitor::sweep(conn, idempotency, login_window, retention)
-    })?;
-    jobs.every("ignore-expiry", Duration::from_secs(5), db.clone(), JOB_KEYS[2], conversations::ignores::expire)?;
+    });
+    jobs.every("ignore-expiry", Duration::from_secs(5), db.clone(), JOB_KEYS[2], conversations::ignores::expire);
     jobs.every(
         "tasks-due",
         Duration::from_secs(config.task_due_check_secs),
         db.clone(),
         JOB_KEYS[3],
         tasks::due::notify_due,
-    )?;
+    );
     Ok(jobs)
 }
 
-/// A running server and its background jobs: awaiting it serves until the server stops;
-/// then, or when it is dropped (a test's server), the jobs stop too.
+/// A running server and its background jobs: awaiting it serves until the server stops,
+/// then stops the jobs and waits for them; when it is dropped (a test's server), the jobs stop
+/// without being waited for.
 pub struct Running {
     server: Server,
     jobs: Option<jobs::Jobs>,
+    /// Set once the server has stopped: its result, and the jobs' stop under way.
+    stopping: Option<(std::io::Result<()>, JobsStopping)>,
     hub: Arc<hub::Hub>,
 }
+
+/// The background jobs' stop under way (see [`jobs::Jobs::stop`]).
+type JobsStopping = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 impl Running {
     /// What stops this server gracefully (`main` calls it on SIGTERM and SIGINT).
@@ -238,11 +244,15 @@ impl std::future::Future for Running {
     type Output = std::io::Result<()>;
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
-        let done = std::task::ready!(std::pin::Pin::new(&mut self.server).poll(cx));
-        // The server has stopped: the jobs stop too, each after its pass under way.
-        if let Some(jobs) = self.jobs.take() {
-            jobs.stop();
+        if self.stopping.is_none() {
+            let done = std::task::ready!(std::pin::Pin::new(&mut self.server).poll(cx));
+            // The server has stopped: the jobs stop too, each after its pass under way.
+            let jobs = self.jobs.take().unwrap_or_default();
+            self.stopping = Some((done, Box::pin(jobs.stop())));
         }
+        let (_, jobs_stopped) = self.stopping.as_mut().expect("set above");
+        std::task::ready!(jobs_stopped.as_mut().poll(cx));
+        let (done, _) = self.stopping.take().expect("set above");
         std::task::Poll::Ready(done)
     }
 }

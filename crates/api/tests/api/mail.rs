@@ -54,6 +54,16 @@ fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// Like [`wait_for`], yielding to the runtime between checks: the server's background jobs
+/// (the mail sender) are tasks on the test's runtime.
+async fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !ready() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn an_assignment_email_is_delivered_once_the_mail_server_comes_back() {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -80,15 +90,19 @@ async fn an_assignment_email_is_delivered_once_the_mail_server_comes_back() {
     assert_eq!(res.status(), 201);
 
     // The server is down: the message stays queued and is retried.
-    wait_for("a failed delivery attempt", || {
+    wait_until("a failed delivery attempt", || {
         app.count(
             "SELECT count(*) FROM email_outbox WHERE attempts >= 1 AND sent_at IS NULL AND last_error IS NOT NULL",
         ) == 1
-    });
+    })
+    .await;
 
     let maildir = std::env::temp_dir().join(format!("prospecta-mail-{}", uuid::Uuid::new_v4().simple()));
     let sink = SmtpSink::start(port, &maildir);
-    wait_for("the retry to deliver", || app.count("SELECT count(*) FROM email_outbox WHERE sent_at IS NOT NULL") == 1);
+    wait_until("the retry to deliver", || {
+        app.count("SELECT count(*) FROM email_outbox WHERE sent_at IS NOT NULL") == 1
+    })
+    .await;
 
     let messages = sink.messages();
     assert_eq!(messages.len(), 1);

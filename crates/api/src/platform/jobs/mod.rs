@@ -1,52 +1,49 @@
 //! Background jobs, started with the server and stopped with it.
 //!
-//! Each job is a loop on a thread of its own (its work is blocking diesel) that waits on a
-//! stop signal instead of sleeping, so stopping ends every loop at once: when the server's
-//! future ends or is dropped (a test's server with its database), [`Jobs`] is dropped and its
-//! threads return. A periodic job runs on one instance at a time (across every instance on
-//! the database): its pass takes a PostgreSQL advisory lock, and an instance that finds it
-//! held skips that pass. A worker that claims its rows with `FOR UPDATE SKIP LOCKED` (the mail
+//! Each job is a tokio task on the server's runtime that waits on a stop signal instead of
+//! sleeping, so stopping ends every loop at once; its work (blocking diesel) runs on the
+//! blocking pool, one pass at a time. When the server's future ends, [`Jobs::stop`] signals
+//! and waits for each task (a pass under way finishes first); when it is dropped (a test's
+//! server with its database) the signal's sender goes with it and every loop returns at its
+//! next wait. A periodic job runs on one instance at a time (across every instance on the
+//! database): its pass takes a PostgreSQL advisory lock, and an instance that finds it held
+//! skips that pass. A worker that claims its rows with `FOR UPDATE SKIP LOCKED` (the mail
 //! sender) runs on every instance.
 
 pub mod janitor;
 
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::platform::db::Db;
 use crate::platform::error::ApiResult;
 
-#[derive(Default)]
-struct Stop {
-    stopped: Mutex<bool>,
-    wake: Condvar,
-}
-
-impl Stop {
-    /// Waits up to `timeout`; true once stopping.
-    fn wait(&self, timeout: Duration) -> bool {
-        let stopped = self.stopped.lock().unwrap_or_else(|e| e.into_inner());
-        let (stopped, _) =
-            self.wake.wait_timeout_while(stopped, timeout, |stopped| !*stopped).unwrap_or_else(|e| e.into_inner());
-        *stopped
+/// Waits up to `timeout` for the stop signal; true once stopping (or when the [`Jobs`] that
+/// sends it is gone).
+async fn stopped_within(stop: &mut watch::Receiver<bool>, timeout: Duration) -> bool {
+    if *stop.borrow() {
+        return true;
     }
-
-    fn stop(&self) {
-        *self.stopped.lock().unwrap_or_else(|e| e.into_inner()) = true;
-        self.wake.notify_all();
-    }
+    // `wait_for` errs when the sender is dropped: that is a stop too.
+    tokio::time::timeout(timeout, stop.wait_for(|stopped| *stopped)).await.is_ok()
 }
 
 /// The running jobs of one server. Dropping it stops them (without waiting); [`Jobs::stop`]
 /// also waits until each has returned.
-#[derive(Default)]
 pub struct Jobs {
-    stop: Arc<Stop>,
-    threads: Vec<JoinHandle<()>>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Default for Jobs {
+    fn default() -> Jobs {
+        Jobs { stop: watch::channel(false).0, tasks: Vec::new() }
+    }
 }
 
 impl Jobs {
@@ -54,69 +51,80 @@ impl Jobs {
         Jobs::default()
     }
 
-    /// Runs `pass` every `every` (first after one `every`) on thread `name`, one instance at
-    /// a time under `pg_try_advisory_xact_lock(lock_key)`; a pass returns how much it did.
+    /// Runs `pass` every `every` (first after one `every`) as task `name`, one instance at a
+    /// time under `pg_try_advisory_xact_lock(lock_key)`; a pass returns how much it did.
+    /// Must be called on a tokio runtime (the server's).
     pub fn every(
         &mut self,
         name: &str,
         every: Duration,
         db: Db,
         lock_key: i64,
-        pass: impl Fn(&mut PgConnection) -> ApiResult<usize> + Send + 'static,
-    ) -> anyhow::Result<()> {
-        let stop = self.stop.clone();
+        pass: impl Fn(&mut PgConnection) -> ApiResult<usize> + Send + Sync + 'static,
+    ) {
+        let mut stop = self.stop.subscribe();
+        let pass = Arc::new(pass);
         let job = name.to_string();
-        let thread = std::thread::Builder::new().name(name.into()).spawn(move || {
-            while !stop.wait(every) {
-                match db.run_blocking(|conn| run_pass(conn, lock_key, &pass)) {
-                    Ok(Some(done)) => tracing::debug!(job, done, "job pass"),
-                    Ok(None) => tracing::debug!(job, "job pass left to another instance"),
-                    Err(err) => tracing::warn!(job, error = %err, "job pass failed"),
+        self.tasks.push(tokio::spawn(async move {
+            while !stopped_within(&mut stop, every).await {
+                let (db, pass) = (db.clone(), pass.clone());
+                let outcome =
+                    tokio::task::spawn_blocking(move || db.run_blocking(|conn| run_pass(conn, lock_key, &*pass))).await;
+                match outcome {
+                    Ok(Ok(Some(done))) => tracing::debug!(job, done, "job pass"),
+                    Ok(Ok(None)) => tracing::debug!(job, "job pass left to another instance"),
+                    Ok(Err(err)) => tracing::warn!(job, error = %err, "job pass failed"),
+                    Err(panic) => tracing::error!(job, error = %panic, "job pass panicked"),
                 }
             }
-        })?;
-        self.threads.push(thread);
-        Ok(())
+        }));
     }
 
-    /// Runs `step` in a loop on thread `name` until stopped; when it did nothing (or failed)
+    /// Runs `step` in a loop as task `name` until stopped; when it did nothing (or failed)
     /// the loop waits `idle` first. For a worker that drains a queue as fast as it fills.
     pub fn worker(
         &mut self,
         name: &str,
         idle: Duration,
-        step: impl Fn() -> anyhow::Result<usize> + Send + 'static,
-    ) -> anyhow::Result<()> {
-        let stop = self.stop.clone();
+        step: impl Fn() -> anyhow::Result<usize> + Send + Sync + 'static,
+    ) {
+        let mut stop = self.stop.subscribe();
+        let step = Arc::new(step);
         let job = name.to_string();
-        let thread = std::thread::Builder::new().name(name.into()).spawn(move || loop {
-            let did = match step() {
-                Ok(n) => n,
-                Err(err) => {
-                    tracing::warn!(job, error = %err, "job step failed");
-                    0
+        self.tasks.push(tokio::spawn(async move {
+            loop {
+                let step = step.clone();
+                let did = match tokio::task::spawn_blocking(move || step()).await {
+                    Ok(Ok(n)) => n,
+                    Ok(Err(err)) => {
+                        tracing::warn!(job, error = %err, "job step failed");
+                        0
+                    }
+                    Err(panic) => {
+                        tracing::error!(job, error = %panic, "job step panicked");
+                        0
+                    }
+                };
+                let wait = if did == 0 { idle } else { Duration::ZERO };
+                if stopped_within(&mut stop, wait).await {
+                    return;
                 }
-            };
-            if (did == 0 && stop.wait(idle)) || (did > 0 && stop.wait(Duration::ZERO)) {
-                return;
             }
-        })?;
-        self.threads.push(thread);
-        Ok(())
+        }));
     }
 
     /// Stops every job and waits until each has returned (a pass under way finishes first).
-    pub fn stop(mut self) {
-        self.stop.stop();
-        for thread in self.threads.drain(..) {
-            let _ = thread.join();
+    pub async fn stop(mut self) {
+        self.stop.send_replace(true);
+        for task in std::mem::take(&mut self.tasks) {
+            let _ = task.await;
         }
     }
 }
 
 impl Drop for Jobs {
     fn drop(&mut self) {
-        self.stop.stop();
+        self.stop.send_replace(true);
     }
 }
 
@@ -147,57 +155,58 @@ fn run_pass(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[test]
-    fn a_stop_wakes_a_waiting_loop_at_once() {
-        let stop = Arc::new(Stop::default());
-        let waiter = {
-            let stop = stop.clone();
-            std::thread::spawn(move || stop.wait(Duration::from_secs(60)))
-        };
-        std::thread::sleep(Duration::from_millis(20));
+    #[tokio::test]
+    async fn a_stop_wakes_a_waiting_loop_at_once() {
+        let (stop, mut waiting) = watch::channel(false);
+        let waiter = tokio::spawn(async move { stopped_within(&mut waiting, Duration::from_secs(60)).await });
+        tokio::time::sleep(Duration::from_millis(20)).await;
         let asked = std::time::Instant::now();
-        stop.stop();
-        assert!(waiter.join().unwrap(), "woken as stopping");
+        stop.send_replace(true);
+        assert!(waiter.await.unwrap(), "woken as stopping");
         assert!(asked.elapsed() < Duration::from_secs(1));
-        assert!(stop.wait(Duration::from_secs(60)), "a stopped signal does not wait");
+        let mut late = stop.subscribe();
+        assert!(stopped_within(&mut late, Duration::from_secs(60)).await, "a stopped signal does not wait");
+        let (gone, mut orphan) = watch::channel(false);
+        drop(gone);
+        assert!(stopped_within(&mut orphan, Duration::from_secs(60)).await, "a dropped sender is a stop");
     }
 
-    #[test]
-    fn stopping_ends_every_worker_loop() {
+    #[tokio::test]
+    async fn stopping_ends_every_worker_loop() {
         let mut jobs = Jobs::new();
-        let steps = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let steps = Arc::new(AtomicUsize::new(0));
         for name in ["a", "b"] {
             let steps = steps.clone();
             jobs.worker(name, Duration::from_secs(60), move || {
-                steps.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                steps.fetch_add(1, Ordering::Relaxed);
                 Ok(0)
-            })
-            .unwrap();
+            });
         }
-        assert_eq!(jobs.threads.len(), 2);
-        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(jobs.tasks.len(), 2);
+        tokio::time::sleep(Duration::from_millis(50)).await;
         let asked = std::time::Instant::now();
-        jobs.stop();
+        jobs.stop().await;
         assert!(asked.elapsed() < Duration::from_secs(1), "no loop waited out its idle time");
-        assert_eq!(steps.load(std::sync::atomic::Ordering::Relaxed), 2, "each stepped once, then idled");
+        assert_eq!(steps.load(Ordering::Relaxed), 2, "each stepped once, then idled");
     }
 
-    #[test]
-    fn dropping_the_jobs_stops_them_without_waiting() {
+    #[tokio::test]
+    async fn dropping_the_jobs_stops_them_without_waiting() {
         let mut jobs = Jobs::new();
-        let steps = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let steps = Arc::new(AtomicUsize::new(0));
         let counted = steps.clone();
         jobs.worker("busy", Duration::from_millis(1), move || {
-            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            counted.fetch_add(1, Ordering::Relaxed);
             Ok(0)
-        })
-        .unwrap();
-        std::thread::sleep(Duration::from_millis(30));
+        });
+        tokio::time::sleep(Duration::from_millis(30)).await;
         drop(jobs);
-        std::thread::sleep(Duration::from_millis(30));
-        let after_drop = steps.load(std::sync::atomic::Ordering::Relaxed);
-        std::thread::sleep(Duration::from_millis(50));
-        assert_eq!(steps.load(std::sync::atomic::Ordering::Relaxed), after_drop, "no step after the drop");
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        let after_drop = steps.load(Ordering::Relaxed);
+        assert!(after_drop > 0, "it ran before the drop");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(steps.load(Ordering::Relaxed), after_drop, "no step after the drop");
     }
 }
