@@ -97,6 +97,29 @@ pub struct UpdateCustomFieldRequest {
     pub options: Option<Vec<String>>,
 }
 
+/// Select options as given, trimmed, without blanks and repeats, in their order.
+pub fn clean_options(options: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(options.len());
+    for option in options.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        if !out.iter().any(|o| o == option) {
+            out.push(option.to_string());
+        }
+    }
+    out
+}
+
+/// Whether a field of `kind` may have `options` (already cleaned): a select field needs at
+/// least one, another kind none. The error names `options`.
+pub fn check_options(kind: CustomFieldKind, options: &[String]) -> Result<(), crate::FieldError> {
+    match kind {
+        CustomFieldKind::Select if options.is_empty() => {
+            Err(crate::FieldError::new("options", "required", "a select field needs options"))
+        }
+        CustomFieldKind::Select => Ok(()),
+        _ => Err(crate::FieldError::new("options", "not_select", "only a select field has options")),
+    }
+}
+
 /// Checks one value against its definition; `null` clears a value and is always allowed.
 pub fn check_custom_value(kind: CustomFieldKind, options: &[String], value: &Value) -> Result<(), String> {
     match (kind, value) {
@@ -116,6 +139,15 @@ pub fn check_custom_value(kind: CustomFieldKind, options: &[String], value: &Val
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn options_are_cleaned_and_only_a_select_field_has_them() {
+        let given: Vec<String> = [" a ", "", "b", "a", "  "].iter().map(|s| s.to_string()).collect();
+        assert_eq!(clean_options(&given), ["a", "b"]);
+        assert!(check_options(CustomFieldKind::Select, &clean_options(&given)).is_ok());
+        assert_eq!(check_options(CustomFieldKind::Select, &[]).unwrap_err().code, "required");
+        assert_eq!(check_options(CustomFieldKind::Text, &["a".into()]).unwrap_err().code, "not_select");
+    }
 
     #[test]
     fn values_must_fit_their_field() {

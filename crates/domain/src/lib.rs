@@ -16,6 +16,7 @@ pub mod desk_rules;
 pub mod events;
 pub mod i18n;
 pub mod imports;
+pub mod ingest_rules;
 pub mod labels;
 pub mod money;
 pub mod phone;

@@ -64,6 +64,52 @@ pub fn key_between(before: Option<&str>, after: Option<&str>) -> Result<String, 
     })
 }
 
+/// A well-formed position key ([`is_key`]): what the server reads from a cursor or from the
+/// database, checked once, and what it hands out. Ordered as the keys are (byte by byte).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position(String);
+
+impl Position {
+    /// Checks `key`; [`PositionError::Invalid`] when it is not a key.
+    pub fn parse(key: &str) -> Result<Position, PositionError> {
+        if is_key(key) {
+            Ok(Position(key.to_string()))
+        } else {
+            Err(PositionError::Invalid)
+        }
+    }
+
+    /// A position strictly between `before` and `after` (`None`: the start or the end).
+    pub fn between(before: Option<&Position>, after: Option<&Position>) -> Result<Position, PositionError> {
+        key_between(before.map(Position::as_str), after.map(Position::as_str)).map(Position)
+    }
+
+    /// `n` increasing positions spread evenly, each above `after` and prefixed by it (see
+    /// [`spread_keys`]).
+    pub fn spread(after: Option<&Position>, n: usize) -> Vec<Position> {
+        spread_keys(after.map(Position::as_str), n).into_iter().map(Position).collect()
+    }
+
+    /// Whether this fresh position is too long to hand out: renumber the list first.
+    pub fn needs_renumber(&self) -> bool {
+        needs_renumber(&self.0)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The next key up: one more in the first digit that can take it. Appending (the usual
 /// "add to the end") grows a key by one character per ~36 appends, not per ~6 as halving would.
 fn key_after(a: &[u8]) -> String {
@@ -150,6 +196,21 @@ fn midpoint(a: &[u8], b: Option<&[u8]>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_is_checked_once_and_orders_as_its_key() {
+        for bad in ["", "V0", "a-b", "é", &"V".repeat(MAX_KEY_LEN + 1)] {
+            assert_eq!(Position::parse(bad), Err(PositionError::Invalid), "{bad:?}");
+        }
+        let (a, b) = (Position::parse("F").unwrap(), Position::parse("V").unwrap());
+        let mid = Position::between(Some(&a), Some(&b)).unwrap();
+        assert!(a < mid && mid < b, "{mid}");
+        assert_eq!(Position::between(Some(&b), Some(&a)), Err(PositionError::OutOfOrder));
+        let spread = Position::spread(Some(&b), 3);
+        assert!(spread.windows(2).all(|w| w[0] < w[1]) && spread.iter().all(|p| *p > b && p.as_str().starts_with('V')));
+        assert!(!mid.needs_renumber());
+        assert!(Position::parse(&"z".repeat(RENUMBER_AT + 1)).unwrap().needs_renumber());
+    }
 
     #[test]
     fn a_list_renumbered_whenever_a_key_grows_too_long_takes_any_number_of_moves_into_one_spot() {

@@ -194,9 +194,47 @@ pub struct IntegrationIdentity {
     pub scopes: Vec<ApiScope>,
 }
 
+/// Who gets a site's next lead: the `cursor`-th (wrapping) of the configured users still
+/// `active`, in the configured order; `None` when none is.
+pub fn next_in_rotation(configured: &[uuid::Uuid], active: &[uuid::Uuid], cursor: i64) -> Option<uuid::Uuid> {
+    let eligible: Vec<uuid::Uuid> = configured.iter().copied().filter(|id| active.contains(id)).collect();
+    if eligible.is_empty() {
+        return None;
+    }
+    Some(eligible[cursor.rem_euclid(eligible.len() as i64) as usize])
+}
+
+/// The users of an auto-assignment, each once, in their order.
+pub fn rotation_users(user_ids: &[uuid::Uuid]) -> Vec<uuid::Uuid> {
+    let mut seen = std::collections::HashSet::new();
+    user_ids.iter().copied().filter(|u| seen.insert(*u)).collect()
+}
+
+/// A 422 entry naming `user_ids[i]` for each user that is not one of `known`.
+pub fn unknown_users(user_ids: &[uuid::Uuid], known: &[uuid::Uuid]) -> Vec<crate::FieldError> {
+    user_ids
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| !known.contains(u))
+        .map(|(i, _)| crate::FieldError::new(format!("user_ids[{i}]"), "unknown", "is not a user of this account"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rotation_skips_inactive_users_and_keeps_the_configured_order() {
+        let [a, b, c] = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4(), uuid::Uuid::new_v4()];
+        let picks: Vec<_> = (0..4).map(|cursor| next_in_rotation(&[a, b, c], &[c, a], cursor)).collect();
+        assert_eq!(picks, [Some(a), Some(c), Some(a), Some(c)]);
+        assert_eq!(next_in_rotation(&[a, b], &[], 7), None);
+        assert_eq!(next_in_rotation(&[a, b], &[a, b], -1), Some(b), "a negative cursor wraps too");
+        assert_eq!(rotation_users(&[b, a, b, c, a]), [b, a, c]);
+        let unknown = unknown_users(&[a, b, c], &[b]);
+        assert_eq!(unknown.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["user_ids[0]", "user_ids[2]"]);
+    }
 
     #[test]
     fn origins_are_scheme_host_and_port_only() {

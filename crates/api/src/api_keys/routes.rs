@@ -1,19 +1,16 @@
-//! Integration API keys: created by admins, shown once, stored hashed, scoped, revocable.
+//! The API keys' handlers and their OpenAPI.
 
-use actix_web::dev::Payload;
-use actix_web::{delete, get, post, web, FromRequest, HttpRequest, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
-use diesel::prelude::*;
-use domain::{ApiKeyList, ApiKeyView, ApiScope, CreateApiKeyRequest, CreatedApiKey, IntegrationIdentity, Problem};
-use futures_util::future::LocalBoxFuture;
+use actix_web::{delete, get, post, web, HttpResponse};
+use chrono::Utc;
+use domain::{ApiKeyList, CreateApiKeyRequest, CreatedApiKey, IntegrationIdentity, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::platform::auth::tokens::{new_secret, sha256_hex};
-use crate::platform::db::schema::api_keys;
-use crate::platform::error::{ApiError, ApiResult};
-use crate::platform::http::extract::{api_key_secret, AdminUser, ValidJson};
-use crate::platform::rate_limits::Limit;
+use super::caller::ApiKeyCaller;
+use super::queries::{self, ApiKeyRow};
+use crate::platform::auth::tokens::new_secret;
+use crate::platform::error::ApiResult;
+use crate::platform::http::extract::{AdminUser, ValidJson};
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -21,99 +18,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api-keys").service(list_api_keys).service(create_api_key).service(revoke_api_key),
     )
     .service(utoipa_actix_web::scope("/integration").service(whoami));
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = api_keys)]
-pub struct ApiKeyRow {
-    pub id: Uuid,
-    pub account_id: Uuid,
-    pub name: String,
-    pub prefix: String,
-    pub secret_hash: String,
-    pub scopes: Vec<String>,
-    pub created_by: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl ApiKeyRow {
-    fn scopes(&self) -> Vec<ApiScope> {
-        self.scopes.iter().filter_map(|s| ApiScope::parse(s)).collect()
-    }
-
-    pub fn view(&self) -> ApiKeyView {
-        ApiKeyView {
-            id: self.id,
-            name: self.name.clone(),
-            prefix: self.prefix.clone(),
-            scopes: self.scopes(),
-            created_at: self.created_at,
-            last_used_at: self.last_used_at,
-            revoked_at: self.revoked_at,
-        }
-    }
-}
-
-/// An integration authenticated by a live API key.
-#[derive(Debug, Clone)]
-pub struct ApiKeyCaller {
-    pub key_id: Uuid,
-    pub key_name: String,
-    pub account_id: Uuid,
-    pub scopes: Vec<ApiScope>,
-}
-
-impl ApiKeyCaller {
-    /// 403 unless the key was granted `scope`.
-    pub fn require(&self, scope: ApiScope) -> ApiResult<()> {
-        if self.scopes.contains(&scope) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!("This API key lacks the `{}` scope.", scope.as_str())))
-        }
-    }
-}
-
-impl FromRequest for ApiKeyCaller {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let secret = api_key_secret(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
-            let secret = secret.ok_or_else(|| {
-                ApiError::Unauthorized("Send an API key as `X-Api-Key` or `Authorization: Bearer psk_…`.".into())
-            })?;
-            state.rate_limits.check(Limit::ApiKey, &secret)?;
-            state.db.run(move |conn| caller_for_secret(conn, &secret)).await
-        })
-    }
-}
-
-/// The live key for `secret`, as a caller.
-pub fn caller_for_secret(conn: &mut PgConnection, secret: &str) -> ApiResult<ApiKeyCaller> {
-    let row = authenticate(conn, secret)?;
-    Ok(ApiKeyCaller { key_id: row.id, scopes: row.scopes(), key_name: row.name, account_id: row.account_id })
-}
-
-/// Finds the live key for `secret` and notes its use (at most once a minute, to spare writes).
-fn authenticate(conn: &mut PgConnection, secret: &str) -> ApiResult<ApiKeyRow> {
-    let row: ApiKeyRow = api_keys::table
-        .filter(api_keys::secret_hash.eq(sha256_hex(secret)))
-        .filter(api_keys::revoked_at.is_null())
-        .select(ApiKeyRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::Unauthorized("The API key is not valid or was revoked.".into()))?;
-    let now = Utc::now();
-    if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
-        diesel::update(api_keys::table.find(row.id)).set(api_keys::last_used_at.eq(now)).execute(conn)?;
-    }
-    Ok(row)
 }
 
 /// List the account's API keys.
@@ -132,16 +36,7 @@ pub async fn list_api_keys(
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
 ) -> ApiResult<web::Json<ApiKeyList>> {
-    let rows: Vec<ApiKeyRow> = state
-        .db
-        .run(move |conn| {
-            Ok(api_keys::table
-                .filter(api_keys::account_id.eq(caller.account_id))
-                .order((api_keys::created_at.desc(), api_keys::id.desc()))
-                .select(ApiKeyRow::as_select())
-                .load(conn)?)
-        })
-        .await?;
+    let rows: Vec<ApiKeyRow> = state.db.run(move |conn| queries::list(conn, caller.account_id)).await?;
     Ok(web::Json(ApiKeyList { items: rows.iter().map(ApiKeyRow::view).collect() }))
 }
 
@@ -179,15 +74,7 @@ pub async fn create_api_key(
         last_used_at: None,
         revoked_at: None,
     };
-    let created: ApiKeyRow = state
-        .db
-        .run(move |conn| {
-            Ok(diesel::insert_into(api_keys::table)
-                .values(&row)
-                .returning(ApiKeyRow::as_returning())
-                .get_result(conn)?)
-        })
-        .await?;
+    let created: ApiKeyRow = state.db.run(move |conn| queries::insert(conn, &row)).await?;
     Ok(HttpResponse::Created().json(CreatedApiKey { key: created.view(), secret }))
 }
 
@@ -211,17 +98,7 @@ pub async fn revoke_api_key(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state
-        .db
-        .run(move |conn| {
-            let key = api_keys::table.filter(api_keys::account_id.eq(caller.account_id)).filter(api_keys::id.eq(id));
-            let revoked_at: Option<DateTime<Utc>> = key.select(api_keys::revoked_at).first(conn)?;
-            if revoked_at.is_none() {
-                diesel::update(key).set(api_keys::revoked_at.eq(Utc::now())).execute(conn)?;
-            }
-            Ok(())
-        })
-        .await?;
+    state.db.run(move |conn| queries::revoke(conn, caller.account_id, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -1,10 +1,5 @@
-//! Sign-up, login, token refresh, logout, password reset and the caller's profile.
-
-pub mod login_limits;
-pub mod password;
-pub mod password_reset;
-pub mod sessions;
-pub mod signup;
+//! The login, refresh, logout and profile handlers, the session's response and cookie, and
+//! their OpenAPI.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -13,6 +8,7 @@ use domain::{LoginRequest, MeResponse, Problem, RefreshRequest, TokenResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use super::{login_limits, password, password_reset, sessions, signup};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AuthUser, OptionalJson, ValidJson};
 use crate::platform::rate_limits::Limit;
@@ -171,23 +167,6 @@ pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::
         })
         .await?;
     Ok(web::Json(MeResponse { user: user.view(), account: account.view() }))
-}
-
-/// Creates the user an e-mailed link stands for (sign-up confirmation, accepted invitation)
-/// and opens their first session. An address that got an account since the link was sent is
-/// a 422 on `token` saying `taken`, not a 409: the link is what became unusable.
-pub(crate) fn create_user_from_link(
-    conn: &mut diesel::PgConnection,
-    row: &UserRow,
-    refresh_ttl_days: i64,
-    taken: &str,
-) -> ApiResult<(UserRow, String)> {
-    let user = users::insert_user(conn, row).map_err(|e| match e {
-        ApiError::Conflict(..) => crate::platform::auth::tokens::invalid_link_token(taken),
-        other => other,
-    })?;
-    let secret = sessions::issue(conn, user.id, Uuid::new_v4(), refresh_ttl_days)?;
-    Ok((user, secret))
 }
 
 /// The refresh token from the body, else from the browser's cookie.

@@ -124,3 +124,20 @@ pub fn revoke_all_for_user(conn: &mut PgConnection, user_id: Uuid) -> ApiResult<
     .execute(conn)?;
     Ok(())
 }
+
+/// Creates the user an e-mailed link stands for (sign-up confirmation, accepted invitation)
+/// and opens their first session. An address that got an account since the link was sent is
+/// a 422 on `token` saying `taken`, not a 409: the link is what became unusable.
+pub fn create_user_from_link(
+    conn: &mut diesel::PgConnection,
+    row: &UserRow,
+    refresh_ttl_days: i64,
+    taken: &str,
+) -> ApiResult<(UserRow, String)> {
+    let user = crate::users::queries::insert_user(conn, row).map_err(|e| match e {
+        ApiError::Conflict(..) => crate::platform::auth::tokens::invalid_link_token(taken),
+        other => other,
+    })?;
+    let secret = issue(conn, user.id, Uuid::new_v4(), refresh_ttl_days)?;
+    Ok((user, secret))
+}

@@ -12,11 +12,11 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::{lock_board, visible};
-use crate::custom_fields::clean_options;
 use crate::platform::db::schema::{board_fields as fields, boards, users};
 use crate::platform::error::{no_content_if_found, ApiError, ApiResult};
 use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
+use domain::clean_options;
 
 type FieldRow = (Uuid, Uuid, String, String, String, Vec<String>, DateTime<Utc>);
 

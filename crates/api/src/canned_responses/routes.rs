@@ -1,14 +1,12 @@
-//! Canned responses: account-level saved replies for the desk's reply box (`/shortcut`).
-//! Every user reads them; admins add and remove them.
+//! The canned responses' handlers and their OpenAPI.
 
 use actix_web::{delete, get, post, web, HttpResponse};
-use diesel::prelude::*;
 use domain::{CannedResponse, CannedResponseList, CreateCannedResponse, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::platform::db::schema::canned_responses;
-use crate::platform::error::{no_content_if_found, ApiError, ApiResult};
+use super::queries;
+use crate::platform::error::{no_content_if_found, ApiResult};
 use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
 
@@ -36,17 +34,7 @@ pub async fn list_canned_responses(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> ApiResult<web::Json<CannedResponseList>> {
-    let items = state
-        .db
-        .run(move |conn| {
-            let rows: Vec<(Uuid, String, String)> = canned_responses::table
-                .filter(canned_responses::account_id.eq(caller.account_id))
-                .order(canned_responses::shortcut)
-                .select((canned_responses::id, canned_responses::shortcut, canned_responses::body))
-                .load(conn)?;
-            Ok(rows.into_iter().map(|(id, shortcut, body)| CannedResponse { id, shortcut, body }).collect())
-        })
-        .await?;
+    let items = state.db.run(move |conn| queries::list(conn, caller.account_id)).await?;
     Ok(web::Json(CannedResponseList { items }))
 }
 
@@ -70,27 +58,7 @@ pub async fn create_canned_response(
     body: ValidJson<CreateCannedResponse>,
 ) -> ApiResult<HttpResponse> {
     let (caller, new) = (admin.0, body.0);
-    let created = state
-        .db
-        .run(move |conn| {
-            let id = Uuid::new_v4();
-            diesel::insert_into(canned_responses::table)
-                .values((
-                    canned_responses::id.eq(id),
-                    canned_responses::account_id.eq(caller.account_id),
-                    canned_responses::shortcut.eq(&new.shortcut),
-                    canned_responses::body.eq(&new.body),
-                ))
-                .execute(conn)
-                .map_err(|err| match ApiError::from(err) {
-                    ApiError::Conflict(..) => {
-                        ApiError::conflict_on("shortcut", "Another canned response has this shortcut.")
-                    }
-                    other => other,
-                })?;
-            Ok(CannedResponse { id, shortcut: new.shortcut, body: new.body })
-        })
-        .await?;
+    let created = state.db.run(move |conn| queries::create(conn, caller.account_id, new)).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -113,16 +81,6 @@ pub async fn delete_canned_response(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let (caller, id) = (admin.0, id.into_inner());
-    let rows = state
-        .db
-        .run(move |conn| {
-            Ok(diesel::delete(
-                canned_responses::table
-                    .filter(canned_responses::account_id.eq(caller.account_id))
-                    .filter(canned_responses::id.eq(id)),
-            )
-            .execute(conn)?)
-        })
-        .await?;
+    let rows = state.db.run(move |conn| queries::delete(conn, caller.account_id, id)).await?;
     no_content_if_found(rows)
 }

@@ -68,7 +68,7 @@ pub async fn move_card(
                 .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of the card's board"))?;
             let mut card = queries::card_for(conn, &caller, id, true)?;
             let from = card.stage_id;
-            card.position = crate::platform::positions::after_card(conn, req.stage_id, id, req.after_id)?;
+            card.position = crate::platform::positions::after_card(conn, req.stage_id, id, req.after_id)?.into_string();
             card.stage_id = req.stage_id;
             let change =
                 Change::with("moved", Some(json!({"stage_id": from})), Some(json!({"stage_id": req.stage_id})));

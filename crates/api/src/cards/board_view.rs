@@ -174,7 +174,9 @@ impl Cursor {
     fn decode(s: &str) -> ApiResult<Cursor> {
         let bad = || ApiError::field("cursor", "invalid", "is not a cursor from this board view");
         if let Some(key) = s.strip_prefix("p.") {
-            return domain::positions::is_key(key).then(|| Cursor::Position(key.to_string())).ok_or_else(bad);
+            return domain::positions::Position::parse(key)
+                .map(|key| Cursor::Position(key.into_string()))
+                .map_err(|_| bad());
         }
         let rest = s.strip_prefix("d.").ok_or_else(bad)?;
         let (micros, id) = rest.split_once('.').ok_or_else(bad)?;

@@ -7,13 +7,16 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
-use domain::{CardContact, CardView, Money};
+use domain::card_patch::{apply_card_patch, CardFields};
+use domain::{CardContact, CardView, CreateCardRequest, Money, UpdateCardRequest};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::{attachments, checklist, comments};
 use crate::contacts::queries::Actor;
 use crate::platform::db::schema::{
-    board_history, board_labels, board_members, board_stages, boards, card_labels, card_members, cards, contacts,
+    board_history, board_labels, board_members, board_stages, boards, card_attachments, card_labels, card_members,
+    cards, contacts,
 };
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::events::{self, Audience};
@@ -304,4 +307,227 @@ pub fn record(
         }),
     )?;
     Ok(())
+}
+
+/// What an edit did: saved, or refused as stale (the card as it is).
+pub enum Edit {
+    Saved(CardView),
+    Stale(CardView),
+}
+
+fn trimmed(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn minor(value: &Option<Money>) -> (Option<i64>, Option<String>) {
+    match value {
+        Some(m) => (domain::money::to_minor(&m.amount, &m.currency).ok(), Some(m.currency.clone())),
+        None => (None, None),
+    }
+}
+
+/// A unique violation on (board, contact) from a racing create: the same 409 as the check.
+fn contact_race(
+    conn: &mut PgConnection,
+    board_id: Uuid,
+    contact_id: Option<Uuid>,
+    e: diesel::result::Error,
+) -> ApiError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    if let (Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _), Some(contact)) = (&e, contact_id) {
+        if let Ok((id, title)) = cards::table
+            .filter(cards::board_id.eq(board_id))
+            .filter(cards::contact_id.eq(contact))
+            .select((cards::id, cards::title))
+            .first::<(Uuid, String)>(conn)
+        {
+            return contact_taken(id, &title);
+        }
+    }
+    e.into()
+}
+
+fn sorted(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids
+}
+
+/// Adds a card last in its stage, with the board's base card (labels, members, fields,
+/// checklist, comments, files) under what the request gives.
+pub fn create(
+    conn: &mut PgConnection,
+    caller: &AuthUser,
+    board_id: Uuid,
+    req: CreateCardRequest,
+) -> ApiResult<CardView> {
+    sees_board(conn, caller, board_id)?;
+    crate::platform::positions::lock_stage(conn, board_id, req.stage_id)
+        .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of this board"))?;
+    let id = Uuid::new_v4();
+    let base = crate::boards::base_card::base_card(conn, board_id)?;
+    let labels = check_labels(conn, board_id, &[req.label_ids, base.label_ids].concat(), "label_ids")?;
+    let members = crate::users::queries::check_users(
+        conn,
+        caller.account_id,
+        &[req.member_ids, base.member_ids].concat(),
+        "member_ids",
+    )?;
+    if let Some(contact) = req.contact_id {
+        check_contact(conn, caller, board_id, contact, id)?;
+    }
+    crate::boards::fields::check_values(conn, caller, board_id, &req.custom_fields)?;
+    let mut values = base.custom_fields;
+    values.extend(req.custom_fields);
+    values.retain(|_, v| !v.is_null());
+    let description = trimmed(req.description).unwrap_or(base.description);
+    let (amount_minor, currency) = minor(&req.value);
+    let now = Utc::now();
+    let row = CardRow {
+        id,
+        account_id: caller.account_id,
+        board_id,
+        stage_id: req.stage_id,
+        position: crate::platform::positions::last_in_stage(conn, req.stage_id)?.into_string(),
+        title: req.title.trim().to_string(),
+        description,
+        contact_id: req.contact_id,
+        amount_minor,
+        currency,
+        product: trimmed(req.product),
+        version: 1,
+        archived_at: None,
+        lost_at: None,
+        lost_reason: None,
+        converted_to_client_at: None,
+        converted_to_service_at: None,
+        created_by: Some(caller.user_id),
+        created_at: now,
+        updated_at: now,
+        custom_fields: serde_json::Value::Object(values),
+    };
+    diesel::insert_into(cards::table)
+        .values(&row)
+        .execute(conn)
+        .map_err(|e| contact_race(conn, board_id, row.contact_id, e))?;
+    set_labels(conn, id, &labels)?;
+    set_members(conn, id, &members)?;
+    checklist::append(conn, id, &base.checklist)?;
+    comments::append_base(conn, caller.account_id, id, &base.comments)?;
+    attachments::copy_base(conn, board_id, id)?;
+    record(conn, caller, &row, crate::platform::events::EventData::CardCreated, &[Change::action("created")])?;
+    view(conn, row)
+}
+
+/// Applies `req` to card `id` (`domain::card_patch`) unless `expected` (an `If-Match`) is not
+/// its version; history and event for what changed.
+pub fn update(
+    conn: &mut PgConnection,
+    caller: &AuthUser,
+    id: Uuid,
+    req: UpdateCardRequest,
+    expected: Option<Option<i32>>,
+) -> ApiResult<Edit> {
+    let old = card_for(conn, caller, id, true)?;
+    if expected.is_some_and(|v| v != Some(old.version)) {
+        return Ok(Edit::Stale(view(conn, old)?));
+    }
+    let before = view(conn, old.clone())?;
+    // What needs the database: the contact, custom fields, labels and members exist
+    // and may be used. Then the rules (`domain::card_patch`) say what changes.
+    if let Some(Some(contact)) = req.contact_id.filter(|c| *c != old.contact_id) {
+        check_contact(conn, caller, old.board_id, contact, id)?;
+    }
+    if let Some(values) = &req.custom_fields {
+        crate::boards::fields::check_values(conn, caller, old.board_id, values)?;
+    }
+    if let Some(ids) = &req.label_ids {
+        crate::boards::labels::check_labels(conn, old.board_id, ids, "label_ids")?;
+    }
+    if let Some(ids) = &req.member_ids {
+        crate::users::queries::check_users(conn, caller.account_id, ids, "member_ids")?;
+    }
+    let was = CardFields {
+        title: old.title.clone(),
+        description: old.description.clone(),
+        contact_id: old.contact_id,
+        value: old.value(),
+        product: old.product.clone(),
+        custom_fields: old.custom_fields.as_object().cloned().unwrap_or_default(),
+        label_ids: sorted(&before.label_ids),
+        member_ids: sorted(&before.member_ids),
+    };
+    let (now, field_changes) = apply_card_patch(&was, &req);
+    let changes: Vec<Change> =
+        field_changes.into_iter().map(|c| Change::owned_field(c.field, Some(c.old), Some(c.new))).collect();
+    if changes.is_empty() {
+        return Ok(Edit::Saved(before));
+    }
+    if now.label_ids != was.label_ids {
+        set_labels(conn, id, &now.label_ids)?;
+    }
+    if now.member_ids != was.member_ids {
+        set_members(conn, id, &now.member_ids)?;
+    }
+    let mut new = old.clone();
+    (new.title, new.description, new.contact_id, new.product) =
+        (now.title, now.description, now.contact_id, now.product);
+    (new.amount_minor, new.currency) = minor(&now.value);
+    new.custom_fields = Value::Object(now.custom_fields);
+    new.version += 1;
+    new.updated_at = Utc::now();
+    diesel::update(cards::table.find(id))
+        .set(&new)
+        .execute(conn)
+        .map_err(|e| contact_race(conn, old.board_id, new.contact_id, e))?;
+    record(conn, caller, &new, crate::platform::events::EventData::CardUpdated, &changes)?;
+    Ok(Edit::Saved(view(conn, new)?))
+}
+
+/// Removes card `id` (and its contact, `with_contact`, when the caller may); the storage keys
+/// of its files, to release once committed.
+pub fn delete(conn: &mut PgConnection, caller: &AuthUser, id: Uuid, with_contact: bool) -> ApiResult<Vec<String>> {
+    // The lock order of docs/API.md: cards (in id order), then contacts, then tasks;
+    // the account's event lock last. Deleting the contact also writes the other cards
+    // linked to it (their link is cleared), so those are locked with this one, first.
+    let seen = card_for(conn, caller, id, false)?;
+    let contact = seen.contact_id.filter(|_| with_contact);
+    let linked: Vec<Uuid> = contact.into_iter().collect();
+    cards::table
+        .filter(cards::account_id.eq(caller.account_id))
+        .filter(cards::id.eq(id).or(cards::contact_id.eq_any(&linked)))
+        .order(cards::id)
+        .select(cards::id)
+        .for_update()
+        .load::<Uuid>(conn)?;
+    // Read again under the lock (visibility was checked above).
+    let card: CardRow = cards::table.find(id).select(CardRow::as_select()).first(conn)?;
+    if card.contact_id.filter(|_| with_contact) != contact {
+        return Err(ApiError::Unavailable("The card changed meanwhile; try again.".into()));
+    }
+    if let Some(contact) = contact {
+        crate::contacts::queries::get_for_update(conn, caller, contact).map_err(|err| match err {
+            ApiError::NotFound => ApiError::Forbidden("You may not delete this card's contact.".into()),
+            other => other,
+        })?;
+    }
+    let files: Vec<String> = card_attachments::table
+        .filter(card_attachments::card_id.eq(id))
+        .select(card_attachments::storage_key)
+        .load(conn)?;
+    diesel::delete(card_labels::table.filter(card_labels::card_id.eq(id))).execute(conn)?;
+    diesel::delete(card_members::table.filter(card_members::card_id.eq(id))).execute(conn)?;
+    diesel::delete(cards::table.find(id)).execute(conn)?;
+    if let Some(contact) = contact {
+        diesel::delete(contacts::table.find(contact)).execute(conn)?;
+    }
+    // Last: it takes the account's event lock.
+    record(
+        conn,
+        caller,
+        &card,
+        crate::platform::events::EventData::CardDeleted,
+        &[Change::with("deleted", None, None)],
+    )?;
+    Ok(files)
 }

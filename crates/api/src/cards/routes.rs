@@ -1,34 +1,15 @@
-//! Cards on a board: created in a stage, edited with `If-Match` against their version, moved
-//! between stages (`actions`), commented on (`comments`), listed per stage under the board
-//! view's filters (`board_view`).
-//!
-//! Agents work the cards of the boards shared with them; admins every board of the account.
+//! The cards' handlers (create, read, change, delete), their `ETag`, and their OpenAPI.
 
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::Utc;
-use diesel::prelude::*;
-use domain::card_patch::{apply_card_patch, CardFields};
-use domain::{CardView, CreateCardRequest, DeleteCardParams, Money, Problem, UpdateCardRequest};
-use serde_json::Value;
+use domain::{CardView, CreateCardRequest, DeleteCardParams, Problem, UpdateCardRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::platform::db::schema::{card_attachments, card_labels, card_members, cards, contacts};
-use crate::platform::error::{ApiError, ApiResult};
+use super::{actions, attachments, board_view, checklist, comments, queries, relations};
+use crate::platform::error::ApiResult;
 use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
-
-pub mod actions;
-pub mod attachments;
-mod board_pages;
-pub mod board_view;
-pub mod checklist;
-pub mod comments;
-pub mod queries;
-pub mod relations;
-
-use queries::{CardRow, Change};
 
 /// Card routes. Those under `/boards/{id}/…` are whole paths registered before the boards
 /// scope, which would otherwise take every `/boards/…` request.
@@ -84,38 +65,6 @@ pub fn card_response(status: actix_web::http::StatusCode, card: &CardView) -> Ht
     HttpResponse::build(status).insert_header((header::ETAG, etag(card.version))).json(card)
 }
 
-fn trimmed(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn minor(value: &Option<Money>) -> (Option<i64>, Option<String>) {
-    match value {
-        Some(m) => (domain::money::to_minor(&m.amount, &m.currency).ok(), Some(m.currency.clone())),
-        None => (None, None),
-    }
-}
-
-/// A unique violation on (board, contact) from a racing create: the same 409 as the check.
-fn contact_race(
-    conn: &mut PgConnection,
-    board_id: Uuid,
-    contact_id: Option<Uuid>,
-    e: diesel::result::Error,
-) -> ApiError {
-    use diesel::result::{DatabaseErrorKind, Error};
-    if let (Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _), Some(contact)) = (&e, contact_id) {
-        if let Ok((id, title)) = cards::table
-            .filter(cards::board_id.eq(board_id))
-            .filter(cards::contact_id.eq(contact))
-            .select((cards::id, cards::title))
-            .first::<(Uuid, String)>(conn)
-        {
-            return queries::contact_taken(id, &title);
-        }
-    }
-    e.into()
-}
-
 /// Add a card.
 ///
 /// In `stage_id`, last. Agents may add cards to the boards shared with them. A contact has at
@@ -139,73 +88,7 @@ pub async fn create_card(
     body: ValidJson<CreateCardRequest>,
 ) -> ApiResult<HttpResponse> {
     let (board_id, req) = (id.into_inner(), body.0);
-    let card = state
-        .db
-        .transaction(move |conn| {
-            queries::sees_board(conn, &caller, board_id)?;
-            crate::platform::positions::lock_stage(conn, board_id, req.stage_id)
-                .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of this board"))?;
-            let id = Uuid::new_v4();
-            let base = crate::boards::base_card::base_card(conn, board_id)?;
-            let labels = queries::check_labels(conn, board_id, &[req.label_ids, base.label_ids].concat(), "label_ids")?;
-            let members = crate::users::queries::check_users(
-                conn,
-                caller.account_id,
-                &[req.member_ids, base.member_ids].concat(),
-                "member_ids",
-            )?;
-            if let Some(contact) = req.contact_id {
-                queries::check_contact(conn, &caller, board_id, contact, id)?;
-            }
-            crate::boards::fields::check_values(conn, &caller, board_id, &req.custom_fields)?;
-            let mut values = base.custom_fields;
-            values.extend(req.custom_fields);
-            values.retain(|_, v| !v.is_null());
-            let description = trimmed(req.description).unwrap_or(base.description);
-            let (amount_minor, currency) = minor(&req.value);
-            let now = Utc::now();
-            let row = CardRow {
-                id,
-                account_id: caller.account_id,
-                board_id,
-                stage_id: req.stage_id,
-                position: crate::platform::positions::last_in_stage(conn, req.stage_id)?,
-                title: req.title.trim().to_string(),
-                description,
-                contact_id: req.contact_id,
-                amount_minor,
-                currency,
-                product: trimmed(req.product),
-                version: 1,
-                archived_at: None,
-                lost_at: None,
-                lost_reason: None,
-                converted_to_client_at: None,
-                converted_to_service_at: None,
-                created_by: Some(caller.user_id),
-                created_at: now,
-                updated_at: now,
-                custom_fields: serde_json::Value::Object(values),
-            };
-            diesel::insert_into(cards::table)
-                .values(&row)
-                .execute(conn)
-                .map_err(|e| contact_race(conn, board_id, row.contact_id, e))?;
-            queries::set_labels(conn, id, &labels)?;
-            queries::set_members(conn, id, &members)?;
-            checklist::append(conn, id, &base.checklist)?;
-            comments::append_base(conn, caller.account_id, id, &base.comments)?;
-            attachments::copy_base(conn, board_id, id)?;
-            queries::record(
-                conn,
-                &caller,
-                &row,
-                crate::platform::events::EventData::CardCreated,
-                &[Change::action("created")],
-            )?;
-            queries::view(conn, row)
-        })
-        .await?;
+    let card = state.db.transaction(move |conn| queries::create(conn, &caller, board_id, req)).await?;
     Ok(card_response(actix_web::http::StatusCode::CREATED, &card))
 }
 
@@ -232,11 +115,6 @@ pub async fn get_card(state: web::Data<AppState>, caller: AuthUser, id: web::Pat
         })
         .await?;
     Ok(card_response(actix_web::http::StatusCode::OK, &card))
-}
-
-enum Edit {
-    Saved(CardView),
-    Stale(CardView),
 }
 
 /// Change a card.
@@ -268,75 +146,11 @@ pub async fn update_card(
     body: ValidJson<UpdateCardRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, req, expected) = (id.into_inner(), body.0, if_match(&request));
-    let outcome = state
-        .db
-        .transaction(move |conn| {
-            let old = queries::card_for(conn, &caller, id, true)?;
-            if expected.is_some_and(|v| v != Some(old.version)) {
-                return Ok(Edit::Stale(queries::view(conn, old)?));
-            }
-            let before = queries::view(conn, old.clone())?;
-            // What needs the database: the contact, custom fields, labels and members exist
-            // and may be used. Then the rules (`domain::card_patch`) say what changes.
-            if let Some(Some(contact)) = req.contact_id.filter(|c| *c != old.contact_id) {
-                queries::check_contact(conn, &caller, old.board_id, contact, id)?;
-            }
-            if let Some(values) = &req.custom_fields {
-                crate::boards::fields::check_values(conn, &caller, old.board_id, values)?;
-            }
-            if let Some(ids) = &req.label_ids {
-                crate::boards::labels::check_labels(conn, old.board_id, ids, "label_ids")?;
-            }
-            if let Some(ids) = &req.member_ids {
-                crate::users::queries::check_users(conn, caller.account_id, ids, "member_ids")?;
-            }
-            let was = CardFields {
-                title: old.title.clone(),
-                description: old.description.clone(),
-                contact_id: old.contact_id,
-                value: old.value(),
-                product: old.product.clone(),
-                custom_fields: old.custom_fields.as_object().cloned().unwrap_or_default(),
-                label_ids: sorted(&before.label_ids),
-                member_ids: sorted(&before.member_ids),
-            };
-            let (now, field_changes) = apply_card_patch(&was, &req);
-            let changes: Vec<Change> =
-                field_changes.into_iter().map(|c| Change::owned_field(c.field, Some(c.old), Some(c.new))).collect();
-            if changes.is_empty() {
-                return Ok(Edit::Saved(before));
-            }
-            if now.label_ids != was.label_ids {
-                queries::set_labels(conn, id, &now.label_ids)?;
-            }
-            if now.member_ids != was.member_ids {
-                queries::set_members(conn, id, &now.member_ids)?;
-            }
-            let mut new = old.clone();
-            (new.title, new.description, new.contact_id, new.product) =
-                (now.title, now.description, now.contact_id, now.product);
-            (new.amount_minor, new.currency) = minor(&now.value);
-            new.custom_fields = Value::Object(now.custom_fields);
-            new.version += 1;
-            new.updated_at = Utc::now();
-            diesel::update(cards::table.find(id))
-                .set(&new)
-                .execute(conn)
-                .map_err(|e| contact_race(conn, old.board_id, new.contact_id, e))?;
-            queries::record(conn, &caller, &new, crate::platform::events::EventData::CardUpdated, &changes)?;
-            Ok(Edit::Saved(queries::view(conn, new)?))
-        })
-        .await?;
+    let outcome = state.db.transaction(move |conn| queries::update(conn, &caller, id, req, expected)).await?;
     Ok(match outcome {
-        Edit::Saved(card) => card_response(actix_web::http::StatusCode::OK, &card),
-        Edit::Stale(card) => card_response(actix_web::http::StatusCode::PRECONDITION_FAILED, &card),
+        queries::Edit::Saved(card) => card_response(actix_web::http::StatusCode::OK, &card),
+        queries::Edit::Stale(card) => card_response(actix_web::http::StatusCode::PRECONDITION_FAILED, &card),
     })
-}
-
-fn sorted(ids: &[Uuid]) -> Vec<Uuid> {
-    let mut ids = ids.to_vec();
-    ids.sort();
-    ids
 }
 
 /// Delete a card.
@@ -361,54 +175,7 @@ pub async fn delete_card(
     params: web::Query<DeleteCardParams>,
 ) -> ApiResult<HttpResponse> {
     let (id, with_contact) = (id.into_inner(), params.delete_contact.unwrap_or(false));
-    let files = state
-        .db
-        .transaction(move |conn| {
-            // The lock order of docs/API.md: cards (in id order), then contacts, then tasks;
-            // the account's event lock last. Deleting the contact also writes the other cards
-            // linked to it (their link is cleared), so those are locked with this one, first.
-            let seen = queries::card_for(conn, &caller, id, false)?;
-            let contact = seen.contact_id.filter(|_| with_contact);
-            let linked: Vec<Uuid> = contact.into_iter().collect();
-            cards::table
-                .filter(cards::account_id.eq(caller.account_id))
-                .filter(cards::id.eq(id).or(cards::contact_id.eq_any(&linked)))
-                .order(cards::id)
-                .select(cards::id)
-                .for_update()
-                .load::<Uuid>(conn)?;
-            // Read again under the lock (visibility was checked above).
-            let card: queries::CardRow = cards::table.find(id).select(queries::CardRow::as_select()).first(conn)?;
-            if card.contact_id.filter(|_| with_contact) != contact {
-                return Err(ApiError::Unavailable("The card changed meanwhile; try again.".into()));
-            }
-            if let Some(contact) = contact {
-                crate::contacts::queries::get_for_update(conn, &caller, contact).map_err(|err| match err {
-                    ApiError::NotFound => ApiError::Forbidden("You may not delete this card's contact.".into()),
-                    other => other,
-                })?;
-            }
-            let files: Vec<String> = card_attachments::table
-                .filter(card_attachments::card_id.eq(id))
-                .select(card_attachments::storage_key)
-                .load(conn)?;
-            diesel::delete(card_labels::table.filter(card_labels::card_id.eq(id))).execute(conn)?;
-            diesel::delete(card_members::table.filter(card_members::card_id.eq(id))).execute(conn)?;
-            diesel::delete(cards::table.find(id)).execute(conn)?;
-            if let Some(contact) = contact {
-                diesel::delete(contacts::table.find(contact)).execute(conn)?;
-            }
-            // Last: it takes the account's event lock.
-            queries::record(
-                conn,
-                &caller,
-                &card,
-                crate::platform::events::EventData::CardDeleted,
-                &[Change::with("deleted", None, None)],
-            )?;
-            Ok(files)
-        })
-        .await?;
+    let files = state.db.transaction(move |conn| queries::delete(conn, &caller, id, with_contact)).await?;
     // The rows went with the card; their files go once that is committed.
     state.storage.release(&state.db, files).await;
     Ok(HttpResponse::NoContent().finish())

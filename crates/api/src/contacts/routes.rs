@@ -1,39 +1,23 @@
-//! The lead CRM: contact list with status tabs, filters and keyset pages; detail with
-//! notes, change log and transcripts; edits; merges. Agents see only their own contacts
-//! and only admins assign.
-
-pub mod counters;
-mod csv_rows;
-pub mod export;
-mod import_batch;
-mod imports;
-mod list;
-mod merge;
-pub mod queries;
-pub mod transcript;
-pub mod upsert;
+//! The contacts' handlers (list, create, read, edit, neighbours, notes) and their OpenAPI.
 
 use actix_web::{get, patch, post, web, HttpResponse};
-use chrono::Utc;
-use diesel::prelude::*;
-use domain::contact_rules::{apply_contact_patch, assignee_for_new_contact, may_reassign, Refused};
-pub use domain::contact_rules::{clean, normalize_tags};
+use domain::contact_rules::{assignee_for_new_contact, clean, may_reassign, normalize_tags, Refused};
 use domain::{
     Channel, ContactDetail, ContactFilter, ContactNeighbors, ContactPage, ContactView, CreateContactRequest,
-    CreateNoteRequest, Email, NoteView, Phone, Problem, UpdateContactRequest,
+    CreateNoteRequest, NoteView, Problem, UpdateContactRequest,
 };
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::platform::db::schema::{contact_notes, contacts, sites, users};
+use super::queries::{self, ContactRow};
+use super::writes::{self, email_field, phone_field};
+use super::{export, imports, list, merge, transcript};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::platform::http::respond;
-use crate::{assignment, AppState};
-use queries::{Actor, ContactRow};
+use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
@@ -100,41 +84,6 @@ pub async fn list_contacts(
     Ok(respond::json_ok(list::page_json(&page)))
 }
 
-/// An optional phone field as stored (E.164), or 422 naming `field`.
-pub fn phone_field(raw: Option<&str>, field: &str) -> ApiResult<Option<String>> {
-    Ok(Phone::parse_field(raw, field)?.map(Phone::into_string))
-}
-
-/// An optional e-mail field as stored (trimmed, lower-case), or 422 naming `field`.
-pub fn email_field(raw: Option<&str>, field: &str) -> ApiResult<Option<String>> {
-    Ok(Email::parse_field(raw, field)?.map(Email::into_string))
-}
-
-/// 422 unless `site_id` is a site of the account.
-pub fn check_site(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiResult<()> {
-    sites::table
-        .filter(sites::account_id.eq(account_id))
-        .filter(sites::id.eq(site_id))
-        .select(sites::id)
-        .first::<Uuid>(conn)
-        .optional()?
-        .map(|_| ())
-        .ok_or_else(|| ApiError::field("site_id", "unknown", "is not a site of this account"))
-}
-
-/// 422 unless `user_id` is an enabled user of the account.
-fn check_assignee(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> ApiResult<()> {
-    users::table
-        .filter(users::account_id.eq(account_id))
-        .filter(users::id.eq(user_id))
-        .filter(users::disabled.eq(false))
-        .select(users::id)
-        .first::<Uuid>(conn)
-        .optional()?
-        .map(|_| ())
-        .ok_or_else(|| ApiError::field("assignee_id", "unknown", "is not an active user of this account"))
-}
-
 /// Add a contact by hand.
 ///
 /// Needs a name, an e-mail or a phone. An agent's new contact is assigned to that agent; admins
@@ -177,30 +126,7 @@ pub async fn create_contact(
     row.assignee_id = assignee;
     row.tags = normalize_tags(body.tags);
     let public_url = state.config.public_url.clone();
-    let created = state
-        .db
-        .transaction(move |conn| {
-            if let Some(site) = row.site_id {
-                check_site(conn, caller.account_id, site)?;
-            }
-            if let Some(user) = row.assignee_id {
-                check_assignee(conn, caller.account_id, user)?;
-            }
-            let created = queries::insert(conn, &row)?;
-            let actor = Actor::user(conn, &caller)?;
-            queries::log_changes(
-                conn,
-                caller.account_id,
-                created.id,
-                &actor,
-                &[("created", None, Some(json!("manual")))],
-            )?;
-            if let Some(user) = created.assignee_id.filter(|u| *u != caller.user_id) {
-                assignment::announce(conn, &created, user, &public_url)?;
-            }
-            Ok(created)
-        })
-        .await?;
+    let created = state.db.transaction(move |conn| writes::create(conn, &caller, row, &public_url)).await?;
     Ok(HttpResponse::Created().json(created.view()))
 }
 
@@ -238,27 +164,6 @@ pub async fn get_contact(
     Ok(web::Json(detail))
 }
 
-/// `row` with a patch applied (`domain::contact_rules::apply_contact_patch`).
-fn apply(row: ContactRow, req: UpdateContactRequest) -> ApiResult<ContactRow> {
-    let edited = apply_contact_patch(row.view(), req)?;
-    Ok(ContactRow {
-        name: edited.name,
-        email: edited.email,
-        phone: edited.phone,
-        contact_hours: edited.contact_hours,
-        city: edited.location.city,
-        region: edited.location.region,
-        country: edited.location.country,
-        rating: edited.rating,
-        status: edited.status.as_str().to_string(),
-        assignee_id: edited.assignee_id,
-        tags: edited.tags,
-        custom_fields: edited.custom_fields,
-        blocked: edited.blocked,
-        ..row
-    })
-}
-
 /// Edit a contact.
 ///
 /// A partial update: absent fields stay, `null` clears. Each changed field goes to the change
@@ -285,33 +190,7 @@ pub async fn update_contact(
     let id = id.into_inner();
     may_reassign(caller.is_admin(), &body).map_err(|Refused(why)| ApiError::Forbidden(why.into()))?;
     let public_url = state.config.public_url.clone();
-    let saved = state
-        .db
-        .transaction(move |conn| {
-            let old = queries::get_for_update(conn, &caller, id)?;
-            if let Some(values) = &body.custom_fields {
-                crate::custom_fields::check_values(conn, caller.account_id, values, false)?;
-            }
-            let mut new = apply(old.clone(), body)?;
-            if new.assignee_id != old.assignee_id {
-                if let Some(user) = new.assignee_id {
-                    check_assignee(conn, caller.account_id, user)?;
-                }
-            }
-            let changes = queries::diff(&old, &new);
-            if changes.is_empty() {
-                return Ok(old);
-            }
-            new.updated_at = Utc::now();
-            let saved = queries::save(conn, &new)?;
-            let actor = Actor::user(conn, &caller)?;
-            queries::log_changes(conn, caller.account_id, id, &actor, &changes)?;
-            if let Some(user) = saved.assignee_id.filter(|_| saved.assignee_id != old.assignee_id) {
-                assignment::announce(conn, &saved, user, &public_url)?;
-            }
-            Ok(saved)
-        })
-        .await?;
+    let saved = state.db.transaction(move |conn| writes::update(conn, &caller, id, body, &public_url)).await?;
     Ok(web::Json(saved.view()))
 }
 
@@ -366,36 +245,6 @@ pub async fn add_note(
     ValidJson(body): ValidJson<CreateNoteRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let note = state
-        .db
-        .transaction(move |conn| {
-            let contact = queries::get_for_update(conn, &caller, id)?;
-            let note = NoteView {
-                id: Uuid::new_v4(),
-                author_id: Some(caller.user_id),
-                body: body.body.trim().to_string(),
-                created_at: Utc::now(),
-            };
-            diesel::insert_into(contact_notes::table)
-                .values((
-                    contact_notes::id.eq(note.id),
-                    contact_notes::account_id.eq(caller.account_id),
-                    contact_notes::contact_id.eq(id),
-                    contact_notes::author_id.eq(note.author_id),
-                    contact_notes::body.eq(&note.body),
-                    contact_notes::created_at.eq(note.created_at),
-                ))
-                .execute(conn)?;
-            diesel::update(contacts::table.find(id))
-                .set((
-                    contacts::notes_text.eq(format!("{}\n{}", contact.notes_text, note.body)),
-                    contacts::updated_at.eq(Utc::now()),
-                ))
-                .execute(conn)?;
-            let actor = Actor::user(conn, &caller)?;
-            queries::log_changes(conn, caller.account_id, id, &actor, &[("note", None, Some(json!(note.body)))])?;
-            Ok(note)
-        })
-        .await?;
+    let note = state.db.transaction(move |conn| writes::add_note(conn, &caller, id, &body)).await?;
     Ok(HttpResponse::Created().json(note))
 }

@@ -8,10 +8,11 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::queries::{self, Actor, ContactRow};
-use super::{email_field, normalize_tags, phone_field};
+use super::{email_field, phone_field};
 use crate::assignment;
 use crate::platform::db::schema::contacts;
 use crate::platform::error::ApiResult;
+use domain::contact_rules::normalize_tags;
 
 /// What a lead does to the client it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

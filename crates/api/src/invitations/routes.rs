@@ -1,21 +1,16 @@
-//! Invitations: how admins add users. The invitee gets a link by e-mail and chooses their
-//! own password; the user exists from then on. Inviting an address that signs in to another
-//! account looks exactly like inviting a new one (only the address's owner is told, by
-//! e-mail), so an admin cannot probe which addresses other accounts use.
+//! The invitations' handlers and their OpenAPI.
 
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
-use diesel::prelude::*;
 use domain::{
     AcceptInvitationRequest, InvitationList, InvitationView, InviteUserRequest, Problem, Role, TokenResponse,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use super::queries::{self, InvitationRow};
 use crate::auth::{create_user_from_link, password, session_response};
 use crate::platform::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
-use crate::platform::db::schema::{accounts, invitations};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AdminUser, ValidJson};
 use crate::platform::mailer;
@@ -23,9 +18,8 @@ use crate::platform::rate_limits::Limit;
 use crate::users::queries::{self as users, UserRow};
 use crate::AppState;
 
+/// What an invitation token starts with.
 const INVITATION_PREFIX: &str = "iv_";
-/// How long an invitation link works.
-pub const INVITATION_TTL_DAYS: i64 = 7;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
@@ -35,32 +29,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(accept_invitation)
             .service(revoke_invitation),
     );
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = invitations)]
-struct InvitationRow {
-    id: Uuid,
-    email: String,
-    name: String,
-    role: String,
-    invited_by: Option<Uuid>,
-    expires_at: DateTime<Utc>,
-    created_at: DateTime<Utc>,
-}
-
-impl InvitationRow {
-    fn view(&self) -> InvitationView {
-        InvitationView {
-            id: self.id,
-            email: self.email.clone(),
-            name: self.name.clone(),
-            role: Role::parse(&self.role).unwrap_or(Role::Agent),
-            invited_by: self.invited_by,
-            expires_at: self.expires_at,
-            created_at: self.created_at,
-        }
-    }
 }
 
 /// List open invitations.
@@ -78,17 +46,7 @@ pub async fn list_invitations(
     state: web::Data<AppState>,
     AdminUser(caller): AdminUser,
 ) -> ApiResult<web::Json<InvitationList>> {
-    let rows: Vec<InvitationRow> = state
-        .db
-        .run(move |conn| {
-            Ok(invitations::table
-                .filter(invitations::account_id.eq(caller.account_id))
-                .filter(invitations::accepted_at.is_null())
-                .order((invitations::created_at.desc(), invitations::id))
-                .select(InvitationRow::as_select())
-                .load(conn)?)
-        })
-        .await?;
+    let rows = state.db.run(move |conn| queries::open(conn, caller.account_id)).await?;
     Ok(web::Json(InvitationList { items: rows.iter().map(InvitationRow::view).collect() }))
 }
 
@@ -132,33 +90,9 @@ pub async fn invite_user(
             if existing.as_ref().is_some_and(|u| u.account_id == caller.account_id) {
                 return Err(ApiError::conflict_on("email", "This address is already a user of your account."));
             }
-            let (account_name, inviter): (String, String) = accounts::table
-                .find(caller.account_id)
-                .inner_join(crate::platform::db::schema::users::table)
-                .filter(crate::platform::db::schema::users::id.eq(caller.user_id))
-                .select((accounts::name, crate::platform::db::schema::users::name))
-                .first(conn)?;
-            diesel::delete(
-                invitations::table
-                    .filter(invitations::account_id.eq(caller.account_id))
-                    .filter(invitations::email.eq(&email))
-                    .filter(invitations::accepted_at.is_null()),
-            )
-            .execute(conn)?;
+            let (account_name, inviter) = queries::account_and_user_names(conn, caller.account_id, caller.user_id)?;
             let (secret, token_hash) = new_secret(INVITATION_PREFIX);
-            let row: InvitationRow = diesel::insert_into(invitations::table)
-                .values((
-                    invitations::id.eq(Uuid::new_v4()),
-                    invitations::account_id.eq(caller.account_id),
-                    invitations::email.eq(&email),
-                    invitations::name.eq(body.name.trim()),
-                    invitations::role.eq(body.role.as_str()),
-                    invitations::invited_by.eq(caller.user_id),
-                    invitations::token_hash.eq(token_hash),
-                    invitations::expires_at.eq(Utc::now() + Duration::days(INVITATION_TTL_DAYS)),
-                ))
-                .returning(InvitationRow::as_returning())
-                .get_result(conn)?;
+            let row = queries::replace_open(conn, caller.account_id, caller.user_id, &email, &body, token_hash)?;
             // What the inviter chose (their name, the account's, the invitee's) is quoted data, as
             // in the lead mails: one short line, links defanged.
             let quoted = |text: &str| domain::text::quote_lead_text(text.trim(), 60);
@@ -210,18 +144,7 @@ pub async fn revoke_invitation(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let deleted = state
-        .db
-        .run(move |conn| {
-            Ok(diesel::delete(
-                invitations::table
-                    .filter(invitations::account_id.eq(caller.account_id))
-                    .filter(invitations::id.eq(id))
-                    .filter(invitations::accepted_at.is_null()),
-            )
-            .execute(conn)?)
-        })
-        .await?;
+    let deleted = state.db.run(move |conn| queries::revoke(conn, caller.account_id, id)).await?;
     if deleted == 0 {
         return Err(ApiError::NotFound);
     }
@@ -253,24 +176,9 @@ pub async fn accept_invitation(
     let (user, secret) = state
         .db
         .transaction(move |conn| {
-            let open: Option<(Uuid, Uuid, String, String, String)> = invitations::table
-                .filter(invitations::token_hash.eq(&token_hash))
-                .filter(invitations::accepted_at.is_null())
-                .filter(invitations::expires_at.gt(Utc::now()))
-                .select((
-                    invitations::id,
-                    invitations::account_id,
-                    invitations::email,
-                    invitations::name,
-                    invitations::role,
-                ))
-                .for_update()
-                .first(conn)
-                .optional()?;
-            let Some((id, account_id, email, name, role)) = open else {
+            let Some((account_id, email, name, role)) = queries::accept(conn, &token_hash)? else {
                 return Err(invalid_link_token("is not valid, was revoked or has expired; ask for a new invitation"));
             };
-            diesel::update(invitations::table.find(id)).set(invitations::accepted_at.eq(Utc::now())).execute(conn)?;
             let role = Role::parse(&role).unwrap_or(Role::Agent);
             create_user_from_link(
                 conn,

@@ -8,14 +8,19 @@
 
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Text, Uuid as SqlUuid};
-use domain::positions::{key_between, needs_renumber, spread_keys};
+use domain::positions::Position;
 use uuid::Uuid;
 
 use crate::platform::db::schema::{board_stages, cards};
 use crate::platform::error::{ApiError, ApiResult};
 
-fn key_error(_: domain::positions::PositionError) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("position keys out of order"))
+fn key_error(err: domain::positions::PositionError) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("position keys: {err:?}"))
+}
+
+/// A key read from the database, checked.
+fn stored(key: Option<String>) -> ApiResult<Option<Position>> {
+    key.map(|key| Position::parse(&key).map_err(key_error)).transpose()
 }
 
 /// Gives every card of a locked stage a short key, spread evenly, in their present order.
@@ -52,9 +57,10 @@ impl Ordered {
 
 /// Gives `ids` (every item of `parent`'s list, in the order wanted) short keys spread evenly;
 /// returns the keys.
-fn rewrite_keys(conn: &mut PgConnection, list: Ordered, parent: Uuid, ids: &[Uuid]) -> ApiResult<Vec<String>> {
+fn rewrite_keys(conn: &mut PgConnection, list: Ordered, parent: Uuid, ids: &[Uuid]) -> ApiResult<Vec<Position>> {
     let (table, parent_column) = list.table();
-    let keys = spread_keys(None, ids.len());
+    let keys = Position::spread(None, ids.len());
+    let texts: Vec<&str> = keys.iter().map(Position::as_str).collect();
     // Out of the way first: the keys are unique per parent, checked row by row, and a new key
     // may equal an old one of an item not yet updated. `!` sorts before every key digit.
     diesel::sql_query(format!("UPDATE {table} SET position = '!' || id::text WHERE {parent_column} = $1"))
@@ -64,7 +70,7 @@ fn rewrite_keys(conn: &mut PgConnection, list: Ordered, parent: Uuid, ids: &[Uui
         "UPDATE {table} SET position = u.key FROM unnest($1::uuid[], $2::text[]) AS u(id, key) WHERE {table}.id = u.id"
     ))
     .bind::<Array<SqlUuid>, _>(ids)
-    .bind::<Array<Text>, _>(&keys)
+    .bind::<Array<Text>, _>(&texts)
     .execute(conn)?;
     Ok(keys)
 }
@@ -82,34 +88,35 @@ pub fn lock_stage(conn: &mut PgConnection, board_id: Uuid, stage_id: Uuid) -> Ap
 }
 
 /// A key after the last card of a locked stage.
-pub fn last_in_stage(conn: &mut PgConnection, stage_id: Uuid) -> ApiResult<String> {
+pub fn last_in_stage(conn: &mut PgConnection, stage_id: Uuid) -> ApiResult<Position> {
     let key = key_after_last(conn, stage_id)?;
-    if !needs_renumber(&key) {
+    if !key.needs_renumber() {
         return Ok(key);
     }
     renumber_stage(conn, stage_id)?;
     key_after_last(conn, stage_id)
 }
 
-fn key_after_last(conn: &mut PgConnection, stage_id: Uuid) -> ApiResult<String> {
-    let last: Option<String> =
-        cards::table.filter(cards::stage_id.eq(stage_id)).select(diesel::dsl::max(cards::position)).first(conn)?;
-    key_between(last.as_deref(), None).map_err(key_error)
+fn key_after_last(conn: &mut PgConnection, stage_id: Uuid) -> ApiResult<Position> {
+    let last = stored(
+        cards::table.filter(cards::stage_id.eq(stage_id)).select(diesel::dsl::max(cards::position)).first(conn)?,
+    )?;
+    Position::between(last.as_ref(), None).map_err(key_error)
 }
 
 /// A key right after card `after` (first when `None`) in a locked stage, ignoring card
 /// `moving` (which may already be there). 422 naming `after_id` when `after` is not another
 /// card of the stage.
-pub fn after_card(conn: &mut PgConnection, stage_id: Uuid, moving: Uuid, after: Option<Uuid>) -> ApiResult<String> {
+pub fn after_card(conn: &mut PgConnection, stage_id: Uuid, moving: Uuid, after: Option<Uuid>) -> ApiResult<Position> {
     let key = key_after_card(conn, stage_id, moving, after)?;
-    if !needs_renumber(&key) {
+    if !key.needs_renumber() {
         return Ok(key);
     }
     renumber_stage(conn, stage_id)?;
     key_after_card(conn, stage_id, moving, after)
 }
 
-fn key_after_card(conn: &mut PgConnection, stage_id: Uuid, moving: Uuid, after: Option<Uuid>) -> ApiResult<String> {
+fn key_after_card(conn: &mut PgConnection, stage_id: Uuid, moving: Uuid, after: Option<Uuid>) -> ApiResult<Position> {
     let before: Option<String> = match after {
         Some(after) if after != moving => Some(
             cards::table
@@ -127,8 +134,8 @@ fn key_after_card(conn: &mut PgConnection, stage_id: Uuid, moving: Uuid, after: 
     if let Some(before) = &before {
         next = next.filter(cards::position.gt(before.clone()));
     }
-    let next: Option<String> = next.order(cards::position).select(cards::position).first(conn).optional()?;
-    key_between(before.as_deref(), next.as_deref()).map_err(key_error)
+    let next = stored(next.order(cards::position).select(cards::position).first(conn).optional()?)?;
+    Position::between(stored(before)?.as_ref(), next.as_ref()).map_err(key_error)
 }
 
 /// Moves every card of stage `from` to the end of stage `to`, in their order (the caller holds
@@ -147,9 +154,9 @@ pub fn move_all_cards(conn: &mut PgConnection, board_id: Uuid, from: Uuid, to: O
         ));
     };
     lock_stage(conn, board_id, to)?;
-    let last: Option<String> =
-        cards::table.filter(cards::stage_id.eq(to)).select(diesel::dsl::max(cards::position)).first(conn)?;
-    let keys = spread_keys(last.as_deref(), ids.len());
+    let last =
+        stored(cards::table.filter(cards::stage_id.eq(to)).select(diesel::dsl::max(cards::position)).first(conn)?)?;
+    let keys: Vec<String> = Position::spread(last.as_ref(), ids.len()).into_iter().map(Position::into_string).collect();
     Ok(diesel::sql_query(
         "UPDATE cards SET stage_id = $1, position = u.key, version = version + 1, updated_at = now() \
          FROM unnest($2::uuid[], $3::text[]) AS u(id, key) WHERE cards.id = u.id",
@@ -162,6 +169,58 @@ pub fn move_all_cards(conn: &mut PgConnection, board_id: Uuid, from: Uuid, to: O
 
 /// Gives the board's stages `ids` (all of them, in the order wanted) short keys spread evenly;
 /// returns the keys. The board is locked by the caller.
-pub fn renumber_stages(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid]) -> ApiResult<Vec<String>> {
+fn renumber_stages(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid]) -> ApiResult<Vec<Position>> {
     rewrite_keys(conn, Ordered::Stages, board_id, ids)
+}
+
+/// The board's stages other than `except`, in order, with their keys.
+fn stages_in_order(conn: &mut PgConnection, board_id: Uuid, except: Option<Uuid>) -> ApiResult<Vec<(Uuid, Position)>> {
+    let mut query = board_stages::table.filter(board_stages::board_id.eq(board_id)).into_boxed();
+    if let Some(except) = except {
+        query = query.filter(board_stages::id.ne(except));
+    }
+    let rows: Vec<(Uuid, String)> =
+        query.order(board_stages::position).select((board_stages::id, board_stages::position)).load(conn)?;
+    rows.into_iter().map(|(id, key)| Ok((id, Position::parse(&key).map_err(key_error)?))).collect()
+}
+
+/// A key after the last stage of a locked board (renumbering its stages first when that key
+/// would be too long).
+pub fn last_stage(conn: &mut PgConnection, board_id: Uuid) -> ApiResult<Position> {
+    let stages = stages_in_order(conn, board_id, None)?;
+    let key = Position::between(stages.last().map(|(_, key)| key), None).map_err(key_error)?;
+    if !key.needs_renumber() {
+        return Ok(key);
+    }
+    let ids: Vec<Uuid> = stages.iter().map(|(id, _)| *id).collect();
+    let keys = renumber_stages(conn, board_id, &ids)?;
+    Position::between(keys.last(), None).map_err(key_error)
+}
+
+/// Moves stage `stage_id` of a locked board right after stage `after` (first when `None`).
+/// 422 naming `after_id` when `after` is not another stage of the board.
+pub fn move_stage(conn: &mut PgConnection, board_id: Uuid, stage_id: Uuid, after: Option<Uuid>) -> ApiResult<()> {
+    let others = stages_in_order(conn, board_id, Some(stage_id))?;
+    let at = match after {
+        None => 0,
+        Some(after) => {
+            others
+                .iter()
+                .position(|(id, _)| *id == after)
+                .ok_or_else(|| ApiError::field("after_id", "unknown", "is not another stage of this board"))?
+                + 1
+        }
+    };
+    let before = at.checked_sub(1).map(|i| &others[i].1);
+    let key = Position::between(before, others.get(at).map(|(_, key)| key)).map_err(key_error)?;
+    if key.needs_renumber() {
+        let mut order: Vec<Uuid> = others.iter().map(|(id, _)| *id).collect();
+        order.insert(at, stage_id);
+        renumber_stages(conn, board_id, &order)?;
+    } else {
+        diesel::update(board_stages::table.find(stage_id))
+            .set(board_stages::position.eq(key.into_string()))
+            .execute(conn)?;
+    }
+    Ok(())
 }

@@ -1,14 +1,12 @@
-//! Sites: the account's websites, each with a public key for widgets and forms.
+//! The sites' handlers and their OpenAPI.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
+use chrono::Utc;
 use domain::{CreateSiteRequest, Problem, SiteList, SiteView, UpdateSiteRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::platform::auth::tokens::new_secret;
-use crate::platform::db::schema::sites;
+use super::queries::{self, dedup, SiteRow};
 use crate::platform::error::{no_content_if_found, ApiResult};
 use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
@@ -25,66 +23,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     );
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = sites)]
-pub struct SiteRow {
-    pub id: Uuid,
-    pub account_id: Uuid,
-    pub name: String,
-    pub url: Option<String>,
-    pub public_key: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub allowed_origins: Vec<String>,
-}
-
-impl SiteRow {
-    pub fn new(account_id: Uuid, name: &str, url: Option<String>, allowed_origins: Vec<String>) -> SiteRow {
-        let now = Utc::now();
-        SiteRow {
-            id: Uuid::new_v4(),
-            account_id,
-            name: name.trim().to_string(),
-            url,
-            public_key: new_public_key(),
-            created_at: now,
-            updated_at: now,
-            allowed_origins,
-        }
-    }
-
-    pub fn view(&self) -> SiteView {
-        SiteView {
-            id: self.id,
-            name: self.name.clone(),
-            url: self.url.clone(),
-            public_key: self.public_key.clone(),
-            allowed_origins: self.allowed_origins.clone(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
-}
-
-/// Public keys are not secrets (they sit in web pages), but they must not be guessable.
-fn new_public_key() -> String {
-    let (secret, _) = new_secret(domain::SITE_KEY_PREFIX);
-    secret[..domain::SITE_KEY_PREFIX.len() + 24].to_string()
-}
-
-pub fn insert_site(conn: &mut PgConnection, row: &SiteRow) -> ApiResult<SiteRow> {
-    Ok(diesel::insert_into(sites::table).values(row).returning(SiteRow::as_returning()).get_result(conn)?)
-}
-
-fn scoped(account_id: Uuid, id: Uuid) -> sites::BoxedQuery<'static, diesel::pg::Pg> {
-    sites::table.filter(sites::account_id.eq(account_id)).filter(sites::id.eq(id)).into_boxed()
-}
-
-/// The site with this public key, in whatever account owns it (for public ingestion).
-pub fn find_by_public_key(conn: &mut PgConnection, public_key: &str) -> ApiResult<Option<SiteRow>> {
-    Ok(sites::table.filter(sites::public_key.eq(public_key)).select(SiteRow::as_select()).first(conn).optional()?)
-}
-
 /// List the account's sites.
 ///
 /// Oldest first, each with its public key for the chat widget and web forms.
@@ -97,16 +35,7 @@ pub fn find_by_public_key(conn: &mut PgConnection, public_key: &str) -> ApiResul
 )]
 #[get("")]
 pub async fn list_sites(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<web::Json<SiteList>> {
-    let rows: Vec<SiteRow> = state
-        .db
-        .run(move |conn| {
-            Ok(sites::table
-                .filter(sites::account_id.eq(caller.account_id))
-                .order((sites::created_at.asc(), sites::id.asc()))
-                .select(SiteRow::as_select())
-                .load(conn)?)
-        })
-        .await?;
+    let rows = state.db.run(move |conn| queries::list(conn, caller.account_id)).await?;
     Ok(web::Json(SiteList { items: rows.iter().map(SiteRow::view).collect() }))
 }
 
@@ -129,7 +58,7 @@ pub async fn create_site(
     ValidJson(body): ValidJson<CreateSiteRequest>,
 ) -> ApiResult<HttpResponse> {
     let row = SiteRow::new(caller.account_id, &body.name, body.url, dedup(body.allowed_origins));
-    let created = state.db.run(move |conn| insert_site(conn, &row)).await?;
+    let created = state.db.run(move |conn| queries::insert_site(conn, &row)).await?;
     Ok(HttpResponse::Created().json(created.view()))
 }
 
@@ -151,29 +80,8 @@ pub async fn get_site(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<SiteView>> {
     let id = id.into_inner();
-    let row: SiteRow =
-        state.db.run(move |conn| Ok(scoped(caller.account_id, id).select(SiteRow::as_select()).first(conn)?)).await?;
+    let row = state.db.run(move |conn| queries::get(conn, caller.account_id, id)).await?;
     Ok(web::Json(row.view()))
-}
-
-#[derive(AsChangeset)]
-#[diesel(table_name = sites)]
-struct SiteChanges {
-    name: Option<String>,
-    url: Option<Option<String>>,
-    allowed_origins: Option<Vec<String>>,
-    updated_at: DateTime<Utc>,
-}
-
-/// Origins in the given order, each once.
-fn dedup(origins: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(origins.len());
-    for origin in origins {
-        if !out.contains(&origin) {
-            out.push(origin);
-        }
-    }
-    out
 }
 
 /// Rename a site or change its URL.
@@ -198,21 +106,13 @@ pub async fn update_site(
     ValidJson(body): ValidJson<UpdateSiteRequest>,
 ) -> ApiResult<web::Json<SiteView>> {
     let id = id.into_inner();
-    let changes = SiteChanges {
+    let changes = queries::SiteChanges {
         name: body.name.map(|n| n.trim().to_string()),
         url: body.url,
         allowed_origins: body.allowed_origins.map(dedup),
         updated_at: Utc::now(),
     };
-    let row: SiteRow = state
-        .db
-        .run(move |conn| {
-            Ok(diesel::update(sites::table.filter(sites::account_id.eq(caller.account_id)).filter(sites::id.eq(id)))
-                .set(&changes)
-                .returning(SiteRow::as_returning())
-                .get_result(conn)?)
-        })
-        .await?;
+    let row = state.db.run(move |conn| queries::update(conn, caller.account_id, id, &changes)).await?;
     Ok(web::Json(row.view()))
 }
 
@@ -236,15 +136,7 @@ pub async fn rotate_site_key(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<SiteView>> {
     let id = id.into_inner();
-    let row: SiteRow = state
-        .db
-        .run(move |conn| {
-            Ok(diesel::update(sites::table.filter(sites::account_id.eq(caller.account_id)).filter(sites::id.eq(id)))
-                .set((sites::public_key.eq(new_public_key()), sites::updated_at.eq(Utc::now())))
-                .returning(SiteRow::as_returning())
-                .get_result(conn)?)
-        })
-        .await?;
+    let row = state.db.run(move |conn| queries::rotate_key(conn, caller.account_id, id)).await?;
     Ok(web::Json(row.view()))
 }
 
@@ -267,12 +159,6 @@ pub async fn delete_site(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let deleted = state
-        .db
-        .run(move |conn| {
-            Ok(diesel::delete(sites::table.filter(sites::account_id.eq(caller.account_id)).filter(sites::id.eq(id)))
-                .execute(conn)?)
-        })
-        .await?;
+    let deleted = state.db.run(move |conn| queries::delete(conn, caller.account_id, id)).await?;
     no_content_if_found(deleted)
 }

@@ -1,29 +1,15 @@
-//! Tasks (SPEC §7): "My tasks", and the tasks of a contact, a card or a conversation.
-//!
-//! Admins see every task of the account; an agent the ones assigned to or created by them,
-//! those of cards on boards shared with them and those of contacts assigned to them. The
-//! assignee is notified when someone else gives them a task and when it falls due (`due`).
-
-use std::collections::HashMap;
+//! The tasks' handlers and their OpenAPI.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
-use diesel::pg::Pg;
-use diesel::prelude::*;
-use diesel::sql_types::{Bool, Uuid as SqlUuid};
-use domain::task_rules::{check_one_link, task_edit, TaskSnapshot};
-use domain::{CreateTaskRequest, Problem, TaskList, TaskQuery, TaskScope, TaskState, TaskView, UpdateTaskRequest};
+use domain::{CreateTaskRequest, Problem, TaskList, TaskQuery, TaskView, UpdateTaskRequest};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::platform::db::schema::{cards, contacts, conversations, tasks, users};
-use crate::platform::error::{no_content_if_found, ApiError, ApiResult};
+use super::queries;
+use crate::platform::error::{no_content_if_found, ApiResult};
 use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
-
-pub mod due;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
@@ -33,167 +19,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(update_task)
             .service(delete_task),
     );
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = tasks)]
-struct TaskRow {
-    id: Uuid,
-    title: String,
-    description: String,
-    due_at: Option<DateTime<Utc>>,
-    assignee_id: Option<Uuid>,
-    done_at: Option<DateTime<Utc>>,
-    contact_id: Option<Uuid>,
-    card_id: Option<Uuid>,
-    conversation_id: Option<Uuid>,
-    created_by: Option<Uuid>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-/// The account's tasks the caller may see.
-fn visible(caller: &AuthUser) -> tasks::BoxedQuery<'static, Pg> {
-    let q = tasks::table.filter(tasks::account_id.eq(caller.account_id)).into_boxed();
-    if caller.is_admin() {
-        return q;
-    }
-    let me = caller.user_id;
-    q.filter(
-        sql::<Bool>("(tasks.assignee_id = ")
-            .bind::<SqlUuid, _>(me)
-            .sql(" OR tasks.created_by = ")
-            .bind::<SqlUuid, _>(me)
-            .sql(
-                " OR EXISTS (SELECT 1 FROM cards c JOIN board_members m ON m.board_id = c.board_id \
-                 WHERE c.id = tasks.card_id AND m.user_id = ",
-            )
-            .bind::<SqlUuid, _>(me)
-            .sql(") OR EXISTS (SELECT 1 FROM contacts ct WHERE ct.id = tasks.contact_id AND ct.assignee_id = ")
-            .bind::<SqlUuid, _>(me)
-            .sql("))"),
-    )
-}
-
-fn views(conn: &mut PgConnection, rows: Vec<TaskRow>) -> ApiResult<Vec<TaskView>> {
-    let contact_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.contact_id).collect();
-    let card_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.card_id).collect();
-    let conversation_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.conversation_id).collect();
-    let label = |name: Option<String>, email: Option<String>, phone: Option<String>| name.or(email).or(phone);
-    let contacts: HashMap<Uuid, Option<String>> = contacts::table
-        .filter(contacts::id.eq_any(&contact_ids))
-        .select((contacts::id, contacts::name, contacts::email, contacts::phone))
-        .load::<(Uuid, Option<String>, Option<String>, Option<String>)>(conn)?
-        .into_iter()
-        .map(|(id, n, e, p)| (id, label(n, e, p)))
-        .collect();
-    let cards: HashMap<Uuid, (Uuid, String)> = cards::table
-        .filter(cards::id.eq_any(&card_ids))
-        .select((cards::id, cards::board_id, cards::title))
-        .load::<(Uuid, Uuid, String)>(conn)?
-        .into_iter()
-        .map(|(id, board, title)| (id, (board, title)))
-        .collect();
-    let conversations: HashMap<Uuid, Option<String>> = conversations::table
-        .inner_join(contacts::table)
-        .filter(conversations::id.eq_any(&conversation_ids))
-        .select((conversations::id, contacts::name, contacts::email, contacts::phone))
-        .load::<(Uuid, Option<String>, Option<String>, Option<String>)>(conn)?
-        .into_iter()
-        .map(|(id, n, e, p)| (id, label(n, e, p)))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .map(|t| {
-            let card = t.card_id.and_then(|c| cards.get(&c));
-            let subject = match (t.contact_id, card, t.conversation_id) {
-                (Some(c), _, _) => contacts.get(&c).cloned().flatten(),
-                (_, Some((_, title)), _) => Some(title.clone()),
-                (_, _, Some(c)) => conversations.get(&c).cloned().flatten(),
-                _ => None,
-            };
-            TaskView {
-                id: t.id,
-                title: t.title,
-                description: t.description,
-                due_at: t.due_at,
-                assignee_id: t.assignee_id,
-                done: t.done_at.is_some(),
-                done_at: t.done_at,
-                contact_id: t.contact_id,
-                board_id: card.map(|(board, _)| *board),
-                card_id: t.card_id,
-                conversation_id: t.conversation_id,
-                subject,
-                created_by: t.created_by,
-                created_at: t.created_at,
-                updated_at: t.updated_at,
-            }
-        })
-        .collect())
-}
-
-/// The columns an edit may change; `None` leaves a column as it is.
-#[derive(Debug, Default, AsChangeset)]
-#[diesel(table_name = tasks)]
-struct TaskPatch {
-    title: Option<String>,
-    description: Option<String>,
-    due_at: Option<Option<DateTime<Utc>>>,
-    due_notified_at: Option<Option<DateTime<Utc>>>,
-    assignee_id: Option<Option<Uuid>>,
-    done_at: Option<Option<DateTime<Utc>>>,
-    updated_at: DateTime<Utc>,
-}
-
-/// The task, locked for an edit (404 unless visible). The visibility check reads other tables;
-/// the row itself is locked separately, after its card and contact (docs/API.md's lock order:
-/// cards, contacts, tasks, then events): the edit's writes check those links (a notification
-/// names the contact), and a delete of the card or contact that holds them goes first.
-fn task_for(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<TaskRow> {
-    let (card, contact): (Option<Uuid>, Option<Uuid>) =
-        visible(caller).filter(tasks::id.eq(id)).select((tasks::card_id, tasks::contact_id)).first(conn)?;
-    if let Some(card) = card {
-        cards::table.find(card).select(cards::id).for_key_share().first::<Uuid>(conn).optional()?;
-    }
-    if let Some(contact) = contact {
-        contacts::table.find(contact).select(contacts::id).for_key_share().first::<Uuid>(conn).optional()?;
-    }
-    Ok(tasks::table.find(id).select(TaskRow::as_select()).for_update().first(conn)?)
-}
-
-fn check_assignee(conn: &mut PgConnection, account_id: Uuid, user: Uuid) -> ApiResult<()> {
-    let found: i64 = users::table
-        .filter(users::account_id.eq(account_id))
-        .filter(users::id.eq(user))
-        .filter(users::disabled.eq(false))
-        .count()
-        .get_result(conn)?;
-    if found == 0 {
-        return Err(ApiError::field("assignee_id", "unknown", "is not an active user of this account"));
-    }
-    Ok(())
-}
-
-/// 422 naming the field unless the linked contact, card or conversation is one the caller sees.
-fn check_link(conn: &mut PgConnection, caller: &AuthUser, req: &CreateTaskRequest) -> ApiResult<()> {
-    check_one_link(req)?;
-    if let Some(id) = req.contact_id {
-        crate::contacts::queries::get(conn, caller, id)
-            .map_err(|_| ApiError::field("contact_id", "unknown", "is not a contact you can see"))?;
-    }
-    if let Some(id) = req.card_id {
-        crate::cards::queries::card_for(conn, caller, id, false)
-            .map_err(|_| ApiError::field("card_id", "unknown", "is not a card you can see"))?;
-    }
-    if let Some(id) = req.conversation_id {
-        crate::conversations::queries::visible(caller)
-            .filter(conversations::id.eq(id))
-            .select(conversations::id)
-            .first::<Uuid>(conn)
-            .map_err(|_| ApiError::field("conversation_id", "unknown", "is not a conversation you can see"))?;
-    }
-    Ok(())
 }
 
 /// List tasks.
@@ -217,36 +42,7 @@ pub async fn list_tasks(
 ) -> ApiResult<web::Json<TaskList>> {
     let query = query.into_inner();
     query.validate()?;
-    let items = state
-        .db
-        .run(move |conn| {
-            let mut q = visible(&caller);
-            let linked = query.contact_id.is_some() || query.card_id.is_some() || query.conversation_id.is_some();
-            if query.scope.unwrap_or_default() == TaskScope::Mine && !linked {
-                q = q.filter(tasks::assignee_id.eq(caller.user_id));
-            }
-            if let Some(id) = query.contact_id {
-                q = q.filter(tasks::contact_id.eq(id));
-            }
-            if let Some(id) = query.card_id {
-                q = q.filter(tasks::card_id.eq(id));
-            }
-            if let Some(id) = query.conversation_id {
-                q = q.filter(tasks::conversation_id.eq(id));
-            }
-            q = match query.state.unwrap_or_default() {
-                TaskState::Open => {
-                    q.filter(tasks::done_at.is_null()).order((tasks::due_at.asc().nulls_last(), tasks::created_at))
-                }
-                TaskState::Done => q.filter(tasks::done_at.is_not_null()).order(tasks::done_at.desc()),
-                TaskState::Any => {
-                    q.order((tasks::done_at.desc().nulls_first(), tasks::due_at.asc().nulls_last(), tasks::created_at))
-                }
-            };
-            let rows = q.limit(500).select(TaskRow::as_select()).load(conn)?;
-            views(conn, rows)
-        })
-        .await?;
+    let items = state.db.run(move |conn| queries::list(conn, &caller, &query)).await?;
     Ok(web::Json(TaskList { items }))
 }
 
@@ -269,42 +65,7 @@ pub async fn create_task(
     body: ValidJson<CreateTaskRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = body.0;
-    let task = state
-        .db
-        .transaction(move |conn| {
-            check_link(conn, &caller, &req)?;
-            let assignee = req.assignee_id.unwrap_or(caller.user_id);
-            check_assignee(conn, caller.account_id, assignee)?;
-            let id = Uuid::new_v4();
-            let title = req.title.trim().to_string();
-            diesel::insert_into(tasks::table)
-                .values((
-                    tasks::id.eq(id),
-                    tasks::account_id.eq(caller.account_id),
-                    tasks::title.eq(&title),
-                    tasks::description.eq(req.description.as_deref().map(str::trim).unwrap_or("")),
-                    tasks::due_at.eq(req.due_at),
-                    tasks::assignee_id.eq(assignee),
-                    tasks::contact_id.eq(req.contact_id),
-                    tasks::card_id.eq(req.card_id),
-                    tasks::conversation_id.eq(req.conversation_id),
-                    tasks::created_by.eq(caller.user_id),
-                ))
-                .execute(conn)?;
-            if assignee != caller.user_id {
-                crate::notifications::notify(
-                    conn,
-                    caller.account_id,
-                    assignee,
-                    "task_assigned",
-                    &title,
-                    req.contact_id,
-                )?;
-            }
-            let row = tasks::table.find(id).select(TaskRow::as_select()).first(conn)?;
-            views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let task = state.db.transaction(move |conn| queries::create(conn, &caller, req)).await?;
     Ok(HttpResponse::Created().json(task))
 }
 
@@ -330,39 +91,7 @@ pub async fn update_task(
     body: ValidJson<UpdateTaskRequest>,
 ) -> ApiResult<web::Json<TaskView>> {
     let (id, req) = (id.into_inner(), body.0);
-    let task = state
-        .db
-        .transaction(move |conn| {
-            let old = task_for(conn, &caller, id)?;
-            let state = TaskSnapshot { due_at: old.due_at, assignee_id: old.assignee_id, done_at: old.done_at };
-            let now = Utc::now();
-            let edit = task_edit(&state, &req, now);
-            if let Some(Some(user)) = edit.assignee_id {
-                check_assignee(conn, caller.account_id, user)?;
-            }
-            let notify = edit.notify(caller.user_id);
-            let patch = TaskPatch {
-                title: edit.title,
-                description: edit.description,
-                due_at: edit.due_at,
-                due_notified_at: edit.due_notified_at,
-                assignee_id: edit.assignee_id,
-                done_at: edit.done_at,
-                updated_at: now,
-            };
-            // One UPDATE: a second one of the same row would re-check its foreign keys (the
-            // row is then this transaction's own) and wait on a card or contact locked by a
-            // delete, against the lock order of docs/API.md.
-            diesel::update(tasks::table.find(id)).set(&patch).execute(conn)?;
-            // Last: notifying takes the account's event lock.
-            if let Some(user) = notify {
-                let title = patch.title.as_deref().unwrap_or(&old.title);
-                crate::notifications::notify(conn, caller.account_id, user, "task_assigned", title, old.contact_id)?;
-            }
-            let row = tasks::table.find(id).select(TaskRow::as_select()).first(conn)?;
-            views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let task = state.db.transaction(move |conn| queries::update(conn, &caller, id, req)).await?;
     Ok(web::Json(task))
 }
 
@@ -380,16 +109,6 @@ pub async fn update_task(
 #[delete("/{id}")]
 pub async fn delete_task(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let rows = state
-        .db
-        .run(move |conn| {
-            let visible_id =
-                visible(&caller).filter(tasks::id.eq(id)).select(tasks::id).first::<Uuid>(conn).optional()?;
-            match visible_id {
-                Some(id) => Ok(diesel::delete(tasks::table.find(id)).execute(conn)?),
-                None => Ok(0),
-            }
-        })
-        .await?;
+    let rows = state.db.run(move |conn| queries::delete(conn, &caller, id)).await?;
     no_content_if_found(rows)
 }

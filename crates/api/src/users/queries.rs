@@ -3,11 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use domain::{AccountView, Role, UserView};
+use domain::{AccountView, Presence, Role, UserView};
 use uuid::Uuid;
 
 use crate::platform::db::schema::{accounts, users};
 use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::events::{self, Audience};
+use crate::platform::http::extract::AuthUser;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -172,4 +174,19 @@ pub fn delete_user(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> 
         return Err(ApiError::NotFound);
     }
     Ok(())
+}
+
+/// Sets the caller's presence and tells the account (`presence.changed`).
+pub fn set_presence(conn: &mut PgConnection, caller: &AuthUser, presence: Presence) -> ApiResult<UserRow> {
+    let row: UserRow = diesel::update(users::table.find(caller.user_id))
+        .set(users::presence.eq(presence.as_str()))
+        .returning(UserRow::as_returning())
+        .get_result(conn)?;
+    events::record(
+        conn,
+        caller.account_id,
+        Audience::everyone(),
+        events::EventData::PresenceChanged(domain::events::PresenceChanged { user_id: caller.user_id, presence }),
+    )?;
+    Ok(row)
 }

@@ -1,7 +1,4 @@
-//! Users of an account: everyone may list them; only admins change or delete them (and add
-//! them, by invitation: see `invitations`).
-
-pub mod queries;
+//! The users' handlers and their OpenAPI.
 
 use actix_web::{delete, get, patch, put, web, HttpResponse};
 use chrono::Utc;
@@ -9,11 +6,11 @@ use domain::{FieldError, PresenceRequest, Problem, UpdateUserRequest, UserList, 
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use super::queries::{self, UserChanges, UserRow};
 use crate::auth::{password, sessions};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
-use queries::{UserChanges, UserRow};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
@@ -170,26 +167,7 @@ pub async fn set_presence(
     caller: AuthUser,
     body: ValidJson<PresenceRequest>,
 ) -> ApiResult<web::Json<UserView>> {
-    use diesel::prelude::*;
     let presence = body.0.presence;
-    let user = state
-        .db
-        .transaction(move |conn| {
-            let row: UserRow = diesel::update(crate::platform::db::schema::users::table.find(caller.user_id))
-                .set(crate::platform::db::schema::users::presence.eq(presence.as_str()))
-                .returning(UserRow::as_returning())
-                .get_result(conn)?;
-            crate::platform::events::record(
-                conn,
-                caller.account_id,
-                crate::platform::events::Audience::everyone(),
-                crate::platform::events::EventData::PresenceChanged(domain::events::PresenceChanged {
-                    user_id: caller.user_id,
-                    presence,
-                }),
-            )?;
-            Ok(row.view())
-        })
-        .await?;
-    Ok(web::Json(user))
+    let user = state.db.transaction(move |conn| queries::set_presence(conn, &caller, presence)).await?;
+    Ok(web::Json(user.view()))
 }

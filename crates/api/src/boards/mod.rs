@@ -1,0 +1,18 @@
+//! Kanban boards and their ordered stages. Admins create and change them; agents see the
+//! boards shared with them (another account's, or an unshared one, is a 404).
+//!
+//! Stage order is a `domain::positions` key per stage: moving a stage writes its key only,
+//! computed from the neighbours read under a lock on the board row.
+//!
+//! `routes`: the boards' and stages' handlers and their OpenAPI; `queries`: their SQL, on a
+//! connection; `labels`, `fields` and `base_card`: a board's labels, card fields and base
+//! card (handlers and their SQL, small enough to share a file).
+
+pub mod base_card;
+pub mod fields;
+pub mod labels;
+mod queries;
+mod routes;
+
+pub(crate) use queries::{colour, lock_board, visible, visible_card_ids};
+pub use routes::routes;
