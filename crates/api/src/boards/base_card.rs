@@ -3,104 +3,16 @@
 //! reads it. Its edits go to the board history. Cards copy it when made (`cards::create_card`).
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use domain::{BaseAttachmentList, BaseAttachmentView, BaseCard, BoardFieldView, Problem, UploadParams};
-use serde_json::{json, Value};
+use diesel::PgConnection;
+use domain::{BaseAttachmentList, BaseAttachmentView, BaseCard, Problem, UploadParams};
 use uuid::Uuid;
 
-use super::fields::{check_values, definitions};
-use super::{lock_board, visible};
-use crate::contacts::queries::Actor;
-use crate::platform::db::schema::{board_base_attachments as files, board_history, board_labels, boards, users};
-use crate::platform::error::{ApiError, ApiResult};
+use super::lock_board;
+use super::queries;
+use crate::platform::error::ApiResult;
 use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::platform::http::uploads;
 use crate::AppState;
-
-type FileRow = (Uuid, String, String, i64, Option<Uuid>, DateTime<Utc>);
-
-const FILE: (
-    files::id,
-    files::filename,
-    files::content_type,
-    files::size_bytes,
-    files::uploaded_by,
-    files::created_at,
-) = (files::id, files::filename, files::content_type, files::size_bytes, files::uploaded_by, files::created_at);
-
-fn file_view(
-    board_id: Uuid,
-    (id, filename, content_type, size_bytes, uploaded_by, created_at): FileRow,
-) -> BaseAttachmentView {
-    BaseAttachmentView { id, board_id, filename, content_type, size_bytes, uploaded_by, created_at }
-}
-
-/// One board-history entry about the base card (no card: `card_id` is null).
-fn record(
-    conn: &mut PgConnection,
-    caller: &AuthUser,
-    actor: &Actor,
-    board_id: Uuid,
-    action: &str,
-    old: Option<Value>,
-    new: Option<Value>,
-) -> ApiResult<()> {
-    diesel::insert_into(board_history::table)
-        .values((
-            board_history::account_id.eq(caller.account_id),
-            board_history::board_id.eq(board_id),
-            board_history::card_title.eq(""),
-            board_history::user_id.eq(actor.user_id),
-            board_history::actor_label.eq(&actor.label),
-            board_history::action.eq(action),
-            board_history::old_value.eq(old),
-            board_history::new_value.eq(new),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// The board, if the caller sees it.
-fn sees(conn: &mut PgConnection, caller: &AuthUser, board_id: Uuid) -> ApiResult<()> {
-    visible(caller).filter(boards::id.eq(board_id)).select(boards::id).first::<Uuid>(conn)?;
-    Ok(())
-}
-
-/// The base card as saved, and the board's account.
-fn stored(conn: &mut PgConnection, board_id: Uuid) -> ApiResult<(BaseCard, Uuid)> {
-    let (stored, account_id): (Value, Uuid) =
-        boards::table.find(board_id).select((boards::base_card, boards::account_id)).first(conn)?;
-    Ok((serde_json::from_value(stored).unwrap_or_default(), account_id))
-}
-
-/// The board's base card, without what went away since it was saved (deleted labels, users
-/// and fields), so a new card never fails on it.
-pub fn base_card(conn: &mut PgConnection, board_id: Uuid) -> ApiResult<BaseCard> {
-    let (mut base, account_id) = stored(conn, board_id)?;
-    base.label_ids = board_labels::table
-        .filter(board_labels::board_id.eq(board_id))
-        .filter(board_labels::id.eq_any(&base.label_ids))
-        .select(board_labels::id)
-        .load(conn)?;
-    let authors = base.comments.iter().filter_map(|c| c.author_id);
-    let named: Vec<Uuid> = base.member_ids.iter().copied().chain(authors).collect();
-    let present: Vec<Uuid> = users::table
-        .filter(users::account_id.eq(account_id))
-        .filter(users::id.eq_any(&named))
-        .select(users::id)
-        .load(conn)?;
-    base.member_ids.retain(|id| present.contains(id));
-    // A comment outlives its author, as on a card: the name stays, the link goes.
-    for comment in &mut base.comments {
-        comment.author_id = comment.author_id.filter(|id| present.contains(id));
-    }
-    let defined: Vec<BoardFieldView> = definitions(conn, &[board_id])?.into_iter().map(|(_, f)| f).collect();
-    base.custom_fields.retain(|key, value| {
-        defined.iter().any(|d| &d.key == key && domain::check_board_value(d.kind, &d.options, value).is_ok())
-    });
-    Ok(base)
-}
 
 /// A board's base card.
 ///
@@ -121,13 +33,7 @@ pub async fn get_base_card(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<BaseCard>> {
     let board_id = id.into_inner();
-    let base = state
-        .db
-        .run(move |conn| {
-            sees(conn, &caller, board_id)?;
-            base_card(conn, board_id)
-        })
-        .await?;
+    let base = state.db.run(move |conn| queries::base_card::get(conn, &caller, board_id)).await?;
     Ok(web::Json(base))
 }
 
@@ -154,34 +60,8 @@ pub async fn put_base_card(
     id: web::Path<Uuid>,
     body: ValidJson<BaseCard>,
 ) -> ApiResult<web::Json<BaseCard>> {
-    let (caller, board_id, mut base) = (admin.0, id.into_inner(), body.0);
-    let saved = state
-        .db
-        .transaction(move |conn| {
-            lock_board(conn, caller.account_id, board_id)?;
-            base.description = base.description.trim().to_string();
-            base.label_ids = super::labels::check_labels(conn, board_id, &base.label_ids, "label_ids")?;
-            base.member_ids =
-                crate::users::queries::check_users(conn, caller.account_id, &base.member_ids, "member_ids")?;
-            base.custom_fields.retain(|_, v| !v.is_null());
-            check_values(conn, &caller, board_id, &base.custom_fields)?;
-            base.checklist = base.checklist.iter().map(|t| t.trim().to_string()).collect();
-            // Only the saved comments' authors are needed from before, not a cleaned base card.
-            let (before, _) = stored(conn, board_id)?;
-            let actor = Actor::user(conn, &caller)?;
-            for comment in &mut base.comments {
-                comment.body = comment.body.trim().to_string();
-                let earlier = before.comments.iter().find(|c| c.body == comment.body);
-                comment.author_id = earlier.map_or(actor.user_id, |c| c.author_id);
-                comment.author_label =
-                    Some(earlier.and_then(|c| c.author_label.clone()).unwrap_or(actor.label.clone()));
-            }
-            record(conn, &caller, &actor, board_id, "base_card_updated", None, None)?;
-            let stored = serde_json::to_value(&base).map_err(|e| ApiError::Internal(e.into()))?;
-            diesel::update(boards::table.find(board_id)).set(boards::base_card.eq(stored)).execute(conn)?;
-            base_card(conn, board_id)
-        })
-        .await?;
+    let (caller, board_id, base) = (admin.0, id.into_inner(), body.0);
+    let saved = state.db.transaction(move |conn| queries::base_card::save(conn, &caller, board_id, base)).await?;
     Ok(web::Json(saved))
 }
 
@@ -220,23 +100,7 @@ pub async fn upload_base_attachment(
     let saved = state
         .db
         .transaction(move |conn| {
-            lock_board(conn, caller.account_id, board_id)?;
-            let row: FileRow = diesel::insert_into(files::table)
-                .values((
-                    files::id.eq(Uuid::new_v4()),
-                    files::account_id.eq(caller.account_id),
-                    files::board_id.eq(board_id),
-                    files::filename.eq(&filename),
-                    files::content_type.eq(&content_type),
-                    files::size_bytes.eq(size),
-                    files::storage_key.eq(&stored_key),
-                    files::uploaded_by.eq(caller.user_id),
-                ))
-                .returning(FILE)
-                .get_result(conn)?;
-            let actor = Actor::user(conn, &caller)?;
-            record(conn, &caller, &actor, board_id, "base_card_attached", None, Some(json!(filename)))?;
-            Ok(file_view(board_id, row))
+            queries::base_card::add_file(conn, &caller, board_id, (filename, content_type, size, stored_key))
         })
         .await;
     let file = upload.keep(&state, saved).await?;
@@ -261,18 +125,7 @@ pub async fn list_base_attachments(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<BaseAttachmentList>> {
     let board_id = id.into_inner();
-    let items = state
-        .db
-        .run(move |conn| {
-            sees(conn, &caller, board_id)?;
-            let rows: Vec<FileRow> = files::table
-                .filter(files::board_id.eq(board_id))
-                .order((files::created_at, files::id))
-                .select(FILE)
-                .load(conn)?;
-            Ok(rows.into_iter().map(|r| file_view(board_id, r)).collect())
-        })
-        .await?;
+    let items = state.db.run(move |conn| queries::base_card::files(conn, &caller, board_id)).await?;
     Ok(web::Json(BaseAttachmentList { items }))
 }
 
@@ -295,17 +148,8 @@ pub async fn download_base_attachment(
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (board_id, id) = path.into_inner();
-    let (filename, content_type, key): (String, String, String) = state
-        .db
-        .run(move |conn| {
-            sees(conn, &caller, board_id)?;
-            Ok(files::table
-                .filter(files::board_id.eq(board_id))
-                .filter(files::id.eq(id))
-                .select((files::filename, files::content_type, files::storage_key))
-                .first(conn)?)
-        })
-        .await?;
+    let (filename, content_type, key): (String, String, String) =
+        state.db.run(move |conn| queries::base_card::locate_file(conn, &caller, board_id, id)).await?;
     let bytes = state.storage.get(&key).await?;
     Ok(uploads::download(&filename, &content_type, bytes))
 }
@@ -329,19 +173,7 @@ pub async fn delete_base_attachment(
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (caller, (board_id, id)) = (admin.0, path.into_inner());
-    let key = state
-        .db
-        .transaction(move |conn| {
-            lock_board(conn, caller.account_id, board_id)?;
-            let (filename, key): (String, String) =
-                diesel::delete(files::table.filter(files::board_id.eq(board_id)).filter(files::id.eq(id)))
-                    .returning((files::filename, files::storage_key))
-                    .get_result(conn)?;
-            let actor = Actor::user(conn, &caller)?;
-            record(conn, &caller, &actor, board_id, "base_card_detached", Some(json!(filename)), None)?;
-            Ok(key)
-        })
-        .await?;
+    let key = state.db.transaction(move |conn| queries::base_card::delete_file(conn, &caller, board_id, id)).await?;
     state.storage.release(&state.db, vec![key]).await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,31 +1,13 @@
 //! A board's labels. Admins manage them; deleting one takes it off every card.
 
 use actix_web::{delete, patch, post, web, HttpResponse};
-use diesel::prelude::*;
 use domain::{CreateLabelRequest, LabelView, Problem};
 use uuid::Uuid;
 
-use super::{colour, lock_board};
-use crate::platform::db::schema::board_labels;
-use crate::platform::error::{no_content_if_found, ApiError, ApiResult};
+use super::queries;
+use crate::platform::error::{no_content_if_found, ApiResult};
 use crate::platform::http::extract::{AdminUser, ValidJson};
 use crate::AppState;
-
-type LabelRow = (Uuid, String, String);
-
-fn view((id, name, colour): LabelRow) -> LabelView {
-    LabelView { id, name, colour }
-}
-
-fn label_of(conn: &mut PgConnection, board_id: Uuid, id: Uuid) -> ApiResult<LabelView> {
-    Ok(view(
-        board_labels::table
-            .filter(board_labels::board_id.eq(board_id))
-            .filter(board_labels::id.eq(id))
-            .select((board_labels::id, board_labels::name, board_labels::colour))
-            .first(conn)?,
-    ))
-}
 
 /// Add a label.
 ///
@@ -48,23 +30,7 @@ pub async fn create_label(
     body: ValidJson<CreateLabelRequest>,
 ) -> ApiResult<HttpResponse> {
     let (account_id, board_id, req) = (admin.0.account_id, id.into_inner(), body.0);
-    let label = state
-        .db
-        .transaction(move |conn| {
-            lock_board(conn, account_id, board_id)?;
-            let id = Uuid::new_v4();
-            diesel::insert_into(board_labels::table)
-                .values((
-                    board_labels::id.eq(id),
-                    board_labels::account_id.eq(account_id),
-                    board_labels::board_id.eq(board_id),
-                    board_labels::name.eq(req.name.trim()),
-                    board_labels::colour.eq(colour(req.colour.as_deref())),
-                ))
-                .execute(conn)?;
-            label_of(conn, board_id, id)
-        })
-        .await?;
+    let label = state.db.transaction(move |conn| queries::labels::create(conn, account_id, board_id, &req)).await?;
     Ok(HttpResponse::Created().json(label))
 }
 
@@ -89,17 +55,8 @@ pub async fn update_label(
     body: ValidJson<CreateLabelRequest>,
 ) -> ApiResult<web::Json<LabelView>> {
     let (account_id, (board_id, label_id), req) = (admin.0.account_id, path.into_inner(), body.0);
-    let label = state
-        .db
-        .transaction(move |conn| {
-            lock_board(conn, account_id, board_id)?;
-            label_of(conn, board_id, label_id)?;
-            diesel::update(board_labels::table.find(label_id))
-                .set((board_labels::name.eq(req.name.trim()), board_labels::colour.eq(colour(req.colour.as_deref()))))
-                .execute(conn)?;
-            label_of(conn, board_id, label_id)
-        })
-        .await?;
+    let label =
+        state.db.transaction(move |conn| queries::labels::update(conn, account_id, board_id, label_id, &req)).await?;
     Ok(web::Json(label))
 }
 
@@ -122,31 +79,6 @@ pub async fn delete_label(
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (account_id, (board_id, label_id)) = (admin.0.account_id, path.into_inner());
-    let rows = state
-        .db
-        .transaction(move |conn| {
-            lock_board(conn, account_id, board_id)?;
-            Ok(diesel::delete(
-                board_labels::table.filter(board_labels::board_id.eq(board_id)).filter(board_labels::id.eq(label_id)),
-            )
-            .execute(conn)?)
-        })
-        .await?;
+    let rows = state.db.transaction(move |conn| queries::labels::delete(conn, account_id, board_id, label_id)).await?;
     no_content_if_found(rows)
-}
-
-/// 422 naming `field` unless every id is a label of the board.
-pub fn check_labels(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid], field: &str) -> ApiResult<Vec<Uuid>> {
-    let mut ids = ids.to_vec();
-    ids.sort();
-    ids.dedup();
-    let found: i64 = board_labels::table
-        .filter(board_labels::board_id.eq(board_id))
-        .filter(board_labels::id.eq_any(&ids))
-        .count()
-        .get_result(conn)?;
-    if found != ids.len() as i64 {
-        return Err(ApiError::field(field, "unknown", "must all be labels of this board"));
-    }
-    Ok(ids)
 }

@@ -4,9 +4,9 @@
 //! Stage order is a `domain::positions` key per stage: moving a stage writes its key only,
 //! computed from the neighbours read under a lock on the board row.
 //!
-//! `routes`: the boards' and stages' handlers and their OpenAPI; `queries`: their SQL, on a
-//! connection; `labels`, `fields` and `base_card`: a board's labels, card fields and base
-//! card (handlers and their SQL, small enough to share a file).
+//! `routes` (boards and stages), `labels`, `fields` and `base_card`: handlers and their
+//! OpenAPI. `queries/`: their SQL, on a connection (boards and stages in `queries/mod.rs`, a
+//! file per handler group beside it).
 
 pub mod base_card;
 pub mod fields;
@@ -14,5 +14,8 @@ pub mod labels;
 mod queries;
 mod routes;
 
+pub(crate) use queries::base_card::base_card;
+pub(crate) use queries::fields::{check_values, definitions};
+pub(crate) use queries::labels::check_labels;
 pub(crate) use queries::{colour, lock_board, visible, visible_card_ids};
 pub use routes::routes;

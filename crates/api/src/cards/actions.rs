@@ -3,34 +3,15 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
-use chrono::Utc;
-use diesel::prelude::*;
-use domain::{CardView, ContactStatus, ConvertCardRequest, ConvertTarget, LoseCardRequest, MoveCardRequest, Problem};
-use serde_json::json;
+use domain::{CardView, ConvertCardRequest, LoseCardRequest, MoveCardRequest, Problem};
 use uuid::Uuid;
 
 use super::card_response;
-use super::queries::{self, CardRow, Change};
-use crate::contacts::queries::{Actor, ContactRow};
-use crate::platform::db::schema::{cards, contacts};
-use crate::platform::error::{ApiError, ApiResult};
+use super::queries;
+use super::queries::actions::Step;
+use crate::platform::error::ApiResult;
 use crate::platform::http::extract::{AuthUser, OptionalJson, ValidJson};
 use crate::AppState;
-
-/// Saves `card` as its next version and records the change.
-fn save(
-    conn: &mut PgConnection,
-    caller: &AuthUser,
-    mut card: CardRow,
-    kind: fn(domain::events::CardChanged) -> crate::platform::events::EventData,
-    change: Change,
-) -> ApiResult<CardView> {
-    card.version += 1;
-    card.updated_at = Utc::now();
-    diesel::update(cards::table.find(card.id)).set(&card).execute(conn)?;
-    queries::record(conn, caller, &card, kind, &[change])?;
-    queries::view(conn, card)
-}
 
 fn ok(card: CardView) -> HttpResponse {
     card_response(StatusCode::OK, &card)
@@ -59,44 +40,14 @@ pub async fn move_card(
     body: ValidJson<MoveCardRequest>,
 ) -> ApiResult<HttpResponse> {
     let (id, req) = (id.into_inner(), body.0);
-    let card = state
-        .db
-        .transaction(move |conn| {
-            let board_id = queries::card_for(conn, &caller, id, false)?.board_id;
-            // Stage first, then the card: the order every lock here is taken in.
-            crate::platform::positions::lock_stage(conn, board_id, req.stage_id)
-                .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of the card's board"))?;
-            let mut card = queries::card_for(conn, &caller, id, true)?;
-            let from = card.stage_id;
-            card.position = crate::platform::positions::after_card(conn, req.stage_id, id, req.after_id)?.into_string();
-            card.stage_id = req.stage_id;
-            let change =
-                Change::with("moved", Some(json!({"stage_id": from})), Some(json!({"stage_id": req.stage_id})));
-            save(conn, &caller, card, crate::platform::events::EventData::CardMoved, change)
-        })
-        .await?;
+    let card = state.db.transaction(move |conn| queries::actions::move_card(conn, &caller, id, req)).await?;
     Ok(ok(card))
 }
 
-/// Runs `change` on the locked card unless `refusal` says why it cannot happen (409).
-async fn act(
-    state: web::Data<AppState>,
-    caller: AuthUser,
-    id: Uuid,
-    change: impl FnOnce(&mut PgConnection, &AuthUser, CardRow) -> ApiResult<CardView> + Send + 'static,
-) -> ApiResult<HttpResponse> {
-    let card = state
-        .db
-        .transaction(move |conn| {
-            let card = queries::card_for(conn, &caller, id, true)?;
-            change(conn, &caller, card)
-        })
-        .await?;
+/// Takes `step` on card `id` in one transaction.
+async fn act(state: web::Data<AppState>, caller: AuthUser, id: Uuid, step: Step) -> ApiResult<HttpResponse> {
+    let card = state.db.transaction(move |conn| queries::actions::take(conn, &caller, id, step)).await?;
     Ok(ok(card))
-}
-
-fn refuse(why: &str) -> ApiError {
-    ApiError::Conflict(why.to_string(), Vec::new())
 }
 
 /// Archive a card.
@@ -114,14 +65,7 @@ fn refuse(why: &str) -> ApiError {
 )]
 #[post("/{id}/archive")]
 pub async fn archive(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    act(state, caller, id.into_inner(), |conn, caller, mut card| {
-        if card.archived_at.is_some() {
-            return Err(refuse("The card is already archived."));
-        }
-        card.archived_at = Some(Utc::now());
-        save(conn, caller, card, crate::platform::events::EventData::CardUpdated, Change::action("archived"))
-    })
-    .await
+    act(state, caller, id.into_inner(), Step::Archive).await
 }
 
 /// Unarchive a card.
@@ -138,14 +82,7 @@ pub async fn archive(state: web::Data<AppState>, caller: AuthUser, id: web::Path
 )]
 #[post("/{id}/unarchive")]
 pub async fn unarchive(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    act(state, caller, id.into_inner(), |conn, caller, mut card| {
-        if card.archived_at.is_none() {
-            return Err(refuse("The card is not archived."));
-        }
-        card.archived_at = None;
-        save(conn, caller, card, crate::platform::events::EventData::CardUpdated, Change::action("unarchived"))
-    })
-    .await
+    act(state, caller, id.into_inner(), Step::Unarchive).await
 }
 
 /// Mark a card lost.
@@ -172,21 +109,7 @@ pub async fn lose(
         validator::Validate::validate(body)?;
     }
     let reason = body.0.and_then(|b| b.reason).map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
-    act(state, caller, id.into_inner(), move |conn, caller, mut card| {
-        if card.lost_at.is_some() {
-            return Err(refuse("The card is already marked lost."));
-        }
-        card.lost_at = Some(Utc::now());
-        card.lost_reason = reason.clone();
-        save(
-            conn,
-            caller,
-            card,
-            crate::platform::events::EventData::CardUpdated,
-            Change::with("lost", None, Some(json!({"reason": reason}))),
-        )
-    })
-    .await
+    act(state, caller, id.into_inner(), Step::Lose(reason)).await
 }
 
 /// Reopen a lost card.
@@ -203,21 +126,7 @@ pub async fn lose(
 )]
 #[post("/{id}/reopen")]
 pub async fn reopen(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    act(state, caller, id.into_inner(), |conn, caller, mut card| {
-        if card.lost_at.is_none() {
-            return Err(refuse("The card is not marked lost."));
-        }
-        let reason = card.lost_reason.take();
-        card.lost_at = None;
-        save(
-            conn,
-            caller,
-            card,
-            crate::platform::events::EventData::CardUpdated,
-            Change::with("reopened", Some(json!({"reason": reason})), None),
-        )
-    })
-    .await
+    act(state, caller, id.into_inner(), Step::Reopen).await
 }
 
 /// Convert a card's contact to a client or a client service.
@@ -242,43 +151,5 @@ pub async fn convert(
     id: web::Path<Uuid>,
     body: ValidJson<ConvertCardRequest>,
 ) -> ApiResult<HttpResponse> {
-    let to = body.0.to;
-    act(state, caller, id.into_inner(), move |conn, caller, mut card| {
-        let Some(contact_id) = card.contact_id else {
-            return Err(refuse("The card has no linked contact to convert."));
-        };
-        let slot = match to {
-            ConvertTarget::Client => &mut card.converted_to_client_at,
-            ConvertTarget::Service => &mut card.converted_to_service_at,
-        };
-        if slot.is_some() {
-            return Err(refuse("The card is already converted that way."));
-        }
-        *slot = Some(Utc::now());
-        // The card grants the work on its contact, whoever the contact's seller is.
-        let old: ContactRow = contacts::table
-            .filter(contacts::account_id.eq(caller.account_id))
-            .filter(contacts::id.eq(contact_id))
-            .select(ContactRow::as_select())
-            .for_update()
-            .first(conn)?;
-        let mut new = old.clone();
-        new.status = ContactStatus::Won.as_str().to_string();
-        let changes = crate::contacts::queries::diff(&old, &new);
-        if !changes.is_empty() {
-            new.updated_at = Utc::now();
-            crate::contacts::queries::save(conn, &new)?;
-            let actor = Actor::user(conn, caller)?;
-            crate::contacts::queries::log_changes(conn, caller.account_id, contact_id, &actor, &changes)?;
-        }
-        let target = if to == ConvertTarget::Client { "client" } else { "service" };
-        save(
-            conn,
-            caller,
-            card,
-            crate::platform::events::EventData::CardUpdated,
-            Change::with("converted", None, Some(json!({"to": target}))),
-        )
-    })
-    .await
+    act(state, caller, id.into_inner(), Step::Convert(body.0.to)).await
 }

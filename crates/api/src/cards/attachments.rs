@@ -5,61 +5,16 @@
 //! its object rather than deleting it outright.
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
+use diesel::PgConnection;
 use domain::{AttachmentList, AttachmentView, Problem, UploadParams};
-use serde_json::json;
 use uuid::Uuid;
 
-use super::queries::{self, Change};
-use crate::platform::db::schema::card_attachments;
+use super::queries;
+use super::queries::attachments::*;
 use crate::platform::error::ApiResult;
 use crate::platform::http::extract::AuthUser;
 use crate::platform::http::uploads;
 use crate::AppState;
-
-type AttachmentRow = (Uuid, String, String, i64, Option<Uuid>, DateTime<Utc>);
-
-const COLUMNS: (
-    card_attachments::id,
-    card_attachments::filename,
-    card_attachments::content_type,
-    card_attachments::size_bytes,
-    card_attachments::uploaded_by,
-    card_attachments::created_at,
-) = (
-    card_attachments::id,
-    card_attachments::filename,
-    card_attachments::content_type,
-    card_attachments::size_bytes,
-    card_attachments::uploaded_by,
-    card_attachments::created_at,
-);
-
-fn view(
-    card_id: Uuid,
-    (id, filename, content_type, size_bytes, uploaded_by, created_at): AttachmentRow,
-) -> AttachmentView {
-    AttachmentView { id, card_id, filename, content_type, size_bytes, uploaded_by, created_at }
-}
-
-/// A new card's files from its board's base card: rows naming the same stored objects. The
-/// base rows are share-locked so a base file removed meanwhile waits for this card to commit,
-/// and then sees that its object is still named here (`Storage::release`).
-pub fn copy_base(conn: &mut PgConnection, board_id: Uuid, card_id: Uuid) -> ApiResult<()> {
-    diesel::sql_query(
-        "INSERT INTO card_attachments \
-             (id, account_id, card_id, filename, content_type, size_bytes, storage_key, uploaded_by, created_at) \
-         SELECT gen_random_uuid(), b.account_id, $2, b.filename, b.content_type, b.size_bytes, b.storage_key, \
-                b.uploaded_by, now() + make_interval(secs => b.n / 1e6) \
-         FROM (SELECT f.*, row_number() OVER (ORDER BY f.created_at, f.id) AS n \
-               FROM (SELECT * FROM board_base_attachments WHERE board_id = $1 FOR SHARE) f) b",
-    )
-    .bind::<diesel::sql_types::Uuid, _>(board_id)
-    .bind::<diesel::sql_types::Uuid, _>(card_id)
-    .execute(conn)?;
-    Ok(())
-}
 
 /// Attach a file to a card.
 ///
@@ -96,23 +51,7 @@ pub async fn upload_attachment(
     let saved = state
         .db
         .transaction(move |conn| {
-            let card = queries::card_for(conn, &caller, card_id, true)?;
-            let row: AttachmentRow = diesel::insert_into(card_attachments::table)
-                .values((
-                    card_attachments::id.eq(Uuid::new_v4()),
-                    card_attachments::account_id.eq(caller.account_id),
-                    card_attachments::card_id.eq(card_id),
-                    card_attachments::filename.eq(&filename),
-                    card_attachments::content_type.eq(&content_type),
-                    card_attachments::size_bytes.eq(size),
-                    card_attachments::storage_key.eq(&stored_key),
-                    card_attachments::uploaded_by.eq(caller.user_id),
-                ))
-                .returning(COLUMNS)
-                .get_result(conn)?;
-            let change = Change::with("attached", None, Some(json!(filename)));
-            queries::record(conn, &caller, &card, crate::platform::events::EventData::CardUpdated, &[change])?;
-            Ok(view(card_id, row))
+            queries::attachments::add(conn, &caller, card_id, (filename, content_type, size, stored_key))
         })
         .await;
     let attachment = upload.keep(&state, saved).await?;
@@ -137,29 +76,8 @@ pub async fn list_attachments(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AttachmentList>> {
     let card_id = id.into_inner();
-    let items = state
-        .db
-        .run(move |conn| {
-            queries::card_for(conn, &caller, card_id, false)?;
-            let rows: Vec<AttachmentRow> = card_attachments::table
-                .filter(card_attachments::card_id.eq(card_id))
-                .order((card_attachments::created_at, card_attachments::id))
-                .select(COLUMNS)
-                .load(conn)?;
-            Ok(rows.into_iter().map(|r| view(card_id, r)).collect())
-        })
-        .await?;
+    let items = state.db.run(move |conn| queries::attachments::list(conn, &caller, card_id)).await?;
     Ok(web::Json(AttachmentList { items }))
-}
-
-/// The attachment's card (visible to the caller) and where its bytes are.
-fn locate(conn: &mut PgConnection, caller: &AuthUser, card_id: Uuid, id: Uuid) -> ApiResult<(String, String, String)> {
-    queries::card_for(conn, caller, card_id, false)?;
-    Ok(card_attachments::table
-        .filter(card_attachments::card_id.eq(card_id))
-        .filter(card_attachments::id.eq(id))
-        .select((card_attachments::filename, card_attachments::content_type, card_attachments::storage_key))
-        .first(conn)?)
 }
 
 /// Download an attachment.
@@ -204,22 +122,7 @@ pub async fn delete_attachment(
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (card_id, id) = path.into_inner();
-    let key = state
-        .db
-        .transaction(move |conn| {
-            let (filename, _, key) = locate(conn, &caller, card_id, id)?;
-            let card = queries::card_for(conn, &caller, card_id, true)?;
-            diesel::delete(card_attachments::table.find(id)).execute(conn)?;
-            queries::record(
-                conn,
-                &caller,
-                &card,
-                crate::platform::events::EventData::CardUpdated,
-                &[Change::with("detached", Some(json!(filename)), None)],
-            )?;
-            Ok(key)
-        })
-        .await?;
+    let key = state.db.transaction(move |conn| queries::attachments::delete(conn, &caller, card_id, id)).await?;
     state.storage.release(&state.db, vec![key]).await;
     Ok(HttpResponse::NoContent().finish())
 }

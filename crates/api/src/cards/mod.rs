@@ -4,12 +4,13 @@
 //!
 //! Agents work the cards of the boards shared with them; admins every board of the account.
 //!
-//! `routes`: the card's own handlers; `queries`: card rows and their writes, on a
-//! connection; the other files: a handler group each, with its SQL.
+//! `routes` (the card itself) and a file per handler group (`actions`, `comments`,
+//! `checklist`, `attachments`, `relations`, `board_view`): handlers and their OpenAPI.
+//! `queries/`: their SQL, on a connection (card rows, views, history and events in
+//! `queries/mod.rs`, a file per handler group beside it).
 
 pub mod actions;
 pub mod attachments;
-mod board_pages;
 pub mod board_view;
 pub mod checklist;
 pub mod comments;

@@ -1,19 +1,14 @@
 //! Tags, and blocking the visitor.
 
 use actix_web::{delete, post, web};
-use chrono::Utc;
-use diesel::prelude::*;
-use domain::{ConversationStatus, ConversationSummary, ConversationTagRequest, Problem};
+use domain::{ConversationSummary, ConversationTagRequest, Problem};
 use uuid::Uuid;
 
-use super::actions::{close_row, conflict, summary};
-use super::queries::{announce, get_for_update, ConversationRow};
-use crate::platform::db::schema::{blocked_addresses, conversations, visitors};
-use crate::platform::error::{ApiError, ApiResult};
+use super::queries;
+use super::queries::actions::Summary;
+use crate::platform::error::ApiError;
 use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;
-
-type Summary = ApiResult<web::Json<ConversationSummary>>;
 
 /// Tag a conversation.
 ///
@@ -39,21 +34,7 @@ pub async fn add_tag(
     if tag.is_empty() {
         return Err(ApiError::field("tag", "length", "must not be empty"));
     }
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let conv = get_for_update(conn, &caller, id)?;
-            if !conv.tags.contains(&tag) {
-                if conv.tags.len() >= 30 {
-                    return Err(ApiError::field("tag", "too_many", "a conversation has at most 30 tags"));
-                }
-                let mut tags = conv.tags.clone();
-                tags.push(tag);
-                set_tags(conn, &conv, tags)?;
-            }
-            summary(conn, &caller, id)
-        })
-        .await?;
+    let done = state.db.transaction(move |conn| queries::moderation::add_tag(conn, &caller, id, tag)).await?;
     Ok(web::Json(done))
 }
 
@@ -71,29 +52,8 @@ pub async fn add_tag(
 #[delete("/{id}/tags/{tag}")]
 pub async fn remove_tag(state: web::Data<AppState>, caller: AuthUser, path: web::Path<(Uuid, String)>) -> Summary {
     let (id, tag) = path.into_inner();
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let conv = get_for_update(conn, &caller, id)?;
-            if conv.tags.contains(&tag) {
-                let tags = conv.tags.iter().filter(|t| **t != tag).cloned().collect();
-                set_tags(conn, &conv, tags)?;
-            }
-            summary(conn, &caller, id)
-        })
-        .await?;
+    let done = state.db.transaction(move |conn| queries::moderation::remove_tag(conn, &caller, id, &tag)).await?;
     Ok(web::Json(done))
-}
-
-fn set_tags(conn: &mut PgConnection, conv: &ConversationRow, tags: Vec<String>) -> ApiResult<()> {
-    diesel::update(conversations::table.find(conv.id)).set(conversations::tags.eq(&tags)).execute(conn)?;
-    announce(conn, conv, false, |conversation| {
-        crate::platform::events::EventData::ConversationTagged(domain::events::ConversationTagged {
-            conversation,
-            tags,
-        })
-    })?;
-    Ok(())
 }
 
 /// Block the visitor.
@@ -113,33 +73,7 @@ fn set_tags(conn: &mut PgConnection, conv: &ConversationRow, tags: Vec<String>) 
 #[post("/{id}/block")]
 pub async fn block(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> Summary {
     let id = id.into_inner();
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let conv = get_for_update(conn, &caller, id)?;
-            let Some(visitor) = conv.visitor_id else {
-                return Err(conflict("Only a conversation from the chat widget has a visitor to block."));
-            };
-            if conv.status() == ConversationStatus::Active {
-                super::queries::require_operator(conn, &caller, &conv, "block this visitor")?;
-            }
-            diesel::update(visitors::table.find(visitor)).set(visitors::blocked_at.eq(Utc::now())).execute(conn)?;
-            if let Some(ip) = &conv.ip {
-                diesel::insert_into(blocked_addresses::table)
-                    .values((
-                        blocked_addresses::account_id.eq(conv.account_id),
-                        blocked_addresses::ip.eq(ip),
-                        blocked_addresses::blocked_by.eq(caller.user_id),
-                    ))
-                    .on_conflict_do_nothing()
-                    .execute(conn)?;
-            }
-            if conv.status() != ConversationStatus::Closed {
-                close_row(conn, &conv)?;
-            }
-            summary(conn, &caller, id)
-        })
-        .await?;
+    let done = state.db.transaction(move |conn| queries::moderation::block(conn, &caller, id)).await?;
     Ok(web::Json(done))
 }
 
@@ -158,25 +92,6 @@ pub async fn block(state: web::Data<AppState>, caller: AuthUser, id: web::Path<U
 #[delete("/{id}/block")]
 pub async fn unblock(state: web::Data<AppState>, admin: AdminUser, id: web::Path<Uuid>) -> Summary {
     let (caller, id) = (admin.0, id.into_inner());
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let conv = get_for_update(conn, &caller, id)?;
-            if let Some(visitor) = conv.visitor_id {
-                diesel::update(visitors::table.find(visitor))
-                    .set(visitors::blocked_at.eq(None::<chrono::DateTime<Utc>>))
-                    .execute(conn)?;
-            }
-            if let Some(ip) = &conv.ip {
-                diesel::delete(
-                    blocked_addresses::table
-                        .filter(blocked_addresses::account_id.eq(conv.account_id))
-                        .filter(blocked_addresses::ip.eq(ip)),
-                )
-                .execute(conn)?;
-            }
-            summary(conn, &caller, id)
-        })
-        .await?;
+    let done = state.db.transaction(move |conn| queries::moderation::unblock(conn, &caller, id)).await?;
     Ok(web::Json(done))
 }

@@ -6,7 +6,8 @@ use domain::{ConversationDetail, ConversationList, ConversationQuery, DeskCounts
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::{actions, desk_lists, moderation, settings};
+use super::queries::desk_lists;
+use super::{actions, moderation, settings};
 use crate::platform::error::ApiResult;
 use crate::platform::http::extract::AuthUser;
 use crate::AppState;

@@ -1,6 +1,9 @@
 //! Board and stage rows: what a caller sees (`visible`), the board lock every change of a
 //! board's stages, labels or fields takes first, and the writes under it.
 
+pub mod base_card;
+pub mod fields;
+pub mod labels;
 use chrono::{DateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
@@ -11,7 +14,6 @@ use domain::{
 };
 use uuid::Uuid;
 
-use super::fields;
 use crate::platform::db::schema::{
     board_base_attachments, board_labels, board_members, board_stages, boards, card_attachments, cards,
 };

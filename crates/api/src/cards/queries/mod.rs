@@ -1,6 +1,14 @@
 //! Card rows, what the caller may see of them, how they look in the API, and the history and
 //! events every change leaves.
 
+pub mod actions;
+pub mod attachments;
+mod board_pages;
+pub mod board_view;
+pub mod checklist;
+pub mod comments;
+pub mod relations;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -12,7 +20,6 @@ use domain::{CardContact, CardView, CreateCardRequest, Money, UpdateCardRequest}
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{attachments, checklist, comments};
 use crate::contacts::queries::Actor;
 use crate::platform::db::schema::{
     board_history, board_labels, board_members, board_stages, boards, card_attachments, card_labels, card_members,
@@ -186,7 +193,7 @@ pub fn view(conn: &mut PgConnection, row: CardRow) -> ApiResult<CardView> {
     views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
 }
 
-pub use crate::boards::labels::check_labels;
+pub(crate) use crate::boards::check_labels;
 
 /// 422 unless the contact is the caller's to see; 409 naming the card when the board already
 /// has one for it.
@@ -365,7 +372,7 @@ pub fn create(
     crate::platform::positions::lock_stage(conn, board_id, req.stage_id)
         .map_err(|_| ApiError::field("stage_id", "unknown", "is not a stage of this board"))?;
     let id = Uuid::new_v4();
-    let base = crate::boards::base_card::base_card(conn, board_id)?;
+    let base = crate::boards::base_card(conn, board_id)?;
     let labels = check_labels(conn, board_id, &[req.label_ids, base.label_ids].concat(), "label_ids")?;
     let members = crate::users::queries::check_users(
         conn,
@@ -376,7 +383,7 @@ pub fn create(
     if let Some(contact) = req.contact_id {
         check_contact(conn, caller, board_id, contact, id)?;
     }
-    crate::boards::fields::check_values(conn, caller, board_id, &req.custom_fields)?;
+    crate::boards::check_values(conn, caller, board_id, &req.custom_fields)?;
     let mut values = base.custom_fields;
     values.extend(req.custom_fields);
     values.retain(|_, v| !v.is_null());
@@ -439,10 +446,10 @@ pub fn update(
         check_contact(conn, caller, old.board_id, contact, id)?;
     }
     if let Some(values) = &req.custom_fields {
-        crate::boards::fields::check_values(conn, caller, old.board_id, values)?;
+        crate::boards::check_values(conn, caller, old.board_id, values)?;
     }
     if let Some(ids) = &req.label_ids {
-        crate::boards::labels::check_labels(conn, old.board_id, ids, "label_ids")?;
+        crate::boards::check_labels(conn, old.board_id, ids, "label_ids")?;
     }
     if let Some(ids) = &req.member_ids {
         crate::users::queries::check_users(conn, caller.account_id, ids, "member_ids")?;

@@ -11,7 +11,7 @@ use domain::{
 };
 use uuid::Uuid;
 
-use super::queries::{self, summaries, visible, ConversationRow};
+use super::{self as queries, summaries, visible, ConversationRow};
 use crate::contacts::queries::{decode_cursor, encode_cursor, ContactRow};
 use crate::platform::db::schema::{contacts, conversation_ignores, conversation_participants, conversations};
 use crate::platform::error::{ApiError, ApiResult};

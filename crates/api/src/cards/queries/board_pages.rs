@@ -12,7 +12,7 @@ use domain::BoardOrder;
 use uuid::Uuid;
 
 use super::board_view::{Cursor, Filter};
-use super::queries::CardRow;
+use super::CardRow;
 use crate::platform::db::schema::cards;
 use crate::platform::error::{ApiError, ApiResult};
 

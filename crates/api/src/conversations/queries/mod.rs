@@ -1,5 +1,10 @@
 //! Conversation rows, who may see them, and their list form with stats.
 
+pub mod actions;
+pub mod desk_lists;
+pub mod moderation;
+pub mod settings;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
