@@ -2,7 +2,6 @@
 
 use domain::i18n::{Lang, Msg};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
@@ -28,14 +27,18 @@ pub fn App() -> impl IntoView {
     crate::toast::Toasts::provide();
     crate::realtime::provide(session);
     // A reload keeps the user signed in through the refresh cookie.
-    if api::may_have_session() {
-        spawn_local(async move {
-            let user = api::refresh().await.ok().map(|t| t.user);
+    let resumed = LocalResource::new(|| async {
+        if api::may_have_session() {
+            api::refresh().await.ok().map(|t| t.user)
+        } else {
+            None
+        }
+    });
+    Effect::new(move || {
+        if let Some(user) = resumed.get() {
             session.user.set(Some(user));
-        });
-    } else {
-        session.user.set(Some(None));
-    }
+        }
+    });
 
     view! {
         <Router>
@@ -102,11 +105,12 @@ fn Shell() -> impl IntoView {
             navigate("/login", Default::default());
         }
     });
+    let logging_out = Action::new_local(move |_: &()| async move {
+        api::logout().await;
+        session.user.set(Some(None));
+    });
     let logout = move |_| {
-        spawn_local(async move {
-            api::logout().await;
-            session.user.set(Some(None));
-        });
+        logging_out.dispatch(());
     };
     let menu_open = RwSignal::new(false);
     // The shell outlives its pages: a navigation closes the phone menu it was chosen from.
@@ -184,12 +188,20 @@ fn NotificationsMenu() -> impl IntoView {
     let open = RwSignal::new(false);
     let list = LocalResource::new(api::notifications::list);
     let navigate = use_navigate();
+    let reading_all = Action::new_local(move |_: &()| async move {
+        let _ = api::notifications::read_all().await;
+        list.refetch();
+    });
     let read_all = move |_| {
-        spawn_local(async move {
-            let _ = api::notifications::read_all().await;
-            list.refetch();
-        })
+        reading_all.dispatch(());
     };
+    let reading = Action::new_local(move |id: &uuid::Uuid| {
+        let id = *id;
+        async move {
+            let _ = api::notifications::read(id).await;
+            list.refetch();
+        }
+    });
     let unread = move || list.get().and_then(|r| r.ok()).map(|l| l.unread).unwrap_or(0);
     view! {
         <div class="bell">
@@ -211,10 +223,7 @@ fn NotificationsMenu() -> impl IntoView {
                             let task = n.kind.starts_with("task_");
                             let go = move |_| {
                                 open.set(false);
-                                spawn_local(async move {
-                                    let _ = api::notifications::read(id).await;
-                                    list.refetch();
-                                });
+                                reading.dispatch(id);
                                 if task {
                                     navigate("/tasks", Default::default());
                                 } else if let Some(c) = contact {

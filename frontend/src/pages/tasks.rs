@@ -5,7 +5,6 @@ use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
 use domain::i18n::Msg;
 use domain::{bucket, CreateTaskRequest, TaskBucket, TaskView, UpdateTaskRequest, UserList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
@@ -54,11 +53,12 @@ async fn set_done(id: Uuid, done: bool) -> Result<TaskView, ApiError> {
 fn TaskRow(task: TaskView, on_changed: Callback<()>, #[prop(optional)] show_subject: bool) -> impl IntoView {
     let i18n = use_i18n();
     let (id, done) = (task.id, task.done);
+    let toggling = Action::new_local(move |_: &()| async move {
+        let _ = set_done(id, !done).await;
+        on_changed.run(());
+    });
     let toggle = move |_| {
-        spawn_local(async move {
-            let _ = set_done(id, !done).await;
-            on_changed.run(());
-        });
+        toggling.dispatch(());
     };
     let link = match (task.board_id, task.card_id, task.contact_id, task.conversation_id) {
         (Some(board), Some(card), _, _) => Some(format!("/boards/{board}?card={card}")),
@@ -71,7 +71,7 @@ fn TaskRow(task: TaskView, on_changed: Callback<()>, #[prop(optional)] show_subj
     view! {
         <li class="task" class:done=done data-task=task.title.clone()>
             <label class="check">
-                <input type="checkbox" prop:checked=done on:change=toggle aria-label=move || format!("{}: {}", i18n.t(Msg::MarkDone), label_title)/>
+                <input type="checkbox" prop:checked=done disabled=move || toggling.pending().get() on:change=toggle aria-label=move || format!("{}: {}", i18n.t(Msg::MarkDone), label_title)/>
                 <span class="task-title">{task.title.clone()}</span>
             </label>
             {task.due_at.map(|d| view! { <span class="muted task-due" class:overdue=overdue>{short(d)}</span> })}
@@ -96,6 +96,20 @@ fn NewTaskForm(
     let due = RwSignal::new(String::new());
     let assignee = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
+    let creating = Action::new_local(move |req: &CreateTaskRequest| {
+        let req = req.clone();
+        async move {
+            match api::tasks::create(&req).await {
+                Ok(_) => {
+                    title.set(String::new());
+                    due.set(String::new());
+                    error.set(None);
+                    on_created.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = CreateTaskRequest {
@@ -112,17 +126,7 @@ fn NewTaskForm(
             },
             ..Default::default()
         };
-        spawn_local(async move {
-            match api::tasks::create(&req).await {
-                Ok(_) => {
-                    title.set(String::new());
-                    due.set(String::new());
-                    error.set(None);
-                    on_created.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        creating.dispatch(req);
     };
     view! {
         <form class="inline task-form" data-testid="new-task" on:submit=submit>
@@ -135,7 +139,7 @@ fn NewTaskForm(
                     {move || users.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
                 </select>
             })}
-            <button type="submit" class="secondary">{move || i18n.t(Msg::AddTask)}</button>
+            <button type="submit" class="secondary" disabled=move || creating.pending().get()>{move || i18n.t(Msg::AddTask)}</button>
             {field_error(error, "title")}
             {form_error(error)}
         </form>

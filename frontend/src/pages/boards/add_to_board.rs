@@ -5,7 +5,6 @@
 use domain::i18n::Msg;
 use domain::CreateCardRequest;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api::boards as client;
@@ -44,20 +43,10 @@ pub fn AddToBoard(contact_id: Uuid, contact_name: String) -> impl IntoView {
             stage.set(s.first().map(|x| x.id.to_string()).unwrap_or_default());
         }
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (Ok(board_id), Ok(stage_id)) =
-            (board.get_untracked().parse::<Uuid>(), stage.get_untracked().parse::<Uuid>())
-        else {
-            return;
-        };
-        let req = CreateCardRequest {
-            stage_id,
-            title: title.get_untracked(),
-            contact_id: Some(contact_id),
-            ..Default::default()
-        };
-        spawn_local(async move {
+    let creating = Action::new_local(move |adding: &(Uuid, CreateCardRequest)| {
+        let adding = adding.clone();
+        async move {
+            let (board_id, req) = adding;
             match client::create_card(board_id, &req).await {
                 Ok(card) => {
                     error.set(None);
@@ -72,7 +61,23 @@ pub fn AddToBoard(contact_id: Uuid, contact_name: String) -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Ok(board_id), Ok(stage_id)) =
+            (board.get_untracked().parse::<Uuid>(), stage.get_untracked().parse::<Uuid>())
+        else {
+            return;
+        };
+        let req = CreateCardRequest {
+            stage_id,
+            title: title.get_untracked(),
+            contact_id: Some(contact_id),
+            ..Default::default()
+        };
+        let adding = (board_id, req);
+        creating.dispatch(adding);
     };
     view! {
         <div class="add-to-board">
@@ -91,7 +96,7 @@ pub fn AddToBoard(contact_id: Uuid, contact_name: String) -> impl IntoView {
                         </select>
                     </label>
                     <label>{move || i18n.t(Msg::CardTitle)}<input name="card_title" required maxlength="200" bind:value=title/></label>
-                    <button type="submit">{move || i18n.t(Msg::AddCard)}</button>
+                    <button type="submit" disabled=move || creating.pending().get()>{move || i18n.t(Msg::AddCard)}</button>
                     {form_error(error)}
                     {move || taken.get().map(|(b, c)| view! {
                         <p role="alert" class="form-error">{move || i18n.t(Msg::ContactHasCard)}" "

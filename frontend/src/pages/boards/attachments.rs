@@ -3,7 +3,6 @@
 
 use domain::i18n::Msg;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -45,15 +44,11 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
         }
     });
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let pick = {
+    let uploading = Action::new_local({
         let files = files.clone();
-        move |ev: leptos::ev::Event| {
-            let input: web_sys::HtmlInputElement = event_target(&ev);
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            let files = files.clone();
-            busy.set(true);
-            spawn_local(async move {
+        move |(file, input): &(web_sys::File, web_sys::HtmlInputElement)| {
+            let (files, file, input) = (files.clone(), file.clone(), input.clone());
+            async move {
                 match files.upload(&file).await {
                     Ok(_) => {
                         error.set(None);
@@ -62,37 +57,53 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
                     }
                     Err(e) => error.set(Some(e)),
                 }
-                busy.set(false);
                 input.set_value("");
-            });
+            }
         }
+    });
+    let busy = move || uploading.pending().get();
+    let pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        uploading.dispatch((file, input));
     };
-    let rows = move || {
+    let downloading = Action::new_local({
         let files = files.clone();
+        move |(id, name): &(uuid::Uuid, String)| {
+            let (files, id, name) = (files.clone(), *id, name.clone());
+            async move {
+                if let Err(e) = files.download(id, &name).await {
+                    error.set(Some(e));
+                }
+            }
+        }
+    });
+    let removing = Action::new_local({
+        let files = files.clone();
+        move |id: &uuid::Uuid| {
+            let (files, id) = (files.clone(), *id);
+            async move {
+                match files.delete(id).await {
+                    Ok(()) => {
+                        list.refetch();
+                        on_changed.run(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            }
+        }
+    });
+    let rows = move || {
         list.get().and_then(Result::ok).map(|l| {
             l.items
                 .into_iter()
                 .map(|a| {
-                    let (id, name, download_from, delete_from) = (a.id, a.filename.clone(), files.clone(), files.clone());
+                    let (id, name) = (a.id, a.filename.clone());
                     let download = move |_| {
-                        let (files, name) = (download_from.clone(), name.clone());
-                        spawn_local(async move {
-                            if let Err(e) = files.download(id, &name).await {
-                                error.set(Some(e));
-                            }
-                        });
+                        downloading.dispatch((id, name.clone()));
                     };
                     let remove = move |_| {
-                        let files = delete_from.clone();
-                        spawn_local(async move {
-                            match files.delete(id).await {
-                                Ok(()) => {
-                                    list.refetch();
-                                    on_changed.run(());
-                                }
-                                Err(e) => error.set(Some(e)),
-                            }
-                        });
+                        removing.dispatch(id);
                     };
                     view! {
                         <li>
@@ -111,7 +122,7 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
             <h3>{move || i18n.t(Msg::Attachments)}</h3>
             <ul class="attachment-list">{rows}</ul>
             <label class="button secondary file-pick">
-                {move || i18n.t(if busy.get() { Msg::Loading } else { Msg::AttachFile })}
+                {move || i18n.t(if busy() { Msg::Loading } else { Msg::AttachFile })}
                 <input type="file" class="sr-only" on:change=pick/>
             </label>
             {form_error(error)}

@@ -4,7 +4,6 @@
 use domain::i18n::Msg;
 use domain::{BaseCard, BaseComment, BoardView, UserList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde_json::Map;
 use uuid::Uuid;
 
@@ -30,18 +29,31 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
     let new_comment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let loaded = RwSignal::new(false);
-    spawn_local(async move {
-        match client::base_card(board_id).await {
-            Ok(base) => {
-                description.set(base.description);
-                labels.set(base.label_ids);
-                members.set(base.member_ids);
-                values.set(base.custom_fields);
-                checklist.set(base.checklist.join("\n"));
-                comments.set(base.comments);
-                loaded.set(true);
+    let base = LocalResource::new(move || client::base_card(board_id));
+    Effect::new(move || match base.get() {
+        Some(Ok(base)) => {
+            description.set(base.description);
+            labels.set(base.label_ids);
+            members.set(base.member_ids);
+            values.set(base.custom_fields);
+            checklist.set(base.checklist.join("\n"));
+            comments.set(base.comments);
+            loaded.set(true);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let saving = Action::new_local(move |base: &BaseCard| {
+        let base = base.clone();
+        async move {
+            match client::save_base_card(board_id, &base).await {
+                Ok(saved) => {
+                    comments.set(saved.comments);
+                    error.set(None);
+                    toasts.show(i18n.t(Msg::Saved).to_string(), None);
+                }
+                Err(e) => error.set(Some(e)),
             }
-            Err(e) => error.set(Some(e)),
         }
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -60,16 +72,7 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
                 .collect(),
             comments: comments.get_untracked(),
         };
-        spawn_local(async move {
-            match client::save_base_card(board_id, &base).await {
-                Ok(saved) => {
-                    comments.set(saved.comments);
-                    error.set(None);
-                    toasts.show(i18n.t(Msg::Saved).to_string(), None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        saving.dispatch(base);
     };
     let label_checks = super::card::label_checks(&board.labels, labels);
     let user_checks = super::card::user_checks(users, members);
@@ -122,7 +125,7 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
             </fieldset>
             {crate::pages::field_error(error, "comments")}
             {form_error(error)}
-            <button type="submit" class="secondary">{move || i18n.t(Msg::Save)}</button>
+            <button type="submit" class="secondary" disabled=move || saving.pending().get()>{move || i18n.t(Msg::Save)}</button>
             </fieldset>
         </form>
         <div class="base-card-files" data-testid="base-files">

@@ -5,7 +5,6 @@
 use domain::i18n::Msg;
 use domain::{BoardView, CardView, CreateCardRequest, StageCards, UserList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -120,6 +119,13 @@ fn BoardScreen(
     };
     let history_open = RwSignal::new(false);
 
+    let moving = Action::new_local(move |&(card, stage, after): &(Uuid, Uuid, Option<Uuid>)| async move {
+        match client::move_card(card, stage, after).await {
+            Ok(_) => error.set(None),
+            Err(e) => error.set(Some(e)),
+        }
+        load();
+    });
     let move_card = Callback::new(move |(card, stage, after): (Uuid, Uuid, Option<Uuid>)| {
         // Shown at once; the server's order and totals follow. A phone shows the stage the
         // card went to.
@@ -127,13 +133,7 @@ fn BoardScreen(
         if let Some(i) = stages.with_untracked(|all| all.iter().position(|c| c.stage_id == stage)) {
             current.set(i);
         }
-        spawn_local(async move {
-            match client::move_card(card, stage, after).await {
-                Ok(_) => error.set(None),
-                Err(e) => error.set(Some(e)),
-            }
-            load();
-        });
+        moving.dispatch((card, stage, after));
     });
 
     let names = stage_names.clone();
@@ -306,10 +306,9 @@ fn StageColumn(
     let adding = RwSignal::new(false);
     let title = RwSignal::new(String::new());
     let add_error = RwSignal::new(None::<ApiError>);
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let req = CreateCardRequest { stage_id, title: title.get_untracked(), ..Default::default() };
-        spawn_local(async move {
+    let creating = Action::new_local(move |req: &CreateCardRequest| {
+        let req = req.clone();
+        async move {
             match client::create_card(board_id, &req).await {
                 Ok(_) => {
                     title.set(String::new());
@@ -318,18 +317,26 @@ fn StageColumn(
                 }
                 Err(e) => add_error.set(Some(e)),
             }
-        });
+        }
+    });
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = CreateCardRequest { stage_id, title: title.get_untracked(), ..Default::default() };
+        creating.dispatch(req);
     };
-    let load_more = move |_| {
-        let (q, cursor) = (filter_query(&query.get_untracked()), next.get_untracked().unwrap_or_default());
-        spawn_local(async move {
+    let loading_more = Action::new_local(move |(q, cursor): &(String, String)| {
+        let (q, cursor) = (q.clone(), cursor.clone());
+        async move {
             if let Ok(page) = client::more_cards(board_id, &q, stage_id, &cursor).await {
                 if let Some(more) = page.stages.into_iter().next() {
                     cards.update(|all| all.extend(more.cards));
                     next.set(more.next_cursor);
                 }
             }
-        });
+        }
+    });
+    let load_more = move |_| {
+        loading_more.dispatch((filter_query(&query.get_untracked()), next.get_untracked().unwrap_or_default()));
     };
     let labels = board.labels.clone();
     let tile = move |card: CardView| {
@@ -388,7 +395,7 @@ fn StageColumn(
                 <For each=move || cards.get() key=|c| (c.id, c.version) children=tile.clone()/>
             </ul>
             <Show when=move || next.with(Option::is_some)>
-                <button class="link" on:click=load_more>{move || i18n.t(Msg::LoadMore)}</button>
+                <button class="link" disabled=move || loading_more.pending().get() on:click=load_more>{move || i18n.t(Msg::LoadMore)}</button>
             </Show>
             <Show when=move || adding.get() fallback=move || view! {
                 <button class="link add-card" on:click=move |_| adding.set(true)>"+ "{move || i18n.t(Msg::AddCard)}</button>
@@ -396,7 +403,7 @@ fn StageColumn(
                 <form class="add-card-form" on:submit=add>
                     <input name="title" required maxlength="200" aria-label=move || i18n.t(Msg::CardTitle)
                         placeholder=move || i18n.t(Msg::CardTitle) bind:value=title autofocus/>
-                    <button type="submit">{move || i18n.t(Msg::AddCard)}</button>
+                    <button disabled=move || creating.pending().get() type="submit">{move || i18n.t(Msg::AddCard)}</button>
                     <button type="button" class="link" on:click=move |_| adding.set(false)>{move || i18n.t(Msg::Cancel)}</button>
                     {form_error(add_error)}
                 </form>

@@ -4,7 +4,6 @@
 use domain::i18n::Msg;
 use domain::{CreateLabelRequest, CreateStageRequest, UpdateBoardRequest, UserList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api::boards as client;
@@ -29,6 +28,12 @@ pub fn BoardSettings(
     };
     let board_id = board.id;
     let members = RwSignal::new(board.member_ids.clone());
+    let sharing = Action::new_local(move |req: &UpdateBoardRequest| {
+        let req = req.clone();
+        async move {
+            done(api::boards::update_board(board_id, &req).await.map(|_| ()));
+        }
+    });
     let share = move |id: Uuid| {
         members.update(|m| {
             if let Some(i) = m.iter().position(|x| *x == id) {
@@ -38,12 +43,20 @@ pub fn BoardSettings(
             }
         });
         let req = UpdateBoardRequest { member_ids: Some(members.get_untracked()), ..Default::default() };
-        spawn_local(async move {
-            done(api::boards::update_board(board_id, &req).await.map(|_| ()));
-        });
+        sharing.dispatch(req);
     };
     let stage = RwSignal::new(String::new());
     let stale = RwSignal::new(String::new());
+    let adding_stage = Action::new_local(move |req: &CreateStageRequest| {
+        let req = req.clone();
+        async move {
+            let result = client::add_stage(board_id, &req).await.map(|_| ());
+            if result.is_ok() {
+                stage.set(String::new());
+            }
+            done(result);
+        }
+    });
     let add_stage = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = CreateStageRequest {
@@ -52,26 +65,24 @@ pub fn BoardSettings(
             stale_days: stale.get_untracked().parse().ok(),
             wip_limit: None,
         };
-        spawn_local(async move {
-            let result = client::add_stage(board_id, &req).await.map(|_| ());
-            if result.is_ok() {
-                stage.set(String::new());
-            }
-            done(result);
-        });
+        adding_stage.dispatch(req);
     };
     let label = RwSignal::new(String::new());
     let colour = RwSignal::new("#7c3aed".to_string());
-    let add_label = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let req = CreateLabelRequest { name: label.get_untracked(), colour: Some(colour.get_untracked()) };
-        spawn_local(async move {
+    let adding_label = Action::new_local(move |req: &CreateLabelRequest| {
+        let req = req.clone();
+        async move {
             let result = client::add_label(board_id, &req).await.map(|_| ());
             if result.is_ok() {
                 label.set(String::new());
             }
             done(result);
-        });
+        }
+    });
+    let add_label = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let req = CreateLabelRequest { name: label.get_untracked(), colour: Some(colour.get_untracked()) };
+        adding_label.dispatch(req);
     };
     let user_checks = move || {
         users.get().and_then(Result::ok).map(|l| {
@@ -94,12 +105,12 @@ pub fn BoardSettings(
             <form class="inline" on:submit=add_stage>
                 <input name="stage_name" required maxlength="80" placeholder=move || i18n.t(Msg::Stage) aria-label=move || i18n.t(Msg::Stage) bind:value=stage/>
                 <input name="stale_days" type="number" min="1" max="3650" placeholder=move || i18n.t(Msg::StaleDays) aria-label=move || i18n.t(Msg::StaleDays) bind:value=stale/>
-                <button type="submit" class="secondary">{move || i18n.t(Msg::AddStage)}</button>
+                <button type="submit" class="secondary" disabled=move || adding_stage.pending().get()>{move || i18n.t(Msg::AddStage)}</button>
             </form>
             <form class="inline" on:submit=add_label>
                 <input name="label_name" required maxlength="50" placeholder=move || i18n.t(Msg::Label) aria-label=move || i18n.t(Msg::Label) bind:value=label/>
                 <input type="color" name="label_colour" aria-label=move || i18n.t(Msg::Colour) bind:value=colour/>
-                <button type="submit" class="secondary">{move || i18n.t(Msg::AddLabel)}</button>
+                <button type="submit" class="secondary" disabled=move || adding_label.pending().get()>{move || i18n.t(Msg::AddLabel)}</button>
             </form>
             {form_error(error)}
             <super::fields::FieldsSettings board_id=board_id fields=board.fields.clone() on_changed=on_changed/>

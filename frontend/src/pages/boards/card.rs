@@ -4,7 +4,6 @@
 use domain::i18n::Msg;
 use domain::{BoardView, CardView, CommentView, ConvertTarget, Money, UpdateCardRequest, UserList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::board::Columns;
@@ -14,6 +13,16 @@ use crate::api::{ApiError, Edited};
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 use crate::toast::use_toasts;
+
+/// What a card's action buttons ask for.
+#[derive(Clone)]
+enum CardStep {
+    Move(Uuid),
+    /// `archive`, `unarchive` or `reopen`.
+    Act(&'static str),
+    Lose(String),
+    Convert(ConvertTarget),
+}
 
 /// The editable fields, as the form holds them.
 #[derive(Clone, Copy)]
@@ -138,12 +147,15 @@ pub fn CardDialog(
         card.set(Some(c));
         history_key.update(|k| *k += 1);
     };
-    spawn_local(async move {
-        match client::card(card_id).await {
+    let loaded =
+        LocalResource::new(move || async move { (client::card(card_id).await, client::comments(card_id).await) });
+    Effect::new(move || {
+        let Some((read, listed)) = loaded.get() else { return };
+        match read {
             Ok(c) => show(c),
             Err(e) => error.set(Some(e)),
         }
-        if let Ok(list) = client::comments(card_id).await {
+        if let Ok(list) = listed {
             comments.set(list.items);
         }
     });
@@ -155,11 +167,9 @@ pub fn CardDialog(
 
     let field_keys = StoredValue::new(board.fields.iter().map(|f| f.key.clone()).collect::<Vec<String>>());
     let board_fields = board.fields.clone();
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(current) = card.get_untracked() else { return };
-        let req = field_keys.with_value(|keys| form.request(keys));
-        spawn_local(async move {
+    let saving = Action::new_local(move |(current, req): &(CardView, UpdateCardRequest)| {
+        let (current, req) = (current.clone(), req.clone());
+        async move {
             match client::update_card(&current, &req).await {
                 Ok(Edited::Saved(c)) => {
                     stale_note.set(false);
@@ -172,30 +182,43 @@ pub fn CardDialog(
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(current) = card.get_untracked() else { return };
+        let req = field_keys.with_value(|keys| form.request(keys));
+        saving.dispatch((current, req));
     };
-    let run = move |action: std::pin::Pin<Box<dyn std::future::Future<Output = Result<CardView, ApiError>>>>| {
-        spawn_local(async move {
-            match action.await {
+    // The card's buttons (move, archive, lose, convert…): one step at a time, each waits.
+    let stepping = Action::new_local(move |step: &CardStep| {
+        let step = step.clone();
+        async move {
+            let done = match step {
+                CardStep::Move(stage) => client::move_card(card_id, stage, None).await,
+                CardStep::Act(verb) => client::act(card_id, verb).await,
+                CardStep::Lose(reason) => client::lose(card_id, &reason).await,
+                CardStep::Convert(target) => client::convert(card_id, target).await,
+            };
+            match done {
                 Ok(c) => changed(c),
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let run = move |step: CardStep| {
+        stepping.dispatch(step);
     };
+    let busy = move || stepping.pending().get() || saving.pending().get();
     let move_to = move |ev: leptos::ev::Event| {
         let Ok(stage) = event_target_value(&ev).parse::<Uuid>() else { return };
-        run(Box::pin(client::move_card(card_id, stage, None)));
+        run(CardStep::Move(stage));
     };
     let reason = RwSignal::new(String::new());
     let delete_contact = RwSignal::new(false);
-    let delete = move |_| {
-        let confirmed =
-            web_sys::window().and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmDelete)).ok()).unwrap_or(false);
-        if !confirmed {
-            return;
-        }
-        let with_contact = delete_contact.get_untracked();
-        spawn_local(async move {
+    let deleting = Action::new_local(move |with_contact: &bool| {
+        let with_contact = *with_contact;
+        async move {
             match client::delete_card(card_id, with_contact).await {
                 Ok(()) => {
                     columns.reload.run(());
@@ -203,14 +226,21 @@ pub fn CardDialog(
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let delete = move |_| {
+        let confirmed =
+            web_sys::window().and_then(|w| w.confirm_with_message(i18n.t(Msg::ConfirmDelete)).ok()).unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        deleting.dispatch(delete_contact.get_untracked());
     };
     let comment = RwSignal::new(String::new());
     let comment_error = RwSignal::new(None::<ApiError>);
-    let add_comment = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let body = comment.get_untracked();
-        spawn_local(async move {
+    let commenting = Action::new_local(move |body: &String| {
+        let body = body.clone();
+        async move {
             match client::add_comment(card_id, body).await {
                 Ok(c) => {
                     comments.update(|all| all.push(c));
@@ -220,7 +250,11 @@ pub fn CardDialog(
                 }
                 Err(e) => comment_error.set(Some(e)),
             }
-        });
+        }
+    });
+    let add_comment = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        commenting.dispatch(comment.get_untracked());
     };
 
     let stages = board.stages.clone();
@@ -255,7 +289,7 @@ pub fn CardDialog(
                         <fieldset><legend>{move || i18n.t(Msg::BoardLabels)}</legend>{label_checks}{no_labels.then_some(view! { <span class="muted">"—"</span> })}</fieldset>
                         <fieldset><legend>{move || i18n.t(Msg::Members)}</legend>{user_checks}</fieldset>
                         {(!board_fields.is_empty()).then(|| view! { <super::fields::FieldValues fields=board_fields.clone() values=form.values users=users error=error/> })}
-                        <button type="submit">{move || i18n.t(Msg::Save)}</button>
+                        <button type="submit" disabled=busy>{move || i18n.t(Msg::Save)}</button>
                     </form>
                     <aside class="card-side">
                         <p><strong>{move || i18n.t(Msg::Contact)}": "</strong>
@@ -268,37 +302,36 @@ pub fn CardDialog(
                         <h3>{move || i18n.t(Msg::Actions)}</h3>
                         <div class="actions">
                             {if archived {
-                                view! { <button class="secondary" on:click=move |_| run(Box::pin(client::act(card_id, "unarchive")))>{move || i18n.t(Msg::Unarchive)}</button> }.into_any()
+                                view! { <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Act("unarchive"))>{move || i18n.t(Msg::Unarchive)}</button> }.into_any()
                             } else {
-                                view! { <button class="secondary" on:click=move |_| run(Box::pin(client::act(card_id, "archive")))>{move || i18n.t(Msg::Archive)}</button> }.into_any()
+                                view! { <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Act("archive"))>{move || i18n.t(Msg::Archive)}</button> }.into_any()
                             }}
                             {if lost {
-                                view! { <button class="secondary" on:click=move |_| run(Box::pin(client::act(card_id, "reopen")))>{move || i18n.t(Msg::Reopen)}</button> }.into_any()
+                                view! { <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Act("reopen"))>{move || i18n.t(Msg::Reopen)}</button> }.into_any()
                             } else {
                                 view! {
                                     <form class="inline" data-testid="lose-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                                         ev.prevent_default();
-                                        let r = reason.get_untracked();
-                                        run(Box::pin(async move { client::lose(card_id, &r).await }));
+                                        run(CardStep::Lose(reason.get_untracked()));
                                     }>
                                         <input name="reason" maxlength="500" placeholder=move || i18n.t(Msg::LostReason)
                                             aria-label=move || i18n.t(Msg::LostReason) bind:value=reason/>
-                                        <button type="submit" class="secondary">{move || i18n.t(Msg::MarkLost)}</button>
+                                        <button type="submit" class="secondary" disabled=busy>{move || i18n.t(Msg::MarkLost)}</button>
                                     </form>
                                 }.into_any()
                             }}
                             {(has_contact && to_client).then(|| view! {
-                                <button class="secondary" on:click=move |_| run(Box::pin(client::convert(card_id, ConvertTarget::Client)))>{move || i18n.t(Msg::ConvertToClient)}</button>
+                                <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Convert(ConvertTarget::Client))>{move || i18n.t(Msg::ConvertToClient)}</button>
                             })}
                             {(has_contact && to_service).then(|| view! {
-                                <button class="secondary" on:click=move |_| run(Box::pin(client::convert(card_id, ConvertTarget::Service)))>{move || i18n.t(Msg::ConvertToService)}</button>
+                                <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Convert(ConvertTarget::Service))>{move || i18n.t(Msg::ConvertToService)}</button>
                             })}
                         </div>
                         <div class="delete-card">
                             {has_contact.then(|| view! {
                                 <label class="check"><input type="checkbox" bind:checked=delete_contact/>{move || i18n.t(Msg::AlsoDeleteContact)}</label>
                             })}
-                            <button class="link danger" on:click=delete>{move || i18n.t(Msg::DeleteCard)}</button>
+                            <button class="link danger" disabled=move || deleting.pending().get() on:click=delete>{move || i18n.t(Msg::DeleteCard)}</button>
                         </div>
                     </aside>
                 </div>
@@ -346,7 +379,7 @@ pub fn CardDialog(
                 <form class="comment-form" on:submit=add_comment>
                     <textarea name="comment" rows="2" required maxlength="5000" aria-label=move || i18n.t(Msg::WriteComment)
                         placeholder=move || i18n.t(Msg::WriteComment) bind:value=comment></textarea>
-                    <button type="submit" class="secondary">{move || i18n.t(Msg::AddComment)}</button>
+                    <button type="submit" class="secondary" disabled=move || commenting.pending().get()>{move || i18n.t(Msg::AddComment)}</button>
                     {form_error(comment_error)}
                 </form>
             </section>

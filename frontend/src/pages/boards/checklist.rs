@@ -3,7 +3,6 @@
 use domain::i18n::Msg;
 use domain::ChecklistItemView;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api::boards as client;
@@ -16,11 +15,11 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let items = RwSignal::new(Vec::<ChecklistItemView>::new());
     let error = RwSignal::new(None::<ApiError>);
-    spawn_local(async move {
-        match client::checklist(card_id).await {
-            Ok(list) => items.set(list.items),
-            Err(e) => error.set(Some(e)),
-        }
+    let loaded = LocalResource::new(move || client::checklist(card_id));
+    Effect::new(move || match loaded.get() {
+        Some(Ok(list)) => items.set(list.items),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
     });
     let replace = move |item: ChecklistItemView| {
         items.update(|all| {
@@ -30,16 +29,21 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
         });
         on_changed.run(());
     };
-    let tick = move |id: Uuid, done: bool| {
-        spawn_local(async move {
+    let tick_action = Action::new_local(move |(id, done): &(Uuid, bool)| {
+        let (id, done) = (*id, *done);
+        async move {
             match client::tick(card_id, id, done).await {
                 Ok(item) => replace(item),
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let tick = move |id: Uuid, done: bool| {
+        tick_action.dispatch((id, done));
     };
-    let remove = move |id: Uuid| {
-        spawn_local(async move {
+    let remove_action = Action::new_local(move |id: &Uuid| {
+        let id = *id;
+        async move {
             match client::delete_checklist_item(card_id, id).await {
                 Ok(()) => {
                     items.update(|all| all.retain(|i| i.id != id));
@@ -47,13 +51,15 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let remove = move |id: Uuid| {
+        remove_action.dispatch(id);
     };
     let text = RwSignal::new(String::new());
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let t = text.get_untracked();
-        spawn_local(async move {
+    let adding = Action::new_local(move |t: &String| {
+        let t = t.clone();
+        async move {
             match client::add_checklist_item(card_id, t).await {
                 Ok(item) => {
                     items.update(|all| all.push(item));
@@ -63,7 +69,12 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = text.get_untracked();
+        adding.dispatch(t);
     };
     let progress = move || {
         items.with(|all| (!all.is_empty()).then(|| format!("{}/{}", all.iter().filter(|i| i.done).count(), all.len())))
@@ -85,7 +96,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
             </ul>
             <form class="inline" on:submit=add>
                 <input name="checklist_item" required maxlength="200" placeholder=move || i18n.t(Msg::NewItem) aria-label=move || i18n.t(Msg::NewItem) bind:value=text/>
-                <button type="submit" class="secondary">{move || i18n.t(Msg::AddItem)}</button>
+                <button type="submit" class="secondary" disabled=move || adding.pending().get()>{move || i18n.t(Msg::AddItem)}</button>
             </form>
             {field_error(error, "text")}
             {form_error(error)}

@@ -4,7 +4,6 @@
 use domain::i18n::Msg;
 use domain::{BoardFieldKind, BoardFieldView, CreateBoardFieldRequest, UserList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -180,14 +179,18 @@ fn ContactField(key: String, name: String, values: Values) -> impl IntoView {
     // (id, name) of the choices: the current contact first, then the search's matches.
     let choices = RwSignal::new(Vec::<(Uuid, String)>::new());
     let current = text(values, &key).parse::<Uuid>().ok();
-    if let Some(id) = current {
-        spawn_local(async move {
-            if let Ok(c) = client::contact(id).await {
-                let label = c.name.or(c.email).or(c.phone).unwrap_or_else(|| id.to_string());
-                choices.update(|all| all.insert(0, (id, label)));
-            }
-        });
-    }
+    let linked = LocalResource::new(move || async move {
+        match current {
+            Some(id) => client::contact(id).await.ok().map(|c| (id, c)),
+            None => None,
+        }
+    });
+    Effect::new(move || {
+        if let Some(Some((id, c))) = linked.get() {
+            let label = c.name.or(c.email).or(c.phone).unwrap_or_else(|| id.to_string());
+            choices.update(|all| all.insert(0, (id, label)));
+        }
+    });
     // What the user typed, searched as they type; the resource keeps only the newest answer.
     let typed = RwSignal::new(None::<String>);
     let found = LocalResource::new(move || {
@@ -239,6 +242,15 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
     let label = RwSignal::new(String::new());
     let kind = RwSignal::new("text".to_string());
     let options = RwSignal::new(String::new());
+    let adding = Action::new_local(move |req: &CreateBoardFieldRequest| {
+        let req = req.clone();
+        async move {
+            match client::add_field(board_id, &req).await {
+                Ok(_) => on_changed.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = CreateBoardFieldRequest {
@@ -247,23 +259,22 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
             kind: BoardFieldKind::parse(&kind.get_untracked()).unwrap_or(BoardFieldKind::Text),
             options: crate::pages::comma_list(&options.get_untracked()),
         };
-        spawn_local(async move {
-            match client::add_field(board_id, &req).await {
-                Ok(_) => on_changed.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        adding.dispatch(req);
     };
-    let remove = move |id: Uuid| {
-        if !crate::pages::confirm(i18n.t(Msg::ConfirmDelete)) {
-            return;
-        }
-        spawn_local(async move {
+    let removing = Action::new_local(move |id: &Uuid| {
+        let id = *id;
+        async move {
             match client::delete_field(board_id, id).await {
                 Ok(()) => on_changed.run(()),
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let remove = move |id: Uuid| {
+        if !crate::pages::confirm(i18n.t(Msg::ConfirmDelete)) {
+            return;
+        }
+        removing.dispatch(id);
     };
     let rows = fields
         .into_iter()
@@ -293,7 +304,7 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
                 <Show when=move || kind.get() == "select">
                     <input name="field_options" placeholder=move || i18n.t(Msg::Options) aria-label=move || i18n.t(Msg::Options) bind:value=options/>
                 </Show>
-                <button type="submit" class="secondary">{move || i18n.t(Msg::AddField)}</button>
+                <button disabled=move || adding.pending().get() type="submit" class="secondary">{move || i18n.t(Msg::AddField)}</button>
             </form>
             {crate::pages::field_error(error, "key")}
             {crate::pages::field_error(error, "options")}

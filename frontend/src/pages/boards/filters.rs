@@ -4,7 +4,6 @@
 use domain::i18n::Msg;
 use domain::{BoardView, SavedFilterView, UserList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use uuid::Uuid;
@@ -87,11 +86,10 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
     let saved = LocalResource::new(move || client::saved_filters(board_id));
     let error = RwSignal::new(None::<ApiError>);
     let name = RwSignal::new(String::new());
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let qs = filter_query(&query.get_untracked());
-        let n = name.get_untracked();
-        spawn_local(async move {
+    let saving_filter = Action::new_local(move |saving: &(String, String)| {
+        let saving = saving.clone();
+        async move {
+            let (n, qs) = saving;
             match client::save_filter(board_id, n, qs).await {
                 Ok(_) => {
                     name.set(String::new());
@@ -100,7 +98,12 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let saving = (name.get_untracked(), filter_query(&query.get_untracked()));
+        saving_filter.dispatch(saving);
     };
     let saved_list = move || saved.get().and_then(Result::ok).map(|l| l.items).unwrap_or_default();
     let chosen = RwSignal::new(String::new());
@@ -114,14 +117,18 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
             }
         }
     };
-    let forget = move |_| {
-        let Ok(id) = chosen.get_untracked().parse::<Uuid>() else { return };
-        spawn_local(async move {
+    let forgetting = Action::new_local(move |id: &Uuid| {
+        let id = *id;
+        async move {
             if client::delete_filter(board_id, id).await.is_ok() {
                 chosen.set(String::new());
                 saved.refetch();
             }
-        });
+        }
+    });
+    let forget = move |_| {
+        let Ok(id) = chosen.get_untracked().parse::<Uuid>() else { return };
+        forgetting.dispatch(id);
     };
 
     let labels = board.labels.clone();
@@ -208,12 +215,12 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
                 </select>
             </label>
             <Show when=move || !chosen.get().is_empty()>
-                <button type="button" class="link danger" on:click=forget>{move || i18n.t(Msg::Delete)}</button>
+                <button disabled=move || forgetting.pending().get() type="button" class="link danger" on:click=forget>{move || i18n.t(Msg::Delete)}</button>
             </Show>
             <form class="inline" on:submit=save>
                 <input name="filter_name" required maxlength="80" placeholder=move || i18n.t(Msg::FilterName)
                     aria-label=move || i18n.t(Msg::FilterName) bind:value=name/>
-                <button type="submit" class="secondary">{move || i18n.t(Msg::SaveFilter)}</button>
+                <button disabled=move || saving_filter.pending().get() type="submit" class="secondary">{move || i18n.t(Msg::SaveFilter)}</button>
             </form>
             {form_error(error)}
         </div>

@@ -3,7 +3,6 @@
 use domain::i18n::{Lang, Msg};
 use domain::{HistoryEntry, Money, UserList};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -80,22 +79,24 @@ pub fn HistoryPanel(
     let before = RwSignal::new(None::<i64>);
     let user = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
+    // A page: (more, who, before which entry).
+    let loading = Action::new_local(move |&(more, user_id, from): &(bool, Option<Uuid>, Option<i64>)| async move {
+        match client::history(board_id, card_id, user_id, from).await {
+            Ok(page) => {
+                if more {
+                    entries.update(|e| e.extend(page.items));
+                } else {
+                    entries.set(page.items);
+                }
+                before.set(page.next_before);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
     let load = move |more: bool| {
         let user_id = user.get_untracked().parse::<Uuid>().ok();
         let from = if more { before.get_untracked() } else { None };
-        spawn_local(async move {
-            match client::history(board_id, card_id, user_id, from).await {
-                Ok(page) => {
-                    if more {
-                        entries.update(|e| e.extend(page.items));
-                    } else {
-                        entries.set(page.items);
-                    }
-                    before.set(page.next_before);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        loading.dispatch((more, user_id, from));
     };
     load(false);
     let user_options = move || {

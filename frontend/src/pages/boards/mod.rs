@@ -19,7 +19,6 @@ pub use board::BoardPage;
 use domain::i18n::Msg;
 use domain::{BoardTemplate, CreateBoardRequest};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::boards as client;
@@ -76,6 +75,16 @@ fn NewBoardForm() -> impl IntoView {
     let template = RwSignal::new("sales_pipeline".to_string());
     let colour = RwSignal::new("#2358d8".to_string());
     let error = RwSignal::new(None::<ApiError>);
+    let creating = Action::new_local(move |req: &CreateBoardRequest| {
+        let req = req.clone();
+        let navigate = navigate.clone();
+        async move {
+            match client::create_board(&req).await {
+                Ok(board) => navigate(&format!("/boards/{}", board.id), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = CreateBoardRequest {
@@ -89,13 +98,7 @@ fn NewBoardForm() -> impl IntoView {
             lang: Some(i18n.lang.get_untracked().code().to_string()),
             member_ids: Vec::new(),
         };
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match client::create_board(&req).await {
-                Ok(board) => navigate(&format!("/boards/{}", board.id), Default::default()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        creating.dispatch(req);
     };
     view! {
         <form class="panel inline-form" data-testid="new-board" on:submit=submit>
@@ -110,7 +113,7 @@ fn NewBoardForm() -> impl IntoView {
                 </select>
             </label>
             <label>{move || i18n.t(Msg::Colour)}<input type="color" name="colour" bind:value=colour/></label>
-            <button type="submit">{move || i18n.t(Msg::Create)}</button>
+            <button disabled=move || creating.pending().get() type="submit">{move || i18n.t(Msg::Create)}</button>
             {form_error(error)}
         </form>
     }

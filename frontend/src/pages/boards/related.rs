@@ -3,7 +3,6 @@
 
 use domain::i18n::Msg;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api::boards as client;
@@ -17,24 +16,24 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let list = RwSignal::new(Vec::new());
     let error = RwSignal::new(None::<ApiError>);
+    let load_action = Action::new_local(move |_: &()| async move {
+        match client::related(card_id).await {
+            Ok(l) => list.set(l.items),
+            Err(e) => error.set(Some(e)),
+        }
+    });
     let load = move || {
-        spawn_local(async move {
-            match client::related(card_id).await {
-                Ok(l) => list.set(l.items),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        load_action.dispatch(());
     };
     load();
     let boards = LocalResource::new(client::boards);
     let board = RwSignal::new(String::new());
     let q = RwSignal::new(String::new());
     let found = RwSignal::new(Vec::<(Uuid, String)>::new());
-    let search = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Ok(board_id) = board.get_untracked().parse::<Uuid>() else { return };
-        let query = format!("per_stage=10&q={}", encode(&q.get_untracked()));
-        spawn_local(async move {
+    let finding = Action::new_local(move |searching: &(Uuid, String)| {
+        let searching = searching.clone();
+        async move {
+            let (board_id, query) = searching;
             match client::cards(board_id, &query).await {
                 Ok(view) => found.set(
                     view.stages
@@ -47,10 +46,17 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                 ),
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(board_id) = board.get_untracked().parse::<Uuid>() else { return };
+        let searching = (board_id, format!("per_stage=10&q={}", encode(&q.get_untracked())));
+        finding.dispatch(searching);
     };
-    let link = move |other: Uuid| {
-        spawn_local(async move {
+    let link_action = Action::new_local(move |other: &Uuid| {
+        let other = *other;
+        async move {
             match client::relate(card_id, other).await {
                 Ok(l) => {
                     list.set(l.items);
@@ -60,10 +66,14 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let link = move |other: Uuid| {
+        link_action.dispatch(other);
     };
-    let unlink = move |other: Uuid| {
-        spawn_local(async move {
+    let unlink_action = Action::new_local(move |other: &Uuid| {
+        let other = *other;
+        async move {
             match client::unrelate(card_id, other).await {
                 Ok(()) => {
                     load();
@@ -71,7 +81,10 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let unlink = move |other: Uuid| {
+        unlink_action.dispatch(other);
     };
     view! {
         <section class="related" data-testid="related-cards">
@@ -95,7 +108,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                     {move || boards.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|b| view! { <option value=b.id.to_string()>{b.name}</option> }).collect_view())}
                 </select>
                 <input name="related_q" type="search" aria-label=move || i18n.t(Msg::SearchCards) placeholder=move || i18n.t(Msg::SearchCards) bind:value=q/>
-                <button type="submit" class="secondary">{move || i18n.t(Msg::FindCard)}</button>
+                <button type="submit" class="secondary" disabled=move || finding.pending().get()>{move || i18n.t(Msg::FindCard)}</button>
             </form>
             <ul class="attachment-list">
                 {move || found.get().into_iter().map(|(id, title)| {

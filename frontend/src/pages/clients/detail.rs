@@ -117,13 +117,16 @@ fn ActionsColumn(
     let c = detail.contact.clone();
     let id = c.id;
     let toasts = crate::toast::use_toasts();
-    let send = move |body: UpdateContactRequest, then: Box<dyn FnOnce()>| {
+    // A change saved, then a toast saying so (with an Undo for a change, none for an undo).
+    // A task, not an `Action`: the toast's Undo outlives this panel (saving reloads the
+    // client, which renders the panel anew), and an action of a disposed panel can't dispatch.
+    let send = move |body: UpdateContactRequest, said: Msg, undo: Option<Callback<()>>| {
         error.set(None);
         spawn_local(async move {
             match api::contacts::update(id, &body).await {
                 Ok(_) => {
                     on_changed.refetch();
-                    then();
+                    toasts.show(i18n.t(said).to_string(), undo);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -138,10 +141,8 @@ fn ActionsColumn(
         }
         let handle = leptos::prelude::set_timeout_with_handle(
             move || {
-                let undo = Callback::new(move |_| {
-                    send(undo.clone(), Box::new(move || toasts.show(i18n.t(Msg::Undone).to_string(), None)))
-                });
-                send(body, Box::new(move || toasts.show(i18n.t(Msg::Saved).to_string(), Some(undo))));
+                let undo = Callback::new(move |_| send(undo.clone(), Msg::Undone, None));
+                send(body, Msg::Saved, Some(undo));
             },
             std::time::Duration::from_millis(700),
         )
@@ -149,11 +150,9 @@ fn ActionsColumn(
         pending.try_set_value(handle);
     };
     let note = RwSignal::new(String::new());
-    let add_note = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let body = CreateNoteRequest { body: note.get_untracked() };
-        error.set(None);
-        spawn_local(async move {
+    let noting = Action::new_local(move |body: &CreateNoteRequest| {
+        let body = body.clone();
+        async move {
             match api::contacts::add_note(id, &body).await {
                 Ok(_) => {
                     note.set(String::new());
@@ -161,15 +160,18 @@ fn ActionsColumn(
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let add_note = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CreateNoteRequest { body: note.get_untracked() };
+        error.set(None);
+        noting.dispatch(body);
     };
     let merge_id = RwSignal::new(String::new());
-    let merge = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Ok(source_id) = merge_id.get_untracked().trim().parse() else {
-            return;
-        };
-        spawn_local(async move {
+    let merging = Action::new_local(move |source_id: &uuid::Uuid| {
+        let source_id = *source_id;
+        async move {
             match api::contacts::merge(id, source_id).await {
                 Ok(_) => {
                     merge_id.set(String::new());
@@ -177,7 +179,14 @@ fn ActionsColumn(
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let merge = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(source_id) = merge_id.get_untracked().trim().parse::<uuid::Uuid>() else {
+            return;
+        };
+        merging.dispatch(source_id);
     };
     let status = c.status.as_str();
     let assignee = c.assignee_id.map(|a| a.to_string()).unwrap_or_default();
@@ -236,7 +245,7 @@ fn ActionsColumn(
             <form class="note-form" on:submit=add_note>
                 <textarea name="note" rows="3" aria-label=move || i18n.t(Msg::AddNote) bind:value=note></textarea>
                 {field_error(error, "body")}
-                <button type="submit">{move || i18n.t(Msg::AddNote)}</button>
+                <button disabled=move || noting.pending().get() type="submit">{move || i18n.t(Msg::AddNote)}</button>
             </form>
             <ul class="notes" data-testid="notes">
                 {detail.notes.iter().map(|n| view! { <li><p>{n.body.clone()}</p><small>{short(n.created_at)}</small></li> }).collect_view()}
@@ -253,7 +262,7 @@ fn ActionsColumn(
                     <small class="muted">{move || i18n.t(Msg::MergeHint)}</small>
                     <input name="source_id" bind:value=merge_id/>
                     {field_error(error, "source_id")}
-                    <button type="submit">{move || i18n.t(Msg::Merge)}</button>
+                    <button disabled=move || merging.pending().get() type="submit">{move || i18n.t(Msg::Merge)}</button>
                 </form>
             </details>
         </section>

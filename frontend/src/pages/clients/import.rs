@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use domain::i18n::Msg;
 use domain::{guess_field, ImportJob, ImportPreview, ImportRowError, ImportStatus, IMPORT_FIELDS};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -40,10 +39,9 @@ pub fn ImportPage() -> impl IntoView {
     let row_errors = RwSignal::new(Vec::<ImportRowError>::new());
     let error = RwSignal::new(None::<ApiError>);
 
-    let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        spawn_local(async move {
+    let reading = Action::new_local(move |file: &web_sys::File| {
+        let file = file.clone();
+        async move {
             let Ok(text) = JsFuture::from(file.text()).await else { return };
             let text = text.as_string().unwrap_or_default();
             let cols = header_columns(&text);
@@ -54,27 +52,36 @@ pub fn ImportPage() -> impl IntoView {
             preview.set(None);
             job.set(None);
             row_errors.set(Vec::new());
-        });
+        }
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        reading.dispatch(file);
     };
     let request = move || {
         let mapping = serde_json::to_string(&mapping.get_untracked()).unwrap_or_default();
         (csv.get_untracked(), mapping, skip_invalid.get_untracked())
     };
-    let run_preview = move |_| {
-        error.set(None);
-        let (body, mapping, skip_invalid) = request();
-        spawn_local(async move {
+    let previewing = Action::new_local(move |asked: &(String, String, bool)| {
+        let asked = asked.clone();
+        async move {
+            let (body, mapping, skip_invalid) = asked;
             match api::contacts::preview_import(&body, &mapping, skip_invalid).await {
                 Ok(p) => preview.set(Some(p)),
                 Err(e) => error.set(Some(e)),
             }
-        });
-    };
-    let run_import = move |_| {
+        }
+    });
+    let run_preview = move |_| {
         error.set(None);
-        row_errors.set(Vec::new());
-        let (body, mapping, skip_invalid) = request();
-        spawn_local(async move {
+        let asked = request();
+        previewing.dispatch(asked);
+    };
+    let importing = Action::new_local(move |asked: &(String, String, bool)| {
+        let asked = asked.clone();
+        async move {
+            let (body, mapping, skip_invalid) = asked;
             match api::contacts::start_import(&body, &mapping, skip_invalid).await {
                 Ok(started) => {
                     job.set(Some(started.clone()));
@@ -102,7 +109,13 @@ pub fn ImportPage() -> impl IntoView {
                     }
                 }
             }
-        });
+        }
+    });
+    let run_import = move |_| {
+        error.set(None);
+        row_errors.set(Vec::new());
+        let asked = request();
+        importing.dispatch(asked);
     };
 
     let mapping_rows = move || {
@@ -142,8 +155,8 @@ pub fn ImportPage() -> impl IntoView {
             <div class="mapping" data-testid="mapping">{mapping_rows}</div>
             <label class="check"><input type="checkbox" name="skip_invalid" bind:checked=skip_invalid/>{move || i18n.t(Msg::SkipInvalid)}</label>
             <div class="buttons">
-                <button class="secondary" on:click=run_preview>{move || i18n.t(Msg::Preview)}</button>
-                <button on:click=run_import disabled=move || job.with(|j| j.as_ref().is_some_and(|j| j.status == ImportStatus::Running))>
+                <button disabled=move || previewing.pending().get() class="secondary" on:click=run_preview>{move || i18n.t(Msg::Preview)}</button>
+                <button on:click=run_import disabled=move || importing.pending().get() || job.with(|j| j.as_ref().is_some_and(|j| j.status == ImportStatus::Running))>
                     {move || i18n.t(Msg::Import)}
                 </button>
             </div>

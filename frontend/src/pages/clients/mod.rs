@@ -11,7 +11,6 @@ pub use import::ImportPage;
 use domain::i18n::Msg;
 use domain::{Channel, ContactStatus, ContactSummary, StatusCounts};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
@@ -33,33 +32,26 @@ pub fn ClientsPage() -> impl IntoView {
     let next = RwSignal::new(None::<String>);
     let counts = RwSignal::new(StatusCounts::default());
     let error = RwSignal::new(None::<ApiError>);
-    let loading = RwSignal::new(true);
-
-    Effect::new(move |_| {
+    // The first page under the filter: the resource keeps the newest filter's answer only, so a
+    // slower answer to an older filter never shows.
+    let first_page = LocalResource::new(move || {
         let qs = api_qs.get();
-        loading.set(true);
-        spawn_local(async move {
-            let result = api::contacts::list(&qs, None).await;
-            // A slower answer to an older filter must not overwrite a newer one; and the list
-            // may be gone (the user moved on before the answer came): try_, not a panic.
-            if api_qs.try_get_untracked().as_ref() != Some(&qs) {
-                return;
-            }
-            match result {
-                Ok(page) => {
-                    items.set(page.items);
-                    next.set(page.next_cursor);
-                    counts.set(page.counts);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
+        async move { api::contacts::list(&qs, None).await }
     });
-    let load_more = move |_| {
-        let (qs, cursor) = (api_qs.get_untracked(), next.get_untracked().unwrap_or_default());
-        spawn_local(async move {
+    let loading = move || first_page.get().is_none();
+    Effect::new(move || match first_page.get() {
+        Some(Ok(page)) => {
+            items.set(page.items);
+            next.set(page.next_cursor);
+            counts.set(page.counts);
+            error.set(None);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let loading_more = Action::new_local(move |(qs, cursor): &(String, String)| {
+        let (qs, cursor) = (qs.clone(), cursor.clone());
+        async move {
             match api::contacts::list(&qs, Some(&cursor)).await {
                 Ok(page) => {
                     items.update(|all| all.extend(page.items));
@@ -67,8 +59,19 @@ pub fn ClientsPage() -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let load_more = move |_| {
+        loading_more.dispatch((api_qs.get_untracked(), next.get_untracked().unwrap_or_default()));
     };
+    let exporting = Action::new_local(move |qs: &String| {
+        let qs = qs.clone();
+        async move {
+            if let Err(e) = api::contacts::export_csv(&qs).await {
+                error.set(Some(e));
+            }
+        }
+    });
 
     let tab = move |status: Option<ContactStatus>| {
         let value = status.map(|s| s.as_str()).unwrap_or("");
@@ -121,14 +124,8 @@ pub fn ClientsPage() -> impl IntoView {
         <div class="clients-head">
             <h1>{move || i18n.t(Msg::NavClients)}</h1>
             <span class="spacer"></span>
-            <button class="secondary" data-testid="export" on:click=move |_| {
-                let qs = api_qs.get_untracked();
-                spawn_local(async move {
-                    if let Err(e) = api::contacts::export_csv(&qs).await {
-                        error.set(Some(e));
-                    }
-                });
-            }>{move || i18n.t(Msg::ExportCsv)}</button>
+            <button class="secondary" data-testid="export" disabled=move || exporting.pending().get()
+                on:click=move |_| { exporting.dispatch(api_qs.get_untracked()); }>{move || i18n.t(Msg::ExportCsv)}</button>
             <Show when=move || session.is_admin()>
                 <a class="button secondary" href="/clients/import">{move || i18n.t(Msg::ImportCsv)}</a>
             </Show>
@@ -150,7 +147,7 @@ pub fn ClientsPage() -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
         </div>
-        <Show when=move || !loading.get() && items.with(Vec::is_empty)>
+        <Show when=move || !loading() && items.with(Vec::is_empty)>
             <p class="muted">{move || i18n.t(Msg::NoClients)}</p>
         </Show>
         <Show when=move || next.with(Option::is_some)>

@@ -145,8 +145,9 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
     let me = session.current().map(|u| u.id);
     let takes_part = c.owner_id == me || me.is_some_and(|m| c.participant_ids.contains(&m));
     let can_act = takes_part || session.is_admin();
-    let act = move |action: OperatorAction, body: Option<OperatorRequest>| {
-        spawn_local(async move {
+    let acting = Action::new_local(move |(action, body): &(OperatorAction, Option<OperatorRequest>)| {
+        let (action, body) = (*action, body.clone());
+        async move {
             match api::conversations::act(id, action, body.as_ref()).await {
                 Ok(_) => on_changed.run(()),
                 Err(e) if action == OperatorAction::Accept && e.status == 409 => {
@@ -154,7 +155,10 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
                 }
                 Err(e) => toasts.show(e.summary(), None),
             }
-        });
+        }
+    });
+    let act = move |action: OperatorAction, body: Option<OperatorRequest>| {
+        acting.dispatch((action, body));
     };
     let chosen = RwSignal::new(String::new());
     let pick = move || chosen.get_untracked().parse::<uuid::Uuid>().ok().map(|user_id| OperatorRequest { user_id });
@@ -165,13 +169,14 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
             act(OperatorAction::Block, None);
         }
     };
+    let unblocking = Action::new_local(move |_: &()| async move {
+        match api::conversations::unblock(id).await {
+            Ok(()) => on_changed.run(()),
+            Err(e) => toasts.show(e.summary(), None),
+        }
+    });
     let unblock = move |_| {
-        spawn_local(async move {
-            match api::conversations::unblock(id).await {
-                Ok(()) => on_changed.run(()),
-                Err(e) => toasts.show(e.summary(), None),
-            }
-        });
+        unblocking.dispatch(());
     };
     let label = c.contact_label.clone();
     let origin = [c.site_name.clone(), c.page_url.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
@@ -188,8 +193,8 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
             <div class="pane-actions">
                 {match status {
                     ConversationStatus::Waiting => view! {
-                        <button data-testid="accept" on:click=move |_| act(OperatorAction::Accept, None)>{move || i18n.t(Msg::Accept)}</button>
-                        <button class="secondary" on:click=move |_| act(OperatorAction::Ignore, None)>{move || i18n.t(Msg::Ignore)}</button>
+                        <button disabled=move || acting.pending().get() data-testid="accept" on:click=move |_| act(OperatorAction::Accept, None)>{move || i18n.t(Msg::Accept)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| act(OperatorAction::Ignore, None)>{move || i18n.t(Msg::Ignore)}</button>
                     }.into_any(),
                     ConversationStatus::Active if can_act => view! {
                         <label class="operator-pick">
@@ -201,16 +206,16 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
                                     .map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
                             </select>
                         </label>
-                        <button class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Transfer, Some(b)) }>{move || i18n.t(Msg::Transfer)}</button>
-                        <button class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Invite, Some(b)) }>{move || i18n.t(Msg::InviteColleague)}</button>
-                        <button class="secondary danger" on:click=block>{move || i18n.t(Msg::BlockVisitor)}</button>
-                        <button data-testid="close-chat" on:click=move |_| act(OperatorAction::Close, None)>{move || i18n.t(Msg::CloseChat)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Transfer, Some(b)) }>{move || i18n.t(Msg::Transfer)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Invite, Some(b)) }>{move || i18n.t(Msg::InviteColleague)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary danger" on:click=block>{move || i18n.t(Msg::BlockVisitor)}</button>
+                        <button disabled=move || acting.pending().get() data-testid="close-chat" on:click=move |_| act(OperatorAction::Close, None)>{move || i18n.t(Msg::CloseChat)}</button>
                     }.into_any(),
                     ConversationStatus::Active => view! {
-                        <button class="secondary" on:click=move |_| act(OperatorAction::Join, None)>{move || i18n.t(Msg::JoinChat)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| act(OperatorAction::Join, None)>{move || i18n.t(Msg::JoinChat)}</button>
                     }.into_any(),
                     ConversationStatus::Closed => view! {
-                        <button data-testid="join-chat" on:click=move |_| act(OperatorAction::Join, None)>{move || i18n.t(Msg::JoinChat)}</button>
+                        <button disabled=move || acting.pending().get() data-testid="join-chat" on:click=move |_| act(OperatorAction::Join, None)>{move || i18n.t(Msg::JoinChat)}</button>
                         {(c.blocked && session.is_admin()).then(|| view! { <button class="secondary" on:click=unblock>{move || i18n.t(Msg::UnblockVisitor)}</button> })}
                     }.into_any(),
                     ConversationStatus::Bot => ().into_any(),
@@ -304,6 +309,7 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
         let now = js_sys::Date::now();
         if now - last_typing.get_value() > 3000.0 {
             last_typing.set_value(now);
+            // A hint that may be lost, not a change anyone waits on: no action, no pending state.
             spawn_local(async move {
                 let _ = api::conversations::typing(id).await;
             });
@@ -358,13 +364,9 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
     let toasts = use_toasts();
     let id = c.id;
     let new_tag = RwSignal::new(String::new());
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let tag = new_tag.get_untracked();
-        if tag.trim().is_empty() {
-            return;
-        }
-        spawn_local(async move {
+    let adding = Action::new_local(move |tag: &String| {
+        let tag = tag.clone();
+        async move {
             match api::conversations::add_tag(id, tag).await {
                 Ok(_) => {
                     new_tag.set(String::new());
@@ -372,15 +374,27 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
                 }
                 Err(e) => toasts.show(e.field("tag").unwrap_or_else(|| e.summary()), None),
             }
-        });
+        }
+    });
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let tag = new_tag.get_untracked();
+        if tag.trim().is_empty() {
+            return;
+        }
+        adding.dispatch(tag);
     };
-    let remove = move |tag: String| {
-        spawn_local(async move {
+    let removing = Action::new_local(move |tag: &String| {
+        let tag = tag.clone();
+        async move {
             match api::conversations::remove_tag(id, &tag).await {
                 Ok(_) => on_changed.run(()),
                 Err(e) => toasts.show(e.summary(), None),
             }
-        });
+        }
+    });
+    let remove = move |tag: String| {
+        removing.dispatch(tag);
     };
     view! {
         <section class="conv-tags">
@@ -397,7 +411,7 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
             </ul>
             <form class="inline" on:submit=add>
                 <label><span class="sr-only">{move || i18n.t(Msg::AddTag)}</span><input name="tag" bind:value=new_tag placeholder=move || i18n.t(Msg::AddTag)/></label>
-                <button type="submit" class="secondary">{move || i18n.t(Msg::AddTag)}</button>
+                <button type="submit" class="secondary" disabled=move || adding.pending().get()>{move || i18n.t(Msg::AddTag)}</button>
             </form>
         </section>
     }

@@ -8,7 +8,6 @@ mod conversation;
 use domain::i18n::Msg;
 use domain::{ConversationList, ConversationStatus, ConversationSummary, DeskCounts, Presence};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{self, ApiError};
@@ -258,29 +257,28 @@ fn InboxActions(id: uuid::Uuid, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     let navigate = leptos_router::hooks::use_navigate();
-    let accept = move |_| {
+    let accepting = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
-        spawn_local(async move {
+        async move {
             match api::conversations::act(id, api::conversations::OperatorAction::Accept, None).await {
                 Ok(_) => navigate(&format!("/conversations/{id}?tab=mine"), Default::default()),
                 Err(e) if e.status == 409 => toasts.show(i18n.t(Msg::TakenByColleague).to_string(), None),
                 Err(e) => toasts.show(e.summary(), None),
             }
             on_changed.run(());
-        });
-    };
-    let ignore = move |_| {
-        spawn_local(async move {
-            if let Err(e) = api::conversations::ignore(id).await {
-                toasts.show(e.summary(), None);
-            }
-            on_changed.run(());
-        });
-    };
+        }
+    });
+    let ignoring = Action::new_local(move |_: &()| async move {
+        if let Err(e) = api::conversations::ignore(id).await {
+            toasts.show(e.summary(), None);
+        }
+        on_changed.run(());
+    });
+    let busy = move || accepting.pending().get() || ignoring.pending().get();
     view! {
         <div class="row-actions">
-            <button data-testid="accept" on:click=accept>{move || i18n.t(Msg::Accept)}</button>
-            <button class="secondary" data-testid="ignore" on:click=ignore>{move || i18n.t(Msg::Ignore)}</button>
+            <button data-testid="accept" disabled=busy on:click=move |_| { accepting.dispatch(()); }>{move || i18n.t(Msg::Accept)}</button>
+            <button class="secondary" data-testid="ignore" disabled=busy on:click=move |_| { ignoring.dispatch(()); }>{move || i18n.t(Msg::Ignore)}</button>
         </div>
     }
 }
@@ -291,16 +289,19 @@ fn PresenceSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let current = move || session.current().map(|u| u.presence).unwrap_or(Presence::Offline);
-    let set = move |value: String| {
-        let presence = match value.as_str() {
-            "online" => Presence::Online,
-            "away" => Presence::Away,
-            _ => Presence::Offline,
-        };
-        spawn_local(async move {
+    let setting = Action::new_local(move |presence: &Presence| {
+        let presence = *presence;
+        async move {
             if let Ok(user) = api::users::set_presence(presence).await {
                 session.user.set(Some(Some(user)));
             }
+        }
+    });
+    let set = move |value: String| {
+        setting.dispatch(match value.as_str() {
+            "online" => Presence::Online,
+            "away" => Presence::Away,
+            _ => Presence::Offline,
         });
     };
     view! {

@@ -1,7 +1,6 @@
 use domain::i18n::Msg;
 use domain::AutoAssignment;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
@@ -15,26 +14,27 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
     let chosen = RwSignal::new(Vec::<uuid::Uuid>::new());
     let users = LocalResource::new(api::users::list);
     let error = RwSignal::new(None::<ApiError>);
-    {
-        spawn_local(async move {
-            match api::sites::auto_assignment(site_id).await {
-                Ok(current) => {
-                    enabled.set(current.enabled);
-                    chosen.set(current.user_ids);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    }
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let body = AutoAssignment { enabled: enabled.get_untracked(), user_ids: chosen.get_untracked() };
-        spawn_local(async move {
+    let loaded = LocalResource::new(move || api::sites::auto_assignment(site_id));
+    Effect::new(move || match loaded.get() {
+        Some(Ok(current)) => {
+            enabled.set(current.enabled);
+            chosen.set(current.user_ids);
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let saving = Action::new_local(move |body: &AutoAssignment| {
+        let body = body.clone();
+        async move {
             match api::sites::save_auto_assignment(site_id, &body).await {
                 Ok(_) => on_done(),
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saving.dispatch(AutoAssignment { enabled: enabled.get_untracked(), user_ids: chosen.get_untracked() });
     };
     let toggle = move |id: uuid::Uuid| {
         chosen.update(|c| {
@@ -61,7 +61,7 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
                 }).collect_view())}
             </div>
             {form_error(error)}
-            <button type="submit">{move || i18n.t(Msg::Save)}</button>
+            <button type="submit" disabled=move || saving.pending().get()>{move || i18n.t(Msg::Save)}</button>
         </form>
     }
 }

@@ -3,7 +3,6 @@
 use domain::i18n::Msg;
 use domain::{BotQuestion, ChatSettings, CreateCannedResponse};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
@@ -18,18 +17,25 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
     let questions = RwSignal::new(String::new());
     let minutes = RwSignal::new(String::from("5"));
     let error = RwSignal::new(None::<ApiError>);
-    {
-        spawn_local(async move {
-            match api::sites::chat_settings(site_id).await {
-                Ok(s) => {
-                    enabled.set(s.bot_enabled);
-                    questions.set(s.bot_questions.iter().map(|q| q.field.clone()).collect::<Vec<_>>().join("\n"));
-                    minutes.set(s.ignore_minutes.to_string());
-                }
+    let loaded = LocalResource::new(move || api::sites::chat_settings(site_id));
+    Effect::new(move || match loaded.get() {
+        Some(Ok(s)) => {
+            enabled.set(s.bot_enabled);
+            questions.set(s.bot_questions.iter().map(|q| q.field.clone()).collect::<Vec<_>>().join("\n"));
+            minutes.set(s.ignore_minutes.to_string());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let saving = Action::new_local(move |body: &ChatSettings| {
+        let body = body.clone();
+        async move {
+            match api::sites::save_chat_settings(site_id, &body).await {
+                Ok(_) => on_done(),
                 Err(e) => error.set(Some(e)),
             }
-        });
-    }
+        }
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let bot_questions = questions
@@ -44,12 +50,7 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
             bot_questions,
             ignore_minutes: minutes.get_untracked().trim().parse().unwrap_or(0),
         };
-        spawn_local(async move {
-            match api::sites::save_chat_settings(site_id, &body).await {
-                Ok(_) => on_done(),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        saving.dispatch(body);
     };
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
     let snippet = format!("<script src=\"{origin}/widget.js\" data-site-key=\"{public_key}\" async></script>");
@@ -66,7 +67,7 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
             <label>{move || i18n.t(Msg::IgnoreMinutes)}<input type="number" name="ignore_minutes" min="1" max="1440" bind:value=minutes/></label>
             {field_error(error, "ignore_minutes")}
             {form_error(error)}
-            <button type="submit">{move || i18n.t(Msg::Save)}</button>
+            <button type="submit" disabled=move || saving.pending().get()>{move || i18n.t(Msg::Save)}</button>
             <p class="muted">{move || i18n.t(Msg::WidgetCode)}</p>
             <code class="snippet" data-testid="widget-snippet">{snippet}</code>
         </form>
@@ -82,12 +83,9 @@ pub fn CannedResponsesSettings() -> impl IntoView {
     let shortcut = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        error.set(None);
-        let req =
-            CreateCannedResponse { shortcut: shortcut.get_untracked().trim().to_string(), body: body.get_untracked() };
-        spawn_local(async move {
+    let adding = Action::new_local(move |req: &CreateCannedResponse| {
+        let req = req.clone();
+        async move {
             match api::settings::create_canned_response(&req).await {
                 Ok(_) => {
                     shortcut.set(String::new());
@@ -96,15 +94,27 @@ pub fn CannedResponsesSettings() -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e)),
             }
+        }
+    });
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        adding.dispatch(CreateCannedResponse {
+            shortcut: shortcut.get_untracked().trim().to_string(),
+            body: body.get_untracked(),
         });
     };
-    let remove = move |id: uuid::Uuid| {
-        spawn_local(async move {
+    let removing = Action::new_local(move |id: &uuid::Uuid| {
+        let id = *id;
+        async move {
             match api::settings::delete_canned_response(id).await {
                 Ok(()) => list.refetch(),
                 Err(e) => error.set(Some(e)),
             }
-        });
+        }
+    });
+    let remove = move |id: uuid::Uuid| {
+        removing.dispatch(id);
     };
     view! {
         <h1>{move || i18n.t(Msg::CannedResponses)}</h1>
@@ -141,7 +151,7 @@ pub fn CannedResponsesSettings() -> impl IntoView {
                 <label>{move || i18n.t(Msg::Text)}<textarea name="body" rows="3" bind:value=body></textarea></label>
                 {field_error(error, "body")}
                 {form_error(error)}
-                <button type="submit">{move || i18n.t(Msg::Create)}</button>
+                <button type="submit" disabled=move || adding.pending().get()>{move || i18n.t(Msg::Create)}</button>
             </form>
         </Show>
     }

@@ -19,7 +19,9 @@ use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 
-/// Runs a row action, then reloads the list or shows the error.
+/// Runs a row action (revoke a key, disable a user…), then reloads the list or shows the
+/// error. One helper for fourteen row buttons, each a single request whose list reload is
+/// its only feedback; a form's submit is an `Action` instead (its button waits on it).
 fn run_then_reload<T: 'static>(
     fut: impl std::future::Future<Output = Result<T, ApiError>> + 'static,
     reload: impl Fn() + 'static,
