@@ -108,15 +108,15 @@ pub fn clean_options(options: &[String]) -> Vec<String> {
     out
 }
 
-/// Whether a field of `kind` may have `options` (already cleaned): a select field needs at
-/// least one, another kind none. The error names `options`.
-pub fn check_options(kind: CustomFieldKind, options: &[String]) -> Result<(), crate::FieldError> {
-    match kind {
-        CustomFieldKind::Select if options.is_empty() => {
+/// Whether a field may have `options` (already cleaned): a select field needs at least one,
+/// another kind none. The error names `options`. For contact fields and board fields alike.
+pub fn check_options(is_select: bool, options: &[String]) -> Result<(), crate::FieldError> {
+    match is_select {
+        true if options.is_empty() => {
             Err(crate::FieldError::new("options", "required", "a select field needs options"))
         }
-        CustomFieldKind::Select => Ok(()),
-        _ => Err(crate::FieldError::new("options", "not_select", "only a select field has options")),
+        true => Ok(()),
+        false => Err(crate::FieldError::new("options", "not_select", "only a select field has options")),
     }
 }
 
@@ -144,9 +144,9 @@ mod tests {
     fn options_are_cleaned_and_only_a_select_field_has_them() {
         let given: Vec<String> = [" a ", "", "b", "a", "  "].iter().map(|s| s.to_string()).collect();
         assert_eq!(clean_options(&given), ["a", "b"]);
-        assert!(check_options(CustomFieldKind::Select, &clean_options(&given)).is_ok());
-        assert_eq!(check_options(CustomFieldKind::Select, &[]).unwrap_err().code, "required");
-        assert_eq!(check_options(CustomFieldKind::Text, &["a".into()]).unwrap_err().code, "not_select");
+        assert!(check_options(true, &clean_options(&given)).is_ok());
+        assert_eq!(check_options(true, &[]).unwrap_err().code, "required");
+        assert_eq!(check_options(false, &["a".into()]).unwrap_err().code, "not_select");
     }
 
     #[test]

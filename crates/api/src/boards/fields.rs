@@ -60,8 +60,8 @@ pub async fn create_board_field(
 ) -> ApiResult<HttpResponse> {
     let (account_id, board_id, req) = (admin.0.account_id, id.into_inner(), body.0);
     let options = clean_options(&req.options);
-    if req.kind == BoardFieldKind::Select && options.is_empty() {
-        return Err(ApiError::field("options", "required", "a select field needs options"));
+    if req.kind == BoardFieldKind::Select {
+        domain::check_options(true, &options)?;
     }
     let field =
         state.db.transaction(move |conn| queries::fields::create(conn, account_id, board_id, &req, &options)).await?;

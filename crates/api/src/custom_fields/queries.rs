@@ -105,7 +105,7 @@ pub fn update(
     let mine = defs::table.filter(defs::account_id.eq(account_id)).filter(defs::id.eq(id));
     let kind: String = mine.select(defs::kind).for_update().first(conn)?;
     if let Some(options) = options {
-        check_options(CustomFieldKind::parse(&kind).unwrap_or(CustomFieldKind::Text), options)?;
+        check_options(kind == CustomFieldKind::Select.as_str(), options)?;
         diesel::update(mine).set(defs::options.eq(options)).execute(conn)?;
     }
     if let Some(label) = label {

@@ -57,7 +57,7 @@ pub async fn create_custom_field(
 ) -> ApiResult<HttpResponse> {
     let options = clean_options(&body.options);
     if body.kind == CustomFieldKind::Select {
-        check_options(body.kind, &options)?;
+        check_options(true, &options)?;
     }
     let field = state.db.run(move |conn| queries::insert(conn, caller.account_id, &body, &options)).await?;
     Ok(HttpResponse::Created().json(field))

@@ -147,12 +147,7 @@ pub fn update(
     let current = field_of(conn, board_id, field_id)?;
     let target = fields::table.find(field_id);
     if let Some(options) = options {
-        if current.kind != BoardFieldKind::Select {
-            return Err(ApiError::field("options", "not_select", "only a select field has options"));
-        }
-        if options.is_empty() {
-            return Err(ApiError::field("options", "required", "a select field needs options"));
-        }
+        domain::check_options(current.kind == BoardFieldKind::Select, options)?;
         diesel::update(target).set(fields::options.eq(options)).execute(conn)?;
     }
     if let Some(label) = label {
