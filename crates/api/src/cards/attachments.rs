@@ -10,7 +10,6 @@ use domain::{AttachmentList, AttachmentView, Problem, UploadParams};
 use uuid::Uuid;
 
 use super::queries;
-use super::queries::attachments::*;
 use crate::platform::error::ApiResult;
 use crate::platform::http::extract::AuthUser;
 use crate::platform::http::uploads;
@@ -99,7 +98,8 @@ pub async fn download_attachment(
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (card_id, id) = path.into_inner();
-    let (filename, content_type, key) = state.db.run(move |conn| locate(conn, &caller, card_id, id)).await?;
+    let (filename, content_type, key) =
+        state.db.run(move |conn| queries::attachments::locate(conn, &caller, card_id, id)).await?;
     let bytes = state.storage.get(&key).await?;
     Ok(uploads::download(&filename, &content_type, bytes))
 }

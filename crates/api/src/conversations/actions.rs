@@ -7,10 +7,12 @@ use domain::{ConversationSummary, MessageView, OperatorRequest, Problem, SendMes
 use uuid::Uuid;
 
 use super::queries;
-use super::queries::actions::*;
 use crate::platform::error::ApiResult;
 use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::AppState;
+
+/// What an action on a conversation answers: the conversation as the desk lists it.
+pub(super) type Summary = ApiResult<web::Json<ConversationSummary>>;
 
 /// Accept a conversation from the Inbox.
 ///

@@ -4,8 +4,8 @@ use actix_web::{delete, post, web};
 use domain::{ConversationSummary, ConversationTagRequest, Problem};
 use uuid::Uuid;
 
+use super::actions::Summary;
 use super::queries;
-use super::queries::actions::Summary;
 use crate::platform::error::ApiError;
 use crate::platform::http::extract::{AdminUser, AuthUser, ValidJson};
 use crate::AppState;

@@ -2,7 +2,6 @@
 //! the change, adds a `system` line to the transcript where the visitor should know, and
 //! records the events last.
 
-use actix_web::web;
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use domain::desk_rules::{close_needs_operator, refusal, transfer_forbidden, transfer_target_refusal, DeskAction};
@@ -21,8 +20,6 @@ use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::events::Audience;
 use crate::platform::http::extract::AuthUser;
 use crate::{assignment, notifications};
-
-pub(crate) type Summary = ApiResult<web::Json<ConversationSummary>>;
 
 pub(crate) fn conflict(message: &str) -> ApiError {
     ApiError::Conflict(message.to_string(), Vec::new())
