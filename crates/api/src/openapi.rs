@@ -126,11 +126,30 @@ pub fn openapi_json() -> String {
 /// also what is served: utoipa's typed builders have no way to say "if absent".
 pub(crate) fn finish(api: utoipa::openapi::OpenApi) -> Value {
     let mut doc = serde_json::to_value(&api).expect("the OpenAPI document serialises");
+    add_key_bearer_requirements(&mut doc);
     add_field_rules(&mut doc);
     add_shared_responses(&mut doc);
     add_text_patterns(&mut doc);
     add_event_catalogue(&mut doc);
     doc
+}
+
+/// A key may be sent as `X-Api-Key` or as `Authorization: Bearer psk_…`: every operation a
+/// handler opens to `api_key` (with the scope it needs) gets the same `api_key_bearer`
+/// requirement, so each handler names its scope once.
+fn add_key_bearer_requirements(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in item.values_mut() {
+            let Some(security) = op.get_mut("security").and_then(Value::as_array_mut) else { continue };
+            let Some(at) = security.iter().position(|r| r.get("api_key").is_some()) else { continue };
+            if security.iter().any(|r| r.get("api_key_bearer").is_some()) {
+                continue;
+            }
+            let scopes = security[at]["api_key"].clone();
+            security.insert(at + 1, json!({ "api_key_bearer": scopes }));
+        }
+    }
 }
 
 /// The streams' descriptions end with the event catalogue: each kind and the schema of its
@@ -367,7 +386,7 @@ fn pattern_free_text(schema: &mut Value) {
 
 /// Every documented path with its methods (HEAD wherever GET is) and the methods that take
 /// query parameters: for 405 answers (`Allow`), HEAD and the query-string check.
-pub(crate) fn routes(doc: &Value) -> Vec<(String, Vec<&'static str>, Vec<&'static str>)> {
+pub(crate) fn routes(doc: &Value) -> Vec<crate::platform::http::routing::RouteSpec> {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return Vec::new() };
     paths
         .iter()
@@ -386,10 +405,23 @@ pub(crate) fn routes(doc: &Value) -> Vec<(String, Vec<&'static str>, Vec<&'stati
                         .is_some_and(|params| params.iter().any(|p| p["in"] == "query"))
                 })
                 .collect();
+            let access = methods.iter().filter_map(|m| Some((*m, access(op(m)?)?))).collect();
             if methods.contains(&"GET") {
                 methods.insert(1, "HEAD");
             }
-            Some((path.clone(), methods, with_query))
+            Some(crate::platform::http::routing::RouteSpec { template: path.clone(), methods, with_query, access })
         })
         .collect()
+}
+
+/// Who may call the operation: an API key with the scope its `api_key` requirement names
+/// (`""` for none), people only (`bearer` alone), or `None` for other credentials.
+fn access(op: &Value) -> Option<crate::platform::http::routing::Access> {
+    use crate::platform::http::routing::Access;
+    let requirements = op.get("security")?.as_array()?;
+    if let Some(scopes) = requirements.iter().find_map(|r| r.get("api_key")) {
+        let scope = scopes.as_array()?.first().and_then(Value::as_str).unwrap_or_default();
+        return Some(Access::Key(scope.to_string()));
+    }
+    requirements.iter().any(|r| r.get("bearer").is_some()).then_some(Access::PeopleOnly)
 }

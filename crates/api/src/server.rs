@@ -12,6 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::platform::auth::keys::{self, KeyCache};
 use crate::platform::auth::principals::Principals;
 use crate::platform::auth::tokens::TokenService;
 use crate::platform::config::Config;
@@ -95,6 +96,7 @@ pub fn build_server_with_metrics(
         None => None,
     };
     let principals = Principals::new(std::time::Duration::from_millis(config.principal_cache_ms));
+    let api_keys = KeyCache::new(std::time::Duration::from_millis(config.principal_cache_ms));
     let export_slots = AccountSlots::new(config.export_max_per_account);
     let rate_limits = RateLimits::new(&config);
     let storage = Storage::from_config(&config)?;
@@ -105,6 +107,7 @@ pub fn build_server_with_metrics(
         config: Arc::new(config),
         tokens,
         principals,
+        api_keys,
         export_slots,
         rate_limits,
         realtime,
@@ -117,7 +120,8 @@ pub fn build_server_with_metrics(
             .into_utoipa_app()
             .openapi(openapi::ApiDoc::openapi())
             .map(|app| {
-                app.wrap(from_fn(routing::http_rules_middleware))
+                app.wrap(from_fn(keys::key_access_middleware))
+                    .wrap(from_fn(routing::http_rules_middleware))
                     .wrap(from_fn(cors::cors_middleware))
                     .wrap(from_fn(security_headers::security_headers_middleware))
                     .wrap(from_fn(telemetry::request_id_middleware))

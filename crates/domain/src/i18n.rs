@@ -99,6 +99,16 @@ catalogue! {
     Prefix => "Key", "Chave";
     LastUsed => "Last used", "Último uso";
     Never => "Never", "Nunca";
+    ScopeLeadsIngest => "send leads", "enviar leads";
+    ScopeContactsRead => "read clients, notes, custom fields; export", "ler clientes, notas, campos personalizados; exportar";
+    ScopeContactsWrite => "create, edit, merge and import clients; add notes", "criar, editar, mesclar e importar clientes; adicionar notas";
+    ScopeConversationsRead => "read conversations and messages", "ler conversas e mensagens";
+    ScopeBoardsRead => "read boards, cards and deals", "ler quadros, cards e negócios";
+    ScopeBoardsWrite => "change boards; create, move, win and lose cards", "alterar quadros; criar, mover, ganhar e perder cards";
+    ScopeTasksRead => "read tasks", "ler tarefas";
+    ScopeTasksWrite => "create, edit and delete tasks", "criar, editar e excluir tarefas";
+    ScopeUsersRead => "read users", "ler usuários";
+    ScopeWebhooksManage => "manage webhooks", "gerenciar webhooks";
     SecretShownOnce => "Copy this key now. It will not be shown again:", "Copie esta chave agora. Ela não será exibida novamente:";
     Language => "Language", "Idioma";
     AdminsOnly => "Only admins can change these settings.", "Somente administradores podem alterar estas configurações.";

@@ -116,26 +116,68 @@ pub fn validate_site_url(url: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
-/// What an integration API key may do.
+/// What an integration API key may do. Each operation open to keys names the one scope it
+/// needs in the spec's security requirements; a person's token needs none of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub enum ApiScope {
     /// Create or update leads through the ingestion endpoint.
     #[serde(rename = "leads:ingest")]
     LeadsIngest,
+    /// Read clients, their notes, change log and custom-field definitions; export and import status.
     #[serde(rename = "contacts:read")]
     ContactsRead,
+    /// Create, edit, merge and import clients; add notes.
     #[serde(rename = "contacts:write")]
     ContactsWrite,
+    /// Read conversations with their messages.
+    #[serde(rename = "conversations:read")]
+    ConversationsRead,
+    /// Read boards, cards (deals), their comments, checklists, files and history.
+    #[serde(rename = "boards:read")]
+    BoardsRead,
+    /// Create and change boards, stages, labels, fields and cards: move, win, lose, files.
+    #[serde(rename = "boards:write")]
+    BoardsWrite,
+    /// Read tasks.
+    #[serde(rename = "tasks:read")]
+    TasksRead,
+    /// Create, edit and delete tasks.
+    #[serde(rename = "tasks:write")]
+    TasksWrite,
+    /// Read the account's users (to assign clients, cards and tasks).
+    #[serde(rename = "users:read")]
+    UsersRead,
+    /// Create, change and delete webhook subscriptions; read and redeliver deliveries.
+    #[serde(rename = "webhooks:manage")]
+    WebhooksManage,
 }
 
 impl ApiScope {
-    pub const ALL: [ApiScope; 3] = [ApiScope::LeadsIngest, ApiScope::ContactsRead, ApiScope::ContactsWrite];
+    pub const ALL: [ApiScope; 10] = [
+        ApiScope::LeadsIngest,
+        ApiScope::ContactsRead,
+        ApiScope::ContactsWrite,
+        ApiScope::ConversationsRead,
+        ApiScope::BoardsRead,
+        ApiScope::BoardsWrite,
+        ApiScope::TasksRead,
+        ApiScope::TasksWrite,
+        ApiScope::UsersRead,
+        ApiScope::WebhooksManage,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ApiScope::LeadsIngest => "leads:ingest",
             ApiScope::ContactsRead => "contacts:read",
             ApiScope::ContactsWrite => "contacts:write",
+            ApiScope::ConversationsRead => "conversations:read",
+            ApiScope::BoardsRead => "boards:read",
+            ApiScope::BoardsWrite => "boards:write",
+            ApiScope::TasksRead => "tasks:read",
+            ApiScope::TasksWrite => "tasks:write",
+            ApiScope::UsersRead => "users:read",
+            ApiScope::WebhooksManage => "webhooks:manage",
         }
     }
 

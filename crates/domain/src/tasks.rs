@@ -88,7 +88,7 @@ pub struct CreateTaskRequest {
     #[schema(max_length = 5000)]
     pub description: Option<String>,
     pub due_at: Option<DateTime<Utc>>,
-    /// Who does it; the caller when absent.
+    /// Who does it; the caller when absent (an API key must name someone).
     pub assignee_id: Option<Uuid>,
     /// At most one of `contact_id`, `card_id`, `conversation_id`.
     pub contact_id: Option<Uuid>,

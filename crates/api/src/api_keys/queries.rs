@@ -1,14 +1,12 @@
 //! API key rows, always within one account (or found by their secret's hash).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::{ApiKeyView, ApiScope};
 use uuid::Uuid;
 
-use super::caller::ApiKeyCaller;
-use crate::platform::auth::tokens::sha256_hex;
 use crate::platform::db::schema::api_keys;
-use crate::platform::error::{ApiError, ApiResult};
+use crate::platform::error::ApiResult;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_keys)]
@@ -41,28 +39,6 @@ impl ApiKeyRow {
             revoked_at: self.revoked_at,
         }
     }
-}
-
-/// The live key for `secret`, as a caller.
-pub fn caller_for_secret(conn: &mut PgConnection, secret: &str) -> ApiResult<ApiKeyCaller> {
-    let row = authenticate(conn, secret)?;
-    Ok(ApiKeyCaller { key_id: row.id, scopes: row.scopes(), key_name: row.name, account_id: row.account_id })
-}
-
-/// Finds the live key for `secret` and notes its use (at most once a minute, to spare writes).
-fn authenticate(conn: &mut PgConnection, secret: &str) -> ApiResult<ApiKeyRow> {
-    let row: ApiKeyRow = api_keys::table
-        .filter(api_keys::secret_hash.eq(sha256_hex(secret)))
-        .filter(api_keys::revoked_at.is_null())
-        .select(ApiKeyRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::Unauthorized("The API key is not valid or was revoked.".into()))?;
-    let now = Utc::now();
-    if row.last_used_at.is_none_or(|t| now - t > Duration::minutes(1)) {
-        diesel::update(api_keys::table.find(row.id)).set(api_keys::last_used_at.eq(now)).execute(conn)?;
-    }
-    Ok(row)
 }
 
 /// The account's keys, newest first, revoked ones too.

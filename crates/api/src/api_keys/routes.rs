@@ -6,8 +6,8 @@ use domain::{ApiKeyList, CreateApiKeyRequest, CreatedApiKey, IntegrationIdentity
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::caller::ApiKeyCaller;
 use super::queries::{self, ApiKeyRow};
+use crate::platform::auth::keys::ApiKeyCaller;
 use crate::platform::auth::tokens::new_secret;
 use crate::platform::error::ApiResult;
 use crate::platform::http::extract::{AdminUser, ValidJson};
@@ -99,6 +99,7 @@ pub async fn revoke_api_key(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state.db.run(move |conn| queries::revoke(conn, caller.account_id, id)).await?;
+    state.api_keys.forget(id);
     Ok(HttpResponse::NoContent().finish())
 }
 

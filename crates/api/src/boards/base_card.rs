@@ -19,7 +19,7 @@ use crate::AppState;
 /// What every new card starts from: description, labels, members, field defaults, checklist,
 /// comments (its files are under `/base-card/attachments`).
 #[utoipa::path(
-    tag = "boards", operation_id = "get_base_card", security(("bearer" = [])),
+    tag = "boards", operation_id = "get_base_card", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Board id")),
     responses(
         (status = 200, description = "The base card", body = BaseCard),
@@ -43,7 +43,7 @@ pub async fn get_base_card(
 /// naming `custom_fields.<key>`). A comment keeps the author who first saved its text; a new one
 /// is the caller's. Cards made before keep what they have. Admins only.
 #[utoipa::path(
-    tag = "boards", operation_id = "put_base_card", security(("bearer" = [])),
+    tag = "boards", operation_id = "put_base_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id")),
     request_body = BaseCard,
     responses(
@@ -71,7 +71,7 @@ pub async fn put_base_card(
 /// of its bytes). The body is the file; `filename` names it. Over `ATTACHMENT_MAX_BYTES` it is a
 /// 413 naming the limit. Admins only.
 #[utoipa::path(
-    tag = "boards", operation_id = "upload_base_attachment", security(("bearer" = [])),
+    tag = "boards", operation_id = "upload_base_attachment", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id"), UploadParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
@@ -111,7 +111,7 @@ pub async fn upload_base_attachment(
 ///
 /// Oldest first.
 #[utoipa::path(
-    tag = "boards", operation_id = "list_base_attachments", security(("bearer" = [])),
+    tag = "boards", operation_id = "list_base_attachments", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Board id")),
     responses(
         (status = 200, description = "Files", body = BaseAttachmentList),
@@ -133,7 +133,7 @@ pub async fn list_base_attachments(
 ///
 /// As a download (`Content-Disposition: attachment`) with the type it was uploaded with.
 #[utoipa::path(
-    tag = "boards", operation_id = "download_base_attachment", security(("bearer" = [])),
+    tag = "boards", operation_id = "download_base_attachment", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Board id"), ("attachment_id" = Uuid, Path, description = "File id")),
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>,
@@ -158,7 +158,7 @@ pub async fn download_base_attachment(
 ///
 /// Cards already made keep their copy. Admins only.
 #[utoipa::path(
-    tag = "boards", operation_id = "delete_base_attachment", security(("bearer" = [])),
+    tag = "boards", operation_id = "delete_base_attachment", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id"), ("attachment_id" = Uuid, Path, description = "File id")),
     responses(
         (status = 204, description = "Removed"),

@@ -17,7 +17,7 @@ use domain::clean_options;
 ///
 /// Oldest first; cards keep their values under each field's `key`.
 #[utoipa::path(
-    tag = "boards", operation_id = "list_board_fields", security(("bearer" = [])),
+    tag = "boards", operation_id = "list_board_fields", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Board id")),
     responses(
         (status = 200, description = "Fields", body = BoardFieldList),
@@ -40,7 +40,7 @@ pub async fn list_board_fields(
 /// Kinds: text, number, money, date, select (with `options`), user, contact. The `key` and
 /// `kind` are fixed once created. Admins only.
 #[utoipa::path(
-    tag = "boards", operation_id = "create_board_field", security(("bearer" = [])),
+    tag = "boards", operation_id = "create_board_field", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id")),
     request_body = CreateBoardFieldRequest,
     responses(
@@ -72,7 +72,7 @@ pub async fn create_board_field(
 ///
 /// The key and kind stay: cards keep their values under the key. Admins only.
 #[utoipa::path(
-    tag = "boards", operation_id = "update_board_field", security(("bearer" = [])),
+    tag = "boards", operation_id = "update_board_field", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id"), ("field_id" = Uuid, Path, description = "Field id")),
     request_body = UpdateCustomFieldRequest,
     responses(
@@ -108,7 +108,7 @@ pub async fn update_board_field(
 ///
 /// Its values go from every card of the board and from the base card. Admins only.
 #[utoipa::path(
-    tag = "boards", operation_id = "delete_board_field", security(("bearer" = [])),
+    tag = "boards", operation_id = "delete_board_field", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id"), ("field_id" = Uuid, Path, description = "Field id")),
     responses(
         (status = 204, description = "Deleted"),

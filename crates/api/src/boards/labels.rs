@@ -13,7 +13,7 @@ use crate::AppState;
 ///
 /// Admins only.
 #[utoipa::path(
-    tag = "boards", operation_id = "create_label", security(("bearer" = [])),
+    tag = "boards", operation_id = "create_label", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id")),
     request_body = CreateLabelRequest,
     responses(
@@ -38,7 +38,7 @@ pub async fn create_label(
 ///
 /// Admins only: its name and colour (both required, as on creation).
 #[utoipa::path(
-    tag = "boards", operation_id = "update_label", security(("bearer" = [])),
+    tag = "boards", operation_id = "update_label", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id"), ("label_id" = Uuid, Path, description = "Label id")),
     request_body = CreateLabelRequest,
     responses(
@@ -64,7 +64,7 @@ pub async fn update_label(
 ///
 /// Admins only; cards lose it.
 #[utoipa::path(
-    tag = "boards", operation_id = "delete_label", security(("bearer" = [])),
+    tag = "boards", operation_id = "delete_label", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id"), ("label_id" = Uuid, Path, description = "Label id")),
     responses(
         (status = 204, description = "Deleted"),

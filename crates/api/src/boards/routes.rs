@@ -46,7 +46,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// Admins see every board of the account; agents the ones shared with them. Oldest first,
 /// each with its stages in order.
 #[utoipa::path(
-    tag = "boards", operation_id = "list_boards", security(("bearer" = [])),
+    tag = "boards", operation_id = "list_boards", security(("bearer" = []), ("api_key" = ["boards:read"])),
     responses(
         (status = 200, description = "Boards", body = BoardList),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -63,7 +63,7 @@ pub async fn list_boards(state: web::Data<AppState>, caller: AuthUser) -> ApiRes
 /// Admins only. A `template` (`sales_pipeline`, `client_portfolio`) gives it ready stages,
 /// named in `lang`; `member_ids` are the agents who see it.
 #[utoipa::path(
-    tag = "boards", operation_id = "create_board", security(("bearer" = [])),
+    tag = "boards", operation_id = "create_board", security(("bearer" = []), ("api_key" = ["boards:write"])),
     request_body = CreateBoardRequest,
     responses(
         (status = 201, description = "Created", body = BoardView),
@@ -86,7 +86,7 @@ pub async fn create_board(
 ///
 /// With its stages in order and who it is shared with.
 #[utoipa::path(
-    tag = "boards", operation_id = "get_board", security(("bearer" = [])),
+    tag = "boards", operation_id = "get_board", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Board id")),
     responses(
         (status = 200, description = "The board", body = BoardView),
@@ -107,7 +107,7 @@ pub async fn get_board(
 ///
 /// Admins only: name, colour, and who it is shared with (`member_ids` replaces the list).
 #[utoipa::path(
-    tag = "boards", operation_id = "update_board", security(("bearer" = [])),
+    tag = "boards", operation_id = "update_board", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id")),
     request_body = UpdateBoardRequest,
     responses(
@@ -133,7 +133,7 @@ pub async fn update_board(
 ///
 /// Admins only; its stages, cards and their files go with it.
 #[utoipa::path(
-    tag = "boards", operation_id = "delete_board", security(("bearer" = [])),
+    tag = "boards", operation_id = "delete_board", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id")),
     responses(
         (status = 204, description = "Deleted"),
@@ -157,7 +157,7 @@ pub async fn delete_board(
 ///
 /// Admins only; it goes last.
 #[utoipa::path(
-    tag = "boards", operation_id = "create_stage", security(("bearer" = [])),
+    tag = "boards", operation_id = "create_stage", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id")),
     request_body = CreateStageRequest,
     responses(
@@ -182,7 +182,7 @@ pub async fn create_stage(
 ///
 /// Admins only: name, colour, stale days and WIP limit (`null` clears the last two).
 #[utoipa::path(
-    tag = "boards", operation_id = "update_stage", security(("bearer" = [])),
+    tag = "boards", operation_id = "update_stage", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id"), ("stage_id" = Uuid, Path, description = "Stage id")),
     request_body = UpdateStageRequest,
     responses(
@@ -211,7 +211,7 @@ pub async fn update_stage(
 /// Admins only: right after `after_id` (a stage of the same board), or first. Only this
 /// stage's position changes.
 #[utoipa::path(
-    tag = "boards", operation_id = "move_stage", security(("bearer" = [])),
+    tag = "boards", operation_id = "move_stage", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id"), ("stage_id" = Uuid, Path, description = "Stage id")),
     request_body = MoveStageRequest,
     responses(
@@ -239,7 +239,7 @@ pub async fn move_stage(
 /// Admins only. A stage holding cards is deleted only with `move_to`: another stage of the
 /// board that takes its cards (after its own, in their order), in the same transaction.
 #[utoipa::path(
-    tag = "boards", operation_id = "delete_stage", security(("bearer" = [])),
+    tag = "boards", operation_id = "delete_stage", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id"), ("stage_id" = Uuid, Path, description = "Stage id"), DeleteStageParams),
     responses(
         (status = 204, description = "Deleted"),

@@ -23,7 +23,7 @@ fn ok(card: CardView) -> HttpResponse {
 /// position is written, computed under a lock on the target stage: cards moved into one spot
 /// at once all land, one after another.
 #[utoipa::path(
-    tag = "cards", operation_id = "move_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "move_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id")),
     request_body = MoveCardRequest,
     responses(
@@ -55,7 +55,7 @@ async fn act(state: web::Data<AppState>, caller: AuthUser, id: Uuid, step: Step)
 /// Archived cards leave the board view (filter `archived=yes` shows them) and come back with
 /// `unarchive`.
 #[utoipa::path(
-    tag = "cards", operation_id = "archive_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "archive_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id")),
     responses(
         (status = 200, description = "Archived", body = CardView),
@@ -72,7 +72,7 @@ pub async fn archive(state: web::Data<AppState>, caller: AuthUser, id: web::Path
 ///
 /// It is back on the board view, where it was.
 #[utoipa::path(
-    tag = "cards", operation_id = "unarchive_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "unarchive_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id")),
     responses(
         (status = 200, description = "Back on the board", body = CardView),
@@ -89,7 +89,7 @@ pub async fn unarchive(state: web::Data<AppState>, caller: AuthUser, id: web::Pa
 ///
 /// With an optional reason; `reopen` takes it back.
 #[utoipa::path(
-    tag = "cards", operation_id = "lose_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "lose_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id")),
     request_body(content = Option<LoseCardRequest>, description = "The reason (optional)"),
     responses(
@@ -116,7 +116,7 @@ pub async fn lose(
 ///
 /// It is no longer lost; the reason it had stays in the history.
 #[utoipa::path(
-    tag = "cards", operation_id = "reopen_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "reopen_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id")),
     responses(
         (status = 200, description = "No longer lost", body = CardView),
@@ -135,7 +135,7 @@ pub async fn reopen(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
 /// records the conversion, all in one transaction. A card without a contact, or one already
 /// converted that way, is a 409.
 #[utoipa::path(
-    tag = "cards", operation_id = "convert_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "convert_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id")),
     request_body = ConvertCardRequest,
     responses(

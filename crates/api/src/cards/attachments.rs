@@ -21,7 +21,7 @@ use crate::AppState;
 /// it. Over the size limit (`ATTACHMENT_MAX_BYTES`, 25 MB by default) it is a 413 naming the
 /// limit and nothing is stored.
 #[utoipa::path(
-    tag = "cards", operation_id = "upload_attachment", security(("bearer" = [])),
+    tag = "cards", operation_id = "upload_attachment", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id"), UploadParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
@@ -61,7 +61,7 @@ pub async fn upload_attachment(
 ///
 /// Oldest first.
 #[utoipa::path(
-    tag = "cards", operation_id = "list_attachments", security(("bearer" = [])),
+    tag = "cards", operation_id = "list_attachments", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Card id")),
     responses(
         (status = 200, description = "Attachments", body = AttachmentList),
@@ -83,7 +83,7 @@ pub async fn list_attachments(
 ///
 /// As a download (`Content-Disposition: attachment`) with the type it was uploaded with.
 #[utoipa::path(
-    tag = "cards", operation_id = "download_attachment", security(("bearer" = [])),
+    tag = "cards", operation_id = "download_attachment", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Card id"), ("attachment_id" = Uuid, Path, description = "Attachment id")),
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>,
@@ -108,7 +108,7 @@ pub async fn download_attachment(
 ///
 /// Its file goes from the store too; the card history keeps that it was there.
 #[utoipa::path(
-    tag = "cards", operation_id = "delete_attachment", security(("bearer" = [])),
+    tag = "cards", operation_id = "delete_attachment", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id"), ("attachment_id" = Uuid, Path, description = "Attachment id")),
     responses(
         (status = 204, description = "Deleted"),

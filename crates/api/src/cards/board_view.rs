@@ -21,7 +21,7 @@ use crate::AppState;
 /// are, and the sum of their deal values per currency. With `stage_id` and that stage's
 /// `next_cursor`, the next cards of that stage only ("load more").
 #[utoipa::path(
-    tag = "cards", operation_id = "board_cards", security(("bearer" = [])),
+    tag = "cards", operation_id = "board_cards", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Board id"), BoardFilter, StagePageParams),
     responses(
         (status = 200, description = "Cards per stage", body = BoardCards),
@@ -52,7 +52,7 @@ pub async fn board_cards(
 ///
 /// Every change on its cards, newest first, by card and/or user; `before` pages back.
 #[utoipa::path(
-    tag = "cards", operation_id = "board_history", security(("bearer" = [])),
+    tag = "cards", operation_id = "board_history", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Board id"), HistoryParams),
     responses(
         (status = 200, description = "Changes, newest first", body = HistoryPage),

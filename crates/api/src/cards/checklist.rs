@@ -15,7 +15,7 @@ use crate::AppState;
 ///
 /// In order, done or not.
 #[utoipa::path(
-    tag = "cards", operation_id = "list_checklist", security(("bearer" = [])),
+    tag = "cards", operation_id = "list_checklist", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Card id")),
     responses(
         (status = 200, description = "Items", body = ChecklistItemList),
@@ -37,7 +37,7 @@ pub async fn list_checklist(
 ///
 /// Last in the list.
 #[utoipa::path(
-    tag = "cards", operation_id = "add_checklist_item", security(("bearer" = [])),
+    tag = "cards", operation_id = "add_checklist_item", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id")),
     request_body = CreateChecklistItemRequest,
     responses(
@@ -62,7 +62,7 @@ pub async fn add_checklist_item(
 ///
 /// `done` records who ticked it and when.
 #[utoipa::path(
-    tag = "cards", operation_id = "update_checklist_item", security(("bearer" = [])),
+    tag = "cards", operation_id = "update_checklist_item", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id"), ("item_id" = Uuid, Path, description = "Item id")),
     request_body = UpdateChecklistItemRequest,
     responses(
@@ -87,7 +87,7 @@ pub async fn update_checklist_item(
 ///
 /// Written to the board history.
 #[utoipa::path(
-    tag = "cards", operation_id = "delete_checklist_item", security(("bearer" = [])),
+    tag = "cards", operation_id = "delete_checklist_item", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id"), ("item_id" = Uuid, Path, description = "Item id")),
     responses(
         (status = 204, description = "Removed"),

@@ -13,7 +13,7 @@ use crate::AppState;
 ///
 /// Oldest first.
 #[utoipa::path(
-    tag = "cards", operation_id = "list_card_comments", security(("bearer" = [])),
+    tag = "cards", operation_id = "list_card_comments", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Card id")),
     responses(
         (status = 200, description = "Comments", body = CommentList),
@@ -36,7 +36,7 @@ pub async fn list_comments(
 /// Counts as activity on the card (it is no longer stale) without changing its version, so
 /// nobody's edit in progress turns stale because of it.
 #[utoipa::path(
-    tag = "cards", operation_id = "add_card_comment", security(("bearer" = [])),
+    tag = "cards", operation_id = "add_card_comment", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id")),
     request_body = CreateCommentRequest,
     responses(

@@ -14,7 +14,7 @@ use crate::AppState;
 ///
 /// Those on boards the caller sees.
 #[utoipa::path(
-    tag = "cards", operation_id = "list_related_cards", security(("bearer" = [])),
+    tag = "cards", operation_id = "list_related_cards", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Card id")),
     responses(
         (status = 200, description = "Related cards", body = RelatedCardList),
@@ -37,7 +37,7 @@ pub async fn list_related(
 /// `card_id` is another card the caller sees, on any board of the account; relating twice
 /// changes nothing. Answers the card's related cards.
 #[utoipa::path(
-    tag = "cards", operation_id = "relate_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "relate_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id")),
     request_body = RelateCardRequest,
     responses(
@@ -62,7 +62,7 @@ pub async fn relate(
 ///
 /// The link goes from both cards; both boards' history keep that it was there.
 #[utoipa::path(
-    tag = "cards", operation_id = "unrelate_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "unrelate_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id"), ("other_id" = Uuid, Path, description = "The related card's id")),
     responses(
         (status = 204, description = "No longer related"),

@@ -70,7 +70,7 @@ pub fn card_response(status: actix_web::http::StatusCode, card: &CardView) -> Ht
 /// In `stage_id`, last. Agents may add cards to the boards shared with them. A contact has at
 /// most one card per board: a second is a 409 naming the existing card.
 #[utoipa::path(
-    tag = "cards", operation_id = "create_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "create_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Board id")),
     request_body = CreateCardRequest,
     responses(
@@ -96,7 +96,7 @@ pub async fn create_card(
 ///
 /// With `ETag` (its version) for a later `If-Match`.
 #[utoipa::path(
-    tag = "cards", operation_id = "get_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "get_card", security(("bearer" = []), ("api_key" = ["boards:read"])),
     params(("id" = Uuid, Path, description = "Card id")),
     responses(
         (status = 200, description = "The card", body = CardView,
@@ -123,7 +123,7 @@ pub async fn get_card(state: web::Data<AppState>, caller: AuthUser, id: web::Pat
 /// read): if someone changed the card since, nothing is written and the answer is 412 with the
 /// current card. Without `If-Match` the change applies to whatever is there.
 #[utoipa::path(
-    tag = "cards", operation_id = "update_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "update_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(
         ("id" = Uuid, Path, description = "Card id"),
         ("If-Match" = Option<String>, Header, description = "The card's version as read, e.g. `\"3\"`"),
@@ -159,7 +159,7 @@ pub async fn update_card(
 /// admin only: otherwise 403 and nothing is deleted); without, only the link goes. One
 /// transaction either way. The board history keeps the card's entries.
 #[utoipa::path(
-    tag = "cards", operation_id = "delete_card", security(("bearer" = [])),
+    tag = "cards", operation_id = "delete_card", security(("bearer" = []), ("api_key" = ["boards:write"])),
     params(("id" = Uuid, Path, description = "Card id"), DeleteCardParams),
     responses(
         (status = 204, description = "Deleted"),

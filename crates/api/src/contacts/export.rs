@@ -202,7 +202,7 @@ fn send_within(
 /// `EXPORT_SEND_TIMEOUT_SECS` is cut off. At most `EXPORT_MAX_PER_ACCOUNT` exports of one
 /// account run at once (429 beyond).
 #[utoipa::path(
-    tag = "contacts", operation_id = "export_contacts", security(("bearer" = [])),
+    tag = "contacts", operation_id = "export_contacts", security(("bearer" = []), ("api_key" = ["contacts:read"])),
     params(ContactFilter),
     responses(
         (status = 200, description = "CSV with a header row", content_type = "text/csv", body = String),

@@ -178,7 +178,7 @@ async fn upload(state: &AppState, req: &HttpRequest, payload: web::Payload) -> A
 /// rows and writes nothing; else it starts a job (202) to poll. Contacts are matched by e-mail
 /// or phone: known ones are updated, the rest created with channel `import`.
 #[utoipa::path(
-    tag = "contacts", operation_id = "import_contacts", security(("bearer" = [])),
+    tag = "contacts", operation_id = "import_contacts", security(("bearer" = []), ("api_key" = ["contacts:write"])),
     params(ImportCsvParams),
     request_body(content(
         (ImportRequest = "application/json"),
@@ -502,7 +502,7 @@ fn one_row(conn: &mut PgConnection, source: &upsert::LeadSource, row: &ImportRow
 /// Poll it after `POST /api/v1/contact-imports` answered 202, until `status` is `completed` or
 /// `failed`. Admins only.
 #[utoipa::path(
-    tag = "contacts", operation_id = "get_import", security(("bearer" = [])),
+    tag = "contacts", operation_id = "get_import", security(("bearer" = []), ("api_key" = ["contacts:read"])),
     params(("id" = Uuid, Path, description = "Import job id")),
     responses(
         (status = 200, description = "The job", body = ImportJob),

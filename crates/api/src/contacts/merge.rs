@@ -58,7 +58,7 @@ fn combine(mut target: ContactRow, source: &ContactRow) -> ContactRow {
 /// Transcripts, notes and history of `source_id` move here, empty fields are filled from it,
 /// tags are joined, and the source contact is deleted, in one transaction.
 #[utoipa::path(
-    tag = "contacts", operation_id = "merge_contacts", security(("bearer" = [])),
+    tag = "contacts", operation_id = "merge_contacts", security(("bearer" = []), ("api_key" = ["contacts:write"])),
     params(("id" = Uuid, Path, description = "The contact that remains")),
     request_body = MergeContactsRequest,
     responses(

@@ -479,8 +479,16 @@ impl Actor {
         Actor { user_id: None, label: label.to_string() }
     }
 
-    /// A signed-in user, labelled with their name.
+    /// An integration, named by its API key as every change log shows it.
+    pub fn integration(key_name: &str) -> Actor {
+        Actor::system(&format!("API key \"{key_name}\""))
+    }
+
+    /// The caller: a signed-in user labelled with their name, or an integration's API key.
     pub fn user(conn: &mut PgConnection, caller: &AuthUser) -> ApiResult<Actor> {
+        if let Some(key) = &caller.integration {
+            return Ok(Actor::integration(&key.key_name));
+        }
         let name: String = crate::platform::db::schema::users::table
             .find(caller.user_id)
             .select(crate::platform::db::schema::users::name)

@@ -56,7 +56,7 @@ pub struct PageParams {
 /// `next_cursor` back as `cursor` for the next page. Agents see only the contacts assigned to
 /// them.
 #[utoipa::path(
-    tag = "contacts", operation_id = "list_contacts", security(("bearer" = [])),
+    tag = "contacts", operation_id = "list_contacts", security(("bearer" = []), ("api_key" = ["contacts:read"])),
     params(ContactFilter, PageParams),
     responses(
         (status = 200, description = "A page of contacts", body = ContactPage),
@@ -89,7 +89,7 @@ pub async fn list_contacts(
 /// Needs a name, an e-mail or a phone. An agent's new contact is assigned to that agent; admins
 /// may choose the assignee.
 #[utoipa::path(
-    tag = "contacts", operation_id = "create_contact", security(("bearer" = [])),
+    tag = "contacts", operation_id = "create_contact", security(("bearer" = []), ("api_key" = ["contacts:write"])),
     request_body = CreateContactRequest,
     responses(
         (status = 201, description = "Created", body = ContactView),
@@ -135,7 +135,7 @@ pub async fn create_contact(
 /// The contact with its notes, change log and conversation transcripts: everything the client
 /// screen shows.
 #[utoipa::path(
-    tag = "contacts", operation_id = "get_contact", security(("bearer" = [])),
+    tag = "contacts", operation_id = "get_contact", security(("bearer" = []), ("api_key" = ["contacts:read"])),
     params(("id" = Uuid, Path, description = "Contact id")),
     responses(
         (status = 200, description = "The contact", body = ContactDetail),
@@ -169,7 +169,7 @@ pub async fn get_contact(
 /// A partial update: absent fields stay, `null` clears. Each changed field goes to the change
 /// log. Only admins may reassign; the new assignee is notified.
 #[utoipa::path(
-    tag = "contacts", operation_id = "update_contact", security(("bearer" = [])),
+    tag = "contacts", operation_id = "update_contact", security(("bearer" = []), ("api_key" = ["contacts:write"])),
     params(("id" = Uuid, Path, description = "Contact id")),
     request_body = UpdateContactRequest,
     responses(
@@ -228,7 +228,7 @@ pub async fn contact_neighbors(
 ///
 /// Notes are searchable from the list's free-text filter and recorded in the change log.
 #[utoipa::path(
-    tag = "contacts", operation_id = "add_note", security(("bearer" = [])),
+    tag = "contacts", operation_id = "add_note", security(("bearer" = []), ("api_key" = ["contacts:write"])),
     params(("id" = Uuid, Path, description = "Contact id")),
     request_body = CreateNoteRequest,
     responses(

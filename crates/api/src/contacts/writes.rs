@@ -127,7 +127,7 @@ pub fn add_note(conn: &mut PgConnection, caller: &AuthUser, id: Uuid, body: &Cre
     let contact = queries::get_for_update(conn, caller, id)?;
     let note = NoteView {
         id: Uuid::new_v4(),
-        author_id: Some(caller.user_id),
+        author_id: caller.person_id(),
         body: body.body.trim().to_string(),
         created_at: Utc::now(),
     };

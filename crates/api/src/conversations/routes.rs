@@ -42,7 +42,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// with stats and totals; filter by site, operator, dates, tag, the contact's rating, and
 /// words in the messages (`q`, PostgreSQL full-text in Portuguese and English).
 #[utoipa::path(
-    tag = "conversations", operation_id = "list_conversations", security(("bearer" = [])),
+    tag = "conversations", operation_id = "list_conversations", security(("bearer" = []), ("api_key" = ["conversations:read"])),
     params(ConversationQuery),
     responses(
         (status = 200, description = "One page", body = ConversationList),
@@ -66,7 +66,7 @@ pub async fn list_conversations(
 ///
 /// Its transcript and client, for the desk's conversation view.
 #[utoipa::path(
-    tag = "conversations", operation_id = "get_conversation", security(("bearer" = [])),
+    tag = "conversations", operation_id = "get_conversation", security(("bearer" = []), ("api_key" = ["conversations:read"])),
     params(("id" = Uuid, Path, description = "Conversation id")),
     responses(
         (status = 200, description = "The conversation", body = ConversationDetail),

@@ -27,7 +27,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 ///
 /// Definitions in creation order; contacts keep their values under each field's `key`.
 #[utoipa::path(
-    tag = "custom-fields", operation_id = "list_custom_fields", security(("bearer" = [])),
+    tag = "custom-fields", operation_id = "list_custom_fields", security(("bearer" = []), ("api_key" = ["contacts:read"])),
     responses((status = 200, description = "Oldest first", body = CustomFieldList))
 )]
 #[get("")]

@@ -7,7 +7,6 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::routes::LeadCredential;
-use crate::api_keys;
 use crate::contacts::queries::Actor;
 use crate::contacts::upsert::{LeadSource, OnKnownClient};
 use crate::contacts::{check_site, transcript, upsert};
@@ -54,12 +53,12 @@ pub fn sender(conn: &mut PgConnection, credential: &LeadCredential) -> ApiResult
             })
         }
         LeadCredential::ApiKey(secret) => {
-            let key = api_keys::caller_for_secret(conn, secret)?;
-            key.require(ApiScope::LeadsIngest)?;
+            let key = crate::platform::auth::keys::caller_for_secret(conn, secret)?;
+            key.require(ApiScope::LeadsIngest.as_str())?;
             Ok(LeadSender {
                 account_id: key.account_id,
                 site_id: None,
-                actor: Actor::system(&format!("API key \"{}\"", key.key_name)),
+                actor: Actor::integration(&key.key_name),
                 default_channel: Channel::Integration,
                 public: false,
                 idempotency_scope: format!("api_key:{}", key.key_id),

@@ -55,7 +55,7 @@ impl FromRequest for LeadCredential {
 /// `Idempotency-Key` (kept 24 hours, per key or site) so that a retry cannot create a
 /// duplicate.
 #[utoipa::path(
-    tag = "integration", operation_id = "ingest_lead", security(("api_key" = []), ("api_key_bearer" = []), ("site_key" = [])),
+    tag = "integration", operation_id = "ingest_lead", security(("api_key" = ["leads:ingest"]), ("site_key" = [])),
     params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, pattern = "^[!-~]+$", description = "Unique per lead: 1 to 200 visible ASCII characters, no spaces. A retry with the same key returns the first response")),
     request_body = IngestLeadRequest,
     responses(
@@ -80,7 +80,8 @@ pub async fn ingest_lead(
             let client = crate::platform::http::extract::client_ip(&req);
             state.rate_limits.check(Limit::PublicSubmission, &format!("{key}|{client}"))?
         }
-        LeadCredential::ApiKey(secret) => state.rate_limits.check(Limit::ApiKey, secret)?,
+        // Rate-limited with its scope checked by `keys::key_access_middleware`.
+        LeadCredential::ApiKey(_) => {}
     }
     let idempotency_key =
         req.headers().get("idempotency-key").map(|v| ingest_rules::idempotency_key(v.as_bytes())).transpose()?;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::platform::auth::keys::KeyCache;
 use crate::platform::auth::principals::Principals;
 use crate::platform::auth::tokens::TokenService;
 use crate::platform::config::Config;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub tokens: TokenService,
     /// Users' current role and state, checked on every authenticated request.
     pub principals: Principals,
+    /// Live API keys, briefly cached like users.
+    pub api_keys: KeyCache,
     /// Running CSV exports per account.
     pub export_slots: AccountSlots,
     pub rate_limits: RateLimits,

@@ -210,7 +210,13 @@ pub fn list(conn: &mut PgConnection, caller: &AuthUser, query: &TaskQuery) -> Ap
 /// is notified), linked to at most one thing the caller sees.
 pub fn create(conn: &mut PgConnection, caller: &AuthUser, req: CreateTaskRequest) -> ApiResult<TaskView> {
     check_link(conn, caller, &req)?;
-    let assignee = req.assignee_id.unwrap_or(caller.user_id);
+    let assignee = match (req.assignee_id, caller.person_id()) {
+        (Some(user), _) => user,
+        (None, Some(me)) => me,
+        (None, None) => {
+            return Err(ApiError::field("assignee_id", "required", "is required when an API key creates a task"))
+        }
+    };
     check_assignee(conn, caller.account_id, assignee)?;
     let id = Uuid::new_v4();
     let title = req.title.trim().to_string();
@@ -225,7 +231,7 @@ pub fn create(conn: &mut PgConnection, caller: &AuthUser, req: CreateTaskRequest
             tasks::contact_id.eq(req.contact_id),
             tasks::card_id.eq(req.card_id),
             tasks::conversation_id.eq(req.conversation_id),
-            tasks::created_by.eq(caller.user_id),
+            tasks::created_by.eq(caller.person_id()),
         ))
         .execute(conn)?;
     if assignee != caller.user_id {

@@ -27,7 +27,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// every task the caller may see; with `contact_id`, `card_id` or `conversation_id`, that
 /// one's tasks. Done tasks (`state=done`) come most recently done first. At most 500.
 #[utoipa::path(
-    tag = "tasks", operation_id = "list_tasks", security(("bearer" = [])),
+    tag = "tasks", operation_id = "list_tasks", security(("bearer" = []), ("api_key" = ["tasks:read"])),
     params(TaskQuery),
     responses(
         (status = 200, description = "Tasks", body = TaskList),
@@ -51,7 +51,7 @@ pub async fn list_tasks(
 /// For the caller unless `assignee_id` names someone else of the account, who is notified.
 /// Linked to at most one contact, card or conversation the caller sees.
 #[utoipa::path(
-    tag = "tasks", operation_id = "create_task", security(("bearer" = [])),
+    tag = "tasks", operation_id = "create_task", security(("bearer" = []), ("api_key" = ["tasks:write"])),
     request_body = CreateTaskRequest,
     responses(
         (status = 201, description = "Created", body = TaskView),
@@ -74,7 +74,7 @@ pub async fn create_task(
 /// Partial: title, description, due time (a new one is notified again when it falls due),
 /// assignee (notified) and `done`.
 #[utoipa::path(
-    tag = "tasks", operation_id = "update_task", security(("bearer" = [])),
+    tag = "tasks", operation_id = "update_task", security(("bearer" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "Task id")),
     request_body = UpdateTaskRequest,
     responses(
@@ -99,7 +99,7 @@ pub async fn update_task(
 ///
 /// Anyone who sees it may delete it.
 #[utoipa::path(
-    tag = "tasks", operation_id = "delete_task", security(("bearer" = [])),
+    tag = "tasks", operation_id = "delete_task", security(("bearer" = []), ("api_key" = ["tasks:write"])),
     params(("id" = Uuid, Path, description = "Task id")),
     responses(
         (status = 204, description = "Deleted"),

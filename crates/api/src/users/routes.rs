@@ -27,7 +27,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 ///
 /// Any user may list them (names are shown next to contacts); only admins change them.
 #[utoipa::path(
-    tag = "users", operation_id = "list_users", security(("bearer" = [])),
+    tag = "users", operation_id = "list_users", security(("bearer" = []), ("api_key" = ["users:read"])),
     responses(
         (status = 200, description = "Users, oldest first", body = UserList),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -43,7 +43,7 @@ pub async fn list_users(state: web::Data<AppState>, caller: AuthUser) -> ApiResu
 ///
 /// Users of other accounts answer 404.
 #[utoipa::path(
-    tag = "users", operation_id = "get_user", security(("bearer" = [])),
+    tag = "users", operation_id = "get_user", security(("bearer" = []), ("api_key" = ["users:read"])),
     params(("id" = Uuid, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = UserView),

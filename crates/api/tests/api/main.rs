@@ -21,6 +21,7 @@ mod fairness;
 mod helpers;
 mod ingest;
 mod isolation;
+mod key_scopes;
 mod live_chat;
 mod lock_order;
 mod login_throttle;

@@ -114,12 +114,29 @@ fn NewApiKeyForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             <fieldset>
                 <legend>{move || i18n.t(Msg::Scopes)}</legend>
                 {chosen.map(|(scope, on)| view! {
-                    <label class="check"><input type="checkbox" name=scope.as_str() bind:checked=on/>{scope.as_str()}</label>
+                    <label class="check"><input type="checkbox" name=scope.as_str() bind:checked=on/>
+                        <code>{scope.as_str()}</code>" — "{move || i18n.t(scope_msg(scope))}</label>
                 })}
             </fieldset>
             {field_error(error, "scopes")}
             {form_error(error)}
             <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
         </form>
+    }
+}
+
+/// What a scope lets a key do, in the reader's language.
+fn scope_msg(scope: ApiScope) -> Msg {
+    match scope {
+        ApiScope::LeadsIngest => Msg::ScopeLeadsIngest,
+        ApiScope::ContactsRead => Msg::ScopeContactsRead,
+        ApiScope::ContactsWrite => Msg::ScopeContactsWrite,
+        ApiScope::ConversationsRead => Msg::ScopeConversationsRead,
+        ApiScope::BoardsRead => Msg::ScopeBoardsRead,
+        ApiScope::BoardsWrite => Msg::ScopeBoardsWrite,
+        ApiScope::TasksRead => Msg::ScopeTasksRead,
+        ApiScope::TasksWrite => Msg::ScopeTasksWrite,
+        ApiScope::UsersRead => Msg::ScopeUsersRead,
+        ApiScope::WebhooksManage => Msg::ScopeWebhooksManage,
     }
 }

@@ -144,7 +144,7 @@ pub fn add_file(
             files::content_type.eq(&content_type),
             files::size_bytes.eq(size),
             files::storage_key.eq(&stored_key),
-            files::uploaded_by.eq(caller.user_id),
+            files::uploaded_by.eq(caller.person_id()),
         ))
         .returning(FILE)
         .get_result(conn)?;

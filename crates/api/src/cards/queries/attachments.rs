@@ -86,7 +86,7 @@ pub fn add(
             card_attachments::content_type.eq(&content_type),
             card_attachments::size_bytes.eq(size),
             card_attachments::storage_key.eq(&stored_key),
-            card_attachments::uploaded_by.eq(caller.user_id),
+            card_attachments::uploaded_by.eq(caller.person_id()),
         ))
         .returning(COLUMNS)
         .get_result(conn)?;

@@ -83,7 +83,7 @@ pub fn update(
         touch(conn, caller, card.clone(), Change::field("checklist", Some(json!(before.text)), Some(json!(text))))?;
     }
     if let Some(done) = req.done.filter(|d| *d != before.done) {
-        let (at, by) = if done { (Some(Utc::now()), Some(caller.user_id)) } else { (None, None) };
+        let (at, by) = if done { (Some(Utc::now()), caller.person_id()) } else { (None, None) };
         diesel::update(target).set((items::done_at.eq(at), items::done_by.eq(by))).execute(conn)?;
         let action = if done { "checked" } else { "unchecked" };
         touch(conn, caller, card, Change::with(action, None, Some(json!(before.text))))?;

@@ -83,7 +83,7 @@ pub fn add(conn: &mut PgConnection, caller: &AuthUser, id: Uuid, text: &str) -> 
             card_comments::id.eq(Uuid::new_v4()),
             card_comments::account_id.eq(caller.account_id),
             card_comments::card_id.eq(id),
-            card_comments::author_id.eq(caller.user_id),
+            card_comments::author_id.eq(caller.person_id()),
             card_comments::author_label.eq(&actor.label),
             card_comments::body.eq(text),
         ))

@@ -408,7 +408,7 @@ pub fn create(
         lost_reason: None,
         converted_to_client_at: None,
         converted_to_service_at: None,
-        created_by: Some(caller.user_id),
+        created_by: caller.person_id(),
         created_at: now,
         updated_at: now,
         custom_fields: serde_json::Value::Object(values),

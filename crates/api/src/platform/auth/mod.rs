@@ -1,5 +1,6 @@
-//! Who is calling: signed tokens and the cache of users' current role and state. The
-//! screens and routes that sign people in are the `auth` feature.
+//! Who is calling: signed tokens, API keys and the cache of users' current role and state.
+//! The screens and routes that sign people in are the `auth` feature.
 
+pub(crate) mod keys;
 pub(crate) mod principals;
 pub(crate) mod tokens;

@@ -2,7 +2,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use domain::{FieldError, Role};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::platform::auth::keys;
 use crate::platform::auth::tokens::AccessClaims;
 use crate::platform::error::ApiError;
 use crate::platform::state::AppState;
@@ -182,18 +183,34 @@ fn bearer(req: &HttpRequest) -> Option<&str> {
     req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-/// A signed-in user, from a valid access token. Every query a handler runs is scoped by
-/// `account_id` taken from here, never from the request body or path.
+/// The caller of an operation for people: a signed-in user from a valid access token, or an
+/// integration's API key with the scope the operation names (see `routing::RouteTable`).
+/// Every query a handler runs is scoped by `account_id` taken from here, never from the
+/// request body or path.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
+    /// The user; `Uuid::nil()` for an integration, which is no user (see [`AuthUser::person_id`]).
     pub user_id: Uuid,
     pub account_id: Uuid,
+    /// An integration sees and changes the whole account, as an admin does, within its scopes.
     pub role: Role,
+    pub integration: Option<Integration>,
+}
+
+/// An API key acting for its account: change logs name it, author columns stay empty.
+#[derive(Debug, Clone)]
+pub struct Integration {
+    pub key_name: String,
 }
 
 impl AuthUser {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// The person acting, for author and creator columns: `None` for an integration.
+    pub fn person_id(&self) -> Option<Uuid> {
+        self.integration.is_none().then_some(self.user_id)
     }
 }
 
@@ -202,6 +219,9 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if api_key_secret(req).is_some() {
+            return Box::pin(std::future::ready(integration(req)));
+        }
         let claims = authenticate(req);
         let state = state(req).cloned();
         Box::pin(async move {
@@ -216,12 +236,25 @@ impl FromRequest for AuthUser {
     }
 }
 
+/// A key's caller, let through by `keys::key_access_middleware` (which checked its scope).
+fn integration(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+    let key = req.extensions().get::<keys::ApiKeyCaller>().cloned().ok_or_else(|| {
+        ApiError::Forbidden("API keys cannot call this operation; it needs a user's access token.".into())
+    })?;
+    Ok(AuthUser {
+        user_id: Uuid::nil(),
+        account_id: key.account_id,
+        role: Role::Admin,
+        integration: Some(Integration { key_name: key.key_name }),
+    })
+}
+
 fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     let state = state(req).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
     let token = bearer(req)
         .ok_or_else(|| ApiError::Unauthorized("Send an access token as `Authorization: Bearer …`.".into()))?;
     let claims: AccessClaims = state.tokens.verify_access(token)?;
-    Ok(AuthUser { user_id: claims.sub, account_id: claims.acc, role: claims.role })
+    Ok(AuthUser { user_id: claims.sub, account_id: claims.acc, role: claims.role, integration: None })
 }
 
 /// A signed-in admin; agents get 403.

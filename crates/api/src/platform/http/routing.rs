@@ -23,6 +23,28 @@ pub struct Route {
     segments: Vec<Segment>,
     methods: Vec<&'static str>,
     with_query: Vec<&'static str>,
+    access: Vec<(&'static str, Access)>,
+}
+
+/// Who may call an operation that needs a person's or an integration's credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// A user's token, or an API key holding this scope (`""`: any live key).
+    Key(String),
+    /// A user's token only.
+    PeopleOnly,
+}
+
+/// One documented path as the spec lists it.
+pub struct RouteSpec {
+    /// `/api/v1/contacts/{id}`
+    pub template: String,
+    pub methods: Vec<&'static str>,
+    /// The methods that take query parameters.
+    pub with_query: Vec<&'static str>,
+    /// The methods that need a user's token or an API key, and which keys may call them.
+    /// Public methods and those taking other credentials (site key, visitor) are absent.
+    pub access: Vec<(&'static str, Access)>,
 }
 
 enum Segment {
@@ -31,11 +53,11 @@ enum Segment {
 }
 
 impl RouteTable {
-    /// From `(template, methods, methods that take a query)`, as `openapi::routes` lists them.
-    pub fn new(paths: Vec<(String, Vec<&'static str>, Vec<&'static str>)>) -> RouteTable {
+    /// From the paths as `openapi::routes` lists them.
+    pub fn new(paths: Vec<RouteSpec>) -> RouteTable {
         let routes = paths
             .into_iter()
-            .map(|(template, methods, with_query)| Route {
+            .map(|RouteSpec { template, methods, with_query, access }| Route {
                 segments: template
                     .trim_start_matches('/')
                     .split('/')
@@ -43,6 +65,7 @@ impl RouteTable {
                     .collect(),
                 methods,
                 with_query,
+                access,
             })
             .collect();
         RouteTable { routes }
@@ -67,9 +90,16 @@ impl RouteTable {
     pub fn methods_for(&self, path: &str) -> Option<&[&'static str]> {
         self.route_for(path).map(|route| route.methods.as_slice())
     }
+
+    /// Who may call `method` on `path` (HEAD as GET), when it needs a token or a key.
+    pub fn access_for(&self, method: &str, path: &str) -> Option<Access> {
+        let method = if method == "HEAD" { "GET" } else { method };
+        let route = self.route_for(path)?;
+        route.access.iter().find(|(m, _)| *m == method).map(|(_, access)| access.clone())
+    }
 }
 
-fn route_table(req: &HttpRequest) -> Option<&RouteTable> {
+pub fn route_table(req: &HttpRequest) -> Option<&RouteTable> {
     req.app_data::<web::Data<Arc<RouteTable>>>().map(|table| table.as_ref().as_ref())
 }
 
@@ -159,10 +189,22 @@ mod tests {
     use super::*;
 
     fn table() -> RouteTable {
+        let spec = |template: &str, methods, with_query, access| RouteSpec {
+            template: template.into(),
+            methods,
+            with_query,
+            access,
+        };
+        let key = |scope: &str| Access::Key(scope.into());
         RouteTable::new(vec![
-            ("/api/v1/contacts/{id}".into(), vec!["GET", "HEAD", "PATCH"], vec![]),
-            ("/api/v1/contacts/export.csv".into(), vec!["GET", "HEAD"], vec!["GET"]),
-            ("/api/v1/contacts".into(), vec!["GET", "HEAD", "POST"], vec!["GET"]),
+            spec(
+                "/api/v1/contacts/{id}",
+                vec!["GET", "HEAD", "PATCH"],
+                vec![],
+                vec![("GET", key("contacts:read")), ("PATCH", Access::PeopleOnly)],
+            ),
+            spec("/api/v1/contacts/export.csv", vec!["GET", "HEAD"], vec!["GET"], vec![]),
+            spec("/api/v1/contacts", vec!["GET", "HEAD", "POST"], vec!["GET"], vec![("POST", key("contacts:write"))]),
         ])
     }
 
@@ -174,6 +216,18 @@ mod tests {
         assert_eq!(t.methods_for("/api/v1/contacts"), Some(&["GET", "HEAD", "POST"][..]));
         assert_eq!(t.methods_for("/api/v1/contacts/abc/zzz"), None);
         assert_eq!(t.methods_for("/api/v1/contacts/"), None);
+    }
+
+    #[test]
+    fn a_key_needs_the_scope_its_operation_names() {
+        let t = table();
+        let key = |scope: &str| Some(Access::Key(scope.into()));
+        assert_eq!(t.access_for("GET", "/api/v1/contacts/abc"), key("contacts:read"));
+        assert_eq!(t.access_for("HEAD", "/api/v1/contacts/abc"), key("contacts:read"));
+        assert_eq!(t.access_for("PATCH", "/api/v1/contacts/abc"), Some(Access::PeopleOnly));
+        assert_eq!(t.access_for("GET", "/api/v1/contacts/export.csv"), None);
+        assert_eq!(t.access_for("POST", "/api/v1/contacts"), key("contacts:write"));
+        assert_eq!(t.access_for("GET", "/api/v1/nothing"), None);
     }
 
     #[test]
