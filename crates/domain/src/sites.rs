@@ -328,6 +328,16 @@ mod tests {
     }
 
     #[test]
+    fn the_spec_linter_knows_exactly_these_scopes() {
+        // scripts/contract.sh lints the spec with this list (prospecta-api-key-scope-known).
+        let rules = include_str!("../../../e2e/contract/.spectral.yaml");
+        let listed: Vec<&str> =
+            rules.lines().filter_map(|l| l.trim().strip_prefix("- ")).filter(|s| s.contains(':')).collect();
+        let ours: Vec<&str> = ApiScope::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(listed, ours);
+    }
+
+    #[test]
     fn update_site_tells_null_from_absent() {
         let absent: UpdateSiteRequest = serde_json::from_str(r#"{"name":"x"}"#).unwrap();
         assert_eq!(absent.url, None);
