@@ -11,6 +11,7 @@ const SIGNED_IN = [
   '/settings/sites',
   '/settings/custom-fields',
   '/settings/api-keys',
+  '/settings/webhooks',
   '/conversations',
   '/boards',
   '/tasks',

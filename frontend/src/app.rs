@@ -14,7 +14,7 @@ use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
 use crate::pages::desk::DeskPage;
 use crate::pages::email_links::{AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
 use crate::pages::settings::{
-    ApiKeysSettings, CannedResponsesSettings, CustomFieldsSettings, SitesSettings, UsersSettings,
+    ApiKeysSettings, CannedResponsesSettings, CustomFieldsSettings, SitesSettings, UsersSettings, WebhooksSettings,
 };
 use crate::pages::tasks::TasksPage;
 use crate::session::{use_session, Session};
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/canned-responses") view=CannedResponsesSettings/>
                         <Route path=path!("/custom-fields") view=CustomFieldsSettings/>
                         <Route path=path!("/api-keys") view=ApiKeysSettings/>
+                        <Route path=path!("/webhooks") view=WebhooksSettings/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -174,6 +175,7 @@ fn Settings() -> impl IntoView {
                 <A href="/settings/canned-responses">{move || i18n.t(Msg::CannedResponses)}</A>
                 <A href="/settings/custom-fields">{move || i18n.t(Msg::CustomFields)}</A>
                 <A href="/settings/api-keys">{move || i18n.t(Msg::ApiKeys)}</A>
+                <A href="/settings/webhooks">{move || i18n.t(Msg::Webhooks)}</A>
                 <a href="/api/docs/" target="_blank">{move || i18n.t(Msg::ApiDocs)}</a>
             </nav>
             <section class="panel"><Outlet/></section>

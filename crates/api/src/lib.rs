@@ -26,6 +26,7 @@ pub(crate) mod sites;
 pub(crate) mod tasks;
 pub(crate) mod users;
 pub(crate) mod visitor;
+pub(crate) mod webhooks;
 pub(crate) mod widget;
 
 // The public surface: what `main`, the integration tests and the benches use. Everything

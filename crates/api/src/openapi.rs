@@ -37,6 +37,9 @@ use utoipa_actix_web::AppExt;
         domain::events::ConversationContactUpdated, domain::events::MessageCreated, domain::events::Typing,
         domain::events::NotificationCreated, domain::events::PresenceChanged, domain::events::CardChanged,
         domain::events::VisitorEvent, domain::events::VisitorMessage,
+        // Webhook-only payloads, listed under `webhooks`.
+        domain::webhooks::ContactEvent, domain::webhooks::FieldChange, domain::webhooks::TaskEvent,
+        domain::webhooks::WebhookTest,
     )),
     modifiers(&SecuritySchemes),
     tags(
@@ -54,6 +57,7 @@ use utoipa_actix_web::AppExt;
         (name = "tasks", description = "Tasks: My tasks, and the tasks of a contact, card or conversation"),
         (name = "cards", description = "Cards on boards: deals and clients moving through stages, the board view, history and saved filters"),
         (name = "integration", description = "Endpoints for integrations (API key or site key)"),
+        (name = "webhooks", description = "Signed event deliveries to an integration's URL, with retries and a delivery log"),
         (name = "health", description = "Probes"),
     )
 )]
@@ -127,11 +131,108 @@ pub fn openapi_json() -> String {
 pub(crate) fn finish(api: utoipa::openapi::OpenApi) -> Value {
     let mut doc = serde_json::to_value(&api).expect("the OpenAPI document serialises");
     add_key_bearer_requirements(&mut doc);
+    optional_headers_without_null(&mut doc);
+    bytes_as_binary(&mut doc);
     add_field_rules(&mut doc);
     add_shared_responses(&mut doc);
     add_text_patterns(&mut doc);
     add_event_catalogue(&mut doc);
+    add_webhooks(&mut doc);
     doc
+}
+
+/// OpenAPI 3.1's `webhooks`: one entry per kind a subscription can take, with the body we
+/// POST (`type`, `timestamp`, `data` of that kind's schema) and the signature headers.
+fn add_webhooks(doc: &mut Value) {
+    let names: std::collections::HashMap<_, _> = domain::events::EventData::schema_names().into_iter().collect();
+    let header = |name: &str, description: &str| json!({"name": name, "in": "header", "required": true, "description": description, "schema": {"type": "string"}});
+    let parameters = json!([
+        header("webhook-id", "The message id (`msg_…`): the same on every retry and redelivery; skip one already handled."),
+        header("webhook-timestamp", "Unix seconds when this attempt was signed; refuse one more than 5 minutes off."),
+        header("webhook-signature", "Space-separated `v1,<base64>`: HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the base64 after `whsec_` of the secret. Two during a secret rotation: accept either."),
+    ]);
+    let mut hooks = serde_json::Map::new();
+    for kind in domain::webhooks::webhook_kinds() {
+        let Some(name) = names.get(&kind) else { continue };
+        let body = json!({
+            "type": "object",
+            "required": ["type", "timestamp", "data"],
+            "properties": {
+                "type": {"type": "string", "const": kind.as_str()},
+                "timestamp": {"type": "string", "format": "date-time"},
+                "data": {"$ref": format!("#/components/schemas/{name}")}
+            }
+        });
+        let id = kind.as_str().replace(['.', '_'], "-");
+        hooks.insert(
+            kind.as_str().to_string(),
+            json!({"post": {
+                "operationId": format!("webhook-{id}"),
+                "summary": format!("`{}` event", kind.as_str()),
+                "description": "POSTed to each subscription taking this kind. Answer 2xx within 5 seconds; anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.",
+                "tags": ["webhooks"],
+                "security": [],
+                "parameters": parameters,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
+                "responses": {
+                    "200": {"description": "Received (any 2xx)"},
+                    "400": {"description": "Refused (any other answer): retried on the schedule"}
+                }
+            }}),
+        );
+    }
+    doc.as_object_mut().expect("a document").insert("webhooks".into(), Value::Object(hooks));
+}
+
+/// A file's bytes (`Vec<u8>` in a handler's attributes) are one binary string on the wire, not
+/// a JSON array of numbers: generators then send and receive raw bytes.
+fn bytes_as_binary(doc: &mut Value) {
+    let bytes = json!({"type": "array", "items": {"type": "integer", "format": "int32", "minimum": 0}});
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in item.values_mut().filter_map(Value::as_object_mut) {
+            let mut contents: Vec<&mut Value> = Vec::new();
+            for (key, value) in op.iter_mut() {
+                match key.as_str() {
+                    "requestBody" => contents.extend(value.get_mut("content")),
+                    "responses" => contents.extend(
+                        value
+                            .as_object_mut()
+                            .into_iter()
+                            .flat_map(|r| r.values_mut())
+                            .filter_map(|r| r.get_mut("content")),
+                    ),
+                    _ => {}
+                }
+            }
+            for content in contents.into_iter().filter_map(Value::as_object_mut) {
+                for media in content.values_mut() {
+                    if media.get("schema") == Some(&bytes) {
+                        media["schema"] = json!({"type": "string", "format": "binary"});
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An optional header is absent or has a value: utoipa types `Option<T>` as `[T, "null"]`,
+/// which generators read as a header that may be sent empty (progenitor: `Option<Option<T>>`).
+fn optional_headers_without_null(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in item.values_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else { continue };
+            for param in params.iter_mut().filter(|p| p["in"] == "header") {
+                let Some(types) = param.pointer_mut("/schema/type").and_then(Value::as_array_mut) else { continue };
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types[0].clone();
+                    param["schema"]["type"] = only;
+                }
+            }
+        }
+    }
 }
 
 /// A key may be sent as `X-Api-Key` or as `Authorization: Bearer psk_…`: every operation a
@@ -152,12 +253,17 @@ fn add_key_bearer_requirements(doc: &mut Value) {
     }
 }
 
+/// The kinds the streams carry (not the webhook-only ones), with their schemas' names.
+fn stream_kinds() -> Vec<(domain::events::EventKind, &'static str)> {
+    domain::events::EventData::schema_names().into_iter().filter(|(kind, _)| !kind.webhook_only()).collect()
+}
+
 /// The streams' descriptions end with the event catalogue: each kind and the schema of its
 /// `data`, from `domain::events::EventData` so that the list cannot drift from the code.
 fn add_event_catalogue(doc: &mut Value) {
     let schema = |name: &str| format!("[`{name}`](#/components/schemas/{name})");
     let mut operator = String::from("\n\nEvents (`event:` name → schema of its `data`):\n");
-    for (kind, name) in domain::events::EventData::schema_names() {
+    for (kind, name) in stream_kinds() {
         operator.push_str(&format!("\n- `{}` → {}", kind.as_str(), schema(name)));
     }
     operator.push_str("\n- `reset` → `{}`: what was missed is no longer kept; reload.");
@@ -166,14 +272,10 @@ fn add_event_catalogue(doc: &mut Value) {
         schema("VisitorEvent")
     );
     let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
-    let operator_events: serde_json::Map<String, Value> = domain::events::EventData::schema_names()
-        .into_iter()
-        .map(|(kind, name)| (kind.as_str().to_string(), reference(name)))
-        .collect();
-    let visitor_events: serde_json::Map<String, Value> = domain::events::EventData::schema_names()
-        .into_iter()
-        .map(|(kind, _)| (kind.as_str().to_string(), reference("VisitorEvent")))
-        .collect();
+    let operator_events: serde_json::Map<String, Value> =
+        stream_kinds().into_iter().map(|(kind, name)| (kind.as_str().to_string(), reference(name))).collect();
+    let visitor_events: serde_json::Map<String, Value> =
+        stream_kinds().into_iter().map(|(kind, _)| (kind.as_str().to_string(), reference("VisitorEvent"))).collect();
     for (path, text, events) in
         [("/api/v1/events", operator, operator_events), ("/api/v1/visitor/events", visitor, visitor_events)]
     {
@@ -222,6 +324,21 @@ fn add_field_rules(doc: &mut Value) {
         "additionalProperties": {"type": ["string", "number", "null"]}
     });
     let import_fields: Vec<&str> = domain::IMPORT_FIELDS.to_vec();
+    // A lead or a typed-in client needs an e-mail or a phone with something in it.
+    let reachable = |field: &str| json!({"required": [field], "properties": {field: {"type": "string", "pattern": "\\S"}}, "additionalProperties": true});
+    let email_or_phone = json!({"if": reachable("email"), "else": reachable("phone")});
+    // A select field needs at least one option that is not blank; another kind none.
+    // (Each part open to the other fields, said out loud: redocly checks examples against
+    // subschemas as if closed.)
+    let select_needs_options = json!({
+        "if": {"properties": {"kind": {"const": "select"}}, "required": ["kind"], "additionalProperties": true},
+        "then": {
+            "required": ["options"],
+            "properties": {"options": {"minItems": 1, "contains": {"type": "string", "pattern": "\\S"}}},
+            "additionalProperties": true
+        },
+        "else": {"properties": {"options": {"maxItems": 0}}, "additionalProperties": true}
+    });
     let origins = json!({
         "maxItems": domain::MAX_ORIGINS,
         "items": {"type": "string", "pattern": domain::ORIGIN_PATTERN}
@@ -236,6 +353,17 @@ fn add_field_rules(doc: &mut Value) {
         ("/IngestLeadRequest/properties/custom_fields", custom_fields.clone()),
         ("/UpdateContactRequest/properties/custom_fields", custom_fields.clone()),
         ("/ContactView/properties/custom_fields", custom_fields),
+        // Whole-object rules the server checks after parsing (each a 422 naming the field).
+        // Said as `if`/`else` rather than `anyOf`: generators turn a root `anyOf` into one
+        // model per branch (openapi-python-client: `IngestLeadRequestType0`…).
+        ("/IngestLeadRequest", email_or_phone.clone()),
+        ("/CreateContactRequest", email_or_phone),
+        ("/CreateContactRequest", json!({"required": ["name"]})),
+        ("/CreateContactRequest/properties/name", json!({"type": "string", "pattern": domain::TAG_PATTERN})),
+        ("/CreateCustomFieldRequest", select_needs_options.clone()),
+        ("/CreateBoardFieldRequest", select_needs_options),
+        ("/CreateWebhookRequest/properties/event_types", json!({"uniqueItems": true})),
+        ("/UpdateWebhookRequest/properties/event_types", json!({"uniqueItems": true})),
         ("/CreateSiteRequest/properties/allowed_origins", origins.clone()),
         ("/UpdateSiteRequest/properties/allowed_origins", origins),
         ("/ImportRequest/properties/mapping", json!({"propertyNames": {"enum": import_fields}})),
@@ -259,9 +387,10 @@ fn add_field_rules(doc: &mut Value) {
 }
 
 /// Shared error responses, referenced from `components.responses`.
-const SHARED_RESPONSES: [(&str, &str, &str); 9] = [
+const SHARED_RESPONSES: [(&str, &str, &str); 10] = [
     ("400", "BadRequest", "Malformed request: the body is not valid JSON, or the query string cannot be read"),
-    ("401", "Unauthorized", "Missing, invalid or expired credentials"),
+    ("401", "Unauthorized", "Missing, invalid or expired credentials (an API key where only a user's token is taken)"),
+    ("403", "Forbidden", "Not allowed: an API key without the scope this operation needs"),
     ("404", "NotFound", "No such resource in this account (also a malformed id)"),
     ("413", "PayloadTooLarge", "The request body is over the configured limit"),
     ("415", "UnsupportedMediaType", "The body is not declared as `application/json`"),
@@ -304,13 +433,20 @@ fn add_shared_responses(doc: &mut Value) {
             let params = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
             let has_query = params.iter().any(|p| p["in"] == "query");
             let probe = path == "/healthz";
+            // Every request with an API key counts against the key's rate (`API_KEY_RATE_PER_MINUTE`).
+            let keyed = op
+                .get("security")
+                .and_then(Value::as_array)
+                .is_some_and(|s| s.iter().any(|r| r.get("api_key").is_some()));
             let wanted = [
                 ("400", has_body || has_query),
                 ("401", !public),
+                ("403", keyed),
                 ("404", path.contains('{')),
                 ("413", has_body),
                 ("415", has_body),
                 ("422", has_body || has_query),
+                ("429", keyed),
                 ("500", true),
                 ("503", !probe),
             ];
@@ -414,14 +550,16 @@ pub(crate) fn routes(doc: &Value) -> Vec<crate::platform::http::routing::RouteSp
         .collect()
 }
 
-/// Who may call the operation: an API key with the scope its `api_key` requirement names
-/// (`""` for none), people only (`bearer` alone), or `None` for other credentials.
+/// Who may call the operation: people or an API key with the scope its `api_key` requirement
+/// names (`""` for none), such a key only (no `bearer`), people only (`bearer` alone), or
+/// `None` for other credentials.
 fn access(op: &Value) -> Option<crate::platform::http::routing::Access> {
     use crate::platform::http::routing::Access;
     let requirements = op.get("security")?.as_array()?;
+    let people = requirements.iter().any(|r| r.get("bearer").is_some());
     if let Some(scopes) = requirements.iter().find_map(|r| r.get("api_key")) {
-        let scope = scopes.as_array()?.first().and_then(Value::as_str).unwrap_or_default();
-        return Some(Access::Key(scope.to_string()));
+        let scope = scopes.as_array()?.first().and_then(Value::as_str).unwrap_or_default().to_string();
+        return Some(if people { Access::Key(scope) } else { Access::KeyOnly(scope) });
     }
-    requirements.iter().any(|r| r.get("bearer").is_some()).then_some(Access::PeopleOnly)
+    people.then_some(Access::PeopleOnly)
 }

@@ -28,7 +28,7 @@ use crate::platform::storage::Storage;
 use crate::platform::{mailer, metrics, telemetry};
 use crate::{
     api_keys, assignment, auth, boards, canned_responses, cards, contacts, conversations, custom_fields, ingest,
-    invitations, notifications, openapi, sites, tasks, users, visitor, widget, AppState,
+    invitations, notifications, openapi, platform, sites, tasks, users, visitor, webhooks, widget, AppState,
 };
 
 /// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
@@ -54,6 +54,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             .configure(cards::routes)
             .configure(boards::routes)
             .configure(tasks::routes)
+            .configure(webhooks::routes)
             .configure(visitor::routes),
     );
 }
@@ -113,7 +114,9 @@ pub fn build_server_with_metrics(
         realtime,
         storage,
     });
-    let spec = openapi::openapi();
+    let mut spec = openapi::openapi();
+    // The served spec names this instance (`PUBLIC_URL`); the committed one a local `make run`.
+    spec["servers"] = serde_json::json!([{"url": state.config.public_url, "description": "This instance"}]);
     let route_table = web::Data::new(Arc::new(routing::RouteTable::new(openapi::routes(&spec))));
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -189,10 +192,20 @@ fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
     jobs.every("count-compactor", minute, db.clone(), JOB_KEYS[0], |conn| {
         Ok(contacts::counters::compact(conn)? as usize)
     });
-    let (idempotency, login_window, retention) =
-        (config.idempotency_ttl_hours, config.login_window_secs, config.event_retention_hours);
+    let (idempotency, login_window, retention, deliveries) = (
+        config.idempotency_ttl_hours,
+        config.login_window_secs,
+        config.event_retention_hours,
+        config.webhooks.retention_days,
+    );
     jobs.every("janitor", minute, db.clone(), JOB_KEYS[1], move |conn| {
-        janitor::sweep(conn, idempotency, login_window, retention)
+        janitor::sweep(conn, idempotency, login_window, retention, deliveries)
+    });
+    // Claims with SKIP LOCKED and leases: senders run on every instance.
+    let sender = platform::webhooks::dispatcher::Sender::new(db.clone(), &config.webhooks)?;
+    jobs.async_worker("webhook-sender", config.webhooks.poll, move || {
+        let sender = sender.clone();
+        async move { sender.step().await }
     });
     jobs.every("ignore-expiry", Duration::from_secs(5), db.clone(), JOB_KEYS[2], conversations::ignores::expire);
     jobs.every(

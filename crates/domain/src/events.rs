@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::webhooks::{ContactEvent, TaskEvent, WebhookTest};
 use crate::{ConversationStatus, MessageSender, MessageView, Presence};
 
 macro_rules! event_kinds {
@@ -54,10 +55,46 @@ event_kinds! {
     CardUpdated => "card.updated",
     CardMoved => "card.moved",
     CardDeleted => "card.deleted",
+    // Webhook-only kinds (`EventKind::webhook_only`: never on a stream): deals closed,
+    // clients, leads, tasks, a test.
+    CardWon => "card.won",
+    CardLost => "card.lost",
+    LeadReceived => "lead.received",
+    ContactCreated => "contact.created",
+    ContactUpdated => "contact.updated",
+    ContactStatusChanged => "contact.status_changed",
+    ContactAssigned => "contact.assigned",
+    TaskCreated => "task.created",
+    TaskUpdated => "task.updated",
+    TaskCompleted => "task.completed",
+    TaskDeleted => "task.deleted",
+    WebhookTest => "webhook.test",
     // Passing (never stored or replayed): someone is typing.
     Typing => "typing",
     // Sent by a stream, not recorded: what was missed is no longer kept; reload.
     Reset => "reset",
+}
+
+impl EventKind {
+    /// Sent to webhooks only: the screens follow these changes through other kinds
+    /// (`card.updated`) or their own requests.
+    pub fn webhook_only(self) -> bool {
+        matches!(
+            self,
+            EventKind::CardWon
+                | EventKind::CardLost
+                | EventKind::LeadReceived
+                | EventKind::ContactCreated
+                | EventKind::ContactUpdated
+                | EventKind::ContactStatusChanged
+                | EventKind::ContactAssigned
+                | EventKind::TaskCreated
+                | EventKind::TaskUpdated
+                | EventKind::TaskCompleted
+                | EventKind::TaskDeleted
+                | EventKind::WebhookTest
+        )
+    }
 }
 
 /// A conversation an event is about, as every `conversation.*` and `message.created` event
@@ -283,10 +320,60 @@ event_data! {
     CardUpdated(CardChanged),
     CardMoved(CardChanged),
     CardDeleted(CardChanged),
+    CardWon(CardChanged),
+    CardLost(CardChanged),
+    LeadReceived(ContactEvent),
+    ContactCreated(ContactEvent),
+    ContactUpdated(ContactEvent),
+    ContactStatusChanged(ContactEvent),
+    ContactAssigned(ContactEvent),
+    TaskCreated(TaskEvent),
+    TaskUpdated(TaskEvent),
+    TaskCompleted(TaskEvent),
+    TaskDeleted(TaskEvent),
+    WebhookTest(WebhookTest),
     Typing(Typing),
 }
 
 impl EventData {
+    /// A client's event of `kind` (one of `contact_event_kinds`); `None` for another kind.
+    pub fn for_contact(kind: EventKind, event: ContactEvent) -> Option<EventData> {
+        Some(match kind {
+            EventKind::LeadReceived => EventData::LeadReceived(event),
+            EventKind::ContactCreated => EventData::ContactCreated(event),
+            EventKind::ContactUpdated => EventData::ContactUpdated(event),
+            EventKind::ContactStatusChanged => EventData::ContactStatusChanged(event),
+            EventKind::ContactAssigned => EventData::ContactAssigned(event),
+            _ => return None,
+        })
+    }
+
+    /// The resource an event is about (a conversation, card, client or task): webhooks of one
+    /// subject reach a subscription in order.
+    pub fn subject(&self) -> Option<Uuid> {
+        if let Some(conversation) = self.conversation() {
+            return Some(conversation.conversation_id);
+        }
+        match self {
+            EventData::CardCreated(c)
+            | EventData::CardUpdated(c)
+            | EventData::CardMoved(c)
+            | EventData::CardDeleted(c)
+            | EventData::CardWon(c)
+            | EventData::CardLost(c) => Some(c.card_id),
+            EventData::LeadReceived(c)
+            | EventData::ContactCreated(c)
+            | EventData::ContactUpdated(c)
+            | EventData::ContactStatusChanged(c)
+            | EventData::ContactAssigned(c) => Some(c.contact.id),
+            EventData::TaskCreated(t)
+            | EventData::TaskUpdated(t)
+            | EventData::TaskCompleted(t)
+            | EventData::TaskDeleted(t) => Some(t.task.id),
+            _ => None,
+        }
+    }
+
     /// The conversation an event is about, when it is about one.
     pub fn conversation(&self) -> Option<&ConversationRef> {
         match self {

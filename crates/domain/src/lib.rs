@@ -29,6 +29,7 @@ pub mod task_rules;
 pub mod tasks;
 pub mod text;
 pub mod users;
+pub mod webhooks;
 
 pub use auth::*;
 pub use board_fields::*;
@@ -45,3 +46,4 @@ pub use problem::{FieldError, Problem};
 pub use sites::*;
 pub use tasks::*;
 pub use users::*;
+pub use webhooks::*;

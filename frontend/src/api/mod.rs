@@ -12,6 +12,7 @@ pub mod settings;
 pub mod sites;
 pub mod tasks;
 pub mod users;
+pub mod webhooks;
 
 use std::cell::RefCell;
 

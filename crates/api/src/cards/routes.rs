@@ -74,7 +74,8 @@ pub fn card_response(status: actix_web::http::StatusCode, card: &CardView) -> Ht
     params(("id" = Uuid, Path, description = "Board id")),
     request_body = CreateCardRequest,
     responses(
-        (status = 201, description = "Added; `ETag` is its version", body = CardView),
+        (status = 201, description = "Added; `ETag` is its version", body = CardView,
+            headers(("ETag" = String, description = "The card's version, for `If-Match`"))),
         (status = 404, description = "No such board visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The contact already has a card on this board", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a stage, label, member or contact not of this board or account", body = Problem, content_type = "application/problem+json"),
@@ -130,10 +131,12 @@ pub async fn get_card(state: web::Data<AppState>, caller: AuthUser, id: web::Pat
     ),
     request_body = UpdateCardRequest,
     responses(
-        (status = 200, description = "Changed; `ETag` is the new version", body = CardView),
+        (status = 200, description = "Changed; `ETag` is the new version", body = CardView,
+            headers(("ETag" = String, description = "The card's new version, for the next `If-Match`"))),
         (status = 404, description = "No such card on a board visible to the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The contact already has a card on this board", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The card changed since that version: the current card", body = CardView),
+        (status = 412, description = "The card changed since that version: the current card", body = CardView,
+            headers(("ETag" = String, description = "The card's current version"))),
         (status = 422, description = "Invalid fields, or a label, member or contact not of this board or account", body = Problem, content_type = "application/problem+json"),
     )
 )]

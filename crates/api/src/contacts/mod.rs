@@ -4,11 +4,13 @@
 //!
 //! `routes`: the contact's own handlers and their OpenAPI; `queries` (rows, reads, the change
 //! log) and `writes` (the client screen's edits): the SQL, on a connection; the other files:
-//! a flow each (list, import, export, merge, upsert of leads, transcripts, tab counters).
+//! a flow each (list, import, export, merge, upsert of leads, transcripts, tab counters,
+//! `hooks`: what a change tells webhooks).
 
 pub mod counters;
 mod csv_rows;
 pub mod export;
+mod hooks;
 mod import_batch;
 mod imports;
 mod list;

@@ -499,7 +499,7 @@ impl Actor {
     }
 }
 
-/// Appends change-log entries for one contact.
+/// Appends change-log entries for one contact, and tells the account's webhooks.
 pub fn log_changes(
     conn: &mut PgConnection,
     account_id: Uuid,
@@ -528,7 +528,7 @@ pub fn log_changes(
             .values(many.iter().map(row).collect::<Vec<_>>())
             .execute(conn)?,
     };
-    Ok(())
+    super::hooks::announce(conn, account_id, contact_id, actor, changes)
 }
 
 /// Change-log entries of many contacts by one actor, `(contact, field, old, new)`, in order, with

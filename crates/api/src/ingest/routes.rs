@@ -64,6 +64,7 @@ impl FromRequest for LeadCredential {
         (status = 202, description = "Site key: the lead was recorded (the same answer for new and known clients)", body = LeadReceipt),
         (status = 401, description = "Missing or unknown key", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The API key lacks `leads:ingest`, or the page's `Origin` is not among the site's allowed origins", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this `Idempotency-Key` is still being processed: retry shortly for its answer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, unknown site, no e-mail or phone, a date in the future, a site key sending non-visitor or dated messages, or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many leads from this page and client address (`PUBLIC_RATE_PER_MINUTE`) or with this API key (`API_KEY_RATE_PER_MINUTE`)", body = Problem, content_type = "application/problem+json"),
     )

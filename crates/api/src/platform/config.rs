@@ -105,6 +105,26 @@ pub struct Config {
     pub storage_options: Vec<(String, String)>,
     /// Largest attachment accepted (413 beyond, naming the limit).
     pub attachment_max_bytes: usize,
+    /// Outbound webhooks (`platform::webhooks`).
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are sent.
+#[derive(Clone, Debug)]
+pub struct WebhookConfig {
+    /// Allow endpoints on loopback, private and link-local addresses (tests, a LAN install);
+    /// off, a URL that resolves to one is refused at send time (server-side request forgery).
+    pub allow_private: bool,
+    /// One attempt's limit, connection to last byte.
+    pub timeout: Duration,
+    /// How often an idle sender looks for due deliveries.
+    pub poll: Duration,
+    /// Multiplies the retry schedule (5 s … 10 h); tests make it tiny.
+    pub retry_scale: f64,
+    /// A subscription failing without a success for this long is disabled and its admins told.
+    pub disable_after_hours: i64,
+    /// Delivered and failed deliveries are kept this long for the log and redelivery.
+    pub retention_days: i64,
 }
 
 impl Config {
@@ -235,6 +255,14 @@ impl Config {
                 .map(|(k, v)| (k.to_ascii_lowercase(), v))
                 .collect(),
             attachment_max_bytes: env.or("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024),
+            webhooks: WebhookConfig {
+                allow_private: env.or("WEBHOOK_ALLOW_PRIVATE", BoolSetting(false)).0,
+                timeout: Duration::from_millis(env.or("WEBHOOK_TIMEOUT_MS", 5000)),
+                poll: Duration::from_millis(env.or("WEBHOOK_POLL_MS", 100).max(1)),
+                retry_scale: env.or("WEBHOOK_RETRY_SCALE", 1.0f64).max(0.0),
+                disable_after_hours: env.or("WEBHOOK_DISABLE_AFTER_HOURS", 120),
+                retention_days: env.or("WEBHOOK_RETENTION_DAYS", 30).max(1),
+            },
         }
     }
 }
@@ -249,6 +277,16 @@ fn default_streams_max() -> usize {
         })
         .unwrap_or(1024);
     (limit / 2).clamp(16, 100_000)
+}
+
+/// A boolean setting in any of its usual spellings (see [`parse_bool`]).
+struct BoolSetting(bool);
+
+impl std::str::FromStr for BoolSetting {
+    type Err = ();
+    fn from_str(s: &str) -> Result<BoolSetting, ()> {
+        parse_bool(s).map(BoolSetting).ok_or(())
+    }
 }
 
 /// The usual spellings of a boolean setting.
@@ -310,6 +348,8 @@ fn expected<T>() -> &'static str {
     match std::any::type_name::<T>() {
         "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
         "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        name if name.ends_with("BoolSetting") => "true/false, 1/0, yes/no or on/off",
         _ => "text",
     }
 }

@@ -17,3 +17,4 @@ pub(crate) mod slots;
 pub(crate) mod state;
 pub(crate) mod storage;
 pub(crate) mod telemetry;
+pub(crate) mod webhooks;

@@ -8,13 +8,16 @@ use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Uuid as SqlUuid};
+use domain::events::{EventData, EventKind};
 use domain::task_rules::{check_one_link, task_edit, TaskSnapshot};
+use domain::webhooks::TaskEvent;
 use domain::{CreateTaskRequest, TaskQuery, TaskScope, TaskState, TaskView, UpdateTaskRequest};
 use uuid::Uuid;
 
 use crate::platform::db::schema::{cards, contacts, conversations, tasks, users};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::AuthUser;
+use crate::platform::webhooks;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tasks)]
@@ -238,7 +241,9 @@ pub fn create(conn: &mut PgConnection, caller: &AuthUser, req: CreateTaskRequest
         crate::notifications::notify(conn, caller.account_id, assignee, "task_assigned", &title, req.contact_id)?;
     }
     let row = tasks::table.find(id).select(TaskRow::as_select()).first(conn)?;
-    views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
+    let view = views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)?;
+    webhooks::publish(conn, caller.account_id, &EventData::TaskCreated(TaskEvent { task: view.clone() }))?;
+    Ok(view)
 }
 
 /// Applies `req` to task `id` (`domain::task_rules::task_edit`), notifying a new assignee.
@@ -270,14 +275,28 @@ pub fn update(conn: &mut PgConnection, caller: &AuthUser, id: Uuid, req: UpdateT
         crate::notifications::notify(conn, caller.account_id, user, "task_assigned", title, old.contact_id)?;
     }
     let row = tasks::table.find(id).select(TaskRow::as_select()).first(conn)?;
-    views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)
+    let view = views(conn, vec![row])?.pop().ok_or(ApiError::NotFound)?;
+    let event = TaskEvent { task: view.clone() };
+    let data = if old.done_at.is_none() && view.done_at.is_some() {
+        EventData::TaskCompleted(event)
+    } else {
+        EventData::TaskUpdated(event)
+    };
+    webhooks::publish(conn, caller.account_id, &data)?;
+    Ok(view)
 }
 
-/// Removes task `id` if the caller sees it; how many rows went.
+/// Removes task `id` if the caller sees it; how many rows went. Run it in a transaction:
+/// the webhook that announces it is written with it.
 pub fn delete(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<usize> {
-    let visible_id = visible(caller).filter(tasks::id.eq(id)).select(tasks::id).first::<Uuid>(conn).optional()?;
-    match visible_id {
-        Some(id) => Ok(diesel::delete(tasks::table.find(id)).execute(conn)?),
-        None => Ok(0),
+    let Some(row) = visible(caller).filter(tasks::id.eq(id)).select(TaskRow::as_select()).first(conn).optional()?
+    else {
+        return Ok(0);
+    };
+    if !webhooks::wanted_kinds(conn, caller.account_id, &[EventKind::TaskDeleted])?.is_empty() {
+        if let Some(task) = views(conn, vec![row])?.pop() {
+            webhooks::publish(conn, caller.account_id, &EventData::TaskDeleted(TaskEvent { task }))?;
+        }
     }
+    Ok(diesel::delete(tasks::table.find(id)).execute(conn)?)
 }

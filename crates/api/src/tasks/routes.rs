@@ -109,6 +109,6 @@ pub async fn update_task(
 #[delete("/{id}")]
 pub async fn delete_task(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let rows = state.db.run(move |conn| queries::delete(conn, &caller, id)).await?;
+    let rows = state.db.transaction(move |conn| queries::delete(conn, &caller, id)).await?;
     no_content_if_found(rows)
 }

@@ -239,7 +239,7 @@ pub async fn create_ticket(state: web::Data<AppState>, headers: VisitorHeaders) 
 /// operator stream.
 #[utoipa::path(
     tag = "visitor", operation_id = "stream_visitor_events", security(()),
-    params(StreamQuery, ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "The last event id received")),
+    params(StreamQuery),
     responses(
         (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
         (status = 401, description = "Unknown, expired or already used ticket (a ticket opens one stream)", body = Problem, content_type = "application/problem+json"),

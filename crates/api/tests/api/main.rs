@@ -43,4 +43,5 @@ mod static_files;
 mod streams;
 mod tasks;
 mod users;
+mod webhooks;
 mod widget;

@@ -161,7 +161,7 @@ async fn idempotency_keys_belong_to_their_credential_and_expire() {
     diesel::sql_query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE scope LIKE 'site:%'")
         .execute(&mut conn)
         .unwrap();
-    let swept = api::janitor::sweep(&mut conn, 24, 900, 24).unwrap();
+    let swept = api::janitor::sweep(&mut conn, 24, 900, 24, 30).unwrap();
     assert_eq!(swept, 2);
     assert_eq!(app.count("SELECT count(*) FROM idempotency_keys"), 1);
 }

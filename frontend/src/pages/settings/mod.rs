@@ -1,5 +1,5 @@
 //! Account settings: users, sites (with their chat), canned responses, custom fields and
-//! integration API keys.
+//! integration API keys and webhooks.
 
 mod api_keys;
 mod auto_assign;
@@ -7,12 +7,14 @@ mod chat;
 mod custom_fields;
 mod sites;
 mod users;
+mod webhooks;
 
 pub use api_keys::ApiKeysSettings;
 pub use chat::CannedResponsesSettings;
 pub use custom_fields::CustomFieldsSettings;
 pub use sites::SitesSettings;
 pub use users::UsersSettings;
+pub use webhooks::WebhooksSettings;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -102,8 +102,8 @@ impl KeyCache {
 }
 
 /// Decides, before any body is read, what a request sent with an API key may do: 401 for a
-/// key that is not live, 403 when the operation is for people only or names a scope the key
-/// lacks. The caller is then left in the request's extensions for [`ApiKeyCaller`] and
+/// key that is not live or where only people may call, 403 when the operation names a scope
+/// the key lacks. The caller is then left in the request's extensions for [`ApiKeyCaller`] and
 /// `AuthUser`. Operations with other credentials (public, site key, visitor token) are not
 /// concerned.
 pub async fn key_access_middleware<B: MessageBody + 'static>(
@@ -116,13 +116,17 @@ pub async fn key_access_middleware<B: MessageBody + 'static>(
     else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
+    // A person's access token beside a key: the person calls, wherever people may (the key
+    // still counts where only a key is taken, `POST /leads`).
+    if person_token(req.request()) && !matches!(access, Access::KeyOnly(_)) {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
     let checked = async {
         let caller = state.api_keys.caller(&state, secret).await?;
         match access {
-            Access::Key(scope) => caller.require(&scope).map(|()| caller),
-            Access::PeopleOnly => {
-                Err(ApiError::Forbidden("API keys cannot call this operation; it needs a user's access token.".into()))
-            }
+            Access::Key(scope) | Access::KeyOnly(scope) => caller.require(&scope).map(|()| caller),
+            // The credential it needs is missing (a person's token): 401, as without any.
+            Access::PeopleOnly => Err(ApiError::Unauthorized(PEOPLE_ONLY.into())),
         }
     };
     match checked.await {
@@ -135,6 +139,19 @@ pub async fn key_access_middleware<B: MessageBody + 'static>(
             Ok(req.into_response(res))
         }
     }
+}
+
+/// Why a key alone is refused where only people may call.
+pub const PEOPLE_ONLY: &str =
+    "API keys cannot call this operation; send a user's access token as `Authorization: Bearer …`.";
+
+/// `Authorization: Bearer` with something other than an API key (a user's JWT).
+fn person_token(req: &actix_web::HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|token| !token.trim().starts_with(domain::API_KEY_PREFIX))
 }
 
 impl FromRequest for ApiKeyCaller {

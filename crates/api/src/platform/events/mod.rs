@@ -5,6 +5,7 @@
 //!   an event exists if and only if its change committed. It takes a per-account advisory
 //!   lock first: one account's events commit in id order, which is what lets a stream
 //!   replay "everything after `Last-Event-ID`" without gaps. Call it last in a transaction.
+//!   It also queues the event for the account's webhooks (`platform::webhooks`).
 //! - [`listener`] keeps one LISTEN connection per instance and hands each event to the
 //!   [`hub::Hub`], which sends it to the streams of that account allowed to see it.
 //! - [`stream`] serves the streams (operators and visitors), with replay, heartbeats and a
@@ -89,6 +90,8 @@ pub enum Announcement {
 
 /// Records an event of `account_id` in the current transaction and announces it on commit.
 pub fn record(conn: &mut PgConnection, account_id: Uuid, audience: Audience, data: EventData) -> ApiResult<i64> {
+    // The account's webhooks hear of it too, in the same transaction.
+    crate::platform::webhooks::publish(conn, account_id, &data)?;
     let (kind, data) = (data.kind(), data.to_json());
     // Held until commit: a later event of this account cannot commit before this one.
     diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 7215))")

@@ -66,12 +66,14 @@ pub async fn create_ticket(state: web::Data<AppState>, caller: AuthUser) -> ApiR
 ///
 /// `text/event-stream` of the account's events this user may see: conversations entering the
 /// Inbox, messages, accepts, transfers, invitations, closes, assignments, notifications.
-/// Each has an `id`; a reconnect with `Last-Event-ID` (or `last_event_id`) first replays
-/// what was missed, or sends `event: reset` when that is no longer kept (reload then). A
-/// comment line every `EVENT_HEARTBEAT_SECS` keeps proxies from closing it.
+/// Each has an `id`; a reconnect with `last_event_id` first replays what was missed, or sends
+/// `event: reset` when that is no longer kept (reload then). EventSource sends the same as the
+/// `Last-Event-ID` header on its own reconnects, which is read too (not listed as a parameter:
+/// generated clients would see two arguments of one name). A comment line every
+/// `EVENT_HEARTBEAT_SECS` keeps proxies from closing it.
 #[utoipa::path(
     tag = "events", operation_id = "stream_events", security(()),
-    params(StreamQuery, ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "The last event id received")),
+    params(StreamQuery),
     responses(
         (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
         (status = 401, description = "Unknown, expired or already used ticket (a ticket opens one stream)", body = Problem, content_type = "application/problem+json"),

@@ -129,27 +129,86 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     }
     refuse_control_chars(body)?;
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        let message = inner.to_string();
-        if inner.is_syntax() || inner.is_eof() {
-            return ApiError::BadRequest(format!("Body is not valid JSON: {message}"), Vec::new());
+    match serde_path_to_error::deserialize(de) {
+        Ok(parsed) => Ok(parsed),
+        // JSON Schema (and Python's json, JavaScript's JSON) calls 4.0 an integer: read
+        // whole floats as integers and try again (only then: the fast path stays streaming).
+        Err(err) if err.inner().to_string().starts_with("invalid type: floating point") => {
+            let mut value: serde_json::Value = serde_json::from_slice(body)
+                .map_err(|e| ApiError::BadRequest(format!("Body is not valid JSON: {e}"), Vec::new()))?;
+            whole_floats_as_integers(&mut value);
+            serde_path_to_error::deserialize(value).map_err(|err| {
+                let path = err.path().to_string();
+                body_error(path, err.into_inner())
+            })
         }
-        // serde reports a missing or unknown field at its parent's path, naming it only in the text.
-        let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next());
-        let (field, code) = match (named("missing field `"), named("unknown field `")) {
-            (Some(name), _) => (child_path(&path, name), "required"),
-            // ...except an unknown field, whose path already ends with it.
-            (None, Some(name)) => (if path == "." { name.to_string() } else { path }, "unknown_field"),
-            (None, None) => (if path == "." { "body".to_string() } else { path }, "invalid_type"),
-        };
-        let message = match message.find(" at line ") {
-            Some(i) => message[..i].to_string(),
-            None => message,
-        };
-        ApiError::Validation(vec![FieldError::new(field, code, message)])
-    })
+        Err(err) => {
+            let path = err.path().to_string();
+            Err(body_error(path, err.into_inner()))
+        }
+    }
+}
+
+/// `4.0` → `4` wherever a number has no fraction and fits an `i64`.
+fn whole_floats_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_floats_as_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_floats_as_integers),
+        _ => {}
+    }
+}
+
+/// The 400 or 422 for a body serde refused at `path`, in words a client can act on.
+fn body_error(path: String, inner: serde_json::Error) -> ApiError {
+    let message = inner.to_string();
+    if inner.is_syntax() || inner.is_eof() {
+        return ApiError::BadRequest(format!("Body is not valid JSON: {message}"), Vec::new());
+    }
+    // serde reports a missing or unknown field at its parent's path, naming it only in the text.
+    let named = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next());
+    let (field, code) = match (named("missing field `"), named("unknown field `")) {
+        (Some(name), _) => (child_path(&path, name), "required"),
+        // ...except an unknown field, whose path already ends with it.
+        (None, Some(name)) => (if path == "." { name.to_string() } else { path }, "unknown_field"),
+        (None, None) => (if path == "." { "body".to_string() } else { path }, "invalid_type"),
+    };
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    ApiError::Validation(vec![FieldError::new(field, code, without_rust_types(&message))])
+}
+
+/// serde names the Rust type it expected (`expected i16`); say what JSON would do.
+fn without_rust_types(message: &str) -> String {
+    const WORDS: [(&str, &str); 10] = [
+        ("expected i16", "expected a whole number from -32768 to 32767"),
+        ("expected i32", "expected a whole number from -2147483648 to 2147483647"),
+        ("expected i64", "expected a whole number"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        ("expected u32", "expected a whole number from 0 to 4294967295"),
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+    ];
+    let mut out = message.to_string();
+    for (rust, words) in WORDS {
+        if let Some(at) = out.find(rust) {
+            let end = at + rust.len();
+            // Whole words only: `expected i16` but not a longer name.
+            if !out[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+                out.replace_range(at..end, words);
+            }
+        }
+    }
+    out
 }
 
 fn child_path(parent: &str, name: &str) -> String {
@@ -219,7 +278,10 @@ impl FromRequest for AuthUser {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if api_key_secret(req).is_some() {
+        // A key let through by the key middleware; or a key alone (no person's token beside
+        // it, which would take precedence) where keys may not call: `integration` says so.
+        let person = bearer(req).is_some_and(|t| !t.starts_with(domain::API_KEY_PREFIX));
+        if req.extensions().contains::<keys::ApiKeyCaller>() || (api_key_secret(req).is_some() && !person) {
             return Box::pin(std::future::ready(integration(req)));
         }
         let claims = authenticate(req);
@@ -238,9 +300,11 @@ impl FromRequest for AuthUser {
 
 /// A key's caller, let through by `keys::key_access_middleware` (which checked its scope).
 fn integration(req: &HttpRequest) -> Result<AuthUser, ApiError> {
-    let key = req.extensions().get::<keys::ApiKeyCaller>().cloned().ok_or_else(|| {
-        ApiError::Forbidden("API keys cannot call this operation; it needs a user's access token.".into())
-    })?;
+    let key = req
+        .extensions()
+        .get::<keys::ApiKeyCaller>()
+        .cloned()
+        .ok_or_else(|| ApiError::Unauthorized(keys::PEOPLE_ONLY.into()))?;
     Ok(AuthUser {
         user_id: Uuid::nil(),
         account_id: key.account_id,
@@ -358,7 +422,29 @@ pub fn client_ip(req: &HttpRequest) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::IpBlock;
+    use super::{parse_json, ApiError, IpBlock};
+
+    #[test]
+    fn whole_floats_count_as_integers_and_messages_name_no_rust_type() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Rated {
+            rating: i16,
+            #[serde(default)]
+            ratio: Option<f64>,
+        }
+        let rated: Rated = parse_json(br#"{"rating": 4.0, "ratio": 2.0}"#).unwrap();
+        assert_eq!((rated.rating, rated.ratio), (4, Some(2.0)));
+        let half = parse_json::<Rated>(br#"{"rating": 4.5}"#).unwrap_err();
+        let big = parse_json::<Rated>(br#"{"rating": 70000}"#).unwrap_err();
+        for (err, words) in
+            [(half, "expected a whole number from -32768"), (big, "expected a whole number from -32768")]
+        {
+            let ApiError::Validation(fields) = err else { panic!("a 422") };
+            assert_eq!(fields[0].field, "rating");
+            assert!(fields[0].message.contains(words), "{}", fields[0].message);
+            assert!(!fields[0].message.contains("i16"), "{}", fields[0].message);
+        }
+    }
 
     #[test]
     fn cidr_blocks_contain_their_addresses() {

@@ -31,6 +31,8 @@ pub struct Route {
 pub enum Access {
     /// A user's token, or an API key holding this scope (`""`: any live key).
     Key(String),
+    /// An API key holding this scope only (`POST /leads`, `whoami`).
+    KeyOnly(String),
     /// A user's token only.
     PeopleOnly,
 }

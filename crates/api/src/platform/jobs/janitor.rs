@@ -1,6 +1,6 @@
 //! Deletes what is only kept for a while: idempotency keys after their time to live,
 //! login-throttle windows that are over, and spent or expired e-mailed links, stream ticket
-//! uses. A job (`jobs`) runs [`sweep`] on one instance at a time.
+//! uses, old webhook deliveries. A job (`jobs`) runs [`sweep`] on one instance at a time.
 
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
@@ -13,6 +13,7 @@ pub fn sweep(
     idempotency_ttl_hours: i64,
     login_window_secs: i64,
     event_retention_hours: i64,
+    webhook_retention_days: i64,
 ) -> ApiResult<usize> {
     let keys = diesel::sql_query("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)")
         .bind::<Integer, _>(idempotency_ttl_hours as i32)
@@ -34,5 +35,6 @@ pub fn sweep(
     // A stream ticket lives a minute; its use only has to be remembered that long.
     let tickets = diesel::sql_query("DELETE FROM event_ticket_uses WHERE used_at < now() - interval '5 minutes'")
         .execute(conn)?;
-    Ok(keys + windows + links + events + tickets)
+    let deliveries = crate::platform::webhooks::trim(conn, webhook_retention_days)?;
+    Ok(keys + windows + links + events + tickets + deliveries)
 }

@@ -8,7 +8,7 @@
 //! next wait. A periodic job runs on one instance at a time (across every instance on the
 //! database): its pass takes a PostgreSQL advisory lock, and an instance that finds it held
 //! skips that pass. A worker that claims its rows with `FOR UPDATE SKIP LOCKED` (the mail
-//! sender) runs on every instance.
+//! sender, the webhook sender) runs on every instance.
 
 pub mod janitor;
 
@@ -94,17 +94,27 @@ impl Jobs {
         self.tasks.push(tokio::spawn(async move {
             loop {
                 let step = step.clone();
-                let did = match tokio::task::spawn_blocking(move || step()).await {
-                    Ok(Ok(n)) => n,
-                    Ok(Err(err)) => {
-                        tracing::warn!(job, error = %err, "job step failed");
-                        0
-                    }
-                    Err(panic) => {
-                        tracing::error!(job, error = %panic, "job step panicked");
-                        0
-                    }
-                };
+                let did = step_done(&job, tokio::task::spawn_blocking(move || step()).await);
+                let wait = if did == 0 { idle } else { Duration::ZERO };
+                if stopped_within(&mut stop, wait).await {
+                    return;
+                }
+            }
+        }));
+    }
+
+    /// Like [`Jobs::worker`] for a step that is a future (it awaits network calls; its
+    /// database work goes through `Db::run`). A step that panics counts as one that failed.
+    pub fn async_worker<F, Fut>(&mut self, name: &str, idle: Duration, step: F)
+    where
+        F: Fn() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = anyhow::Result<usize>> + Send + 'static,
+    {
+        let mut stop = self.stop.subscribe();
+        let job = name.to_string();
+        self.tasks.push(tokio::spawn(async move {
+            loop {
+                let did = step_done(&job, tokio::spawn(step()).await);
                 let wait = if did == 0 { idle } else { Duration::ZERO };
                 if stopped_within(&mut stop, wait).await {
                     return;
@@ -125,6 +135,21 @@ impl Jobs {
 impl Drop for Jobs {
     fn drop(&mut self) {
         self.stop.send_replace(true);
+    }
+}
+
+/// How much a worker's step did; one that failed or panicked did nothing (and is logged).
+fn step_done(job: &str, step: Result<anyhow::Result<usize>, tokio::task::JoinError>) -> usize {
+    match step {
+        Ok(Ok(n)) => n,
+        Ok(Err(err)) => {
+            tracing::warn!(job, error = %err, "job step failed");
+            0
+        }
+        Err(panic) => {
+            tracing::error!(job, error = %panic, "job step panicked");
+            0
+        }
     }
 }
 
