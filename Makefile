@@ -48,7 +48,7 @@ tools-test: ## Install the mail tests' SMTP sink (python3-aiosmtpd), moto (S3, P
 
 .PHONY: tools-contract
 tools-contract: ## Install the contract checkers: redocly, spectral, openapi-typescript, tsc, prism (npm); schemathesis, openapi-python-client (PyPI)
-	@[ -x e2e/contract/node_modules/.bin/redocly ] || (cd e2e/contract && npm ci --no-audit --no-fund)
+	@[ -x e2e/contract/node_modules/.bin/redocly ] && [ -d e2e/contract/node_modules/openapi-fetch ] || (cd e2e/contract && npm ci --no-audit --no-fund)
 	@[ -x e2e/contract/.venv/bin/schemathesis ] || { python3 -m venv e2e/contract/.venv && e2e/contract/.venv/bin/pip install -q -r e2e/contract/requirements.txt; }
 
 .PHONY: db

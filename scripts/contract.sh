@@ -2,8 +2,8 @@
 # The API contract, checked with the tools integrators use (run by `make test-contract`):
 #   1. redocly (recommended, strict) and spectral (spectral:oas) lint the committed spec;
 #   2. openapi-python-client and openapi-typescript generate clients without a warning, tsc
-#      --strict type-checks a program using the TypeScript types, and the Python client runs
-#      a workflow against the server;
+#      --strict type-checks a program using the TypeScript types, the Python client runs a
+#      workflow against the server, and so does an openapi-fetch program (fetch_check.ts);
 #   3. schemathesis (--checks all, fixed seed) runs every operation as an admin and as an agent;
 #   4. the smoke workflow runs through Stoplight Prism's validating proxy, failing on any violation.
 # Needs E2E_BASE_URL: a served build with the demo account (scripts/with-server.sh).
@@ -47,6 +47,19 @@ if grep -qiE "warn|error" "$work/ts.log"; then cat "$work/ts.log"; exit 1; fi
 cp $dir/client_check.ts $dir/tsconfig.json "$work/ts/"
 $bin/tsc -p "$work/ts/tsconfig.json"
 echo "TypeScript types: ok"
+
+step "openapi-fetch: a Node program with the generated types, run against the server"
+# Files up and down as bytes, optional headers as strings, 4.0 as 4, webhooks (fetch_check.ts).
+mkdir -p "$work/fetch/out"
+cp "$work/ts/api.d.ts" $dir/fetch_check.ts "$work/fetch/"
+ln -s "$PWD/$dir/node_modules" "$work/fetch/node_modules"
+cat >"$work/fetch/tsconfig.json" <<'JSON'
+{"compilerOptions": {"strict": true, "target": "ES2022", "module": "ES2022", "moduleResolution": "Bundler",
+  "lib": ["ES2022", "DOM", "DOM.Iterable"], "outDir": "out"}, "files": ["fetch_check.ts"]}
+JSON
+echo '{"type": "module"}' >"$work/fetch/out/package.json"
+$bin/tsc -p "$work/fetch/tsconfig.json"
+node "$work/fetch/out/fetch_check.js" "$base"
 
 step "schemathesis ($examples examples per operation as an admin, $agent_examples as an agent, seed 20261126)"
 token() {
