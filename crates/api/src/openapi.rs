@@ -480,8 +480,19 @@ const SHARED_RESPONSES: [(&str, &str, &str); 10] = [
     ("503", "Unavailable", "The database is unreachable; retry shortly"),
 ];
 
+/// Sent with every answer to an API key (`platform::rate_limits::Standing`).
+const RATE_LIMIT_HEADERS: [(&str, &str); 3] = [
+    ("RateLimit-Limit", "Requests this API key may make per minute (`API_KEY_RATE_PER_MINUTE`)"),
+    ("RateLimit-Remaining", "Requests it may still make right now"),
+    ("RateLimit-Reset", "Seconds until its full allowance is back"),
+];
+
 fn add_shared_responses(doc: &mut Value) {
     let components = doc.as_object_mut().expect("object").entry("components").or_insert_with(|| json!({}));
+    let headers = components.as_object_mut().expect("object").entry("headers").or_insert_with(|| json!({}));
+    for (name, description) in RATE_LIMIT_HEADERS {
+        headers[name] = json!({"description": description, "schema": {"type": "integer", "minimum": 0}});
+    }
     let responses = components.as_object_mut().expect("object").entry("responses").or_insert_with(|| json!({}));
     for (status, name, description) in SHARED_RESPONSES {
         let mut response = json!({
@@ -532,6 +543,16 @@ fn add_shared_responses(doc: &mut Value) {
             ];
             let responses = op.entry("responses").or_insert_with(|| json!({}));
             let responses = responses.as_object_mut().expect("responses object");
+            if keyed {
+                // An answer to an API key says where the key stands against its rate.
+                for (status, response) in responses.iter_mut() {
+                    let Some(response) = response.as_object_mut().filter(|_| status.starts_with('2')) else { continue };
+                    let headers = response.entry("headers").or_insert_with(|| json!({}));
+                    for name in RATE_LIMIT_HEADERS.map(|(name, _)| name) {
+                        headers[name] = json!({"$ref": format!("#/components/headers/{name}")});
+                    }
+                }
+            }
             for (status, name, _) in SHARED_RESPONSES {
                 let want = wanted.iter().any(|(s, w)| *s == status && *w);
                 if want && !responses.contains_key(status) {

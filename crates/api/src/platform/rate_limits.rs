@@ -1,6 +1,7 @@
 //! Request-rate limits (GCRA buckets in memory, per instance): a public site key per client
 //! address, an integration API key, and sign-up and login per client address. Over the
-//! limit: 429 with `Retry-After`. Login failures have their own, database-wide throttle
+//! limit: 429 with `Retry-After`; an API key's answers say where it stands (`RateLimit-*`
+//! headers, [`Standing`]). Login failures have their own, database-wide throttle
 //! (`auth::login_limits`).
 
 use std::num::NonZeroU32;
@@ -8,6 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::platform::config::Config;
@@ -32,22 +34,47 @@ pub enum Limit {
     InvitationTo,
 }
 
+/// A keyed limiter that reports its state (for the `RateLimit-*` headers).
+type Limiter = DefaultKeyedRateLimiter<String, StateInformationMiddleware>;
+
 pub struct RateLimits {
-    public: Option<DefaultKeyedRateLimiter<String>>,
-    api_key: Option<DefaultKeyedRateLimiter<String>>,
-    signup: Option<DefaultKeyedRateLimiter<String>>,
-    login: Option<DefaultKeyedRateLimiter<String>>,
-    visitor_message: Option<DefaultKeyedRateLimiter<String>>,
-    invitation: Option<DefaultKeyedRateLimiter<String>>,
-    invitation_to: Option<DefaultKeyedRateLimiter<String>>,
+    public: Option<Limiter>,
+    api_key: Option<Limiter>,
+    signup: Option<Limiter>,
+    login: Option<Limiter>,
+    visitor_message: Option<Limiter>,
+    invitation: Option<Limiter>,
+    invitation_to: Option<Limiter>,
     checks: AtomicU32,
 }
 
+/// Where a key stands against its limit after a request was let through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Requests allowed in a full window (the burst).
+    pub limit: u32,
+    /// Requests still allowed right now.
+    pub remaining: u32,
+    /// Seconds until the allowance is whole again.
+    pub reset_secs: u64,
+}
+
+impl Standing {
+    /// `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (draft-ietf-httpapi-ratelimit-headers-03).
+    pub fn headers(&self) -> [(&'static str, String); 3] {
+        [
+            ("ratelimit-limit", self.limit.to_string()),
+            ("ratelimit-remaining", self.remaining.to_string()),
+            ("ratelimit-reset", self.reset_secs.to_string()),
+        ]
+    }
+}
+
 /// `n` per `period` with a burst of `n`; zero disables the limit.
-fn limiter(n: u32, period: Duration) -> Option<DefaultKeyedRateLimiter<String>> {
+fn limiter(n: u32, period: Duration) -> Option<Limiter> {
     let n = NonZeroU32::new(n)?;
     let quota = Quota::with_period(period / n.get())?.allow_burst(n);
-    Some(RateLimiter::keyed(quota))
+    Some(RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>())
 }
 
 impl RateLimits {
@@ -67,6 +94,11 @@ impl RateLimits {
 
     /// Counts one request of `key` against `limit`; 429 with the wait when it is over.
     pub fn check(&self, limit: Limit, key: &str) -> ApiResult<()> {
+        self.count(limit, key).map(|_| ())
+    }
+
+    /// Like [`RateLimits::check`], with where the key stands now; `None` when the limit is off.
+    pub fn count(&self, limit: Limit, key: &str) -> ApiResult<Option<Standing>> {
         let limiter = match limit {
             Limit::PublicSubmission => &self.public,
             Limit::ApiKey => &self.api_key,
@@ -76,7 +108,7 @@ impl RateLimits {
             Limit::Invitation => &self.invitation,
             Limit::InvitationTo => &self.invitation_to,
         };
-        let Some(limiter) = limiter else { return Ok(()) };
+        let Some(limiter) = limiter else { return Ok(None) };
         if self.checks.fetch_add(1, Ordering::Relaxed).is_multiple_of(4096) {
             // Forget buckets that are full again, so memory follows the active keys only.
             let all = [
@@ -92,10 +124,14 @@ impl RateLimits {
                 l.retain_recent();
             }
         }
-        limiter.check_key(&key.to_string()).map_err(|not_until| {
+        let snapshot = limiter.check_key(&key.to_string()).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             ApiError::TooManyRequests { retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as i64 }
-        })
+        })?;
+        let quota = snapshot.quota();
+        let (limit, remaining) = (quota.burst_size().get(), snapshot.remaining_burst_capacity());
+        let reset = quota.replenish_interval().saturating_mul(limit.saturating_sub(remaining));
+        Ok(Some(Standing { limit, remaining, reset_secs: reset.as_secs_f64().ceil() as u64 }))
     }
 }
 
@@ -108,8 +144,11 @@ mod tests {
         let mut config = Config::for_database(String::new());
         config.signup_rate_per_hour = 2;
         let limits = RateLimits::new(&config);
-        assert!(limits.check(Limit::Signup, "10.0.0.1").is_ok());
-        assert!(limits.check(Limit::Signup, "10.0.0.1").is_ok());
+        let first = limits.count(Limit::Signup, "10.0.0.1").unwrap().unwrap();
+        assert_eq!((first.limit, first.remaining), (2, 1));
+        assert!((1..=1800).contains(&first.reset_secs), "{first:?}");
+        let second = limits.count(Limit::Signup, "10.0.0.1").unwrap().unwrap();
+        assert_eq!(second.remaining, 0);
         match limits.check(Limit::Signup, "10.0.0.1") {
             Err(ApiError::TooManyRequests { retry_after_secs }) => assert!((1..=1800).contains(&retry_after_secs)),
             other => panic!("{other:?}"),

@@ -51,10 +51,21 @@ async fn api_keys_signups_and_logins_have_their_own_limits() {
     .await;
     let admin = app.signup("Acme", "ana@acme.test").await;
     let key = app.create_api_key(&admin, &["leads:ingest"]).await;
-    assert_eq!(app.ingest(&key.secret, &json!({"email": "a@x.test"})).await.status(), StatusCode::CREATED);
+    // Each answer to the key says where it stands: 2 a minute, so one left, then none.
+    let standing = |res: &reqwest::Response| {
+        let h = |n: &str| res.headers().get(n).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+        (h("ratelimit-limit"), h("ratelimit-remaining"), h("ratelimit-reset").is_some_and(|s| (1..=60).contains(&s)))
+    };
+    let res = app.ingest(&key.secret, &json!({"email": "a@x.test"})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(standing(&res), (Some(2), Some(1), true));
     let whoami = app.request(reqwest::Method::GET, "/api/v1/integration/whoami", None).header("x-api-key", &key.secret);
-    assert_eq!(whoami.send().await.unwrap().status(), StatusCode::OK);
-    problem(app.ingest(&key.secret, &json!({"email": "b@x.test"})).await, StatusCode::TOO_MANY_REQUESTS).await;
+    let res = whoami.send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(standing(&res), (Some(2), Some(0), true));
+    let res = app.ingest(&key.secret, &json!({"email": "b@x.test"})).await;
+    assert!(res.headers().get("retry-after").is_some());
+    problem(res, StatusCode::TOO_MANY_REQUESTS).await;
 
     // One sign-up was spent above; the second passes, the third from this address waits.
     let signup_body =

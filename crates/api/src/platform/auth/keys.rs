@@ -73,9 +73,9 @@ impl KeyCache {
         KeyCache { ttl, entries: Mutex::new(HashMap::new()) }
     }
 
-    /// The caller for `secret` (rate-limited per key): 401 when no live key has it.
+    /// The caller for `secret`: 401 when no live key has it. (Count the request against the
+    /// key's rate first: `RateLimits::count(Limit::ApiKey, …)`.)
     pub async fn caller(&self, state: &AppState, secret: String) -> ApiResult<ApiKeyCaller> {
-        state.rate_limits.check(Limit::ApiKey, &secret)?;
         let hash = sha256_hex(&secret);
         if !self.ttl.is_zero() {
             let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -121,7 +121,9 @@ pub async fn key_access_middleware<B: MessageBody + 'static>(
     if person_token(req.request()) && !matches!(access, Access::KeyOnly(_)) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
+    let mut standing = None;
     let checked = async {
+        standing = state.rate_limits.count(Limit::ApiKey, &secret)?;
         let caller = state.api_keys.caller(&state, secret).await?;
         match access {
             Access::Key(scope) | Access::KeyOnly(scope) => caller.require(&scope).map(|()| caller),
@@ -129,16 +131,26 @@ pub async fn key_access_middleware<B: MessageBody + 'static>(
             Access::PeopleOnly => Err(ApiError::Unauthorized(PEOPLE_ONLY.into())),
         }
     };
-    match checked.await {
+    let checked = checked.await;
+    let mut res = match checked {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
-            Ok(next.call(req).await?.map_into_boxed_body())
+            next.call(req).await?.map_into_boxed_body()
         }
         Err(err) => {
             let res = err.error_response();
-            Ok(req.into_response(res))
+            req.into_response(res)
+        }
+    };
+    // Where the key stands against `API_KEY_RATE_PER_MINUTE`, on every answer to it.
+    if let Some(standing) = standing {
+        for (name, value) in standing.headers() {
+            if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&value) {
+                res.headers_mut().insert(actix_web::http::header::HeaderName::from_static(name), value);
+            }
         }
     }
+    Ok(res)
 }
 
 /// Why a key alone is refused where only people may call.
