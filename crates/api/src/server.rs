@@ -202,11 +202,13 @@ fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
         janitor::sweep(conn, idempotency, login_window, retention, deliveries)
     });
     // Claims with SKIP LOCKED and leases: senders run on every instance.
-    let sender = platform::webhooks::dispatcher::Sender::new(db.clone(), &config.webhooks)?;
-    jobs.async_worker("webhook-sender", config.webhooks.poll, move || {
-        let sender = sender.clone();
-        async move { sender.step().await }
-    });
+    if config.webhooks.send {
+        let sender = platform::webhooks::dispatcher::Sender::new(db.clone(), &config.webhooks)?;
+        jobs.async_worker("webhook-sender", config.webhooks.poll, move || {
+            let sender = sender.clone();
+            async move { sender.step().await }
+        });
+    }
     jobs.every("ignore-expiry", Duration::from_secs(5), db.clone(), JOB_KEYS[2], conversations::ignores::expire);
     jobs.every(
         "tasks-due",

@@ -112,6 +112,8 @@ pub struct Config {
 /// How webhooks are sent.
 #[derive(Clone, Debug)]
 pub struct WebhookConfig {
+    /// Run the sender on this instance (off: this one only writes deliveries, others send).
+    pub send: bool,
     /// Allow endpoints on loopback, private and link-local addresses (tests, a LAN install);
     /// off, a URL that resolves to one is refused at send time (server-side request forgery).
     pub allow_private: bool,
@@ -256,6 +258,7 @@ impl Config {
                 .collect(),
             attachment_max_bytes: env.or("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024),
             webhooks: WebhookConfig {
+                send: env.or("WEBHOOK_SENDER", BoolSetting(true)).0,
                 allow_private: env.or("WEBHOOK_ALLOW_PRIVATE", BoolSetting(false)).0,
                 timeout: Duration::from_millis(env.or("WEBHOOK_TIMEOUT_MS", 5000)),
                 poll: Duration::from_millis(env.or("WEBHOOK_POLL_MS", 100).max(1)),

@@ -37,33 +37,48 @@ impl Received {
 struct Receiver {
     url: String,
     seen: Arc<Mutex<Vec<Received>>>,
+    /// The ids whose answer was sent in full (a request whose sender went away is not).
+    answered: Arc<Mutex<Vec<String>>>,
 }
 
 impl Receiver {
     fn start(answer: impl Fn(usize) -> u16 + Send + Sync + Clone + 'static) -> Receiver {
+        Receiver::start_slow(Duration::ZERO, answer)
+    }
+
+    /// Answers each request after `delay`.
+    fn start_slow(delay: Duration, answer: impl Fn(usize) -> u16 + Send + Sync + Clone + 'static) -> Receiver {
         let seen: Arc<Mutex<Vec<Received>>> = Arc::default();
-        let kept = seen.clone();
+        let answered: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (kept, done) = (seen.clone(), answered.clone());
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         let server = HttpServer::new(move || {
-            let (kept, answer) = (kept.clone(), answer.clone());
+            let (kept, done, answer) = (kept.clone(), done.clone(), answer.clone());
             App::new().route(
                 "/hook",
                 web::post().to(move |req: HttpRequest, body: String| {
-                    let (kept, answer) = (kept.clone(), answer.clone());
+                    let (kept, done, answer) = (kept.clone(), done.clone(), answer.clone());
                     async move {
                         let header = |n: &str| {
                             req.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
                         };
-                        let mut seen = kept.lock().unwrap();
-                        let status = answer(seen.len());
-                        seen.push(Received {
-                            id: header("webhook-id"),
-                            timestamp: header("webhook-timestamp"),
-                            signature: header("webhook-signature"),
-                            body,
-                            status,
-                        });
+                        let status = {
+                            let mut seen = kept.lock().unwrap();
+                            let status = answer(seen.len());
+                            seen.push(Received {
+                                id: header("webhook-id"),
+                                timestamp: header("webhook-timestamp"),
+                                signature: header("webhook-signature"),
+                                body,
+                                status,
+                            });
+                            status
+                        };
+                        if !delay.is_zero() {
+                            tokio::time::sleep(delay).await;
+                        }
+                        done.lock().unwrap().push(header("webhook-id"));
                         HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).body("thanks")
                     }
                 }),
@@ -75,7 +90,7 @@ impl Receiver {
         .unwrap()
         .run();
         tokio::spawn(server);
-        Receiver { url, seen }
+        Receiver { url, seen, answered }
     }
 
     fn seen(&self) -> Vec<Received> {
@@ -402,4 +417,95 @@ async fn webhooks_are_an_admins_and_their_own_accounts() {
     assert_eq!(seen[0].json()["data"]["contact"]["name"], "Other's");
     let res = app.delete(&format!("/api/v1/webhooks/{hook}"), &admin.token).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}
+
+/// The server binary as a child process, killed (SIGKILL) when dropped.
+struct ServerProcess(std::process::Child);
+
+impl ServerProcess {
+    /// `prospecta serve` on `database_url`, sending webhooks with a 1 s timeout.
+    async fn start(database_url: &str) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_prospecta"))
+            .args(["serve", "--dev"])
+            .env("DATABASE_URL", database_url)
+            .env("BIND", format!("127.0.0.1:{port}"))
+            .env("WEBHOOK_ALLOW_PRIVATE", "true")
+            .env("WEBHOOK_TIMEOUT_MS", "1000")
+            .env("WEBHOOK_POLL_MS", "20")
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("the server binary runs");
+        let ready = format!("http://127.0.0.1:{port}/readyz");
+        let mut process = ServerProcess(child);
+        for _ in 0..200 {
+            if reqwest::get(&ready).await.is_ok_and(|r| r.status().is_success()) {
+                return process;
+            }
+            assert!(process.0.try_wait().unwrap().is_none(), "the server exited at start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become ready");
+    }
+
+    fn kill_9(&mut self) {
+        self.0.kill().unwrap(); // SIGKILL: no graceful stop, requests cut mid-way
+        self.0.wait().unwrap();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_sender_killed_mid_delivery_loses_nothing() {
+    // This server only writes deliveries; the child processes send them.
+    let app = TestApp::spawn_with(|c| {
+        c.webhooks.send = false;
+        c.webhooks.allow_private = true;
+    })
+    .await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    // Each answer takes 600 ms: the kill lands while requests are under way.
+    let receiver = Receiver::start_slow(Duration::from_millis(600), |_| 200);
+    subscribe(&app, &admin, &receiver.url, &["contact.created"]).await;
+    for i in 0..6 {
+        let body = json!({"name": format!("Client {i}"), "email": format!("c{i}@example.com")});
+        assert_eq!(app.post("/api/v1/contacts", Some(&admin.token), &body).await.status(), StatusCode::CREATED);
+    }
+    let mut first = ServerProcess::start(&app.database_url).await;
+    receiver.until("a delivery under way", |s| !s.is_empty()).await;
+    first.kill_9();
+    let cut: Vec<String> = receiver.seen().iter().map(|r| r.id.clone()).collect();
+    let answered_before = receiver.answered.lock().unwrap().len();
+    assert!(answered_before < cut.len(), "some were cut mid-request: {answered_before} of {}", cut.len());
+
+    // Another instance takes them over once their lease (2 × 1 s + 5 s) is out.
+    let _second = ServerProcess::start(&app.database_url).await;
+    let ids: Vec<String> = {
+        let mut ids = Vec::new();
+        for _ in 0..1000 {
+            let delivered = app.count("SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'");
+            if delivered == 6 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        ids.extend(receiver.answered.lock().unwrap().iter().cloned());
+        ids
+    };
+    assert_eq!(app.count("SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'"), 6);
+    let mut distinct = ids.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 6, "every event answered at least once: {ids:?}");
+    for id in &cut {
+        assert!(ids.contains(id), "{id}, cut by the kill, was sent again");
+    }
 }

@@ -108,7 +108,8 @@ impl Sender {
         if free == 0 {
             return Ok(0);
         }
-        let lease_secs = (self.cfg.timeout.as_secs_f64() * 3.0).max(30.0);
+        // Longer than an attempt (the timeout) and the wait to record it.
+        let lease_secs = self.cfg.timeout.as_secs_f64() * 2.0 + 5.0;
         let claimed = self.db.run(move |conn| claim(conn, free as i64, lease_secs)).await?;
         let n = claimed.len();
         for delivery in claimed {
