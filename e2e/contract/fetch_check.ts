@@ -1,7 +1,13 @@
 // Run by scripts/contract.sh: a Node program using openapi-fetch with the types
-// openapi-typescript generates, against a running server. It checks what a generated client
-// got wrong before (issue 23): a file's bytes go up and come back as bytes, optional headers
-// take plain strings, whole numbers may be written 4.0, and webhooks can be managed.
+// openapi-typescript generates, against a running server. The integration workflow, with an
+// API key as the only credential: a webhook subscription (a receiver on loopback checks each
+// signature: the server runs with WEBHOOK_ALLOW_PRIVATE), a lead with Idempotency-Key, the
+// client list paged to its end, an edit (a rating written 4.0), the CSV export, a board, a
+// card moved, a file up and back byte for byte, a task, and the signed events they caused.
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import createClient from 'openapi-fetch';
 import type { paths } from './api';
 
@@ -31,10 +37,34 @@ client.use({
 const key = must(
   'create key',
   await client.POST('/api/v1/api-keys', {
-    body: { name: `openapi-fetch ${Date.now()}`, scopes: ['leads:ingest', 'contacts:write', 'boards:read', 'boards:write', 'webhooks:manage'] },
+    body: {
+      name: `openapi-fetch ${Date.now()}`,
+      scopes: ['leads:ingest', 'contacts:read', 'contacts:write', 'boards:read', 'boards:write', 'tasks:write', 'users:read', 'webhooks:manage'],
+    },
   }),
 );
 const asKey = { 'x-api-key': key.secret };
+
+// A receiver of signed events, subscribed first so that it hears what follows.
+const received: { id: string; timestamp: string; signature: string; body: string }[] = [];
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk) => (body += chunk));
+  req.on('end', () => {
+    const h = (name: string) => String(req.headers[name] ?? '');
+    received.push({ id: h('webhook-id'), timestamp: h('webhook-timestamp'), signature: h('webhook-signature'), body });
+    res.writeHead(204).end();
+  });
+});
+await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+const subscription = must(
+  'subscribe',
+  await client.POST('/api/v1/webhooks', {
+    headers: asKey,
+    body: { url: receiverUrl, event_types: ['lead.received', 'card.moved', 'task.created'] },
+  }),
+);
 
 // An optional header is a plain string (no `null` in its type).
 const email = `fetch-${Date.now()}@example.com`;
@@ -47,6 +77,21 @@ const lead = must(
   }),
 );
 if (!('contact' in lead)) throw new Error('an API key gets the contact back');
+
+// Every client, a page of 50 at a time, to the end.
+let cursor: string | undefined;
+let seen = 0;
+let found = false;
+for (let page = 0; page < 1000; page++) {
+  const got = must('contacts', await client.GET('/api/v1/contacts', { params: { query: { cursor, limit: 50 } }, headers: asKey }));
+  seen += got.items.length;
+  found ||= got.items.some((c) => c.id === lead.contact.id);
+  if (!got.next_cursor) break;
+  cursor = got.next_cursor;
+}
+if (!found || seen < 1) throw new Error(`paged ${seen} clients without the new lead`);
+const csv = must('export', await client.GET('/api/v1/contacts/export.csv', { headers: asKey, parseAs: 'text' }));
+if (!csv.includes(email)) throw new Error('the export holds the new lead');
 
 // 4.0 is the integer 4 (JSON Schema's reading; Python's json and JS both may send it).
 const rated = must(
@@ -70,6 +115,15 @@ const card = must(
     body: { title: 'Contract', stage_id: board.stages[0].id },
   }),
 );
+const moved = must(
+  'move',
+  await client.POST('/api/v1/cards/{id}/move', {
+    params: { path: { id: card.id } },
+    headers: asKey,
+    body: { stage_id: board.stages[1].id },
+  }),
+);
+if (moved.stage_id !== board.stages[1].id) throw new Error('moved');
 const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
 const uploaded = must(
   'upload',
@@ -90,17 +144,28 @@ const back = new Uint8Array(must('download', download) as ArrayBuffer);
 if (back.length !== 4 || back.some((b, i) => b !== bytes[i])) throw new Error(`got back ${back}`);
 if (download.response.headers.get('content-type') !== 'image/png') throw new Error('the stored type comes back');
 
-// Webhooks: a subscription with its secret, listed without it.
-const hook = must(
-  'webhook',
-  await client.POST('/api/v1/webhooks', {
+// A task on the card, for a user (a key names whom).
+const users = must('users', await client.GET('/api/v1/users', { headers: asKey }));
+const task = must(
+  'task',
+  await client.POST('/api/v1/tasks', {
     headers: asKey,
-    body: { url: 'https://erp.example.com/hooks', event_types: ['contact.created', 'card.won'] },
+    body: { title: 'Send the contract', card_id: card.id, assignee_id: users.items[0].id },
   }),
 );
-if (!hook.secret.startsWith('whsec_')) throw new Error('a whsec_ secret');
+
+// The receiver heard the lead, the move and the task, each signed with the secret.
+const key64 = Buffer.from(subscription.secret.replace(/^whsec_/, ''), 'base64');
+const signedOk = (r: (typeof received)[number]) =>
+  r.signature.split(' ').includes(`v1,${createHmac('sha256', key64).update(`${r.id}.${r.timestamp}.${r.body}`).digest('base64')}`);
+for (let i = 0; i < 200 && received.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+const kinds = received.map((r) => JSON.parse(r.body).type).sort();
+if (kinds.join() !== 'card.moved,lead.received,task.created') throw new Error(`received ${kinds}`);
+if (!received.every(signedOk)) throw new Error('a signature did not verify');
+if (!received.some((r) => JSON.parse(r.body).data.task?.id === task.id)) throw new Error('the task event names the task');
 const listed = must('webhooks', await client.GET('/api/v1/webhooks', { headers: asKey }));
-if (!listed.items.some((w) => w.id === hook.webhook.id)) throw new Error('listed');
-const removed = await client.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: hook.webhook.id } }, headers: asKey });
+if (!listed.items.some((w) => w.id === subscription.webhook.id)) throw new Error('listed');
+const removed = await client.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: subscription.webhook.id } }, headers: asKey });
 if (removed.response.status !== 204) throw new Error(`delete webhook: ${removed.response.status}`);
-console.log('openapi-fetch: ok (upload/download 4 bytes, header params, 4.0, webhooks)');
+receiver.close();
+console.log('openapi-fetch: ok (key, webhook, lead, paging, edit, export, board, card, move, file, task, signed events)');

@@ -401,7 +401,8 @@ fn add_field_rules(doc: &mut Value) {
         "maxProperties": 50,
         "description": "Values by custom field key (see `GET /api/v1/custom-fields`): text (at most \
             1000 characters), number, date (`YYYY-MM-DD`) or one of a select's options; `null` clears.",
-        "additionalProperties": {"type": ["string", "number", "null"]}
+        "additionalProperties": {"type": ["string", "number", "null"]},
+        "propertyNames": {"pattern": domain::custom_fields::CUSTOM_FIELD_KEY_PATTERN}
     });
     let import_fields: Vec<&str> = domain::IMPORT_FIELDS.to_vec();
     // A lead or a typed-in client needs an e-mail or a phone with something in it.

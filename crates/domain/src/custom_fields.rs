@@ -97,6 +97,10 @@ pub struct UpdateCustomFieldRequest {
     pub options: Option<Vec<String>>,
 }
 
+/// A custom field's key: what `#[schema(pattern)]` on the key says, for the keys of a
+/// `custom_fields` map in the spec (`propertyNames`).
+pub const CUSTOM_FIELD_KEY_PATTERN: &str = "^[a-z][a-z0-9_]{0,39}$";
+
 /// Select options as given, trimmed, without blanks and repeats, in their order.
 pub fn clean_options(options: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(options.len());
