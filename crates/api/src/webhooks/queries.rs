@@ -111,6 +111,15 @@ pub fn get(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> ApiResult<End
         .first(conn)?)
 }
 
+/// Endpoint `id`, locked, when it may be sent to; 409 when it is turned off.
+fn get_enabled(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> ApiResult<EndpointRow> {
+    let row = get(conn, account_id, id)?;
+    if !row.enabled {
+        return Err(ApiError::Conflict("The webhook is turned off; turn it on first.".into(), Vec::new()));
+    }
+    Ok(row)
+}
+
 /// A new endpoint and its secret (shown once). 409 past [`MAX_ENDPOINTS`].
 pub fn create(conn: &mut PgConnection, account_id: Uuid, req: CreateWebhookRequest) -> ApiResult<EndpointRow> {
     // Serialises creations of one account, so two at once cannot both pass the count.
@@ -216,10 +225,7 @@ pub fn rotate(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> ApiResult<
 
 /// Queues a `webhook.test` event for endpoint `id` alone (409 when it is turned off).
 pub fn send_test(conn: &mut PgConnection, account_id: Uuid, id: Uuid) -> ApiResult<WebhookDeliveryView> {
-    let row = get(conn, account_id, id)?;
-    if !row.enabled {
-        return Err(ApiError::Conflict("The webhook is turned off; turn it on first.".into(), Vec::new()));
-    }
+    get_enabled(conn, account_id, id)?;
     webhooks::publish_to(conn, account_id, id, &EventData::WebhookTest(WebhookTest { webhook_id: id }))?;
     latest(conn, id)
 }
@@ -268,10 +274,7 @@ pub fn redeliver(
     id: Uuid,
     delivery_id: i64,
 ) -> ApiResult<WebhookDeliveryView> {
-    let endpoint = get(conn, account_id, id)?;
-    if !endpoint.enabled {
-        return Err(ApiError::Conflict("The webhook is turned off; turn it on first.".into(), Vec::new()));
-    }
+    get_enabled(conn, account_id, id)?;
     let inserted = diesel::sql_query(
         "INSERT INTO webhook_deliveries (account_id, endpoint_id, message_id, kind, subject, body)
          SELECT account_id, endpoint_id, message_id, kind, subject, body FROM webhook_deliveries

@@ -509,3 +509,43 @@ async fn a_sender_killed_mid_delivery_loses_nothing() {
         assert!(ids.contains(id), "{id}, cut by the kill, was sent again");
     }
 }
+
+#[tokio::test]
+async fn a_deal_won_or_lost_is_announced_as_such() {
+    let app = spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let receiver = Receiver::start(|_| 200);
+    subscribe(&app, &admin, &receiver.url, &["card.won", "card.lost"]).await;
+    let res =
+        app.post("/api/v1/boards", Some(&admin.token), &json!({"name": "Sales", "template": "sales_pipeline"})).await;
+    let board: Value = res.json().await.unwrap();
+    let stage = board["stages"][0]["id"].clone();
+    let path = format!("/api/v1/boards/{}/cards", board["id"].as_str().unwrap());
+    let res =
+        app.post("/api/v1/contacts", Some(&admin.token), &json!({"name": "Maria", "email": "m@example.com"})).await;
+    let contact: Value = res.json().await.unwrap();
+    let won: Value = app
+        .post(&path, Some(&admin.token), &json!({"title": "Won", "stage_id": stage, "contact_id": contact["id"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let lost: Value =
+        app.post(&path, Some(&admin.token), &json!({"title": "Lost", "stage_id": stage})).await.json().await.unwrap();
+    let (won_id, lost_id) = (won["id"].as_str().unwrap(), lost["id"].as_str().unwrap());
+    let res = app.post(&format!("/api/v1/cards/{won_id}/convert"), Some(&admin.token), &json!({"to": "client"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app.post(&format!("/api/v1/cards/{lost_id}/lose"), Some(&admin.token), &json!({"reason": "price"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let seen = receiver.until("won and lost", |s| s.len() >= 2).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(receiver.seen().len(), 2, "only the chosen kinds (no card.created, card.updated)");
+    let mut got: Vec<(String, String)> = seen
+        .iter()
+        .map(|r| {
+            (r.json()["type"].as_str().unwrap().to_string(), r.json()["data"]["card_id"].as_str().unwrap().to_string())
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, [("card.lost".to_string(), lost_id.to_string()), ("card.won".to_string(), won_id.to_string())]);
+}

@@ -84,9 +84,7 @@ pub fn take(conn: &mut PgConnection, caller: &AuthUser, id: Uuid, step: Step) ->
             card.lost_at = Some(Utc::now());
             card.lost_reason = reason.clone();
             let change = Change::with("lost", None, Some(json!({"reason": reason})));
-            let view = save(conn, caller, card, EventData::CardUpdated, change)?;
-            announce(conn, caller, &view, EventData::CardLost)?;
-            Ok(view)
+            save(conn, caller, card, EventData::CardUpdated, change)
         }
         Step::Reopen => {
             if card.lost_at.is_none() {
@@ -131,26 +129,5 @@ fn convert(conn: &mut PgConnection, caller: &AuthUser, mut card: CardRow, to: Co
         crate::contacts::queries::log_changes(conn, caller.account_id, contact_id, &actor, &changes)?;
     }
     let target = if to == ConvertTarget::Client { "client" } else { "service" };
-    let view =
-        save(conn, caller, card, EventData::CardUpdated, Change::with("converted", None, Some(json!({"to": target}))))?;
-    announce(conn, caller, &view, EventData::CardWon)?;
-    Ok(view)
-}
-
-/// `card.won` and `card.lost` go to webhooks only: the board's screens follow `card.updated`.
-fn announce(
-    conn: &mut PgConnection,
-    caller: &AuthUser,
-    card: &CardView,
-    kind: fn(domain::events::CardChanged) -> EventData,
-) -> ApiResult<()> {
-    let changed = domain::events::CardChanged {
-        board_id: card.board_id,
-        card_id: card.id,
-        stage_id: card.stage_id,
-        version: card.version,
-        by: caller.user_id,
-    };
-    crate::platform::webhooks::publish(conn, caller.account_id, &kind(changed))?;
-    Ok(())
+    save(conn, caller, card, EventData::CardUpdated, Change::with("converted", None, Some(json!({"to": target}))))
 }

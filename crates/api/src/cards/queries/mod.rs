@@ -268,7 +268,8 @@ impl<'a> Change<'a> {
 }
 
 /// Writes the changes to the board history and announces the card's new state to the board's
-/// members (`kind`: `card.created`, `card.updated`, `card.moved`, `card.deleted`).
+/// members (`kind`: `card.created`, `card.updated`, `card.moved`, `card.deleted`), and a won
+/// or lost deal to the account's webhooks.
 pub fn record(
     conn: &mut PgConnection,
     caller: &AuthUser,
@@ -301,18 +302,24 @@ pub fn record(
         .filter(board_members::board_id.eq(card.board_id))
         .select(board_members::user_id)
         .load(conn)?;
-    events::record(
-        conn,
-        card.account_id,
-        Audience::users(members),
-        kind(domain::events::CardChanged {
-            board_id: card.board_id,
-            card_id: card.id,
-            stage_id: card.stage_id,
-            version: card.version,
-            by: caller.user_id,
-        }),
-    )?;
+    let changed = domain::events::CardChanged {
+        board_id: card.board_id,
+        card_id: card.id,
+        stage_id: card.stage_id,
+        version: card.version,
+        by: caller.user_id,
+    };
+    events::record(conn, card.account_id, Audience::users(members), kind(changed.clone()))?;
+    // A deal closed either way also goes to webhooks as such (the board's screens follow
+    // `card.updated`): `converted` is `card.won`, `lost` is `card.lost`.
+    for c in changes {
+        let closed = match c.action {
+            "converted" => events::EventData::CardWon(changed.clone()),
+            "lost" => events::EventData::CardLost(changed.clone()),
+            _ => continue,
+        };
+        crate::platform::webhooks::publish(conn, card.account_id, &closed)?;
+    }
     Ok(())
 }
 
