@@ -268,28 +268,21 @@ fn add_webhooks(doc: &mut Value) {
 /// a JSON array of numbers: generators then send and receive raw bytes.
 fn bytes_as_binary(doc: &mut Value) {
     let bytes = json!({"type": "array", "items": {"type": "integer", "format": "int32", "minimum": 0}});
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
-    for item in paths.values_mut().filter_map(Value::as_object_mut) {
-        for op in item.values_mut().filter_map(Value::as_object_mut) {
-            let mut contents: Vec<&mut Value> = Vec::new();
-            for (key, value) in op.iter_mut() {
-                match key.as_str() {
-                    "requestBody" => contents.extend(value.get_mut("content")),
-                    "responses" => contents.extend(
-                        value
-                            .as_object_mut()
-                            .into_iter()
-                            .flat_map(|r| r.values_mut())
-                            .filter_map(|r| r.get_mut("content")),
-                    ),
-                    _ => {}
-                }
+    for op in operations_mut(doc).filter_map(|(_, _, op)| op.as_object_mut()) {
+        let mut contents: Vec<&mut Value> = Vec::new();
+        for (key, value) in op.iter_mut() {
+            match key.as_str() {
+                "requestBody" => contents.extend(value.get_mut("content")),
+                "responses" => contents.extend(
+                    value.as_object_mut().into_iter().flat_map(|r| r.values_mut()).filter_map(|r| r.get_mut("content")),
+                ),
+                _ => {}
             }
-            for content in contents.into_iter().filter_map(Value::as_object_mut) {
-                for media in content.values_mut() {
-                    if media.get("schema") == Some(&bytes) {
-                        media["schema"] = json!({"type": "string", "format": "binary"});
-                    }
+        }
+        for content in contents.into_iter().filter_map(Value::as_object_mut) {
+            for media in content.values_mut() {
+                if media.get("schema") == Some(&bytes) {
+                    media["schema"] = json!({"type": "string", "format": "binary"});
                 }
             }
         }
@@ -299,17 +292,14 @@ fn bytes_as_binary(doc: &mut Value) {
 /// An optional header is absent or has a value: utoipa types `Option<T>` as `[T, "null"]`,
 /// which generators read as a header that may be sent empty (progenitor: `Option<Option<T>>`).
 fn optional_headers_without_null(doc: &mut Value) {
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
-    for item in paths.values_mut().filter_map(Value::as_object_mut) {
-        for op in item.values_mut() {
-            let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else { continue };
-            for param in params.iter_mut().filter(|p| p["in"] == "header") {
-                let Some(types) = param.pointer_mut("/schema/type").and_then(Value::as_array_mut) else { continue };
-                types.retain(|t| t != "null");
-                if types.len() == 1 {
-                    let only = types[0].clone();
-                    param["schema"]["type"] = only;
-                }
+    for (_, _, op) in operations_mut(doc) {
+        let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else { continue };
+        for param in params.iter_mut().filter(|p| p["in"] == "header") {
+            let Some(types) = param.pointer_mut("/schema/type").and_then(Value::as_array_mut) else { continue };
+            types.retain(|t| t != "null");
+            if types.len() == 1 {
+                let only = types[0].clone();
+                param["schema"]["type"] = only;
             }
         }
     }
@@ -319,18 +309,26 @@ fn optional_headers_without_null(doc: &mut Value) {
 /// handler opens to `api_key` (with the scope it needs) gets the same `api_key_bearer`
 /// requirement, so each handler names its scope once.
 fn add_key_bearer_requirements(doc: &mut Value) {
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
-    for item in paths.values_mut().filter_map(Value::as_object_mut) {
-        for op in item.values_mut() {
-            let Some(security) = op.get_mut("security").and_then(Value::as_array_mut) else { continue };
-            let Some(at) = security.iter().position(|r| r.get("api_key").is_some()) else { continue };
-            if security.iter().any(|r| r.get("api_key_bearer").is_some()) {
-                continue;
-            }
-            let scopes = security[at]["api_key"].clone();
-            security.insert(at + 1, json!({ "api_key_bearer": scopes }));
+    for (_, _, op) in operations_mut(doc) {
+        let Some(security) = op.get_mut("security").and_then(Value::as_array_mut) else { continue };
+        let Some(at) = security.iter().position(|r| r.get("api_key").is_some()) else { continue };
+        if security.iter().any(|r| r.get("api_key_bearer").is_some()) {
+            continue;
         }
+        let scopes = security[at]["api_key"].clone();
+        security.insert(at + 1, json!({ "api_key_bearer": scopes }));
     }
+}
+
+/// Every operation (and whatever else a path item holds) with its path and method, for the
+/// passes of [`finish`].
+fn operations_mut(doc: &mut Value) -> impl Iterator<Item = (&str, &str, &mut Value)> {
+    doc.get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.iter_mut())
+        .filter_map(|(path, item)| Some((path.as_str(), item.as_object_mut()?)))
+        .flat_map(|(path, item)| item.iter_mut().map(move |(method, op)| (path, method.as_str(), op)))
 }
 
 /// The kinds the streams carry (not the webhook-only ones), with their schemas' names.
@@ -509,57 +507,51 @@ fn add_shared_responses(doc: &mut Value) {
         responses[name] = response;
     }
     let mut used = std::collections::BTreeSet::new();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
-        for (method, op) in item.iter_mut() {
-            if !matches!(method.as_str(), "get" | "put" | "post" | "delete" | "patch") {
-                continue;
-            }
-            let op = op.as_object_mut().expect("operation object");
-            let public = op.get("security").and_then(Value::as_array).is_none_or(|s| s.is_empty());
-            if public {
-                op.insert("security".into(), json!([]));
-            }
-            let has_body = op.contains_key("requestBody");
-            let params = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
-            let has_query = params.iter().any(|p| p["in"] == "query");
-            let probe = path == "/healthz";
-            // Every request with an API key counts against the key's rate (`API_KEY_RATE_PER_MINUTE`).
-            let keyed = op
-                .get("security")
-                .and_then(Value::as_array)
-                .is_some_and(|s| s.iter().any(|r| r.get("api_key").is_some()));
-            let wanted = [
-                ("400", has_body || has_query),
-                ("401", !public),
-                ("403", keyed),
-                ("404", path.contains('{')),
-                ("413", has_body),
-                ("415", has_body),
-                ("422", has_body || has_query),
-                ("429", keyed),
-                ("500", true),
-                ("503", !probe),
-            ];
-            let responses = op.entry("responses").or_insert_with(|| json!({}));
-            let responses = responses.as_object_mut().expect("responses object");
-            if keyed {
-                // An answer to an API key says where the key stands against its rate.
-                for (status, response) in responses.iter_mut() {
-                    let Some(response) = response.as_object_mut().filter(|_| status.starts_with('2')) else { continue };
-                    let headers = response.entry("headers").or_insert_with(|| json!({}));
-                    for name in RATE_LIMIT_HEADERS.map(|(name, _)| name) {
-                        headers[name] = json!({"$ref": format!("#/components/headers/{name}")});
-                    }
+    for (path, method, op) in operations_mut(doc) {
+        if !matches!(method, "get" | "put" | "post" | "delete" | "patch") {
+            continue;
+        }
+        let op = op.as_object_mut().expect("operation object");
+        let public = op.get("security").and_then(Value::as_array).is_none_or(|s| s.is_empty());
+        if public {
+            op.insert("security".into(), json!([]));
+        }
+        let has_body = op.contains_key("requestBody");
+        let params = op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        let has_query = params.iter().any(|p| p["in"] == "query");
+        let probe = path == "/healthz";
+        // Every request with an API key counts against the key's rate (`API_KEY_RATE_PER_MINUTE`).
+        let keyed =
+            op.get("security").and_then(Value::as_array).is_some_and(|s| s.iter().any(|r| r.get("api_key").is_some()));
+        let wanted = [
+            ("400", has_body || has_query),
+            ("401", !public),
+            ("403", keyed),
+            ("404", path.contains('{')),
+            ("413", has_body),
+            ("415", has_body),
+            ("422", has_body || has_query),
+            ("429", keyed),
+            ("500", true),
+            ("503", !probe),
+        ];
+        let responses = op.entry("responses").or_insert_with(|| json!({}));
+        let responses = responses.as_object_mut().expect("responses object");
+        if keyed {
+            // An answer to an API key says where the key stands against its rate.
+            for (status, response) in responses.iter_mut() {
+                let Some(response) = response.as_object_mut().filter(|_| status.starts_with('2')) else { continue };
+                let headers = response.entry("headers").or_insert_with(|| json!({}));
+                for name in RATE_LIMIT_HEADERS.map(|(name, _)| name) {
+                    headers[name] = json!({"$ref": format!("#/components/headers/{name}")});
                 }
             }
-            for (status, name, _) in SHARED_RESPONSES {
-                let want = wanted.iter().any(|(s, w)| *s == status && *w);
-                if want && !responses.contains_key(status) {
-                    responses.insert(status.into(), json!({"$ref": format!("#/components/responses/{name}")}));
-                    used.insert(name);
-                }
+        }
+        for (status, name, _) in SHARED_RESPONSES {
+            let want = wanted.iter().any(|(s, w)| *s == status && *w);
+            if want && !responses.contains_key(status) {
+                responses.insert(status.into(), json!({"$ref": format!("#/components/responses/{name}")}));
+                used.insert(name);
             }
         }
     }
@@ -576,15 +568,11 @@ fn add_text_patterns(doc: &mut Value) {
             pattern_free_text(schema);
         }
     }
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for op in item.values_mut() {
-                if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
-                    for param in params {
-                        if let Some(schema) = param.get_mut("schema") {
-                            pattern_free_text(schema);
-                        }
-                    }
+    for (_, _, op) in operations_mut(doc) {
+        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            for param in params {
+                if let Some(schema) = param.get_mut("schema") {
+                    pattern_free_text(schema);
                 }
             }
         }
