@@ -5,13 +5,17 @@
 //! it: the error responses the shared machinery returns (401 from the auth extractors,
 //! 400/413/415/422 from the JSON extractor, 404 for a malformed or foreign path id,
 //! 500/503), `security: []` on public operations, and the text pattern that refuses
-//! control characters (see `domain::text`).
+//! control characters (see `domain::text`). `events`: the event catalogue on the streams and
+//! the `webhooks`; `links`: links from each create to the operations on what it made.
 
 use actix_web::App;
 use serde_json::{json, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
+
+mod events;
+mod links;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -136,132 +140,10 @@ pub(crate) fn finish(api: utoipa::openapi::OpenApi) -> Value {
     add_field_rules(&mut doc);
     add_shared_responses(&mut doc);
     add_text_patterns(&mut doc);
-    add_event_catalogue(&mut doc);
-    add_webhooks(&mut doc);
-    add_links(&mut doc);
+    events::add_event_catalogue(&mut doc);
+    events::add_webhooks(&mut doc);
+    links::add_links(&mut doc);
     doc
-}
-
-/// OpenAPI links from each operation that creates something to the operations on it: the new
-/// id (`$response.body#/id`, or `#/key/id` where the answer wraps it) fills the child path's
-/// new parameter, the parent's parameters carry over. Stateful testers (schemathesis) and
-/// documentation follow them; a path with a further id nothing here supplies gets none.
-/// Cards are created under their board and live at `/cards/{id}`, linked by hand.
-fn add_links(doc: &mut Value) {
-    let schemas = doc.pointer("/components/schemas").cloned().unwrap_or_default();
-    // Where a response schema holds the created thing's id.
-    let id_pointer = |schema: &Value| -> Option<String> {
-        let name = schema.get("$ref")?.as_str()?.rsplit('/').next()?;
-        let props = schemas.get(name)?.get("properties")?.as_object()?;
-        if props.contains_key("id") {
-            return Some("/id".into());
-        }
-        props.iter().find_map(|(field, prop)| {
-            let inner = prop.get("$ref")?.as_str()?.rsplit('/').next()?;
-            schemas.get(inner)?.pointer("/properties/id").map(|_| format!("/{field}/id"))
-        })
-    };
-    let params_of = |path: &str| -> Vec<String> {
-        path.split('/').filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}').map(str::to_string)).collect()
-    };
-    let Some(paths) = doc.get("paths").and_then(Value::as_object).cloned() else { return };
-    let mut links: Vec<(String, String, serde_json::Map<String, Value>)> = Vec::new();
-    for (parent, item) in &paths {
-        let Some(created) = item.pointer("/post/responses/201/content/application~1json/schema") else { continue };
-        let Some(pointer) = id_pointer(created) else { continue };
-        let known = params_of(parent);
-        // Children: the parent plus one segment `{new}`, then anything without other new ids.
-        let targets: Vec<(String, String)> = paths
-            .keys()
-            .filter_map(|child| {
-                let rest = child.strip_prefix(parent.as_str())?.strip_prefix("/{")?;
-                let (new, _) = rest.split_once('}')?;
-                let extra = params_of(child).into_iter().filter(|p| !known.contains(p) && p != new).count();
-                (extra == 0).then(|| (child.clone(), new.to_string()))
-            })
-            .chain(
-                (parent == "/api/v1/boards/{id}/cards")
-                    .then(|| {
-                        paths
-                            .keys()
-                            .filter(|k| k.starts_with("/api/v1/cards/{id}") && params_of(k).len() == 1)
-                            .map(|k| (k.clone(), "id".to_string()))
-                            .collect::<Vec<_>>()
-                    })
-                    .into_iter()
-                    .flatten(),
-            )
-            .collect();
-        let mut map = serde_json::Map::new();
-        for (child, new) in targets {
-            let Some(ops) = paths.get(&child).and_then(Value::as_object) else { continue };
-            for op in ops.values() {
-                let Some(op_id) = op.get("operationId").and_then(Value::as_str) else { continue };
-                let mut parameters = serde_json::Map::new();
-                parameters.insert(format!("path.{new}"), json!(format!("$response.body#{pointer}")));
-                if !child.starts_with("/api/v1/cards/") {
-                    for p in params_of(&child).into_iter().filter(|p| *p != new) {
-                        parameters.insert(format!("path.{p}"), json!(format!("$request.path.{p}")));
-                    }
-                }
-                map.insert(op_id.to_string(), json!({"operationId": op_id, "parameters": parameters}));
-            }
-        }
-        if !map.is_empty() {
-            links.push((parent.clone(), "201".into(), map));
-        }
-    }
-    for (parent, status, map) in links {
-        if let Some(response) = doc
-            .pointer_mut(&format!("/paths/{}/post/responses/{status}", parent.replace('/', "~1")))
-            .and_then(Value::as_object_mut)
-        {
-            response.insert("links".into(), Value::Object(map));
-        }
-    }
-}
-
-/// OpenAPI 3.1's `webhooks`: one entry per kind a subscription can take, with the body we
-/// POST (`type`, `timestamp`, `data` of that kind's schema) and the signature headers.
-fn add_webhooks(doc: &mut Value) {
-    let names: std::collections::HashMap<_, _> = domain::events::EventData::schema_names().into_iter().collect();
-    let header = |name: &str, description: &str| json!({"name": name, "in": "header", "required": true, "description": description, "schema": {"type": "string"}});
-    let parameters = json!([
-        header("webhook-id", "The message id (`msg_…`): the same on every retry and redelivery; skip one already handled."),
-        header("webhook-timestamp", "Unix seconds when this attempt was signed; refuse one more than 5 minutes off."),
-        header("webhook-signature", "Space-separated `v1,<base64>`: HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the base64 after `whsec_` of the secret. Two during a secret rotation: accept either."),
-    ]);
-    let mut hooks = serde_json::Map::new();
-    for kind in domain::webhooks::webhook_kinds() {
-        let Some(name) = names.get(&kind) else { continue };
-        let body = json!({
-            "type": "object",
-            "required": ["type", "timestamp", "data"],
-            "properties": {
-                "type": {"type": "string", "const": kind.as_str()},
-                "timestamp": {"type": "string", "format": "date-time"},
-                "data": {"$ref": format!("#/components/schemas/{name}")}
-            }
-        });
-        let id = kind.as_str().replace(['.', '_'], "-");
-        hooks.insert(
-            kind.as_str().to_string(),
-            json!({"post": {
-                "operationId": format!("webhook-{id}"),
-                "summary": format!("`{}` event", kind.as_str()),
-                "description": "POSTed to each subscription taking this kind. Answer 2xx within 5 seconds; anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.",
-                "tags": ["webhooks"],
-                "security": [],
-                "parameters": parameters,
-                "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
-                "responses": {
-                    "200": {"description": "Received (any 2xx)"},
-                    "400": {"description": "Refused (any other answer): retried on the schedule"}
-                }
-            }}),
-        );
-    }
-    doc.as_object_mut().expect("a document").insert("webhooks".into(), Value::Object(hooks));
 }
 
 /// A file's bytes (`Vec<u8>` in a handler's attributes) are one binary string on the wire, not
@@ -329,61 +211,6 @@ fn operations_mut(doc: &mut Value) -> impl Iterator<Item = (&str, &str, &mut Val
         .flat_map(|paths| paths.iter_mut())
         .filter_map(|(path, item)| Some((path.as_str(), item.as_object_mut()?)))
         .flat_map(|(path, item)| item.iter_mut().map(move |(method, op)| (path, method.as_str(), op)))
-}
-
-/// The kinds the streams carry (not the webhook-only ones), with their schemas' names.
-fn stream_kinds() -> Vec<(domain::events::EventKind, &'static str)> {
-    domain::events::EventData::schema_names().into_iter().filter(|(kind, _)| !kind.webhook_only()).collect()
-}
-
-/// The streams' descriptions end with the event catalogue: each kind and the schema of its
-/// `data`, from `domain::events::EventData` so that the list cannot drift from the code.
-fn add_event_catalogue(doc: &mut Value) {
-    let schema = |name: &str| format!("[`{name}`](#/components/schemas/{name})");
-    let mut operator = String::from("\n\nEvents (`event:` name → schema of its `data`):\n");
-    for (kind, name) in stream_kinds() {
-        operator.push_str(&format!("\n- `{}` → {}", kind.as_str(), schema(name)));
-    }
-    operator.push_str("\n- `reset` → `{}`: what was missed is no longer kept; reload.");
-    let visitor = format!(
-        "\n\nEvery event's `data` is a {} (the visitor's view: no user, client or owner ids).",
-        schema("VisitorEvent")
-    );
-    let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
-    let operator_events: serde_json::Map<String, Value> =
-        stream_kinds().into_iter().map(|(kind, name)| (kind.as_str().to_string(), reference(name))).collect();
-    let visitor_events: serde_json::Map<String, Value> =
-        stream_kinds().into_iter().map(|(kind, _)| (kind.as_str().to_string(), reference("VisitorEvent"))).collect();
-    for (path, text, events) in
-        [("/api/v1/events", operator, operator_events), ("/api/v1/visitor/events", visitor, visitor_events)]
-    {
-        let operation = doc
-            .pointer_mut(&format!("/paths/{}/get", path.replace('/', "~1")))
-            .and_then(Value::as_object_mut)
-            .unwrap_or_else(|| panic!("no GET {path}"));
-        let joined = format!("{}{text}", operation.get("description").and_then(Value::as_str).unwrap_or_default());
-        operation.insert("description".into(), Value::String(joined));
-        // The same catalogue for tools: event name → schema of its `data`, and on the body
-        // (a string of events) as the JSON Schema annotation of what it carries.
-        let kinds: Vec<Value> = {
-            let mut refs: Vec<Value> = events.values().cloned().collect();
-            refs.sort_by_key(|r| r.to_string());
-            refs.dedup();
-            refs
-        };
-        operation.insert("x-events".into(), Value::Object(events));
-        let body = operation
-            .get_mut("responses")
-            .and_then(|r| r.pointer_mut("/200/content/text~1event-stream/schema"))
-            .and_then(Value::as_object_mut)
-            .unwrap_or_else(|| panic!("no event-stream body for GET {path}"));
-        body.insert(
-            "description".into(),
-            json!("Server-sent events: `id:`, `event:` (a kind) and `data:`, one line of JSON of that kind's schema."),
-        );
-        let carried = if kinds.len() == 1 { kinds[0].clone() } else { json!({ "oneOf": kinds }) };
-        body.insert("contentSchema".into(), carried);
-    }
 }
 
 /// Rules of fields that utoipa's attributes cannot state (patterns from constants, array
