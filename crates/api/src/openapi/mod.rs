@@ -147,11 +147,19 @@ pub(crate) fn finish(api: utoipa::openapi::OpenApi) -> Value {
 }
 
 /// A file's bytes (`Vec<u8>` in a handler's attributes) are one binary string on the wire, not
-/// a JSON array of numbers: generators then send and receive raw bytes.
+/// a JSON array of numbers: generators then send and receive raw bytes. A download answers the
+/// type the file was uploaded with (`image/png`, `application/pdf`…), so its answer is `*/*`.
 fn bytes_as_binary(doc: &mut Value) {
     let bytes = json!({"type": "array", "items": {"type": "integer", "format": "int32", "minimum": 0}});
     for op in operations_mut(doc).filter_map(|(_, _, op)| op.as_object_mut()) {
         let mut contents: Vec<&mut Value> = Vec::new();
+        let ok = op.get_mut("responses").and_then(|r| r.get_mut("200")).and_then(|r| r.get_mut("content"));
+        if let Some(content) = ok.and_then(Value::as_object_mut) {
+            if content.get("application/octet-stream").and_then(|m| m.get("schema")) == Some(&bytes) {
+                let file = content.remove("application/octet-stream").unwrap_or_default();
+                content.insert("*/*".into(), file);
+            }
+        }
         for (key, value) in op.iter_mut() {
             match key.as_str() {
                 "requestBody" => contents.extend(value.get_mut("content")),
