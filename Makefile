@@ -88,14 +88,14 @@ fmt-check: ## rustfmt check
 
 .PHONY: lint
 lint: tools ## clippy -D warnings (server and e2e natively, SPA for wasm32); API paths only in the SPA's client
-	cargo clippy -p domain -p api -p e2e -p bench-realtime --all-targets -- -D warnings
+	cargo clippy -p domain -p api -p e2e -p bench-realtime -p prospecta-client --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 	@# API paths are written in the SPA's typed client (frontend/src/api/) only.
 	@! grep -rn '/api/v1' frontend/src --include='*.rs' | grep -v '^frontend/src/api/' || { echo "an API path outside frontend/src/api/"; exit 1; }
 
 .PHONY: test-unit
-test-unit: ## Unit tests (domain rules, token and error handling)
-	cargo test -p domain -p api --lib
+test-unit: ## Unit tests (domain rules, token and error handling, the Rust client's spec reading)
+	cargo test -p domain -p api -p prospecta-client --lib
 
 .PHONY: test-db
 test-db:

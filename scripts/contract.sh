@@ -4,8 +4,10 @@
 #   2. openapi-python-client and openapi-typescript generate clients without a warning, tsc
 #      --strict type-checks a program using the TypeScript types, the Python client runs a
 #      workflow against the server, and so does an openapi-fetch program (fetch_check.ts);
-#   3. schemathesis (--checks all, fixed seed) runs every operation as an admin and as an agent;
-#   4. the smoke workflow runs through Stoplight Prism's validating proxy, failing on any violation.
+#   3. progenitor generates the Rust client crate (clients/rust) from the spec, and its example
+#      runs the same workflow against the server;
+#   4. schemathesis (--checks all, fixed seed) runs every operation as an admin and as an agent;
+#   5. the smoke workflow runs through Stoplight Prism's validating proxy, failing on any violation.
 # Needs E2E_BASE_URL: a served build with the demo account (scripts/with-server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +62,10 @@ JSON
 echo '{"type": "module"}' >"$work/fetch/out/package.json"
 $bin/tsc -p "$work/fetch/tsconfig.json"
 node "$work/fetch/out/fetch_check.js" "$base"
+
+step "progenitor: the Rust client (clients/rust) generated from the spec, its workflow run"
+cargo build -q -p prospecta-client --example workflow
+target/debug/examples/workflow "$base"
 
 step "schemathesis ($examples examples per operation as an admin, $agent_examples as an agent, seed 20261126)"
 token() {
