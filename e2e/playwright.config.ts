@@ -9,7 +9,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  reporter: [['list'], ['./failure-summary.ts']],
   // Every test runs on a laptop screen; on a small phone (360 px: the narrowest common one) the
   // specs whose screens or flows change there. Every screen's phone layout (no sideways
   // scrolling, tap targets, axe) is checked by a11y.spec either way; the flows left out on the

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { Browser, Page } from '@playwright/test';
+import { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect, expectAccessible, isPhone, navigate, test } from './fixtures';
 import { login, unique, useEnglish } from './helpers';
 
@@ -12,9 +12,17 @@ function demoSiteKey(): string {
   return execFileSync('psql', [db, '-qtAc', sql], { encoding: 'utf8' }).trim();
 }
 
+// Visitors' browsers, closed after each test even when it fails: an open widget keeps its
+// live stream and would still be chatting during the next test.
+const visitorContexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  for (const context of visitorContexts.splice(0)) await context.close();
+});
+
 /** A visitor on the demo customer page, in a browser of their own. */
 async function visitorPage(browser: Browser, phone: boolean): Promise<Page> {
   const context = await browser.newContext(phone ? { viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true } : {});
+  visitorContexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (e) => { throw e; });
   await page.goto(`/demo?site_key=${demoSiteKey()}`);
