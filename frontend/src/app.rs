@@ -13,6 +13,7 @@ use crate::pages::boards::{BoardPage, BoardsPage};
 use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
 use crate::pages::desk::DeskPage;
 use crate::pages::email_links::{AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
+use crate::pages::reports::ReportsPage;
 use crate::pages::settings::{
     ApiKeysSettings, CannedResponsesSettings, CustomFieldsSettings, SitesSettings, UsersSettings, WebhooksSettings,
 };
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/boards") view=BoardsPage/>
                     <Route path=path!("/boards/:id") view=BoardPage/>
                     <Route path=path!("/tasks") view=TasksPage/>
+                    <Route path=path!("/reports") view=ReportsPage/>
                     <ParentRoute path=path!("/settings") view=Settings>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/users"/> }/>
                         <Route path=path!("/users") view=UsersSettings/>
@@ -142,6 +144,7 @@ fn Shell() -> impl IntoView {
                         <A href="/conversations">{move || i18n.t(Msg::NavConversations)}<DeskBadge/></A>
                         <A href="/boards">{move || i18n.t(Msg::NavBoards)}</A>
                         <A href="/tasks">{move || i18n.t(Msg::NavTasks)}</A>
+                        <A href="/reports">{move || i18n.t(Msg::NavReports)}</A>
                         <A href="/settings">{move || i18n.t(Msg::NavSettings)}</A>
                     </nav>
                     <div class="account">

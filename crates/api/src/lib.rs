@@ -20,6 +20,7 @@ pub(crate) mod ingest;
 pub(crate) mod invitations;
 pub(crate) mod notifications;
 pub mod openapi;
+pub(crate) mod reports;
 pub mod seed;
 mod server;
 pub(crate) mod sites;

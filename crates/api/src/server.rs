@@ -28,7 +28,7 @@ use crate::platform::storage::Storage;
 use crate::platform::{mailer, metrics, telemetry};
 use crate::{
     api_keys, assignment, auth, boards, canned_responses, cards, contacts, conversations, custom_fields, ingest,
-    invitations, notifications, openapi, platform, sites, tasks, users, visitor, webhooks, widget, AppState,
+    invitations, notifications, openapi, platform, reports, sites, tasks, users, visitor, webhooks, widget, AppState,
 };
 
 /// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
@@ -54,6 +54,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             .configure(cards::routes)
             .configure(boards::routes)
             .configure(tasks::routes)
+            .configure(reports::routes)
             .configure(webhooks::routes)
             .configure(visitor::routes),
     );

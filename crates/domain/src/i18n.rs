@@ -509,6 +509,45 @@ catalogue! {
     HistUnchecked => "unticked", "desmarcou";
     SearchContacts => "Search contacts", "Buscar prospectos";
     Amount => "Amount", "Valor";
+    NavReports => "Reports", "Relatórios";
+    ReportFrom => "From", "De";
+    ReportTo => "To", "Até";
+    GroupBy => "Group by", "Agrupar por";
+    IntervalDay => "Day", "Dia";
+    IntervalWeek => "Week", "Semana";
+    TileNewLeads => "New leads", "Novos prospectos";
+    TileSales => "Sales", "Vendas";
+    TileNoSales => "No sales", "Sem venda";
+    TileFirstAction => "First action, median", "Primeiro atendimento, mediana";
+    VsPrevious => "vs. previous period", "vs. período anterior";
+    NoPrevious => "nothing in the previous period", "nada no período anterior";
+    ChartLeadsOverTime => "New leads over time", "Novos prospectos no período";
+    ChartBySource => "Leads by source", "Prospectos por origem";
+    ChartByMedium => "Leads by medium", "Prospectos por mídia";
+    ChartByChannel => "Leads by channel", "Prospectos por canal";
+    ChartBySite => "Leads by website", "Prospectos por site";
+    ChartFunnel => "Where this period's leads stand", "Situação dos prospectos do período";
+    ChartSalesByMonth => "Sales and no-sales per month", "Vendas e sem venda por mês";
+    ChartSalesByAgent => "Sales by user", "Vendas por usuário";
+    TableConversionBySource => "Conversion by source", "Conversão por origem";
+    TableConversionByAgent => "Conversion by user", "Conversão por usuário";
+    AxisDay => "Day", "Dia";
+    AxisWeek => "Week starting", "Semana iniciada em";
+    AxisMonth => "Month", "Mês";
+    AxisLeads => "Leads", "Prospectos";
+    AxisClients => "Clients", "Clientes";
+    AxisSource => "Source", "Origem";
+    AxisMedium => "Medium", "Mídia";
+    AxisUser => "User", "Usuário";
+    ThisPeriod => "This period", "Este período";
+    PreviousPeriod => "Previous period", "Período anterior";
+    ShowTable => "Show data table", "Mostrar tabela";
+    HideTable => "Hide data table", "Ocultar tabela";
+    DownloadCsv => "Download CSV", "Baixar CSV";
+    NoneValue => "(none)", "(nenhum)";
+    ConversionRate => "Conversion", "Conversão";
+    NoReportData => "Nothing in this period.", "Nada neste período.";
+    FirstActionMeasured => "leads with a first action", "prospectos com primeiro atendimento";
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod phone;
 pub mod positions;
 pub mod problem;
 pub mod problem_text;
+pub mod reports;
 pub mod serde_helpers;
 pub mod sites;
 pub mod task_rules;

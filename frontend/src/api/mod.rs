@@ -8,6 +8,7 @@ pub mod boards;
 pub mod contacts;
 pub mod conversations;
 pub mod notifications;
+pub mod reports;
 pub mod settings;
 pub mod sites;
 pub mod tasks;

@@ -3,6 +3,7 @@ pub mod boards;
 pub mod clients;
 pub mod desk;
 pub mod email_links;
+pub mod reports;
 pub mod settings;
 pub mod tasks;
 

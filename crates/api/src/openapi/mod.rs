@@ -59,6 +59,7 @@ mod links;
         (name = "events", description = "Realtime server-sent events"),
         (name = "boards", description = "Kanban boards (pipelines), their stages and labels"),
         (name = "tasks", description = "Tasks: My tasks, and the tasks of a contact, card or conversation"),
+        (name = "reports", description = "Reports for managers: leads in by source and channel, the funnel, speed of first action, sales per month and agent"),
         (name = "cards", description = "Cards on boards: deals and clients moving through stages, the board view, history and saved filters"),
         (name = "integration", description = "Endpoints for integrations (API key or site key)"),
         (name = "webhooks", description = "Signed event deliveries to an integration's URL, with retries and a delivery log"),

@@ -36,6 +36,7 @@ mod public_ingest;
 mod rate_limits;
 mod reads;
 mod realtime;
+mod reports;
 mod roles_at_once;
 mod signup_and_invitations;
 mod sites;

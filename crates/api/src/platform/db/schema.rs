@@ -131,6 +131,7 @@ diesel::table! {
         notes_text -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        closed_at -> Nullable<Timestamptz>,
     }
 }
 

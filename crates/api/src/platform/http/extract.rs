@@ -38,6 +38,37 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
     }
 }
 
+/// A query string read into `T`. Unlike `web::Query`, a value that is not of its type (or a
+/// missing one) is a 400 naming the parameter.
+pub struct NamedQuery<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for NamedQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(NamedQuery))
+    }
+}
+
+/// Deserialises a query string and names the offending parameter when it fails.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let message = err.into_inner().to_string();
+        // A missing parameter fails at the top (`.`) with its name in the message.
+        let field = match path.as_str() {
+            "." => message.split('`').nth(1).unwrap_or("query").to_string(),
+            _ => path,
+        };
+        ApiError::BadRequest(
+            format!("Invalid query parameter {field}: {message}"),
+            vec![FieldError::new(&field, "invalid_type", &message)],
+        )
+    })
+}
+
 /// Like [`ValidJson`], for endpoints whose body may be left out entirely (`None`).
 pub struct OptionalJson<T>(pub Option<T>);
 
