@@ -43,6 +43,14 @@ test('a manager reads the period against the one before, in charts with their da
   await expect(page.getByTestId('chart-leads-over-time')).toContainText('Week starting');
   await expectAccessible(page, 'the reports');
 
+  // The live chat part: the demo's chats reached the desk in the period.
+  await expect(page.getByTestId('tile-chats').locator('.tile-value')).toHaveText(/^\d+$/);
+  const heatmap = page.getByTestId('chart-chats-heatmap');
+  await expect(heatmap.locator('figcaption')).toHaveText('Chats by hour and weekday');
+  await heatmap.getByRole('button', { name: 'Show data table' }).click();
+  await expect(heatmap.locator('tbody th')).toHaveText(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
+  await expect(heatmap.locator('thead th')).toHaveCount(25);
+
   // A period with nothing in it says so.
   await page.getByLabel('From', { exact: true }).fill('2020-01-01');
   await page.getByLabel('To', { exact: true }).fill('2020-01-31');

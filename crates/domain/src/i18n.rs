@@ -548,6 +548,25 @@ catalogue! {
     ConversionRate => "Conversion", "Conversão";
     NoReportData => "Nothing in this period.", "Nada neste período.";
     FirstActionMeasured => "leads with a first action", "prospectos com primeiro atendimento";
+    ReportDeskTitle => "Live chat", "Atendimento";
+    TileChats => "Chats", "Conversas";
+    TileMissed => "Missed chats", "Conversas perdidas";
+    TileWait => "Wait to be accepted, median", "Espera até o aceite, mediana";
+    TileFirstResponse => "First response, median", "Primeira resposta, mediana";
+    ChartChatsHeatmap => "Chats by hour and weekday", "Conversas por hora e dia da semana";
+    AxisWeekday => "Weekday", "Dia da semana";
+    AxisHour => "Hour", "Hora";
+    TableByOperator => "Chats by operator", "Conversas por atendente";
+    Accepted => "Accepted", "Aceitas";
+    ClosedCount => "Closed", "Encerradas";
+    P90 => "90% within", "90% em até";
+    Monday => "Monday", "Segunda";
+    Tuesday => "Tuesday", "Terça";
+    Wednesday => "Wednesday", "Quarta";
+    Thursday => "Thursday", "Quinta";
+    Friday => "Friday", "Sexta";
+    Saturday => "Saturday", "Sábado";
+    Sunday => "Sunday", "Domingo";
 }
 
 #[cfg(test)]

@@ -256,6 +256,48 @@ pub struct SalesReport {
     pub by_agent: Vec<AgentSalesRow>,
 }
 
+/// Chats that reached the desk in one local hour of one weekday.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct HeatCell {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// 0–23, local.
+    pub hour: u8,
+    pub count: i64,
+}
+
+/// One operator's chats in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OperatorRow {
+    pub key: Option<String>,
+    pub label: Option<String>,
+    /// Chats they accepted (or joined and own).
+    pub accepted: i64,
+    pub closed: i64,
+    pub median_first_response_secs: Option<i64>,
+}
+
+/// `GET /reports/desk`: chats that reached the desk (left the bot for an operator) in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DeskReport {
+    pub period: Period,
+    pub previous: Period,
+    pub chats: i64,
+    pub previous_chats: i64,
+    /// Accepted by an operator.
+    pub answered: i64,
+    /// Closed (visitor left, or an operator closed it) before anyone accepted.
+    pub missed: i64,
+    pub previous_missed: i64,
+    /// From reaching the desk to being accepted.
+    pub wait: ResponseTimes,
+    /// From reaching the desk to an operator's first reply.
+    pub first_response: ResponseTimes,
+    /// Cells with at least one chat.
+    pub heatmap: Vec<HeatCell>,
+    pub by_operator: Vec<OperatorRow>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

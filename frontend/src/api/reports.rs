@@ -1,6 +1,6 @@
 //! Reports: leads and sales of a period, next to the period before.
 
-use domain::reports::{LeadsReport, SalesReport};
+use domain::reports::{DeskReport, LeadsReport, SalesReport};
 
 use super::ApiError;
 
@@ -11,4 +11,8 @@ pub async fn leads(query: &str) -> Result<LeadsReport, ApiError> {
 
 pub async fn sales(query: &str) -> Result<SalesReport, ApiError> {
     super::get(&format!("/api/v1/reports/sales?{query}")).await
+}
+
+pub async fn desk(query: &str) -> Result<DeskReport, ApiError> {
+    super::get(&format!("/api/v1/reports/desk?{query}")).await
 }

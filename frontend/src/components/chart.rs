@@ -74,11 +74,13 @@ impl Chart {
     }
 }
 
-/// Columns over time (`Columns`) or one bar per category (`Bars`, for names that need room).
+/// Columns over time (`Columns`), one bar per category (`Bars`, for names that need room),
+/// or a grid of categories by series shaded by value (`Heatmap`: weekdays by hours).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shape {
     Columns,
     Bars,
+    Heatmap,
 }
 
 /// The drawing's width in SVG units: about the width it is shown at, so its 12-unit text
@@ -119,12 +121,13 @@ pub fn ChartFigure(
                 match shape {
                     Shape::Columns => columns(&c, &title_id).into_any(),
                     Shape::Bars => bars(&c, &title_id).into_any(),
+                    Shape::Heatmap => heatmap(&c, &title_id).into_any(),
                 }
             })
         }
     };
     let legend = move || {
-        chart.get().filter(|c| c.series.len() > 1).map(|c| {
+        chart.get().filter(|c| c.series.len() > 1 && shape != Shape::Heatmap).map(|c| {
             view! {
                 <ul class="legend">
                     {c.series.into_iter().map(|s| view! { <li><span class=format!("swatch {}", s.tone.class())></span>{s.name}</li> }).collect_view()}
@@ -261,6 +264,47 @@ fn bars(c: &Chart, title_id: &str) -> impl IntoView {
         <svg class="chart-svg" viewBox=format!("0 0 {width} {height}") role="img" aria-labelledby=title_id.to_string()>
             {rows.collect_view()}
             <text class="axis-label" x=label_w + plot_w / 2.0 y=height - 6.0 text-anchor="middle">{c.value_label.clone()}</text>
+        </svg>
+    }
+}
+
+/// A grid: a row per category, a cell per series, darker for more; every fourth series
+/// (hour) labelled along the bottom.
+fn heatmap(c: &Chart, title_id: &str) -> impl IntoView {
+    let width = drawing_width();
+    let (left, bottom) = (if width < 400.0 { 40.0 } else { 84.0 }, 34.0);
+    let columns = c.series.len().max(1);
+    let cell_w = (width - left - 4.0) / columns as f64;
+    let cell_h = 22.0;
+    let height = cell_h * c.categories.len() as f64 + bottom;
+    let top = c.top() as f64;
+    let cells = c.categories.iter().enumerate().flat_map(|(row, cat)| {
+        c.series.iter().enumerate().map(move |(col, s)| {
+            let v = s.values.get(row).copied().unwrap_or(0);
+            // Empty cells stay a faint outline; the rest shade from light to the brand blue.
+            let opacity = if v == 0 { 0.0 } else { 0.15 + 0.85 * v as f64 / top };
+            view! {
+                <rect class="heat" x=format!("{:.1}", left + cell_w * col as f64) y=format!("{:.1}", cell_h * row as f64)
+                    width=format!("{:.1}", cell_w - 1.0) height=cell_h - 1.0 fill-opacity=format!("{opacity:.2}")>
+                    <title>{format!("{cat}, {}: {v}", s.name)}</title>
+                </rect>
+            }
+        })
+    });
+    let row_labels = c.categories.iter().enumerate().map(|(row, cat)| {
+        let label: String = if width < 400.0 { cat.chars().take(3).collect() } else { cat.clone() };
+        view! { <text class="tick" x=left - 6.0 y=format!("{:.1}", cell_h * row as f64 + 15.0) text-anchor="end">{label}</text> }
+    });
+    let column_labels = c.series.iter().enumerate().filter(|(i, _)| i % 4 == 0).map(|(col, s)| {
+        let x = left + cell_w * col as f64 + cell_w / 2.0;
+        view! { <text class="tick" x=format!("{x:.1}") y=format!("{:.1}", height - bottom + 14.0) text-anchor="middle">{s.name.clone()}</text> }
+    });
+    view! {
+        <svg class="chart-svg" viewBox=format!("0 0 {width} {height}") role="img" aria-labelledby=title_id.to_string()>
+            {cells.collect_view()}
+            {row_labels.collect_view()}
+            {column_labels.collect_view()}
+            <text class="axis-label" x=left + (width - left) / 2.0 y=height - 4.0 text-anchor="middle">{c.value_label.clone()}</text>
         </svg>
     }
 }

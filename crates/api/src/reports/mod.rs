@@ -1,11 +1,13 @@
 //! Reports for managers (admins see the account, agents their own figures): leads in by
 //! source, medium, channel and site with the status funnel and speed of first action, and
-//! sales closed per month and agent.
+//! sales closed per month and agent, and the desk's chats (volume by hour and weekday, wait
+//! and first response, missed chats, per operator).
 //!
-//! `routes`: the handlers and their OpenAPI; `queries`: the SQL, each breakdown one grouped
-//! scan of the period and the one before. Periods, buckets and percent change are
+//! `routes`: the handlers and their OpenAPI; `queries`: the leads and sales SQL, each
+//! breakdown one grouped scan of the period and the one before; `desk`: the desk's SQL. Periods, buckets and percent change are
 //! `domain::reports`.
 
+mod desk;
 mod queries;
 mod routes;
 

@@ -1,17 +1,18 @@
 //! The reports' handlers and their OpenAPI.
 
 use actix_web::{get, web};
-use domain::reports::{LeadsReport, Period, ReportQuery, SalesReport};
+use domain::reports::{DeskReport, LeadsReport, Period, ReportQuery, SalesReport};
 use domain::Problem;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::desk;
 use super::queries::{self, Scope};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AuthUser, NamedQuery};
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(utoipa_actix_web::scope("/reports").service(leads_report).service(sales_report));
+    cfg.service(utoipa_actix_web::scope("/reports").service(leads_report).service(sales_report).service(desk_report));
 }
 
 /// What the caller may count: the whole account for an admin (optionally one agent's), only
@@ -80,4 +81,31 @@ pub async fn sales_report(
 ) -> ApiResult<web::Json<SalesReport>> {
     let scope = scope_of(&caller, &query)?;
     Ok(web::Json(state.db.run(move |conn| queries::sales(conn, &scope)).await?))
+}
+
+/// Desk report.
+///
+/// Chats that reached the desk (the bot handed them to an operator) in the period, by local
+/// hour and weekday; how many were answered and how many missed (closed before anyone
+/// accepted), next to the previous period; the wait to be accepted and to a first reply
+/// (median and 90th percentile); and per operator, chats accepted and closed and their
+/// median first response. `assignee_id` picks an operator; agents get their own chats.
+#[utoipa::path(
+    tag = "reports", operation_id = "desk_report", security(("bearer" = [])),
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "The report", body = DeskReport),
+        (status = 400, description = "A query parameter is not of its type", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`to` before `from`, a period over 366 days, or `utc_offset` out of range", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/desk")]
+pub async fn desk_report(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    NamedQuery(query): NamedQuery<ReportQuery>,
+) -> ApiResult<web::Json<DeskReport>> {
+    let scope = scope_of(&caller, &query)?;
+    Ok(web::Json(state.db.run(move |conn| desk::desk(conn, &scope)).await?))
 }

@@ -235,6 +235,29 @@ async fn the_first_action_is_timed_from_the_first_contact() {
     assert_eq!(r["first_action"]["measured"], 1, "the untouched lead has no first action yet");
     let median = r["first_action"]["median_secs"].as_i64().unwrap();
     assert!((590..=660).contains(&median), "about ten minutes, got {median}");
+
+    // A bot's message is no person's action; an operator's chat reply is (the trigger on
+    // messages), and only the earliest action counts.
+    let conversation = Uuid::new_v4();
+    app.conn_exec(&format!(
+        "INSERT INTO conversations (id, account_id, contact_id, channel, started_at) VALUES ('{conversation}', '{}', '{}', 'live_chat', now())",
+        admin.user.account_id, untouched.id
+    ));
+    for (sender, position) in [("bot", 1), ("agent", 2), ("agent", 3)] {
+        app.conn_exec(&format!(
+            "INSERT INTO messages (id, account_id, conversation_id, sender, body, sent_at, position)
+             VALUES (gen_random_uuid(), '{}', '{conversation}', '{sender}', 'Oi', now() - interval '{} minutes', {position})",
+            admin.user.account_id,
+            [0, 5, 4, 1][position as usize]
+        ));
+    }
+    let r = report(&app, &admin, "leads", &format!("from={today}&to={today}")).await;
+    assert_eq!(r["first_action"]["measured"], 2);
+    let first = app.count(&format!(
+        "SELECT extract(epoch FROM first_action_at - first_contact_at)::bigint FROM contacts WHERE id = '{}'",
+        untouched.id
+    ));
+    assert!((350..=370).contains(&first), "the first agent reply, six minutes in (the bot spoke at five): {first}");
 }
 
 #[tokio::test]
@@ -296,4 +319,84 @@ async fn clients_closed_before_the_moment_was_recorded_get_it_from_the_change_lo
         r["months"],
         json!([{"month": "2026-01", "won": 1, "lost": 0}, {"month": "2026-02", "won": 0, "lost": 1}])
     );
+}
+
+/// A chat that reached the desk at `waiting` (UTC), accepted and answered after the given
+/// seconds (or never), closed or not.
+fn chat(
+    app: &TestApp,
+    account: Uuid,
+    owner: Option<Uuid>,
+    waiting: &str,
+    accept: Option<i64>,
+    reply: Option<i64>,
+    closed: bool,
+) {
+    let contact = Uuid::new_v4();
+    app.conn_exec(&format!(
+        "INSERT INTO contacts (id, account_id, name, first_contact_at, channel) VALUES ('{contact}', '{account}', 'V', '{waiting}', 'live_chat')"
+    ));
+    let at =
+        |secs: Option<i64>| secs.map_or("NULL".into(), |s| format!("timestamptz '{waiting}' + interval '{s} seconds'"));
+    let status = match (closed, accept) {
+        (true, _) => "closed",
+        (false, Some(_)) => "active",
+        (false, None) => "waiting",
+    };
+    app.conn_exec(&format!(
+        "INSERT INTO conversations (id, account_id, contact_id, channel, started_at, status, owner_id, waiting_since, accepted_at, first_response_at)
+         VALUES (gen_random_uuid(), '{account}', '{contact}', 'live_chat', '{waiting}', '{status}', {}, '{waiting}', {}, {})",
+        owner.map_or("NULL".into(), |o| format!("'{o}'")),
+        at(accept),
+        at(reply)
+    ));
+}
+
+#[tokio::test]
+async fn the_desk_report_times_chats_and_counts_the_missed_ones() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let account = admin.user.account_id;
+    let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
+    let (a, b) = (Some(admin.user.id), Some(agent.user.id));
+    // Monday 2026-11-02 14:10 UTC = 11:10 in Brasília.
+    chat(&app, account, a, "2026-11-02T14:10:00Z", Some(30), Some(40), true);
+    chat(&app, account, a, "2026-11-02T14:50:00Z", Some(60), Some(90), false);
+    chat(&app, account, b, "2026-11-03T20:00:00Z", Some(10), Some(20), true);
+    chat(&app, account, b, "2026-11-03T20:30:00Z", Some(120), None, false);
+    chat(&app, account, None, "2026-11-04T09:00:00Z", None, None, true); // missed: closed unanswered
+    chat(&app, account, None, "2026-11-04T09:05:00Z", None, None, false); // still waiting: not missed
+    chat(&app, account, a, "2026-10-20T10:00:00Z", Some(5), Some(5), true); // the previous period
+    chat(&app, account, None, "2026-10-21T10:00:00Z", None, None, true);
+
+    let r = report(&app, &admin, "desk", "from=2026-11-01&to=2026-11-30&utc_offset=-180").await;
+    assert_eq!((r["chats"].as_i64(), r["previous_chats"].as_i64()), (Some(6), Some(2)));
+    assert_eq!(
+        (r["answered"].as_i64(), r["missed"].as_i64(), r["previous_missed"].as_i64()),
+        (Some(4), Some(1), Some(1))
+    );
+    // Waits 10, 30, 60, 120: the lower median (percentile_disc) is 30, the 90th 120.
+    assert_eq!(r["wait"], json!({"measured": 4, "median_secs": 30, "p90_secs": 120}));
+    assert_eq!(r["first_response"], json!({"measured": 3, "median_secs": 40, "p90_secs": 90}));
+    let cell = |weekday: i64, hour: i64| {
+        r["heatmap"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["weekday"] == weekday && c["hour"] == hour)
+            .map(|c| c["count"].clone())
+    };
+    assert_eq!(cell(1, 11), Some(json!(2)), "Monday 11h local");
+    assert_eq!(cell(3, 6), Some(json!(2)), "Wednesday 6h local");
+    assert_eq!(cell(1, 14), None, "not at the UTC hour");
+    let bruno = row(&r["by_operator"], &agent.user.id.to_string());
+    assert_eq!(bruno["accepted"], 2);
+    assert_eq!(bruno["closed"], 1);
+    assert_eq!(bruno["median_first_response_secs"], 20);
+    assert_eq!(bruno["label"], "Bruno Teste");
+
+    // An agent's report is their own chats.
+    let mine = report(&app, &agent, "desk", "from=2026-11-01&to=2026-11-30").await;
+    assert_eq!((mine["chats"].as_i64(), mine["missed"].as_i64()), (Some(2), Some(0)));
+    assert_eq!(mine["by_operator"].as_array().unwrap().len(), 1);
 }

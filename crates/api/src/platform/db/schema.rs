@@ -132,6 +132,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         closed_at -> Nullable<Timestamptz>,
+        first_action_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -1,5 +1,8 @@
 //! Reports: a period (last 30 days by default) with filters, four headline figures next to
-//! the previous period, and the charts and tables of the leads and sales reports.
+//! the previous period, and the charts and tables of the leads and sales reports; the live
+//! chat's part is `desk`.
+
+mod desk;
 
 use chrono::{Datelike, Duration, Local, NaiveDate};
 use domain::i18n::{Lang, Msg};
@@ -35,14 +38,14 @@ fn month_label(month: &str, lang: Lang) -> String {
 }
 
 /// "+12 % vs. previous period", or that there was nothing before.
-fn change_text(current: i64, previous: i64, lang: Lang) -> String {
+pub(super) fn change_text(current: i64, previous: i64, lang: Lang) -> String {
     match percent_change(current, previous) {
         Some(p) => format!("{}{p} % {} ({previous})", if p > 0 { "+" } else { "" }, Msg::VsPrevious.text(lang)),
         None => Msg::NoPrevious.text(lang).to_string(),
     }
 }
 
-fn duration_text(secs: Option<i64>) -> String {
+pub(super) fn duration_text(secs: Option<i64>) -> String {
     match secs {
         None => "—".into(),
         Some(s) if s < 60 => format!("{s} s"),
@@ -296,6 +299,7 @@ pub fn ReportsPage() -> impl IntoView {
             rows=Signal::derive(move || leads_now().map(|r| r.conversion_by_source).unwrap_or_default())/>
         <ConversionTable title=Msg::TableConversionByAgent first=Msg::AxisUser testid="conversion-by-agent"
             rows=Signal::derive(move || leads_now().map(|r| r.conversion_by_agent).unwrap_or_default())/>
+        <desk::DeskSection query=query/>
     }
 }
 
