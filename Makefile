@@ -141,14 +141,15 @@ test-contract: tools tools-contract test-db ## The API contract: spec lint, gene
 		INVITATIONS_PER_HOUR=0 INVITATIONS_PER_ADDRESS_PER_DAY=0 \
 		scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- scripts/contract.sh
 
-.PHONY: bench bench-realtime bench-board bench-import bench-webhooks
-bench: ## Benchmark: list, ingestion, export, board view, CSV import, realtime and webhooks, each next to its reference; one table at the end
+.PHONY: bench bench-realtime bench-board bench-import bench-webhooks bench-reports
+bench: ## Benchmark: list, ingestion, export, board view, CSV import, realtime, webhooks and reports, each next to its reference; one table at the end
 	@rm -f .data/bench-summary.tsv
 	@bench/run.sh
 	@bench/board.sh
 	@bench/import.sh
 	@bench/realtime.sh
 	@bench/webhooks.sh
+	@bench/reports.sh
 	@bench/report.sh
 
 bench-import: ## Benchmark: a 100,000-row CSV import on a new account (BENCH_IMPORT_ROWS)
@@ -156,6 +157,9 @@ bench-import: ## Benchmark: a 100,000-row CSV import on a new account (BENCH_IMP
 
 bench-board: ## Benchmark: a 5,000-card board via API (wrk) vs the same SQL in pgbench, and its first render in Chromium
 	@bench/board.sh
+
+bench-reports: ## Benchmark: the leads and sales reports over 90 days of 1M contacts, next to pgbench running their SQL
+	@bench/reports.sh
 
 bench-webhooks: ## Benchmark: webhook deliveries drained per second, and latency at 1,000 events/s
 	@bench/webhooks.sh
