@@ -28,7 +28,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (at %ss)\n' "$*" "$SECONDS"; }
 
 step "redocly lint (recommended-strict)"
 (cd $dir && node_modules/.bin/redocly lint --config redocly.yaml --lint-config=error "$spec")
@@ -108,4 +108,4 @@ if grep -qiE "violation|✖" "$work/prism.log"; then
   exit 1
 fi
 echo "Prism: no violations"
-echo "contract checks passed"
+echo "contract checks passed in ${SECONDS}s"
