@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Timestamptz, Uuid as SqlUuid};
 use domain::reports::{DeskReport, HeatCell, OperatorRow, ResponseTimes};
 
-use super::queries::{Names, Scope};
+use super::queries::{local_time, Names, Scope};
 use crate::platform::error::ApiResult;
 
 /// $1 account, $2 site, $3 operator; then $4… as each query adds.
@@ -97,7 +97,7 @@ pub fn desk(conn: &mut PgConnection, scope: &Scope) -> ApiResult<DeskReport> {
     .bind::<Timestamptz, _>(end)
     .get_result(conn)?;
 
-    let local = "((v.waiting_since AT TIME ZONE 'UTC') + make_interval(mins => $6))";
+    let local = local_time("v.waiting_since", "$6");
     let cells: Vec<Cell> = scoped!(
         format!(
             "SELECT extract(isodow FROM {local})::int AS weekday, extract(hour FROM {local})::int AS hour, count(*) AS count

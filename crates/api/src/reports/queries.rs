@@ -115,9 +115,14 @@ struct Closed {
     previous_count: i64,
 }
 
-/// The local day of `column` at the offset bound as `$offset`.
+/// `column` as the caller's local time, at the offset in minutes bound as `offset`.
+pub(super) fn local_time(column: &str, offset: &str) -> String {
+    format!("(({column} AT TIME ZONE 'UTC') + make_interval(mins => {offset}))")
+}
+
+/// The local day of `column` (see [`local_time`]).
 fn local_day(column: &str, offset: &str) -> String {
-    format!("(({column} AT TIME ZONE 'UTC') + make_interval(mins => {offset}))::date")
+    format!("{}::date", local_time(column, offset))
 }
 
 pub fn leads(conn: &mut PgConnection, scope: &Scope) -> ApiResult<LeadsReport> {
