@@ -26,12 +26,36 @@ impl Directory {
         }
     }
 
+    /// Every site as an `<option>` (value: its id), for a select.
+    pub fn site_options(&self) -> impl IntoView {
+        let sites = self.sites;
+        move || {
+            sites.get().and_then(Result::ok).map(|l| {
+                l.items.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()
+            })
+        }
+    }
+
+    /// Every user as an `<option>` (value: their id), for a filter's select.
+    pub fn user_options(&self) -> impl IntoView {
+        user_options(self.users)
+    }
+
     /// A user's name, like [`Directory::site_name`].
     pub fn user_name(&self, id: Option<uuid::Uuid>) -> String {
         match (id, &*self.users.read()) {
             (Some(id), Some(Ok(list))) => name_of(list.items.iter().map(|u| (u.id, &u.name)), id),
             _ => String::new(),
         }
+    }
+}
+
+/// Every user of a loaded list as an `<option>` (value: their id), for a filter's select.
+pub fn user_options(users: LocalResource<Result<UserList, ApiError>>) -> impl IntoView {
+    move || {
+        users.get().and_then(Result::ok).map(|l| {
+            l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()
+        })
     }
 }
 

@@ -6,7 +6,7 @@ pub mod client_card;
 mod directory;
 pub mod transcript;
 
-pub use directory::Directory;
+pub use directory::{user_options, Directory};
 
 /// A date-time in the browser's time zone, written as the UI language writes it.
 pub fn short(t: chrono::DateTime<chrono::Utc>) -> String {

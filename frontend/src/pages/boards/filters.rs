@@ -132,11 +132,6 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
     };
 
     let labels = board.labels.clone();
-    let user_options = move || {
-        users.get().and_then(Result::ok).map(|l| {
-            l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()
-        })
-    };
     let yes_no = move |key: &'static str, label: Msg, default_no: bool| {
         view! {
             <label class="date">{move || i18n.t(label)}
@@ -189,13 +184,13 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
             <label class="date">{move || i18n.t(Msg::Members)}
                 <select name="member_ids" bind:value=get("member_ids")>
                     <option value="">{move || i18n.t(Msg::Anyone)}</option>
-                    {user_options}
+                    {crate::components::user_options(users)}
                 </select>
             </label>
             <label class="date">{move || i18n.t(Msg::Sellers)}
                 <select name="seller_ids" bind:value=get("seller_ids")>
                     <option value="">{move || i18n.t(Msg::Anyone)}</option>
-                    {user_options}
+                    {crate::components::user_options(users)}
                 </select>
             </label>
             {yes_no("stale", Msg::StaleFilter, false)}

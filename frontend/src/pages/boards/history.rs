@@ -99,11 +99,6 @@ pub fn HistoryPanel(
         loading.dispatch((more, user_id, from));
     };
     load(false);
-    let user_options = move || {
-        users.get().and_then(Result::ok).map(|l| {
-            l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()
-        })
-    };
     let rows = move || {
         let lang = i18n.lang.get();
         entries
@@ -144,7 +139,7 @@ pub fn HistoryPanel(
                 {card_id.is_none().then(|| view! {
                     <select aria-label=move || i18n.t(Msg::Users) bind:value=user on:change=move |_| load(false)>
                         <option value="">{move || i18n.t(Msg::Anyone)}</option>
-                        {user_options}
+                        {crate::components::user_options(users)}
                     </select>
                     <button class="link" on:click=move |_| on_close.run(())>{move || i18n.t(Msg::Close)}</button>
                 })}

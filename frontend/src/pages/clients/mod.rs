@@ -213,16 +213,6 @@ fn FilterBar(directory: Directory) -> impl IntoView {
             Default::default(),
         );
     };
-    let site_options = move || {
-        directory.sites.get().and_then(|r| r.ok()).map(|l| {
-            l.items.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()
-        })
-    };
-    let user_options = move || {
-        directory.users.get().and_then(|r| r.ok()).map(|l| {
-            l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()
-        })
-    };
 
     // On a phone the filters wait behind a button, so the first screen shows clients.
     let open = RwSignal::new(false);
@@ -241,12 +231,12 @@ fn FilterBar(directory: Directory) -> impl IntoView {
             </select>
             <select name="site_id" aria-label=move || i18n.t(Msg::Site) bind:value=site>
                 <option value="">{move || i18n.t(Msg::AnySite)}</option>
-                {site_options}
+                {directory.site_options()}
             </select>
             <Show when=move || session.is_admin()>
                 <select name="assignee_id" aria-label=move || i18n.t(Msg::Assignee) bind:value=assignee>
                     <option value="">{move || i18n.t(Msg::Anyone)}</option>
-                    {user_options}
+                    {directory.user_options()}
                 </select>
             </Show>
             <select name="channel" aria-label=move || i18n.t(Msg::Channel) bind:value=channel>

@@ -60,8 +60,7 @@ pub fn NewClientForm(directory: Directory) -> impl IntoView {
                 <label>{move || i18n.t(Msg::Site)}
                     <select name="site_id" bind:value=site>
                         <option value="">"—"</option>
-                        {move || directory.sites.get().and_then(|r| r.ok()).map(|l| l.items.into_iter()
-                            .map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view())}
+                        {directory.site_options()}
                     </select>
                 </label>
                 <Show when=move || session.is_admin()>

@@ -54,13 +54,13 @@ pub fn AllFilters(filters: RwSignal<String>, directory: Directory) -> impl IntoV
             <label>{move || i18n.t(Msg::Site)}
                 <select name="site" bind:value=site>
                     <option value="">{move || i18n.t(Msg::AnySite)}</option>
-                    {move || directory.sites.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view())}
+                    {directory.site_options()}
                 </select>
             </label>
             <label>{move || i18n.t(Msg::Operator)}
                 <select name="operator" bind:value=operator>
                     <option value="">{move || i18n.t(Msg::AnyOperator)}</option>
-                    {move || directory.users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
+                    {directory.user_options()}
                 </select>
             </label>
             <label>{move || i18n.t(Msg::StartedFrom)}<input type="date" name="from" bind:value=from/></label>

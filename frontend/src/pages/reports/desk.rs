@@ -5,7 +5,7 @@ use domain::i18n::{Lang, Msg};
 use domain::reports::DeskReport;
 use leptos::prelude::*;
 
-use super::{change_text, duration_text};
+use super::{change_text, duration_text, tile};
 use crate::api::{self, ApiError};
 use crate::components::chart::{Chart, ChartFigure, Series, Shape, Tone};
 use crate::i18n::use_i18n;
@@ -44,21 +44,13 @@ pub fn DeskSection(query: Memo<String>) -> impl IntoView {
     let tiles = move || {
         let lang = i18n.lang.get();
         now().map(|r| {
-            let tile = move |label: Msg, value: String, note: String, testid: &'static str| {
-                view! {
-                    <div class="tile" data-testid=testid>
-                        <span class="tile-label">{label.text(lang)}</span>
-                        <strong class="tile-value">{value}</strong>
-                        <span class="tile-note">{note}</span>
-                    </div>
-                }
-            };
+            let headline = |label: Msg, value: String, note: String, testid| tile(label.text(lang), value, note, testid);
             let p90 = |secs: Option<i64>| format!("{} {}", Msg::P90.text(lang), duration_text(secs));
             view! {
-                {tile(Msg::TileChats, r.chats.to_string(), change_text(r.chats, r.previous_chats, lang), "tile-chats")}
-                {tile(Msg::TileMissed, r.missed.to_string(), change_text(r.missed, r.previous_missed, lang), "tile-missed")}
-                {tile(Msg::TileWait, duration_text(r.wait.median_secs), p90(r.wait.p90_secs), "tile-wait")}
-                {tile(Msg::TileFirstResponse, duration_text(r.first_response.median_secs), p90(r.first_response.p90_secs), "tile-first-response")}
+                {headline(Msg::TileChats, r.chats.to_string(), change_text(r.chats, r.previous_chats, lang), "tile-chats")}
+                {headline(Msg::TileMissed, r.missed.to_string(), change_text(r.missed, r.previous_missed, lang), "tile-missed")}
+                {headline(Msg::TileWait, duration_text(r.wait.median_secs), p90(r.wait.p90_secs), "tile-wait")}
+                {headline(Msg::TileFirstResponse, duration_text(r.first_response.median_secs), p90(r.first_response.p90_secs), "tile-first-response")}
             }
         })
     };

@@ -38,20 +38,31 @@ fn month_label(month: &str, lang: Lang) -> String {
 }
 
 /// "+12 % vs. previous period", or that there was nothing before.
-pub(super) fn change_text(current: i64, previous: i64, lang: Lang) -> String {
+fn change_text(current: i64, previous: i64, lang: Lang) -> String {
     match percent_change(current, previous) {
         Some(p) => format!("{}{p} % {} ({previous})", if p > 0 { "+" } else { "" }, Msg::VsPrevious.text(lang)),
         None => Msg::NoPrevious.text(lang).to_string(),
     }
 }
 
-pub(super) fn duration_text(secs: Option<i64>) -> String {
+fn duration_text(secs: Option<i64>) -> String {
     match secs {
         None => "—".into(),
         Some(s) if s < 60 => format!("{s} s"),
         Some(s) if s < 3600 => format!("{} min", s / 60),
         Some(s) if s < 86_400 => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
         Some(s) => format!("{} d {} h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+/// One headline figure: what it is, its value, and a note (the change, a percentile).
+fn tile(label: &'static str, value: String, note: String, testid: &'static str) -> impl IntoView {
+    view! {
+        <div class="tile" data-testid=testid>
+            <span class="tile-label">{label}</span>
+            <strong class="tile-value">{value}</strong>
+            <span class="tile-note">{note}</span>
+        </div>
     }
 }
 
@@ -233,20 +244,12 @@ pub fn ReportsPage() -> impl IntoView {
     let tiles = move || {
         let lang = i18n.lang.get();
         let (Some(l), Some(s)) = (leads_now(), sales_now()) else { return None };
-        let tile = move |label: Msg, value: String, note: String, testid: &'static str| {
-            view! {
-                <div class="tile" data-testid=testid>
-                    <span class="tile-label">{label.text(lang)}</span>
-                    <strong class="tile-value">{value}</strong>
-                    <span class="tile-note">{note}</span>
-                </div>
-            }
-        };
+        let headline = |label: Msg, value: String, note: String, testid| tile(label.text(lang), value, note, testid);
         Some(view! {
-            {tile(Msg::TileNewLeads, l.total.to_string(), change_text(l.total, l.previous_total, lang), "tile-leads")}
-            {tile(Msg::TileSales, s.won.to_string(), change_text(s.won, s.previous_won, lang), "tile-sales")}
-            {tile(Msg::TileNoSales, s.lost.to_string(), change_text(s.lost, s.previous_lost, lang), "tile-no-sales")}
-            {tile(
+            {headline(Msg::TileNewLeads, l.total.to_string(), change_text(l.total, l.previous_total, lang), "tile-leads")}
+            {headline(Msg::TileSales, s.won.to_string(), change_text(s.won, s.previous_won, lang), "tile-sales")}
+            {headline(Msg::TileNoSales, s.lost.to_string(), change_text(s.lost, s.previous_lost, lang), "tile-no-sales")}
+            {headline(
                 Msg::TileFirstAction,
                 duration_text(l.first_action.median_secs),
                 format!("{} {}", l.first_action.measured, Msg::FirstActionMeasured.text(lang)),
@@ -266,16 +269,12 @@ pub fn ReportsPage() -> impl IntoView {
             </select>
             <select name="site_id" aria-label=move || i18n.t(Msg::Site) bind:value=site>
                 <option value="">{move || i18n.t(Msg::AnySite)}</option>
-                {move || directory.sites.get().and_then(Result::ok).map(|l| {
-                    l.items.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()
-                })}
+                {directory.site_options()}
             </select>
             <Show when=move || session.is_admin()>
                 <select name="assignee_id" aria-label=move || i18n.t(Msg::Assignee) bind:value=assignee>
                     <option value="">{move || i18n.t(Msg::Anyone)}</option>
-                    {move || directory.users.get().and_then(Result::ok).map(|l| {
-                        l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()
-                    })}
+                    {directory.user_options()}
                 </select>
             </Show>
             <select name="channel" aria-label=move || i18n.t(Msg::Channel) bind:value=channel>
