@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { chooseLanguage, expect, installClock, now, openFilters, test } from './fixtures';
+import { chooseLanguage, expect, expectAccessible, installClock, now, openFilters, test } from './fixtures';
 import { login, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => {
@@ -108,11 +108,38 @@ test('an admin chooses who receives a site\'s leads', async ({ page }) => {
   const panel = page.getByTestId('auto-assign');
   await panel.getByLabel('Deal new leads of this site in rotation to:').check();
   await panel.getByLabel('Bruno Lima').check();
+  // This team does not use the desk's presence (new sites deal only to users online).
+  await panel.getByLabel(/Only to users online/).setChecked(false);
   await panel.getByRole('button', { name: 'Save' }).click();
   await expect(panel).toHaveCount(0);
   await row.getByRole('button', { name: 'Auto-assignment' }).click();
   await expect(page.getByTestId('auto-assign').getByLabel('Bruno Lima')).toBeChecked();
   await expect(page.getByTestId('auto-assign').getByLabel('Ana Souza')).not.toBeChecked();
+  await expect(page.getByTestId('auto-assign').getByLabel(/Only to users online/)).not.toBeChecked();
+});
+
+test('an admin limits a user\'s open chats and new leads', async ({ page }) => {
+  await page.goto('/settings/users');
+  const row = page.locator('tr[data-email="bruno@demo.prospecta.dev"]');
+  const chats = row.getByLabel('Open chats — Bruno Lima');
+  const leads = row.getByLabel('New leads / 24 h — Bruno Lima');
+  await expect(chats).toHaveValue('');
+  await expect(chats).toHaveAttribute('placeholder', 'No limit');
+  await chats.fill('3');
+  await chats.press('Tab');
+  await leads.fill('40');
+  await leads.press('Tab');
+  await page.reload();
+  await expect(row.getByLabel('Open chats — Bruno Lima')).toHaveValue('3');
+  await expect(row.getByLabel('New leads / 24 h — Bruno Lima')).toHaveValue('40');
+  await expectAccessible(page, 'users with limits');
+  // Back to no limits, as the other tests expect.
+  for (const input of [row.getByLabel('Open chats — Bruno Lima'), row.getByLabel('New leads / 24 h — Bruno Lima')]) {
+    await input.fill('');
+    await input.press('Tab');
+  }
+  await page.reload();
+  await expect(row.getByLabel('Open chats — Bruno Lima')).toHaveValue('');
 });
 
 test('an admin defines a custom field and fills it on a client', async ({ page }) => {

@@ -51,6 +51,18 @@ test('a manager reads the period against the one before, in charts with their da
   await expect(heatmap.locator('tbody th')).toHaveText(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
   await expect(heatmap.locator('thead th')).toHaveCount(25);
 
+  // The pipelines part: the demo's "Vendas" board, its open deals per stage in reais.
+  await expect(page.getByRole('heading', { level: 2, name: 'Pipelines' })).toBeVisible();
+  await expect(page.getByTestId('tile-open-deals').locator('.tile-value')).toHaveText(/^[1-9]\d*$/);
+  await expect(page.getByTestId('tile-open-deals').locator('.tile-note')).toContainText('R$');
+  const openValue = page.getByTestId('chart-open-value');
+  await expect(openValue.locator('figcaption')).toHaveText('Open value per stage (BRL)');
+  await openValue.getByRole('button', { name: 'Show data table' }).click();
+  await expect(openValue.locator('thead th')).toHaveText(['Stage', 'Deal value (BRL)']);
+  const stageRows = page.getByTestId('pipeline-stages').locator('tbody tr');
+  await expect(stageRows).toHaveCount(await openValue.locator('tbody tr').count());
+  await expect(page.getByTestId('chart-days-in-stage').locator('figcaption')).toHaveText('Average days in stage');
+
   // A period with nothing in it says so.
   await page.getByLabel('From', { exact: true }).fill('2020-01-01');
   await page.getByLabel('To', { exact: true }).fill('2020-01-31');
@@ -69,5 +81,8 @@ test('an agent reads their own figures, in Portuguese', async ({ page }) => {
   const byUser = page.getByTestId('conversion-by-agent');
   await expect(byUser.locator('tbody tr')).toHaveCount(1);
   await expect(byUser.locator('tbody th')).toHaveText('Ana Souza');
+  // Her pipeline: only the cards she is a member of, in Portuguese.
+  await expect(page.getByRole('heading', { level: 2, name: 'Funis de vendas' })).toBeVisible();
+  await expect(page.getByTestId('tile-open-deals')).toContainText('Negócios em aberto');
   await expectAccessible(page, 'the reports in Portuguese');
 });

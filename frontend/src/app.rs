@@ -242,6 +242,13 @@ fn NotificationsMenu() -> impl IntoView {
                                     domain::text::quote_lead_text(&who, 40)
                                 ),
                                 ("contact_assigned", None) => i18n.t(Msg::NotifContactAssigned).to_string(),
+                                ("chat_sla_breached" | "lead_sla_breached", who) => {
+                                    let what = i18n.t(if n.kind == "chat_sla_breached" { Msg::NotifChatSlaBreached } else { Msg::NotifLeadSlaBreached });
+                                    match who {
+                                        Some(who) => format!("{what}: \"{}\"", domain::text::quote_lead_text(&who, 40)),
+                                        None => what.to_string(),
+                                    }
+                                }
                                 ("task_assigned", _) => format!("{}: {}", i18n.t(Msg::NotifTaskAssigned), n.title),
                                 ("task_due", _) => format!("{}: {}", i18n.t(Msg::NotifTaskDue), n.title),
                                 _ => n.title,

@@ -24,6 +24,7 @@ pub(crate) mod reports;
 pub mod seed;
 mod server;
 pub(crate) mod sites;
+pub(crate) mod sla;
 pub(crate) mod tasks;
 pub(crate) mod users;
 pub(crate) mod visitor;
@@ -57,4 +58,7 @@ pub mod counters {
 }
 pub mod due_tasks {
     pub use crate::tasks::due::notify_due;
+}
+pub mod sla_watch {
+    pub use crate::sla::watch;
 }

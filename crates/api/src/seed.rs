@@ -50,8 +50,13 @@ pub fn seed_demo_if_empty(conn: &mut PgConnection) -> ApiResult<bool> {
             conn,
             &SiteRow::new(account.id, "Loja Online", Some("https://loja.example.com".into()), Vec::new()),
         )?;
+        // The demo's agents are not on the desk (offline): its rotation deals to them anyway.
         diesel::update(sites::table.find(centro.id))
-            .set((sites::auto_assign_enabled.eq(true), sites::auto_assign_user_ids.eq(&agents)))
+            .set((
+                sites::auto_assign_enabled.eq(true),
+                sites::auto_assign_user_ids.eq(&agents),
+                sites::auto_assign_online_only.eq(false),
+            ))
             .execute(conn)?;
         seed_demo_contacts(conn, account.id, &[centro.id, online.id], &agents)?;
         seed_demo_board(conn, account.id, &agents)?;

@@ -28,7 +28,8 @@ use crate::platform::storage::Storage;
 use crate::platform::{mailer, metrics, telemetry};
 use crate::{
     api_keys, assignment, auth, boards, canned_responses, cards, contacts, conversations, custom_fields, ingest,
-    invitations, notifications, openapi, platform, reports, sites, tasks, users, visitor, webhooks, widget, AppState,
+    invitations, notifications, openapi, platform, reports, sites, sla, tasks, users, visitor, webhooks, widget,
+    AppState,
 };
 
 /// Every documented route. Used by the server and by [`openapi::openapi`], so both agree.
@@ -42,6 +43,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             // answers 404 for a path under its prefix that it doesn't know, so `/sites/{id}/chat`
             // after the `/sites` scope would never be reached (the same for cards and boards).
             .configure(assignment::routes)
+            .configure(sla::routes)
             .configure(conversations::routes)
             .configure(sites::routes)
             .configure(api_keys::routes)
@@ -175,7 +177,8 @@ pub fn build_server_with_metrics(
 const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
 
 /// Advisory-lock keys of the jobs that run on one instance at a time.
-const JOB_KEYS: [i64; 4] = [0x7072_6f73_0001, 0x7072_6f73_0002, 0x7072_6f73_0003, 0x7072_6f73_0004];
+const JOB_KEYS: [i64; 6] =
+    [0x7072_6f73_0001, 0x7072_6f73_0002, 0x7072_6f73_0003, 0x7072_6f73_0004, 0x7072_6f73_0005, 0x7072_6f73_0006];
 
 /// The server's background jobs (see `jobs`).
 fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
@@ -218,6 +221,17 @@ fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
         JOB_KEYS[3],
         tasks::due::notify_due,
     );
+    // Leads waiting for someone are dealt on every change that frees someone up; this pass
+    // also deals those a 24-hour limit released with time alone.
+    let public_url = config.public_url.clone();
+    jobs.every("waiting-leads", Duration::from_secs(30), db.clone(), JOB_KEYS[4], move |conn| {
+        crate::assignment::deal_all_waiting(conn, &public_url)
+    });
+    // Response targets: a breach is recorded within this long of its due time.
+    let public_url = config.public_url.clone();
+    jobs.every("sla-watch", Duration::from_secs(config.sla_check_secs), db.clone(), JOB_KEYS[5], move |conn| {
+        sla::watch(conn, &public_url)
+    });
     Ok(jobs)
 }
 

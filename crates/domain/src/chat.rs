@@ -200,6 +200,13 @@ pub struct ConversationSummary {
     /// Whether the visitor's token or address is blocked.
     pub blocked: bool,
     pub stats: ConversationStats,
+    /// When an operator's first reply is due (the site's target from `waiting_since`); `null`
+    /// when the site sets none.
+    #[serde(default)]
+    pub sla_due_at: Option<DateTime<Utc>>,
+    /// When the target passed with no reply.
+    #[serde(default)]
+    pub sla_breached_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

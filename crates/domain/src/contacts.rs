@@ -549,6 +549,13 @@ pub struct AutoAssignment {
     #[validate(length(max = 200))]
     #[schema(max_items = 200)]
     pub user_ids: Vec<Uuid>,
+    /// Deal only to users whose presence is online (not away or offline). Default true; turn
+    /// it off for a team that does not use the live chat's presence. Either way the rotation
+    /// passes by disabled users and users at a limit, and leads nobody can take wait in
+    /// arrival order.
+    #[serde(default = "crate::serde_helpers::yes")]
+    #[schema(default = true)]
+    pub online_only: bool,
 }
 
 #[cfg(test)]

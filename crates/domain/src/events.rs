@@ -48,6 +48,7 @@ event_kinds! {
     ConversationTagged => "conversation.tagged",
     ConversationContactUpdated => "conversation.contact_updated",
     ConversationIgnoreExpired => "conversation.ignore_expired",
+    ConversationSlaBreached => "conversation.sla_breached",
     MessageCreated => "message.created",
     NotificationCreated => "notification.created",
     PresenceChanged => "presence.changed",
@@ -64,6 +65,7 @@ event_kinds! {
     ContactUpdated => "contact.updated",
     ContactStatusChanged => "contact.status_changed",
     ContactAssigned => "contact.assigned",
+    ContactSlaBreached => "contact.sla_breached",
     TaskCreated => "task.created",
     TaskUpdated => "task.updated",
     TaskCompleted => "task.completed",
@@ -88,6 +90,7 @@ impl EventKind {
                 | EventKind::ContactUpdated
                 | EventKind::ContactStatusChanged
                 | EventKind::ContactAssigned
+                | EventKind::ContactSlaBreached
                 | EventKind::TaskCreated
                 | EventKind::TaskUpdated
                 | EventKind::TaskCompleted
@@ -104,6 +107,28 @@ pub struct ConversationRef {
     pub conversation_id: Uuid,
     /// Its status after the change.
     pub status: ConversationStatus,
+}
+
+/// `conversation.sla_breached`: a chat's first-response target passed with no reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationSlaBreached {
+    pub conversation: ConversationRef,
+    pub site_id: Option<Uuid>,
+    /// Its operator, once accepted.
+    pub owner_id: Option<Uuid>,
+    pub waiting_since: chrono::DateTime<chrono::Utc>,
+    pub due_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `contact.sla_breached` (webhooks): a new lead's first-contact target passed with nobody
+/// acting on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContactSlaBreached {
+    pub contact_id: Uuid,
+    pub site_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    pub arrived_at: chrono::DateTime<chrono::Utc>,
+    pub due_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// `conversation.waiting`, `conversation.closed`, `conversation.ignore_expired`.
@@ -313,6 +338,7 @@ event_data! {
     ConversationTagged(ConversationTagged),
     ConversationContactUpdated(ConversationContactUpdated),
     ConversationIgnoreExpired(ConversationChanged),
+    ConversationSlaBreached(ConversationSlaBreached),
     MessageCreated(MessageCreated),
     NotificationCreated(NotificationCreated),
     PresenceChanged(PresenceChanged),
@@ -327,6 +353,7 @@ event_data! {
     ContactUpdated(ContactEvent),
     ContactStatusChanged(ContactEvent),
     ContactAssigned(ContactEvent),
+    ContactSlaBreached(ContactSlaBreached),
     TaskCreated(TaskEvent),
     TaskUpdated(TaskEvent),
     TaskCompleted(TaskEvent),
@@ -385,6 +412,7 @@ impl EventData {
             EventData::ConversationInvited(c) | EventData::ConversationJoined(c) => Some(&c.conversation),
             EventData::ConversationTagged(c) => Some(&c.conversation),
             EventData::ConversationContactUpdated(c) => Some(&c.conversation),
+            EventData::ConversationSlaBreached(c) => Some(&c.conversation),
             EventData::MessageCreated(c) => Some(&c.conversation),
             _ => None,
         }

@@ -26,6 +26,7 @@ pub mod problem_text;
 pub mod reports;
 pub mod serde_helpers;
 pub mod sites;
+pub mod sla;
 pub mod task_rules;
 pub mod tasks;
 pub mod text;

@@ -9,6 +9,10 @@ use uuid::Uuid;
 
 use crate::Channel;
 
+pub mod pipelines;
+
+pub use pipelines::{BoardPipeline, LostReasonRow, PipelineMonth, PipelinesQuery, PipelinesReport, StageRow};
+
 /// The longest period a report covers, in days.
 pub const MAX_DAYS: i64 = 366;
 
@@ -291,6 +295,10 @@ pub struct DeskReport {
     pub wait: ResponseTimes,
     /// From reaching the desk to an operator's first reply.
     pub first_response: ResponseTimes,
+    /// Chats with a first-response target that is decided (replied, or past due).
+    pub sla_measured: i64,
+    /// Of those, replied to within the target.
+    pub sla_met: i64,
     /// Cells with at least one chat.
     pub heatmap: Vec<HeatCell>,
     pub by_operator: Vec<OperatorRow>,

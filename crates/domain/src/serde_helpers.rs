@@ -75,6 +75,11 @@ pub fn format_utc_rfc3339<'b>(t: &chrono::DateTime<chrono::Utc>, buf: &'b mut [u
     Some(std::str::from_utf8(&buf[..=end]).expect("ASCII digits"))
 }
 
+/// `true`, for `#[serde(default = …)]` on flags that default on.
+pub fn yes() -> bool {
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, TimeZone, Utc};

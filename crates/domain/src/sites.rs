@@ -43,7 +43,10 @@ pub struct CreateSiteRequest {
     #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     #[validate(custom(function = "validate_site_url"))]
-    #[schema(max_length = 2048, pattern = "^https?://[^\\s\\u0000-\\u001F\\u007F-\\u009F]+$")]
+    #[schema(
+        max_length = 2048,
+        pattern = "^https?://([^\\s\\u0000-\\u001F\\u007F-\\u009F/?#@\\[\\]]*@)?[^\\s\\u0000-\\u001F\\u007F-\\u009F/?#@:\\[\\]]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001F\\u007F-\\u009F]*)?$"
+    )]
     pub url: Option<String>,
     /// Origins allowed to post leads from a browser; empty or absent means any.
     #[serde(default)]
@@ -61,7 +64,7 @@ pub struct UpdateSiteRequest {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
     #[validate(custom(function = "validate_site_url"))]
-    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^https?://[^\\s\\u0000-\\u001F\\u007F-\\u009F]+$")]
+    #[schema(value_type = Option<String>, max_length = 2048, pattern = "^https?://([^\\s\\u0000-\\u001F\\u007F-\\u009F/?#@\\[\\]]*@)?[^\\s\\u0000-\\u001F\\u007F-\\u009F/?#@:\\[\\]]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001F\\u007F-\\u009F]*)?$")]
     pub url: Option<Option<String>>,
     /// Replaces the allowed origins; `[]` allows any origin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,12 +105,29 @@ pub fn validate_origins(origins: &[String]) -> Result<(), validator::ValidationE
     Ok(())
 }
 
-/// A site URL must be absolute http(s) and short enough to show.
+/// Whether `host` (with an optional `:port`) names a host. IPv6 literals are not taken: a
+/// bracket or a stray colon makes a URL that parsers read differently, or not at all.
+fn is_host_and_port(host: &str) -> bool {
+    let (name, port) = match host.split_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (host, None),
+    };
+    !name.is_empty()
+        && !name.contains(['[', ']'])
+        && port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A site URL must be absolute http(s), name a host (not an IPv6 literal), and be short
+/// enough to show.
 pub fn validate_site_url(url: &str) -> Result<(), validator::ValidationError> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
     let ok = url.chars().count() <= 2048
         && rest.is_some_and(|rest| {
-            !rest.is_empty() && !rest.chars().any(|c| c.is_whitespace() || crate::text::is_control(c))
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            let (user, host) = authority.rsplit_once('@').unwrap_or(("", authority));
+            is_host_and_port(host)
+                && !user.contains(['[', ']'])
+                && !rest.chars().any(|c| c.is_whitespace() || crate::text::is_control(c))
         });
     if ok {
         Ok(())
@@ -316,6 +336,18 @@ mod tests {
         assert!(validate_site_url("acme.test").is_err());
         assert!(validate_site_url("ftp://acme.test").is_err());
         assert!(validate_site_url("https://").is_err());
+        assert!(validate_site_url("http://acme.test:8080?a=[1]").is_ok());
+        for bad in [
+            "http://a:b:80/",
+            "http://[",
+            "http://[::1",
+            "https://a[b.test/",
+            "http://[zz]/",
+            "http://acme.test:80a/",
+            "http://:80/",
+        ] {
+            assert!(validate_site_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

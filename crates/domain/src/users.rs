@@ -53,9 +53,16 @@ pub struct UserView {
     /// Disabled users cannot log in or refresh tokens, and receive no leads.
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
-    /// Availability for live chat.
+    /// Availability for live chat; sites that deal only to users online skip the others.
     #[serde(default = "crate::chat::offline")]
     pub presence: crate::chat::Presence,
+    /// Chats the user may have open (accepted, not closed) at once; `null`: no limit. At the
+    /// limit they cannot accept another, and the rotation passes them by.
+    #[serde(default)]
+    pub max_open_chats: Option<i32>,
+    /// New leads the rotation gives them in any 24 hours; `null`: no limit.
+    #[serde(default)]
+    pub max_new_leads_per_day: Option<i32>,
 }
 
 /// The caller and their account.
@@ -117,6 +124,16 @@ pub struct UpdateUserRequest {
     #[validate(length(min = "MIN_PASSWORD_LEN", max = 200, message = "must be at least 10 characters"))]
     #[schema(min_length = 10, max_length = 200, format = Password)]
     pub password: Option<String>,
+    /// `null` removes the limit.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
+    #[validate(range(min = 1, max = 1000))]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 1000)]
+    pub max_open_chats: Option<Option<i32>>,
+    /// `null` removes the limit.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::serde_helpers::double_option")]
+    #[validate(range(min = 1, max = 100000))]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 100000)]
+    pub max_new_leads_per_day: Option<Option<i32>>,
 }
 
 impl UpdateUserRequest {

@@ -117,7 +117,10 @@ pub struct WebhookWithSecret {
 pub struct CreateWebhookRequest {
     /// Where events are POSTed: `https://` (or `http://`), a public address.
     #[validate(custom(function = "crate::sites::validate_site_url"))]
-    #[schema(max_length = 2048, pattern = "^https?://[^\\s\\u0000-\\u001F\\u007F-\\u009F]+$")]
+    #[schema(
+        max_length = 2048,
+        pattern = "^https?://([^\\s\\u0000-\\u001F\\u007F-\\u009F/?#@\\[\\]]*@)?[^\\s\\u0000-\\u001F\\u007F-\\u009F/?#@:\\[\\]]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001F\\u007F-\\u009F]*)?$"
+    )]
     pub url: String,
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
     #[schema(max_length = 200)]
@@ -134,7 +137,10 @@ pub struct CreateWebhookRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhookRequest {
     #[validate(custom(function = "crate::sites::validate_site_url"))]
-    #[schema(max_length = 2048, pattern = "^https?://[^\\s\\u0000-\\u001F\\u007F-\\u009F]+$")]
+    #[schema(
+        max_length = 2048,
+        pattern = "^https?://([^\\s\\u0000-\\u001F\\u007F-\\u009F/?#@\\[\\]]*@)?[^\\s\\u0000-\\u001F\\u007F-\\u009F/?#@:\\[\\]]+(:[0-9]{1,5})?([/?#][^\\s\\u0000-\\u001F\\u007F-\\u009F]*)?$"
+    )]
     pub url: Option<String>,
     #[validate(length(max = 200, message = "must be at most 200 characters"))]
     #[schema(max_length = 200)]

@@ -1,6 +1,6 @@
-//! Reports: leads and sales of a period, next to the period before.
+//! Reports: leads, sales, the desk and the pipelines of a period, next to the period before.
 
-use domain::reports::{DeskReport, LeadsReport, SalesReport};
+use domain::reports::{DeskReport, LeadsReport, PipelinesReport, SalesReport};
 
 use super::ApiError;
 
@@ -15,4 +15,9 @@ pub async fn sales(query: &str) -> Result<SalesReport, ApiError> {
 
 pub async fn desk(query: &str) -> Result<DeskReport, ApiError> {
     super::get(&format!("/api/v1/reports/desk?{query}")).await
+}
+
+/// `query`: `from=…&to=…&utc_offset=…`, and `board_id`/`assignee_id` when chosen.
+pub async fn pipelines(query: &str) -> Result<PipelinesReport, ApiError> {
+    super::get(&format!("/api/v1/reports/pipelines?{query}")).await
 }

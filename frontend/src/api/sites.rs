@@ -40,3 +40,11 @@ pub async fn chat_settings(id: Uuid) -> Result<ChatSettings, ApiError> {
 pub async fn save_chat_settings(id: Uuid, req: &ChatSettings) -> Result<ChatSettings, ApiError> {
     super::call("PUT", &format!("/api/v1/sites/{id}/chat"), Some(req)).await
 }
+
+pub async fn sla(id: Uuid) -> Result<domain::sla::SlaSettings, ApiError> {
+    super::get(&format!("/api/v1/sites/{id}/sla")).await
+}
+
+pub async fn save_sla(id: Uuid, req: &domain::sla::SlaSettings) -> Result<domain::sla::SlaSettings, ApiError> {
+    super::call("PUT", &format!("/api/v1/sites/{id}/sla"), Some(req)).await
+}

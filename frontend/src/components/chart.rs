@@ -147,7 +147,8 @@ pub fn ChartFigure(
                 </button>
                 <button type="button" class="link" on:click=download>{move || i18n.t(Msg::DownloadCsv)}</button>
             </div>
-            <div id=table_id.clone() hidden=move || !table_open.get()>
+            // Scrolls sideways when wider than the screen (the heatmap's 24 hours on a phone).
+            <div id=table_id.clone() class="chart-table-wrap" tabindex="0" aria-labelledby=title_id.clone() hidden=move || !table_open.get()>
                 {move || chart.get().map(data_table)}
             </div>
         </figure>

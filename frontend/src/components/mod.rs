@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod client_card;
 mod directory;
+pub mod sla_timer;
 pub mod transcript;
 
 pub use directory::{user_options, Directory};

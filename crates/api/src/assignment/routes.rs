@@ -34,13 +34,15 @@ pub async fn get_auto_assignment(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AutoAssignment>> {
     let id = id.into_inner();
-    let (enabled, user_ids) = state.db.run(move |conn| queries::settings(conn, caller.account_id, id)).await?;
-    Ok(web::Json(AutoAssignment { enabled, user_ids }))
+    Ok(web::Json(state.db.run(move |conn| queries::settings(conn, caller.account_id, id)).await?))
 }
 
 /// Choose who receives a site's new leads.
 ///
-/// New leads go to these users in strict rotation, skipping disabled users. Admins only.
+/// New leads go to these users in strict rotation, passing by disabled users, users at a
+/// limit (open chats, new leads in 24 hours) and, when `online_only` (the default), users
+/// away or offline. Leads nobody can take wait and are dealt in arrival order as soon as
+/// someone can (saving deals them too). Admins only.
 #[utoipa::path(
     tag = "sites", operation_id = "update_auto_assignment", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Site id")),
@@ -60,7 +62,15 @@ pub async fn update_auto_assignment(
     ValidJson(body): ValidJson<AutoAssignment>,
 ) -> ApiResult<web::Json<AutoAssignment>> {
     let id = id.into_inner();
-    let wanted = AutoAssignment { enabled: body.enabled, user_ids: domain::rotation_users(&body.user_ids) };
-    let saved = state.db.transaction(move |conn| queries::save(conn, caller.account_id, id, wanted)).await?;
+    let wanted = AutoAssignment { user_ids: domain::rotation_users(&body.user_ids), ..body };
+    let public_url = state.config.public_url.clone();
+    let saved = state
+        .db
+        .transaction(move |conn| {
+            let saved = queries::save(conn, caller.account_id, id, wanted)?;
+            queries::deal_waiting(conn, caller.account_id, id, &public_url)?;
+            Ok(saved)
+        })
+        .await?;
     Ok(web::Json(saved))
 }

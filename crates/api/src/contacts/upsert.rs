@@ -82,11 +82,23 @@ pub fn create_or_update(
         }
         None => {
             let mut row = new_contact(source, lead, email, phone);
+            let mut waits_at = None;
             if let Some(site) = site_id.filter(|_| auto_assign) {
-                row.assignee_id = assignment::next_assignee(conn, account_id, site)?;
+                match assignment::next_assignee(conn, account_id, site, row.id)? {
+                    assignment::Turn::User(user) => row.assignee_id = Some(user),
+                    assignment::Turn::Nobody => waits_at = Some(site),
+                    assignment::Turn::Off => {}
+                }
             }
             let created = queries::insert(conn, &row)?;
             queries::log_changes(conn, account_id, created.id, actor, &[("created", None, Some(json!(channel)))])?;
+            if let Some(site) = site_id.filter(|_| auto_assign) {
+                crate::sla::start_lead_clock(conn, account_id, site, created.id)?;
+            }
+            if let Some(site) = waits_at {
+                assignment::enqueue(conn, account_id, site, created.id)?;
+                assignment::deal_waiting(conn, account_id, site, public_url)?;
+            }
             if let Some(user) = created.assignee_id {
                 let auto = Actor::system("auto-assignment");
                 queries::log_changes(conn, account_id, created.id, &auto, &[("assignee_id", None, Some(json!(user)))])?;

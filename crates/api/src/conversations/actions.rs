@@ -25,7 +25,7 @@ pub(super) type Summary = ApiResult<web::Json<ConversationSummary>>;
     responses(
         (status = 200, description = "Accepted by the caller", body = ConversationSummary),
         (status = 404, description = "No such conversation visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not waiting: still with the bot, another operator accepted it first, or closed (the message says which)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not waiting: still with the bot, another operator accepted it first, or closed; or the caller is at their open chats limit (the message says which)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/{id}/accept")]
@@ -122,7 +122,20 @@ pub async fn typing(state: web::Data<AppState>, caller: AuthUser, id: web::Path<
 #[post("/{id}/close")]
 pub async fn close(state: web::Data<AppState>, caller: AuthUser, id: web::Path<Uuid>) -> Summary {
     let id = id.into_inner();
+    let account_id = caller.account_id;
     let done = state.db.transaction(move |conn| queries::actions::close(conn, &caller, id)).await?;
+    // Its operator has a chat fewer: leads waiting for capacity may go to them now. Apart
+    // from the close, which stands whatever happens here (the periodic pass deals them too).
+    if let Some(owner) = done.owner_id {
+        let public_url = state.config.public_url.clone();
+        let dealt = state
+            .db
+            .transaction(move |conn| crate::assignment::deal_for_user(conn, account_id, owner, &public_url))
+            .await;
+        if let Err(err) = dealt {
+            tracing::warn!(error = %err, "dealing waiting leads after a close failed");
+        }
+    }
     Ok(web::Json(done))
 }
 

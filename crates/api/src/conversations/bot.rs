@@ -89,11 +89,22 @@ pub fn ask_next(conn: &mut PgConnection, conv: &ConversationRow, step: usize) ->
 }
 
 /// Puts the conversation in the Inbox and tells every operator.
+/// Its first-reply clock starts when the site has a target.
 pub fn enter_inbox(conn: &mut PgConnection, conversation_id: Uuid) -> ApiResult<i64> {
+    let now = Utc::now();
+    let target: Option<i32> = conversations::table
+        .inner_join(sites::table.on(sites::id.nullable().eq(conversations::site_id)))
+        .filter(conversations::id.eq(conversation_id))
+        .select(sites::sla_chat_first_response_secs)
+        .first::<Option<i32>>(conn)
+        .optional()?
+        .flatten();
+    let due = target.map(|secs| now + chrono::Duration::seconds(secs as i64));
     let conv: ConversationRow = diesel::update(conversations::table.find(conversation_id))
         .set((
             conversations::status.eq(ConversationStatus::Waiting.as_str()),
-            conversations::waiting_since.eq(Utc::now()),
+            conversations::waiting_since.eq(now),
+            conversations::sla_due_at.eq(due),
         ))
         .returning(ConversationRow::as_returning())
         .get_result(conn)?;

@@ -96,6 +96,8 @@ pub struct Config {
     pub visitor_messages_per_minute: u32,
     /// Seconds between looks for tasks that fell due (each assignee is told once per task).
     pub task_due_check_secs: u64,
+    /// Seconds between looks for response targets that passed (each breach is told once).
+    pub sla_check_secs: u64,
     /// Local data (attachments when no `storage_url` is set).
     pub data_dir: PathBuf,
     /// An object store for attachments, `s3://bucket`; none: `data_dir/attachments`.
@@ -250,6 +252,7 @@ impl Config {
             event_retention_hours: env.or("EVENT_RETENTION_HOURS", 24),
             visitor_messages_per_minute: env.or("VISITOR_MESSAGES_PER_MINUTE", 30),
             task_due_check_secs: env.or("TASK_DUE_CHECK_SECS", 30).max(1),
+            sla_check_secs: env.or("SLA_CHECK_SECS", 5).max(1),
             data_dir: PathBuf::from(env.or("DATA_DIR", ".data".to_string())),
             storage_url: (env.lookup)("STORAGE_URL").filter(|u| !u.trim().is_empty()),
             storage_options: std::env::vars()

@@ -1,6 +1,7 @@
 //! The desk report's SQL: chats that reached an operator's Inbox (`waiting_since` set when the
 //! bot hands over), timed as the conversation's own stats are (wait = accepted − waiting
-//! since; first response = first operator reply − waiting since).
+//! since; first response = first operator reply − waiting since), and against the site's
+//! first-response target where it had one.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Timestamptz, Uuid as SqlUuid};
@@ -37,6 +38,10 @@ struct Totals {
     response_median: Option<i64>,
     #[diesel(sql_type = Nullable<BigInt>)]
     response_p90: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    sla_measured: i64,
+    #[diesel(sql_type = BigInt)]
+    sla_met: i64,
 }
 
 #[derive(QueryableByName)]
@@ -86,7 +91,10 @@ pub fn desk(conn: &mut PgConnection, scope: &Scope) -> ApiResult<DeskReport> {
                     percentile_disc(0.9) WITHIN GROUP (ORDER BY {wait}) FILTER (WHERE v.waiting_since >= $5 AND v.accepted_at IS NOT NULL) AS wait_p90,
                     count(*) FILTER (WHERE v.waiting_since >= $5 AND v.first_response_at IS NOT NULL) AS responded,
                     percentile_disc(0.5) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.waiting_since >= $5 AND v.first_response_at IS NOT NULL) AS response_median,
-                    percentile_disc(0.9) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.waiting_since >= $5 AND v.first_response_at IS NOT NULL) AS response_p90
+                    percentile_disc(0.9) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.waiting_since >= $5 AND v.first_response_at IS NOT NULL) AS response_p90,
+                    count(*) FILTER (WHERE v.waiting_since >= $5 AND v.sla_due_at IS NOT NULL
+                                       AND (v.first_response_at IS NOT NULL OR v.sla_due_at <= now())) AS sla_measured,
+                    count(*) FILTER (WHERE v.waiting_since >= $5 AND v.first_response_at <= v.sla_due_at) AS sla_met
              FROM conversations v
              WHERE {FILTERS} AND v.waiting_since >= $4 AND v.waiting_since < $6"
         ),
@@ -142,6 +150,8 @@ pub fn desk(conn: &mut PgConnection, scope: &Scope) -> ApiResult<DeskReport> {
             median_secs: totals.response_median,
             p90_secs: totals.response_p90,
         },
+        sla_measured: totals.sla_measured,
+        sla_met: totals.sla_met,
         heatmap: cells
             .into_iter()
             .map(|c| HeatCell { weekday: c.weekday as u8, hour: c.hour as u8, count: c.count })

@@ -1,18 +1,25 @@
 //! The reports' handlers and their OpenAPI.
 
 use actix_web::{get, web};
-use domain::reports::{DeskReport, LeadsReport, Period, ReportQuery, SalesReport};
+use domain::reports::{DeskReport, LeadsReport, Period, PipelinesQuery, PipelinesReport, ReportQuery, SalesReport};
 use domain::Problem;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::desk;
+use super::pipelines::{self, PipelineScope};
 use super::queries::{self, Scope};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AuthUser, NamedQuery};
 use crate::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(utoipa_actix_web::scope("/reports").service(leads_report).service(sales_report).service(desk_report));
+    cfg.service(
+        utoipa_actix_web::scope("/reports")
+            .service(leads_report)
+            .service(sales_report)
+            .service(desk_report)
+            .service(pipelines_report),
+    );
 }
 
 /// What the caller may count: the whole account for an admin (optionally one agent's), only
@@ -108,4 +115,39 @@ pub async fn desk_report(
 ) -> ApiResult<web::Json<DeskReport>> {
     let scope = scope_of(&caller, &query)?;
     Ok(web::Json(state.db.run(move |conn| desk::desk(conn, &scope)).await?))
+}
+
+/// Pipelines report.
+///
+/// For each board the caller can see (or `board_id`): the open deals in each stage now
+/// (neither lost, won nor archived) with their value per currency; deals won (converted to a
+/// client or a service) and lost per local month of the period, with their values; lost
+/// deals per reason; and, per stage, the cards that moved on from it in the period and their
+/// average time there. `assignee_id` keeps cards that user is a member of; agents get the
+/// cards they are members of, on the boards shared with them.
+#[utoipa::path(
+    tag = "reports", operation_id = "pipelines_report", security(("bearer" = [])),
+    params(PipelinesQuery),
+    responses(
+        (status = 200, description = "The report", body = PipelinesReport),
+        (status = 400, description = "A query parameter is not of its type", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`to` before `from`, a period over 366 days, `utc_offset` out of range, or a `board_id` the caller cannot see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/pipelines")]
+pub async fn pipelines_report(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    NamedQuery(query): NamedQuery<PipelinesQuery>,
+) -> ApiResult<web::Json<PipelinesReport>> {
+    let period = query.period().map_err(|(field, why)| ApiError::field(field, "invalid", why))?;
+    let scope = PipelineScope {
+        period,
+        utc_offset: query.utc_offset.unwrap_or(0),
+        board_id: query.board_id,
+        member_id: if caller.is_admin() { query.assignee_id } else { Some(caller.user_id) },
+        caller,
+    };
+    Ok(web::Json(state.db.run(move |conn| pipelines::pipelines(conn, &scope)).await?))
 }

@@ -24,6 +24,8 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub presence: String,
+    pub max_open_chats: Option<i32>,
+    pub max_new_leads_per_day: Option<i32>,
 }
 
 impl UserRow {
@@ -40,6 +42,8 @@ impl UserRow {
             created_at: now,
             updated_at: now,
             presence: domain::Presence::Offline.as_str().to_string(),
+            max_open_chats: None,
+            max_new_leads_per_day: None,
         }
     }
 
@@ -57,6 +61,8 @@ impl UserRow {
             disabled: self.disabled,
             created_at: self.created_at,
             presence: domain::Presence::parse(&self.presence).unwrap_or(domain::Presence::Offline),
+            max_open_chats: self.max_open_chats,
+            max_new_leads_per_day: self.max_new_leads_per_day,
         }
     }
 }
@@ -153,6 +159,8 @@ pub struct UserChanges {
     pub disabled: Option<bool>,
     pub password_hash: Option<String>,
     pub updated_at: Option<DateTime<Utc>>,
+    pub max_open_chats: Option<Option<i32>>,
+    pub max_new_leads_per_day: Option<Option<i32>>,
 }
 
 pub fn update_user(

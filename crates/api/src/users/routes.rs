@@ -61,9 +61,11 @@ pub async fn get_user(
     Ok(web::Json(row.view()))
 }
 
-/// Change a user's name, role, password or disabled flag (admin only).
+/// Change a user's name, role, password, disabled flag or limits (admin only).
 ///
-/// Disabling a user or changing their password ends all of their sessions. Admins cannot
+/// Disabling a user or changing their password ends all of their sessions. The limits
+/// (`max_open_chats`, `max_new_leads_per_day`; `null` for none) make the auto-assignment pass
+/// the user by while they are reached; raising one deals them waiting leads at once. Admins cannot
 /// demote or disable themselves, so an account always keeps an admin.
 #[utoipa::path(
     tag = "users", operation_id = "update_user", security(("bearer" = [])),
@@ -103,7 +105,12 @@ pub async fn update_user(
         disabled: body.disabled,
         password_hash,
         updated_at: Some(Utc::now()),
+        max_open_chats: body.max_open_chats,
+        max_new_leads_per_day: body.max_new_leads_per_day,
     };
+    // A higher limit (or none) may let the user take leads that wait.
+    let limits_changed = body.max_open_chats.is_some() || body.max_new_leads_per_day.is_some();
+    let public_url = state.config.public_url.clone();
     let row = state
         .db
         .transaction(move |conn| {
@@ -111,6 +118,9 @@ pub async fn update_user(
             let row = queries::update_user(conn, caller.account_id, id, &changes)?;
             if ends_sessions {
                 sessions::revoke_all_for_user(conn, id)?;
+            }
+            if limits_changed {
+                crate::assignment::deal_for_user(conn, caller.account_id, id, &public_url)?;
             }
             Ok(row)
         })
@@ -151,7 +161,8 @@ pub async fn delete_user(
 /// Set the caller's live-chat presence.
 ///
 /// `online` operators are who the chat widget waits for (with nobody online it shows its
-/// offline form); colleagues see the change at once (`presence.changed`).
+/// offline form) and, on sites that deal only to users online, who gets new leads (coming
+/// online deals the leads that waited); colleagues see the change at once (`presence.changed`).
 #[utoipa::path(
     tag = "users", operation_id = "set_presence", security(("bearer" = [])),
     request_body = PresenceRequest,
@@ -168,6 +179,17 @@ pub async fn set_presence(
     body: ValidJson<PresenceRequest>,
 ) -> ApiResult<web::Json<UserView>> {
     let presence = body.0.presence;
-    let user = state.db.transaction(move |conn| queries::set_presence(conn, &caller, presence)).await?;
+    let public_url = state.config.public_url.clone();
+    let user = state
+        .db
+        .transaction(move |conn| {
+            let user = queries::set_presence(conn, &caller, presence)?;
+            // Leads that waited for someone online go to the rotation now.
+            if presence == domain::Presence::Online {
+                crate::assignment::deal_for_user(conn, caller.account_id, caller.user_id, &public_url)?;
+            }
+            Ok(user)
+        })
+        .await?;
     Ok(web::Json(user.view()))
 }

@@ -1,9 +1,10 @@
 use std::collections::HashMap;
 
+use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{fields, problem, TestApp};
+use crate::helpers::{fields, problem, Session, TestApp};
 
 #[tokio::test]
 async fn leads_are_dealt_in_strict_rotation_skipping_disabled_users() {
@@ -18,7 +19,7 @@ async fn leads_are_dealt_in_strict_rotation_skipping_disabled_users() {
     let path = format!("/api/v1/sites/{}/auto-assignment", site.id);
     let saved = app
         .request(reqwest::Method::PUT, &path, Some(&admin.token))
-        .json(&json!({"enabled": true, "user_ids": agents}))
+        .json(&json!({"enabled": true, "user_ids": agents, "online_only": false}))
         .send()
         .await
         .unwrap();
@@ -52,15 +53,28 @@ async fn leads_are_dealt_in_strict_rotation_skipping_disabled_users() {
     assert_eq!(app.ingest_ok(&key.secret, &json!({"email": "nosite@x.test"})).await.assignee_id, None);
 }
 
+/// Sets `who`'s live-chat presence.
+pub async fn presence(app: &TestApp, who: &Session, presence: &str) {
+    let res = app
+        .request(reqwest::Method::PUT, "/api/v1/users/me/presence", Some(&who.token))
+        .json(&json!({"presence": presence}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
 #[tokio::test]
-async fn concurrent_leads_are_shared_fairly() {
+async fn a_thousand_concurrent_leads_are_shared_fairly_among_users_online() {
     let app = TestApp::spawn_with(|c| c.db_pool_size = 16).await;
     let admin = app.signup("Acme", "ana@acme.test").await;
     let site = app.create_site(&admin, "Loja").await;
     let key = app.create_api_key(&admin, &["leads:ingest"]).await;
     let mut agents = Vec::new();
-    for i in 0..5 {
-        agents.push(app.create_user(&admin, &format!("agent{i}@acme.test"), "agent").await.user.id);
+    for (i, state) in ["online", "online", "away", "online", "offline"].into_iter().enumerate() {
+        let agent = app.create_user(&admin, &format!("agent{i}@acme.test"), "agent").await;
+        presence(&app, &agent, state).await;
+        agents.push(agent.user.id);
     }
     let path = format!("/api/v1/sites/{}/auto-assignment", site.id);
     app.request(reqwest::Method::PUT, &path, Some(&admin.token))
@@ -69,19 +83,23 @@ async fn concurrent_leads_are_shared_fairly() {
         .await
         .unwrap();
 
-    let bodies: Vec<_> = (0..200).map(|i| json!({"site_id": site.id, "email": format!("c{i}@x.test")})).collect();
+    // A thousand leads, 64 in flight at any moment (more and the server sheds them with 503s).
+    let bodies: Vec<_> = (0..1000).map(|i| json!({"site_id": site.id, "email": format!("c{i}@x.test")})).collect();
     let sends = bodies.iter().map(|body| app.ingest(&key.secret, body));
+    let answers: Vec<_> = futures_util::stream::iter(sends).buffer_unordered(64).collect().await;
     let mut per_agent: HashMap<uuid::Uuid, usize> = HashMap::new();
-    for res in futures_util::future::join_all(sends).await {
+    for res in answers {
         assert_eq!(res.status(), StatusCode::CREATED);
         let out: domain::IngestLeadResponse = res.json().await.unwrap();
-        *per_agent.entry(out.contact.assignee_id.unwrap()).or_default() += 1;
+        *per_agent.entry(out.contact.assignee_id.expect("someone online takes it")).or_default() += 1;
     }
     let counts: Vec<usize> = agents.iter().map(|a| per_agent.get(a).copied().unwrap_or(0)).collect();
-    assert_eq!(counts.iter().sum::<usize>(), 200);
-    assert!(counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1, "{counts:?}");
-    assert_eq!(app.count("SELECT count(*) FROM notifications"), 200);
-    assert_eq!(app.count("SELECT count(*) FROM email_outbox WHERE subject LIKE '[Prospecta] New lead%'"), 200);
+    assert_eq!((counts[2], counts[4]), (0, 0), "away and offline users get none: {counts:?}");
+    let online = [counts[0], counts[1], counts[3]];
+    assert_eq!(online.iter().sum::<usize>(), 1000);
+    assert!(online.iter().max().unwrap() - online.iter().min().unwrap() <= 1, "{counts:?}");
+    assert_eq!(app.count("SELECT count(*) FROM notifications"), 1000);
+    assert_eq!(app.count("SELECT count(*) FROM email_outbox WHERE subject LIKE '[Prospecta] New lead%'"), 1000);
 }
 
 #[tokio::test]
@@ -103,7 +121,7 @@ async fn auto_assignment_settings_are_validated_and_admin_only() {
 
     put(&admin.token, json!({"enabled": true, "user_ids": [agent.user.id, agent.user.id]})).await.unwrap();
     let got: domain::AutoAssignment = app.get(&path, &admin.token).await.json().await.unwrap();
-    assert_eq!(got, domain::AutoAssignment { enabled: true, user_ids: vec![agent.user.id] });
+    assert_eq!(got, domain::AutoAssignment { enabled: true, user_ids: vec![agent.user.id], online_only: true });
 }
 
 #[tokio::test]

@@ -174,7 +174,7 @@ async fn lead_text_in_notifications_and_mail_is_quoted_data() {
     let path = format!("/api/v1/sites/{}/auto-assignment", site.id);
     let res = app
         .request(reqwest::Method::PUT, &path, Some(&admin.token))
-        .json(&json!({"enabled": true, "user_ids": [admin.user.id]}))
+        .json(&json!({"enabled": true, "user_ids": [admin.user.id], "online_only": false}))
         .send()
         .await
         .unwrap();

@@ -15,6 +15,7 @@ use super::Tab;
 use crate::api::conversations::OperatorAction;
 use crate::api::{self, ApiError};
 use crate::components::client_card::ClientCard;
+use crate::components::sla_timer::SlaTimer;
 use crate::components::transcript::MessageItem;
 use crate::components::Directory;
 use crate::i18n::use_i18n;
@@ -150,6 +151,9 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
         async move {
             match api::conversations::act(id, action, body.as_ref()).await {
                 Ok(_) => on_changed.run(()),
+                Err(e) if action == OperatorAction::Accept && e.field("max_open_chats").is_some() => {
+                    toasts.show(i18n.t(Msg::AtChatLimit).to_string(), None)
+                }
                 Err(e) if action == OperatorAction::Accept && e.status == 409 => {
                     toasts.show(i18n.t(Msg::TakenByColleague).to_string(), None)
                 }
@@ -189,6 +193,10 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
                 <h2 data-testid="conversation-title">{move || label.clone().unwrap_or_else(|| i18n.t(Msg::AnonymousVisitor).to_string())}</h2>
                 <small class="muted">{origin}</small>
                 <small class="muted">" · "{move || i18n.t(status_msg(status))}{move || owner.map(|o| format!(" · {}", directory.user_name(Some(o))))}</small>
+                {match (status, c.waiting_since, c.sla_due_at) {
+                    (ConversationStatus::Waiting, Some(since), Some(due)) => Some(view! { " " <SlaTimer since=since due=due/> }),
+                    _ => None,
+                }}
             </div>
             <div class="pane-actions">
                 {match status {

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{self, ApiError};
+use crate::components::sla_timer::SlaTimer;
 use crate::components::{short, Directory};
 use crate::i18n::use_i18n;
 use crate::realtime::use_realtime;
@@ -233,6 +234,12 @@ fn ConversationItem(
         (Tab::All, _, Some(closed)) => Some(short(closed)),
         _ => c.last_message_at.map(short),
     };
+    // A waiting chat on a site with a reply target shows its live clock instead.
+    let clock = match (tab, c.waiting_since, c.sla_due_at) {
+        (Tab::Inbox, Some(since), Some(due)) => Some(view! { <SlaTimer since=since due=due/> }),
+        _ => None,
+    };
+    let when = if clock.is_some() { None } else { when };
     let awaiting = c.last_message_from_visitor && c.status == ConversationStatus::Active;
     let owner = c.owner_id;
     view! {
@@ -241,6 +248,7 @@ fn ConversationItem(
                 <strong>{move || label.clone().unwrap_or_else(|| i18n.t(Msg::AnonymousVisitor).to_string())}</strong>
                 <small class="muted">{where_from}</small>
                 {c.last_message.clone().map(|m| view! { <span class="last-msg">{m}</span> })}
+                {clock}
                 <small class="muted">
                     {when}
                     {(tab == Tab::All).then(|| view! { " · " {move || directory.user_name(owner)} })}
@@ -262,6 +270,9 @@ fn InboxActions(id: uuid::Uuid, on_changed: Callback<()>) -> impl IntoView {
         async move {
             match api::conversations::act(id, api::conversations::OperatorAction::Accept, None).await {
                 Ok(_) => navigate(&format!("/conversations/{id}?tab=mine"), Default::default()),
+                Err(e) if e.status == 409 && e.field("max_open_chats").is_some() => {
+                    toasts.show(i18n.t(Msg::AtChatLimit).to_string(), None)
+                }
                 Err(e) if e.status == 409 => toasts.show(i18n.t(Msg::TakenByColleague).to_string(), None),
                 Err(e) => toasts.show(e.summary(), None),
             }

@@ -2,7 +2,7 @@
 //! and a table per operator, for the same period and filters as the rest of the screen.
 
 use domain::i18n::{Lang, Msg};
-use domain::reports::DeskReport;
+use domain::reports::{conversion_percent, DeskReport};
 use leptos::prelude::*;
 
 use super::{change_text, duration_text, tile};
@@ -51,6 +51,12 @@ pub fn DeskSection(query: Memo<String>) -> impl IntoView {
                 {headline(Msg::TileMissed, r.missed.to_string(), change_text(r.missed, r.previous_missed, lang), "tile-missed")}
                 {headline(Msg::TileWait, duration_text(r.wait.median_secs), p90(r.wait.p90_secs), "tile-wait")}
                 {headline(Msg::TileFirstResponse, duration_text(r.first_response.median_secs), p90(r.first_response.p90_secs), "tile-first-response")}
+                {headline(
+                    Msg::TileSlaMet,
+                    conversion_percent(r.sla_met, r.sla_measured).map(|p| format!("{p} %")).unwrap_or_else(|| "—".into()),
+                    format!("{} {} {}", r.sla_met, Msg::SlaMetOf.text(lang), r.sla_measured),
+                    "tile-sla-met",
+                )}
             }
         })
     };

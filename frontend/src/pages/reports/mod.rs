@@ -1,8 +1,9 @@
 //! Reports: a period (last 30 days by default) with filters, four headline figures next to
 //! the previous period, and the charts and tables of the leads and sales reports; the live
-//! chat's part is `desk`.
+//! chat's part is `desk`, the boards' is `pipelines`.
 
 mod desk;
+mod pipelines;
 
 use chrono::{Datelike, Duration, Local, NaiveDate};
 use domain::i18n::{Lang, Msg};
@@ -117,6 +118,14 @@ pub fn ReportsPage() -> impl IntoView {
             if !value.is_empty() {
                 q.push_str(&format!("&{key}={value}"));
             }
+        }
+        q
+    });
+    // The pipelines report takes the period and the user; sites and channels are not the boards'.
+    let period = Memo::new(move |_| {
+        let mut q = format!("from={}&to={}&utc_offset={}", from.get(), to.get(), utc_offset());
+        if !assignee.get().is_empty() {
+            q.push_str(&format!("&assignee_id={}", assignee.get()));
         }
         q
     });
@@ -299,6 +308,7 @@ pub fn ReportsPage() -> impl IntoView {
         <ConversionTable title=Msg::TableConversionByAgent first=Msg::AxisUser testid="conversion-by-agent"
             rows=Signal::derive(move || leads_now().map(|r| r.conversion_by_agent).unwrap_or_default())/>
         <desk::DeskSection query=query/>
+        <pipelines::PipelinesSection period=period/>
     }
 }
 

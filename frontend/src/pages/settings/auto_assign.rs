@@ -6,11 +6,12 @@ use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 
-/// Which users receive a site's new leads, in rotation.
+/// Which users receive a site's new leads, in rotation, and whether only while online.
 #[component]
 pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let enabled = RwSignal::new(false);
+    let online_only = RwSignal::new(true);
     let chosen = RwSignal::new(Vec::<uuid::Uuid>::new());
     let users = LocalResource::new(api::users::list);
     let error = RwSignal::new(None::<ApiError>);
@@ -19,6 +20,7 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
         Some(Ok(current)) => {
             enabled.set(current.enabled);
             chosen.set(current.user_ids);
+            online_only.set(current.online_only);
         }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
@@ -34,7 +36,11 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        saving.dispatch(AutoAssignment { enabled: enabled.get_untracked(), user_ids: chosen.get_untracked() });
+        saving.dispatch(AutoAssignment {
+            enabled: enabled.get_untracked(),
+            user_ids: chosen.get_untracked(),
+            online_only: online_only.get_untracked(),
+        });
     };
     let toggle = move |id: uuid::Uuid| {
         chosen.update(|c| {
@@ -60,6 +66,7 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
                     }
                 }).collect_view())}
             </div>
+            <label class="check"><input type="checkbox" name="online_only" bind:checked=online_only/>{move || i18n.t(Msg::OnlineOnly)}</label>
             {form_error(error)}
             <button type="submit" disabled=move || saving.pending().get()>{move || i18n.t(Msg::Save)}</button>
         </form>

@@ -6,6 +6,7 @@ mod auto_assign;
 mod chat;
 mod custom_fields;
 mod sites;
+mod sla;
 mod users;
 mod webhooks;
 

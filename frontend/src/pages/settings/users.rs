@@ -26,6 +26,31 @@ pub fn UsersSettings() -> impl IntoView {
         }
     };
 
+    // A limit saved when it changes: empty for none.
+    let limit_input = move |id: uuid::Uuid,
+                            current: Option<i32>,
+                            what: Msg,
+                            name: &str,
+                            admin: bool,
+                            change: fn(Option<i32>) -> UpdateUserRequest| {
+        let name = name.to_string();
+        view! {
+            <label class="limit">
+                <span>{move || i18n.t(what)}</span>
+                <input type="number" min="1" inputmode="numeric" disabled=!admin
+                    aria-label=move || format!("{} — {name}", i18n.t(what))
+                    placeholder=move || i18n.t(Msg::NoLimit)
+                    prop:value=current.map(|v| v.to_string()).unwrap_or_default()
+                    on:change:target=move |ev| {
+                        let text = ev.target().value();
+                        let wanted = if text.trim().is_empty() { Some(None) } else { text.trim().parse().ok().map(Some) };
+                        if let Some(value) = wanted {
+                            update(id, change(value));
+                        }
+                    }/>
+            </label>
+        }
+    };
     let rows = move || {
         users.get().map(|res| match res {
             Ok(list) => list
@@ -43,6 +68,10 @@ pub fn UsersSettings() -> impl IntoView {
                             <td>{u.email.clone()}</td>
                             <td class="role">{move || role_label(u.role)}</td>
                             <td class="status">{move || i18n.t(if disabled { Msg::Disabled } else { Msg::Active })}</td>
+                            <td class="limits">
+                                {limit_input(id, u.max_open_chats, Msg::MaxOpenChats, &u.name, admin, |v| UpdateUserRequest { max_open_chats: Some(v), ..Default::default() })}
+                                {limit_input(id, u.max_new_leads_per_day, Msg::MaxLeadsPerDay, &u.name, admin, |v| UpdateUserRequest { max_new_leads_per_day: Some(v), ..Default::default() })}
+                            </td>
                             <td class="actions">
                                 <Show when=move || admin && !is_me>
                                     <button class="link" on:click=move |_| update(id, UpdateUserRequest { role: Some(next_role), ..Default::default() })>
@@ -59,7 +88,7 @@ pub fn UsersSettings() -> impl IntoView {
                 })
                 .collect_view()
                 .into_any(),
-            Err(e) => view! { <tr><td colspan="5" class="form-error">{e.summary()}</td></tr> }.into_any(),
+            Err(e) => view! { <tr><td colspan="6" class="form-error">{e.summary()}</td></tr> }.into_any(),
         })
     };
 
@@ -70,10 +99,10 @@ pub fn UsersSettings() -> impl IntoView {
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="users-table">
             <thead><tr>
                 <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th>
-                <th>{move || i18n.t(Msg::Role)}</th><th>{move || i18n.t(Msg::Status)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+                <th>{move || i18n.t(Msg::Role)}</th><th>{move || i18n.t(Msg::Status)}</th><th>{move || i18n.t(Msg::Limits)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
-                <Suspense fallback=move || view! { <tr><td colspan="5">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+                <Suspense fallback=move || view! { <tr><td colspan="6">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
         </table></div>
         <Show when=move || session.is_admin()>

@@ -80,6 +80,24 @@ pub(crate) fn add_participant(conn: &mut PgConnection, conversation_id: Uuid, us
     Ok(())
 }
 
+/// 409 when the caller already has as many open chats as their limit allows.
+fn at_chat_limit(conn: &mut PgConnection, caller: &AuthUser) -> ApiResult<()> {
+    let limit: Option<i32> = users::table.find(caller.user_id).select(users::max_open_chats).first(conn)?;
+    let Some(limit) = limit else { return Ok(()) };
+    let open: i64 = conversations::table
+        .filter(conversations::owner_id.eq(caller.user_id))
+        .filter(conversations::status.eq(ConversationStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?;
+    if open >= limit as i64 {
+        return Err(ApiError::Conflict(
+            format!("You have {open} open chats, your limit; close one before accepting another."),
+            vec![domain::FieldError::new("max_open_chats", "limit", "open chats are at the limit")],
+        ));
+    }
+    Ok(())
+}
+
 /// The caller accepts conversation `id` from the Inbox (409 for whoever comes second) and
 /// becomes the assignee of an unassigned contact.
 pub fn accept(
@@ -97,6 +115,7 @@ pub fn accept(
         .for_update()
         .first(conn)?;
     refuse(DeskAction::Accept, &conv)?;
+    at_chat_limit(conn, caller)?;
     let now = Utc::now();
     diesel::update(conversations::table.find(id))
         .set((

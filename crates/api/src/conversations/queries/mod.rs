@@ -47,6 +47,8 @@ pub struct ConversationRow {
     pub last_message_at: Option<DateTime<Utc>>,
     /// [`domain::VisitorGiven`] as JSON.
     pub visitor_given: Value,
+    pub sla_due_at: Option<DateTime<Utc>>,
+    pub sla_breached_at: Option<DateTime<Utc>>,
 }
 
 impl ConversationRow {
@@ -315,6 +317,8 @@ pub fn summaries(
                     operator_ids: operators,
                     ..stats
                 },
+                sla_due_at: r.sla_due_at,
+                sla_breached_at: r.sla_breached_at,
             }
         })
         .collect())

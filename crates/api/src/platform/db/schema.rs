@@ -21,6 +21,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         presence -> Text,
+        max_open_chats -> Nullable<Int4>,
+        max_new_leads_per_day -> Nullable<Int4>,
     }
 }
 
@@ -99,6 +101,9 @@ diesel::table! {
         chat_bot_enabled -> Bool,
         chat_bot_questions -> Jsonb,
         chat_ignore_minutes -> Int4,
+        auto_assign_online_only -> Bool,
+        sla_chat_first_response_secs -> Nullable<Int4>,
+        sla_lead_first_contact_minutes -> Nullable<Int4>,
     }
 }
 
@@ -189,6 +194,8 @@ diesel::table! {
         last_message_at -> Nullable<Timestamptz>,
         tags -> Array<Text>,
         visitor_given -> Jsonb,
+        sla_due_at -> Nullable<Timestamptz>,
+        sla_breached_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -381,6 +388,36 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         base_card -> Jsonb,
+    }
+}
+
+diesel::table! {
+    assignment_queue (seq) {
+        seq -> Int8,
+        account_id -> Uuid,
+        site_id -> Uuid,
+        contact_id -> Uuid,
+        arrived_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    auto_assignments (id) {
+        id -> Int8,
+        account_id -> Uuid,
+        user_id -> Uuid,
+        contact_id -> Uuid,
+        assigned_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    lead_sla_clocks (contact_id) {
+        contact_id -> Uuid,
+        account_id -> Uuid,
+        site_id -> Nullable<Uuid>,
+        started_at -> Timestamptz,
+        due_at -> Timestamptz,
     }
 }
 
@@ -610,7 +647,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     canned_responses,
     boards,
+    assignment_queue,
+    auto_assignments,
     board_members,
+    lead_sla_clocks,
     board_stages,
     board_labels,
     cards,

@@ -36,5 +36,8 @@ pub fn sweep(
     let tickets = diesel::sql_query("DELETE FROM event_ticket_uses WHERE used_at < now() - interval '5 minutes'")
         .execute(conn)?;
     let deliveries = crate::platform::webhooks::trim(conn, webhook_retention_days)?;
-    Ok(keys + windows + links + events + tickets + deliveries)
+    // The daily lead limits count the last 24 hours.
+    let assignments = diesel::sql_query("DELETE FROM auto_assignments WHERE assigned_at < now() - interval '2 days'")
+        .execute(conn)?;
+    Ok(keys + windows + links + events + tickets + deliveries + assignments)
 }

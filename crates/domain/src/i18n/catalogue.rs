@@ -1,55 +1,7 @@
-//! The one catalogue of UI strings, in English and Brazilian Portuguese.
-//!
-//! Each message is an enum variant, so a missing translation or a typo in a key is a
-//! compile error rather than a blank label.
+//! Every UI string: one line per message, English then Brazilian Portuguese, grouped by
+//! screen. Data, not code: it grows with the screens.
 
-use serde::{Deserialize, Serialize};
-
-/// A UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Lang {
-    #[default]
-    #[serde(rename = "en")]
-    En,
-    #[serde(rename = "pt-BR")]
-    PtBr,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::PtBr => "pt-BR",
-        }
-    }
-
-    /// Picks the language from a stored code or a browser language tag (`pt`, `pt-BR`, `en-US`).
-    pub fn from_tag(tag: &str) -> Lang {
-        if tag.to_ascii_lowercase().starts_with("pt") {
-            Lang::PtBr
-        } else {
-            Lang::En
-        }
-    }
-}
-
-macro_rules! catalogue {
-    ($($key:ident => $en:literal, $pt:literal;)*) => {
-        /// Every UI string.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $($key),* }
-
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
-
-            pub fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::PtBr) => $pt,)*
-                }
-            }
-        }
-    };
-}
+use super::Lang;
 
 catalogue! {
     AppName => "Prospecta", "Prospecta";
@@ -567,25 +519,39 @@ catalogue! {
     Friday => "Friday", "Sexta";
     Saturday => "Saturday", "Sábado";
     Sunday => "Sunday", "Domingo";
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_message_has_both_languages() {
-        for msg in Msg::ALL {
-            assert!(!msg.text(Lang::En).is_empty(), "{msg:?} en");
-            assert!(!msg.text(Lang::PtBr).is_empty(), "{msg:?} pt-BR");
-        }
-    }
-
-    #[test]
-    fn browser_tags_pick_a_language() {
-        assert_eq!(Lang::from_tag("pt-BR"), Lang::PtBr);
-        assert_eq!(Lang::from_tag("pt"), Lang::PtBr);
-        assert_eq!(Lang::from_tag("en-US"), Lang::En);
-        assert_eq!(Lang::from_tag("de"), Lang::En);
-    }
+    ReportPipelinesTitle => "Pipelines", "Funis de vendas";
+    TileOpenDeals => "Open deals", "Negócios em aberto";
+    TileWonDeals => "Deals won", "Negócios ganhos";
+    TileLostDeals => "Deals lost", "Negócios perdidos";
+    ChartOpenValueByStage => "Open value per stage", "Valor em aberto por etapa";
+    ChartWonLostValue => "Won and lost value per month", "Valor ganho e perdido por mês";
+    ChartLostReasons => "Lost deals by reason", "Negócios perdidos por motivo";
+    ChartDaysInStage => "Average days in stage", "Média de dias na etapa";
+    AxisDays => "Days", "Dias";
+    AxisDeals => "Deals", "Negócios";
+    WonValue => "Won", "Ganho";
+    LostValue => "Lost", "Perdido";
+    NoReasonGiven => "No reason given", "Sem motivo";
+    NoBoardsToReport => "No boards to report on.", "Nenhum quadro de CRM para mostrar.";
+    TableStages => "Stages now and time spent in each", "Etapas agora e tempo em cada uma";
+    MovedOn => "Moved on in the period", "Avançaram no período";
+    AverageTime => "Average time", "Tempo médio";
+    OnlineOnly => "Only to users online (not away or offline); otherwise leads wait until someone is", "Só para quem está online (não ausente nem offline); senão os leads esperam alguém ficar";
+    Limits => "Limits", "Limites";
+    MaxOpenChats => "Open chats", "Conversas abertas";
+    MaxLeadsPerDay => "New leads / 24 h", "Novos leads / 24 h";
+    NoLimit => "No limit", "Sem limite";
+    ResponseTargets => "Response targets", "Metas de resposta";
+    SlaChatTarget => "First reply to a chat within (seconds)", "Primeira resposta a uma conversa em até (segundos)";
+    SlaLeadTarget => "First action on a new lead within (minutes)", "Primeira ação num novo lead em até (minutos)";
+    SlaHint => "Empty: no target. A breach notifies the admins and the people concerned.", "Vazio: sem meta. Um estouro avisa os administradores e as pessoas envolvidas.";
+    SlaOk => "on time", "no prazo";
+    SlaNear => "nearly due", "quase no limite";
+    SlaBreached => "late", "atrasada";
+    SlaTimerLabel => "Reply target", "Meta de resposta";
+    TileSlaMet => "Replied within target", "Respondidas na meta";
+    SlaMetOf => "of", "de";
+    NotifChatSlaBreached => "Chat past its reply target", "Conversa passou da meta de resposta";
+    NotifLeadSlaBreached => "Lead untouched past its target", "Lead sem ação além da meta";
+    AtChatLimit => "You are at your limit of open chats; close one first.", "Você está no limite de conversas abertas; encerre uma antes.";
 }
