@@ -53,6 +53,10 @@ test('a manager reads the period against the one before, in charts with their da
 
   // The pipelines part: the demo's "Vendas" board, its open deals per stage in reais.
   await expect(page.getByRole('heading', { level: 2, name: 'Pipelines' })).toBeVisible();
+  // Other tests add boards; with more than one, the report offers a choice.
+  await expect(page.getByTestId('pipeline-tiles')).toBeVisible();
+  const boardChoice = page.getByTestId('report-board');
+  if (await boardChoice.count()) await boardChoice.selectOption({ label: 'Vendas' });
   await expect(page.getByTestId('tile-open-deals').locator('.tile-value')).toHaveText(/^[1-9]\d*$/);
   await expect(page.getByTestId('tile-open-deals').locator('.tile-note')).toContainText('R$');
   const openValue = page.getByTestId('chart-open-value');
