@@ -10,9 +10,10 @@ use domain::reports::{DeskReport, HeatCell, OperatorRow, ResponseTimes};
 use super::queries::{local_time, Names, Scope};
 use crate::platform::error::ApiResult;
 
-/// $1 account, $2 site, $3 operator; then $4… as each query adds.
+/// $1 account, $2 site, $3 operator, $4 channel; then $5… as each query adds.
 const FILTERS: &str = "v.account_id = $1 AND ($2::uuid IS NULL OR v.site_id = $2)
-    AND ($3::uuid IS NULL OR v.owner_id = $3) AND v.waiting_since IS NOT NULL";
+    AND ($3::uuid IS NULL OR v.owner_id = $3) AND ($4::text IS NULL OR v.channel = $4)
+    AND v.waiting_since IS NOT NULL";
 
 #[derive(QueryableByName)]
 struct Totals {
@@ -72,6 +73,7 @@ macro_rules! scoped {
             .bind::<SqlUuid, _>($scope.account_id)
             .bind::<Nullable<SqlUuid>, _>($scope.site_id)
             .bind::<Nullable<SqlUuid>, _>($scope.assignee_id)
+            .bind::<Nullable<diesel::sql_types::Text>, _>($scope.channel.map(domain::Channel::as_str))
     };
 }
 
@@ -81,22 +83,22 @@ pub fn desk(conn: &mut PgConnection, scope: &Scope) -> ApiResult<DeskReport> {
     let response = "extract(epoch FROM v.first_response_at - v.waiting_since)::bigint";
     let totals: Totals = scoped!(
         format!(
-            "SELECT count(*) FILTER (WHERE v.waiting_since >= $5) AS chats,
-                    count(*) FILTER (WHERE v.waiting_since < $5) AS previous_chats,
-                    count(*) FILTER (WHERE v.waiting_since >= $5 AND v.accepted_at IS NOT NULL) AS answered,
-                    count(*) FILTER (WHERE v.waiting_since >= $5 AND v.accepted_at IS NULL AND v.status = 'closed') AS missed,
-                    count(*) FILTER (WHERE v.waiting_since < $5 AND v.accepted_at IS NULL AND v.status = 'closed') AS previous_missed,
-                    count(*) FILTER (WHERE v.waiting_since >= $5 AND v.accepted_at IS NOT NULL) AS waited,
-                    percentile_disc(0.5) WITHIN GROUP (ORDER BY {wait}) FILTER (WHERE v.waiting_since >= $5 AND v.accepted_at IS NOT NULL) AS wait_median,
-                    percentile_disc(0.9) WITHIN GROUP (ORDER BY {wait}) FILTER (WHERE v.waiting_since >= $5 AND v.accepted_at IS NOT NULL) AS wait_p90,
-                    count(*) FILTER (WHERE v.waiting_since >= $5 AND v.first_response_at IS NOT NULL) AS responded,
-                    percentile_disc(0.5) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.waiting_since >= $5 AND v.first_response_at IS NOT NULL) AS response_median,
-                    percentile_disc(0.9) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.waiting_since >= $5 AND v.first_response_at IS NOT NULL) AS response_p90,
-                    count(*) FILTER (WHERE v.waiting_since >= $5 AND v.sla_due_at IS NOT NULL
+            "SELECT count(*) FILTER (WHERE v.waiting_since >= $6) AS chats,
+                    count(*) FILTER (WHERE v.waiting_since < $6) AS previous_chats,
+                    count(*) FILTER (WHERE v.waiting_since >= $6 AND v.accepted_at IS NOT NULL) AS answered,
+                    count(*) FILTER (WHERE v.waiting_since >= $6 AND v.accepted_at IS NULL AND v.status = 'closed') AS missed,
+                    count(*) FILTER (WHERE v.waiting_since < $6 AND v.accepted_at IS NULL AND v.status = 'closed') AS previous_missed,
+                    count(*) FILTER (WHERE v.waiting_since >= $6 AND v.accepted_at IS NOT NULL) AS waited,
+                    percentile_disc(0.5) WITHIN GROUP (ORDER BY {wait}) FILTER (WHERE v.waiting_since >= $6 AND v.accepted_at IS NOT NULL) AS wait_median,
+                    percentile_disc(0.9) WITHIN GROUP (ORDER BY {wait}) FILTER (WHERE v.waiting_since >= $6 AND v.accepted_at IS NOT NULL) AS wait_p90,
+                    count(*) FILTER (WHERE v.waiting_since >= $6 AND v.first_response_at IS NOT NULL) AS responded,
+                    percentile_disc(0.5) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.waiting_since >= $6 AND v.first_response_at IS NOT NULL) AS response_median,
+                    percentile_disc(0.9) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.waiting_since >= $6 AND v.first_response_at IS NOT NULL) AS response_p90,
+                    count(*) FILTER (WHERE v.waiting_since >= $6 AND v.sla_due_at IS NOT NULL
                                        AND (v.first_response_at IS NOT NULL OR v.sla_due_at <= now())) AS sla_measured,
-                    count(*) FILTER (WHERE v.waiting_since >= $5 AND v.first_response_at <= v.sla_due_at) AS sla_met
+                    count(*) FILTER (WHERE v.waiting_since >= $6 AND v.first_response_at <= v.sla_due_at) AS sla_met
              FROM conversations v
-             WHERE {FILTERS} AND v.waiting_since >= $4 AND v.waiting_since < $6"
+             WHERE {FILTERS} AND v.waiting_since >= $5 AND v.waiting_since < $7"
         ),
         scope
     )
@@ -105,12 +107,12 @@ pub fn desk(conn: &mut PgConnection, scope: &Scope) -> ApiResult<DeskReport> {
     .bind::<Timestamptz, _>(end)
     .get_result(conn)?;
 
-    let local = local_time("v.waiting_since", "$6");
+    let local = local_time("v.waiting_since", "$7");
     let cells: Vec<Cell> = scoped!(
         format!(
             "SELECT extract(isodow FROM {local})::int AS weekday, extract(hour FROM {local})::int AS hour, count(*) AS count
              FROM conversations v
-             WHERE {FILTERS} AND v.waiting_since >= $4 AND v.waiting_since < $5
+             WHERE {FILTERS} AND v.waiting_since >= $5 AND v.waiting_since < $6
              GROUP BY 1, 2 ORDER BY 1, 2"
         ),
         scope
@@ -125,7 +127,7 @@ pub fn desk(conn: &mut PgConnection, scope: &Scope) -> ApiResult<DeskReport> {
             "SELECT v.owner_id::text AS key, count(*) AS accepted, count(*) FILTER (WHERE v.status = 'closed') AS closed,
                     percentile_disc(0.5) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.first_response_at IS NOT NULL) AS median
              FROM conversations v
-             WHERE {FILTERS} AND v.waiting_since >= $4 AND v.waiting_since < $5
+             WHERE {FILTERS} AND v.waiting_since >= $5 AND v.waiting_since < $6
                AND v.owner_id IS NOT NULL AND v.accepted_at IS NOT NULL
              GROUP BY v.owner_id ORDER BY accepted DESC, key"
         ),

@@ -96,7 +96,8 @@ pub async fn sales_report(
 /// hour and weekday; how many were answered and how many missed (closed before anyone
 /// accepted), next to the previous period; the wait to be accepted and to a first reply
 /// (median and 90th percentile); and per operator, chats accepted and closed and their
-/// median first response. `assignee_id` picks an operator; agents get their own chats.
+/// median first response; and how many replied within the site's target. `assignee_id`
+/// picks an operator (agents get their own chats), `channel` the chats of one channel.
 #[utoipa::path(
     tag = "reports", operation_id = "desk_report", security(("bearer" = [])),
     params(ReportQuery),

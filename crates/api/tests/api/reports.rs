@@ -395,6 +395,13 @@ async fn the_desk_report_times_chats_and_counts_the_missed_ones() {
     assert_eq!(bruno["median_first_response_secs"], 20);
     assert_eq!(bruno["label"], "Bruno Teste");
 
+    // One channel: a chat that came through the chatbot is left out of the live chat's.
+    app.conn_exec("UPDATE conversations SET channel = 'chatbot' WHERE waiting_since = '2026-11-04T09:05:00Z'");
+    let live = report(&app, &admin, "desk", "from=2026-11-01&to=2026-11-30&channel=live_chat").await;
+    assert_eq!(live["chats"], 5);
+    let bot = report(&app, &admin, "desk", "from=2026-11-01&to=2026-11-30&channel=chatbot").await;
+    assert_eq!((bot["chats"].as_i64(), bot["previous_chats"].as_i64()), (Some(1), Some(0)));
+
     // An agent's report is their own chats.
     let mine = report(&app, &agent, "desk", "from=2026-11-01&to=2026-11-30").await;
     assert_eq!((mine["chats"].as_i64(), mine["missed"].as_i64()), (Some(2), Some(0)));
