@@ -51,3 +51,18 @@ export async function invite(page: Page, name: string, email: string): Promise<s
   await expect(form.getByRole('status')).toContainText(email);
   return mailedToken(email, '/accept-invitation?token=');
 }
+
+/**
+ * Creates a website of its own in Settings (so a test's rules touch no other test's chats)
+ * and returns its table row and public key.
+ */
+export async function createSite(page: Page, name: string) {
+  await page.goto('/settings/sites');
+  const form = page.locator('form').filter({ has: page.locator('input[name=url]') });
+  await form.getByLabel('Name').fill(name);
+  await form.getByRole('button', { name: 'Create' }).click();
+  const row = page.locator(`tr[data-site="${name}"]`);
+  await expect(row).toBeVisible();
+  const siteKey = (await row.locator('code.public-key').innerText()).trim();
+  return { row, siteKey };
+}

@@ -1,5 +1,5 @@
 import { expect, expectAccessible, test } from './fixtures';
-import { login, unique, useEnglish } from './helpers';
+import { createSite, login, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await useEnglish(page);
@@ -9,13 +9,7 @@ test.beforeEach(async ({ page }) => {
 test('a chat past its reply target turns late in the Inbox within a tick, and the admin is told', async ({ page }) => {
   // A website of its own, so its 10-second target touches no other test's chats.
   const name = `SLA ${unique()}`;
-  await page.goto('/settings/sites');
-  const form = page.locator('form').filter({ has: page.locator('input[name=url]') });
-  await form.getByLabel('Name').fill(name);
-  await form.getByRole('button', { name: 'Create' }).click();
-  const row = page.locator(`tr[data-site="${name}"]`);
-  await expect(row).toBeVisible();
-  const siteKey = (await row.locator('code.public-key').innerText()).trim();
+  const { row, siteKey } = await createSite(page, name);
 
   await row.getByRole('button', { name: 'Response targets' }).click();
   const targets = page.getByTestId('sla-settings');

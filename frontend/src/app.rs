@@ -235,22 +235,17 @@ fn NotificationsMenu() -> impl IntoView {
                                     navigate(&format!("/clients/{c}"), Default::default());
                                 }
                             };
-                            let text = match (n.kind.as_str(), n.contact_label) {
-                                ("contact_assigned", Some(who)) => format!(
-                                    "{}: \"{}\"",
-                                    i18n.t(Msg::NotifContactAssigned),
-                                    domain::text::quote_lead_text(&who, 40)
-                                ),
-                                ("contact_assigned", None) => i18n.t(Msg::NotifContactAssigned).to_string(),
-                                ("chat_sla_breached" | "lead_sla_breached", who) => {
-                                    let what = i18n.t(if n.kind == "chat_sla_breached" { Msg::NotifChatSlaBreached } else { Msg::NotifLeadSlaBreached });
-                                    match who {
-                                        Some(who) => format!("{what}: \"{}\"", domain::text::quote_lead_text(&who, 40)),
-                                        None => what.to_string(),
-                                    }
-                                }
-                                ("task_assigned", _) => format!("{}: {}", i18n.t(Msg::NotifTaskAssigned), n.title),
-                                ("task_due", _) => format!("{}: {}", i18n.t(Msg::NotifTaskDue), n.title),
+                            let about = |what: Msg, who: Option<String>| domain::text::about_client(i18n.t(what), who.as_deref());
+                            let text = match n.kind.as_str() {
+                                "contact_assigned" => about(Msg::NotifContactAssigned, n.contact_label),
+                                "chat_sla_breached" => about(Msg::NotifChatSlaBreached, n.contact_label),
+                                "lead_sla_breached" => about(Msg::NotifLeadSlaBreached, n.contact_label),
+                                "chat_offered" => about(Msg::NotifChatOffered, n.contact_label),
+                                "chat_rerouted_to_you" => about(Msg::NotifChatReroutedToYou, n.contact_label),
+                                "chat_rerouted_away" => about(Msg::NotifChatReroutedAway, n.contact_label),
+                                "lead_rerouted_away" => about(Msg::NotifLeadReroutedAway, n.contact_label),
+                                "task_assigned" => format!("{}: {}", i18n.t(Msg::NotifTaskAssigned), n.title),
+                                "task_due" => format!("{}: {}", i18n.t(Msg::NotifTaskDue), n.title),
                                 _ => n.title,
                             };
                             view! { <button class="note-item" class:unread=!n.read on:click=go>{text}</button> }

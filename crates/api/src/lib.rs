@@ -59,6 +59,9 @@ pub mod counters {
 pub mod due_tasks {
     pub use crate::tasks::due::notify_due;
 }
+pub mod routing_watch {
+    pub use crate::conversations::routing::watch;
+}
 pub mod sla_watch {
     pub use crate::sla::watch;
 }

@@ -177,8 +177,15 @@ pub fn build_server_with_metrics(
 const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
 
 /// Advisory-lock keys of the jobs that run on one instance at a time.
-const JOB_KEYS: [i64; 6] =
-    [0x7072_6f73_0001, 0x7072_6f73_0002, 0x7072_6f73_0003, 0x7072_6f73_0004, 0x7072_6f73_0005, 0x7072_6f73_0006];
+const JOB_KEYS: [i64; 7] = [
+    0x7072_6f73_0001,
+    0x7072_6f73_0002,
+    0x7072_6f73_0003,
+    0x7072_6f73_0004,
+    0x7072_6f73_0005,
+    0x7072_6f73_0006,
+    0x7072_6f73_0007,
+];
 
 /// The server's background jobs (see `jobs`).
 fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
@@ -231,6 +238,12 @@ fn start_jobs(db: &Db, config: &Config) -> anyhow::Result<jobs::Jobs> {
     let public_url = config.public_url.clone();
     jobs.every("sla-watch", Duration::from_secs(config.sla_check_secs), db.clone(), JOB_KEYS[5], move |conn| {
         sla::watch(conn, &public_url)
+    });
+    // Routing: offers to a client's own agent that ran out, chats and leads nobody answered;
+    // on the same beat as the response targets.
+    let public_url = config.public_url.clone();
+    jobs.every("routing-watch", Duration::from_secs(config.sla_check_secs), db.clone(), JOB_KEYS[6], move |conn| {
+        conversations::routing::watch(conn, &public_url)
     });
     Ok(jobs)
 }

@@ -207,6 +207,12 @@ pub struct ConversationSummary {
     /// When the target passed with no reply.
     #[serde(default)]
     pub sla_breached_at: Option<DateTime<Utc>>,
+    /// While it waits, the agent it is offered to first (the client's own agent, in their
+    /// My conversations) until `offer_expires_at`; then it is in the shared Inbox.
+    #[serde(default)]
+    pub offered_to: Option<Uuid>,
+    #[serde(default)]
+    pub offer_expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -251,7 +257,7 @@ pub struct VisitorGiven {
 impl VisitorGiven {
     /// The name, e-mail or phone, for a list row.
     pub fn label(&self) -> Option<String> {
-        self.name.clone().or_else(|| self.email.clone()).or_else(|| self.phone.clone())
+        crate::text::contact_label(&self.name, &self.email, &self.phone)
     }
 
     /// These details with `newer`'s values where it has them.
@@ -416,9 +422,16 @@ pub fn bot_retry_text(lang: Lang, field: &str) -> &'static str {
 #[derive(Debug, Clone, Copy)]
 pub enum DeskNote<'a> {
     Joined(&'a str),
-    Transferred { to: &'a str },
+    Transferred {
+        to: &'a str,
+    },
     Invited(&'a str),
     Closed,
+    /// No operator reply for `minutes`: the chat moved to `to`.
+    Rerouted {
+        to: &'a str,
+        minutes: i32,
+    },
 }
 
 pub fn desk_note_text(lang: Lang, note: DeskNote) -> String {
@@ -431,6 +444,12 @@ pub fn desk_note_text(lang: Lang, note: DeskNote) -> String {
         (Lang::PtBr, DeskNote::Invited(who)) => format!("{who} foi convidado(a) para a conversa."),
         (Lang::En, DeskNote::Closed) => "The chat was closed.".to_string(),
         (Lang::PtBr, DeskNote::Closed) => "A conversa foi encerrada.".to_string(),
+        (Lang::En, DeskNote::Rerouted { to, minutes }) => {
+            format!("No reply in {minutes} min: the chat was passed to {to}.")
+        }
+        (Lang::PtBr, DeskNote::Rerouted { to, minutes }) => {
+            format!("Sem resposta em {minutes} min: a conversa foi passada para {to}.")
+        }
     }
 }
 
@@ -495,7 +514,8 @@ pub struct PresenceRequest {
 pub struct DeskCounts {
     /// Conversations waiting in the caller's Inbox.
     pub inbox: i64,
-    /// The caller's open conversations whose last message is the visitor's (awaiting a reply).
+    /// The caller's open conversations whose last message is the visitor's (awaiting a reply),
+    /// and the chats offered to them first (their clients', waiting for them).
     pub awaiting_reply: i64,
 }
 

@@ -49,6 +49,8 @@ event_kinds! {
     ConversationContactUpdated => "conversation.contact_updated",
     ConversationIgnoreExpired => "conversation.ignore_expired",
     ConversationSlaBreached => "conversation.sla_breached",
+    ConversationOffered => "conversation.offered",
+    ConversationRerouted => "conversation.rerouted",
     MessageCreated => "message.created",
     NotificationCreated => "notification.created",
     PresenceChanged => "presence.changed",
@@ -118,6 +120,25 @@ pub struct ConversationSlaBreached {
     pub owner_id: Option<Uuid>,
     pub waiting_since: chrono::DateTime<chrono::Utc>,
     pub due_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `conversation.offered`: a returning client's chat waits for their agent alone until
+/// `expires_at`, then goes to the shared Inbox (`conversation.waiting`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationOffered {
+    pub conversation: ConversationRef,
+    pub user_id: Uuid,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `conversation.rerouted`: an accepted chat had no operator reply for `after_minutes`, so it
+/// moved from its operator to the next user available in the site's rotation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ConversationRerouted {
+    pub conversation: ConversationRef,
+    pub from: Uuid,
+    pub to: Uuid,
+    pub after_minutes: i32,
 }
 
 /// `contact.sla_breached` (webhooks): a new lead's first-contact target passed with nobody
@@ -339,6 +360,8 @@ event_data! {
     ConversationContactUpdated(ConversationContactUpdated),
     ConversationIgnoreExpired(ConversationChanged),
     ConversationSlaBreached(ConversationSlaBreached),
+    ConversationOffered(ConversationOffered),
+    ConversationRerouted(ConversationRerouted),
     MessageCreated(MessageCreated),
     NotificationCreated(NotificationCreated),
     PresenceChanged(PresenceChanged),
@@ -413,6 +436,8 @@ impl EventData {
             EventData::ConversationTagged(c) => Some(&c.conversation),
             EventData::ConversationContactUpdated(c) => Some(&c.conversation),
             EventData::ConversationSlaBreached(c) => Some(&c.conversation),
+            EventData::ConversationOffered(c) => Some(&c.conversation),
+            EventData::ConversationRerouted(c) => Some(&c.conversation),
             EventData::MessageCreated(c) => Some(&c.conversation),
             _ => None,
         }

@@ -24,6 +24,7 @@ pub mod positions;
 pub mod problem;
 pub mod problem_text;
 pub mod reports;
+pub mod routing;
 pub mod serde_helpers;
 pub mod sites;
 pub mod sla;

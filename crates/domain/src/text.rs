@@ -29,6 +29,21 @@ pub fn escape_controls(s: &str) -> String {
     s.chars().map(|c| if is_control(c) { format!("\\u{:04x}", c as u32) } else { c.to_string() }).collect()
 }
 
+/// How a client is named in lists, notifications and e-mails: their name, else e-mail, else
+/// phone; `None` for an anonymous one.
+pub fn contact_label(name: &Option<String>, email: &Option<String>, phone: &Option<String>) -> Option<String> {
+    name.clone().or_else(|| email.clone()).or_else(|| phone.clone())
+}
+
+/// A notification's title: `what`, then the client it is about quoted (`what: "Maria"`),
+/// when they have a label.
+pub fn about_client(what: &str, who: Option<&str>) -> String {
+    match who {
+        Some(who) => format!("{what}: \"{}\"", quote_lead_text(who, 40)),
+        None => what.to_string(),
+    }
+}
+
 /// Text a lead (anyone) wrote, made safe to show inside our own e-mails and notifications:
 /// one line, at most `max_chars` characters (then `…`), and links defanged (`evil[.]example`,
 /// `https[:]//`) so that no mail client makes them clickable.
@@ -102,6 +117,20 @@ pub fn neutralise_formula(cell: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_client_is_named_by_name_else_email_else_phone_and_quoted_in_titles() {
+        let (name, email, phone) = (Some("Maria".to_string()), Some("m@x.test".to_string()), Some("+55".to_string()));
+        assert_eq!(contact_label(&name, &email, &phone).as_deref(), Some("Maria"));
+        assert_eq!(contact_label(&None, &email, &phone).as_deref(), Some("m@x.test"));
+        assert_eq!(contact_label(&None, &None, &phone).as_deref(), Some("+55"));
+        assert_eq!(contact_label(&None, &None, &None), None);
+        assert_eq!(
+            about_client("New lead", Some("Maria\nvisit https://evil.example")),
+            "New lead: \"Maria visit https[:]//evil[.]example\""
+        );
+        assert_eq!(about_client("New lead", None), "New lead");
+    }
 
     #[test]
     fn controls_are_found_with_their_path() {

@@ -48,3 +48,14 @@ pub async fn sla(id: Uuid) -> Result<domain::sla::SlaSettings, ApiError> {
 pub async fn save_sla(id: Uuid, req: &domain::sla::SlaSettings) -> Result<domain::sla::SlaSettings, ApiError> {
     super::call("PUT", &format!("/api/v1/sites/{id}/sla"), Some(req)).await
 }
+
+pub async fn routing(id: Uuid) -> Result<domain::routing::RoutingSettings, ApiError> {
+    super::get(&format!("/api/v1/sites/{id}/routing")).await
+}
+
+pub async fn save_routing(
+    id: Uuid,
+    req: &domain::routing::RoutingSettings,
+) -> Result<domain::routing::RoutingSettings, ApiError> {
+    super::call("PUT", &format!("/api/v1/sites/{id}/routing"), Some(req)).await
+}

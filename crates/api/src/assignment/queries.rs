@@ -30,6 +30,8 @@ struct Rotation {
     user_ids: Vec<Uuid>,
     cursor: i64,
     online_only: bool,
+    /// The site's lead re-route time: each lead it deals starts that clock.
+    reroute_lead_minutes: Option<i32>,
 }
 
 fn lock_rotation(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> ApiResult<Option<Rotation>> {
@@ -41,11 +43,18 @@ fn lock_rotation(conn: &mut PgConnection, account_id: Uuid, site_id: Uuid) -> Ap
             sites::auto_assign_user_ids,
             sites::auto_assign_cursor,
             sites::auto_assign_online_only,
+            sites::reroute_lead_minutes,
         ))
         .for_update()
-        .first::<(bool, Vec<Uuid>, i64, bool)>(conn)
+        .first::<(bool, Vec<Uuid>, i64, bool, Option<i32>)>(conn)
         .optional()?
-        .map(|(enabled, user_ids, cursor, online_only)| Rotation { enabled, user_ids, cursor, online_only }))
+        .map(|(enabled, user_ids, cursor, online_only, reroute_lead_minutes)| Rotation {
+            enabled,
+            user_ids,
+            cursor,
+            online_only,
+            reroute_lead_minutes,
+        }))
 }
 
 /// Of `user_ids`, those who can take a lead now: enabled, online when the site asks for it,
@@ -71,6 +80,17 @@ fn available(conn: &mut PgConnection, account_id: Uuid, user_ids: &[Uuid], onlin
     .bind::<Bool, _>(online_only)
     .load(conn)?;
     Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// How many chats `user_id` has open (owns, active): what `max_open_chats` limits. The
+/// rotation's own check is the same count, in SQL, in [`available`].
+pub fn open_chats(conn: &mut PgConnection, user_id: Uuid) -> ApiResult<i64> {
+    use crate::platform::db::schema::conversations;
+    Ok(conversations::table
+        .filter(conversations::owner_id.eq(user_id))
+        .filter(conversations::status.eq(domain::ConversationStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Gives contact `contact_id` (a new lead of site `site_id`) to the next available user in the
@@ -104,14 +124,63 @@ fn take_turn(
         return Ok(Turn::Nobody);
     };
     diesel::update(sites::table.find(site_id)).set(sites::auto_assign_cursor.eq(rotation.cursor + 1)).execute(conn)?;
+    record_turn(conn, account_id, rotation, chosen, contact_id)?;
+    Ok(Turn::User(chosen))
+}
+
+/// Logs a lead dealt to `user` (what the daily limit counts), with its re-route clock when
+/// the site re-routes untouched leads.
+fn record_turn(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    rotation: &Rotation,
+    user: Uuid,
+    contact_id: Uuid,
+) -> ApiResult<()> {
+    let reroute_due = rotation.reroute_lead_minutes.map(|m| Utc::now() + chrono::Duration::minutes(m.into()));
     diesel::insert_into(auto_assignments::table)
         .values((
             auto_assignments::account_id.eq(account_id),
-            auto_assignments::user_id.eq(chosen),
+            auto_assignments::user_id.eq(user),
             auto_assignments::contact_id.eq(contact_id),
+            auto_assignments::reroute_due_at.eq(reroute_due),
         ))
         .execute(conn)?;
-    Ok(Turn::User(chosen))
+    Ok(())
+}
+
+/// What a re-route moves.
+#[derive(Debug, Clone, Copy)]
+pub enum Rerouted {
+    Chat,
+    /// A lead (its contact): the turn counts against the new agent's daily limit and starts
+    /// its own re-route clock.
+    Lead(Uuid),
+}
+
+/// For a re-route away from `current`: the next user available in site `site_id`'s rotation
+/// other than them (the rotation locked, its cursor moved on); `None` when the site does not
+/// rotate or nobody else is available now.
+pub fn next_other(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    site_id: Uuid,
+    current: Uuid,
+    what: Rerouted,
+) -> ApiResult<Option<Uuid>> {
+    let Some(rotation) = lock_rotation(conn, account_id, site_id)? else { return Ok(None) };
+    if !rotation.enabled {
+        return Ok(None);
+    }
+    let ready = available(conn, account_id, &rotation.user_ids, rotation.online_only)?;
+    let Some(chosen) = domain::routing::reroute_target(&rotation.user_ids, &ready, rotation.cursor, current) else {
+        return Ok(None);
+    };
+    diesel::update(sites::table.find(site_id)).set(sites::auto_assign_cursor.eq(rotation.cursor + 1)).execute(conn)?;
+    if let Rerouted::Lead(contact_id) = what {
+        record_turn(conn, account_id, &rotation, chosen, contact_id)?;
+    }
+    Ok(Some(chosen))
 }
 
 /// Whether site `site_id` has leads waiting for someone.
@@ -229,11 +298,8 @@ pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid, p
     // Whatever the lead typed is quoted data: short, one line, no live links, never the
     // start of the subject.
     let quoted = |value: &Option<String>| value.as_deref().map(|v| domain::text::quote_lead_text(v, 120));
-    let who = contact.name.clone().or(contact.email.clone()).or(contact.phone.clone());
-    let title = match &who {
-        Some(who) => format!("New lead assigned to you: \"{}\"", domain::text::quote_lead_text(who, 40)),
-        None => "New lead assigned to you".to_string(),
-    };
+    let who = domain::text::contact_label(&contact.name, &contact.email, &contact.phone);
+    let title = domain::text::about_client("New lead assigned to you", who.as_deref());
     let name = domain::text::quote_lead_text(&name, 60);
     let mut body =
         format!("Hello {name},\n\nA new lead was assigned to you in Prospecta. What the lead sent (unverified):\n");

@@ -1,18 +1,19 @@
-//! The auto-assignment settings' handlers and their OpenAPI.
+//! The auto-assignment and routing settings' handlers and their OpenAPI.
 
 use actix_web::{get, put, web};
+use domain::routing::RoutingSettings;
 use domain::{AutoAssignment, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::queries;
+use super::{queries, routing};
 use crate::platform::error::ApiResult;
 use crate::platform::http::extract::{AdminUser, ValidJson};
 use crate::AppState;
 
 /// A site's auto-assignment: whole paths under `/sites`, so registered before sites' scope.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(get_auto_assignment).service(update_auto_assignment);
+    cfg.service(get_auto_assignment).service(update_auto_assignment).service(get_routing).service(update_routing);
 }
 
 /// A site's auto-assignment settings.
@@ -73,4 +74,65 @@ pub async fn update_auto_assignment(
         })
         .await?;
     Ok(web::Json(saved))
+}
+
+/// A site's routing rules.
+///
+/// Sticky owner and re-routes; `null` when off (the default). Admins only.
+#[utoipa::path(
+    tag = "sites", operation_id = "get_routing", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Site id")),
+    responses(
+        (status = 200, description = "Rules", body = RoutingSettings),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site in this account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{id}/routing")]
+pub async fn get_routing(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<RoutingSettings>> {
+    let id = id.into_inner();
+    Ok(web::Json(state.db.run(move |conn| routing::settings(conn, caller.account_id, id)).await?))
+}
+
+/// Set a site's routing rules.
+///
+/// - `sticky_owner_secs`: a chat from a client who has an agent waits for that agent alone
+///   (their My conversations, `conversation.offered`, a notification) for this long, then
+///   goes to the shared Inbox (`conversation.waiting`). When the agent is away, offline,
+///   disabled or at their open chats limit, it goes to the Inbox at once; when they go away
+///   during the offer, too.
+/// - `reroute_chat_minutes`: an accepted chat with no operator reply for this long moves to
+///   the next user available in the site's rotation (`conversation.rerouted`, a line in the
+///   transcript, a notification to both).
+/// - `reroute_lead_minutes`: a lead the rotation dealt, untouched by anyone (no change, note
+///   or reply) for this long, moves the same way (the client's history logs it;
+///   `contact.assigned` goes to webhooks; both are notified).
+///
+/// Re-routes need the site's rotation on; when nobody else in it is available, the chat or
+/// lead stays and is looked at again on the next pass. Applies to chats and leads from now on.
+/// Admins only.
+#[utoipa::path(
+    tag = "sites", operation_id = "update_routing", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Site id")),
+    request_body = RoutingSettings,
+    responses(
+        (status = 200, description = "Saved", body = RoutingSettings),
+        (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site in this account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A time out of range", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/sites/{id}/routing")]
+pub async fn update_routing(
+    state: web::Data<AppState>,
+    AdminUser(caller): AdminUser,
+    id: web::Path<Uuid>,
+    ValidJson(body): ValidJson<RoutingSettings>,
+) -> ApiResult<web::Json<RoutingSettings>> {
+    let id = id.into_inner();
+    Ok(web::Json(state.db.transaction(move |conn| routing::save(conn, caller.account_id, id, body)).await?))
 }

@@ -88,28 +88,52 @@ pub fn ask_next(conn: &mut PgConnection, conv: &ConversationRow, step: usize) ->
     .map(|_| ())
 }
 
-/// Puts the conversation in the Inbox and tells every operator.
-/// Its first-reply clock starts when the site has a target.
+/// Puts the conversation in the Inbox and tells every operator; or, on a site that keeps
+/// returning clients with their agent, offers it to the client's agent alone first
+/// (`assignment::routing`). Its first-reply clock starts when the site has a target.
 pub fn enter_inbox(conn: &mut PgConnection, conversation_id: Uuid) -> ApiResult<i64> {
     let now = Utc::now();
-    let target: Option<i32> = conversations::table
-        .inner_join(sites::table.on(sites::id.nullable().eq(conversations::site_id)))
-        .filter(conversations::id.eq(conversation_id))
-        .select(sites::sla_chat_first_response_secs)
-        .first::<Option<i32>>(conn)
-        .optional()?
-        .flatten();
+    let (site_id, contact_id): (Option<Uuid>, Uuid) = conversations::table
+        .find(conversation_id)
+        .select((conversations::site_id, conversations::contact_id))
+        .first(conn)?;
+    let target: Option<i32> = match site_id {
+        Some(site) => sites::table.find(site).select(sites::sla_chat_first_response_secs).first(conn)?,
+        None => None,
+    };
     let due = target.map(|secs| now + chrono::Duration::seconds(secs as i64));
+    let offer = crate::assignment::routing::offer_to_agent(conn, site_id, contact_id, now)?;
     let conv: ConversationRow = diesel::update(conversations::table.find(conversation_id))
         .set((
             conversations::status.eq(ConversationStatus::Waiting.as_str()),
             conversations::waiting_since.eq(now),
             conversations::sla_due_at.eq(due),
+            conversations::offered_to.eq(offer.map(|(agent, _)| agent)),
+            conversations::offer_expires_at.eq(offer.map(|(_, until)| until)),
         ))
         .returning(ConversationRow::as_returning())
         .get_result(conn)?;
-    announce_to(conn, &conv, Audience::everyone(), |conversation| {
-        crate::platform::events::EventData::ConversationWaiting(domain::events::ConversationChanged { conversation })
+    let Some((agent, expires_at)) = offer else {
+        return announce_to(conn, &conv, Audience::everyone(), |conversation| {
+            crate::platform::events::EventData::ConversationWaiting(domain::events::ConversationChanged {
+                conversation,
+            })
+        });
+    };
+    // Their own client: named as the client list names them.
+    let (name, email, phone) = contacts::table
+        .find(conv.contact_id)
+        .select((contacts::name, contacts::email, contacts::phone))
+        .first::<(Option<String>, Option<String>, Option<String>)>(conn)?;
+    let who = domain::text::contact_label(&name, &email, &phone);
+    let title = domain::text::about_client("Your client is on the chat, waiting for you", who.as_deref());
+    crate::notifications::notify(conn, conv.account_id, agent, "chat_offered", &title, Some(conv.contact_id))?;
+    announce_to(conn, &conv, Audience::users([agent]), |conversation| {
+        crate::platform::events::EventData::ConversationOffered(domain::events::ConversationOffered {
+            conversation,
+            user_id: agent,
+            expires_at,
+        })
     })
 }
 

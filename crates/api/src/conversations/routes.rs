@@ -88,7 +88,7 @@ pub async fn get_conversation(
 /// Counts for the navigation.
 ///
 /// Conversations waiting in the caller's Inbox, and the caller's open conversations whose
-/// last message is the visitor's.
+/// last message is the visitor's plus the chats offered to them first (`awaiting_reply`).
 #[utoipa::path(
     tag = "conversations", operation_id = "desk_counts", security(("bearer" = [])),
     responses(

@@ -78,7 +78,7 @@ pub fn latest(
         .select((contacts::id, contacts::name, contacts::email, contacts::phone))
         .load::<(Uuid, Option<String>, Option<String>, Option<String>)>(conn)?
         .into_iter()
-        .filter_map(|(id, name, email, phone)| Some((id, name.or(email).or(phone)?)))
+        .filter_map(|(id, name, email, phone)| Some((id, domain::text::contact_label(&name, &email, &phone)?)))
         .collect();
     Ok((rows, unread, labels))
 }

@@ -38,6 +38,7 @@ mod links;
         // The event catalogue (`domain::events`): each kind's `data`, listed on the streams.
         domain::events::ConversationRef, domain::events::ConversationChanged, domain::events::ConversationAccepted,
         domain::events::ConversationSlaBreached, domain::events::ContactSlaBreached,
+        domain::events::ConversationOffered, domain::events::ConversationRerouted,
         domain::events::ConversationTransferred, domain::events::ConversationMember, domain::events::ConversationTagged,
         domain::events::ConversationContactUpdated, domain::events::MessageCreated, domain::events::Typing,
         domain::events::NotificationCreated, domain::events::PresenceChanged, domain::events::CardChanged,

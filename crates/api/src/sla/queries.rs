@@ -112,10 +112,7 @@ fn watch_chats(conn: &mut PgConnection, public_url: &str) -> ApiResult<usize> {
     for chat in &breached {
         let status = ConversationStatus::parse(&chat.status).unwrap_or(ConversationStatus::Waiting);
         let label = contact_label(conn, chat.contact_id)?;
-        let title = match &label {
-            Some(who) => format!("Chat past its reply target: \"{}\"", domain::text::quote_lead_text(who, 40)),
-            None => "Chat past its reply target".to_string(),
-        };
+        let title = domain::text::about_client("Chat past its reply target", label.as_deref());
         // Who can answer it: its operator once accepted, else whoever is on the desk.
         let mut told = admins(conn, chat.account_id)?;
         let mut mailed = told.clone();
@@ -182,10 +179,7 @@ fn watch_leads(conn: &mut PgConnection, public_url: &str) -> ApiResult<usize> {
         }
         breaches += 1;
         let label = contact_label(conn, contact_id)?;
-        let title = match &label {
-            Some(who) => format!("Lead untouched past its target: \"{}\"", domain::text::quote_lead_text(who, 40)),
-            None => "Lead untouched past its target".to_string(),
-        };
+        let title = domain::text::about_client("Lead untouched past its target", label.as_deref());
         let mut told = admins(conn, account_id)?;
         told.extend(assignee);
         let link = format!("{public_url}/clients/{contact_id}");
@@ -210,7 +204,7 @@ fn contact_label(conn: &mut PgConnection, contact_id: Uuid) -> ApiResult<Option<
         .find(contact_id)
         .select((contacts::name, contacts::email, contacts::phone))
         .first::<(Option<String>, Option<String>, Option<String>)>(conn)?;
-    Ok(name.or(email).or(phone))
+    Ok(domain::text::contact_label(&name, &email, &phone))
 }
 
 fn admins(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<Vec<Uuid>> {

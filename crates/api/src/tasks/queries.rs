@@ -63,7 +63,9 @@ fn views(conn: &mut PgConnection, rows: Vec<TaskRow>) -> ApiResult<Vec<TaskView>
     let contact_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.contact_id).collect();
     let card_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.card_id).collect();
     let conversation_ids: Vec<Uuid> = rows.iter().filter_map(|t| t.conversation_id).collect();
-    let label = |name: Option<String>, email: Option<String>, phone: Option<String>| name.or(email).or(phone);
+    let label = |name: Option<String>, email: Option<String>, phone: Option<String>| {
+        domain::text::contact_label(&name, &email, &phone)
+    };
     let contacts: HashMap<Uuid, Option<String>> = contacts::table
         .filter(contacts::id.eq_any(&contact_ids))
         .select((contacts::id, contacts::name, contacts::email, contacts::phone))

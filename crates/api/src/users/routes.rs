@@ -184,9 +184,12 @@ pub async fn set_presence(
         .db
         .transaction(move |conn| {
             let user = queries::set_presence(conn, &caller, presence)?;
-            // Leads that waited for someone online go to the rotation now.
+            // Leads that waited for someone online go to the rotation now; chats offered to
+            // someone who steps away go to the shared Inbox.
             if presence == domain::Presence::Online {
                 crate::assignment::deal_for_user(conn, caller.account_id, caller.user_id, &public_url)?;
+            } else {
+                crate::conversations::routing::release_offers_of(conn, caller.account_id, caller.user_id)?;
             }
             Ok(user)
         })

@@ -54,6 +54,17 @@ async fn leads_are_dealt_in_strict_rotation_skipping_disabled_users() {
 }
 
 /// Sets `who`'s live-chat presence.
+/// Turns site `site`'s rotation on, dealing to `users` in that order.
+pub async fn rotate(app: &TestApp, admin: &Session, site: uuid::Uuid, users: &[uuid::Uuid]) {
+    let res = app
+        .request(reqwest::Method::PUT, &format!("/api/v1/sites/{site}/auto-assignment"), Some(&admin.token))
+        .json(&json!({"enabled": true, "user_ids": users}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
 pub async fn presence(app: &TestApp, who: &Session, presence: &str) {
     let res = app
         .request(reqwest::Method::PUT, "/api/v1/users/me/presence", Some(&who.token))

@@ -6,18 +6,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::assignment::presence;
+use crate::assignment::{presence, rotate};
 use crate::helpers::{fields, problem, Session, TestApp};
-
-async fn rotate(app: &TestApp, admin: &Session, site: Uuid, users: &[Uuid]) {
-    let res = app
-        .request(Method::PUT, &format!("/api/v1/sites/{site}/auto-assignment"), Some(&admin.token))
-        .json(&json!({"enabled": true, "user_ids": users}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-}
 
 async fn limits(app: &TestApp, admin: &Session, user: Uuid, body: Value) -> Value {
     let res = app.patch(&format!("/api/v1/users/{user}"), &admin.token, &body).await;

@@ -40,6 +40,7 @@ mod realtime;
 mod reports;
 mod reports_pipelines;
 mod roles_at_once;
+mod routing;
 mod signup_and_invitations;
 mod sites;
 mod sla;

@@ -554,4 +554,16 @@ catalogue! {
     NotifChatSlaBreached => "Chat past its reply target", "Conversa passou da meta de resposta";
     NotifLeadSlaBreached => "Lead untouched past its target", "Lead sem ação além da meta";
     AtChatLimit => "You are at your limit of open chats; close one first.", "Você está no limite de conversas abertas; encerre uma antes.";
+    Routing => "Routing", "Roteamento";
+    StickyOwnerSecs => "Offer a client's chat to their own agent first for (seconds)", "Oferecer a conversa de um cliente ao próprio responsável primeiro por (segundos)";
+    RerouteChatMinutes => "Pass an accepted chat with no reply on after (minutes)", "Passar adiante uma conversa aceita sem resposta após (minutos)";
+    RerouteLeadMinutes => "Pass a new lead nobody touched on after (minutes)", "Passar adiante um novo lead sem ação após (minutos)";
+    RoutingHint => "Empty: off. Chats and leads are passed to the next user available in the site's auto-assignment, which must be on.", "Vazio: desligado. Conversas e leads passam ao próximo usuário disponível na distribuição automática do site, que precisa estar ligada.";
+    OfferCountdown => "Your client · {t} left before the team gets it", "Seu cliente · {t} até ir para a equipe";
+    PassToTeam => "Pass to the team", "Passar para a equipe";
+    ChatOffered => "A client of yours is on the chat, waiting for you", "Um cliente seu está na conversa, esperando por você";
+    NotifChatOffered => "Your client is on the chat, waiting for you", "Seu cliente está na conversa, esperando por você";
+    NotifChatReroutedToYou => "Chat passed to you (no reply in time)", "Conversa passada para você (sem resposta a tempo)";
+    NotifChatReroutedAway => "Chat passed on (no reply in time)", "Conversa passada adiante (sem resposta a tempo)";
+    NotifLeadReroutedAway => "Lead passed on (untouched in time)", "Lead passado adiante (sem ação a tempo)";
 }

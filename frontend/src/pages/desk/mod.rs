@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{self, ApiError};
-use crate::components::sla_timer::SlaTimer;
+use crate::components::sla_timer::{OfferCountdown, SlaTimer};
 use crate::components::{short, Directory};
 use crate::i18n::use_i18n;
 use crate::realtime::use_realtime;
@@ -128,8 +128,10 @@ pub fn DeskPage() -> impl IntoView {
         if event.touches_desk() {
             list.refetch();
         }
-        if event.kind() == domain::EventKind::ConversationWaiting {
-            toasts.show(i18n.t(Msg::NewChatArrived).to_string(), None);
+        match event.kind() {
+            domain::EventKind::ConversationWaiting => toasts.show(i18n.t(Msg::NewChatArrived).to_string(), None),
+            domain::EventKind::ConversationOffered => toasts.show(i18n.t(Msg::ChatOffered).to_string(), None),
+            _ => {}
         }
     });
     let tab_link = move |t: Tab, label: Msg| {
@@ -236,9 +238,12 @@ fn ConversationItem(
     };
     // A waiting chat on a site with a reply target shows its live clock instead.
     let clock = match (tab, c.waiting_since, c.sla_due_at) {
-        (Tab::Inbox, Some(since), Some(due)) => Some(view! { <SlaTimer since=since due=due/> }),
+        (Tab::Inbox, Some(since), Some(due)) => Some(view! { <SlaTimer since=since due=due/> }.into_any()),
         _ => None,
     };
+    // A chat offered to the caller first shows the time left before it goes to the team.
+    let offered = (tab == Tab::Mine && c.status == ConversationStatus::Waiting).then_some(c.offer_expires_at).flatten();
+    let clock = clock.or(offered.map(|until| view! { <OfferCountdown until=until/> }.into_any()));
     let when = if clock.is_some() { None } else { when };
     let awaiting = c.last_message_from_visitor && c.status == ConversationStatus::Active;
     let owner = c.owner_id;
@@ -254,14 +259,15 @@ fn ConversationItem(
                     {(tab == Tab::All).then(|| view! { " · " {move || directory.user_name(owner)} })}
                 </small>
             </a>
-            {(tab == Tab::Inbox).then(|| view! { <InboxActions id=id on_changed=on_changed/> })}
+            {(tab == Tab::Inbox || offered.is_some()).then(|| view! { <InboxActions id=id offered=offered.is_some() on_changed=on_changed/> })}
         </li>
     }
 }
 
-/// Accept and Ignore, right in the Inbox.
+/// Accept and Ignore, right in the Inbox; for a chat offered to the caller, Accept and
+/// "Pass to the team" (the same request as Ignore: it goes to the shared Inbox at once).
 #[component]
-fn InboxActions(id: uuid::Uuid, on_changed: Callback<()>) -> impl IntoView {
+fn InboxActions(id: uuid::Uuid, offered: bool, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     let navigate = leptos_router::hooks::use_navigate();
@@ -289,7 +295,7 @@ fn InboxActions(id: uuid::Uuid, on_changed: Callback<()>) -> impl IntoView {
     view! {
         <div class="row-actions">
             <button data-testid="accept" disabled=busy on:click=move |_| { accepting.dispatch(()); }>{move || i18n.t(Msg::Accept)}</button>
-            <button class="secondary" data-testid="ignore" disabled=busy on:click=move |_| { ignoring.dispatch(()); }>{move || i18n.t(Msg::Ignore)}</button>
+            <button class="secondary" data-testid="ignore" disabled=busy on:click=move |_| { ignoring.dispatch(()); }>{move || i18n.t(if offered { Msg::PassToTeam } else { Msg::Ignore })}</button>
         </div>
     }
 }

@@ -5,6 +5,7 @@ mod api_keys;
 mod auto_assign;
 mod chat;
 mod custom_fields;
+mod routing;
 mod sites;
 mod sla;
 mod users;

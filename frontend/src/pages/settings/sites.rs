@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::auto_assign::AutoAssignPanel;
 use super::chat::ChatPanel;
+use super::routing::RoutingPanel;
 use super::sla::SlaPanel;
 use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
@@ -23,6 +24,7 @@ pub fn SitesSettings() -> impl IntoView {
     let assigning = RwSignal::new(None::<uuid::Uuid>);
     let chatting = RwSignal::new(None::<uuid::Uuid>);
     let targeting = RwSignal::new(None::<uuid::Uuid>);
+    let routing = RwSignal::new(None::<uuid::Uuid>);
     let draft = RwSignal::new(String::new());
     let draft_origins = RwSignal::new(String::new());
 
@@ -99,6 +101,9 @@ pub fn SitesSettings() -> impl IntoView {
                                     <button class="link" on:click=move |_| targeting.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
                                         {move || i18n.t(Msg::ResponseTargets)}
                                     </button>
+                                    <button class="link" on:click=move |_| routing.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
+                                        {move || i18n.t(Msg::Routing)}
+                                    </button>
                                     <button class="link" data-testid="chat-settings-toggle" on:click=move |_| chatting.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
                                         {move || i18n.t(Msg::Chat)}
                                     </button>
@@ -112,6 +117,9 @@ pub fn SitesSettings() -> impl IntoView {
                         </Show>
                         <Show when=move || targeting.get() == Some(id)>
                             <tr class="panel-row"><td colspan="4"><SlaPanel site_id=id on_done=move || targeting.set(None)/></td></tr>
+                        </Show>
+                        <Show when=move || routing.get() == Some(id)>
+                            <tr class="panel-row"><td colspan="4"><RoutingPanel site_id=id on_done=move || routing.set(None)/></td></tr>
                         </Show>
                         <Show when=move || chatting.get() == Some(id)>
                             <tr class="panel-row"><td colspan="4"><ChatPanel site_id=id public_key=key.get_value() on_done=move || chatting.set(None)/></td></tr>

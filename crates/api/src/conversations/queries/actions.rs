@@ -84,11 +84,7 @@ pub(crate) fn add_participant(conn: &mut PgConnection, conversation_id: Uuid, us
 fn at_chat_limit(conn: &mut PgConnection, caller: &AuthUser) -> ApiResult<()> {
     let limit: Option<i32> = users::table.find(caller.user_id).select(users::max_open_chats).first(conn)?;
     let Some(limit) = limit else { return Ok(()) };
-    let open: i64 = conversations::table
-        .filter(conversations::owner_id.eq(caller.user_id))
-        .filter(conversations::status.eq(ConversationStatus::Active.as_str()))
-        .count()
-        .get_result(conn)?;
+    let open = assignment::open_chats(conn, caller.user_id)?;
     if open >= limit as i64 {
         return Err(ApiError::Conflict(
             format!("You have {open} open chats, your limit; close one before accepting another."),
@@ -122,6 +118,9 @@ pub fn accept(
             conversations::status.eq(ConversationStatus::Active.as_str()),
             conversations::owner_id.eq(caller.user_id),
             conversations::accepted_at.eq(now),
+            conversations::owner_since.eq(now),
+            conversations::offered_to.eq(None::<Uuid>),
+            conversations::offer_expires_at.eq(None::<chrono::DateTime<Utc>>),
         ))
         .execute(conn)?;
     let conv = reload(conn, id)?;
@@ -148,10 +147,14 @@ pub fn accept(
     summary(conn, caller, id)
 }
 
-/// Hides conversation `id` from the caller's Inbox for the site's ignore time.
+/// Hides conversation `id` from the caller's Inbox for the site's ignore time. A chat offered
+/// to the caller goes to the shared Inbox at once: they passed it on.
 pub fn ignore(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<()> {
-    let conv = super::get(conn, caller, id)?;
+    let conv = get_for_update(conn, caller, id)?;
     refuse(DeskAction::Ignore, &conv)?;
+    if conv.offered_to == Some(caller.user_id) {
+        crate::conversations::routing::release_offer(conn, &conv)?;
+    }
     let minutes: i32 = match conv.site_id {
         Some(site) => sites::table.find(site).select(sites::chat_ignore_minutes).first(conn)?,
         None => 5,
@@ -222,6 +225,7 @@ pub fn join(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<C
             .set((
                 conversations::status.eq(ConversationStatus::Active.as_str()),
                 conversations::owner_id.eq(caller.user_id),
+                conversations::owner_since.eq(Utc::now()),
                 conversations::closed_at.eq(None::<chrono::DateTime<Utc>>),
             ))
             .execute(conn)?;
@@ -252,7 +256,9 @@ pub fn transfer(conn: &mut PgConnection, caller: &AuthUser, id: Uuid, to: Uuid) 
     if let Some(why) = transfer_target_refusal(conv.owner_id, to) {
         return Err(conflict(why));
     }
-    diesel::update(conversations::table.find(id)).set(conversations::owner_id.eq(to)).execute(conn)?;
+    diesel::update(conversations::table.find(id))
+        .set((conversations::owner_id.eq(to), conversations::owner_since.eq(Utc::now())))
+        .execute(conn)?;
     diesel::delete(
         conversation_participants::table
             .filter(conversation_participants::conversation_id.eq(id))

@@ -77,25 +77,35 @@ fn page_end(
     rows.last().and_then(|r| at(r).map(|t| encode_cursor((t, r.id))))
 }
 
-/// The caller's Inbox: waiting, minus what they ignored a moment ago.
+/// The caller's Inbox: waiting and not offered to one agent, minus what they ignored a
+/// moment ago.
 fn inbox(caller: &AuthUser) -> conversations::BoxedQuery<'static, diesel::pg::Pg> {
-    visible(caller).filter(conversations::status.eq(ConversationStatus::Waiting.as_str())).filter(not(exists(
-        conversation_ignores::table
-            .filter(conversation_ignores::conversation_id.eq(conversations::id))
-            .filter(conversation_ignores::user_id.eq(caller.user_id))
-            .filter(conversation_ignores::until.gt(Utc::now())),
-    )))
+    visible(caller)
+        .filter(conversations::status.eq(ConversationStatus::Waiting.as_str()))
+        .filter(conversations::offered_to.is_null())
+        .filter(not(exists(
+            conversation_ignores::table
+                .filter(conversation_ignores::conversation_id.eq(conversations::id))
+                .filter(conversation_ignores::user_id.eq(caller.user_id))
+                .filter(conversation_ignores::until.gt(Utc::now())),
+        )))
 }
 
-/// The caller's open conversations: owned or invited into.
+/// The caller's open conversations (owned or invited into), and the chats offered to them
+/// first (their clients').
 fn mine(caller: &AuthUser) -> conversations::BoxedQuery<'static, diesel::pg::Pg> {
-    visible(caller).filter(conversations::status.eq(ConversationStatus::Active.as_str())).filter(
+    let open = conversations::status.eq(ConversationStatus::Active.as_str()).and(
         conversations::owner_id.eq(caller.user_id).or(exists(
             conversation_participants::table
                 .filter(conversation_participants::conversation_id.eq(conversations::id))
                 .filter(conversation_participants::user_id.eq(caller.user_id)),
         )),
-    )
+    );
+    // `offered_to = me` is null, so false, for chats offered to nobody.
+    let offered = conversations::status
+        .eq(ConversationStatus::Waiting.as_str())
+        .and(conversations::offered_to.eq(caller.user_id).assume_not_null());
+    visible(caller).filter(open.or(offered))
 }
 
 /// Closed conversations matching the `all` view's filters.
@@ -184,7 +194,9 @@ pub fn detail(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult
 pub fn counts(conn: &mut PgConnection, caller: &AuthUser) -> ApiResult<DeskCounts> {
     // Exact: the Inbox pages past any number, so its badge must not stop at a page.
     let inbox: i64 = inbox(caller).count().get_result(conn)?;
-    let mine: Vec<Uuid> = mine(caller).select(conversations::id).load(conn)?;
-    let awaiting_reply = queries::last_messages(conn, &mine)?.values().filter(|(_, visitor)| *visitor).count();
-    Ok(DeskCounts { inbox, awaiting_reply: awaiting_reply as i64 })
+    let mine: Vec<(Uuid, String)> = mine(caller).select((conversations::id, conversations::status)).load(conn)?;
+    let offered = mine.iter().filter(|(_, status)| status == ConversationStatus::Waiting.as_str()).count();
+    let ids: Vec<Uuid> = mine.into_iter().map(|(id, _)| id).collect();
+    let awaiting_reply = queries::last_messages(conn, &ids)?.values().filter(|(_, visitor)| *visitor).count();
+    Ok(DeskCounts { inbox, awaiting_reply: (awaiting_reply + offered) as i64 })
 }

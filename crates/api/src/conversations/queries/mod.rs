@@ -49,6 +49,9 @@ pub struct ConversationRow {
     pub visitor_given: Value,
     pub sla_due_at: Option<DateTime<Utc>>,
     pub sla_breached_at: Option<DateTime<Utc>>,
+    /// While waiting: the client's own agent it is offered to first, until `offer_expires_at`.
+    pub offered_to: Option<Uuid>,
+    pub offer_expires_at: Option<DateTime<Utc>>,
 }
 
 impl ConversationRow {
@@ -129,15 +132,17 @@ pub fn require_operator(
 }
 
 /// Who hears about a change to `conv`: its operators and its contact's assignee (admins
-/// always), everyone while it waits in the Inbox, and its visitor when `to_visitor`.
+/// always), everyone while it waits in the shared Inbox (the agent alone while it is offered
+/// to them), and its visitor when `to_visitor`.
 pub fn audience(conn: &mut PgConnection, conv: &ConversationRow, to_visitor: bool) -> ApiResult<Audience> {
     let assignee: Option<Uuid> =
         contacts::table.find(conv.contact_id).select(contacts::assignee_id).first(conn).optional()?.flatten();
     let mut users = participants(conn, conv.id)?;
     users.extend(conv.owner_id);
     users.extend(assignee);
+    users.extend(conv.offered_to);
     let mut audience = Audience::users(users);
-    audience.everyone = conv.status() == ConversationStatus::Waiting;
+    audience.everyone = conv.status() == ConversationStatus::Waiting && conv.offered_to.is_none();
     Ok(audience.with_visitor(if to_visitor { conv.visitor_id } else { None }))
 }
 
@@ -256,7 +261,7 @@ pub fn summaries(
         .load::<(Uuid, Option<Uuid>, Option<String>, Option<String>, Option<String>)>(conn)?
         .into_iter()
         .filter(|(_, assignee, ..)| domain::contact_visible_to(caller.is_admin(), caller.user_id, *assignee))
-        .map(|(id, _, name, email, phone)| (id, name.or(email).or(phone)))
+        .map(|(id, _, name, email, phone)| (id, domain::text::contact_label(&name, &email, &phone)))
         .collect();
     let site_names: HashMap<Uuid, String> = sites::table
         .filter(sites::id.eq_any(&site_ids))
@@ -319,6 +324,8 @@ pub fn summaries(
                 },
                 sla_due_at: r.sla_due_at,
                 sla_breached_at: r.sla_breached_at,
+                offered_to: r.offered_to,
+                offer_expires_at: r.offer_expires_at,
             }
         })
         .collect())

@@ -104,6 +104,9 @@ diesel::table! {
         auto_assign_online_only -> Bool,
         sla_chat_first_response_secs -> Nullable<Int4>,
         sla_lead_first_contact_minutes -> Nullable<Int4>,
+        sticky_owner_secs -> Nullable<Int4>,
+        reroute_chat_minutes -> Nullable<Int4>,
+        reroute_lead_minutes -> Nullable<Int4>,
     }
 }
 
@@ -196,6 +199,9 @@ diesel::table! {
         visitor_given -> Jsonb,
         sla_due_at -> Nullable<Timestamptz>,
         sla_breached_at -> Nullable<Timestamptz>,
+        offered_to -> Nullable<Uuid>,
+        offer_expires_at -> Nullable<Timestamptz>,
+        owner_since -> Nullable<Timestamptz>,
     }
 }
 
@@ -408,6 +414,7 @@ diesel::table! {
         user_id -> Uuid,
         contact_id -> Uuid,
         assigned_at -> Timestamptz,
+        reroute_due_at -> Nullable<Timestamptz>,
     }
 }
 
