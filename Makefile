@@ -158,7 +158,7 @@ bench-import: ## Benchmark: a 100,000-row CSV import on a new account (BENCH_IMP
 bench-board: ## Benchmark: a 5,000-card board via API (wrk) vs the same SQL in pgbench, and its first render in Chromium
 	@bench/board.sh
 
-bench-reports: ## Benchmark: the leads, sales and pipelines reports over 90 days of 1M contacts, next to pgbench running their SQL
+bench-reports: ## Benchmark: the leads, sales, desk and pipelines reports over 90 days (1M contacts, 100k chats), next to pgbench running their SQL
 	@bench/reports.sh
 
 bench-webhooks: ## Benchmark: webhook deliveries drained per second, and latency at 1,000 events/s

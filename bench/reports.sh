@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# make bench-reports (and part of make bench): the leads, sales and pipelines reports over the
-# last 90 days of the bench account (1,000,000 contacts over two years: about 123,000 in the
-# period; the pipelines report reads the account's boards, 5,000 cards once bench-board ran)
+# make bench-reports (and part of make bench): the leads, sales, desk and pipelines reports
+# over the last 90 days of the bench account (1,000,000 contacts over two years: about 123,000
+# in the period; 100,000 conversations over the same two years: about 12,300 in the period;
+# the pipelines report reads the account's boards, 5,000 cards once bench-board ran)
 # through the API (wrk) next to pgbench running the same SQL. Aim: p50 < 300 ms, throughput
-# ≥ 70% of pgbench's. Knobs: BENCH_CONTACTS (1000000), BENCH_SECONDS (20),
+# ≥ 70% of pgbench's. Knobs: BENCH_CONTACTS (1000000), BENCH_CONVERSATIONS (100000), BENCH_SECONDS (20),
 # BENCH_REPORT_CONNECTIONS (1: a manager opening the screen; the aim is one answer's latency).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,13 @@ fi
     AND first_contact_at < now() - interval '2 days'" >/dev/null
 "${psql_bench[@]}" -c "VACUUM ANALYZE contacts" >/dev/null
 
+chats=${BENCH_CONVERSATIONS:-100000}
+have=$("${psql_bench[@]}" -c "SELECT count(*) FROM conversations WHERE account_id = '$account'")
+if [ "$have" -lt "$chats" ]; then
+  echo "seeding conversations $((have + 1))..$chats"
+  "${psql_bench[@]}" -v account="$account" -v start=$((have + 1)) -v n="$chats" -f bench/desk-seed.sql
+fi
+
 today=$(date -u +%F)
 from=$(date -u -d "$today - 89 days" +%F)
 read -r prev_start start end_at < <(python3 -c "
@@ -35,7 +43,7 @@ print(at(f - timedelta(days=90)), at(f), at(t + timedelta(days=1)))")
 in_period=$("${psql_bench[@]}" -c "SELECT count(*) FROM contacts WHERE account_id = '$account' AND first_contact_at >= '$start' AND first_contact_at < '$end_at'")
 query="from=$from&to=$today&utc_offset=-180"
 
-for report in leads sales pipelines; do
+for report in leads sales desk pipelines; do
   api "/api/v1/reports/$report?$query" -H "authorization: Bearer $token" >/dev/null
   echo "== GET /api/v1/reports/$report (90 days, $in_period leads in the period), $conns connections, ${secs}s =="
   wrk -t"$(( conns < 2 ? conns : 2 ))" -c"$conns" -d"${secs}s" --timeout 30s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/reports/$report?$query" >/tmp/wrk-report.txt
