@@ -41,11 +41,14 @@ t, f = date.fromisoformat('$today'), date.fromisoformat('$from')
 at = lambda d: (datetime(d.year, d.month, d.day, tzinfo=timezone.utc) + timedelta(minutes=180)).isoformat()
 print(at(f - timedelta(days=90)), at(f), at(t + timedelta(days=1)))")
 in_period=$("${psql_bench[@]}" -c "SELECT count(*) FROM contacts WHERE account_id = '$account' AND first_contact_at >= '$start' AND first_contact_at < '$end_at'")
+chats_in_period=$("${psql_bench[@]}" -c "SELECT count(*) FROM conversations WHERE account_id = '$account' AND waiting_since >= '$start' AND waiting_since < '$end_at'")
 query="from=$from&to=$today&utc_offset=-180"
 
 for report in leads sales desk pipelines; do
   api "/api/v1/reports/$report?$query" -H "authorization: Bearer $token" >/dev/null
-  echo "== GET /api/v1/reports/$report (90 days, $in_period leads in the period), $conns connections, ${secs}s =="
+  what="$in_period leads in the period"
+  [ "$report" = desk ] && what="$chats_in_period chats in the period"
+  echo "== GET /api/v1/reports/$report (90 days, $what), $conns connections, ${secs}s =="
   wrk -t"$(( conns < 2 ? conns : 2 ))" -c"$conns" -d"${secs}s" --timeout 30s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/reports/$report?$query" >/tmp/wrk-report.txt
   api_rps=$(awk '/^Requests\/sec/ {print $2}' /tmp/wrk-report.txt)
   api_p50=$(awk '$1 == "50%" {print $2}' /tmp/wrk-report.txt)
@@ -65,6 +68,6 @@ v = sorted(int(l.split()[2]) for l in sys.stdin)
 print(f'{v[len(v)//2]/1000:.2f}ms')")
   share=$(python3 -c "print(f'{100 * $api_rps / $pg_tps:.0f}%')")
   echo "| $report report | API $api_rps req/s, p50 $api_p50, p99 $api_p99 | pgbench $pg_tps tps, p50 $pg_p50 | $share |"
-  summary_row "Report: $report, 90 days ($in_period leads in the period), $conns connections" \
+  summary_row "Report: $report, 90 days ($what), $conns connections" \
     "$api_rps req/s, p50 $api_p50" "pgbench, same SQL: $pg_tps tps, p50 $pg_p50" "$share" "p50 < 300 ms; ≥ 70%"
 done

@@ -22,10 +22,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
     );
 }
 
+/// A period the query could not make (`domain` names the field and why): 422.
+fn invalid_period((field, why): (&'static str, &'static str)) -> ApiError {
+    ApiError::field(field, "invalid", why)
+}
+
 /// What the caller may count: the whole account for an admin (optionally one agent's), only
 /// their own leads for an agent, whatever `assignee_id` says.
 fn scope_of(caller: &AuthUser, query: &ReportQuery) -> ApiResult<Scope> {
-    let period = Period::of(query).map_err(|(field, why)| ApiError::field(field, "invalid", why))?;
+    let period = Period::of(query).map_err(invalid_period)?;
     Ok(Scope {
         account_id: caller.account_id,
         period,
@@ -142,7 +147,7 @@ pub async fn pipelines_report(
     caller: AuthUser,
     NamedQuery(query): NamedQuery<PipelinesQuery>,
 ) -> ApiResult<web::Json<PipelinesReport>> {
-    let period = query.period().map_err(|(field, why)| ApiError::field(field, "invalid", why))?;
+    let period = query.period().map_err(invalid_period)?;
     let scope = PipelineScope {
         period,
         utc_offset: query.utc_offset.unwrap_or(0),
