@@ -124,33 +124,33 @@ fn Shell() -> impl IntoView {
     });
 
     view! {
-        <Show when=move || session.current().is_some() fallback=move || view! { <p class="loading" role="status">{move || i18n.t(Msg::Loading)}</p> }>
+        <Show when=move || session.current().is_some() fallback=move || view! { <p class="loading" role="status">{i18n.tr(Msg::Loading)}</p> }>
             <a class="skip-link" href="#main" on:click=move |ev| { ev.prevent_default(); crate::focus::focus_by_id("main"); }>
-                {move || i18n.t(Msg::SkipToContent)}
+                {i18n.tr(Msg::SkipToContent)}
             </a>
             <header class="topbar">
-                <a class="brand" href="/clients">{move || i18n.t(Msg::AppName)}</a>
+                <a class="brand" href="/clients">{i18n.tr(Msg::AppName)}</a>
                 <span class="spacer"></span>
                 <NotificationsMenu/>
                 <button class="menu-toggle secondary" aria-controls="app-menu"
                     aria-expanded=move || menu_open.get().to_string()
                     on:click=move |_| menu_open.update(|o| *o = !*o)>
                     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z"/></svg>
-                    <span>{move || i18n.t(Msg::Menu)}</span>
+                    <span>{i18n.tr(Msg::Menu)}</span>
                 </button>
                 <div id="app-menu" class="menu" class:open=move || menu_open.get()>
-                    <nav class="mainnav" aria-label=move || i18n.t(Msg::MainNavigation)>
-                        <A href="/clients">{move || i18n.t(Msg::NavClients)}</A>
-                        <A href="/conversations">{move || i18n.t(Msg::NavConversations)}<DeskBadge/></A>
-                        <A href="/boards">{move || i18n.t(Msg::NavBoards)}</A>
-                        <A href="/tasks">{move || i18n.t(Msg::NavTasks)}</A>
-                        <A href="/reports">{move || i18n.t(Msg::NavReports)}</A>
-                        <A href="/settings">{move || i18n.t(Msg::NavSettings)}</A>
+                    <nav class="mainnav" aria-label=i18n.tr(Msg::MainNavigation)>
+                        <A href="/clients">{i18n.tr(Msg::NavClients)}</A>
+                        <A href="/conversations">{i18n.tr(Msg::NavConversations)}<DeskBadge/></A>
+                        <A href="/boards">{i18n.tr(Msg::NavBoards)}</A>
+                        <A href="/tasks">{i18n.tr(Msg::NavTasks)}</A>
+                        <A href="/reports">{i18n.tr(Msg::NavReports)}</A>
+                        <A href="/settings">{i18n.tr(Msg::NavSettings)}</A>
                     </nav>
                     <div class="account">
                         <LangSwitch/>
                         <span class="who" data-testid="current-user">{move || session.current().map(|u| u.name).unwrap_or_default()}</span>
-                        <button class="link" on:click=logout>{move || i18n.t(Msg::LogOut)}</button>
+                        <button class="link" on:click=logout>{i18n.tr(Msg::LogOut)}</button>
                     </div>
                 </div>
             </header>
@@ -172,14 +172,14 @@ fn Settings() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="settings">
-            <nav class="subnav" aria-label=move || i18n.t(Msg::NavSettings)>
-                <A href="/settings/users">{move || i18n.t(Msg::Users)}</A>
-                <A href="/settings/sites">{move || i18n.t(Msg::Sites)}</A>
-                <A href="/settings/canned-responses">{move || i18n.t(Msg::CannedResponses)}</A>
-                <A href="/settings/custom-fields">{move || i18n.t(Msg::CustomFields)}</A>
-                <A href="/settings/api-keys">{move || i18n.t(Msg::ApiKeys)}</A>
-                <A href="/settings/webhooks">{move || i18n.t(Msg::Webhooks)}</A>
-                <a href="/api/docs/" target="_blank">{move || i18n.t(Msg::ApiDocs)}</a>
+            <nav class="subnav" aria-label=i18n.tr(Msg::NavSettings)>
+                <A href="/settings/users">{i18n.tr(Msg::Users)}</A>
+                <A href="/settings/sites">{i18n.tr(Msg::Sites)}</A>
+                <A href="/settings/canned-responses">{i18n.tr(Msg::CannedResponses)}</A>
+                <A href="/settings/custom-fields">{i18n.tr(Msg::CustomFields)}</A>
+                <A href="/settings/api-keys">{i18n.tr(Msg::ApiKeys)}</A>
+                <A href="/settings/webhooks">{i18n.tr(Msg::Webhooks)}</A>
+                <a href="/api/docs/" target="_blank">{i18n.tr(Msg::ApiDocs)}</a>
             </nav>
             <section class="panel"><Outlet/></section>
         </div>
@@ -210,7 +210,7 @@ fn NotificationsMenu() -> impl IntoView {
     let unread = move || list.get().and_then(|r| r.ok()).map(|l| l.unread).unwrap_or(0);
     view! {
         <div class="bell">
-            <button class="link" data-testid="notifications" aria-label=move || i18n.t(Msg::Notifications)
+            <button class="link" data-testid="notifications" aria-label=i18n.tr(Msg::Notifications)
                 on:click=move |_| { open.update(|o| *o = !*o); list.refetch(); }>
                 <svg class="bell-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                     <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z"/>
@@ -219,7 +219,7 @@ fn NotificationsMenu() -> impl IntoView {
             </button>
             <Show when=move || open.get()>
                 <div class="dropdown" data-testid="notification-list">
-                    <button class="link" on:click=read_all>{move || i18n.t(Msg::MarkAllRead)}</button>
+                    <button class="link" on:click=read_all>{i18n.tr(Msg::MarkAllRead)}</button>
                     {
                         let navigate = navigate.clone();
                         move || list.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|n| {
@@ -262,7 +262,7 @@ fn NotificationsMenu() -> impl IntoView {
 pub fn LangSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <select class="lang" aria-label=move || i18n.t(Msg::Language)
+        <select class="lang" aria-label=i18n.tr(Msg::Language)
             on:change:target=move |ev| i18n.set(Lang::from_tag(&ev.target().value()))
             prop:value=move || i18n.lang.get().code()>
             <option value="en">"English"</option>

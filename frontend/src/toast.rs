@@ -65,7 +65,7 @@ pub fn ToastHost() -> impl IntoView {
                         <span>{t.text}</span>
                         {undo.map(|undo| view! {
                             <button class="link" on:click=move |_| { toasts.current.set(None); undo.run(()); }>
-                                {move || i18n.t(Msg::Undo)}
+                                {i18n.tr(Msg::Undo)}
                             </button>
                         })}
                     </div>

@@ -125,6 +125,11 @@ pub fn check_options(is_select: bool, options: &[String]) -> Result<(), crate::F
 }
 
 /// Checks one value against its definition; `null` clears a value and is always allowed.
+/// `YYYY-MM-DD` exactly, a real day.
+fn is_iso_date(s: &str) -> bool {
+    s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' && s.parse::<NaiveDate>().is_ok()
+}
+
 pub fn check_custom_value(kind: CustomFieldKind, options: &[String], value: &Value) -> Result<(), String> {
     match (kind, value) {
         (_, Value::Null) => Ok(()),
@@ -132,7 +137,7 @@ pub fn check_custom_value(kind: CustomFieldKind, options: &[String], value: &Val
         (CustomFieldKind::Text, _) => Err("must be text of at most 1000 characters".into()),
         (CustomFieldKind::Number, Value::Number(_)) => Ok(()),
         (CustomFieldKind::Number, _) => Err("must be a number".into()),
-        (CustomFieldKind::Date, Value::String(s)) if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => Ok(()),
+        (CustomFieldKind::Date, Value::String(s)) if is_iso_date(s) => Ok(()),
         (CustomFieldKind::Date, _) => Err("must be a date as YYYY-MM-DD".into()),
         (CustomFieldKind::Select, Value::String(s)) if options.contains(s) => Ok(()),
         (CustomFieldKind::Select, _) => Err(format!("must be one of: {}", options.join(", "))),

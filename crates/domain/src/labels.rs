@@ -3,6 +3,7 @@
 
 use crate::contacts::{Channel, ContactStatus};
 use crate::i18n::{Lang, Msg};
+use chrono::Datelike;
 
 pub fn status_msg(status: ContactStatus) -> Msg {
     match status {
@@ -87,23 +88,56 @@ pub fn activity_value_text(field: &str, value: &serde_json::Value, lang: Lang) -
     Some(msg.text(lang).to_string())
 }
 
+const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// The English short name of `month` (1–12): `Nov`.
+fn month_abbr(month: u32) -> &'static str {
+    MONTHS_EN[(month.clamp(1, 12) - 1) as usize]
+}
+
+// Written out rather than with chrono's `format("%b %-d")`: the strftime parser and formatter
+// are ~20 KB of the SPA's wasm for these five shapes (docs/STYLE.md, "Weight").
+
 /// A date and time as people of `lang` write it: `26/11/2026 09:04` or `Nov 26, 2026, 9:04 AM`.
 /// The caller picks the time zone (the browser's).
-pub fn datetime_text<Tz: chrono::TimeZone>(t: &chrono::DateTime<Tz>, lang: Lang) -> String
-where
-    Tz::Offset: std::fmt::Display,
-{
+pub fn datetime_text<Tz: chrono::TimeZone>(t: &chrono::DateTime<Tz>, lang: Lang) -> String {
+    use chrono::Timelike;
+    let (hour, minute) = (t.hour(), t.minute());
     match lang {
-        Lang::PtBr => t.format("%d/%m/%Y %H:%M").to_string(),
-        Lang::En => t.format("%b %-d, %Y, %-I:%M %p").to_string(),
+        Lang::PtBr => format!("{} {hour:02}:{minute:02}", date_text(t.date_naive(), lang)),
+        Lang::En => {
+            let (pm, hour12) = t.hour12();
+            let half = if pm { "PM" } else { "AM" };
+            format!("{}, {hour12}:{minute:02} {half}", date_text(t.date_naive(), lang))
+        }
     }
 }
 
-/// A date alone, as people of `lang` write it.
+/// A date alone, as people of `lang` write it: `26/11/2026` or `Nov 26, 2026`.
 pub fn date_text(d: chrono::NaiveDate, lang: Lang) -> String {
+    format!(
+        "{}{}",
+        day_month_text(d, lang),
+        match lang {
+            Lang::PtBr => format!("/{}", d.year()),
+            Lang::En => format!(", {}", d.year()),
+        }
+    )
+}
+
+/// A day of the year without the year, for chart axes: `26/11` or `Nov 26`.
+pub fn day_month_text(d: chrono::NaiveDate, lang: Lang) -> String {
     match lang {
-        Lang::PtBr => d.format("%d/%m/%Y").to_string(),
-        Lang::En => d.format("%b %-d, %Y").to_string(),
+        Lang::PtBr => format!("{:02}/{:02}", d.day(), d.month()),
+        Lang::En => format!("{} {}", month_abbr(d.month()), d.day()),
+    }
+}
+
+/// A calendar month: `11/2026` or `Nov 2026`.
+pub fn month_text(year: i32, month: u32, lang: Lang) -> String {
+    match lang {
+        Lang::PtBr => format!("{month:02}/{year}"),
+        Lang::En => format!("{} {year}", month_abbr(month)),
     }
 }
 
@@ -176,6 +210,16 @@ mod tests {
         assert_eq!(datetime_text(&t, Lang::PtBr), "26/11/2026 14:05");
         assert_eq!(datetime_text(&t, Lang::En), "Nov 26, 2026, 2:05 PM");
         assert_eq!(date_text(t.date_naive(), Lang::PtBr), "26/11/2026");
+        assert_eq!(date_text(t.date_naive(), Lang::En), "Nov 26, 2026");
+        let morning = chrono::Utc.with_ymd_and_hms(2026, 1, 3, 9, 4, 0).unwrap();
+        assert_eq!(datetime_text(&morning, Lang::PtBr), "03/01/2026 09:04");
+        assert_eq!(datetime_text(&morning, Lang::En), "Jan 3, 2026, 9:04 AM");
+        let midnight = chrono::Utc.with_ymd_and_hms(2026, 12, 31, 0, 30, 0).unwrap();
+        assert_eq!(datetime_text(&midnight, Lang::En), "Dec 31, 2026, 12:30 AM");
+        assert_eq!(day_month_text(morning.date_naive(), Lang::PtBr), "03/01");
+        assert_eq!(day_month_text(morning.date_naive(), Lang::En), "Jan 3");
+        assert_eq!(month_text(2026, 5, Lang::PtBr), "05/2026");
+        assert_eq!(month_text(2026, 5, Lang::En), "May 2026");
         assert_eq!(phone_text("+5511987654321", "55"), "(11) 98765-4321");
         assert_eq!(phone_text("+551133334444", "55"), "(11) 3333-4444");
         assert_eq!(phone_text("+14155550100", "55"), "+14155550100");

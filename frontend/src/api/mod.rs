@@ -204,7 +204,7 @@ async fn download(path: &str, filename: &str) -> Result<(), ApiError> {
     }
     if !response.ok() {
         let text = JsFuture::from(response.text().map_err(ApiError::network)?).await.map_err(ApiError::network)?;
-        let problem = serde_json::from_str(&text.as_string().unwrap_or_default()).ok();
+        let problem = problem_of(&text.as_string().unwrap_or_default());
         return Err(ApiError { status: response.status(), problem });
     }
     let blob: web_sys::Blob =
@@ -248,18 +248,40 @@ async fn refresh_once() -> Result<TokenResponse, ApiError> {
 }
 
 fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
+    decode_value(status, text).and_then(typed)
+}
+
+/// The untyped half of [`decode`], compiled once: parsing to a `Value` first keeps serde_json's
+/// reader out of every response type's decoder (see docs/STYLE.md, "Weight").
+fn decode_value(status: u16, text: &str) -> Result<serde_json::Value, ApiError> {
     if (200..300).contains(&status) {
         let body = if text.is_empty() { "null" } else { text };
-        serde_json::from_str(body)
-            .map_err(|e| ApiError::network(JsValue::from_str(&format!("unexpected response: {e}"))))
+        serde_json::from_str(body).map_err(unexpected_response)
     } else {
-        Err(ApiError { status, problem: serde_json::from_str(text).ok() })
+        Err(ApiError { status, problem: problem_of(text) })
     }
+}
+
+fn typed<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(value).map_err(unexpected_response)
+}
+
+fn problem_of(text: &str) -> Option<Problem> {
+    serde_json::from_str::<serde_json::Value>(text).ok().and_then(|v| serde_json::from_value(v).ok())
+}
+
+/// A request body as JSON text, through a `Value` for the same reason as [`decode_value`].
+fn json_text(body: &impl Serialize) -> String {
+    serde_json::to_value(body).map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn unexpected_response(e: serde_json::Error) -> ApiError {
+    ApiError::network(JsValue::from_str(&format!("unexpected response: {e}")))
 }
 
 /// Calls the API as the signed-in user, refreshing the access token once if it expired.
 async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
-    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    let body = body.map(json_text);
     let (status, text) = send_as_user(method, path, body.as_deref().map(Body::Json), None).await?;
     decode(status, &text)
 }
@@ -289,7 +311,7 @@ async fn patch_if_match<T: DeserializeOwned>(
     version: i32,
     body: &impl Serialize,
 ) -> Result<Edited<T>, ApiError> {
-    let body = serde_json::to_string(body).unwrap_or_default();
+    let body = json_text(body);
     let tag = format!("\"{version}\"");
     let (status, text) = send_as_user("PATCH", path, Some(Body::Json(&body)), Some(&tag)).await?;
     if status == 412 {
@@ -317,7 +339,7 @@ async fn delete(path: &str) -> Result<(), ApiError> {
 
 /// Sign-up and login: no token yet, and no refresh on 401.
 async fn sign_in(path: &str, body: &impl Serialize) -> Result<TokenResponse, ApiError> {
-    let body = serde_json::to_string(body).unwrap_or_default();
+    let body = json_text(body);
     let (status, text) = send("POST", path, Some(&body), None).await?;
     let tokens: TokenResponse = decode(status, &text)?;
     set_access_token(Some(tokens.access_token.clone()));
@@ -328,7 +350,7 @@ async fn sign_in(path: &str, body: &impl Serialize) -> Result<TokenResponse, Api
 /// A call made before anyone is signed in that answers without a body (202/204): sign-up,
 /// password reset.
 async fn send_public(path: &str, body: &impl Serialize) -> Result<(), ApiError> {
-    let body = serde_json::to_string(body).unwrap_or_default();
+    let body = json_text(body);
     let (status, text) = send("POST", path, Some(&body), None).await?;
     decode::<Option<serde_json::Value>>(status, &text).map(|_| ())
 }

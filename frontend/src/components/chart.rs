@@ -116,7 +116,7 @@ pub fn ChartFigure(
         move || {
             chart.get().map(|c| {
                 if c.is_empty() {
-                    return view! { <p class="muted">{move || i18n.t(Msg::NoReportData)}</p> }.into_any();
+                    return view! { <p class="muted">{i18n.tr(Msg::NoReportData)}</p> }.into_any();
                 }
                 match shape {
                     Shape::Columns => columns(&c, &title_id).into_any(),
@@ -145,7 +145,7 @@ pub fn ChartFigure(
                     on:click=move |_| table_open.update(|o| *o = !*o)>
                     {move || i18n.t(if table_open.get() { Msg::HideTable } else { Msg::ShowTable })}
                 </button>
-                <button type="button" class="link" on:click=download>{move || i18n.t(Msg::DownloadCsv)}</button>
+                <button type="button" class="link" on:click=download>{i18n.tr(Msg::DownloadCsv)}</button>
             </div>
             // Scrolls sideways when wider than the screen (the heatmap's 24 hours on a phone).
             <div id=table_id.clone() class="chart-table-wrap" tabindex="0" aria-labelledby=title_id.clone() hidden=move || !table_open.get()>

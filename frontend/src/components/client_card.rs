@@ -78,7 +78,7 @@ pub fn ClientCard(
         None => {}
     });
     let row = |label: Msg, value: Option<String>| {
-        value.filter(|v| !v.is_empty()).map(|v| view! { <dt>{move || i18n.t(label)}</dt><dd>{v}</dd> })
+        value.filter(|v| !v.is_empty()).map(|v| view! { <dt>{i18n.tr(label)}</dt><dd>{v}</dd> })
     };
     let location = [c.location.city.clone(), c.location.region.clone(), c.location.country.clone()]
         .into_iter()
@@ -91,16 +91,16 @@ pub fn ClientCard(
         <section class="col card-col">
             <Show when=move || !editing.get() fallback=move || view! {
                 <form class="edit-card" data-testid="edit-client" on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>
-                    <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
-                    <label>{move || i18n.t(Msg::Email)}<input name="email" bind:value=email/></label>
+                    <label>{i18n.tr(Msg::Name)}<input name="name" bind:value=name/></label>
+                    <label>{i18n.tr(Msg::Email)}<input name="email" bind:value=email/></label>
                     {field_error(error, "email")}
-                    <label>{move || i18n.t(Msg::Phone)}<input name="phone" bind:value=phone/></label>
+                    <label>{i18n.tr(Msg::Phone)}<input name="phone" bind:value=phone/></label>
                     {field_error(error, "phone")}
-                    <label>{move || i18n.t(Msg::ContactHours)}<input name="contact_hours" bind:value=hours/></label>
-                    <label>{move || i18n.t(Msg::City)}<input name="city" bind:value=city/></label>
-                    <label>{move || i18n.t(Msg::Region)}<input name="region" bind:value=region/></label>
-                    <label>{move || i18n.t(Msg::Country)}<input name="country" bind:value=country/></label>
-                    <label>{move || i18n.t(Msg::Tags)}<input name="tags" bind:value=tags/></label>
+                    <label>{i18n.tr(Msg::ContactHours)}<input name="contact_hours" bind:value=hours/></label>
+                    <label>{i18n.tr(Msg::City)}<input name="city" bind:value=city/></label>
+                    <label>{i18n.tr(Msg::Region)}<input name="region" bind:value=region/></label>
+                    <label>{i18n.tr(Msg::Country)}<input name="country" bind:value=country/></label>
+                    <label>{i18n.tr(Msg::Tags)}<input name="tags" bind:value=tags/></label>
                     {field_error(error, "tags")}
                     {move || definitions.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|d| {
                         let key = d.key.clone();
@@ -129,8 +129,8 @@ pub fn ClientCard(
                         }
                     }).collect_view())}
                     {form_error(error)}
-                    <button type="submit">{move || i18n.t(Msg::Save)}</button>
-                    <button type="button" class="link" on:click=move |_| editing.set(false)>{move || i18n.t(Msg::Cancel)}</button>
+                    <button type="submit">{i18n.tr(Msg::Save)}</button>
+                    <button type="button" class="link" on:click=move |_| editing.set(false)>{i18n.tr(Msg::Cancel)}</button>
                 </form>
             }>
                 <div class="card-head">
@@ -143,26 +143,26 @@ pub fn ClientCard(
                         }
                     }
                     <span class="status-badge" data-status=contact.status.as_str()>{move || i18n.t(status_msg(contact.status))}</span>
-                    <button class="link" on:click=move |_| editing.set(true)>{move || i18n.t(Msg::Edit)}</button>
+                    <button class="link" on:click=move |_| editing.set(true)>{i18n.tr(Msg::Edit)}</button>
                 </div>
             </Show>
             <dl class="facts">
                 {contact.phone.clone().map(|p| view! {
-                    <dt>{move || i18n.t(Msg::Phone)}</dt>
+                    <dt>{i18n.tr(Msg::Phone)}</dt>
                     <dd>{super::phone_text(&p)}" "{contact.whatsapp_url.clone().map(|u| view! { <a class="whatsapp" href=u target="_blank" rel="noopener">"WhatsApp"</a> })}</dd>
                 })}
                 {row(Msg::Email, contact.email.clone())}
                 {row(Msg::ContactHours, contact.contact_hours.clone())}
                 {row(Msg::Location, Some(location))}
                 {row(Msg::FirstContact, Some(short(contact.first_contact_at)))}
-                <dt>{move || i18n.t(Msg::Site)}</dt><dd>{move || directory.site_name(site)}</dd>
+                <dt>{i18n.tr(Msg::Site)}</dt><dd>{move || directory.site_name(site)}</dd>
                 {row(Msg::GeneratedAt, contact.page_url.clone())}
                 {row(Msg::Source, contact.source.clone())}
                 {row(Msg::Medium, contact.medium.clone())}
                 {row(Msg::Campaign, contact.campaign.clone())}
                 {row(Msg::Referrer, contact.referrer.clone())}
                 {row(Msg::Ip, contact.ip.clone())}
-                <dt>{move || i18n.t(Msg::Channel)}</dt><dd>{move || i18n.t(domain::labels::channel_msg(contact.channel))}</dd>
+                <dt>{i18n.tr(Msg::Channel)}</dt><dd>{move || i18n.t(domain::labels::channel_msg(contact.channel))}</dd>
                 {row(Msg::Tags, Some(contact.tags.join(", ")))}
                 {
                     let values = contact.custom_fields.clone();

@@ -33,8 +33,8 @@ pub fn SlaTimer(since: DateTime<Utc>, due: DateTime<Utc>) -> impl IntoView {
     };
     view! {
         <span class="sla-timer" data-testid="sla-timer" data-state=move || state.get().as_str()
-            title=move || i18n.t(Msg::SlaTimerLabel)>
-            <span class="sr-only">{move || i18n.t(Msg::SlaTimerLabel)}": "</span>
+            title=i18n.tr(Msg::SlaTimerLabel)>
+            <span class="sr-only">{i18n.tr(Msg::SlaTimerLabel)}": "</span>
             {move || timer_text((now.get() - since).num_seconds())}" / "{target}" · "
             <strong class="sla-state">{words}</strong>
         </span>

@@ -37,19 +37,19 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <main class="auth-card" id="main">
-            <div class="auth-head"><h1>{move || i18n.t(Msg::AppName)}</h1><LangSwitch/></div>
+            <div class="auth-head"><h1>{i18n.tr(Msg::AppName)}</h1><LangSwitch/></div>
             <form on:submit=move |ev| { ev.prevent_default(); error.set(None); submit.dispatch(()); }>
-                <label>{move || i18n.t(Msg::Email)}
+                <label>{i18n.tr(Msg::Email)}
                     <input type="email" name="email" autocomplete="username" required bind:value=email/></label>
                 {field_error(error, "email")}
-                <label>{move || i18n.t(Msg::Password)}
+                <label>{i18n.tr(Msg::Password)}
                     <input type="password" name="password" autocomplete="current-password" required bind:value=password/></label>
                 {field_error(error, "password")}
                 {form_error(error)}
-                <button type="submit" disabled=move || submit.pending().get()>{move || i18n.t(Msg::LogIn)}</button>
+                <button type="submit" disabled=move || submit.pending().get()>{i18n.tr(Msg::LogIn)}</button>
             </form>
-            <p><A href="/forgot-password">{move || i18n.t(Msg::ForgotPassword)}</A></p>
-            <p><A href="/signup">{move || i18n.t(Msg::NoAccount)}</A></p>
+            <p><A href="/forgot-password">{i18n.tr(Msg::ForgotPassword)}</A></p>
+            <p><A href="/signup">{i18n.tr(Msg::NoAccount)}</A></p>
         </main>
     }
 }
@@ -81,27 +81,27 @@ pub fn SignupPage() -> impl IntoView {
 
     view! {
         <main class="auth-card" id="main">
-            <div class="auth-head"><h1>{move || i18n.t(Msg::SignUp)}</h1><LangSwitch/></div>
+            <div class="auth-head"><h1>{i18n.tr(Msg::SignUp)}</h1><LangSwitch/></div>
             <Show when=move || sent_to.get().is_some() fallback=move || view! {
                 <form on:submit=move |ev| { ev.prevent_default(); error.set(None); submit.dispatch(()); }>
-                    <label>{move || i18n.t(Msg::AccountName)}<input name="account_name" autocomplete="organization" required bind:value=account_name/></label>
+                    <label>{i18n.tr(Msg::AccountName)}<input name="account_name" autocomplete="organization" required bind:value=account_name/></label>
                     {field_error(error, "account_name")}
-                    <label>{move || i18n.t(Msg::Name)}<input name="name" autocomplete="name" required bind:value=name/></label>
+                    <label>{i18n.tr(Msg::Name)}<input name="name" autocomplete="name" required bind:value=name/></label>
                     {field_error(error, "name")}
-                    <label>{move || i18n.t(Msg::Email)}<input type="email" name="email" autocomplete="username" required bind:value=email/></label>
+                    <label>{i18n.tr(Msg::Email)}<input type="email" name="email" autocomplete="username" required bind:value=email/></label>
                     {field_error(error, "email")}
-                    <label>{move || i18n.t(Msg::Password)}<input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
+                    <label>{i18n.tr(Msg::Password)}<input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
                     {field_error(error, "password")}
                     {form_error(error)}
-                    <button type="submit" disabled=move || submit.pending().get()>{move || i18n.t(Msg::SignUp)}</button>
+                    <button type="submit" disabled=move || submit.pending().get()>{i18n.tr(Msg::SignUp)}</button>
                 </form>
             }>
                 <div class="notice" role="status">
-                    <h2>{move || i18n.t(Msg::CheckInbox)}</h2>
-                    <p>{move || i18n.t(Msg::SignupSent)} " " <strong>{move || sent_to.get().unwrap_or_default()}</strong></p>
+                    <h2>{i18n.tr(Msg::CheckInbox)}</h2>
+                    <p>{i18n.tr(Msg::SignupSent)} " " <strong>{move || sent_to.get().unwrap_or_default()}</strong></p>
                 </div>
             </Show>
-            <p><A href="/login">{move || i18n.t(Msg::HaveAccount)}</A></p>
+            <p><A href="/login">{i18n.tr(Msg::HaveAccount)}</A></p>
         </main>
     }
 }

@@ -25,7 +25,7 @@ fn token_error(error: RwSignal<Option<ApiError>>) -> impl IntoView {
         error
             .get()
             .and_then(|e| e.field("token"))
-            .map(|_| view! { <p class="form-error" role="alert">{move || i18n.t(Msg::LinkNoLongerWorks)}</p> })
+            .map(|_| view! { <p class="form-error" role="alert">{i18n.tr(Msg::LinkNoLongerWorks)}</p> })
     }
 }
 
@@ -35,9 +35,9 @@ fn LinkCard(title: Msg, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <main class="auth-card" id="main">
-            <div class="auth-head"><h1>{move || i18n.t(title)}</h1><LangSwitch/></div>
+            <div class="auth-head"><h1>{i18n.tr(title)}</h1><LangSwitch/></div>
             {children()}
-            <p><A href="/login">{move || i18n.t(Msg::BackToLogin)}</A></p>
+            <p><A href="/login">{i18n.tr(Msg::BackToLogin)}</A></p>
         </main>
     }
 }
@@ -64,10 +64,10 @@ pub fn VerifyEmailPage() -> impl IntoView {
     });
     view! {
         <LinkCard title=Msg::SignUp>
-            <Show when=move || error.get().is_some() fallback=move || view! { <p role="status">{move || i18n.t(Msg::ConfirmingEmail)}</p> }>
+            <Show when=move || error.get().is_some() fallback=move || view! { <p role="status">{i18n.tr(Msg::ConfirmingEmail)}</p> }>
                 {token_error(error)}
                 {form_error(error)}
-                <p><A href="/signup">{move || i18n.t(Msg::NoAccount)}</A></p>
+                <p><A href="/signup">{i18n.tr(Msg::NoAccount)}</A></p>
             </Show>
         </LinkCard>
     }
@@ -95,14 +95,14 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     });
     view! {
         <LinkCard title=Msg::JoinTeam>
-            <p>{move || i18n.t(Msg::ChoosePassword)}</p>
+            <p>{i18n.tr(Msg::ChoosePassword)}</p>
             <form on:submit=move |ev| { ev.prevent_default(); error.set(None); accept.dispatch(()); }>
-                <label>{move || i18n.t(Msg::Password)}
+                <label>{i18n.tr(Msg::Password)}
                     <input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
                 {field_error(error, "password")}
                 {token_error(error)}
                 {form_error(error)}
-                <button type="submit" disabled=move || accept.pending().get()>{move || i18n.t(Msg::Join)}</button>
+                <button type="submit" disabled=move || accept.pending().get()>{i18n.tr(Msg::Join)}</button>
             </form>
         </LinkCard>
     }
@@ -127,18 +127,18 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     view! {
         <LinkCard title=Msg::ForgotPassword>
             <Show when=move || sent_to.get().is_some() fallback=move || view! {
-                <p>{move || i18n.t(Msg::ResetHelp)}</p>
+                <p>{i18n.tr(Msg::ResetHelp)}</p>
                 <form on:submit=move |ev| { ev.prevent_default(); error.set(None); request.dispatch(()); }>
-                    <label>{move || i18n.t(Msg::Email)}
+                    <label>{i18n.tr(Msg::Email)}
                         <input type="email" name="email" autocomplete="username" required bind:value=email/></label>
                     {field_error(error, "email")}
                     {form_error(error)}
-                    <button type="submit" disabled=move || request.pending().get()>{move || i18n.t(Msg::SendResetLink)}</button>
+                    <button type="submit" disabled=move || request.pending().get()>{i18n.tr(Msg::SendResetLink)}</button>
                 </form>
             }>
                 <div class="notice" role="status">
-                    <h2>{move || i18n.t(Msg::CheckInbox)}</h2>
-                    <p>{move || i18n.t(Msg::ResetSent)} " " <strong>{move || sent_to.get().unwrap_or_default()}</strong></p>
+                    <h2>{i18n.tr(Msg::CheckInbox)}</h2>
+                    <p>{i18n.tr(Msg::ResetSent)} " " <strong>{move || sent_to.get().unwrap_or_default()}</strong></p>
                 </div>
             </Show>
         </LinkCard>
@@ -165,15 +165,15 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <LinkCard title=Msg::ResetPassword>
             <Show when=move || done.get() fallback=move || view! {
                 <form on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>
-                    <label>{move || i18n.t(Msg::NewPassword)}
+                    <label>{i18n.tr(Msg::NewPassword)}
                         <input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
                     {field_error(error, "password")}
                     {token_error(error)}
                     {form_error(error)}
-                    <button type="submit" disabled=move || save.pending().get()>{move || i18n.t(Msg::SavePassword)}</button>
+                    <button type="submit" disabled=move || save.pending().get()>{i18n.tr(Msg::SavePassword)}</button>
                 </form>
             }>
-                <p class="notice" role="status">{move || i18n.t(Msg::PasswordChanged)}</p>
+                <p class="notice" role="status">{i18n.tr(Msg::PasswordChanged)}</p>
             </Show>
         </LinkCard>
     }

@@ -1,7 +1,7 @@
 //! Tasks: "My tasks" (overdue, today, upcoming, no due date, done) and the task list of a
 //! contact or card, shared by the client card and the card dialog.
 
-use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 use domain::i18n::Msg;
 use domain::{bucket, CreateTaskRequest, TaskBucket, TaskView, UpdateTaskRequest, UserList};
 use leptos::prelude::*;
@@ -30,7 +30,10 @@ impl TaskLink {
 
 /// A `datetime-local` input's value, in the browser's time zone.
 fn due_from_input(value: &str) -> Option<DateTime<Utc>> {
-    let naive = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M").ok()?;
+    // `2026-12-03T14:30`, the input's format; seconds may follow when the browser adds them.
+    let (day, time) = value.split_once('T')?;
+    let mut hm = time.split(':').map(|p| p.parse::<u32>().ok());
+    let naive = day.parse::<NaiveDate>().ok()?.and_hms_opt(hm.next()??, hm.next()??, 0)?;
     Local.from_local_datetime(&naive).earliest().map(|t| t.with_timezone(&Utc))
 }
 
@@ -130,16 +133,16 @@ fn NewTaskForm(
     };
     view! {
         <form class="inline task-form" data-testid="new-task" on:submit=submit>
-            <input name="task_title" required maxlength="200" placeholder=move || i18n.t(Msg::TaskTitle)
-                aria-label=move || i18n.t(Msg::TaskTitle) bind:value=title/>
-            <input name="due_at" type="datetime-local" aria-label=move || i18n.t(Msg::DueAt) bind:value=due/>
+            <input name="task_title" required maxlength="200" placeholder=i18n.tr(Msg::TaskTitle)
+                aria-label=i18n.tr(Msg::TaskTitle) bind:value=title/>
+            <input name="due_at" type="datetime-local" aria-label=i18n.tr(Msg::DueAt) bind:value=due/>
             {users.map(|users| view! {
-                <select name="assignee" aria-label=move || i18n.t(Msg::Assignee) bind:value=assignee>
+                <select name="assignee" aria-label=i18n.tr(Msg::Assignee) bind:value=assignee>
                     <option value="">{move || session.current().map(|u| u.name).unwrap_or_default()}</option>
                     {move || users.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
                 </select>
             })}
-            <button type="submit" class="secondary" disabled=move || creating.pending().get()>{move || i18n.t(Msg::AddTask)}</button>
+            <button type="submit" class="secondary" disabled=move || creating.pending().get()>{i18n.tr(Msg::AddTask)}</button>
             {field_error(error, "title")}
             {form_error(error)}
         </form>
@@ -175,7 +178,7 @@ pub fn TasksPage() -> impl IntoView {
                 let testid = format!("tasks-{which:?}").to_lowercase();
                 view! {
                     <section class="panel task-section" data-testid=testid>
-                        <h2>{move || i18n.t(title)}" "<span class="count">{tasks.len()}</span></h2>
+                        <h2>{i18n.tr(title)}" "<span class="count">{tasks.len()}</span></h2>
                         <ul class="task-list">
                             {tasks.into_iter().map(|t| view! { <TaskRow task=t on_changed=reload show_subject=true/> }).collect_view()}
                         </ul>
@@ -197,11 +200,11 @@ pub fn TasksPage() -> impl IntoView {
             </button>
         </div>
         <section class="panel">
-            <h2>{move || i18n.t(Msg::NewTask)}</h2>
+            <h2>{i18n.tr(Msg::NewTask)}</h2>
             <NewTaskForm link=None on_created=reload users=users/>
         </section>
         <Show when=empty>
-            <p class="muted">{move || i18n.t(Msg::NoTasks)}</p>
+            <p class="muted">{i18n.tr(Msg::NoTasks)}</p>
         </Show>
         {section(TaskBucket::Overdue, Msg::Overdue)}
         {section(TaskBucket::Today, Msg::Today)}
@@ -219,7 +222,7 @@ pub fn TaskPanel(link: TaskLink) -> impl IntoView {
     let reload = Callback::new(move |_| tasks.refetch());
     view! {
         <section class="task-panel" data-testid="task-panel">
-            <h3>{move || i18n.t(Msg::Tasks)}</h3>
+            <h3>{i18n.tr(Msg::Tasks)}</h3>
             <ul class="task-list">
                 {move || tasks.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|t| view! { <TaskRow task=t on_changed=reload/> }).collect_view())}
             </ul>

@@ -82,29 +82,29 @@ pub fn AddToBoard(contact_id: Uuid, contact_name: String) -> impl IntoView {
     view! {
         <div class="add-to-board">
             <button type="button" class="secondary" aria-expanded=move || open.get().to_string() data-testid="add-to-board"
-                on:click=move |_| open.update(|o| *o = !*o)>{move || i18n.t(Msg::AddToBoard)}</button>
+                on:click=move |_| open.update(|o| *o = !*o)>{i18n.tr(Msg::AddToBoard)}</button>
             <Show when=move || open.get()>
                 <form class="stack" data-testid="add-to-board-form" on:submit=submit>
-                    <label>{move || i18n.t(Msg::Board)}
+                    <label>{i18n.tr(Msg::Board)}
                         <select name="board" bind:value=board>
                             {move || list().into_iter().map(|b| view! { <option value=b.id.to_string()>{b.name}</option> }).collect_view()}
                         </select>
                     </label>
-                    <label>{move || i18n.t(Msg::Stage)}
+                    <label>{i18n.tr(Msg::Stage)}
                         <select name="stage" bind:value=stage>
                             {move || stages().into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}
                         </select>
                     </label>
-                    <label>{move || i18n.t(Msg::CardTitle)}<input name="card_title" required maxlength="200" bind:value=title/></label>
-                    <button type="submit" disabled=move || creating.pending().get()>{move || i18n.t(Msg::AddCard)}</button>
+                    <label>{i18n.tr(Msg::CardTitle)}<input name="card_title" required maxlength="200" bind:value=title/></label>
+                    <button type="submit" disabled=move || creating.pending().get()>{i18n.tr(Msg::AddCard)}</button>
                     {form_error(error)}
                     {move || taken.get().map(|(b, c)| view! {
-                        <p role="alert" class="form-error">{move || i18n.t(Msg::ContactHasCard)}" "
-                            <a href=format!("/boards/{b}?card={c}")>{move || i18n.t(Msg::OpenCard)}</a></p>
+                        <p role="alert" class="form-error">{i18n.tr(Msg::ContactHasCard)}" "
+                            <a href=format!("/boards/{b}?card={c}")>{i18n.tr(Msg::OpenCard)}</a></p>
                     })}
                     {move || created.get().map(|(b, c)| view! {
-                        <p role="status">{move || i18n.t(Msg::CardOnBoard)}" "
-                            <a href=format!("/boards/{b}?card={c}")>{move || i18n.t(Msg::OpenCard)}</a></p>
+                        <p role="status">{i18n.tr(Msg::CardOnBoard)}" "
+                            <a href=format!("/boards/{b}?card={c}")>{i18n.tr(Msg::OpenCard)}</a></p>
                     })}
                 </form>
             </Show>

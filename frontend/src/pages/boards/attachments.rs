@@ -110,7 +110,7 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
                             <button type="button" class="link" on:click=download>{a.filename.clone()}</button>
                             <span class="muted">{size_text(a.size_bytes)}</span>
                             <button type="button" class="link danger" aria-label=move || format!("{} {}", i18n.t(Msg::Delete), a.filename)
-                                on:click=remove>{move || i18n.t(Msg::Delete)}</button>
+                                on:click=remove>{i18n.tr(Msg::Delete)}</button>
                         </li>
                     }
                 })
@@ -119,7 +119,7 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="attachments" data-testid="attachments">
-            <h3>{move || i18n.t(Msg::Attachments)}</h3>
+            <h3>{i18n.tr(Msg::Attachments)}</h3>
             <ul class="attachment-list">{rows}</ul>
             <label class="button secondary file-pick">
                 {move || i18n.t(if busy() { Msg::Loading } else { Msg::AttachFile })}

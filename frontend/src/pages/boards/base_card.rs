@@ -96,7 +96,7 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
                         {c.author_label.map(|a| view! { <strong>{a}": "</strong> })}
                         <span class="pre-wrap">{c.body}</span>" "
                         <button type="button" class="link danger" aria-label=move || format!("{} {}", i18n.t(Msg::Delete), body)
-                            on:click=move |_| comments.update(|c| { c.remove(i); })>{move || i18n.t(Msg::Delete)}</button>
+                            on:click=move |_| comments.update(|c| { c.remove(i); })>{i18n.tr(Msg::Delete)}</button>
                     </li>
                 }
             })
@@ -104,28 +104,28 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
     };
     view! {
         <form class="base-card" data-testid="base-card" on:submit=save>
-            <h3>{move || i18n.t(Msg::BaseCard)}</h3>
-            <p class="muted">{move || i18n.t(Msg::BaseCardHint)}</p>
+            <h3>{i18n.tr(Msg::BaseCard)}</h3>
+            <p class="muted">{i18n.tr(Msg::BaseCardHint)}</p>
             // Nothing to type into before the saved base card is in: it would overwrite it.
             <fieldset class="plain" disabled=move || !loaded.get()>
-            <label>{move || i18n.t(Msg::Description)}<textarea name="base_description" rows="3" maxlength="10000" bind:value=description></textarea></label>
-            <fieldset><legend>{move || i18n.t(Msg::BoardLabels)}</legend>{label_checks}</fieldset>
-            <fieldset><legend>{move || i18n.t(Msg::Members)}</legend>{user_checks}</fieldset>
+            <label>{i18n.tr(Msg::Description)}<textarea name="base_description" rows="3" maxlength="10000" bind:value=description></textarea></label>
+            <fieldset><legend>{i18n.tr(Msg::BoardLabels)}</legend>{label_checks}</fieldset>
+            <fieldset><legend>{i18n.tr(Msg::Members)}</legend>{user_checks}</fieldset>
             <Show when=move || loaded.get()>
                 <FieldValues fields=fields.clone() values=values users=users error=error/>
             </Show>
-            <label>{move || i18n.t(Msg::ChecklistLines)}<textarea name="base_checklist" rows="3" bind:value=checklist></textarea></label>
+            <label>{i18n.tr(Msg::ChecklistLines)}<textarea name="base_checklist" rows="3" bind:value=checklist></textarea></label>
             {crate::pages::field_error(error, "checklist")}
             <fieldset data-testid="base-comments">
-                <legend>{move || i18n.t(Msg::Comments)}</legend>
+                <legend>{i18n.tr(Msg::Comments)}</legend>
                 <ul class="comment-list">{comment_rows}</ul>
-                <label>{move || i18n.t(Msg::WriteComment)}<textarea name="base_comment" rows="2" maxlength="5000" bind:value=new_comment></textarea></label>
-                <button type="button" class="secondary" on:click=add_comment>{move || i18n.t(Msg::AddComment)}</button>
-                <p class="muted">{move || i18n.t(Msg::BaseCardSaveHint)}</p>
+                <label>{i18n.tr(Msg::WriteComment)}<textarea name="base_comment" rows="2" maxlength="5000" bind:value=new_comment></textarea></label>
+                <button type="button" class="secondary" on:click=add_comment>{i18n.tr(Msg::AddComment)}</button>
+                <p class="muted">{i18n.tr(Msg::BaseCardSaveHint)}</p>
             </fieldset>
             {crate::pages::field_error(error, "comments")}
             {form_error(error)}
-            <button type="submit" class="secondary" disabled=move || saving.pending().get()>{move || i18n.t(Msg::Save)}</button>
+            <button type="submit" class="secondary" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
             </fieldset>
         </form>
         <div class="base-card-files" data-testid="base-files">

@@ -169,15 +169,15 @@ fn BoardScreen(
         <div class="clients-head board-head" style=format!("--board-colour: {}", board.colour)>
             <h1>{board.name.clone()}</h1>
             <span class="spacer"></span>
-            <button class="secondary" data-testid="reload" on:click=move |_| load()>{move || i18n.t(Msg::Reload)}</button>
+            <button class="secondary" data-testid="reload" on:click=move |_| load()>{i18n.tr(Msg::Reload)}</button>
             <button class="secondary" data-testid="history" aria-expanded=move || history_open.get().to_string()
-                on:click=move |_| history_open.update(|o| *o = !*o)>{move || i18n.t(Msg::History)}</button>
+                on:click=move |_| history_open.update(|o| *o = !*o)>{i18n.tr(Msg::History)}</button>
             <Show when=move || session.is_admin()>
                 <button class="secondary" aria-expanded=move || settings_open.get().to_string()
-                    on:click=move |_| settings_open.update(|o| *o = !*o)>{move || i18n.t(Msg::NavSettings)}</button>
+                    on:click=move |_| settings_open.update(|o| *o = !*o)>{i18n.tr(Msg::NavSettings)}</button>
             </Show>
         </div>
-        <p class="muted hint">{move || i18n.t(Msg::MoveKeysHint)}</p>
+        <p class="muted hint">{i18n.tr(Msg::MoveKeysHint)}</p>
         <BoardFilters board=board.clone() users=users/>
         <Show when=move || settings_open.get()>
             <super::board_settings::BoardSettings board=settings_board.clone() users=users on_changed=on_changed/>
@@ -186,7 +186,7 @@ fn BoardScreen(
             <HistoryPanel board_id=board_id stages=stage_names.clone() card_id=None users=users on_close=Callback::new(move |_| history_open.set(false))/>
         </Show>
         {form_error(error)}
-        <label class="stage-switcher">{move || i18n.t(Msg::Stage)}
+        <label class="stage-switcher">{i18n.tr(Msg::Stage)}
             <select data-testid="stage-switcher" on:change=move |ev| current.set(event_target_value(&ev).parse().unwrap_or(0))
                 prop:value=move || current.get().to_string()>
                 {switcher.into_iter().enumerate().map(|(i, (_, name))| view! { <option value=i.to_string()>{name}</option> }).collect_view()}
@@ -374,10 +374,10 @@ fn StageColumn(
                 {value.map(|v| view! { <span class="card-value">{move || domain::labels::money_value_text(&v, i18n.lang.get())}</span> })}
                 <span class="card-badges">
                     {card_labels.into_iter().map(|l| view! { <span class="label-chip" style=format!("--label-colour: {}", l.colour)>{l.name}</span> }).collect_view()}
-                    {card.stale.then(|| view! { <span class="badge stale">{move || i18n.t(Msg::StaleBadge)}</span> })}
-                    {card.lost_at.is_some().then(|| view! { <span class="badge lost">{move || i18n.t(Msg::LostBadge)}</span> })}
-                    {card.archived_at.is_some().then(|| view! { <span class="badge">{move || i18n.t(Msg::ArchivedBadge)}</span> })}
-                    {card.converted_to_client_at.is_some().then(|| view! { <span class="badge won">{move || i18n.t(Msg::ConvertedClient)}</span> })}
+                    {card.stale.then(|| view! { <span class="badge stale">{i18n.tr(Msg::StaleBadge)}</span> })}
+                    {card.lost_at.is_some().then(|| view! { <span class="badge lost">{i18n.tr(Msg::LostBadge)}</span> })}
+                    {card.archived_at.is_some().then(|| view! { <span class="badge">{i18n.tr(Msg::ArchivedBadge)}</span> })}
+                    {card.converted_to_client_at.is_some().then(|| view! { <span class="badge won">{i18n.tr(Msg::ConvertedClient)}</span> })}
                 </span>
             </li>
         }
@@ -388,23 +388,23 @@ fn StageColumn(
             <header class="stage-head">
                 <h2>{stage.name.clone()}</h2>
                 <span class="count" data-testid="stage-count">{column.count}</span>
-                {over_limit.then(|| view! { <span class="badge lost">{move || i18n.t(Msg::OverLimit)}</span> })}
+                {over_limit.then(|| view! { <span class="badge lost">{i18n.tr(Msg::OverLimit)}</span> })}
                 <span class="stage-sum">{move || sums.iter().map(|m| domain::labels::money_value_text(m, i18n.lang.get())).collect::<Vec<_>>().join(" · ")}</span>
             </header>
             <ul class="stage-cards" on:dragover=on_dragover on:drop=on_drop>
                 <For each=move || cards.get() key=|c| (c.id, c.version) children=tile.clone()/>
             </ul>
             <Show when=move || next.with(Option::is_some)>
-                <button class="link" disabled=move || loading_more.pending().get() on:click=load_more>{move || i18n.t(Msg::LoadMore)}</button>
+                <button class="link" disabled=move || loading_more.pending().get() on:click=load_more>{i18n.tr(Msg::LoadMore)}</button>
             </Show>
             <Show when=move || adding.get() fallback=move || view! {
-                <button class="link add-card" on:click=move |_| adding.set(true)>"+ "{move || i18n.t(Msg::AddCard)}</button>
+                <button class="link add-card" on:click=move |_| adding.set(true)>"+ "{i18n.tr(Msg::AddCard)}</button>
             }>
                 <form class="add-card-form" on:submit=add>
-                    <input name="title" required maxlength="200" aria-label=move || i18n.t(Msg::CardTitle)
-                        placeholder=move || i18n.t(Msg::CardTitle) bind:value=title autofocus/>
-                    <button disabled=move || creating.pending().get() type="submit">{move || i18n.t(Msg::AddCard)}</button>
-                    <button type="button" class="link" on:click=move |_| adding.set(false)>{move || i18n.t(Msg::Cancel)}</button>
+                    <input name="title" required maxlength="200" aria-label=i18n.tr(Msg::CardTitle)
+                        placeholder=i18n.tr(Msg::CardTitle) bind:value=title autofocus/>
+                    <button disabled=move || creating.pending().get() type="submit">{i18n.tr(Msg::AddCard)}</button>
+                    <button type="button" class="link" on:click=move |_| adding.set(false)>{i18n.tr(Msg::Cancel)}</button>
                     {form_error(add_error)}
                 </form>
             </Show>

@@ -100,17 +100,17 @@ pub fn BoardSettings(
         })
     };
     view! {
-        <section class="panel board-settings" data-testid="board-settings" aria-label=move || i18n.t(Msg::NavSettings)>
-            <fieldset><legend>{move || i18n.t(Msg::Users)}</legend>{user_checks}</fieldset>
+        <section class="panel board-settings" data-testid="board-settings" aria-label=i18n.tr(Msg::NavSettings)>
+            <fieldset><legend>{i18n.tr(Msg::Users)}</legend>{user_checks}</fieldset>
             <form class="inline" on:submit=add_stage>
-                <input name="stage_name" required maxlength="80" placeholder=move || i18n.t(Msg::Stage) aria-label=move || i18n.t(Msg::Stage) bind:value=stage/>
-                <input name="stale_days" type="number" min="1" max="3650" placeholder=move || i18n.t(Msg::StaleDays) aria-label=move || i18n.t(Msg::StaleDays) bind:value=stale/>
-                <button type="submit" class="secondary" disabled=move || adding_stage.pending().get()>{move || i18n.t(Msg::AddStage)}</button>
+                <input name="stage_name" required maxlength="80" placeholder=i18n.tr(Msg::Stage) aria-label=i18n.tr(Msg::Stage) bind:value=stage/>
+                <input name="stale_days" type="number" min="1" max="3650" placeholder=i18n.tr(Msg::StaleDays) aria-label=i18n.tr(Msg::StaleDays) bind:value=stale/>
+                <button type="submit" class="secondary" disabled=move || adding_stage.pending().get()>{i18n.tr(Msg::AddStage)}</button>
             </form>
             <form class="inline" on:submit=add_label>
-                <input name="label_name" required maxlength="50" placeholder=move || i18n.t(Msg::Label) aria-label=move || i18n.t(Msg::Label) bind:value=label/>
-                <input type="color" name="label_colour" aria-label=move || i18n.t(Msg::Colour) bind:value=colour/>
-                <button type="submit" class="secondary" disabled=move || adding_label.pending().get()>{move || i18n.t(Msg::AddLabel)}</button>
+                <input name="label_name" required maxlength="50" placeholder=i18n.tr(Msg::Label) aria-label=i18n.tr(Msg::Label) bind:value=label/>
+                <input type="color" name="label_colour" aria-label=i18n.tr(Msg::Colour) bind:value=colour/>
+                <button type="submit" class="secondary" disabled=move || adding_label.pending().get()>{i18n.tr(Msg::AddLabel)}</button>
             </form>
             {form_error(error)}
             <super::fields::FieldsSettings board_id=board_id fields=board.fields.clone() on_changed=on_changed/>

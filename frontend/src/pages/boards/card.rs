@@ -277,61 +277,61 @@ pub fn CardDialog(
             view! {
                 <div class="card-dialog-body">
                     <form class="card-form" data-testid="card-form" on:submit=save>
-                        <label>{move || i18n.t(Msg::CardTitle)}<input name="title" required maxlength="200" bind:value=form.title/></label>
+                        <label>{i18n.tr(Msg::CardTitle)}<input name="title" required maxlength="200" bind:value=form.title/></label>
                         {field_error(error, "title")}
-                        <label>{move || i18n.t(Msg::Description)}<textarea name="description" rows="4" maxlength="10000" bind:value=form.description></textarea></label>
+                        <label>{i18n.tr(Msg::Description)}<textarea name="description" rows="4" maxlength="10000" bind:value=form.description></textarea></label>
                         <div class="row">
-                            <label>{move || i18n.t(Msg::DealValue)}<input name="amount" inputmode="decimal" placeholder="0.00" bind:value=form.amount/></label>
-                            <label>{move || i18n.t(Msg::Currency)}<input name="currency" maxlength="3" size="4" bind:value=form.currency/></label>
+                            <label>{i18n.tr(Msg::DealValue)}<input name="amount" inputmode="decimal" placeholder="0.00" bind:value=form.amount/></label>
+                            <label>{i18n.tr(Msg::Currency)}<input name="currency" maxlength="3" size="4" bind:value=form.currency/></label>
                         </div>
                         {field_error(error, "value")}
-                        <label>{move || i18n.t(Msg::Product)}<input name="product" maxlength="200" bind:value=form.product/></label>
-                        <fieldset><legend>{move || i18n.t(Msg::BoardLabels)}</legend>{label_checks}{no_labels.then_some(view! { <span class="muted">"—"</span> })}</fieldset>
-                        <fieldset><legend>{move || i18n.t(Msg::Members)}</legend>{user_checks}</fieldset>
+                        <label>{i18n.tr(Msg::Product)}<input name="product" maxlength="200" bind:value=form.product/></label>
+                        <fieldset><legend>{i18n.tr(Msg::BoardLabels)}</legend>{label_checks}{no_labels.then_some(view! { <span class="muted">"—"</span> })}</fieldset>
+                        <fieldset><legend>{i18n.tr(Msg::Members)}</legend>{user_checks}</fieldset>
                         {(!board_fields.is_empty()).then(|| view! { <super::fields::FieldValues fields=board_fields.clone() values=form.values users=users error=error/> })}
-                        <button type="submit" disabled=busy>{move || i18n.t(Msg::Save)}</button>
+                        <button type="submit" disabled=busy>{i18n.tr(Msg::Save)}</button>
                     </form>
                     <aside class="card-side">
-                        <p><strong>{move || i18n.t(Msg::Contact)}": "</strong>
+                        <p><strong>{i18n.tr(Msg::Contact)}": "</strong>
                             {match contact {
                                 Some(ct) => view! { <a href=format!("/clients/{}", ct.id)>{ct.name.or(ct.email).or(ct.phone).unwrap_or_else(|| "—".into())}</a> }.into_any(),
-                                None => view! { <span class="muted">{move || i18n.t(Msg::NoContact)}</span> }.into_any(),
+                                None => view! { <span class="muted">{i18n.tr(Msg::NoContact)}</span> }.into_any(),
                             }}
                         </p>
-                        <label>{move || i18n.t(Msg::MoveTo)}<select name="stage" data-testid="move-to" on:change=move_to>{stage_options}</select></label>
-                        <h3>{move || i18n.t(Msg::Actions)}</h3>
+                        <label>{i18n.tr(Msg::MoveTo)}<select name="stage" data-testid="move-to" on:change=move_to>{stage_options}</select></label>
+                        <h3>{i18n.tr(Msg::Actions)}</h3>
                         <div class="actions">
                             {if archived {
-                                view! { <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Act("unarchive"))>{move || i18n.t(Msg::Unarchive)}</button> }.into_any()
+                                view! { <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Act("unarchive"))>{i18n.tr(Msg::Unarchive)}</button> }.into_any()
                             } else {
-                                view! { <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Act("archive"))>{move || i18n.t(Msg::Archive)}</button> }.into_any()
+                                view! { <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Act("archive"))>{i18n.tr(Msg::Archive)}</button> }.into_any()
                             }}
                             {if lost {
-                                view! { <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Act("reopen"))>{move || i18n.t(Msg::Reopen)}</button> }.into_any()
+                                view! { <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Act("reopen"))>{i18n.tr(Msg::Reopen)}</button> }.into_any()
                             } else {
                                 view! {
                                     <form class="inline" data-testid="lose-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                                         ev.prevent_default();
                                         run(CardStep::Lose(reason.get_untracked()));
                                     }>
-                                        <input name="reason" maxlength="500" placeholder=move || i18n.t(Msg::LostReason)
-                                            aria-label=move || i18n.t(Msg::LostReason) bind:value=reason/>
-                                        <button type="submit" class="secondary" disabled=busy>{move || i18n.t(Msg::MarkLost)}</button>
+                                        <input name="reason" maxlength="500" placeholder=i18n.tr(Msg::LostReason)
+                                            aria-label=i18n.tr(Msg::LostReason) bind:value=reason/>
+                                        <button type="submit" class="secondary" disabled=busy>{i18n.tr(Msg::MarkLost)}</button>
                                     </form>
                                 }.into_any()
                             }}
                             {(has_contact && to_client).then(|| view! {
-                                <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Convert(ConvertTarget::Client))>{move || i18n.t(Msg::ConvertToClient)}</button>
+                                <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Convert(ConvertTarget::Client))>{i18n.tr(Msg::ConvertToClient)}</button>
                             })}
                             {(has_contact && to_service).then(|| view! {
-                                <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Convert(ConvertTarget::Service))>{move || i18n.t(Msg::ConvertToService)}</button>
+                                <button class="secondary" disabled=busy on:click=move |_| run(CardStep::Convert(ConvertTarget::Service))>{i18n.tr(Msg::ConvertToService)}</button>
                             })}
                         </div>
                         <div class="delete-card">
                             {has_contact.then(|| view! {
-                                <label class="check"><input type="checkbox" bind:checked=delete_contact/>{move || i18n.t(Msg::AlsoDeleteContact)}</label>
+                                <label class="check"><input type="checkbox" bind:checked=delete_contact/>{i18n.tr(Msg::AlsoDeleteContact)}</label>
                             })}
-                            <button class="link danger" disabled=move || deleting.pending().get() on:click=delete>{move || i18n.t(Msg::DeleteCard)}</button>
+                            <button class="link danger" disabled=move || deleting.pending().get() on:click=delete>{i18n.tr(Msg::DeleteCard)}</button>
                         </div>
                     </aside>
                 </div>
@@ -342,11 +342,11 @@ pub fn CardDialog(
         card.get().map(|c| {
             view! {
                 <p class="card-status">
-                    {c.lost_at.is_some().then(|| view! { <span class="badge lost">{move || i18n.t(Msg::LostBadge)}{c.lost_reason.clone().map(|r| format!(": {r}"))}</span> })}
-                    {c.archived_at.is_some().then(|| view! { <span class="badge">{move || i18n.t(Msg::ArchivedBadge)}</span> })}
-                    {c.converted_to_client_at.is_some().then(|| view! { <span class="badge won">{move || i18n.t(Msg::ConvertedClient)}</span> })}
-                    {c.converted_to_service_at.is_some().then(|| view! { <span class="badge won">{move || i18n.t(Msg::ConvertedService)}</span> })}
-                    {c.stale.then(|| view! { <span class="badge stale">{move || i18n.t(Msg::StaleBadge)}</span> })}
+                    {c.lost_at.is_some().then(|| view! { <span class="badge lost">{i18n.tr(Msg::LostBadge)}{c.lost_reason.clone().map(|r| format!(": {r}"))}</span> })}
+                    {c.archived_at.is_some().then(|| view! { <span class="badge">{i18n.tr(Msg::ArchivedBadge)}</span> })}
+                    {c.converted_to_client_at.is_some().then(|| view! { <span class="badge won">{i18n.tr(Msg::ConvertedClient)}</span> })}
+                    {c.converted_to_service_at.is_some().then(|| view! { <span class="badge won">{i18n.tr(Msg::ConvertedService)}</span> })}
+                    {c.stale.then(|| view! { <span class="badge stale">{i18n.tr(Msg::StaleBadge)}</span> })}
                 </p>
             }
         })
@@ -357,11 +357,11 @@ pub fn CardDialog(
             on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Escape" { on_close.run(()) }>
             <header class="dialog-head">
                 <h2 id="card-dialog-title" tabindex="-1">{move || card.get().map(|c| c.title).unwrap_or_else(|| i18n.t(Msg::Loading).to_string())}</h2>
-                <button class="link" on:click=move |_| on_close.run(())>{move || i18n.t(Msg::Close)}</button>
+                <button class="link" on:click=move |_| on_close.run(())>{i18n.tr(Msg::Close)}</button>
             </header>
             {status}
             <Show when=move || stale_note.get()>
-                <p role="alert" class="notice">{move || i18n.t(Msg::CardChanged)}</p>
+                <p role="alert" class="notice">{i18n.tr(Msg::CardChanged)}</p>
             </Show>
             {form_error(error)}
             {body}
@@ -370,16 +370,16 @@ pub fn CardDialog(
             <super::attachments::Attachments files=crate::api::boards::card_files(card_id) on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <super::related::RelatedCards card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <section class="comments" aria-labelledby="comments-title">
-                <h3 id="comments-title">{move || i18n.t(Msg::Comments)}</h3>
+                <h3 id="comments-title">{i18n.tr(Msg::Comments)}</h3>
                 <ul class="comment-list" data-testid="comments">
                     {move || comments.get().into_iter().map(|c| view! {
                         <li><strong>{c.author_label}</strong>" "<span class="muted">{crate::pages::clients::short(c.created_at)}</span><p>{c.body}</p></li>
                     }).collect_view()}
                 </ul>
                 <form class="comment-form" on:submit=add_comment>
-                    <textarea name="comment" rows="2" required maxlength="5000" aria-label=move || i18n.t(Msg::WriteComment)
-                        placeholder=move || i18n.t(Msg::WriteComment) bind:value=comment></textarea>
-                    <button type="submit" class="secondary" disabled=move || commenting.pending().get()>{move || i18n.t(Msg::AddComment)}</button>
+                    <textarea name="comment" rows="2" required maxlength="5000" aria-label=i18n.tr(Msg::WriteComment)
+                        placeholder=i18n.tr(Msg::WriteComment) bind:value=comment></textarea>
+                    <button type="submit" class="secondary" disabled=move || commenting.pending().get()>{i18n.tr(Msg::AddComment)}</button>
                     {form_error(comment_error)}
                 </form>
             </section>

@@ -81,7 +81,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="checklist" aria-labelledby="checklist-title" data-testid="checklist">
-            <h3 id="checklist-title">{move || i18n.t(Msg::Checklist)}" "<span class="muted" data-testid="checklist-progress">{progress}</span></h3>
+            <h3 id="checklist-title">{i18n.tr(Msg::Checklist)}" "<span class="muted" data-testid="checklist-progress">{progress}</span></h3>
             <ul class="plain">
                 {move || items.get().into_iter().map(|item| {
                     let id = item.id;
@@ -95,8 +95,8 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <form class="inline" on:submit=add>
-                <input name="checklist_item" required maxlength="200" placeholder=move || i18n.t(Msg::NewItem) aria-label=move || i18n.t(Msg::NewItem) bind:value=text/>
-                <button type="submit" class="secondary" disabled=move || adding.pending().get()>{move || i18n.t(Msg::AddItem)}</button>
+                <input name="checklist_item" required maxlength="200" placeholder=i18n.tr(Msg::NewItem) aria-label=i18n.tr(Msg::NewItem) bind:value=text/>
+                <button type="submit" class="secondary" disabled=move || adding.pending().get()>{i18n.tr(Msg::AddItem)}</button>
             </form>
             {field_error(error, "text")}
             {form_error(error)}

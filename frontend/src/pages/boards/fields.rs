@@ -143,7 +143,7 @@ pub fn FieldValues(
             }
         })
         .collect_view();
-    view! { <fieldset class="field-values" data-testid="field-values"><legend>{move || i18n.t(Msg::CustomFields)}</legend>{inputs}</fieldset> }
+    view! { <fieldset class="field-values" data-testid="field-values"><legend>{i18n.tr(Msg::CustomFields)}</legend>{inputs}</fieldset> }
 }
 
 #[component]
@@ -166,8 +166,8 @@ fn MoneyField(key: String, name: String, values: Values) -> impl IntoView {
     let (k1, k2) = (key.clone(), key);
     view! {
         <span class="row">
-            <input name=name inputmode="decimal" placeholder="0.00" aria-label=move || i18n.t(Msg::Amount) bind:value=amount on:change=move |_| write(&k1)/>
-            <input maxlength="3" size="4" aria-label=move || i18n.t(Msg::Currency) bind:value=currency on:change=move |_| write(&k2)/>
+            <input name=name inputmode="decimal" placeholder="0.00" aria-label=i18n.tr(Msg::Amount) bind:value=amount on:change=move |_| write(&k1)/>
+            <input maxlength="3" size="4" aria-label=i18n.tr(Msg::Currency) bind:value=currency on:change=move |_| write(&k2)/>
         </span>
     }
 }
@@ -228,7 +228,7 @@ fn ContactField(key: String, name: String, values: Values) -> impl IntoView {
                     }).collect_view()
                 }}
             </select>
-            <input type="search" placeholder=move || i18n.t(Msg::SearchContacts) aria-label=move || i18n.t(Msg::SearchContacts) on:input=search/>
+            <input type="search" placeholder=i18n.tr(Msg::SearchContacts) aria-label=i18n.tr(Msg::SearchContacts) on:input=search/>
         </span>
     }
 }
@@ -285,7 +285,7 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
                     <strong>{f.label}</strong>" "<code>{f.key}</code>" "
                     <span class="muted">{move || i18n.t(kind_msg(f.kind))}</span>
                     {(!f.options.is_empty()).then(|| format!(" ({})", f.options.join(", ")))}
-                    " "<button type="button" class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
+                    " "<button type="button" class="link danger" on:click=move |_| remove(id)>{i18n.tr(Msg::Delete)}</button>
                 </li>
             }
         })
@@ -295,16 +295,16 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
         .map(|k| view! { <option value=k.as_str()>{move || i18n.t(kind_msg(k))}</option> })
         .collect_view();
     view! {
-        <fieldset data-testid="board-fields"><legend>{move || i18n.t(Msg::CustomFields)}</legend>
+        <fieldset data-testid="board-fields"><legend>{i18n.tr(Msg::CustomFields)}</legend>
             <ul class="plain">{rows}</ul>
             <form class="inline" on:submit=add>
-                <input name="field_label" required maxlength="80" placeholder=move || i18n.t(Msg::Label) aria-label=move || i18n.t(Msg::Label) bind:value=label/>
-                <input name="field_key" required maxlength="40" pattern="[a-z][a-z0-9_]*" placeholder=move || i18n.t(Msg::Key) aria-label=move || i18n.t(Msg::Key) bind:value=key/>
-                <select name="field_kind" aria-label=move || i18n.t(Msg::Kind) bind:value=kind>{kinds}</select>
+                <input name="field_label" required maxlength="80" placeholder=i18n.tr(Msg::Label) aria-label=i18n.tr(Msg::Label) bind:value=label/>
+                <input name="field_key" required maxlength="40" pattern="[a-z][a-z0-9_]*" placeholder=i18n.tr(Msg::Key) aria-label=i18n.tr(Msg::Key) bind:value=key/>
+                <select name="field_kind" aria-label=i18n.tr(Msg::Kind) bind:value=kind>{kinds}</select>
                 <Show when=move || kind.get() == "select">
-                    <input name="field_options" placeholder=move || i18n.t(Msg::Options) aria-label=move || i18n.t(Msg::Options) bind:value=options/>
+                    <input name="field_options" placeholder=i18n.tr(Msg::Options) aria-label=i18n.tr(Msg::Options) bind:value=options/>
                 </Show>
-                <button disabled=move || adding.pending().get() type="submit" class="secondary">{move || i18n.t(Msg::AddField)}</button>
+                <button disabled=move || adding.pending().get() type="submit" class="secondary">{i18n.tr(Msg::AddField)}</button>
             </form>
             {crate::pages::field_error(error, "key")}
             {crate::pages::field_error(error, "options")}

@@ -134,12 +134,12 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
     let labels = board.labels.clone();
     let yes_no = move |key: &'static str, label: Msg, default_no: bool| {
         view! {
-            <label class="date">{move || i18n.t(label)}
+            <label class="date">{i18n.tr(label)}
                 <select name=key bind:value=get(key)>
                     <option value="">{move || i18n.t(if default_no { Msg::No } else { Msg::All })}</option>
-                    {(!default_no).then(|| view! { <option value="no">{move || i18n.t(Msg::No)}</option> })}
-                    <option value="yes">{move || i18n.t(Msg::Yes)}</option>
-                    {default_no.then(|| view! { <option value="all">{move || i18n.t(Msg::All)}</option> })}
+                    {(!default_no).then(|| view! { <option value="no">{i18n.tr(Msg::No)}</option> })}
+                    <option value="yes">{i18n.tr(Msg::Yes)}</option>
+                    {default_no.then(|| view! { <option value="all">{i18n.tr(Msg::All)}</option> })}
                 </select>
             </label>
         }
@@ -148,48 +148,48 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
     view! {
         <button type="button" class="board-filters-toggle secondary" aria-controls="board-filters"
             aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
-            {move || i18n.t(Msg::Filters)}
+            {i18n.tr(Msg::Filters)}
             {move || { let n = active(&query.get()); (n > 0).then(|| format!(" ({n})")) }}
         </button>
         <form class="filters board-filters" id="board-filters" class:open=move || open.get() data-testid="board-filters" on:submit=apply>
-            <input class="search" type="search" name="q" placeholder=move || i18n.t(Msg::SearchCards)
-                aria-label=move || i18n.t(Msg::SearchCards) bind:value=get("q")/>
-            <label class="date">{move || i18n.t(Msg::DateType)}
+            <input class="search" type="search" name="q" placeholder=i18n.tr(Msg::SearchCards)
+                aria-label=i18n.tr(Msg::SearchCards) bind:value=get("q")/>
+            <label class="date">{i18n.tr(Msg::DateType)}
                 <select name="date_field" bind:value=get("date_field")>
-                    <option value="">{move || i18n.t(Msg::CardCreatedDate)}</option>
-                    <option value="contact_created">{move || i18n.t(Msg::ContactCreatedDate)}</option>
+                    <option value="">{i18n.tr(Msg::CardCreatedDate)}</option>
+                    <option value="contact_created">{i18n.tr(Msg::ContactCreatedDate)}</option>
                 </select>
             </label>
-            <label class="date">{move || i18n.t(Msg::FromDate)}<input type="date" name="from" bind:value=get("from")/></label>
-            <label class="date">{move || i18n.t(Msg::ToDate)}<input type="date" name="to" bind:value=get("to")/></label>
-            <label class="date">{move || i18n.t(Msg::Sort)}
+            <label class="date">{i18n.tr(Msg::FromDate)}<input type="date" name="from" bind:value=get("from")/></label>
+            <label class="date">{i18n.tr(Msg::ToDate)}<input type="date" name="to" bind:value=get("to")/></label>
+            <label class="date">{i18n.tr(Msg::Sort)}
                 <select name="order" bind:value=get("order")>
-                    <option value="">{move || i18n.t(Msg::OrderManual)}</option>
-                    <option value="asc">{move || i18n.t(Msg::OrderAsc)}</option>
-                    <option value="desc">{move || i18n.t(Msg::OrderDesc)}</option>
+                    <option value="">{i18n.tr(Msg::OrderManual)}</option>
+                    <option value="asc">{i18n.tr(Msg::OrderAsc)}</option>
+                    <option value="desc">{i18n.tr(Msg::OrderDesc)}</option>
                 </select>
             </label>
-            <label class="date">{move || i18n.t(Msg::PerStage)}
+            <label class="date">{i18n.tr(Msg::PerStage)}
                 <select name="per_stage" bind:value=get("per_stage")>
                     <option value="">"20"</option>
                     {["10", "50", "100", "500"].map(|n| view! { <option value=n>{n}</option> })}
                 </select>
             </label>
-            <label class="date">{move || i18n.t(Msg::BoardLabels)}
+            <label class="date">{i18n.tr(Msg::BoardLabels)}
                 <select name="label_ids" bind:value=get("label_ids")>
-                    <option value="">{move || i18n.t(Msg::All)}</option>
+                    <option value="">{i18n.tr(Msg::All)}</option>
                     {labels.into_iter().map(|l| view! { <option value=l.id.to_string()>{l.name}</option> }).collect_view()}
                 </select>
             </label>
-            <label class="date">{move || i18n.t(Msg::Members)}
+            <label class="date">{i18n.tr(Msg::Members)}
                 <select name="member_ids" bind:value=get("member_ids")>
-                    <option value="">{move || i18n.t(Msg::Anyone)}</option>
+                    <option value="">{i18n.tr(Msg::Anyone)}</option>
                     {crate::components::user_options(users)}
                 </select>
             </label>
-            <label class="date">{move || i18n.t(Msg::Sellers)}
+            <label class="date">{i18n.tr(Msg::Sellers)}
                 <select name="seller_ids" bind:value=get("seller_ids")>
-                    <option value="">{move || i18n.t(Msg::Anyone)}</option>
+                    <option value="">{i18n.tr(Msg::Anyone)}</option>
                     {crate::components::user_options(users)}
                 </select>
             </label>
@@ -199,23 +199,23 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
             {yes_no("lost", Msg::LostFilter, false)}
             {yes_no("converted_client", Msg::ConvertedClient, false)}
             {yes_no("converted_service", Msg::ConvertedService, false)}
-            <button type="submit">{move || i18n.t(Msg::Apply)}</button>
-            <button type="button" class="link" on:click=clear>{move || i18n.t(Msg::Clear)}</button>
+            <button type="submit">{i18n.tr(Msg::Apply)}</button>
+            <button type="button" class="link" on:click=clear>{i18n.tr(Msg::Clear)}</button>
         </form>
         <div class="saved-filters" class:open=move || open.get() data-testid="saved-filters">
-            <label class="date">{move || i18n.t(Msg::SavedFilters)}
+            <label class="date">{i18n.tr(Msg::SavedFilters)}
                 <select name="saved" on:change=choose prop:value=move || chosen.get()>
                     <option value="">"—"</option>
                     {move || saved_list().into_iter().map(|f| view! { <option value=f.id.to_string()>{f.name}</option> }).collect_view()}
                 </select>
             </label>
             <Show when=move || !chosen.get().is_empty()>
-                <button disabled=move || forgetting.pending().get() type="button" class="link danger" on:click=forget>{move || i18n.t(Msg::Delete)}</button>
+                <button disabled=move || forgetting.pending().get() type="button" class="link danger" on:click=forget>{i18n.tr(Msg::Delete)}</button>
             </Show>
             <form class="inline" on:submit=save>
-                <input name="filter_name" required maxlength="80" placeholder=move || i18n.t(Msg::FilterName)
-                    aria-label=move || i18n.t(Msg::FilterName) bind:value=name/>
-                <button disabled=move || saving_filter.pending().get() type="submit" class="secondary">{move || i18n.t(Msg::SaveFilter)}</button>
+                <input name="filter_name" required maxlength="80" placeholder=i18n.tr(Msg::FilterName)
+                    aria-label=i18n.tr(Msg::FilterName) bind:value=name/>
+                <button disabled=move || saving_filter.pending().get() type="submit" class="secondary">{i18n.tr(Msg::SaveFilter)}</button>
             </form>
             {form_error(error)}
         </div>

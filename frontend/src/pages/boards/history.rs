@@ -133,21 +133,21 @@ pub fn HistoryPanel(
     };
     let title = if card_id.is_some() { Msg::History } else { Msg::BoardHistory };
     view! {
-        <section class="panel history" aria-label=move || i18n.t(title) data-testid=if card_id.is_some() { "card-history" } else { "board-history" }>
+        <section class="panel history" aria-label=i18n.tr(title) data-testid=if card_id.is_some() { "card-history" } else { "board-history" }>
             <header class="dialog-head">
-                <h3>{move || i18n.t(title)}</h3>
+                <h3>{i18n.tr(title)}</h3>
                 {card_id.is_none().then(|| view! {
-                    <select aria-label=move || i18n.t(Msg::Users) bind:value=user on:change=move |_| load(false)>
-                        <option value="">{move || i18n.t(Msg::Anyone)}</option>
+                    <select aria-label=i18n.tr(Msg::Users) bind:value=user on:change=move |_| load(false)>
+                        <option value="">{i18n.tr(Msg::Anyone)}</option>
                         {crate::components::user_options(users)}
                     </select>
-                    <button class="link" on:click=move |_| on_close.run(())>{move || i18n.t(Msg::Close)}</button>
+                    <button class="link" on:click=move |_| on_close.run(())>{i18n.tr(Msg::Close)}</button>
                 })}
             </header>
             {form_error(error)}
             <ul class="history-list">{rows}</ul>
             <Show when=move || before.with(Option::is_some)>
-                <button class="link" on:click=move |_| load(true)>{move || i18n.t(Msg::Older)}</button>
+                <button class="link" on:click=move |_| load(true)>{i18n.tr(Msg::Older)}</button>
             </Show>
         </section>
     }

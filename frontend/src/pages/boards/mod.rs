@@ -57,7 +57,7 @@ pub fn BoardsPage() -> impl IntoView {
     };
     view! {
         <div class="clients-head">
-            <h1>{move || i18n.t(Msg::NavBoards)}</h1>
+            <h1>{i18n.tr(Msg::NavBoards)}</h1>
         </div>
         <Show when=move || session.is_admin()>
             <NewBoardForm/>
@@ -102,18 +102,18 @@ fn NewBoardForm() -> impl IntoView {
     };
     view! {
         <form class="panel inline-form" data-testid="new-board" on:submit=submit>
-            <h2>{move || i18n.t(Msg::NewBoard)}</h2>
-            <label>{move || i18n.t(Msg::Name)}<input name="name" required maxlength="120" bind:value=name/></label>
+            <h2>{i18n.tr(Msg::NewBoard)}</h2>
+            <label>{i18n.tr(Msg::Name)}<input name="name" required maxlength="120" bind:value=name/></label>
             {field_error(error, "name")}
-            <label>{move || i18n.t(Msg::Template)}
+            <label>{i18n.tr(Msg::Template)}
                 <select name="template" bind:value=template>
-                    <option value="sales_pipeline">{move || i18n.t(Msg::TemplateSales)}</option>
-                    <option value="client_portfolio">{move || i18n.t(Msg::TemplatePortfolio)}</option>
-                    <option value="">{move || i18n.t(Msg::TemplateEmpty)}</option>
+                    <option value="sales_pipeline">{i18n.tr(Msg::TemplateSales)}</option>
+                    <option value="client_portfolio">{i18n.tr(Msg::TemplatePortfolio)}</option>
+                    <option value="">{i18n.tr(Msg::TemplateEmpty)}</option>
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::Colour)}<input type="color" name="colour" bind:value=colour/></label>
-            <button disabled=move || creating.pending().get() type="submit">{move || i18n.t(Msg::Create)}</button>
+            <label>{i18n.tr(Msg::Colour)}<input type="color" name="colour" bind:value=colour/></label>
+            <button disabled=move || creating.pending().get() type="submit">{i18n.tr(Msg::Create)}</button>
             {form_error(error)}
         </form>
     }

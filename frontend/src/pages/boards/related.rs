@@ -88,7 +88,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="related" data-testid="related-cards">
-            <h3>{move || i18n.t(Msg::RelatedCards)}</h3>
+            <h3>{i18n.tr(Msg::RelatedCards)}</h3>
             <ul class="attachment-list">
                 {move || list.get().into_iter().map(|r| {
                     let title = r.title.clone();
@@ -97,18 +97,18 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                             <a href=format!("/boards/{}?card={}", r.board_id, r.id)>{r.title.clone()}</a>
                             <span class="muted">{format!("{} · {}", r.board_name, r.stage_name)}</span>
                             <button type="button" class="link danger" aria-label=move || format!("{} {}", i18n.t(Msg::Unlink), title)
-                                on:click=move |_| unlink(r.id)>{move || i18n.t(Msg::Unlink)}</button>
+                                on:click=move |_| unlink(r.id)>{i18n.tr(Msg::Unlink)}</button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
             <form class="inline" data-testid="relate-form" on:submit=search>
-                <select name="related_board" aria-label=move || i18n.t(Msg::Board) bind:value=board>
-                    <option value="">{move || i18n.t(Msg::Board)}</option>
+                <select name="related_board" aria-label=i18n.tr(Msg::Board) bind:value=board>
+                    <option value="">{i18n.tr(Msg::Board)}</option>
                     {move || boards.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|b| view! { <option value=b.id.to_string()>{b.name}</option> }).collect_view())}
                 </select>
-                <input name="related_q" type="search" aria-label=move || i18n.t(Msg::SearchCards) placeholder=move || i18n.t(Msg::SearchCards) bind:value=q/>
-                <button type="submit" class="secondary" disabled=move || finding.pending().get()>{move || i18n.t(Msg::FindCard)}</button>
+                <input name="related_q" type="search" aria-label=i18n.tr(Msg::SearchCards) placeholder=i18n.tr(Msg::SearchCards) bind:value=q/>
+                <button type="submit" class="secondary" disabled=move || finding.pending().get()>{i18n.tr(Msg::FindCard)}</button>
             </form>
             <ul class="attachment-list">
                 {move || found.get().into_iter().map(|(id, title)| {
@@ -117,7 +117,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                         <li>
                             <span>{title}</span>
                             <button type="button" class="link" aria-label=move || format!("{} {}", i18n.t(Msg::LinkCard), label)
-                                on:click=move |_| link(id)>{move || i18n.t(Msg::LinkCard)}</button>
+                                on:click=move |_| link(id)>{i18n.tr(Msg::LinkCard)}</button>
                         </li>
                     }
                 }).collect_view()}

@@ -36,7 +36,7 @@ pub fn ClientDetailPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let qs = move || ui_query(&query.get());
     let arrow = move |target: Option<uuid::Uuid>, label: Msg, class: &'static str| {
-        target.map(|t| view! { <a class=class href=format!("/clients/{t}?{}", qs())>{move || i18n.t(label)}</a> })
+        target.map(|t| view! { <a class=class href=format!("/clients/{t}?{}", qs())>{i18n.tr(label)}</a> })
     };
     // j / k walk the list under its filter, ? shows the shortcuts (not while typing).
     let help_open = RwSignal::new(false);
@@ -68,27 +68,27 @@ pub fn ClientDetailPage() -> impl IntoView {
 
     view! {
         <div class="detail-nav">
-            <a href=move || format!("/clients?{}", qs())>"← "{move || i18n.t(Msg::Back)}</a>
-            <a class="conversation-jump" href="#conversation" on:click=move |ev| { ev.prevent_default(); crate::focus::focus_by_id("conversation"); }>{move || i18n.t(Msg::ShowConversation)}</a>
+            <a href=move || format!("/clients?{}", qs())>"← "{i18n.tr(Msg::Back)}</a>
+            <a class="conversation-jump" href="#conversation" on:click=move |ev| { ev.prevent_default(); crate::focus::focus_by_id("conversation"); }>{i18n.tr(Msg::ShowConversation)}</a>
             <span class="spacer"></span>
             {move || neighbors.get().and_then(|r| r.ok()).map(|n| view! {
                 {arrow(n.prev_id, Msg::Previous, "prev")}
                 <span class="place" data-testid="place">{place(&n)}</span>
                 {arrow(n.next_id, Msg::Next, "next")}
             })}
-            <button class="link" aria-label=move || i18n.t(Msg::KeyboardShortcuts) aria-expanded=move || help_open.get().to_string()
+            <button class="link" aria-label=i18n.tr(Msg::KeyboardShortcuts) aria-expanded=move || help_open.get().to_string()
                 on:click=move |_| help_open.update(|o| *o = !*o)>"?"</button>
         </div>
         <Show when=move || help_open.get()>
-            <section class="shortcuts" role="dialog" aria-label=move || i18n.t(Msg::KeyboardShortcuts) data-testid="shortcuts">
-                <h2>{move || i18n.t(Msg::KeyboardShortcuts)}</h2>
+            <section class="shortcuts" role="dialog" aria-label=i18n.tr(Msg::KeyboardShortcuts) data-testid="shortcuts">
+                <h2>{i18n.tr(Msg::KeyboardShortcuts)}</h2>
                 <dl class="facts">
-                    <dt><kbd>"j"</kbd></dt><dd>{move || i18n.t(Msg::NextClient)}</dd>
-                    <dt><kbd>"k"</kbd></dt><dd>{move || i18n.t(Msg::PreviousClient)}</dd>
-                    <dt><kbd>"?"</kbd></dt><dd>{move || i18n.t(Msg::ShowShortcuts)}</dd>
-                    <dt><kbd>"↑"</kbd>" "<kbd>"↓"</kbd>" "<kbd>"Enter"</kbd></dt><dd>{move || i18n.t(Msg::ListKeys)}</dd>
+                    <dt><kbd>"j"</kbd></dt><dd>{i18n.tr(Msg::NextClient)}</dd>
+                    <dt><kbd>"k"</kbd></dt><dd>{i18n.tr(Msg::PreviousClient)}</dd>
+                    <dt><kbd>"?"</kbd></dt><dd>{i18n.tr(Msg::ShowShortcuts)}</dd>
+                    <dt><kbd>"↑"</kbd>" "<kbd>"↓"</kbd>" "<kbd>"Enter"</kbd></dt><dd>{i18n.tr(Msg::ListKeys)}</dd>
                 </dl>
-                <button class="secondary" on:click=move |_| help_open.set(false)>{move || i18n.t(Msg::Close)}</button>
+                <button class="secondary" on:click=move |_| help_open.set(false)>{i18n.tr(Msg::Close)}</button>
             </section>
         </Show>
         {form_error(error)}
@@ -194,8 +194,8 @@ fn ActionsColumn(
 
     view! {
         <section class="col actions-col">
-            <h2>{move || i18n.t(Msg::Actions)}</h2>
-            <label>{move || i18n.t(Msg::Status)}
+            <h2>{i18n.tr(Msg::Actions)}</h2>
+            <label>{i18n.tr(Msg::Status)}
                 <select name="status" prop:value=status on:change:target=move |ev| {
                     if let Some(s) = ContactStatus::parse(&ev.target().value()) {
                         patch(
@@ -208,9 +208,9 @@ fn ActionsColumn(
                 </select>
             </label>
             <Show when=move || session.is_admin() fallback=move || view! {
-                <p><strong>{move || i18n.t(Msg::Assignee)}": "</strong>{move || directory.user_name(c.assignee_id)}</p>
+                <p><strong>{i18n.tr(Msg::Assignee)}": "</strong>{move || directory.user_name(c.assignee_id)}</p>
             }>
-                <label>{move || i18n.t(Msg::Assignee)}
+                <label>{i18n.tr(Msg::Assignee)}
                     <select name="assignee_id" on:change:target=move |ev| {
                         let value = ev.target().value();
                         patch(
@@ -218,7 +218,7 @@ fn ActionsColumn(
                             UpdateContactRequest { assignee_id: Some(c.assignee_id), ..Default::default() },
                         );
                     }>
-                        <option value="" selected=assignee.is_empty()>{move || i18n.t(Msg::Unassigned)}</option>
+                        <option value="" selected=assignee.is_empty()>{i18n.tr(Msg::Unassigned)}</option>
                         {
                             let assignee = assignee.clone();
                             move || directory.users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().map(|u| {
@@ -229,7 +229,7 @@ fn ActionsColumn(
                     </select>
                 </label>
             </Show>
-            <label>{move || i18n.t(Msg::Rating)}
+            <label>{i18n.tr(Msg::Rating)}
                 <select name="rating" on:change:target=move |ev| {
                     patch(
                         UpdateContactRequest { rating: Some(ev.target().value().parse().ok()), ..Default::default() },
@@ -241,28 +241,28 @@ fn ActionsColumn(
                 </select>
             </label>
 
-            <h3>{move || i18n.t(Msg::Notes)}</h3>
+            <h3>{i18n.tr(Msg::Notes)}</h3>
             <form class="note-form" on:submit=add_note>
-                <textarea name="note" rows="3" aria-label=move || i18n.t(Msg::AddNote) bind:value=note></textarea>
+                <textarea name="note" rows="3" aria-label=i18n.tr(Msg::AddNote) bind:value=note></textarea>
                 {field_error(error, "body")}
-                <button disabled=move || noting.pending().get() type="submit">{move || i18n.t(Msg::AddNote)}</button>
+                <button disabled=move || noting.pending().get() type="submit">{i18n.tr(Msg::AddNote)}</button>
             </form>
             <ul class="notes" data-testid="notes">
                 {detail.notes.iter().map(|n| view! { <li><p>{n.body.clone()}</p><small>{short(n.created_at)}</small></li> }).collect_view()}
             </ul>
 
-            <h3>{move || i18n.t(Msg::History)}</h3>
+            <h3>{i18n.tr(Msg::History)}</h3>
             <ul class="history" data-testid="history">
                 {detail.activities.iter().map(|a| history_line(a, directory)).collect_view()}
             </ul>
 
             <details class="merge">
-                <summary>{move || i18n.t(Msg::Merge)}</summary>
+                <summary>{i18n.tr(Msg::Merge)}</summary>
                 <form on:submit=merge>
-                    <small class="muted">{move || i18n.t(Msg::MergeHint)}</small>
+                    <small class="muted">{i18n.tr(Msg::MergeHint)}</small>
                     <input name="source_id" bind:value=merge_id/>
                     {field_error(error, "source_id")}
-                    <button disabled=move || merging.pending().get() type="submit">{move || i18n.t(Msg::Merge)}</button>
+                    <button disabled=move || merging.pending().get() type="submit">{i18n.tr(Msg::Merge)}</button>
                 </form>
             </details>
         </section>
@@ -338,13 +338,13 @@ fn Transcript(detail: ContactDetail, directory: Directory) -> impl IntoView {
     view! {
         <section class="col transcript-col" id="conversation" class:collapsed=move || !open.get()>
             <div class="card-head">
-                <h2>{move || i18n.t(Msg::Conversation)}</h2>
+                <h2>{i18n.tr(Msg::Conversation)}</h2>
                 <button class="link" data-testid="toggle-transcript" on:click=move |_| open.update(|o| *o = !*o)>
                     {move || i18n.t(if open.get() { Msg::Hide } else { Msg::Show })}
                 </button>
             </div>
             <Show when=move || open.get()>
-                {empty.then(|| view! { <p class="muted">{move || i18n.t(Msg::NoConversation)}</p> })}
+                {empty.then(|| view! { <p class="muted">{i18n.tr(Msg::NoConversation)}</p> })}
                 <div class="transcript" data-testid="transcript">
                     {conversations.iter().map(|conv| view! {
                         <div class="conversation">

@@ -49,8 +49,9 @@ pub fn api_query(map: &ParamsMap) -> String {
     join(KEYS.iter().map(|k| {
         let v = map.get(k).unwrap_or_default();
         let v = match *k {
-            "from" => NaiveDate::parse_from_str(&v, "%Y-%m-%d").map(|d| format!("{d}T00:00:00Z")).unwrap_or_default(),
-            "to" => NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+            "from" => v.parse::<NaiveDate>().map(|d| format!("{d}T00:00:00Z")).unwrap_or_default(),
+            "to" => v
+                .parse::<NaiveDate>()
                 .ok()
                 .and_then(|d| d.checked_add_days(Days::new(1)))
                 .map(|d| format!("{d}T00:00:00Z"))

@@ -25,8 +25,8 @@ pub fn ImportPage() -> impl IntoView {
     // Agents are told at once, not after choosing and mapping a whole file.
     if !crate::session::use_session().is_admin() {
         return view! {
-            <h1>{move || i18n.t(Msg::ImportClients)}</h1>
-            <p class="notice" data-testid="admins-only">{move || i18n.t(Msg::ImportAdminsOnly)}</p>
+            <h1>{i18n.tr(Msg::ImportClients)}</h1>
+            <p class="notice" data-testid="admins-only">{i18n.tr(Msg::ImportAdminsOnly)}</p>
         }
         .into_any();
     }
@@ -146,18 +146,18 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || i18n.t(Msg::ImportClients)}</h1>
-        <p class="muted">{move || i18n.t(Msg::ImportHint)}</p>
-        <label>{move || i18n.t(Msg::CsvFile)}
+        <h1>{i18n.tr(Msg::ImportClients)}</h1>
+        <p class="muted">{i18n.tr(Msg::ImportHint)}</p>
+        <label>{i18n.tr(Msg::CsvFile)}
             <input type="file" accept=".csv,text/csv" data-testid="csv-file" on:change=on_file/></label>
         <Show when=move || !columns.with(Vec::is_empty)>
-            <h2>{move || i18n.t(Msg::ColumnMapping)}</h2>
+            <h2>{i18n.tr(Msg::ColumnMapping)}</h2>
             <div class="mapping" data-testid="mapping">{mapping_rows}</div>
-            <label class="check"><input type="checkbox" name="skip_invalid" bind:checked=skip_invalid/>{move || i18n.t(Msg::SkipInvalid)}</label>
+            <label class="check"><input type="checkbox" name="skip_invalid" bind:checked=skip_invalid/>{i18n.tr(Msg::SkipInvalid)}</label>
             <div class="buttons">
-                <button disabled=move || previewing.pending().get() class="secondary" on:click=run_preview>{move || i18n.t(Msg::Preview)}</button>
+                <button disabled=move || previewing.pending().get() class="secondary" on:click=run_preview>{i18n.tr(Msg::Preview)}</button>
                 <button on:click=run_import disabled=move || importing.pending().get() || job.with(|j| j.as_ref().is_some_and(|j| j.status == ImportStatus::Running))>
-                    {move || i18n.t(Msg::Import)}
+                    {i18n.tr(Msg::Import)}
                 </button>
             </div>
         </Show>
@@ -165,16 +165,16 @@ pub fn ImportPage() -> impl IntoView {
         {move || preview.get().map(|p| view! {
             <div class="preview" data-testid="import-preview">
                 <p>
-                    {move || i18n.t(Msg::Rows)}": "<strong>{p.total_rows}</strong>" · "
-                    {move || i18n.t(Msg::New)}": "<strong data-testid="would-create">{p.would_create}</strong>" · "
-                    {move || i18n.t(Msg::Updated)}": "<strong data-testid="would-update">{p.would_update}</strong>" · "
-                    {move || i18n.t(Msg::Invalid)}": "<strong>{p.errors.len()}</strong>
+                    {i18n.tr(Msg::Rows)}": "<strong>{p.total_rows}</strong>" · "
+                    {i18n.tr(Msg::New)}": "<strong data-testid="would-create">{p.would_create}</strong>" · "
+                    {i18n.tr(Msg::Updated)}": "<strong data-testid="would-update">{p.would_update}</strong>" · "
+                    {i18n.tr(Msg::Invalid)}": "<strong>{p.errors.len()}</strong>
                 </p>
                 <ErrorTable errors=p.errors.clone()/>
             </div>
         })}
         <Show when=move || !row_errors.with(Vec::is_empty)>
-            <p class="form-error">{move || i18n.t(Msg::ImportBlocked)}</p>
+            <p class="form-error">{i18n.tr(Msg::ImportBlocked)}</p>
             <ErrorTable errors=row_errors.get()/>
         </Show>
         {move || job.get().map(|j| {
@@ -183,9 +183,9 @@ pub fn ImportPage() -> impl IntoView {
                 <div class="job" data-testid="import-job" data-status=format!("{:?}", j.status).to_lowercase()>
                     <progress max="100" value=pct.to_string()></progress>
                     <p>{j.processed_rows}" / "{j.total_rows}" · "
-                        {move || i18n.t(Msg::New)}": "<strong data-testid="created">{j.created}</strong>" · "
-                        {move || i18n.t(Msg::Updated)}": "{j.updated}" · "
-                        {move || i18n.t(Msg::Skipped)}": "{j.skipped}</p>
+                        {i18n.tr(Msg::New)}": "<strong data-testid="created">{j.created}</strong>" · "
+                        {i18n.tr(Msg::Updated)}": "{j.updated}" · "
+                        {i18n.tr(Msg::Skipped)}": "{j.skipped}</p>
                     {j.error.map(|e| view! { <p class="form-error">{e}</p> })}
                 </div>
             }

@@ -122,12 +122,12 @@ pub fn ClientsPage() -> impl IntoView {
 
     view! {
         <div class="clients-head">
-            <h1>{move || i18n.t(Msg::NavClients)}</h1>
+            <h1>{i18n.tr(Msg::NavClients)}</h1>
             <span class="spacer"></span>
             <button class="secondary" data-testid="export" disabled=move || exporting.pending().get()
-                on:click=move |_| { exporting.dispatch(api_qs.get_untracked()); }>{move || i18n.t(Msg::ExportCsv)}</button>
+                on:click=move |_| { exporting.dispatch(api_qs.get_untracked()); }>{i18n.tr(Msg::ExportCsv)}</button>
             <Show when=move || session.is_admin()>
-                <a class="button secondary" href="/clients/import">{move || i18n.t(Msg::ImportCsv)}</a>
+                <a class="button secondary" href="/clients/import">{i18n.tr(Msg::ImportCsv)}</a>
             </Show>
             <NewClientForm directory=directory/>
         </div>
@@ -140,18 +140,18 @@ pub fn ClientsPage() -> impl IntoView {
         <div class="table-scroll" tabindex="0">
         <table class="grid" data-testid="clients-table" on:keydown=crate::focus::move_between_rows>
             <thead><tr>
-                <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th><th>{move || i18n.t(Msg::Phone)}</th>
-                <th>{move || i18n.t(Msg::Site)}</th><th>{move || i18n.t(Msg::Source)}</th><th>{move || i18n.t(Msg::Status)}</th>
-                <th>{move || i18n.t(Msg::Assignee)}</th><th>{move || i18n.t(Msg::FirstContact)}</th>
+                <th>{i18n.tr(Msg::Name)}</th><th>{i18n.tr(Msg::Email)}</th><th>{i18n.tr(Msg::Phone)}</th>
+                <th>{i18n.tr(Msg::Site)}</th><th>{i18n.tr(Msg::Source)}</th><th>{i18n.tr(Msg::Status)}</th>
+                <th>{i18n.tr(Msg::Assignee)}</th><th>{i18n.tr(Msg::FirstContact)}</th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
         </div>
         <Show when=move || !loading() && items.with(Vec::is_empty)>
-            <p class="muted">{move || i18n.t(Msg::NoClients)}</p>
+            <p class="muted">{i18n.tr(Msg::NoClients)}</p>
         </Show>
         <Show when=move || next.with(Option::is_some)>
-            <button class="secondary" on:click=load_more>{move || i18n.t(Msg::LoadMore)}</button>
+            <button class="secondary" on:click=load_more>{i18n.tr(Msg::LoadMore)}</button>
         </Show>
     }
 }
@@ -220,54 +220,54 @@ fn FilterBar(directory: Directory) -> impl IntoView {
     view! {
         <button type="button" class="filters-toggle secondary" aria-controls="client-filters"
             aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
-            {move || i18n.t(Msg::Filters)}
+            {i18n.tr(Msg::Filters)}
             {move || (active() > 0).then(|| format!(" ({})", active()))}
         </button>
         <form class="filters" id="client-filters" class:open=move || open.get() data-testid="filters" on:submit=apply>
-            <input class="search" type="search" name="q" placeholder=move || i18n.t(Msg::Search) bind:value=q/>
-            <select name="sort" aria-label=move || i18n.t(Msg::Sort) bind:value=sort>
-                <option value="">{move || i18n.t(Msg::Newest)}</option>
-                <option value="oldest">{move || i18n.t(Msg::Oldest)}</option>
+            <input class="search" type="search" name="q" placeholder=i18n.tr(Msg::Search) bind:value=q/>
+            <select name="sort" aria-label=i18n.tr(Msg::Sort) bind:value=sort>
+                <option value="">{i18n.tr(Msg::Newest)}</option>
+                <option value="oldest">{i18n.tr(Msg::Oldest)}</option>
             </select>
-            <select name="site_id" aria-label=move || i18n.t(Msg::Site) bind:value=site>
-                <option value="">{move || i18n.t(Msg::AnySite)}</option>
+            <select name="site_id" aria-label=i18n.tr(Msg::Site) bind:value=site>
+                <option value="">{i18n.tr(Msg::AnySite)}</option>
                 {directory.site_options()}
             </select>
             <Show when=move || session.is_admin()>
-                <select name="assignee_id" aria-label=move || i18n.t(Msg::Assignee) bind:value=assignee>
-                    <option value="">{move || i18n.t(Msg::Anyone)}</option>
+                <select name="assignee_id" aria-label=i18n.tr(Msg::Assignee) bind:value=assignee>
+                    <option value="">{i18n.tr(Msg::Anyone)}</option>
                     {directory.user_options()}
                 </select>
             </Show>
-            <select name="channel" aria-label=move || i18n.t(Msg::Channel) bind:value=channel>
-                <option value="">{move || i18n.t(Msg::AnyChannel)}</option>
+            <select name="channel" aria-label=i18n.tr(Msg::Channel) bind:value=channel>
+                <option value="">{i18n.tr(Msg::AnyChannel)}</option>
                 {Channel::ALL.map(|c| view! { <option value=c.as_str()>{move || i18n.t(domain::labels::channel_msg(c))}</option> })}
             </select>
-            <select name="rating" aria-label=move || i18n.t(Msg::MinRating) bind:value=rating>
-                <option value="">{move || i18n.t(Msg::MinRating)}</option>
+            <select name="rating" aria-label=i18n.tr(Msg::MinRating) bind:value=rating>
+                <option value="">{i18n.tr(Msg::MinRating)}</option>
                 {(1..=5).map(|r| view! { <option value=r.to_string()>{"★".repeat(r)}</option> }).collect_view()}
             </select>
-            <input name="tag" placeholder=move || i18n.t(Msg::Tag) bind:value=tag/>
-            <input name="source" placeholder=move || i18n.t(Msg::Source) bind:value=source/>
-            <input name="medium" placeholder=move || i18n.t(Msg::Medium) bind:value=medium/>
-            <label class="date">{move || i18n.t(Msg::HasOpenTasks)}
+            <input name="tag" placeholder=i18n.tr(Msg::Tag) bind:value=tag/>
+            <input name="source" placeholder=i18n.tr(Msg::Source) bind:value=source/>
+            <input name="medium" placeholder=i18n.tr(Msg::Medium) bind:value=medium/>
+            <label class="date">{i18n.tr(Msg::HasOpenTasks)}
                 <select name="has_open_tasks" bind:value=has_tasks>
-                    <option value="">{move || i18n.t(Msg::All)}</option>
-                    <option value="true">{move || i18n.t(Msg::Yes)}</option>
-                    <option value="false">{move || i18n.t(Msg::No)}</option>
+                    <option value="">{i18n.tr(Msg::All)}</option>
+                    <option value="true">{i18n.tr(Msg::Yes)}</option>
+                    <option value="false">{i18n.tr(Msg::No)}</option>
                 </select>
             </label>
-            <label class="date">{move || i18n.t(Msg::HasDeals)}
+            <label class="date">{i18n.tr(Msg::HasDeals)}
                 <select name="has_deals" bind:value=has_deals>
-                    <option value="">{move || i18n.t(Msg::All)}</option>
-                    <option value="true">{move || i18n.t(Msg::Yes)}</option>
-                    <option value="false">{move || i18n.t(Msg::No)}</option>
+                    <option value="">{i18n.tr(Msg::All)}</option>
+                    <option value="true">{i18n.tr(Msg::Yes)}</option>
+                    <option value="false">{i18n.tr(Msg::No)}</option>
                 </select>
             </label>
-            <label class="date">{move || i18n.t(Msg::FromDate)}<input type="date" name="from" bind:value=from/></label>
-            <label class="date">{move || i18n.t(Msg::ToDate)}<input type="date" name="to" bind:value=to/></label>
-            <button type="submit">{move || i18n.t(Msg::Apply)}</button>
-            <button type="button" class="link" on:click=clear>{move || i18n.t(Msg::Clear)}</button>
+            <label class="date">{i18n.tr(Msg::FromDate)}<input type="date" name="from" bind:value=from/></label>
+            <label class="date">{i18n.tr(Msg::ToDate)}<input type="date" name="to" bind:value=to/></label>
+            <button type="submit">{i18n.tr(Msg::Apply)}</button>
+            <button type="button" class="link" on:click=clear>{i18n.tr(Msg::Clear)}</button>
         </form>
     }
 }

@@ -48,25 +48,25 @@ pub fn NewClientForm(directory: Directory) -> impl IntoView {
     });
 
     view! {
-        <button class="secondary" on:click=move |_| open.update(|o| *o = !*o)>"+ "{move || i18n.t(Msg::NewClient)}</button>
+        <button class="secondary" on:click=move |_| open.update(|o| *o = !*o)>"+ "{i18n.tr(Msg::NewClient)}</button>
         <Show when=move || open.get()>
             <form class="inline-form card" data-testid="new-client" novalidate on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
-                <label>{move || i18n.t(Msg::Name)}<input name="name" required bind:value=name/></label>
+                <label>{i18n.tr(Msg::Name)}<input name="name" required bind:value=name/></label>
                 {field_error(error, "name")}
-                <label>{move || i18n.t(Msg::Email)}<input name="email" type="email" bind:value=email/></label>
+                <label>{i18n.tr(Msg::Email)}<input name="email" type="email" bind:value=email/></label>
                 {field_error(error, "email")}
-                <label>{move || i18n.t(Msg::Phone)}<input name="phone" bind:value=phone/></label>
+                <label>{i18n.tr(Msg::Phone)}<input name="phone" bind:value=phone/></label>
                 {field_error(error, "phone")}
-                <label>{move || i18n.t(Msg::Site)}
+                <label>{i18n.tr(Msg::Site)}
                     <select name="site_id" bind:value=site>
                         <option value="">"—"</option>
                         {directory.site_options()}
                     </select>
                 </label>
                 <Show when=move || session.is_admin()>
-                    <label>{move || i18n.t(Msg::Assignee)}
+                    <label>{i18n.tr(Msg::Assignee)}
                         <select name="assignee_id" bind:value=assignee>
-                            <option value="">{move || i18n.t(Msg::Unassigned)}</option>
+                            <option value="">{i18n.tr(Msg::Unassigned)}</option>
                             {move || directory.users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter()
                                 .filter(|u| !u.disabled)
                                 .map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
@@ -75,7 +75,7 @@ pub fn NewClientForm(directory: Directory) -> impl IntoView {
                 </Show>
                 {field_error(error, "assignee_id")}
                 {form_error(error)}
-                <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
+                <button type="submit" disabled=move || create.pending().get()>{i18n.tr(Msg::Create)}</button>
             </form>
         </Show>
     }

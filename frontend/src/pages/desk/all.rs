@@ -33,7 +33,7 @@ pub fn AllFilters(filters: RwSignal<String>, directory: Directory) -> impl IntoV
         add("operator_id", operator.get_untracked());
         // Dates are days in the user's time zone.
         let day = |d: String, end: bool| {
-            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            d.parse::<chrono::NaiveDate>()
                 .ok()
                 .map(|d| if end { d.succ_opt().unwrap_or(d) } else { d })
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -50,29 +50,29 @@ pub fn AllFilters(filters: RwSignal<String>, directory: Directory) -> impl IntoV
     };
     view! {
         <form class="desk-filters" on:submit=apply data-testid="all-filters">
-            <label>{move || i18n.t(Msg::SearchMessages)}<input type="search" name="q" bind:value=q/></label>
-            <label>{move || i18n.t(Msg::Site)}
+            <label>{i18n.tr(Msg::SearchMessages)}<input type="search" name="q" bind:value=q/></label>
+            <label>{i18n.tr(Msg::Site)}
                 <select name="site" bind:value=site>
-                    <option value="">{move || i18n.t(Msg::AnySite)}</option>
+                    <option value="">{i18n.tr(Msg::AnySite)}</option>
                     {directory.site_options()}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::Operator)}
+            <label>{i18n.tr(Msg::Operator)}
                 <select name="operator" bind:value=operator>
-                    <option value="">{move || i18n.t(Msg::AnyOperator)}</option>
+                    <option value="">{i18n.tr(Msg::AnyOperator)}</option>
                     {directory.user_options()}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::StartedFrom)}<input type="date" name="from" bind:value=from/></label>
-            <label>{move || i18n.t(Msg::StartedUntil)}<input type="date" name="to" bind:value=to/></label>
-            <label>{move || i18n.t(Msg::Tag)}<input name="tag" bind:value=tag/></label>
-            <label>{move || i18n.t(Msg::Rating)}
+            <label>{i18n.tr(Msg::StartedFrom)}<input type="date" name="from" bind:value=from/></label>
+            <label>{i18n.tr(Msg::StartedUntil)}<input type="date" name="to" bind:value=to/></label>
+            <label>{i18n.tr(Msg::Tag)}<input name="tag" bind:value=tag/></label>
+            <label>{i18n.tr(Msg::Rating)}
                 <select name="rating" bind:value=rating>
                     <option value="">"—"</option>
                     {(1..=5).map(|n| view! { <option value=n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
                 </select>
             </label>
-            <button type="submit">{move || i18n.t(Msg::Apply)}</button>
+            <button type="submit">{i18n.tr(Msg::Apply)}</button>
         </form>
     }
 }
@@ -85,12 +85,12 @@ pub fn TotalsLine(totals: ConversationTotals) -> impl IntoView {
     let (wait, first, duration) =
         (mins(totals.avg_wait_secs), mins(totals.avg_first_response_secs), mins(totals.avg_duration_secs));
     view! {
-        <dl class="totals" data-testid="totals" aria-label=move || i18n.t(Msg::Totals)>
-            <dt>{move || i18n.t(Msg::NavConversations)}</dt><dd>{totals.conversations}</dd>
-            <dt>{move || i18n.t(Msg::WaitTime)}" ("{move || i18n.t(Msg::Average)}")"</dt><dd>{wait}</dd>
-            <dt>{move || i18n.t(Msg::FirstResponse)}" ("{move || i18n.t(Msg::Average)}")"</dt><dd>{first}</dd>
-            <dt>{move || i18n.t(Msg::Duration)}" ("{move || i18n.t(Msg::Average)}")"</dt><dd>{duration}</dd>
-            <dt>{move || i18n.t(Msg::Messages)}</dt><dd>{totals.messages}</dd>
+        <dl class="totals" data-testid="totals" aria-label=i18n.tr(Msg::Totals)>
+            <dt>{i18n.tr(Msg::NavConversations)}</dt><dd>{totals.conversations}</dd>
+            <dt>{i18n.tr(Msg::WaitTime)}" ("{i18n.tr(Msg::Average)}")"</dt><dd>{wait}</dd>
+            <dt>{i18n.tr(Msg::FirstResponse)}" ("{i18n.tr(Msg::Average)}")"</dt><dd>{first}</dd>
+            <dt>{i18n.tr(Msg::Duration)}" ("{i18n.tr(Msg::Average)}")"</dt><dd>{duration}</dd>
+            <dt>{i18n.tr(Msg::Messages)}</dt><dd>{totals.messages}</dd>
         </dl>
     }
 }

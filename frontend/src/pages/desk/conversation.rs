@@ -82,7 +82,7 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
     let refetch = Callback::new(move |_| detail.refetch());
 
     view! {
-        <a class="desk-back" href=format!("/conversations?tab={}", tab.code())>"← "{move || i18n.t(Msg::Back)}</a>
+        <a class="desk-back" href=format!("/conversations?tab={}", tab.code())>"← "{i18n.tr(Msg::Back)}</a>
         {move || detail.get().map(|res| match res {
             Ok(d) => {
                 let c = d.conversation.clone();
@@ -96,13 +96,13 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
                             <StateNote c=c.clone()/>
                             <ReplyBox c=c.clone()/>
                         </div>
-                        <aside class="client-panel" aria-label=move || i18n.t(Msg::NavClients)>
+                        <aside class="client-panel" aria-label=i18n.tr(Msg::NavClients)>
                             {match d.contact.clone() {
                                 Some(contact) => {
                                     let href = format!("/clients/{}", contact.id);
                                     view! {
                                         <ClientCard contact=contact directory=directory on_saved=refetch in_panel=true/>
-                                        <a href=href data-testid="open-client">{move || i18n.t(Msg::OpenClient)}</a>
+                                        <a href=href data-testid="open-client">{i18n.tr(Msg::OpenClient)}</a>
                                     }.into_any()
                                 }
                                 None => view! { <VisitorGivenCard given=d.visitor_given.clone()/> }.into_any(),
@@ -121,17 +121,16 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
 #[component]
 fn VisitorGivenCard(given: VisitorGiven) -> impl IntoView {
     let i18n = use_i18n();
-    let row =
-        move |label: Msg, value: Option<String>| value.map(|v| view! { <dt>{move || i18n.t(label)}</dt><dd>{v}</dd> });
+    let row = move |label: Msg, value: Option<String>| value.map(|v| view! { <dt>{i18n.tr(label)}</dt><dd>{v}</dd> });
     view! {
         <section class="col card-col" data-testid="visitor-given">
-            <h2>{move || i18n.t(Msg::VisitorGivenTitle)}</h2>
+            <h2>{i18n.tr(Msg::VisitorGivenTitle)}</h2>
             <dl class="facts">
                 {row(Msg::Name, given.name.clone())}
                 {row(Msg::Email, given.email.clone())}
                 {row(Msg::Phone, given.phone.as_deref().map(crate::components::phone_text))}
             </dl>
-            <p class="muted">{move || i18n.t(Msg::VisitorGivenOnly)}</p>
+            <p class="muted">{i18n.tr(Msg::VisitorGivenOnly)}</p>
         </section>
     }
 }
@@ -201,30 +200,30 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
             <div class="pane-actions">
                 {match status {
                     ConversationStatus::Waiting => view! {
-                        <button disabled=move || acting.pending().get() data-testid="accept" on:click=move |_| act(OperatorAction::Accept, None)>{move || i18n.t(Msg::Accept)}</button>
-                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| act(OperatorAction::Ignore, None)>{move || i18n.t(Msg::Ignore)}</button>
+                        <button disabled=move || acting.pending().get() data-testid="accept" on:click=move |_| act(OperatorAction::Accept, None)>{i18n.tr(Msg::Accept)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| act(OperatorAction::Ignore, None)>{i18n.tr(Msg::Ignore)}</button>
                     }.into_any(),
                     ConversationStatus::Active if can_act => view! {
                         <label class="operator-pick">
-                            <span class="sr-only">{move || i18n.t(Msg::ChooseOperator)}</span>
+                            <span class="sr-only">{i18n.tr(Msg::ChooseOperator)}</span>
                             <select bind:value=chosen data-testid="operator-pick">
-                                <option value="">{move || i18n.t(Msg::ChooseOperator)}</option>
+                                <option value="">{i18n.tr(Msg::ChooseOperator)}</option>
                                 {move || directory.users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter()
                                     .filter(|u| !u.disabled && Some(u.id) != me)
                                     .map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
                             </select>
                         </label>
-                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Transfer, Some(b)) }>{move || i18n.t(Msg::Transfer)}</button>
-                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Invite, Some(b)) }>{move || i18n.t(Msg::InviteColleague)}</button>
-                        <button disabled=move || acting.pending().get() class="secondary danger" on:click=block>{move || i18n.t(Msg::BlockVisitor)}</button>
-                        <button disabled=move || acting.pending().get() data-testid="close-chat" on:click=move |_| act(OperatorAction::Close, None)>{move || i18n.t(Msg::CloseChat)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Transfer, Some(b)) }>{i18n.tr(Msg::Transfer)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Invite, Some(b)) }>{i18n.tr(Msg::InviteColleague)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary danger" on:click=block>{i18n.tr(Msg::BlockVisitor)}</button>
+                        <button disabled=move || acting.pending().get() data-testid="close-chat" on:click=move |_| act(OperatorAction::Close, None)>{i18n.tr(Msg::CloseChat)}</button>
                     }.into_any(),
                     ConversationStatus::Active => view! {
-                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| act(OperatorAction::Join, None)>{move || i18n.t(Msg::JoinChat)}</button>
+                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| act(OperatorAction::Join, None)>{i18n.tr(Msg::JoinChat)}</button>
                     }.into_any(),
                     ConversationStatus::Closed => view! {
-                        <button disabled=move || acting.pending().get() data-testid="join-chat" on:click=move |_| act(OperatorAction::Join, None)>{move || i18n.t(Msg::JoinChat)}</button>
-                        {(c.blocked && session.is_admin()).then(|| view! { <button class="secondary" on:click=unblock>{move || i18n.t(Msg::UnblockVisitor)}</button> })}
+                        <button disabled=move || acting.pending().get() data-testid="join-chat" on:click=move |_| act(OperatorAction::Join, None)>{i18n.tr(Msg::JoinChat)}</button>
+                        {(c.blocked && session.is_admin()).then(|| view! { <button class="secondary" on:click=unblock>{i18n.tr(Msg::UnblockVisitor)}</button> })}
                     }.into_any(),
                     ConversationStatus::Bot => ().into_any(),
                 }}
@@ -237,11 +236,11 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
             let operators = stats.operator_ids.clone();
             view! {
                 <dl class="totals conv-stats" data-testid="conversation-stats">
-                    <dt>{move || i18n.t(Msg::WaitTime)}</dt><dd>{wait}</dd>
-                    <dt>{move || i18n.t(Msg::FirstResponse)}</dt><dd>{first}</dd>
-                    <dt>{move || i18n.t(Msg::Duration)}</dt><dd>{duration}</dd>
+                    <dt>{i18n.tr(Msg::WaitTime)}</dt><dd>{wait}</dd>
+                    <dt>{i18n.tr(Msg::FirstResponse)}</dt><dd>{first}</dd>
+                    <dt>{i18n.tr(Msg::Duration)}</dt><dd>{duration}</dd>
                     <dt>{move || format!("{} ({} / {} / {})", i18n.t(Msg::Messages), i18n.t(Msg::Visitor), i18n.t(Msg::Agent), i18n.t(Msg::Bot))}</dt><dd>{counts}</dd>
-                    <dt>{move || i18n.t(Msg::Operators)}</dt>
+                    <dt>{i18n.tr(Msg::Operators)}</dt>
                     <dd>{move || operators.iter().map(|o| directory.user_name(Some(*o))).collect::<Vec<_>>().join(", ")}</dd>
                 </dl>
             }
@@ -263,7 +262,7 @@ fn TranscriptLog(messages: RwSignal<Vec<MessageView>>, directory: Directory) -> 
         }
     });
     view! {
-        <div class="transcript live" role="log" tabindex="0" aria-label=move || i18n.t(Msg::Conversation) node_ref=log data-testid="transcript">
+        <div class="transcript live" role="log" tabindex="0" aria-label=i18n.tr(Msg::Conversation) node_ref=log data-testid="transcript">
             <For each=move || messages.get() key=|m| m.id let:m>
                 <MessageItem message=m directory=directory/>
             </For>
@@ -280,7 +279,7 @@ fn StateNote(c: ConversationSummary) -> impl IntoView {
         ConversationStatus::Bot => Some(Msg::ChatBotNote),
         ConversationStatus::Active => None,
     };
-    note.map(|n| view! { <p class="muted state-note">{move || i18n.t(n)}</p> })
+    note.map(|n| view! { <p class="muted state-note">{i18n.tr(n)}</p> })
 }
 
 /// The reply box: Enter sends, Shift+Enter breaks the line, `/` lists canned responses.
@@ -345,14 +344,14 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
     };
     view! {
         <form class="reply" on:submit=move |ev| { ev.prevent_default(); submit(); }>
-            <label for="reply-text" class="sr-only">{move || i18n.t(Msg::Reply)}</label>
+            <label for="reply-text" class="sr-only">{i18n.tr(Msg::Reply)}</label>
             <textarea id="reply-text" name="reply" rows="2" data-testid="reply" bind:value=text
                 aria-describedby="reply-hint"
                 on:input=move |_| typing()
                 on:keydown=move |ev| if ev.key() == "Enter" && !ev.shift_key() { ev.prevent_default(); submit(); }></textarea>
-            <small id="reply-hint" class="muted">{move || i18n.t(Msg::ReplyHint)}</small>
+            <small id="reply-hint" class="muted">{i18n.tr(Msg::ReplyHint)}</small>
             {move || suggestions().filter(|s| !s.is_empty()).map(|s| view! {
-                <ul class="canned" aria-label=move || i18n.t(Msg::CannedResponses)>
+                <ul class="canned" aria-label=i18n.tr(Msg::CannedResponses)>
                     {s.into_iter().map(|c| {
                         let body = c.body.clone();
                         view! { <li><button type="button" class="link" on:click=move |_| text.set(body.clone())>"/"{c.shortcut}" — "{c.body.chars().take(60).collect::<String>()}</button></li> }
@@ -360,7 +359,7 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
                 </ul>
             })}
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.field("body").unwrap_or_else(|| e.summary())}</p> })}
-            <button type="submit" data-testid="send">{move || i18n.t(Msg::Send)}</button>
+            <button type="submit" data-testid="send">{i18n.tr(Msg::Send)}</button>
         </form>
     }
     .into_any()
@@ -406,7 +405,7 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="conv-tags">
-            <h3>{move || i18n.t(Msg::Tags)}</h3>
+            <h3>{i18n.tr(Msg::Tags)}</h3>
             <ul class="chips">
                 {c.tags.into_iter().map(|t| {
                     let tag = t.clone();
@@ -418,8 +417,8 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <form class="inline" on:submit=add>
-                <label><span class="sr-only">{move || i18n.t(Msg::AddTag)}</span><input name="tag" bind:value=new_tag placeholder=move || i18n.t(Msg::AddTag)/></label>
-                <button type="submit" class="secondary" disabled=move || adding.pending().get()>{move || i18n.t(Msg::AddTag)}</button>
+                <label><span class="sr-only">{i18n.tr(Msg::AddTag)}</span><input name="tag" bind:value=new_tag placeholder=i18n.tr(Msg::AddTag)/></label>
+                <button type="submit" class="secondary" disabled=move || adding.pending().get()>{i18n.tr(Msg::AddTag)}</button>
             </form>
         </section>
     }

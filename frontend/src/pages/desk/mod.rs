@@ -145,7 +145,7 @@ pub fn DeskPage() -> impl IntoView {
         view! {
             <a class="tab" class:active=move || tab.get() == t href=format!("/conversations?tab={}", t.code())
                 aria-current=move || (tab.get() == t).then_some("page") data-tab=t.code()>
-                {move || i18n.t(label)}
+                {i18n.tr(label)}
                 {move || count().filter(|n| *n > 0).map(|n| view! { " " <span class="count">{n}</span> })}
             </a>
         }
@@ -155,10 +155,10 @@ pub fn DeskPage() -> impl IntoView {
         <div class="desk" class:has-open=move || open_id.get().is_some()>
             <section class="desk-list">
                 <div class="page-head">
-                    <h1>{move || i18n.t(Msg::NavConversations)}</h1>
+                    <h1>{i18n.tr(Msg::NavConversations)}</h1>
                     <PresenceSwitch/>
                 </div>
-                <nav class="tabs" aria-label=move || i18n.t(Msg::DeskTabs)>
+                <nav class="tabs" aria-label=i18n.tr(Msg::DeskTabs)>
                     {tab_link(Tab::Inbox, Msg::DeskInbox)}
                     {tab_link(Tab::Mine, Msg::DeskMine)}
                     {tab_link(Tab::All, Msg::DeskAll)}
@@ -171,7 +171,7 @@ pub fn DeskPage() -> impl IntoView {
                         <ConversationItems list=l.clone() tab=tab.get() open_id=open_id directory=directory on_changed=Callback::new(move |_| { list.refetch(); counts.refetch(); })/>
                         {l.next_cursor.is_some().then(|| view! {
                             <button class="secondary load-more" data-testid="load-more" on:click=move |_| pages.update(|p| *p += 1)>
-                                {move || i18n.t(Msg::LoadMore)}
+                                {i18n.tr(Msg::LoadMore)}
                             </button>
                         })}
                         {l.totals.map(|t| view! { <all::TotalsLine totals=t/> })}
@@ -182,7 +182,7 @@ pub fn DeskPage() -> impl IntoView {
             <section class="desk-pane">
                 {move || match open_id.get() {
                     Some(id) => view! { <conversation::ConversationPane id=id tab=tab.get() directory=directory/> }.into_any(),
-                    None => view! { <p class="muted desk-pick">{move || i18n.t(Msg::DeskPick)}</p> }.into_any(),
+                    None => view! { <p class="muted desk-pick">{i18n.tr(Msg::DeskPick)}</p> }.into_any(),
                 }}
             </section>
         </div>
@@ -204,7 +204,7 @@ fn ConversationItems(
         Tab::All => Msg::DeskEmptyAll,
     };
     if list.items.is_empty() {
-        return view! { <p class="muted" data-testid="desk-empty">{move || i18n.t(empty)}</p> }.into_any();
+        return view! { <p class="muted" data-testid="desk-empty">{i18n.tr(empty)}</p> }.into_any();
     }
     view! {
         <ul class="conv-list" data-testid="conversation-list">
@@ -294,7 +294,7 @@ fn InboxActions(id: uuid::Uuid, offered: bool, on_changed: Callback<()>) -> impl
     let busy = move || accepting.pending().get() || ignoring.pending().get();
     view! {
         <div class="row-actions">
-            <button data-testid="accept" disabled=busy on:click=move |_| { accepting.dispatch(()); }>{move || i18n.t(Msg::Accept)}</button>
+            <button data-testid="accept" disabled=busy on:click=move |_| { accepting.dispatch(()); }>{i18n.tr(Msg::Accept)}</button>
             <button class="secondary" data-testid="ignore" disabled=busy on:click=move |_| { ignoring.dispatch(()); }>{move || i18n.t(if offered { Msg::PassToTeam } else { Msg::Ignore })}</button>
         </div>
     }
@@ -324,11 +324,11 @@ fn PresenceSwitch() -> impl IntoView {
     view! {
         <label class="presence" data-presence=move || current().as_str()>
             <span class="dot" aria-hidden="true"></span>
-            <span class="sr-only">{move || i18n.t(Msg::Presence)}</span>
+            <span class="sr-only">{i18n.tr(Msg::Presence)}</span>
             <select data-testid="presence" on:change:target=move |ev| set(ev.target().value()) prop:value=move || current().as_str()>
-                <option value="online">{move || i18n.t(Msg::PresenceOnline)}</option>
-                <option value="away">{move || i18n.t(Msg::PresenceAway)}</option>
-                <option value="offline">{move || i18n.t(Msg::PresenceOffline)}</option>
+                <option value="online">{i18n.tr(Msg::PresenceOnline)}</option>
+                <option value="away">{i18n.tr(Msg::PresenceAway)}</option>
+                <option value="offline">{i18n.tr(Msg::PresenceOffline)}</option>
             </select>
         </label>
     }

@@ -78,18 +78,18 @@ pub fn DeskSection(query: Memo<String>) -> impl IntoView {
         })
     };
     view! {
-        <h2 class="report-section">{move || i18n.t(Msg::ReportDeskTitle)}</h2>
+        <h2 class="report-section">{i18n.tr(Msg::ReportDeskTitle)}</h2>
         <div class="tiles" data-testid="desk-tiles" aria-live="polite">{tiles}</div>
         <div class="report-grid">
             <ChartFigure chart=grid shape=Shape::Heatmap testid="chart-chats-heatmap" file="chats-by-hour.csv"/>
             <section class="panel report-table" data-testid="desk-by-operator" tabindex="0" aria-labelledby="desk-by-operator-title">
-                <h2 id="desk-by-operator-title">{move || i18n.t(Msg::TableByOperator)}</h2>
+                <h2 id="desk-by-operator-title">{i18n.tr(Msg::TableByOperator)}</h2>
                 <table class="grid">
                     <thead><tr>
-                        <th scope="col">{move || i18n.t(Msg::Operator)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Msg::Accepted)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Msg::ClosedCount)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Msg::TileFirstResponse)}</th>
+                        <th scope="col">{i18n.tr(Msg::Operator)}</th>
+                        <th scope="col" class="num">{i18n.tr(Msg::Accepted)}</th>
+                        <th scope="col" class="num">{i18n.tr(Msg::ClosedCount)}</th>
+                        <th scope="col" class="num">{i18n.tr(Msg::TileFirstResponse)}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>

@@ -24,18 +24,12 @@ fn utc_offset() -> i32 {
 }
 
 fn day_label(d: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::PtBr => d.format("%d/%m").to_string(),
-        Lang::En => d.format("%b %-d").to_string(),
-    }
+    domain::labels::day_month_text(d, lang)
 }
 
 fn month_label(month: &str, lang: Lang) -> String {
-    let Some(d) = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok() else { return month.to_string() };
-    match lang {
-        Lang::PtBr => format!("{:02}/{}", d.month(), d.year()),
-        Lang::En => d.format("%b %Y").to_string(),
-    }
+    let Ok(d) = format!("{month}-01").parse::<NaiveDate>() else { return month.to_string() };
+    domain::labels::month_text(d.year(), d.month(), lang)
 }
 
 /// "+12 % vs. previous period", or that there was nothing before.
@@ -268,26 +262,26 @@ pub fn ReportsPage() -> impl IntoView {
     };
 
     view! {
-        <div class="clients-head"><h1>{move || i18n.t(Msg::NavReports)}</h1></div>
+        <div class="clients-head"><h1>{i18n.tr(Msg::NavReports)}</h1></div>
         <form class="filters open" data-testid="report-filters" on:submit=|ev| ev.prevent_default()>
-            <label class="date">{move || i18n.t(Msg::ReportFrom)}<input type="date" name="from" bind:value=from required/></label>
-            <label class="date">{move || i18n.t(Msg::ReportTo)}<input type="date" name="to" bind:value=to required/></label>
-            <select name="interval" aria-label=move || i18n.t(Msg::GroupBy) bind:value=interval>
-                <option value="day">{move || i18n.t(Msg::IntervalDay)}</option>
-                <option value="week">{move || i18n.t(Msg::IntervalWeek)}</option>
+            <label class="date">{i18n.tr(Msg::ReportFrom)}<input type="date" name="from" bind:value=from required/></label>
+            <label class="date">{i18n.tr(Msg::ReportTo)}<input type="date" name="to" bind:value=to required/></label>
+            <select name="interval" aria-label=i18n.tr(Msg::GroupBy) bind:value=interval>
+                <option value="day">{i18n.tr(Msg::IntervalDay)}</option>
+                <option value="week">{i18n.tr(Msg::IntervalWeek)}</option>
             </select>
-            <select name="site_id" aria-label=move || i18n.t(Msg::Site) bind:value=site>
-                <option value="">{move || i18n.t(Msg::AnySite)}</option>
+            <select name="site_id" aria-label=i18n.tr(Msg::Site) bind:value=site>
+                <option value="">{i18n.tr(Msg::AnySite)}</option>
                 {directory.site_options()}
             </select>
             <Show when=move || session.is_admin()>
-                <select name="assignee_id" aria-label=move || i18n.t(Msg::Assignee) bind:value=assignee>
-                    <option value="">{move || i18n.t(Msg::Anyone)}</option>
+                <select name="assignee_id" aria-label=i18n.tr(Msg::Assignee) bind:value=assignee>
+                    <option value="">{i18n.tr(Msg::Anyone)}</option>
                     {directory.user_options()}
                 </select>
             </Show>
-            <select name="channel" aria-label=move || i18n.t(Msg::Channel) bind:value=channel>
-                <option value="">{move || i18n.t(Msg::AnyChannel)}</option>
+            <select name="channel" aria-label=i18n.tr(Msg::Channel) bind:value=channel>
+                <option value="">{i18n.tr(Msg::AnyChannel)}</option>
                 {Channel::ALL.map(|c| view! { <option value=c.as_str()>{move || i18n.t(channel_msg(c))}</option> })}
             </select>
         </form>
@@ -320,14 +314,14 @@ fn ConversionTable(title: Msg, first: Msg, testid: &'static str, rows: Signal<Ve
     view! {
         // Focusable, so a keyboard can scroll it sideways on a phone.
         <section class="panel report-table" data-testid=testid tabindex="0" aria-labelledby=format!("{testid}-title")>
-            <h2 id=format!("{testid}-title")>{move || i18n.t(title)}</h2>
+            <h2 id=format!("{testid}-title")>{i18n.tr(title)}</h2>
             <table class="grid">
                 <thead><tr>
-                    <th scope="col">{move || i18n.t(first)}</th>
-                    <th scope="col" class="num">{move || i18n.t(Msg::AxisLeads)}</th>
-                    <th scope="col" class="num">{move || i18n.t(Msg::TileSales)}</th>
-                    <th scope="col" class="num">{move || i18n.t(Msg::TileNoSales)}</th>
-                    <th scope="col" class="num">{move || i18n.t(Msg::ConversionRate)}</th>
+                    <th scope="col">{i18n.tr(first)}</th>
+                    <th scope="col" class="num">{i18n.tr(Msg::AxisLeads)}</th>
+                    <th scope="col" class="num">{i18n.tr(Msg::TileSales)}</th>
+                    <th scope="col" class="num">{i18n.tr(Msg::TileNoSales)}</th>
+                    <th scope="col" class="num">{i18n.tr(Msg::ConversionRate)}</th>
                 </tr></thead>
                 <tbody>
                     {move || {

@@ -155,13 +155,13 @@ pub fn PipelinesSection(period: Memo<String>) -> impl IntoView {
         })
     };
     view! {
-        <h2 class="report-section">{move || i18n.t(Msg::ReportPipelinesTitle)}</h2>
+        <h2 class="report-section">{i18n.tr(Msg::ReportPipelinesTitle)}</h2>
         <Show when=move || { report.get().and_then(Result::ok).is_some_and(|r| r.boards.is_empty()) }>
-            <p class="muted" data-testid="no-boards">{move || i18n.t(Msg::NoBoardsToReport)}</p>
+            <p class="muted" data-testid="no-boards">{i18n.tr(Msg::NoBoardsToReport)}</p>
         </Show>
         <Show when=move || { boards().len() > 1 }>
             <form class="filters open" on:submit=|ev| ev.prevent_default()>
-                <select name="board_id" aria-label=move || i18n.t(Msg::Board) bind:value=board_id data-testid="report-board">
+                <select name="board_id" aria-label=i18n.tr(Msg::Board) bind:value=board_id data-testid="report-board">
                     {move || boards().into_iter().map(|b| view! { <option value=b.board_id.to_string()>{b.name}</option> }).collect_view()}
                 </select>
             </form>
@@ -175,14 +175,14 @@ pub fn PipelinesSection(period: Memo<String>) -> impl IntoView {
                 <ChartFigure chart=chart(days_in_stage) shape=Shape::Bars testid="chart-days-in-stage" file="days-in-stage.csv"/>
             </div>
             <section class="panel report-table" data-testid="pipeline-stages" tabindex="0" aria-labelledby="pipeline-stages-title">
-                <h2 id="pipeline-stages-title">{move || i18n.t(Msg::TableStages)}</h2>
+                <h2 id="pipeline-stages-title">{i18n.tr(Msg::TableStages)}</h2>
                 <table class="grid">
                     <thead><tr>
-                        <th scope="col">{move || i18n.t(Msg::Stage)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Msg::TileOpenDeals)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Msg::DealValue)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Msg::MovedOn)}</th>
-                        <th scope="col" class="num">{move || i18n.t(Msg::AverageTime)}</th>
+                        <th scope="col">{i18n.tr(Msg::Stage)}</th>
+                        <th scope="col" class="num">{i18n.tr(Msg::TileOpenDeals)}</th>
+                        <th scope="col" class="num">{i18n.tr(Msg::DealValue)}</th>
+                        <th scope="col" class="num">{i18n.tr(Msg::MovedOn)}</th>
+                        <th scope="col" class="num">{i18n.tr(Msg::AverageTime)}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>

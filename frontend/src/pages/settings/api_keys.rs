@@ -14,8 +14,8 @@ pub fn ApiKeysSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     view! {
-        <h1>{move || i18n.t(Msg::ApiKeys)}</h1>
-        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p> }>
+        <h1>{i18n.tr(Msg::ApiKeys)}</h1>
+        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{i18n.tr(Msg::AdminsOnly)}</p> }>
             <ApiKeysAdmin/>
         </Show>
     }
@@ -34,7 +34,7 @@ fn ApiKeysAdmin() -> impl IntoView {
 
     let rows = move || {
         keys.get().map(|res| match res {
-            Ok(list) if list.items.is_empty() => view! { <tr><td colspan="6" class="muted">{move || i18n.t(Msg::NothingYet)}</td></tr> }.into_any(),
+            Ok(list) if list.items.is_empty() => view! { <tr><td colspan="6" class="muted">{i18n.tr(Msg::NothingYet)}</td></tr> }.into_any(),
             Ok(list) => list
                 .items
                 .into_iter()
@@ -52,7 +52,7 @@ fn ApiKeysAdmin() -> impl IntoView {
                             <td class="status">{move || i18n.t(if revoked { Msg::Revoked } else { Msg::Active })}</td>
                             <td class="actions">
                                 <Show when=move || !revoked>
-                                    <button class="link danger" on:click=move |_| revoke(id)>{move || i18n.t(Msg::Revoke)}</button>
+                                    <button class="link danger" on:click=move |_| revoke(id)>{i18n.tr(Msg::Revoke)}</button>
                                 </Show>
                             </td>
                         </tr>
@@ -68,11 +68,11 @@ fn ApiKeysAdmin() -> impl IntoView {
         {form_error(error)}
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="api-keys-table">
             <thead><tr>
-                <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Prefix)}</th><th>{move || i18n.t(Msg::Scopes)}</th>
-                <th>{move || i18n.t(Msg::LastUsed)}</th><th>{move || i18n.t(Msg::Status)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+                <th>{i18n.tr(Msg::Name)}</th><th>{i18n.tr(Msg::Prefix)}</th><th>{i18n.tr(Msg::Scopes)}</th>
+                <th>{i18n.tr(Msg::LastUsed)}</th><th>{i18n.tr(Msg::Status)}</th><th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
-                <Suspense fallback=move || view! { <tr><td colspan="6">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+                <Suspense fallback=move || view! { <tr><td colspan="6">{i18n.tr(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
         </table></div>
         <NewApiKeyForm on_created=move || keys.refetch()/>
@@ -103,16 +103,16 @@ fn NewApiKeyForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     view! {
         {move || secret().map(|secret| view! {
             <div class="notice" role="status">
-                <p>{move || i18n.t(Msg::SecretShownOnce)}</p>
+                <p>{i18n.tr(Msg::SecretShownOnce)}</p>
                 <code class="secret" data-testid="api-key-secret">{secret}</code>
             </div>
         })}
         <form class="inline-form" data-testid="new-api-key" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
-            <h2>{move || i18n.t(Msg::NewApiKey)}</h2>
-            <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
+            <h2>{i18n.tr(Msg::NewApiKey)}</h2>
+            <label>{i18n.tr(Msg::Name)}<input name="name" bind:value=name/></label>
             {field_error(error, "name")}
             <fieldset>
-                <legend>{move || i18n.t(Msg::Scopes)}</legend>
+                <legend>{i18n.tr(Msg::Scopes)}</legend>
                 {chosen.map(|(scope, on)| view! {
                     <label class="check"><input type="checkbox" name=scope.as_str() bind:checked=on/>
                         <code>{scope.as_str()}</code>" — "{move || i18n.t(scope_msg(scope))}</label>
@@ -120,7 +120,7 @@ fn NewApiKeyForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             </fieldset>
             {field_error(error, "scopes")}
             {form_error(error)}
-            <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
+            <button type="submit" disabled=move || create.pending().get()>{i18n.tr(Msg::Create)}</button>
         </form>
     }
 }

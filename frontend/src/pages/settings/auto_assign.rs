@@ -54,7 +54,7 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
 
     view! {
         <form class="auto-assign" data-testid="auto-assign" on:submit=save>
-            <label class="check"><input type="checkbox" name="enabled" bind:checked=enabled/>{move || i18n.t(Msg::AutoAssignEnabled)}</label>
+            <label class="check"><input type="checkbox" name="enabled" bind:checked=enabled/>{i18n.tr(Msg::AutoAssignEnabled)}</label>
             <div class="user-checks">
                 {move || users.get().and_then(|r| r.ok()).map(|l| l.items.into_iter().filter(|u| !u.disabled).map(|u| {
                     let id = u.id;
@@ -66,9 +66,9 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
                     }
                 }).collect_view())}
             </div>
-            <label class="check"><input type="checkbox" name="online_only" bind:checked=online_only/>{move || i18n.t(Msg::OnlineOnly)}</label>
+            <label class="check"><input type="checkbox" name="online_only" bind:checked=online_only/>{i18n.tr(Msg::OnlineOnly)}</label>
             {form_error(error)}
-            <button type="submit" disabled=move || saving.pending().get()>{move || i18n.t(Msg::Save)}</button>
+            <button type="submit" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
         </form>
     }
 }

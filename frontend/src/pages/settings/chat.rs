@@ -56,19 +56,19 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
     let snippet = format!("<script src=\"{origin}/widget.js\" data-site-key=\"{public_key}\" async></script>");
     view! {
         <form class="chat-settings" data-testid="chat-settings" on:submit=save>
-            <label class="check"><input type="checkbox" name="bot_enabled" bind:checked=enabled/>{move || i18n.t(Msg::BotEnabled)}</label>
-            <label>{move || i18n.t(Msg::BotQuestions)}<textarea name="bot_questions" rows="3" bind:value=questions></textarea></label>
+            <label class="check"><input type="checkbox" name="bot_enabled" bind:checked=enabled/>{i18n.tr(Msg::BotEnabled)}</label>
+            <label>{i18n.tr(Msg::BotQuestions)}<textarea name="bot_questions" rows="3" bind:value=questions></textarea></label>
             {move || error.get().and_then(|e| {
                 let p = e.problem.clone()?;
                 let f = p.errors.iter().find(|f| f.field.starts_with("bot_questions"))?.clone();
                 let text = domain::problem_text::field_error_text(&f, crate::i18n::current_lang());
                 Some(view! { <small class="field-error">{f.field}": "{text}</small> })
             })}
-            <label>{move || i18n.t(Msg::IgnoreMinutes)}<input type="number" name="ignore_minutes" min="1" max="1440" bind:value=minutes/></label>
+            <label>{i18n.tr(Msg::IgnoreMinutes)}<input type="number" name="ignore_minutes" min="1" max="1440" bind:value=minutes/></label>
             {field_error(error, "ignore_minutes")}
             {form_error(error)}
-            <button type="submit" disabled=move || saving.pending().get()>{move || i18n.t(Msg::Save)}</button>
-            <p class="muted">{move || i18n.t(Msg::WidgetCode)}</p>
+            <button type="submit" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
+            <p class="muted">{i18n.tr(Msg::WidgetCode)}</p>
             <code class="snippet" data-testid="widget-snippet">{snippet}</code>
         </form>
     }
@@ -117,15 +117,15 @@ pub fn CannedResponsesSettings() -> impl IntoView {
         removing.dispatch(id);
     };
     view! {
-        <h1>{move || i18n.t(Msg::CannedResponses)}</h1>
+        <h1>{i18n.tr(Msg::CannedResponses)}</h1>
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="canned-table">
             <thead><tr>
-                <th>{move || i18n.t(Msg::Shortcut)}</th><th>{move || i18n.t(Msg::Text)}</th>
-                <th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+                <th>{i18n.tr(Msg::Shortcut)}</th><th>{i18n.tr(Msg::Text)}</th>
+                <th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
                 {move || list.get().map(|r| match r {
-                    Ok(l) if l.items.is_empty() => view! { <tr><td colspan="3" class="muted">{move || i18n.t(Msg::NoCannedResponses)}</td></tr> }.into_any(),
+                    Ok(l) if l.items.is_empty() => view! { <tr><td colspan="3" class="muted">{i18n.tr(Msg::NoCannedResponses)}</td></tr> }.into_any(),
                     Ok(l) => l.items.into_iter().map(|c| {
                         let id = c.id;
                         view! {
@@ -134,7 +134,7 @@ pub fn CannedResponsesSettings() -> impl IntoView {
                                 <td class="wrap">{c.body}</td>
                                 <td class="actions">
                                     <Show when=move || session.is_admin()>
-                                        <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
+                                        <button class="link danger" on:click=move |_| remove(id)>{i18n.tr(Msg::Delete)}</button>
                                     </Show>
                                 </td>
                             </tr>
@@ -144,14 +144,14 @@ pub fn CannedResponsesSettings() -> impl IntoView {
                 })}
             </tbody>
         </table></div>
-        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p> }>
+        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{i18n.tr(Msg::AdminsOnly)}</p> }>
             <form class="inline-form" data-testid="new-canned" on:submit=add>
-                <label>{move || i18n.t(Msg::Shortcut)}<input name="shortcut" placeholder="precos" bind:value=shortcut/></label>
+                <label>{i18n.tr(Msg::Shortcut)}<input name="shortcut" placeholder="precos" bind:value=shortcut/></label>
                 {field_error(error, "shortcut")}
-                <label>{move || i18n.t(Msg::Text)}<textarea name="body" rows="3" bind:value=body></textarea></label>
+                <label>{i18n.tr(Msg::Text)}<textarea name="body" rows="3" bind:value=body></textarea></label>
                 {field_error(error, "body")}
                 {form_error(error)}
-                <button type="submit" disabled=move || adding.pending().get()>{move || i18n.t(Msg::Create)}</button>
+                <button type="submit" disabled=move || adding.pending().get()>{i18n.tr(Msg::Create)}</button>
             </form>
         </Show>
     }

@@ -22,7 +22,7 @@ pub fn CustomFieldsSettings() -> impl IntoView {
     };
     let rows = move || {
         list.get().map(|res| match res {
-            Ok(l) if l.items.is_empty() => view! { <tr><td colspan="5" class="muted">{move || i18n.t(Msg::NothingYet)}</td></tr> }.into_any(),
+            Ok(l) if l.items.is_empty() => view! { <tr><td colspan="5" class="muted">{i18n.tr(Msg::NothingYet)}</td></tr> }.into_any(),
             Ok(l) => l
                 .items
                 .into_iter()
@@ -40,9 +40,9 @@ pub fn CustomFieldsSettings() -> impl IntoView {
                                     <button class="link" data-testid="edit-field" on:click={
                                         let field = field.clone();
                                         move |_| editing.set(Some(field.clone()))
-                                    }>{move || i18n.t(Msg::Edit)}</button>
+                                    }>{i18n.tr(Msg::Edit)}</button>
                                     " "
-                                    <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
+                                    <button class="link danger" on:click=move |_| remove(id)>{i18n.tr(Msg::Delete)}</button>
                                 </Show>
                             </td>
                         </tr>
@@ -54,12 +54,12 @@ pub fn CustomFieldsSettings() -> impl IntoView {
         })
     };
     view! {
-        <h1>{move || i18n.t(Msg::CustomFields)}</h1>
+        <h1>{i18n.tr(Msg::CustomFields)}</h1>
         {form_error(error)}
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="custom-fields-table">
             <thead><tr>
-                <th>{move || i18n.t(Msg::Key)}</th><th>{move || i18n.t(Msg::Label)}</th><th>{move || i18n.t(Msg::Kind)}</th>
-                <th>{move || i18n.t(Msg::Options)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+                <th>{i18n.tr(Msg::Key)}</th><th>{i18n.tr(Msg::Label)}</th><th>{i18n.tr(Msg::Kind)}</th>
+                <th>{i18n.tr(Msg::Options)}</th><th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table></div>
@@ -71,7 +71,7 @@ pub fn CustomFieldsSettings() -> impl IntoView {
                 }
             }/>
         })}
-        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p> }>
+        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{i18n.tr(Msg::AdminsOnly)}</p> }>
             <NewCustomFieldForm on_created=move || list.refetch()/>
         </Show>
     }
@@ -106,21 +106,21 @@ fn NewCustomFieldForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     });
     view! {
         <form class="inline-form" data-testid="new-custom-field" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
-            <h2>{move || i18n.t(Msg::NewCustomField)}</h2>
-            <label>{move || i18n.t(Msg::Key)}<input name="key" placeholder="plano" bind:value=key/></label>
+            <h2>{i18n.tr(Msg::NewCustomField)}</h2>
+            <label>{i18n.tr(Msg::Key)}<input name="key" placeholder="plano" bind:value=key/></label>
             {field_error(error, "key")}
-            <label>{move || i18n.t(Msg::Label)}<input name="label" bind:value=label/></label>
+            <label>{i18n.tr(Msg::Label)}<input name="label" bind:value=label/></label>
             {field_error(error, "label")}
-            <label>{move || i18n.t(Msg::Kind)}
+            <label>{i18n.tr(Msg::Kind)}
                 <select name="kind" bind:value=kind>
                     {[CustomFieldKind::Text, CustomFieldKind::Number, CustomFieldKind::Date, CustomFieldKind::Select]
                         .map(|k| view! { <option value=k.as_str()>{move || i18n.t(domain::labels::custom_field_kind_msg(k))}</option> })}
                 </select>
             </label>
-            <label>{move || i18n.t(Msg::Options)}<input name="options" bind:value=options/></label>
+            <label>{i18n.tr(Msg::Options)}<input name="options" bind:value=options/></label>
             {field_error(error, "options")}
             {form_error(error)}
-            <button type="submit">{move || i18n.t(Msg::Create)}</button>
+            <button type="submit">{i18n.tr(Msg::Create)}</button>
         </form>
     }
 }
@@ -148,18 +148,18 @@ fn EditCustomFieldForm(field: CustomFieldView, on_done: impl Fn(bool) + Copy + '
     });
     view! {
         <form class="inline-form" data-testid="edit-custom-field" on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>
-            <h2>{move || i18n.t(Msg::EditCustomField)}" "<code>{field.key.clone()}</code></h2>
-            <p class="muted">{move || i18n.t(Msg::KeyAndKindFixed)}</p>
-            <label>{move || i18n.t(Msg::Label)}<input name="label" bind:value=label/></label>
+            <h2>{i18n.tr(Msg::EditCustomField)}" "<code>{field.key.clone()}</code></h2>
+            <p class="muted">{i18n.tr(Msg::KeyAndKindFixed)}</p>
+            <label>{i18n.tr(Msg::Label)}<input name="label" bind:value=label/></label>
             {field_error(error, "label")}
             <Show when=move || is_select>
-                <label>{move || i18n.t(Msg::Options)}<input name="options" bind:value=options/></label>
+                <label>{i18n.tr(Msg::Options)}<input name="options" bind:value=options/></label>
             </Show>
             {field_error(error, "options")}
             {form_error(error)}
-            <button type="submit">{move || i18n.t(Msg::Save)}</button>
+            <button type="submit">{i18n.tr(Msg::Save)}</button>
             " "
-            <button type="button" class="secondary" on:click=move |_| on_done(false)>{move || i18n.t(Msg::Cancel)}</button>
+            <button type="button" class="secondary" on:click=move |_| on_done(false)>{i18n.tr(Msg::Cancel)}</button>
         </form>
     }
 }

@@ -47,21 +47,21 @@ pub fn RoutingPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) ->
     };
     view! {
         <form class="chat-settings routing-settings" data-testid="routing-settings" on:submit=save>
-            <label>{move || i18n.t(Msg::StickyOwnerSecs)}
+            <label>{i18n.tr(Msg::StickyOwnerSecs)}
                 <input type="number" name="sticky_owner_secs" min="5" max="3600" inputmode="numeric" bind:value=sticky/>
             </label>
             {field_error(error, "sticky_owner_secs")}
-            <label>{move || i18n.t(Msg::RerouteChatMinutes)}
+            <label>{i18n.tr(Msg::RerouteChatMinutes)}
                 <input type="number" name="reroute_chat_minutes" min="1" max="1440" inputmode="numeric" bind:value=chat/>
             </label>
             {field_error(error, "reroute_chat_minutes")}
-            <label>{move || i18n.t(Msg::RerouteLeadMinutes)}
+            <label>{i18n.tr(Msg::RerouteLeadMinutes)}
                 <input type="number" name="reroute_lead_minutes" min="1" max="43200" inputmode="numeric" bind:value=lead/>
             </label>
             {field_error(error, "reroute_lead_minutes")}
-            <p class="muted small">{move || i18n.t(Msg::RoutingHint)}</p>
+            <p class="muted small">{i18n.tr(Msg::RoutingHint)}</p>
             {form_error(error)}
-            <button type="submit" disabled=move || saving.pending().get()>{move || i18n.t(Msg::Save)}</button>
+            <button type="submit" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
         </form>
     }
 }

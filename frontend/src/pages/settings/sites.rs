@@ -53,7 +53,7 @@ pub fn SitesSettings() -> impl IntoView {
 
     let rows = move || {
         sites.get().map(|res| match res {
-            Ok(list) if list.items.is_empty() => view! { <tr><td colspan="4" class="muted">{move || i18n.t(Msg::NothingYet)}</td></tr> }.into_any(),
+            Ok(list) if list.items.is_empty() => view! { <tr><td colspan="4" class="muted">{i18n.tr(Msg::NothingYet)}</td></tr> }.into_any(),
             Ok(list) => list
                 .items
                 .into_iter()
@@ -70,13 +70,13 @@ pub fn SitesSettings() -> impl IntoView {
                             <td>
                                 <Show when=move || editing.get() == Some(id) fallback=move || name.clone()>
                                     <form class="row-form" on:submit=move |ev| { ev.prevent_default(); rename(id); }>
-                                        <input name="rename" aria-label=move || i18n.t(Msg::Name) bind:value=draft/>
-                                        <label class="stacked">{move || i18n.t(Msg::AllowedOrigins)}
+                                        <input name="rename" aria-label=i18n.tr(Msg::Name) bind:value=draft/>
+                                        <label class="stacked">{i18n.tr(Msg::AllowedOrigins)}
                                             <input name="allowed_origins" placeholder="https://www.example.com" bind:value=draft_origins/>
-                                            <small class="muted">{move || i18n.t(Msg::AllowedOriginsHint)}</small>
+                                            <small class="muted">{i18n.tr(Msg::AllowedOriginsHint)}</small>
                                         </label>
-                                        <button type="submit">{move || i18n.t(Msg::Save)}</button>
-                                        <button type="button" class="link" on:click=move |_| editing.set(None)>{move || i18n.t(Msg::Cancel)}</button>
+                                        <button type="submit">{i18n.tr(Msg::Save)}</button>
+                                        <button type="button" class="link" on:click=move |_| editing.set(None)>{i18n.tr(Msg::Cancel)}</button>
                                     </form>
                                     {field_error(error, "name")}
                                     {field_error(error, "allowed_origins")}
@@ -85,7 +85,7 @@ pub fn SitesSettings() -> impl IntoView {
                             <td>
                                 {s.url.clone().unwrap_or_default()}
                                 <div class="muted small" data-testid="allowed-origins">
-                                    {move || i18n.t(Msg::AllowedOrigins)}": "
+                                    {i18n.tr(Msg::AllowedOrigins)}": "
                                     {move || if origins.is_empty() { i18n.t(Msg::AnyOrigin).to_string() } else { origins.clone() }}
                                 </div>
                             </td>
@@ -93,22 +93,22 @@ pub fn SitesSettings() -> impl IntoView {
                             <td class="actions">
                                 <Show when=move || admin>
                                     <button class="link" on:click=move |_| { draft.set(edit_name.try_get_value().unwrap_or_default()); draft_origins.set(edit_origins.try_get_value().unwrap_or_default()); editing.set(Some(id)); }>
-                                        {move || i18n.t(Msg::Edit)}
+                                        {i18n.tr(Msg::Edit)}
                                     </button>
                                     <button class="link" on:click=move |_| assigning.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
-                                        {move || i18n.t(Msg::AutoAssignment)}
+                                        {i18n.tr(Msg::AutoAssignment)}
                                     </button>
                                     <button class="link" on:click=move |_| targeting.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
-                                        {move || i18n.t(Msg::ResponseTargets)}
+                                        {i18n.tr(Msg::ResponseTargets)}
                                     </button>
                                     <button class="link" on:click=move |_| routing.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
-                                        {move || i18n.t(Msg::Routing)}
+                                        {i18n.tr(Msg::Routing)}
                                     </button>
                                     <button class="link" data-testid="chat-settings-toggle" on:click=move |_| chatting.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
-                                        {move || i18n.t(Msg::Chat)}
+                                        {i18n.tr(Msg::Chat)}
                                     </button>
-                                    <button class="link" on:click=move |_| rotate(id)>{move || i18n.t(Msg::RotateKey)}</button>
-                                    <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
+                                    <button class="link" on:click=move |_| rotate(id)>{i18n.tr(Msg::RotateKey)}</button>
+                                    <button class="link danger" on:click=move |_| remove(id)>{i18n.tr(Msg::Delete)}</button>
                                 </Show>
                             </td>
                         </tr>
@@ -133,16 +133,16 @@ pub fn SitesSettings() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || i18n.t(Msg::Sites)}</h1>
-        <Show when=move || !session.is_admin()><p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p></Show>
+        <h1>{i18n.tr(Msg::Sites)}</h1>
+        <Show when=move || !session.is_admin()><p class="muted">{i18n.tr(Msg::AdminsOnly)}</p></Show>
         {form_error(error)}
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="sites-table">
             <thead><tr>
-                <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::SiteUrl)}</th>
-                <th>{move || i18n.t(Msg::PublicKey)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+                <th>{i18n.tr(Msg::Name)}</th><th>{i18n.tr(Msg::SiteUrl)}</th>
+                <th>{i18n.tr(Msg::PublicKey)}</th><th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
-                <Suspense fallback=move || view! { <tr><td colspan="4">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+                <Suspense fallback=move || view! { <tr><td colspan="4">{i18n.tr(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
         </table></div>
         <Show when=move || session.is_admin()>
@@ -178,13 +178,13 @@ fn NewSiteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
 
     view! {
         <form class="inline-form" data-testid="new-site" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
-            <h2>{move || i18n.t(Msg::NewSite)}</h2>
-            <label>{move || i18n.t(Msg::Name)}<input name="name" bind:value=name/></label>
+            <h2>{i18n.tr(Msg::NewSite)}</h2>
+            <label>{i18n.tr(Msg::Name)}<input name="name" bind:value=name/></label>
             {field_error(error, "name")}
-            <label>{move || i18n.t(Msg::SiteUrl)}<input name="url" placeholder="https://" bind:value=url/></label>
+            <label>{i18n.tr(Msg::SiteUrl)}<input name="url" placeholder="https://" bind:value=url/></label>
             {field_error(error, "url")}
             {form_error(error)}
-            <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
+            <button type="submit" disabled=move || create.pending().get()>{i18n.tr(Msg::Create)}</button>
         </form>
     }
 }

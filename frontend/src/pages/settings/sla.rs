@@ -43,17 +43,17 @@ pub fn SlaPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) -> imp
     };
     view! {
         <form class="chat-settings sla-settings" data-testid="sla-settings" on:submit=save>
-            <label>{move || i18n.t(Msg::SlaChatTarget)}
+            <label>{i18n.tr(Msg::SlaChatTarget)}
                 <input type="number" name="chat_first_response_secs" min="10" max="86400" inputmode="numeric" bind:value=chat/>
             </label>
             {field_error(error, "chat_first_response_secs")}
-            <label>{move || i18n.t(Msg::SlaLeadTarget)}
+            <label>{i18n.tr(Msg::SlaLeadTarget)}
                 <input type="number" name="lead_first_contact_minutes" min="1" max="43200" inputmode="numeric" bind:value=lead/>
             </label>
             {field_error(error, "lead_first_contact_minutes")}
-            <p class="muted small">{move || i18n.t(Msg::SlaHint)}</p>
+            <p class="muted small">{i18n.tr(Msg::SlaHint)}</p>
             {form_error(error)}
-            <button type="submit" disabled=move || saving.pending().get()>{move || i18n.t(Msg::Save)}</button>
+            <button type="submit" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
         </form>
     }
 }

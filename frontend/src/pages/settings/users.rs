@@ -36,10 +36,10 @@ pub fn UsersSettings() -> impl IntoView {
         let name = name.to_string();
         view! {
             <label class="limit">
-                <span>{move || i18n.t(what)}</span>
+                <span>{i18n.tr(what)}</span>
                 <input type="number" min="1" inputmode="numeric" disabled=!admin
                     aria-label=move || format!("{} — {name}", i18n.t(what))
-                    placeholder=move || i18n.t(Msg::NoLimit)
+                    placeholder=i18n.tr(Msg::NoLimit)
                     prop:value=current.map(|v| v.to_string()).unwrap_or_default()
                     on:change:target=move |ev| {
                         let text = ev.target().value();
@@ -80,7 +80,7 @@ pub fn UsersSettings() -> impl IntoView {
                                     <button class="link" on:click=move |_| update(id, UpdateUserRequest { disabled: Some(!disabled), ..Default::default() })>
                                         {move || i18n.t(if disabled { Msg::Enable } else { Msg::Disable })}
                                     </button>
-                                    <button class="link danger" on:click=move |_| remove(id)>{move || i18n.t(Msg::Delete)}</button>
+                                    <button class="link danger" on:click=move |_| remove(id)>{i18n.tr(Msg::Delete)}</button>
                                 </Show>
                             </td>
                         </tr>
@@ -93,16 +93,16 @@ pub fn UsersSettings() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || i18n.t(Msg::Users)}</h1>
-        <Show when=move || !session.is_admin()><p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p></Show>
+        <h1>{i18n.tr(Msg::Users)}</h1>
+        <Show when=move || !session.is_admin()><p class="muted">{i18n.tr(Msg::AdminsOnly)}</p></Show>
         {form_error(error)}
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="users-table">
             <thead><tr>
-                <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th>
-                <th>{move || i18n.t(Msg::Role)}</th><th>{move || i18n.t(Msg::Status)}</th><th>{move || i18n.t(Msg::Limits)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+                <th>{i18n.tr(Msg::Name)}</th><th>{i18n.tr(Msg::Email)}</th>
+                <th>{i18n.tr(Msg::Role)}</th><th>{i18n.tr(Msg::Status)}</th><th>{i18n.tr(Msg::Limits)}</th><th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
-                <Suspense fallback=move || view! { <tr><td colspan="6">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+                <Suspense fallback=move || view! { <tr><td colspan="6">{i18n.tr(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
         </table></div>
         <Show when=move || session.is_admin()>
@@ -138,7 +138,7 @@ fn Invitations() -> impl IntoView {
     let rows = move || {
         invitations.get().map(|res| match res {
             Ok(list) if list.items.is_empty() => {
-                view! { <tr><td colspan="5" class="muted">{move || i18n.t(Msg::NoInvitations)}</td></tr> }.into_any()
+                view! { <tr><td colspan="5" class="muted">{i18n.tr(Msg::NoInvitations)}</td></tr> }.into_any()
             }
             Ok(list) => list
                 .items
@@ -155,8 +155,8 @@ fn Invitations() -> impl IntoView {
                             <td class="role">{move || role_label(inv.role)}</td>
                             <td class="status">{move || if expired { i18n.t(Msg::Expired).to_string() } else { format!("{} {expires}", i18n.t(Msg::Expires)) }}</td>
                             <td class="actions">
-                                <button class="link" on:click=move |_| send_again(again.clone())>{move || i18n.t(Msg::SendAgain)}</button>
-                                <button class="link danger" on:click=move |_| revoke(id)>{move || i18n.t(Msg::Revoke)}</button>
+                                <button class="link" on:click=move |_| send_again(again.clone())>{i18n.tr(Msg::SendAgain)}</button>
+                                <button class="link danger" on:click=move |_| revoke(id)>{i18n.tr(Msg::Revoke)}</button>
                             </td>
                         </tr>
                     }
@@ -167,15 +167,15 @@ fn Invitations() -> impl IntoView {
         })
     };
     view! {
-        <h2>{move || i18n.t(Msg::Invitations)}</h2>
+        <h2>{i18n.tr(Msg::Invitations)}</h2>
         {form_error(error)}
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="invitations-table">
             <thead><tr>
-                <th>{move || i18n.t(Msg::Name)}</th><th>{move || i18n.t(Msg::Email)}</th>
-                <th>{move || i18n.t(Msg::Role)}</th><th>{move || i18n.t(Msg::Status)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+                <th>{i18n.tr(Msg::Name)}</th><th>{i18n.tr(Msg::Email)}</th>
+                <th>{i18n.tr(Msg::Role)}</th><th>{i18n.tr(Msg::Status)}</th><th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
-                <Suspense fallback=move || view! { <tr><td colspan="5">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+                <Suspense fallback=move || view! { <tr><td colspan="5">{i18n.tr(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
         </table></div>
         <InviteForm on_sent=move || invitations.refetch()/>
@@ -212,20 +212,20 @@ fn InviteForm(on_sent: impl Fn() + Copy + 'static) -> impl IntoView {
 
     view! {
         <form class="inline-form" data-testid="invite-user" on:submit=move |ev| { ev.prevent_default(); error.set(None); sent_to.set(None); invite.dispatch(()); }>
-            <h2>{move || i18n.t(Msg::InviteUser)}</h2>
-            <p class="muted">{move || i18n.t(Msg::InviteHelp)}</p>
-            <label>{move || i18n.t(Msg::Name)}<input name="name" required bind:value=name/></label>
+            <h2>{i18n.tr(Msg::InviteUser)}</h2>
+            <p class="muted">{i18n.tr(Msg::InviteHelp)}</p>
+            <label>{i18n.tr(Msg::Name)}<input name="name" required bind:value=name/></label>
             {field_error(error, "name")}
-            <label>{move || i18n.t(Msg::Email)}<input type="email" name="email" required bind:value=email/></label>
+            <label>{i18n.tr(Msg::Email)}<input type="email" name="email" required bind:value=email/></label>
             {field_error(error, "email")}
-            <label>{move || i18n.t(Msg::Role)}
+            <label>{i18n.tr(Msg::Role)}
                 <select name="role" bind:value=role>
-                    <option value="agent">{move || i18n.t(Msg::RoleAgent)}</option>
-                    <option value="admin">{move || i18n.t(Msg::RoleAdmin)}</option>
+                    <option value="agent">{i18n.tr(Msg::RoleAgent)}</option>
+                    <option value="admin">{i18n.tr(Msg::RoleAdmin)}</option>
                 </select>
             </label>
             {form_error(error)}
-            <button type="submit" disabled=move || invite.pending().get()>{move || i18n.t(Msg::SendInvitation)}</button>
+            <button type="submit" disabled=move || invite.pending().get()>{i18n.tr(Msg::SendInvitation)}</button>
             {move || sent_to.get().map(|to| view! { <p class="notice" role="status">{i18n.t(Msg::InvitationSent)} " " {to}</p> })}
         </form>
     }

@@ -19,9 +19,9 @@ pub fn WebhooksSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     view! {
-        <h1>{move || i18n.t(Msg::Webhooks)}</h1>
-        <p class="muted">{move || i18n.t(Msg::WebhooksIntro)}</p>
-        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::AdminsOnly)}</p> }>
+        <h1>{i18n.tr(Msg::Webhooks)}</h1>
+        <p class="muted">{i18n.tr(Msg::WebhooksIntro)}</p>
+        <Show when=move || session.is_admin() fallback=move || view! { <p class="muted">{i18n.tr(Msg::AdminsOnly)}</p> }>
             <WebhooksAdmin/>
         </Show>
     }
@@ -87,12 +87,12 @@ fn WebhooksAdmin() -> impl IntoView {
                 <td>{move || events.clone().unwrap_or_else(|| i18n.t(Msg::AllEvents).to_string())}</td>
                 <td class="status">{state}{reason.map(|r| view! { <br/><small class="form-error">{r}</small> })}</td>
                 <td class="actions">
-                    <button class="link" on:click=test disabled=!enabled>{move || i18n.t(Msg::SendTest)}</button>
+                    <button class="link" on:click=test disabled=!enabled>{i18n.tr(Msg::SendTest)}</button>
                     <button class="link" aria-expanded=move || (open.get() == Some(id)).to_string()
-                        on:click=move |_| open.update(|o| *o = if *o == Some(id) { None } else { Some(id) })>{move || i18n.t(Msg::Deliveries)}</button>
-                    <button class="link" on:click=rotate>{move || i18n.t(Msg::RotateSecret)}</button>
+                        on:click=move |_| open.update(|o| *o = if *o == Some(id) { None } else { Some(id) })>{i18n.tr(Msg::Deliveries)}</button>
+                    <button class="link" on:click=rotate>{i18n.tr(Msg::RotateSecret)}</button>
                     <button class="link" on:click=toggle>{move || i18n.t(if enabled { Msg::TurnOff } else { Msg::TurnOn })}</button>
-                    <button class="link danger" on:click=remove>{move || i18n.t(Msg::Delete)}</button>
+                    <button class="link danger" on:click=remove>{i18n.tr(Msg::Delete)}</button>
                 </td>
             </tr>
         }
@@ -100,7 +100,7 @@ fn WebhooksAdmin() -> impl IntoView {
     let rows = move || {
         hooks.get().map(|res| match res {
             Ok(list) if list.items.is_empty() => {
-                view! { <tr><td colspan="4" class="muted">{move || i18n.t(Msg::NothingYet)}</td></tr> }.into_any()
+                view! { <tr><td colspan="4" class="muted">{i18n.tr(Msg::NothingYet)}</td></tr> }.into_any()
             }
             Ok(list) => list.items.into_iter().map(row).collect_view().into_any(),
             Err(e) => view! { <tr><td colspan="4" class="form-error">{e.summary()}</td></tr> }.into_any(),
@@ -111,17 +111,17 @@ fn WebhooksAdmin() -> impl IntoView {
         {form_error(error)}
         {move || secret.get().map(|s| view! {
             <div class="notice" role="status">
-                <p>{move || i18n.t(Msg::WebhookSecretShownOnce)}</p>
+                <p>{i18n.tr(Msg::WebhookSecretShownOnce)}</p>
                 <code class="secret" data-testid="webhook-secret">{s}</code>
             </div>
         })}
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="webhooks-table">
             <thead><tr>
-                <th>{move || i18n.t(Msg::EndpointUrl)}</th><th>{move || i18n.t(Msg::Events)}</th>
-                <th>{move || i18n.t(Msg::Status)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+                <th>{i18n.tr(Msg::EndpointUrl)}</th><th>{i18n.tr(Msg::Events)}</th>
+                <th>{i18n.tr(Msg::Status)}</th><th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
-                <Suspense fallback=move || view! { <tr><td colspan="4">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+                <Suspense fallback=move || view! { <tr><td colspan="4">{i18n.tr(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
         </table></div>
         {move || open.get().map(|id| view! { <DeliveryLog id=id version=log_version error=error/> })}
@@ -145,7 +145,7 @@ fn DeliveryLog(id: Uuid, version: RwSignal<u32>, error: RwSignal<Option<ApiError
     let rows = move || {
         page.get().map(|res| match res {
             Ok(p) if p.items.is_empty() => {
-                view! { <tr><td colspan="6" class="muted">{move || i18n.t(Msg::NothingYet)}</td></tr> }.into_any()
+                view! { <tr><td colspan="6" class="muted">{i18n.tr(Msg::NothingYet)}</td></tr> }.into_any()
             }
             Ok(p) => p
                 .items
@@ -173,7 +173,7 @@ fn DeliveryLog(id: Uuid, version: RwSignal<u32>, error: RwSignal<Option<ApiError
                             <td>{answer}</td>
                             <td>{short_time(d.created_at)}</td>
                             <td class="actions"><Show when=move || !pending>
-                                <button class="link" on:click=again>{move || i18n.t(Msg::Redeliver)}</button>
+                                <button class="link" on:click=again>{i18n.tr(Msg::Redeliver)}</button>
                             </Show></td>
                         </tr>
                     }
@@ -184,14 +184,14 @@ fn DeliveryLog(id: Uuid, version: RwSignal<u32>, error: RwSignal<Option<ApiError
         })
     };
     view! {
-        <h2>{move || i18n.t(Msg::Deliveries)}</h2>
+        <h2>{i18n.tr(Msg::Deliveries)}</h2>
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="webhook-deliveries">
             <thead><tr>
-                <th>{move || i18n.t(Msg::Event)}</th><th>{move || i18n.t(Msg::Status)}</th><th>{move || i18n.t(Msg::Attempts)}</th>
-                <th>{move || i18n.t(Msg::Answer)}</th><th>{move || i18n.t(Msg::ActivityCreated)}</th><th><span class="sr-only">{move || i18n.t(Msg::Actions)}</span></th>
+                <th>{i18n.tr(Msg::Event)}</th><th>{i18n.tr(Msg::Status)}</th><th>{i18n.tr(Msg::Attempts)}</th>
+                <th>{i18n.tr(Msg::Answer)}</th><th>{i18n.tr(Msg::ActivityCreated)}</th><th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
-                <Suspense fallback=move || view! { <tr><td colspan="6">{move || i18n.t(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+                <Suspense fallback=move || view! { <tr><td colspan="6">{i18n.tr(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
         </table></div>
     }
@@ -229,21 +229,21 @@ fn NewWebhookForm(on_created: impl Fn(String) + Copy + 'static) -> impl IntoView
     });
     view! {
         <form class="inline-form" data-testid="new-webhook" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
-            <h2>{move || i18n.t(Msg::NewWebhook)}</h2>
-            <label>{move || i18n.t(Msg::EndpointUrl)}<input name="url" type="url" placeholder="https://" bind:value=url/></label>
+            <h2>{i18n.tr(Msg::NewWebhook)}</h2>
+            <label>{i18n.tr(Msg::EndpointUrl)}<input name="url" type="url" placeholder="https://" bind:value=url/></label>
             {field_error(error, "url")}
-            <label>{move || i18n.t(Msg::Description)}<input name="description" bind:value=description/></label>
+            <label>{i18n.tr(Msg::Description)}<input name="description" bind:value=description/></label>
             {field_error(error, "description")}
             <fieldset class="event-kinds">
-                <legend>{move || i18n.t(Msg::Events)}</legend>
-                <p class="muted">{move || i18n.t(Msg::AllEventsHint)}</p>
+                <legend>{i18n.tr(Msg::Events)}</legend>
+                <p class="muted">{i18n.tr(Msg::AllEventsHint)}</p>
                 {chosen.into_iter().map(|(kind, on)| view! {
                     <label class="check"><input type="checkbox" name=kind bind:checked=on/><code>{kind}</code></label>
                 }).collect_view()}
             </fieldset>
             {field_error(error, "event_types")}
             {form_error(error)}
-            <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Msg::Create)}</button>
+            <button type="submit" disabled=move || create.pending().get()>{i18n.tr(Msg::Create)}</button>
         </form>
     }
 }
