@@ -116,34 +116,55 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
   await expect(page.getByTestId('board-history')).toContainText('created the card «Fibra — Ana»');
 });
 
-test('a card starts from the client screen and the board shows the client', async ({ page }) => {
+test('a card starts from the client screen, which lists the client\'s deals', async ({ page }) => {
   await useEnglish(page);
   await login(page);
+  const id = unique();
+  const clientName = `Deal client ${id}`;
   await page.goto('/clients');
-  const first = page.locator('[data-testid=clients-table] tbody a').last();
-  const clientName = (await first.textContent())!.trim();
-  await first.click();
+  await page.getByRole('button', { name: '+ New client' }).click();
+  const newClient = page.getByTestId('new-client');
+  await newClient.getByLabel('Name').fill(clientName);
+  await newClient.getByLabel('E-mail').fill(`deal-${id}@client.test`);
+  await newClient.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('client-name')).toHaveText(clientName);
+  await expect(page.getByTestId('deals-empty')).toHaveText('No card on a board yet.');
+
   await page.getByTestId('add-to-board').click();
   const form = page.getByTestId('add-to-board-form');
   await form.getByLabel('Board').selectOption({ label: 'Vendas' });
   await form.getByLabel('Stage').selectOption({ label: 'Qualificado' });
   await form.getByLabel('Card title').fill(`Deal ${clientName}`);
   await form.getByRole('button', { name: 'Add card' }).click();
-  await expect(form.getByRole('status').or(form.getByRole('alert'))).toBeVisible();
-  // The other viewport's run has added this client already: one card per client per board,
-  // and the message leads to that card.
-  if (await form.getByRole('alert').isVisible()) {
-    await expect(form.getByRole('alert')).toContainText('already has a card');
-  }
-  await form.getByRole('link', { name: 'Open card' }).click();
-  await expect(page.getByTestId('card-dialog')).toContainText(clientName);
+  await expect(form.getByRole('status')).toContainText('Card created on the board.');
+  // The Deals list has it at once, and the form now points at it instead of adding another.
+  const deal = page.getByTestId('deals').locator('.deal');
+  await expect(deal).toHaveCount(1);
+  await expect(deal).toContainText('Vendas · Qualificado');
+  await expect(deal.locator('.badge')).toHaveText('Open');
+  await expect(form.getByTestId('deal-exists')).toContainText('already has a card');
+  await expect(form.getByRole('button', { name: 'Add card' })).toHaveCount(0);
+  await expectAccessible(page, 'client deals');
+  const clientUrl = page.url();
+
+  await deal.getByRole('link', { name: `Deal ${clientName}` }).click();
   const dialog = page.getByTestId('card-dialog');
+  await expect(dialog).toContainText(clientName);
   await expect(dialog.getByRole('heading', { level: 2 })).toHaveText(/Deal /);
   // Saving other fields keeps the client linked.
   await dialog.getByLabel('Product').fill('Fibra 1 GB');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
   await expect(dialog.getByRole('link', { name: clientName })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Mark lost' }).click();
+  await expect(dialog.locator('.card-status')).toContainText('Lost');
+
+  // Back on the client, in Portuguese: the deal is lost.
+  await page.evaluate(() => localStorage.setItem('prospecta.lang', 'pt-BR'));
+  await page.goto(clientUrl);
+  await expect(page.getByTestId('client-name')).toHaveText(clientName);
+  await expect(page.locator('.add-to-board h3')).toHaveText('Negócios');
+  await expect(page.getByTestId('deals').locator('.deal .badge')).toHaveText('Perdido');
 });
 
 test('an admin gives a board its own fields and a base card; new cards start from it', async ({ page }) => {

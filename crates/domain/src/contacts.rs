@@ -528,6 +528,10 @@ pub struct ContactDetail {
     pub notes: Vec<NoteView>,
     pub activities: Vec<ActivityView>,
     pub conversations: Vec<ConversationView>,
+    /// The client's cards on the boards the caller may see: open ones first, then the most
+    /// recently changed.
+    #[serde(default)]
+    pub cards: Vec<crate::ContactCard>,
 }
 
 /// Merge `source_id` into the contact in the path: its transcripts, notes and history move

@@ -1,8 +1,8 @@
 //! Clients (contacts), their notes, merges, CSV export and imports.
 
 use domain::{
-    ContactDetail, ContactNeighbors, ContactPage, ContactView, CreateContactRequest, CreateNoteRequest, ImportJob,
-    ImportPreview, MergeContactsRequest, NoteView, UpdateContactRequest,
+    ContactCard, ContactDetail, ContactNeighbors, ContactPage, ContactView, CreateContactRequest, CreateNoteRequest,
+    ImportJob, ImportPreview, MergeContactsRequest, NoteView, UpdateContactRequest,
 };
 use uuid::Uuid;
 
@@ -18,6 +18,11 @@ pub async fn list(query: &str, cursor: Option<&str>) -> Result<ContactPage, ApiE
 
 pub async fn get(id: Uuid) -> Result<ContactDetail, ApiError> {
     super::get(&format!("/api/v1/contacts/{id}")).await
+}
+
+/// The client's cards on the boards the caller sees.
+pub async fn cards(id: Uuid) -> Result<Vec<ContactCard>, ApiError> {
+    super::get(&format!("/api/v1/contacts/{id}/cards")).await
 }
 
 pub async fn neighbors(id: Uuid, query: &str) -> Result<ContactNeighbors, ApiError> {

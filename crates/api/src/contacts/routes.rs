@@ -1,10 +1,10 @@
-//! The contacts' handlers (list, create, read, edit, neighbours, notes) and their OpenAPI.
+//! The contacts' handlers (list, create, read, edit, neighbours, notes, cards) and their OpenAPI.
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use domain::contact_rules::{assignee_for_new_contact, clean, may_reassign, normalize_tags, Refused};
 use domain::{
-    Channel, ContactDetail, ContactFilter, ContactNeighbors, ContactPage, ContactView, CreateContactRequest,
-    CreateNoteRequest, NoteView, Problem, UpdateContactRequest,
+    Channel, ContactCard, ContactDetail, ContactFilter, ContactNeighbors, ContactPage, ContactView,
+    CreateContactRequest, CreateNoteRequest, NoteView, Problem, UpdateContactRequest,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -27,6 +27,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(list_contacts)
             .service(create_contact)
             .service(get_contact)
+            .service(contact_cards)
             .service(update_contact)
             .service(contact_neighbors)
             .service(add_note)
@@ -132,8 +133,9 @@ pub async fn create_contact(
 
 /// Get a contact.
 ///
-/// The contact with its notes, change log and conversation transcripts: everything the client
-/// screen shows.
+/// The contact with its notes, change log, conversation transcripts and cards on the boards
+/// the caller sees: everything the client screen shows. An API key gets `cards` empty (its
+/// `contacts:read` scope is not `boards:read`): it reads them from `/contacts/{id}/cards`.
 #[utoipa::path(
     tag = "contacts", operation_id = "get_contact", security(("bearer" = []), ("api_key" = ["contacts:read"])),
     params(("id" = Uuid, Path, description = "Contact id")),
@@ -158,10 +160,45 @@ pub async fn get_contact(
                 notes: queries::notes(conn, id)?,
                 activities: queries::activities(conn, id)?,
                 conversations: transcript::for_contact(conn, id)?,
+                cards: if caller.integration.is_none() {
+                    crate::cards::queries::of_contact::list(conn, &caller, id)?
+                } else {
+                    Vec::new()
+                },
             })
         })
         .await?;
     Ok(web::Json(detail))
+}
+
+/// List a contact's cards.
+///
+/// The contact's cards on the boards the caller sees (one per board at most), each with its
+/// board, stage, value and status (`open`, `won`, `lost`, `archived`): open ones first, then
+/// the most recently changed.
+#[utoipa::path(
+    tag = "contacts", operation_id = "list_contact_cards", security(("bearer" = []), ("api_key" = ["boards:read"])),
+    params(("id" = Uuid, Path, description = "Contact id")),
+    responses(
+        (status = 200, description = "The contact's cards", body = Vec<ContactCard>),
+        (status = 404, description = "No such contact, or not visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/{id}/cards")]
+pub async fn contact_cards(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Vec<ContactCard>>> {
+    let id = id.into_inner();
+    let cards = state
+        .db
+        .run(move |conn| {
+            queries::get(conn, &caller, id)?;
+            crate::cards::queries::of_contact::list(conn, &caller, id)
+        })
+        .await?;
+    Ok(web::Json(cards))
 }
 
 /// Edit a contact.

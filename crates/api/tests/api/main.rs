@@ -12,6 +12,7 @@ mod boards;
 mod capacity;
 mod cards;
 mod chat_helpers;
+mod client_cards;
 mod contacts;
 mod cors;
 mod csv;

@@ -394,6 +394,10 @@ catalogue! {
     CardOnBoard => "Card created on the board.", "Cartão criado no CRM.";
     OpenCard => "Open card", "Abrir cartão";
     ContactHasCard => "This client already has a card on this board.", "Este cliente já tem um cartão neste CRM.";
+    Deals => "Deals", "Negócios";
+    NoDeals => "No card on a board yet.", "Nenhum cartão no CRM ainda.";
+    DealOpen => "Open", "Em aberto";
+    DealWon => "Won", "Ganho";
     MoveKeysHint => "Alt + arrow keys move the focused card between stages and up or down.", "Alt + setas movem o cartão em foco entre etapas e para cima ou para baixo.";
     AddStage => "Add stage", "Adicionar etapa";
     AddLabel => "Add label", "Adicionar etiqueta";

@@ -7,6 +7,7 @@ mod board_pages;
 pub mod board_view;
 pub mod checklist;
 pub mod comments;
+pub mod of_contact;
 pub mod relations;
 
 use std::borrow::Cow;
