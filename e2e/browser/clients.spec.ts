@@ -70,6 +70,7 @@ test('status changes and notes go to the change log', async ({ page }) => {
   await page.locator('textarea[name=note]').fill('Pediu retorno amanhã às 10h');
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByTestId('notes')).toContainText('Pediu retorno amanhã às 10h');
+  await expect(page.getByTestId('notes').locator('li', { hasText: 'Pediu retorno' }).locator('.note-meta')).toContainText('Demo Admin · ');
   await expect(history.locator('li[data-field=note]')).toBeVisible();
 
   await page.getByRole('button', { name: 'Edit' }).click();

@@ -248,7 +248,15 @@ fn ActionsColumn(
                 <button disabled=move || noting.pending().get() type="submit">{i18n.tr(Msg::AddNote)}</button>
             </form>
             <ul class="notes" data-testid="notes">
-                {detail.notes.iter().map(|n| view! { <li><p>{n.body.clone()}</p><small>{short(n.created_at)}</small></li> }).collect_view()}
+                {detail.notes.iter().map(|n| {
+                    // Who wrote it (none for an integration's note), then when.
+                    let author = n.author_id;
+                    let when = short(n.created_at);
+                    view! { <li><p>{n.body.clone()}</p><small class="note-meta">{move || {
+                        let who = directory.user_name(author);
+                        if who.is_empty() { when.clone() } else { format!("{who} · {when}") }
+                    }}</small></li> }
+                }).collect_view()}
             </ul>
 
             <h3>{i18n.tr(Msg::History)}</h3>
