@@ -115,14 +115,10 @@ pub fn datetime_text<Tz: chrono::TimeZone>(t: &chrono::DateTime<Tz>, lang: Lang)
 
 /// A date alone, as people of `lang` write it: `26/11/2026` or `Nov 26, 2026`.
 pub fn date_text(d: chrono::NaiveDate, lang: Lang) -> String {
-    format!(
-        "{}{}",
-        day_month_text(d, lang),
-        match lang {
-            Lang::PtBr => format!("/{}", d.year()),
-            Lang::En => format!(", {}", d.year()),
-        }
-    )
+    match lang {
+        Lang::PtBr => format!("{}/{}", day_month_text(d, lang), d.year()),
+        Lang::En => format!("{}, {}", day_month_text(d, lang), d.year()),
+    }
 }
 
 /// A day of the year without the year, for chart axes: `26/11` or `Nov 26`.

@@ -60,6 +60,8 @@ async fn a_client_shows_its_cards_on_the_boards_the_caller_sees() {
     for who in [&caio, &other] {
         problem(app.get(&path, &who.token).await, StatusCode::NOT_FOUND).await;
     }
+    let res = app.request(reqwest::Method::GET, &path, None).send().await.unwrap();
+    problem(res, StatusCode::UNAUTHORIZED).await;
     // A client without cards has an empty list.
     let bare = contact(&app, &admin, "Davi").await;
     let none: Vec<Value> = app.get(&format!("/api/v1/contacts/{bare}/cards"), &admin.token).await.json().await.unwrap();
