@@ -26,12 +26,13 @@ help: ## List the targets
 ## ---- set-up ----
 
 .PHONY: tools
-tools: ## Install what is missing: libpq, brotli, wasm target, wasm-bindgen, npm packages
+tools: ## Install what is missing: libpq, brotli, wasm target, wasm-bindgen, npm packages, the GeoIP city database
 	@dpkg -s libpq-dev >/dev/null 2>&1 || { echo "installing libpq-dev"; apt-get update -qq && apt-get install -y -qq libpq-dev >/dev/null; }
 	@command -v brotli >/dev/null || { echo "installing brotli"; apt-get update -qq && apt-get install -y -qq brotli >/dev/null; }
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@[ -x frontend/node_modules/.bin/wasm-opt ] || (cd frontend && npm ci --no-audit --no-fund)
+	@scripts/geoip.sh install
 
 .PHONY: tools-browser
 tools-browser: ## Install Debian's Chromium, Playwright and faketime (for browser tests)
@@ -70,6 +71,7 @@ run: tools db frontend ## Build everything and serve on http://127.0.0.1:8080 (d
 	cargo build --release -p api
 	@mkdir -p .data && [ -s .data/jwt-secret ] || od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > .data/jwt-secret
 	JWT_SECRET=$$(cat .data/jwt-secret) DATABASE_URL=$${DATABASE_URL:-$(LOCAL_DATABASE_URL)} STATIC_DIR=frontend/dist \
+		GEOIP_DB=$${GEOIP_DB-$$(scripts/geoip.sh paths)} \
 		target/release/prospecta serve --seed-demo
 
 .PHONY: outbox

@@ -12,7 +12,8 @@ base_url=${admin_url%/*}
 psql "$admin_url" -qtAc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
 log=$(mktemp)
 # Webhooks may reach receivers the tests start on loopback.
-WEBHOOK_ALLOW_PRIVATE=true WEBHOOK_POLL_MS=50 \
+# The packaged GeoIP database when `make tools` installed it (the browser tests place a lead).
+WEBHOOK_ALLOW_PRIVATE=true WEBHOOK_POLL_MS=50 GEOIP_DB="${GEOIP_DB-$(scripts/geoip.sh paths)}" \
   DATABASE_URL="$base_url/$db" BIND="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" STATIC_DIR=frontend/dist RUST_LOG=warn \
   target/debug/prospecta serve --seed-demo --dev >"$log" 2>&1 &
 server=$!

@@ -1,6 +1,6 @@
 import { Page } from '@playwright/test';
 import { chooseLanguage, expect, expectAccessible, installClock, now, openFilters, test } from './fixtures';
-import { login, unique, useEnglish } from './helpers';
+import { DEMO_ADMIN, login, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await useEnglish(page);
@@ -297,4 +297,27 @@ test('the keyboard walks the list and the client screen, with "3 of 12" and a ? 
   // Typing in a field is typing, not a shortcut.
   await page.locator('textarea[name=note]').fill('jk?');
   await expect(page.getByTestId('place')).toHaveText(/^2 of /);
+});
+
+test('a lead sent with a public address shows its approximate place, credited to DB-IP', async ({ page }) => {
+  // The server runs with the packaged DB-IP city database (`make tools`, scripts/geoip.sh).
+  const signIn = await page.request.post('/api/v1/auth/login', { data: DEMO_ADMIN });
+  const auth = { authorization: `Bearer ${(await signIn.json()).access_token}` };
+  const key = await page.request.post('/api/v1/api-keys', { headers: auth, data: { name: `geo-${unique()}`, scopes: ['leads:ingest'] } });
+  const { secret } = await key.json();
+  const lead = await page.request.post('/api/v1/leads', {
+    headers: { 'x-api-key': secret },
+    data: { name: 'Geo Lead', email: `geo-${unique()}@example.com`, ip: '200.147.67.142' },
+  });
+  expect(lead.status()).toBe(201);
+  const { contact } = await lead.json();
+
+  await page.goto(`/clients/${contact.id}`);
+  const location = page.getByTestId('location');
+  await expect(location).toContainText('Rio de Janeiro, Rio de Janeiro, BR');
+  await expect(location.getByTestId('location-approx')).toContainText('approximate, from the IP address');
+  await expect(location.getByRole('link', { name: 'IP Geolocation by DB-IP' })).toHaveAttribute('href', 'https://db-ip.com');
+  await expectAccessible(page, 'a client with an approximate location');
+  await chooseLanguage(page, 'pt-BR');
+  await expect(location.getByTestId('location-approx')).toContainText('aproximada, pelo endereço IP');
 });

@@ -104,6 +104,7 @@ pub fn build_server_with_metrics(
     let export_slots = AccountSlots::new(config.export_max_per_account);
     let rate_limits = RateLimits::new(&config);
     let storage = Storage::from_config(&config)?;
+    let geoip = crate::platform::geoip::GeoIp::open(&config.geoip_db)?;
     let reads = ReadPool::new(&config.database_url, config.read_pool_per_worker, config.statement_timeout_ms);
     let state = web::Data::new(AppState {
         db,
@@ -116,6 +117,7 @@ pub fn build_server_with_metrics(
         rate_limits,
         realtime,
         storage,
+        geoip,
     });
     let mut spec = openapi::openapi();
     // The served spec names this instance (`PUBLIC_URL`); the committed one a local `make run`.

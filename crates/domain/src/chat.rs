@@ -243,6 +243,9 @@ pub struct ConversationDetail {
     pub contact: Option<ContactView>,
     /// What the visitor typed about themselves in this chat.
     pub visitor_given: VisitorGiven,
+    /// The GeoIP database's credit, when the client's location is approximate.
+    #[serde(default)]
+    pub location_attribution: Option<crate::Attribution>,
 }
 
 /// What a visitor typed about themselves in one chat (bot answers, the details form).

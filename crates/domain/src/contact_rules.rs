@@ -71,6 +71,7 @@ pub fn apply_contact_patch(mut contact: ContactView, req: UpdateContactRequest) 
     if let Some(location) = req.location {
         contact.location =
             Location { city: clean(location.city), region: clean(location.region), country: clean(location.country) };
+        contact.location_from_ip = false;
     }
     if let Some(rating) = req.rating {
         contact.rating = rating;

@@ -149,6 +149,10 @@ pub struct ContactView {
     /// Preferred contact hours, free text.
     pub contact_hours: Option<String>,
     pub location: Location,
+    /// The location is approximate: a GeoIP lookup of the client's address (`GEOIP_DB`),
+    /// not given by the lead or a user. Cleared when the location is edited.
+    #[serde(default)]
+    pub location_from_ip: bool,
     pub first_contact_at: DateTime<Utc>,
     /// Page where the lead was generated.
     pub page_url: Option<String>,
@@ -532,6 +536,19 @@ pub struct ContactDetail {
     /// recently changed.
     #[serde(default)]
     pub cards: Vec<crate::ContactCard>,
+    /// When the location is approximate (`contact.location_from_ip`): the credit the GeoIP
+    /// database's licence asks to show beside it.
+    #[serde(default)]
+    pub location_attribution: Option<Attribution>,
+}
+
+/// A credit to show, with its link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Attribution {
+    #[schema(example = "IP Geolocation by DB-IP")]
+    pub text: String,
+    #[schema(example = "https://db-ip.com")]
+    pub url: Option<String>,
 }
 
 /// Merge `source_id` into the contact in the path: its transcripts, notes and history move

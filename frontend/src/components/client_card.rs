@@ -1,7 +1,7 @@
 //! The client card, shared by the client screen and the desk's client panel.
 
 use domain::i18n::Msg;
-use domain::{ContactView, CustomFieldKind, CustomFieldList, Location, UpdateContactRequest};
+use domain::{Attribution, ContactView, CustomFieldKind, CustomFieldList, Location, UpdateContactRequest};
 use leptos::prelude::*;
 
 use super::{short, Directory};
@@ -22,6 +22,9 @@ pub fn ClientCard(
     directory: Directory,
     on_saved: Callback<()>,
     #[prop(optional)] in_panel: bool,
+    /// The GeoIP database's credit, shown beside an approximate location.
+    #[prop(default = None)]
+    attribution: Option<Attribution>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
@@ -153,7 +156,15 @@ pub fn ClientCard(
                 })}
                 {row(Msg::Email, contact.email.clone())}
                 {row(Msg::ContactHours, contact.contact_hours.clone())}
-                {row(Msg::Location, Some(location))}
+                {(!location.is_empty()).then(|| view! {
+                    <dt>{i18n.tr(Msg::Location)}</dt>
+                    <dd data-testid="location">{location}
+                        {contact.location_from_ip.then(|| view! {
+                            " "<small class="muted" data-testid="location-approx">"("{i18n.tr(Msg::ApproximateFromIp)}
+                            {attribution.map(|a| view! { " · "<a href=a.url target="_blank" rel="noopener">{a.text}</a> })}")"</small>
+                        })}
+                    </dd>
+                })}
                 {row(Msg::FirstContact, Some(short(contact.first_contact_at)))}
                 <dt>{i18n.tr(Msg::Site)}</dt><dd>{move || directory.site_name(site)}</dd>
                 {row(Msg::GeneratedAt, contact.page_url.clone())}

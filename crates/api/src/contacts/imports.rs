@@ -421,6 +421,9 @@ fn run_job(
         on_known: upsert::OnKnownClient::Update,
         // Imports assign no one, so they send no e-mail with a link.
         public_url: "",
+        // A file's rows keep the location columns they have.
+        client_address: None,
+        approx_location: None,
     };
     let result: ApiResult<(i32, i32, i32)> = db.run_blocking(|conn| {
         let skipped_before: i32 = import_jobs::table.find(job_id).select(import_jobs::skipped).first(conn)?;

@@ -19,6 +19,9 @@ fn combine(mut target: ContactRow, source: &ContactRow) -> ContactRow {
     macro_rules! fill {
         ($($field:ident),*) => { $( if target.$field.is_none() { target.$field = source.$field.clone(); } )* };
     }
+    if target.city.is_none() && target.region.is_none() && target.country.is_none() {
+        target.location_from_ip = source.location_from_ip;
+    }
     fill!(
         site_id,
         name,

@@ -49,6 +49,7 @@ pub struct ContactRow {
     pub notes_text: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub location_from_ip: bool,
 }
 
 impl ContactRow {
@@ -83,6 +84,7 @@ impl ContactRow {
             notes_text: String::new(),
             created_at: now,
             updated_at: now,
+            location_from_ip: false,
         }
     }
 
@@ -101,6 +103,7 @@ impl ContactRow {
             phone: self.phone,
             contact_hours: self.contact_hours,
             location: Location { city: self.city, region: self.region, country: self.country },
+            location_from_ip: self.location_from_ip,
             first_contact_at: self.first_contact_at,
             page_url: self.page_url,
             source: self.source,

@@ -151,11 +151,13 @@ pub async fn get_contact(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ContactDetail>> {
     let id = id.into_inner();
+    let attribution = state.config.geoip_attribution.clone();
     let detail = state
         .db
         .run(move |conn| {
             let row = queries::get(conn, &caller, id)?;
             Ok(ContactDetail {
+                location_attribution: row.location_from_ip.then(|| attribution.clone()),
                 contact: row.view(),
                 notes: queries::notes(conn, id)?,
                 activities: queries::activities(conn, id)?,

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use domain::{Channel, IngestLeadRequest};
+use domain::{Channel, IngestLeadRequest, Location};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -37,6 +37,11 @@ pub struct LeadSource<'a> {
     pub on_known: OnKnownClient,
     /// `Config::public_url`, for the link in an assignment e-mail.
     pub public_url: &'a str,
+    /// The address a public form was sent from: the contact's `ip` when the lead names none.
+    pub client_address: Option<&'a str>,
+    /// Where the lead's address places it (`platform::geoip`): fills a location that neither
+    /// the lead nor the contact has, marked approximate.
+    pub approx_location: Option<&'a Location>,
 }
 
 /// Creates a contact from a lead, or deals with the contact with the same e-mail or phone
@@ -47,7 +52,8 @@ pub fn create_or_update(
     source: &LeadSource,
     lead: &IngestLeadRequest,
 ) -> ApiResult<(ContactRow, bool)> {
-    let LeadSource { account_id, site_id, actor, channel, auto_assign, on_known, public_url } = *source;
+    let LeadSource { account_id, site_id, actor, channel, auto_assign, on_known, public_url, approx_location, .. } =
+        *source;
     let (email, phone) = lead_keys(lead)?;
 
     // By e-mail first: it wins when e-mail and phone point at different contacts. Two plain
@@ -70,7 +76,8 @@ pub fn create_or_update(
             (old, false)
         }
         Some(old) => {
-            let new = update_from_lead(old.clone(), lead, site_id, email, phone);
+            let mut new = update_from_lead(old.clone(), lead, site_id, email, phone);
+            fill_location_from_ip(&mut new, approx_location);
             let changes = queries::diff(&old, &new);
             if changes.is_empty() {
                 (old, false)
@@ -130,8 +137,21 @@ pub fn new_contact(
     row.email = email;
     row.phone = phone;
     row = update_from_lead(row, lead, source.site_id, None, None);
+    if row.ip.is_none() {
+        row.ip = source.client_address.map(str::to_string).filter(|a| !a.is_empty());
+    }
+    fill_location_from_ip(&mut row, source.approx_location);
     row.first_contact_at = lead.first_contact_at.unwrap_or(row.created_at);
     row
+}
+
+/// Gives a contact with no location at all the one found from its address, marked approximate.
+pub fn fill_location_from_ip(row: &mut ContactRow, approx: Option<&Location>) {
+    let Some(found) = approx else { return };
+    if row.city.is_none() && row.region.is_none() && row.country.is_none() {
+        (row.city, row.region, row.country) = (found.city.clone(), found.region.clone(), found.country.clone());
+        row.location_from_ip = true;
+    }
 }
 
 /// The fields a lead carried, without empty ones, as the change log keeps them.
@@ -173,7 +193,12 @@ pub fn update_from_lead(
 ) -> ContactRow {
     set_if_given(&mut row.name, &lead.name);
     set_if_given(&mut row.contact_hours, &lead.contact_hours);
-    if let Some(loc) = &lead.location {
+    if let Some(loc) = lead.location.as_ref().filter(|l| !crate::platform::geoip::is_empty(Some(l))) {
+        if row.location_from_ip {
+            // A given location replaces an approximate one whole, not part by part.
+            (row.city, row.region, row.country) = (None, None, None);
+            row.location_from_ip = false;
+        }
         set_if_given(&mut row.city, &loc.city);
         set_if_given(&mut row.region, &loc.region);
         set_if_given(&mut row.country, &loc.country);

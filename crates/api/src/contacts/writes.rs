@@ -61,6 +61,7 @@ fn apply(row: ContactRow, req: UpdateContactRequest) -> ApiResult<ContactRow> {
         city: edited.location.city,
         region: edited.location.region,
         country: edited.location.country,
+        location_from_ip: edited.location_from_ip,
         rating: edited.rating,
         status: edited.status.as_str().to_string(),
         assignee_id: edited.assignee_id,

@@ -81,7 +81,10 @@ pub async fn get_conversation(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ConversationDetail>> {
     let id = id.into_inner();
-    let detail = state.db.run(move |conn| desk_lists::detail(conn, &caller, id)).await?;
+    let mut detail = state.db.run(move |conn| desk_lists::detail(conn, &caller, id)).await?;
+    if detail.contact.as_ref().is_some_and(|c| c.location_from_ip) {
+        detail.location_attribution = Some(state.config.geoip_attribution.clone());
+    }
     Ok(web::Json(detail))
 }
 

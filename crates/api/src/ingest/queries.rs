@@ -67,6 +67,15 @@ pub fn sender(conn: &mut PgConnection, credential: &LeadCredential) -> ApiResult
     }
 }
 
+/// Where a lead came from on the network, worked out before its transaction.
+pub struct LeadOrigin {
+    /// The client address the request came from (a site key's form: the visitor's browser).
+    pub client_address: Option<String>,
+    /// The location of the lead's `ip` (else, for a site key, of the client address) when the
+    /// lead gave none.
+    pub approx_location: Option<domain::Location>,
+}
+
 /// Records one lead from `sender` in the caller's transaction: the idempotency claim (or
 /// the stored answer of a retry), the contact created or updated, its transcript, and the
 /// answer stored under the key. Returns the status and body to send.
@@ -76,6 +85,7 @@ pub fn ingest(
     lead: &IngestLeadRequest,
     idempotency_key: Option<String>,
     public_url: &str,
+    origin: &LeadOrigin,
 ) -> ApiResult<(i16, Value)> {
     if let (Some(from_key), Some(in_body)) = (sender.site_id, lead.site_id) {
         if from_key != in_body {
@@ -102,8 +112,17 @@ pub fn ingest(
     }
     let channel = lead.channel.unwrap_or(sender.default_channel);
     let on_known = if sender.public { OnKnownClient::LogOnly } else { OnKnownClient::Update };
-    let source =
-        LeadSource { account_id, site_id, actor: &sender.actor, channel, auto_assign: true, on_known, public_url };
+    let source = LeadSource {
+        account_id,
+        site_id,
+        actor: &sender.actor,
+        channel,
+        auto_assign: true,
+        on_known,
+        public_url,
+        client_address: origin.client_address.as_deref().filter(|_| sender.public),
+        approx_location: origin.approx_location.as_ref(),
+    };
     let (contact, created) = upsert::create_or_update(conn, &source, lead)?;
     // A blocked contact takes no new conversation either.
     let conversation_id = if lead.transcript.is_empty() || contact.blocked {

@@ -76,14 +76,21 @@ pub async fn ingest_lead(
     credential: LeadCredential,
     ValidJson(lead): ValidJson<IngestLeadRequest>,
 ) -> ApiResult<HttpResponse> {
-    match &credential {
+    let client_address = match &credential {
         LeadCredential::SiteKey(key) => {
             let client = crate::platform::http::extract::client_ip(&req);
-            state.rate_limits.check(Limit::PublicSubmission, &format!("{key}|{client}"))?
+            state.rate_limits.check(Limit::PublicSubmission, &format!("{key}|{client}"))?;
+            Some(client)
         }
-        // Rate-limited with its scope checked by `keys::key_access_middleware`.
-        LeadCredential::ApiKey(_) => {}
-    }
+        // Rate-limited with its scope checked by `keys::key_access_middleware`; an
+        // integration's own address says nothing of where its lead is.
+        LeadCredential::ApiKey(_) => None,
+    };
+    let approx_location = match crate::platform::geoip::is_empty(lead.location.as_ref()) {
+        true => lead.ip.as_deref().or(client_address.as_deref()).and_then(|ip| state.geoip.locate(ip)),
+        false => None,
+    };
+    let origin = std::sync::Arc::new(queries::LeadOrigin { client_address, approx_location });
     let idempotency_key =
         req.headers().get("idempotency-key").map(|v| ingest_rules::idempotency_key(v.as_bytes())).transpose()?;
     refuse(ingest_rules::future_dates(&lead, Utc::now()))?;
@@ -94,11 +101,12 @@ pub async fn ingest_lead(
     // index, and its retry finds and updates the winner's contact.
     let mut attempt = 0;
     let (status, body) = loop {
-        let (credential, lead, key) = (credential.clone(), lead.clone(), idempotency_key.clone());
+        let (credential, lead, key, origin) =
+            (credential.clone(), lead.clone(), idempotency_key.clone(), origin.clone());
         let config = state.config.clone();
         let attempt_once = move |conn: &mut PgConnection| {
             let sender = queries::sender(conn, &credential)?;
-            queries::ingest(conn, &sender, &lead, key, &config.public_url)
+            queries::ingest(conn, &sender, &lead, key, &config.public_url, &origin)
         };
         match state.db.transaction(attempt_once).await {
             Err(ApiError::Conflict(..)) if attempt < 2 => attempt += 1,

@@ -109,6 +109,12 @@ pub struct Config {
     pub attachment_max_bytes: usize,
     /// Outbound webhooks (`platform::webhooks`).
     pub webhooks: WebhookConfig,
+    /// MaxMind-format city databases for approximate locations (`GEOIP_DB`, comma-separated
+    /// paths, looked up in order); none: no location from addresses.
+    pub geoip_db: Vec<PathBuf>,
+    /// What the client card says beside a location found from an address, and its link: the
+    /// database's licence asks for it (`GEOIP_ATTRIBUTION`, `GEOIP_ATTRIBUTION_URL`).
+    pub geoip_attribution: domain::Attribution,
 }
 
 /// How webhooks are sent.
@@ -260,6 +266,17 @@ impl Config {
                 .map(|(k, v)| (k.to_ascii_lowercase(), v))
                 .collect(),
             attachment_max_bytes: env.or("ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024),
+            geoip_db: (env.lookup)("GEOIP_DB")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .collect(),
+            geoip_attribution: domain::Attribution {
+                text: env.or("GEOIP_ATTRIBUTION", "IP Geolocation by DB-IP".to_string()),
+                url: Some(env.or("GEOIP_ATTRIBUTION_URL", "https://db-ip.com".to_string())).filter(|u| !u.is_empty()),
+            },
             webhooks: WebhookConfig {
                 send: env.or("WEBHOOK_SENDER", BoolSetting(true)).0,
                 allow_private: env.or("WEBHOOK_ALLOW_PRIVATE", BoolSetting(false)).0,

@@ -7,6 +7,7 @@ pub(crate) mod config;
 pub(crate) mod db;
 pub(crate) mod error;
 pub(crate) mod events;
+pub(crate) mod geoip;
 pub(crate) mod http;
 pub(crate) mod jobs;
 pub(crate) mod mailer;

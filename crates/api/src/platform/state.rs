@@ -9,6 +9,7 @@ use crate::platform::config::Config;
 use crate::platform::db::reads::ReadPool;
 use crate::platform::db::Db;
 use crate::platform::events::stream::Realtime;
+use crate::platform::geoip::GeoIp;
 use crate::platform::rate_limits::RateLimits;
 use crate::platform::slots::AccountSlots;
 use crate::platform::storage::Storage;
@@ -30,4 +31,6 @@ pub struct AppState {
     pub realtime: Realtime,
     /// Attachments' bytes.
     pub storage: Storage,
+    /// Approximate locations of client addresses (`GEOIP_DB`).
+    pub geoip: GeoIp,
 }

@@ -121,11 +121,12 @@ fn new_visitor(
     conn: &mut PgConnection,
     site: &SiteRow,
     token_hash: &str,
-    ip: &str,
+    client: &VisitorHeaders,
     user_agent: Option<&str>,
     start: &StartChatRequest,
 ) -> ApiResult<VisitorRow> {
-    let contact = anonymous_contact(conn, site, ip, start)?;
+    let ip = client.ip.as_str();
+    let contact = anonymous_contact(conn, site, client, start)?;
     Ok(diesel::insert_into(visitors::table)
         .values((
             visitors::id.eq(Uuid::new_v4()),
@@ -141,7 +142,12 @@ fn new_visitor(
 }
 
 /// A visitor's own contact: anonymous, with the page's origin.
-fn anonymous_contact(conn: &mut PgConnection, site: &SiteRow, ip: &str, start: &StartChatRequest) -> ApiResult<Uuid> {
+fn anonymous_contact(
+    conn: &mut PgConnection,
+    site: &SiteRow,
+    client: &VisitorHeaders,
+    start: &StartChatRequest,
+) -> ApiResult<Uuid> {
     let mut contact = ContactRow::new(site.account_id, Channel::LiveChat);
     contact.site_id = Some(site.id);
     contact.page_url = start.page_url.clone();
@@ -149,7 +155,8 @@ fn anonymous_contact(conn: &mut PgConnection, site: &SiteRow, ip: &str, start: &
     contact.source = start.utm_source.clone();
     contact.medium = start.utm_medium.clone();
     contact.campaign = start.utm_campaign.clone();
-    contact.ip = Some(ip.to_string()).filter(|ip| !ip.is_empty());
+    contact.ip = Some(client.ip.clone()).filter(|ip| !ip.is_empty());
+    crate::contacts::upsert::fill_location_from_ip(&mut contact, client.location.as_ref());
     Ok(crate::contacts::queries::insert(conn, &contact)?.id)
 }
 
@@ -158,13 +165,13 @@ fn own_contact_id(
     conn: &mut PgConnection,
     site: &SiteRow,
     visitor: &VisitorRow,
-    ip: &str,
+    client: &VisitorHeaders,
     start: &StartChatRequest,
 ) -> ApiResult<Uuid> {
     if let Some(id) = visitor.contact_id {
         return Ok(id);
     }
-    let id = anonymous_contact(conn, site, ip, start)?;
+    let id = anonymous_contact(conn, site, client, start)?;
     diesel::update(visitors::table.find(visitor.id)).set(visitors::contact_id.eq(id)).execute(conn)?;
     Ok(id)
 }
@@ -173,12 +180,13 @@ fn new_conversation(
     conn: &mut PgConnection,
     site: &SiteRow,
     visitor: &VisitorRow,
-    ip: &str,
+    client: &VisitorHeaders,
     user_agent: Option<&str>,
     start: &StartChatRequest,
 ) -> ApiResult<ConversationRow> {
+    let ip = client.ip.as_str();
     let lang = domain::i18n::Lang::from_tag(start.lang.as_deref().unwrap_or("en"));
-    let contact_id = own_contact_id(conn, site, visitor, ip, start)?;
+    let contact_id = own_contact_id(conn, site, visitor, client, start)?;
     let now = Utc::now();
     Ok(diesel::insert_into(conversations::table)
         .values((
@@ -217,7 +225,7 @@ pub fn start(
         Some(token) => (visitor_for(conn, &site, Some(token))?, None),
         None => {
             let (token, hash) = new_secret(VISITOR_TOKEN_PREFIX);
-            (new_visitor(conn, &site, &hash, &headers.ip, user_agent, start)?, Some(token))
+            (new_visitor(conn, &site, &hash, headers, user_agent, start)?, Some(token))
         }
     };
     let latest: Option<ConversationRow> = conversations::table
@@ -229,7 +237,7 @@ pub fn start(
     if let Some(open) = latest.filter(|c| c.status() != ConversationStatus::Closed) {
         return Ok((false, StartChatResponse { visitor_token: token, chat: chat_view(conn, &open)? }));
     }
-    let conv = new_conversation(conn, &site, &visitor, &headers.ip, user_agent, start)?;
+    let conv = new_conversation(conn, &site, &visitor, headers, user_agent, start)?;
     bot::ask_next(conn, &conv, 0)?;
     Ok((true, StartChatResponse { visitor_token: token, chat: chat_view(conn, &conv)? }))
 }

@@ -36,6 +36,9 @@ pub struct VisitorHeaders {
     pub site_key: String,
     pub token: Option<String>,
     pub ip: String,
+    /// Where `ip` probably is (`platform::geoip`): looked up only when a chat starts, for a
+    /// new visitor's contact.
+    pub location: Option<domain::Location>,
 }
 
 impl FromRequest for VisitorHeaders {
@@ -48,7 +51,9 @@ impl FromRequest for VisitorHeaders {
         };
         std::future::ready(match header("x-site-key") {
             None => Err(ApiError::Unauthorized("Send the site's public key as `X-Site-Key`.".into())),
-            Some(site_key) => Ok(VisitorHeaders { site_key, token: header("x-visitor-token"), ip: client_ip(req) }),
+            Some(site_key) => {
+                Ok(VisitorHeaders { site_key, token: header("x-visitor-token"), ip: client_ip(req), location: None })
+            }
         })
     }
 }
@@ -76,10 +81,11 @@ impl FromRequest for VisitorHeaders {
 pub async fn start_chat(
     state: web::Data<AppState>,
     req: HttpRequest,
-    headers: VisitorHeaders,
+    mut headers: VisitorHeaders,
     body: ValidJson<StartChatRequest>,
 ) -> ApiResult<HttpResponse> {
     let start = body.0;
+    headers.location = state.geoip.locate(&headers.ip);
     let user_agent = req
         .headers()
         .get("user-agent")

@@ -20,6 +20,7 @@ mod custom_fields;
 mod desk_settings;
 mod errors;
 mod fairness;
+mod geoip;
 mod helpers;
 mod ingest;
 mod isolation;

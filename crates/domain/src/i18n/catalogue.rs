@@ -127,6 +127,7 @@ catalogue! {
     Next => "Next", "Próximo";
     ContactHours => "Contact hours", "Horário de contato";
     Location => "Location", "Localização";
+    ApproximateFromIp => "approximate, from the IP address", "aproximada, pelo endereço IP";
     City => "City", "Cidade";
     Region => "State", "Estado";
     Country => "Country", "País";

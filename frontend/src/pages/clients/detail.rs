@@ -95,7 +95,7 @@ pub fn ClientDetailPage() -> impl IntoView {
         {move || detail.get().map(|res| match res {
             Ok(d) => view! {
                 <div class="detail" data-testid="client-detail">
-                    <ClientCard contact=d.contact.clone() directory=directory on_saved=Callback::new(move |_| detail.refetch())/>
+                    <ClientCard contact=d.contact.clone() directory=directory on_saved=Callback::new(move |_| detail.refetch()) attribution=d.location_attribution.clone()/>
                     <ActionsColumn detail=d.clone() directory=directory on_changed=detail error=error/>
                     <Transcript detail=d directory=directory/>
                 </div>

@@ -101,7 +101,7 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
                                 Some(contact) => {
                                     let href = format!("/clients/{}", contact.id);
                                     view! {
-                                        <ClientCard contact=contact directory=directory on_saved=refetch in_panel=true/>
+                                        <ClientCard contact=contact directory=directory on_saved=refetch in_panel=true attribution=d.location_attribution.clone()/>
                                         <a href=href data-testid="open-client">{i18n.tr(Msg::OpenClient)}</a>
                                     }.into_any()
                                 }

@@ -186,7 +186,7 @@ pub fn detail(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult
     let messages = queries::messages_of(conn, row.id)?;
     let visitor_given = row.visitor_given();
     let conversation = summaries(conn, caller, vec![row])?.pop().ok_or(ApiError::NotFound)?;
-    Ok(ConversationDetail { conversation, messages, contact, visitor_given })
+    Ok(ConversationDetail { conversation, messages, contact, visitor_given, location_attribution: None })
 }
 
 /// The navigation's badges: the caller's Inbox, and their open conversations whose last

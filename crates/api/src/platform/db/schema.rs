@@ -141,6 +141,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         closed_at -> Nullable<Timestamptz>,
         first_action_at -> Nullable<Timestamptz>,
+        location_from_ip -> Bool,
     }
 }
 
