@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::webhooks::{ContactEvent, TaskEvent, WebhookTest};
-use crate::{ConversationStatus, MessageSender, MessageView, Presence};
+use crate::{ContactDeletion, ConversationStatus, MessageSender, MessageView, Presence};
 
 macro_rules! event_kinds {
     ($($variant:ident => $name:literal,)+) => {
@@ -68,6 +68,7 @@ event_kinds! {
     ContactStatusChanged => "contact.status_changed",
     ContactAssigned => "contact.assigned",
     ContactSlaBreached => "contact.sla_breached",
+    ContactDeleted => "contact.deleted",
     TaskCreated => "task.created",
     TaskUpdated => "task.updated",
     TaskCompleted => "task.completed",
@@ -93,6 +94,7 @@ impl EventKind {
                 | EventKind::ContactStatusChanged
                 | EventKind::ContactAssigned
                 | EventKind::ContactSlaBreached
+                | EventKind::ContactDeleted
                 | EventKind::TaskCreated
                 | EventKind::TaskUpdated
                 | EventKind::TaskCompleted
@@ -377,6 +379,7 @@ event_data! {
     ContactStatusChanged(ContactEvent),
     ContactAssigned(ContactEvent),
     ContactSlaBreached(ContactSlaBreached),
+    ContactDeleted(ContactDeletion),
     TaskCreated(TaskEvent),
     TaskUpdated(TaskEvent),
     TaskCompleted(TaskEvent),
@@ -416,6 +419,7 @@ impl EventData {
             | EventData::ContactUpdated(c)
             | EventData::ContactStatusChanged(c)
             | EventData::ContactAssigned(c) => Some(c.contact.id),
+            EventData::ContactDeleted(d) => Some(d.contact_id),
             EventData::TaskCreated(t)
             | EventData::TaskUpdated(t)
             | EventData::TaskCompleted(t)

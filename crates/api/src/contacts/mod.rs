@@ -7,6 +7,7 @@
 //! a flow each (list, import, export, merge, upsert of leads, transcripts, tab counters,
 //! `hooks`: what a change tells webhooks).
 
+mod bulk;
 pub mod counters;
 mod csv_rows;
 pub mod export;
@@ -15,6 +16,7 @@ mod import_batch;
 mod imports;
 mod list;
 mod merge;
+mod removal;
 pub mod queries;
 mod routes;
 pub mod transcript;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::queries::{self, ContactRow};
 use super::writes::{self, email_field, phone_field};
-use super::{export, imports, list, merge, transcript};
+use super::{bulk, export, imports, list, merge, transcript};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::platform::http::respond;
@@ -24,6 +24,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/contacts")
             // Before `/{id}`, which would take `export.csv` for an id.
             .service(export::export_contacts)
+            .service(bulk::contact_ids)
+            .service(bulk::bulk_assign)
+            .service(bulk::bulk_status)
+            .service(bulk::bulk_tags)
+            .service(bulk::bulk_delete)
             .service(list_contacts)
             .service(create_contact)
             .service(get_contact)
@@ -31,8 +36,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(update_contact)
             .service(contact_neighbors)
             .service(add_note)
-            .service(merge::merge_contacts),
+            .service(merge::merge_contacts)
+            .service(bulk::delete_contact),
     );
+    cfg.service(utoipa_actix_web::scope("/audit").service(bulk::list_audit));
     // Not under /contacts: `/contacts/imports/{id}` would be ambiguous with `/contacts/{id}/notes`.
     cfg.service(
         utoipa_actix_web::scope("/contact-imports").service(imports::import_contacts).service(imports::get_import),

@@ -1,6 +1,7 @@
 //! Mechanisms the features share. Nothing here imports a feature: features call down into
 //! the platform, never the other way round (`docs/ARCHITECTURE.md`).
 
+pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod blocks;
 pub(crate) mod config;

@@ -13,6 +13,7 @@ mod capacity;
 mod cards;
 mod chat_helpers;
 mod client_cards;
+mod contact_bulk;
 mod contacts;
 mod cors;
 mod csv;

@@ -10,6 +10,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    account_audit (id) {
+        id -> Int8,
+        account_id -> Uuid,
+        actor_user_id -> Nullable<Uuid>,
+        actor_label -> Text,
+        action -> Text,
+        subject_id -> Nullable<Uuid>,
+        details -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         account_id -> Uuid,
@@ -633,6 +646,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    account_audit,
     webhook_endpoints,
     webhook_deliveries,
     users,
