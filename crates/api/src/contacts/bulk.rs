@@ -143,7 +143,10 @@ pub async fn bulk_status(
     let done = state
         .db
         .transaction(move |conn| {
-            each(conn, &caller, &body.ids, &url, |_| UpdateContactRequest { status: Some(status), ..Default::default() })
+            each(conn, &caller, &body.ids, &url, |_| UpdateContactRequest {
+                status: Some(status),
+                ..Default::default()
+            })
         })
         .await?;
     Ok(web::Json(done))
@@ -283,7 +286,6 @@ pub async fn list_audit(
         return Err(ApiError::field("limit", "range", "must be 1 to 200"));
     }
     let before = params.before;
-    let page =
-        state.db.run(move |conn| crate::platform::audit::page(conn, caller.account_id, before, limit)).await?;
+    let page = state.db.run(move |conn| crate::platform::audit::page(conn, caller.account_id, before, limit)).await?;
     Ok(web::Json(page))
 }

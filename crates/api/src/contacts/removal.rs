@@ -57,7 +57,8 @@ pub fn delete_many(conn: &mut PgConnection, caller: &AuthUser, ids: &[Uuid], del
     let not_found: Vec<Uuid> = ids.iter().filter(|id| !found.contains(id)).copied().collect();
     // A card linked to a client that is not found belongs to another account's client: none,
     // since both are filtered by account; kept as a guard.
-    let linked: Vec<CardRow> = linked.into_iter().filter(|c| c.contact_id.is_some_and(|id| found.contains(&id))).collect();
+    let linked: Vec<CardRow> =
+        linked.into_iter().filter(|c| c.contact_id.is_some_and(|id| found.contains(&id))).collect();
 
     let per_contact = |rows: Vec<(Uuid, i64)>| rows.into_iter().collect::<HashMap<Uuid, i64>>();
     let conversation_counts = per_contact(

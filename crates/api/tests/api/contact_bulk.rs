@@ -95,8 +95,11 @@ async fn bulk_actions_change_each_selected_client_the_caller_may_change() {
     assert_eq!(res.json::<Value>().await.unwrap(), json!({"changed": 3, "unchanged": 0, "not_found": []}));
     assert_eq!(app.count("SELECT count(*) FROM contact_activities WHERE field = 'assignee_id'"), 3);
     assert_eq!(app.count(&format!("SELECT count(*) FROM notifications WHERE user_id = '{}'", bia.user.id)), 3);
-    problem(post("assign", bia.token.clone(), json!({"ids": &ids[..1], "assignee_id": null})).await, StatusCode::FORBIDDEN)
-        .await;
+    problem(
+        post("assign", bia.token.clone(), json!({"ids": &ids[..1], "assignee_id": null})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
     // Bia changes the status of hers; Gil is not hers and comes back as not found.
     let res = post("status", bia.token.clone(), json!({"ids": &ids, "status": "in_progress"})).await;
@@ -130,18 +133,23 @@ async fn bulk_actions_change_each_selected_client_the_caller_may_change() {
         let p = problem(post("status", admin.token.clone(), body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(fields(&p), [field]);
     }
-    let p = problem(post("tags", admin.token.clone(), json!({"ids": &ids})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let p =
+        problem(post("tags", admin.token.clone(), json!({"ids": &ids})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(fields(&p), ["add"]);
     let thirty: Vec<String> = (0..29).map(|i| format!("t{i}")).collect();
-    let p = problem(post("tags", admin.token.clone(), json!({"ids": &ids, "add": thirty})).await, StatusCode::UNPROCESSABLE_ENTITY)
-        .await;
+    let p = problem(
+        post("tags", admin.token.clone(), json!({"ids": &ids, "add": thirty})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(fields(&p), ["tags"], "31 tags on a client");
     assert_eq!(app.count("SELECT count(*) FROM contacts WHERE 't0' = ANY(tags)"), 0, "the whole chunk rolled back");
 
     // Another account's ids are not found, and untouched.
     let other = app.signup("Other", "otto@other.test").await;
     let theirs = contact(&app, &other, "Otto").await;
-    let done: Value = post("status", admin.token.clone(), json!({"ids": [theirs], "status": "lost"})).await.json().await.unwrap();
+    let done: Value =
+        post("status", admin.token.clone(), json!({"ids": [theirs], "status": "lost"})).await.json().await.unwrap();
     assert_eq!(done["not_found"], json!([theirs]));
 
     // Bulk delete: admins only, counted, each with its tombstone.

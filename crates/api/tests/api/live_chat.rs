@@ -413,6 +413,21 @@ async fn all_finds_closed_conversations_by_words_site_tag_and_operator() {
     assert_eq!(ids(search("from=2999-01-01T00:00:00Z").await.json().await.unwrap()).len(), 0);
     // The agent sees only the one that was theirs (its contact is assigned to them).
     assert_eq!(ids(app.desk(&agent, "all").await), [a.conversation_id.to_string()]);
+    // An operator who answered and then transferred the chat took part in it too.
+    let c = app.waiting_chat(&site.public_key, "Dora", "dora@example.com").await;
+    let id = c.conversation_id;
+    assert_eq!(app.act(&agent, id, "accept").await.status(), StatusCode::OK);
+    let path = format!("/api/v1/conversations/{id}/messages");
+    assert_eq!(app.post(&path, Some(&agent.token), &json!({"body": "Oi Dora"})).await.status(), StatusCode::CREATED);
+    let to_admin = json!({"user_id": admin.user.id});
+    let res = app.post(&format!("/api/v1/conversations/{id}/transfer"), Some(&agent.token), &to_admin).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.act(&admin, id, "close").await.status(), StatusCode::OK);
+    let mut theirs = ids(search(&format!("operator_id={}", agent.user.id)).await.json().await.unwrap());
+    theirs.sort();
+    let mut expected = vec![a.conversation_id.to_string(), id.to_string()];
+    expected.sort();
+    assert_eq!(theirs, expected);
     let res = search("limit=0").await;
     assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["limit"]);
     let res = search("cursor=nope").await;

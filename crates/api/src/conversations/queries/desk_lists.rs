@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{self as queries, summaries, visible, ConversationRow};
 use crate::contacts::queries::{decode_cursor, encode_cursor, ContactRow};
-use crate::platform::db::schema::{contacts, conversation_ignores, conversation_participants, conversations};
+use crate::platform::db::schema::{contacts, conversation_ignores, conversation_participants, conversations, messages};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::AuthUser;
 
@@ -116,13 +116,22 @@ fn all_filtered(caller: &AuthUser, f: &ConversationQuery) -> conversations::Boxe
     if let Some(site) = f.site_id {
         q = q.filter(conversations::site_id.eq(site));
     }
+    // Everyone who took part: the owner, those invited, and whoever wrote in it (an operator
+    // who answered and then transferred it is neither owner nor participant any more).
     if let Some(op) = f.operator_id {
         q = q.filter(
-            conversations::owner_id.eq(op).or(exists(
-                conversation_participants::table
-                    .filter(conversation_participants::conversation_id.eq(conversations::id))
-                    .filter(conversation_participants::user_id.eq(op)),
-            )),
+            conversations::owner_id
+                .eq(op)
+                .or(exists(
+                    conversation_participants::table
+                        .filter(conversation_participants::conversation_id.eq(conversations::id))
+                        .filter(conversation_participants::user_id.eq(op)),
+                ))
+                .or(exists(
+                    messages::table
+                        .filter(messages::conversation_id.eq(conversations::id))
+                        .filter(messages::author_id.eq(op)),
+                )),
         );
     }
     if let Some(from) = f.from {
