@@ -7,6 +7,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
 use crate::api;
+use crate::busy::Task;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::auth::{LoginPage, SignupPage};
 use crate::pages::boards::{BoardPage, BoardsPage};
@@ -108,7 +109,7 @@ fn Shell() -> impl IntoView {
             navigate("/login", Default::default());
         }
     });
-    let logging_out = Action::new_local(move |_: &()| async move {
+    let logging_out = Task::new(move |_: &()| async move {
         api::logout().await;
         session.user.set(Some(None));
     });
@@ -193,14 +194,14 @@ fn NotificationsMenu() -> impl IntoView {
     let open = RwSignal::new(false);
     let list = LocalResource::new(api::notifications::list);
     let navigate = use_navigate();
-    let reading_all = Action::new_local(move |_: &()| async move {
+    let reading_all = Task::new(move |_: &()| async move {
         let _ = api::notifications::read_all().await;
         list.refetch();
     });
     let read_all = move |_| {
         reading_all.dispatch(());
     };
-    let reading = Action::new_local(move |id: &uuid::Uuid| {
+    let reading = Task::new(move |id: &uuid::Uuid| {
         let id = *id;
         async move {
             let _ = api::notifications::read(id).await;

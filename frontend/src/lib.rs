@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod busy;
 mod components;
 mod focus;
 mod i18n;

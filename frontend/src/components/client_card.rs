@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::{short, Directory};
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 use domain::labels::status_msg;
@@ -53,7 +54,7 @@ pub fn ClientCard(
     );
     let id = c.id;
     let (contact_id, card_title) = (c.id, c.name.clone().or(c.email.clone()).unwrap_or_default());
-    let save = Action::new_local(move |_: &()| {
+    let save = Task::new(move |_: &()| {
         let body = UpdateContactRequest {
             name: Some(some(name.get_untracked())),
             email: Some(some(email.get_untracked())),
@@ -70,15 +71,15 @@ pub fn ClientCard(
             custom_fields: custom_values(&definitions.get_untracked().and_then(|r| r.ok()), &custom.get_untracked()),
             ..Default::default()
         };
-        async move { api::contacts::update(id, &body).await }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => {
-            editing.set(false);
-            on_saved.run(());
+        async move {
+            match api::contacts::update(id, &body).await {
+                Ok(_) => {
+                    editing.set(false);
+                    on_saved.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
         }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
     });
     let row = |label: Msg, value: Option<String>| {
         value.filter(|v| !v.is_empty()).map(|v| view! { <dt>{i18n.tr(label)}</dt><dd>{v}</dd> })

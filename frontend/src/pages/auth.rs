@@ -10,29 +10,38 @@ use leptos_router::hooks::use_navigate;
 use super::{field_error, form_error};
 use crate::api::{self, ApiError};
 use crate::app::LangSwitch;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
+
+/// What a sign-in form or e-mail link does with the answer: the session takes the user and the
+/// app opens `to`; a refusal shows in `error`. Made in the component, where the router is.
+pub(super) fn on_signed_in(
+    to: &'static str,
+    error: RwSignal<Option<ApiError>>,
+) -> impl Fn(Result<domain::TokenResponse, ApiError>) + Clone + 'static {
+    let session = use_session();
+    let navigate = use_navigate();
+    move |answer| match answer {
+        Ok(tokens) => {
+            session.user.set(Some(Some(tokens.user)));
+            navigate(to, Default::default());
+        }
+        Err(e) => error.set(Some(e)),
+    }
+}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let navigate = use_navigate();
-
-    let submit = Action::new_local(move |_: &()| {
+    let signed_in = on_signed_in("/clients", error);
+    let submit = Task::new(move |_: &()| {
         let body = LoginRequest { email: email.get_untracked(), password: password.get_untracked() };
-        async move { api::auth::login(&body).await }
-    });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(tokens)) => {
-            session.user.set(Some(Some(tokens.user)));
-            navigate("/clients", Default::default());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+        let signed_in = signed_in.clone();
+        async move { signed_in(api::auth::login(&body).await) }
     });
 
     view! {
@@ -46,7 +55,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="password" name="password" autocomplete="current-password" required bind:value=password/></label>
                 {field_error(error, "password")}
                 {form_error(error)}
-                <button type="submit" disabled=move || submit.pending().get()>{i18n.tr(Msg::LogIn)}</button>
+                <button type="submit" disabled=submit.pending()>{i18n.tr(Msg::LogIn)}</button>
             </form>
             <p><A href="/forgot-password">{i18n.tr(Msg::ForgotPassword)}</A></p>
             <p><A href="/signup">{i18n.tr(Msg::NoAccount)}</A></p>
@@ -64,19 +73,19 @@ pub fn SignupPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let sent_to = RwSignal::new(None::<String>);
 
-    let submit = Action::new_local(move |_: &()| {
+    let submit = Task::new(move |_: &()| {
         let body = SignupRequest {
             account_name: account_name.get_untracked(),
             name: name.get_untracked(),
             email: email.get_untracked(),
             password: password.get_untracked(),
         };
-        async move { api::auth::signup(&body).await }
-    });
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(())) => sent_to.set(Some(email.get_untracked())),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+        async move {
+            match api::auth::signup(&body).await {
+                Ok(()) => sent_to.set(Some(email.get_untracked())),
+                Err(e) => error.set(Some(e)),
+            }
+        }
     });
 
     view! {
@@ -93,7 +102,7 @@ pub fn SignupPage() -> impl IntoView {
                     <label>{i18n.tr(Msg::Password)}<input type="password" name="password" autocomplete="new-password" required bind:value=password/></label>
                     {field_error(error, "password")}
                     {form_error(error)}
-                    <button type="submit" disabled=move || submit.pending().get()>{i18n.tr(Msg::SignUp)}</button>
+                    <button type="submit" disabled=submit.pending()>{i18n.tr(Msg::SignUp)}</button>
                 </form>
             }>
                 <div class="notice" role="status">

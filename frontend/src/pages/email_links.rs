@@ -5,13 +5,13 @@ use domain::i18n::Msg;
 use domain::{AcceptInvitationRequest, PasswordResetConfirm, PasswordResetRequest, SignupConfirm};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::{field_error, form_error};
 use crate::api::{self, ApiError};
 use crate::app::LangSwitch;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
-use crate::session::use_session;
 
 /// The `token` of the link that opened the page.
 fn link_token() -> String {
@@ -46,22 +46,14 @@ fn LinkCard(title: Msg, children: Children) -> impl IntoView {
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let navigate = use_navigate();
     let error = RwSignal::new(None::<ApiError>);
-    let confirm = Action::new_local(move |token: &String| {
+    let signed_in = super::auth::on_signed_in("/settings/sites", error);
+    let confirm = Task::new(move |token: &String| {
         let body = SignupConfirm { token: token.clone() };
-        async move { api::auth::confirm_signup(&body).await }
+        let signed_in = signed_in.clone();
+        async move { signed_in(api::auth::confirm_signup(&body).await) }
     });
     confirm.dispatch(link_token());
-    Effect::new(move |_| match confirm.value().get() {
-        Some(Ok(tokens)) => {
-            session.user.set(Some(Some(tokens.user)));
-            navigate("/settings/sites", Default::default());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
     view! {
         <LinkCard title=Msg::SignUp>
             <Show when=move || error.get().is_some() fallback=move || view! { <p role="status">{i18n.tr(Msg::ConfirmingEmail)}</p> }>
@@ -77,21 +69,13 @@ pub fn VerifyEmailPage() -> impl IntoView {
 #[component]
 pub fn AcceptInvitationPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let navigate = use_navigate();
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let accept = Action::new_local(move |_: &()| {
+    let signed_in = super::auth::on_signed_in("/clients", error);
+    let accept = Task::new(move |_: &()| {
         let body = AcceptInvitationRequest { token: link_token(), password: password.get_untracked() };
-        async move { api::auth::accept_invitation(&body).await }
-    });
-    Effect::new(move |_| match accept.value().get() {
-        Some(Ok(tokens)) => {
-            session.user.set(Some(Some(tokens.user)));
-            navigate("/clients", Default::default());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+        let signed_in = signed_in.clone();
+        async move { signed_in(api::auth::accept_invitation(&body).await) }
     });
     view! {
         <LinkCard title=Msg::JoinTeam>
@@ -102,7 +86,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                 {field_error(error, "password")}
                 {token_error(error)}
                 {form_error(error)}
-                <button type="submit" disabled=move || accept.pending().get()>{i18n.tr(Msg::Join)}</button>
+                <button type="submit" disabled=accept.pending()>{i18n.tr(Msg::Join)}</button>
             </form>
         </LinkCard>
     }
@@ -115,14 +99,14 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let sent_to = RwSignal::new(None::<String>);
-    let request = Action::new_local(move |_: &()| {
+    let request = Task::new(move |_: &()| {
         let body = PasswordResetRequest { email: email.get_untracked() };
-        async move { api::auth::request_password_reset(&body).await }
-    });
-    Effect::new(move |_| match request.value().get() {
-        Some(Ok(())) => sent_to.set(Some(email.get_untracked())),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+        async move {
+            match api::auth::request_password_reset(&body).await {
+                Ok(()) => sent_to.set(Some(email.get_untracked())),
+                Err(e) => error.set(Some(e)),
+            }
+        }
     });
     view! {
         <LinkCard title=Msg::ForgotPassword>
@@ -133,7 +117,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         <input type="email" name="email" autocomplete="username" required bind:value=email/></label>
                     {field_error(error, "email")}
                     {form_error(error)}
-                    <button type="submit" disabled=move || request.pending().get()>{i18n.tr(Msg::SendResetLink)}</button>
+                    <button type="submit" disabled=request.pending()>{i18n.tr(Msg::SendResetLink)}</button>
                 </form>
             }>
                 <div class="notice" role="status">
@@ -152,14 +136,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(false);
-    let save = Action::new_local(move |_: &()| {
+    let save = Task::new(move |_: &()| {
         let body = PasswordResetConfirm { token: link_token(), password: password.get_untracked() };
-        async move { api::auth::reset_password(&body).await }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(())) => done.set(true),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+        async move {
+            match api::auth::reset_password(&body).await {
+                Ok(()) => done.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+        }
     });
     view! {
         <LinkCard title=Msg::ResetPassword>
@@ -170,7 +154,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     {field_error(error, "password")}
                     {token_error(error)}
                     {form_error(error)}
-                    <button type="submit" disabled=move || save.pending().get()>{i18n.tr(Msg::SavePassword)}</button>
+                    <button type="submit" disabled=save.pending()>{i18n.tr(Msg::SavePassword)}</button>
                 </form>
             }>
                 <p class="notice" role="status">{i18n.tr(Msg::PasswordChanged)}</p>

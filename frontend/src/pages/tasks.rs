@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::clients::short;
 use crate::pages::{field_error, form_error};
@@ -56,7 +57,7 @@ async fn set_done(id: Uuid, done: bool) -> Result<TaskView, ApiError> {
 fn TaskRow(task: TaskView, on_changed: Callback<()>, #[prop(optional)] show_subject: bool) -> impl IntoView {
     let i18n = use_i18n();
     let (id, done) = (task.id, task.done);
-    let toggling = Action::new_local(move |_: &()| async move {
+    let toggling = Task::new(move |_: &()| async move {
         let _ = set_done(id, !done).await;
         on_changed.run(());
     });
@@ -74,7 +75,7 @@ fn TaskRow(task: TaskView, on_changed: Callback<()>, #[prop(optional)] show_subj
     view! {
         <li class="task" class:done=done data-task=task.title.clone()>
             <label class="check">
-                <input type="checkbox" prop:checked=done disabled=move || toggling.pending().get() on:change=toggle aria-label=move || format!("{}: {}", i18n.t(Msg::MarkDone), label_title)/>
+                <input type="checkbox" prop:checked=done disabled=toggling.pending() on:change=toggle aria-label=move || format!("{}: {}", i18n.t(Msg::MarkDone), label_title)/>
                 <span class="task-title">{task.title.clone()}</span>
             </label>
             {task.due_at.map(|d| view! { <span class="muted task-due" class:overdue=overdue>{short(d)}</span> })}
@@ -99,7 +100,7 @@ fn NewTaskForm(
     let due = RwSignal::new(String::new());
     let assignee = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let creating = Action::new_local(move |req: &CreateTaskRequest| {
+    let creating = Task::new(move |req: &CreateTaskRequest| {
         let req = req.clone();
         async move {
             match api::tasks::create(&req).await {
@@ -142,7 +143,7 @@ fn NewTaskForm(
                     {move || users.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
                 </select>
             })}
-            <button type="submit" class="secondary" disabled=move || creating.pending().get()>{i18n.tr(Msg::AddTask)}</button>
+            <button type="submit" class="secondary" disabled=creating.pending()>{i18n.tr(Msg::AddTask)}</button>
             {field_error(error, "title")}
             {form_error(error)}
         </form>

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::api::boards as client;
 use crate::api::ApiError;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 
@@ -51,7 +52,7 @@ pub fn AddToBoard(contact_id: Uuid, contact_name: String) -> impl IntoView {
             stage.set(s.first().map(|x| x.id.to_string()).unwrap_or_default());
         }
     });
-    let creating = Action::new_local(move |adding: &(Uuid, CreateCardRequest)| {
+    let creating = Task::new(move |adding: &(Uuid, CreateCardRequest)| {
         let adding = adding.clone();
         async move {
             let (board_id, req) = adding;
@@ -124,7 +125,7 @@ pub fn AddToBoard(contact_id: Uuid, contact_name: String) -> impl IntoView {
                                 <a href=format!("/boards/{}?card={}", d.board_id, d.id)>{d.title}</a>" · "{d.stage_name}</p>
                         }.into_any(),
                         None => view! {
-                            <button type="submit" disabled=move || creating.pending().get()>{i18n.tr(Msg::AddCard)}</button>
+                            <button type="submit" disabled=creating.pending()>{i18n.tr(Msg::AddCard)}</button>
                         }.into_any(),
                     }}
                     {form_error(error)}

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::api::boards::FilesAt;
 use crate::api::ApiError;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 
@@ -44,7 +45,7 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
         }
     });
     let error = RwSignal::new(None::<ApiError>);
-    let uploading = Action::new_local({
+    let uploading = Task::new({
         let files = files.clone();
         move |(file, input): &(web_sys::File, web_sys::HtmlInputElement)| {
             let (files, file, input) = (files.clone(), file.clone(), input.clone());
@@ -67,7 +68,7 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         uploading.dispatch((file, input));
     };
-    let downloading = Action::new_local({
+    let downloading = Task::new({
         let files = files.clone();
         move |(id, name): &(uuid::Uuid, String)| {
             let (files, id, name) = (files.clone(), *id, name.clone());
@@ -78,7 +79,7 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
             }
         }
     });
-    let removing = Action::new_local({
+    let removing = Task::new({
         let files = files.clone();
         move |id: &uuid::Uuid| {
             let (files, id) = (files.clone(), *id);

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::fields::{FieldValues, Values};
 use crate::api::boards as client;
 use crate::api::ApiError;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 use crate::toast::use_toasts;
@@ -43,7 +44,7 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let saving = Action::new_local(move |base: &BaseCard| {
+    let saving = Task::new(move |base: &BaseCard| {
         let base = base.clone();
         async move {
             match client::save_base_card(board_id, &base).await {
@@ -125,7 +126,7 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
             </fieldset>
             {crate::pages::field_error(error, "comments")}
             {form_error(error)}
-            <button type="submit" class="secondary" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
+            <button type="submit" class="secondary" disabled=saving.pending()>{i18n.tr(Msg::Save)}</button>
             </fieldset>
         </form>
         <div class="base-card-files" data-testid="base-files">

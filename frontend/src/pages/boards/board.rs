@@ -14,6 +14,7 @@ use super::filters::{filter_query, BoardFilters};
 use super::history::HistoryPanel;
 use crate::api::boards as client;
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 use crate::realtime::use_realtime;
@@ -119,7 +120,7 @@ fn BoardScreen(
     };
     let history_open = RwSignal::new(false);
 
-    let moving = Action::new_local(move |&(card, stage, after): &(Uuid, Uuid, Option<Uuid>)| async move {
+    let moving = Task::new(move |&(card, stage, after): &(Uuid, Uuid, Option<Uuid>)| async move {
         match client::move_card(card, stage, after).await {
             Ok(_) => error.set(None),
             Err(e) => error.set(Some(e)),
@@ -306,7 +307,7 @@ fn StageColumn(
     let adding = RwSignal::new(false);
     let title = RwSignal::new(String::new());
     let add_error = RwSignal::new(None::<ApiError>);
-    let creating = Action::new_local(move |req: &CreateCardRequest| {
+    let creating = Task::new(move |req: &CreateCardRequest| {
         let req = req.clone();
         async move {
             match client::create_card(board_id, &req).await {
@@ -324,7 +325,7 @@ fn StageColumn(
         let req = CreateCardRequest { stage_id, title: title.get_untracked(), ..Default::default() };
         creating.dispatch(req);
     };
-    let loading_more = Action::new_local(move |(q, cursor): &(String, String)| {
+    let loading_more = Task::new(move |(q, cursor): &(String, String)| {
         let (q, cursor) = (q.clone(), cursor.clone());
         async move {
             if let Ok(page) = client::more_cards(board_id, &q, stage_id, &cursor).await {
@@ -395,7 +396,7 @@ fn StageColumn(
                 <For each=move || cards.get() key=|c| (c.id, c.version) children=tile.clone()/>
             </ul>
             <Show when=move || next.with(Option::is_some)>
-                <button class="link" disabled=move || loading_more.pending().get() on:click=load_more>{i18n.tr(Msg::LoadMore)}</button>
+                <button class="link" disabled=loading_more.pending() on:click=load_more>{i18n.tr(Msg::LoadMore)}</button>
             </Show>
             <Show when=move || adding.get() fallback=move || view! {
                 <button class="link add-card" on:click=move |_| adding.set(true)>"+ "{i18n.tr(Msg::AddCard)}</button>
@@ -403,7 +404,7 @@ fn StageColumn(
                 <form class="add-card-form" on:submit=add>
                     <input name="title" required maxlength="200" aria-label=i18n.tr(Msg::CardTitle)
                         placeholder=i18n.tr(Msg::CardTitle) bind:value=title autofocus/>
-                    <button disabled=move || creating.pending().get() type="submit">{i18n.tr(Msg::AddCard)}</button>
+                    <button disabled=creating.pending() type="submit">{i18n.tr(Msg::AddCard)}</button>
                     <button type="button" class="link" on:click=move |_| adding.set(false)>{i18n.tr(Msg::Cancel)}</button>
                     {form_error(add_error)}
                 </form>

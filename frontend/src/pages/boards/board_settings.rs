@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::api::boards as client;
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 
@@ -28,7 +29,7 @@ pub fn BoardSettings(
     };
     let board_id = board.id;
     let members = RwSignal::new(board.member_ids.clone());
-    let sharing = Action::new_local(move |req: &UpdateBoardRequest| {
+    let sharing = Task::new(move |req: &UpdateBoardRequest| {
         let req = req.clone();
         async move {
             done(api::boards::update_board(board_id, &req).await.map(|_| ()));
@@ -47,7 +48,7 @@ pub fn BoardSettings(
     };
     let stage = RwSignal::new(String::new());
     let stale = RwSignal::new(String::new());
-    let adding_stage = Action::new_local(move |req: &CreateStageRequest| {
+    let adding_stage = Task::new(move |req: &CreateStageRequest| {
         let req = req.clone();
         async move {
             let result = client::add_stage(board_id, &req).await.map(|_| ());
@@ -69,7 +70,7 @@ pub fn BoardSettings(
     };
     let label = RwSignal::new(String::new());
     let colour = RwSignal::new("#7c3aed".to_string());
-    let adding_label = Action::new_local(move |req: &CreateLabelRequest| {
+    let adding_label = Task::new(move |req: &CreateLabelRequest| {
         let req = req.clone();
         async move {
             let result = client::add_label(board_id, &req).await.map(|_| ());
@@ -105,12 +106,12 @@ pub fn BoardSettings(
             <form class="inline" on:submit=add_stage>
                 <input name="stage_name" required maxlength="80" placeholder=i18n.tr(Msg::Stage) aria-label=i18n.tr(Msg::Stage) bind:value=stage/>
                 <input name="stale_days" type="number" min="1" max="3650" placeholder=i18n.tr(Msg::StaleDays) aria-label=i18n.tr(Msg::StaleDays) bind:value=stale/>
-                <button type="submit" class="secondary" disabled=move || adding_stage.pending().get()>{i18n.tr(Msg::AddStage)}</button>
+                <button type="submit" class="secondary" disabled=adding_stage.pending()>{i18n.tr(Msg::AddStage)}</button>
             </form>
             <form class="inline" on:submit=add_label>
                 <input name="label_name" required maxlength="50" placeholder=i18n.tr(Msg::Label) aria-label=i18n.tr(Msg::Label) bind:value=label/>
                 <input type="color" name="label_colour" aria-label=i18n.tr(Msg::Colour) bind:value=colour/>
-                <button type="submit" class="secondary" disabled=move || adding_label.pending().get()>{i18n.tr(Msg::AddLabel)}</button>
+                <button type="submit" class="secondary" disabled=adding_label.pending()>{i18n.tr(Msg::AddLabel)}</button>
             </form>
             {form_error(error)}
             <super::fields::FieldsSettings board_id=board_id fields=board.fields.clone() on_changed=on_changed/>

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::api::boards as client;
 use crate::api::ApiError;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 
@@ -29,7 +30,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
         });
         on_changed.run(());
     };
-    let tick_action = Action::new_local(move |(id, done): &(Uuid, bool)| {
+    let tick_action = Task::new(move |(id, done): &(Uuid, bool)| {
         let (id, done) = (*id, *done);
         async move {
             match client::tick(card_id, id, done).await {
@@ -41,7 +42,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     let tick = move |id: Uuid, done: bool| {
         tick_action.dispatch((id, done));
     };
-    let remove_action = Action::new_local(move |id: &Uuid| {
+    let remove_action = Task::new(move |id: &Uuid| {
         let id = *id;
         async move {
             match client::delete_checklist_item(card_id, id).await {
@@ -57,7 +58,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
         remove_action.dispatch(id);
     };
     let text = RwSignal::new(String::new());
-    let adding = Action::new_local(move |t: &String| {
+    let adding = Task::new(move |t: &String| {
         let t = t.clone();
         async move {
             match client::add_checklist_item(card_id, t).await {
@@ -96,7 +97,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
             </ul>
             <form class="inline" on:submit=add>
                 <input name="checklist_item" required maxlength="200" placeholder=i18n.tr(Msg::NewItem) aria-label=i18n.tr(Msg::NewItem) bind:value=text/>
-                <button type="submit" class="secondary" disabled=move || adding.pending().get()>{i18n.tr(Msg::AddItem)}</button>
+                <button type="submit" class="secondary" disabled=adding.pending()>{i18n.tr(Msg::AddItem)}</button>
             </form>
             {field_error(error, "text")}
             {form_error(error)}

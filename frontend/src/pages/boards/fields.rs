@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::api::boards as client;
 use crate::api::ApiError;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 
@@ -242,7 +243,7 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
     let label = RwSignal::new(String::new());
     let kind = RwSignal::new("text".to_string());
     let options = RwSignal::new(String::new());
-    let adding = Action::new_local(move |req: &CreateBoardFieldRequest| {
+    let adding = Task::new(move |req: &CreateBoardFieldRequest| {
         let req = req.clone();
         async move {
             match client::add_field(board_id, &req).await {
@@ -261,7 +262,7 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
         };
         adding.dispatch(req);
     };
-    let removing = Action::new_local(move |id: &Uuid| {
+    let removing = Task::new(move |id: &Uuid| {
         let id = *id;
         async move {
             match client::delete_field(board_id, id).await {
@@ -304,7 +305,7 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
                 <Show when=move || kind.get() == "select">
                     <input name="field_options" placeholder=i18n.tr(Msg::Options) aria-label=i18n.tr(Msg::Options) bind:value=options/>
                 </Show>
-                <button disabled=move || adding.pending().get() type="submit" class="secondary">{i18n.tr(Msg::AddField)}</button>
+                <button disabled=adding.pending() type="submit" class="secondary">{i18n.tr(Msg::AddField)}</button>
             </form>
             {crate::pages::field_error(error, "key")}
             {crate::pages::field_error(error, "options")}

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::api::boards as client;
 use crate::api::ApiError;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::clients::filter::encode;
 use crate::pages::form_error;
@@ -86,7 +87,7 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
     let saved = LocalResource::new(move || client::saved_filters(board_id));
     let error = RwSignal::new(None::<ApiError>);
     let name = RwSignal::new(String::new());
-    let saving_filter = Action::new_local(move |saving: &(String, String)| {
+    let saving_filter = Task::new(move |saving: &(String, String)| {
         let saving = saving.clone();
         async move {
             let (n, qs) = saving;
@@ -117,7 +118,7 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
             }
         }
     };
-    let forgetting = Action::new_local(move |id: &Uuid| {
+    let forgetting = Task::new(move |id: &Uuid| {
         let id = *id;
         async move {
             if client::delete_filter(board_id, id).await.is_ok() {
@@ -210,12 +211,12 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
                 </select>
             </label>
             <Show when=move || !chosen.get().is_empty()>
-                <button disabled=move || forgetting.pending().get() type="button" class="link danger" on:click=forget>{i18n.tr(Msg::Delete)}</button>
+                <button disabled=forgetting.pending() type="button" class="link danger" on:click=forget>{i18n.tr(Msg::Delete)}</button>
             </Show>
             <form class="inline" on:submit=save>
                 <input name="filter_name" required maxlength="80" placeholder=i18n.tr(Msg::FilterName)
                     aria-label=i18n.tr(Msg::FilterName) bind:value=name/>
-                <button disabled=move || saving_filter.pending().get() type="submit" class="secondary">{i18n.tr(Msg::SaveFilter)}</button>
+                <button disabled=saving_filter.pending() type="submit" class="secondary">{i18n.tr(Msg::SaveFilter)}</button>
             </form>
             {form_error(error)}
         </div>

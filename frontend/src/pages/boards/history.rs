@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::api::boards as client;
 use crate::api::ApiError;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 
@@ -80,7 +81,7 @@ pub fn HistoryPanel(
     let user = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     // A page: (more, who, before which entry).
-    let loading = Action::new_local(move |&(more, user_id, from): &(bool, Option<Uuid>, Option<i64>)| async move {
+    let loading = Task::new(move |&(more, user_id, from): &(bool, Option<Uuid>, Option<i64>)| async move {
         match client::history(board_id, card_id, user_id, from).await {
             Ok(page) => {
                 if more {

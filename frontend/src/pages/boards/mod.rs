@@ -23,6 +23,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::boards as client;
 use crate::api::ApiError;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 use crate::session::use_session;
@@ -75,7 +76,7 @@ fn NewBoardForm() -> impl IntoView {
     let template = RwSignal::new("sales_pipeline".to_string());
     let colour = RwSignal::new("#2358d8".to_string());
     let error = RwSignal::new(None::<ApiError>);
-    let creating = Action::new_local(move |req: &CreateBoardRequest| {
+    let creating = Task::new(move |req: &CreateBoardRequest| {
         let req = req.clone();
         let navigate = navigate.clone();
         async move {
@@ -113,7 +114,7 @@ fn NewBoardForm() -> impl IntoView {
                 </select>
             </label>
             <label>{i18n.tr(Msg::Colour)}<input type="color" name="colour" bind:value=colour/></label>
-            <button disabled=move || creating.pending().get() type="submit">{i18n.tr(Msg::Create)}</button>
+            <button disabled=creating.pending() type="submit">{i18n.tr(Msg::Create)}</button>
             {form_error(error)}
         </form>
     }

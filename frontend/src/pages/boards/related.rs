@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::api::boards as client;
 use crate::api::ApiError;
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::clients::filter::encode;
 use crate::pages::form_error;
@@ -16,7 +17,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let list = RwSignal::new(Vec::new());
     let error = RwSignal::new(None::<ApiError>);
-    let load_action = Action::new_local(move |_: &()| async move {
+    let load_action = Task::new(move |_: &()| async move {
         match client::related(card_id).await {
             Ok(l) => list.set(l.items),
             Err(e) => error.set(Some(e)),
@@ -30,7 +31,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     let board = RwSignal::new(String::new());
     let q = RwSignal::new(String::new());
     let found = RwSignal::new(Vec::<(Uuid, String)>::new());
-    let finding = Action::new_local(move |searching: &(Uuid, String)| {
+    let finding = Task::new(move |searching: &(Uuid, String)| {
         let searching = searching.clone();
         async move {
             let (board_id, query) = searching;
@@ -54,7 +55,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
         let searching = (board_id, format!("per_stage=10&q={}", encode(&q.get_untracked())));
         finding.dispatch(searching);
     };
-    let link_action = Action::new_local(move |other: &Uuid| {
+    let link_action = Task::new(move |other: &Uuid| {
         let other = *other;
         async move {
             match client::relate(card_id, other).await {
@@ -71,7 +72,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     let link = move |other: Uuid| {
         link_action.dispatch(other);
     };
-    let unlink_action = Action::new_local(move |other: &Uuid| {
+    let unlink_action = Task::new(move |other: &Uuid| {
         let other = *other;
         async move {
             match client::unrelate(card_id, other).await {
@@ -108,7 +109,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                     {move || boards.get().and_then(Result::ok).map(|l| l.items.into_iter().map(|b| view! { <option value=b.id.to_string()>{b.name}</option> }).collect_view())}
                 </select>
                 <input name="related_q" type="search" aria-label=i18n.tr(Msg::SearchCards) placeholder=i18n.tr(Msg::SearchCards) bind:value=q/>
-                <button type="submit" class="secondary" disabled=move || finding.pending().get()>{i18n.tr(Msg::FindCard)}</button>
+                <button type="submit" class="secondary" disabled=finding.pending()>{i18n.tr(Msg::FindCard)}</button>
             </form>
             <ul class="attachment-list">
                 {move || found.get().into_iter().map(|(id, title)| {

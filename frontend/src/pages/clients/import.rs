@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 
@@ -39,7 +40,7 @@ pub fn ImportPage() -> impl IntoView {
     let row_errors = RwSignal::new(Vec::<ImportRowError>::new());
     let error = RwSignal::new(None::<ApiError>);
 
-    let reading = Action::new_local(move |file: &web_sys::File| {
+    let reading = Task::new(move |file: &web_sys::File| {
         let file = file.clone();
         async move {
             let Ok(text) = JsFuture::from(file.text()).await else { return };
@@ -63,7 +64,7 @@ pub fn ImportPage() -> impl IntoView {
         let mapping = serde_json::to_string(&mapping.get_untracked()).unwrap_or_default();
         (csv.get_untracked(), mapping, skip_invalid.get_untracked())
     };
-    let previewing = Action::new_local(move |asked: &(String, String, bool)| {
+    let previewing = Task::new(move |asked: &(String, String, bool)| {
         let asked = asked.clone();
         async move {
             let (body, mapping, skip_invalid) = asked;
@@ -78,7 +79,7 @@ pub fn ImportPage() -> impl IntoView {
         let asked = request();
         previewing.dispatch(asked);
     };
-    let importing = Action::new_local(move |asked: &(String, String, bool)| {
+    let importing = Task::new(move |asked: &(String, String, bool)| {
         let asked = asked.clone();
         async move {
             let (body, mapping, skip_invalid) = asked;
@@ -155,7 +156,7 @@ pub fn ImportPage() -> impl IntoView {
             <div class="mapping" data-testid="mapping">{mapping_rows}</div>
             <label class="check"><input type="checkbox" name="skip_invalid" bind:checked=skip_invalid/>{i18n.tr(Msg::SkipInvalid)}</label>
             <div class="buttons">
-                <button disabled=move || previewing.pending().get() class="secondary" on:click=run_preview>{i18n.tr(Msg::Preview)}</button>
+                <button disabled=previewing.pending() class="secondary" on:click=run_preview>{i18n.tr(Msg::Preview)}</button>
                 <button on:click=run_import disabled=move || importing.pending().get() || job.with(|j| j.as_ref().is_some_and(|j| j.status == ImportStatus::Running))>
                     {i18n.tr(Msg::Import)}
                 </button>

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::Directory;
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 use crate::session::use_session;
@@ -23,7 +24,7 @@ pub fn NewClientForm(directory: Directory) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let navigate = use_navigate();
     let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let create = Action::new_local(move |_: &()| {
+    let create = Task::new(move |_: &()| {
         let body = CreateContactRequest {
             name: some(name.get_untracked()),
             email: some(email.get_untracked()),
@@ -34,17 +35,16 @@ pub fn NewClientForm(directory: Directory) -> impl IntoView {
         };
         // The API's own rule, checked here first so nothing is sent that it would refuse.
         let missing = body.missing_fields();
+        let navigate = navigate.clone();
         async move {
             if !missing.is_empty() {
-                return Err(ApiError::invalid(missing));
+                return error.set(Some(ApiError::invalid(missing)));
             }
-            api::contacts::create(&body).await
+            match api::contacts::create(&body).await {
+                Ok(c) => navigate(&format!("/clients/{}", c.id), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
         }
-    });
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(c)) => navigate(&format!("/clients/{}", c.id), Default::default()),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
     });
 
     view! {
@@ -75,7 +75,7 @@ pub fn NewClientForm(directory: Directory) -> impl IntoView {
                 </Show>
                 {field_error(error, "assignee_id")}
                 {form_error(error)}
-                <button type="submit" disabled=move || create.pending().get()>{i18n.tr(Msg::Create)}</button>
+                <button type="submit" disabled=create.pending()>{i18n.tr(Msg::Create)}</button>
             </form>
         </Show>
     }

@@ -14,6 +14,7 @@ use leptos::task::spawn_local;
 use super::Tab;
 use crate::api::conversations::OperatorAction;
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::components::client_card::ClientCard;
 use crate::components::sla_timer::SlaTimer;
 use crate::components::transcript::MessageItem;
@@ -35,6 +36,7 @@ fn status_msg(s: ConversationStatus) -> Msg {
 #[component]
 pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl IntoView {
     let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
     let detail = LocalResource::new(move || async move { api::conversations::get(id).await });
     let messages = RwSignal::new(Vec::<MessageView>::new());
     Effect::new(move |_| {
@@ -82,7 +84,7 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
     let refetch = Callback::new(move |_| detail.refetch());
 
     view! {
-        <a class="desk-back" href=format!("/conversations?tab={}", tab.code())>"← "{i18n.tr(Msg::Back)}</a>
+        <a class="desk-back" href=move || format!("/conversations?tab={}{}", tab.code(), super::all::link_filters(&query.get()))>"← "{i18n.tr(Msg::Back)}</a>
         {move || detail.get().map(|res| match res {
             Ok(d) => {
                 let c = d.conversation.clone();
@@ -145,7 +147,7 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
     let me = session.current().map(|u| u.id);
     let takes_part = c.owner_id == me || me.is_some_and(|m| c.participant_ids.contains(&m));
     let can_act = takes_part || session.is_admin();
-    let acting = Action::new_local(move |(action, body): &(OperatorAction, Option<OperatorRequest>)| {
+    let acting = Task::new(move |(action, body): &(OperatorAction, Option<OperatorRequest>)| {
         let (action, body) = (*action, body.clone());
         async move {
             match api::conversations::act(id, action, body.as_ref()).await {
@@ -172,7 +174,7 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
             act(OperatorAction::Block, None);
         }
     };
-    let unblocking = Action::new_local(move |_: &()| async move {
+    let unblocking = Task::new(move |_: &()| async move {
         match api::conversations::unblock(id).await {
             Ok(()) => on_changed.run(()),
             Err(e) => toasts.show(e.summary(), None),
@@ -200,8 +202,8 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
             <div class="pane-actions">
                 {match status {
                     ConversationStatus::Waiting => view! {
-                        <button disabled=move || acting.pending().get() data-testid="accept" on:click=move |_| act(OperatorAction::Accept, None)>{i18n.tr(Msg::Accept)}</button>
-                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| act(OperatorAction::Ignore, None)>{i18n.tr(Msg::Ignore)}</button>
+                        <button disabled=acting.pending() data-testid="accept" on:click=move |_| act(OperatorAction::Accept, None)>{i18n.tr(Msg::Accept)}</button>
+                        <button disabled=acting.pending() class="secondary" on:click=move |_| act(OperatorAction::Ignore, None)>{i18n.tr(Msg::Ignore)}</button>
                     }.into_any(),
                     ConversationStatus::Active if can_act => view! {
                         <label class="operator-pick">
@@ -213,16 +215,16 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
                                     .map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
                             </select>
                         </label>
-                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Transfer, Some(b)) }>{i18n.tr(Msg::Transfer)}</button>
-                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Invite, Some(b)) }>{i18n.tr(Msg::InviteColleague)}</button>
-                        <button disabled=move || acting.pending().get() class="secondary danger" on:click=block>{i18n.tr(Msg::BlockVisitor)}</button>
-                        <button disabled=move || acting.pending().get() data-testid="close-chat" on:click=move |_| act(OperatorAction::Close, None)>{i18n.tr(Msg::CloseChat)}</button>
+                        <button disabled=acting.pending() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Transfer, Some(b)) }>{i18n.tr(Msg::Transfer)}</button>
+                        <button disabled=acting.pending() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Invite, Some(b)) }>{i18n.tr(Msg::InviteColleague)}</button>
+                        <button disabled=acting.pending() class="secondary danger" on:click=block>{i18n.tr(Msg::BlockVisitor)}</button>
+                        <button disabled=acting.pending() data-testid="close-chat" on:click=move |_| act(OperatorAction::Close, None)>{i18n.tr(Msg::CloseChat)}</button>
                     }.into_any(),
                     ConversationStatus::Active => view! {
-                        <button disabled=move || acting.pending().get() class="secondary" on:click=move |_| act(OperatorAction::Join, None)>{i18n.tr(Msg::JoinChat)}</button>
+                        <button disabled=acting.pending() class="secondary" on:click=move |_| act(OperatorAction::Join, None)>{i18n.tr(Msg::JoinChat)}</button>
                     }.into_any(),
                     ConversationStatus::Closed => view! {
-                        <button disabled=move || acting.pending().get() data-testid="join-chat" on:click=move |_| act(OperatorAction::Join, None)>{i18n.tr(Msg::JoinChat)}</button>
+                        <button disabled=acting.pending() data-testid="join-chat" on:click=move |_| act(OperatorAction::Join, None)>{i18n.tr(Msg::JoinChat)}</button>
                         {(c.blocked && session.is_admin()).then(|| view! { <button class="secondary" on:click=unblock>{i18n.tr(Msg::UnblockVisitor)}</button> })}
                     }.into_any(),
                     ConversationStatus::Bot => ().into_any(),
@@ -299,18 +301,18 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
     let canned = LocalResource::new(api::settings::canned_responses);
     // Tell the visitor at most every 3 seconds.
     let last_typing = StoredValue::new(0.0_f64);
-    let send = Action::new_local(move |body: &String| {
+    let send = Task::new(move |body: &String| {
         let body = SendMessageRequest { body: body.clone() };
-        async move { api::conversations::reply(id, &body).await }
-    });
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(_)) => {
-            text.set(String::new());
-            // The message ended the visitor's typing notice: announce the next one at once.
-            last_typing.set_value(0.0);
+        async move {
+            match api::conversations::reply(id, &body).await {
+                Ok(_) => {
+                    text.set(String::new());
+                    // The message ended the visitor's typing notice: announce the next one at once.
+                    last_typing.set_value(0.0);
+                }
+                Err(e) => error.set(Some(e)),
+            }
         }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
     });
     let typing = move || {
         let now = js_sys::Date::now();
@@ -371,7 +373,7 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
     let toasts = use_toasts();
     let id = c.id;
     let new_tag = RwSignal::new(String::new());
-    let adding = Action::new_local(move |tag: &String| {
+    let adding = Task::new(move |tag: &String| {
         let tag = tag.clone();
         async move {
             match api::conversations::add_tag(id, tag).await {
@@ -391,7 +393,7 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
         }
         adding.dispatch(tag);
     };
-    let removing = Action::new_local(move |tag: &String| {
+    let removing = Task::new(move |tag: &String| {
         let tag = tag.clone();
         async move {
             match api::conversations::remove_tag(id, &tag).await {
@@ -418,7 +420,7 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
             </ul>
             <form class="inline" on:submit=add>
                 <label><span class="sr-only">{i18n.tr(Msg::AddTag)}</span><input name="tag" bind:value=new_tag placeholder=i18n.tr(Msg::AddTag)/></label>
-                <button type="submit" class="secondary" disabled=move || adding.pending().get()>{i18n.tr(Msg::AddTag)}</button>
+                <button type="submit" class="secondary" disabled=adding.pending()>{i18n.tr(Msg::AddTag)}</button>
             </form>
         </section>
     }

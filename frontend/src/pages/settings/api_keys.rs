@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::clients::short as short_time;
 use crate::pages::{field_error, form_error};
@@ -85,23 +86,25 @@ fn NewApiKeyForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let chosen = ApiScope::ALL.map(|scope| (scope, RwSignal::new(scope == ApiScope::LeadsIngest)));
     let error = RwSignal::new(None::<ApiError>);
-    let create = Action::new_local(move |_: &()| {
+    // The new key's secret, shown once.
+    let secret = RwSignal::new(None::<String>);
+    let create = Task::new(move |_: &()| {
         let scopes = chosen.iter().filter(|(_, on)| on.get_untracked()).map(|(s, _)| *s).collect();
         let body = CreateApiKeyRequest { name: name.get_untracked(), scopes };
-        async move { api::settings::create_api_key(&body).await }
-    });
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => {
-            name.set(String::new());
-            on_created();
+        async move {
+            match api::settings::create_api_key(&body).await {
+                Ok(created) => {
+                    name.set(String::new());
+                    secret.set(Some(created.secret));
+                    on_created();
+                }
+                Err(e) => error.set(Some(e)),
+            }
         }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
     });
-    let secret = move || create.value().get().and_then(Result::ok).map(|created| created.secret);
 
     view! {
-        {move || secret().map(|secret| view! {
+        {move || secret.get().map(|secret| view! {
             <div class="notice" role="status">
                 <p>{i18n.tr(Msg::SecretShownOnce)}</p>
                 <code class="secret" data-testid="api-key-secret">{secret}</code>
@@ -120,7 +123,7 @@ fn NewApiKeyForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             </fieldset>
             {field_error(error, "scopes")}
             {form_error(error)}
-            <button type="submit" disabled=move || create.pending().get()>{i18n.tr(Msg::Create)}</button>
+            <button type="submit" disabled=create.pending()>{i18n.tr(Msg::Create)}</button>
         </form>
     }
 }

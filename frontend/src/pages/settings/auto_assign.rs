@@ -3,6 +3,7 @@ use domain::AutoAssignment;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 
@@ -25,7 +26,7 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let saving = Action::new_local(move |body: &AutoAssignment| {
+    let saving = Task::new(move |body: &AutoAssignment| {
         let body = body.clone();
         async move {
             match api::sites::save_auto_assignment(site_id, &body).await {
@@ -68,7 +69,7 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
             </div>
             <label class="check"><input type="checkbox" name="online_only" bind:checked=online_only/>{i18n.tr(Msg::OnlineOnly)}</label>
             {form_error(error)}
-            <button type="submit" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
+            <button type="submit" disabled=saving.pending()>{i18n.tr(Msg::Save)}</button>
         </form>
     }
 }

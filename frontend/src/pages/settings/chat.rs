@@ -5,6 +5,7 @@ use domain::{BotQuestion, ChatSettings, CreateCannedResponse};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 use crate::session::use_session;
@@ -27,7 +28,7 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let saving = Action::new_local(move |body: &ChatSettings| {
+    let saving = Task::new(move |body: &ChatSettings| {
         let body = body.clone();
         async move {
             match api::sites::save_chat_settings(site_id, &body).await {
@@ -67,7 +68,7 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
             <label>{i18n.tr(Msg::IgnoreMinutes)}<input type="number" name="ignore_minutes" min="1" max="1440" bind:value=minutes/></label>
             {field_error(error, "ignore_minutes")}
             {form_error(error)}
-            <button type="submit" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
+            <button type="submit" disabled=saving.pending()>{i18n.tr(Msg::Save)}</button>
             <p class="muted">{i18n.tr(Msg::WidgetCode)}</p>
             <code class="snippet" data-testid="widget-snippet">{snippet}</code>
         </form>
@@ -83,7 +84,7 @@ pub fn CannedResponsesSettings() -> impl IntoView {
     let shortcut = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let adding = Action::new_local(move |req: &CreateCannedResponse| {
+    let adding = Task::new(move |req: &CreateCannedResponse| {
         let req = req.clone();
         async move {
             match api::settings::create_canned_response(&req).await {
@@ -104,7 +105,7 @@ pub fn CannedResponsesSettings() -> impl IntoView {
             body: body.get_untracked(),
         });
     };
-    let removing = Action::new_local(move |id: &uuid::Uuid| {
+    let removing = Task::new(move |id: &uuid::Uuid| {
         let id = *id;
         async move {
             match api::settings::delete_canned_response(id).await {
@@ -151,7 +152,7 @@ pub fn CannedResponsesSettings() -> impl IntoView {
                 <label>{i18n.tr(Msg::Text)}<textarea name="body" rows="3" bind:value=body></textarea></label>
                 {field_error(error, "body")}
                 {form_error(error)}
-                <button type="submit" disabled=move || adding.pending().get()>{i18n.tr(Msg::Create)}</button>
+                <button type="submit" disabled=adding.pending()>{i18n.tr(Msg::Create)}</button>
             </form>
         </Show>
     }

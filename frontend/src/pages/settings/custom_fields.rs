@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 use crate::session::use_session;
@@ -85,24 +86,24 @@ fn NewCustomFieldForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let kind = RwSignal::new("text".to_string());
     let options = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let create = Action::new_local(move |_: &()| {
+    let create = Task::new(move |_: &()| {
         let body = CreateCustomFieldRequest {
             key: key.get_untracked(),
             label: label.get_untracked(),
             kind: CustomFieldKind::parse(&kind.get_untracked()).unwrap_or(CustomFieldKind::Text),
             options: crate::pages::comma_list(&options.get_untracked()),
         };
-        async move { api::settings::create_custom_field(&body).await }
-    });
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => {
-            for s in [key, label, options] {
-                s.set(String::new());
+        async move {
+            match api::settings::create_custom_field(&body).await {
+                Ok(_) => {
+                    for s in [key, label, options] {
+                        s.set(String::new());
+                    }
+                    on_created();
+                }
+                Err(e) => error.set(Some(e)),
             }
-            on_created();
         }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
     });
     view! {
         <form class="inline-form" data-testid="new-custom-field" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
@@ -134,17 +135,17 @@ fn EditCustomFieldForm(field: CustomFieldView, on_done: impl Fn(bool) + Copy + '
     let options = RwSignal::new(field.options.join(", "));
     let error = RwSignal::new(None::<ApiError>);
     let id = field.id;
-    let save = Action::new_local(move |_: &()| {
+    let save = Task::new(move |_: &()| {
         let body = UpdateCustomFieldRequest {
             label: Some(label.get_untracked()),
             options: is_select.then(|| options.get_untracked().split(',').map(|o| o.trim().to_string()).collect()),
         };
-        async move { api::settings::update_custom_field(id, &body).await }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => on_done(true),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+        async move {
+            match api::settings::update_custom_field(id, &body).await {
+                Ok(_) => on_done(true),
+                Err(e) => error.set(Some(e)),
+            }
+        }
     });
     view! {
         <form class="inline-form" data-testid="edit-custom-field" on:submit=move |ev| { ev.prevent_default(); error.set(None); save.dispatch(()); }>

@@ -3,6 +3,7 @@ use domain::routing::RoutingSettings;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 
@@ -26,7 +27,7 @@ pub fn RoutingPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) ->
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let saving = Action::new_local(move |body: &RoutingSettings| {
+    let saving = Task::new(move |body: &RoutingSettings| {
         let body = *body;
         async move {
             match api::sites::save_routing(site_id, &body).await {
@@ -61,7 +62,7 @@ pub fn RoutingPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) ->
             {field_error(error, "reroute_lead_minutes")}
             <p class="muted small">{i18n.tr(Msg::RoutingHint)}</p>
             {form_error(error)}
-            <button type="submit" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
+            <button type="submit" disabled=saving.pending()>{i18n.tr(Msg::Save)}</button>
         </form>
     }
 }

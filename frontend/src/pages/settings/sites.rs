@@ -8,6 +8,7 @@ use super::routing::RoutingPanel;
 use super::sla::SlaPanel;
 use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 use crate::session::use_session;
@@ -157,23 +158,23 @@ fn NewSiteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let create = Action::new_local(move |_: &()| {
-        let url = url.get_untracked();
+    let create = Task::new(move |_: &()| {
+        let typed = url.get_untracked();
         let body = CreateSiteRequest {
             name: name.get_untracked(),
-            url: (!url.trim().is_empty()).then_some(url),
+            url: (!typed.trim().is_empty()).then_some(typed),
             allowed_origins: Vec::new(),
         };
-        async move { api::sites::create(&body).await }
-    });
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => {
-            name.set(String::new());
-            url.set(String::new());
-            on_created();
+        async move {
+            match api::sites::create(&body).await {
+                Ok(_) => {
+                    name.set(String::new());
+                    url.set(String::new());
+                    on_created();
+                }
+                Err(e) => error.set(Some(e)),
+            }
         }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
     });
 
     view! {
@@ -184,7 +185,7 @@ fn NewSiteForm(on_created: impl Fn() + Copy + 'static) -> impl IntoView {
             <label>{i18n.tr(Msg::SiteUrl)}<input name="url" placeholder="https://" bind:value=url/></label>
             {field_error(error, "url")}
             {form_error(error)}
-            <button type="submit" disabled=move || create.pending().get()>{i18n.tr(Msg::Create)}</button>
+            <button type="submit" disabled=create.pending()>{i18n.tr(Msg::Create)}</button>
         </form>
     }
 }

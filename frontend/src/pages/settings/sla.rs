@@ -3,6 +3,7 @@ use domain::sla::SlaSettings;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 
@@ -23,7 +24,7 @@ pub fn SlaPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) -> imp
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let saving = Action::new_local(move |body: &SlaSettings| {
+    let saving = Task::new(move |body: &SlaSettings| {
         let body = *body;
         async move {
             match api::sites::save_sla(site_id, &body).await {
@@ -53,7 +54,7 @@ pub fn SlaPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) -> imp
             {field_error(error, "lead_first_contact_minutes")}
             <p class="muted small">{i18n.tr(Msg::SlaHint)}</p>
             {form_error(error)}
-            <button type="submit" disabled=move || saving.pending().get()>{i18n.tr(Msg::Save)}</button>
+            <button type="submit" disabled=saving.pending()>{i18n.tr(Msg::Save)}</button>
         </form>
     }
 }

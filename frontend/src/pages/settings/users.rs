@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::{field_error, form_error};
 use crate::session::use_session;
@@ -190,24 +191,24 @@ fn InviteForm(on_sent: impl Fn() + Copy + 'static) -> impl IntoView {
     let role = RwSignal::new("agent".to_string());
     let error = RwSignal::new(None::<ApiError>);
     let sent_to = RwSignal::new(None::<String>);
-    let invite = Action::new_local(move |_: &()| {
+    let invite = Task::new(move |_: &()| {
         let body = InviteUserRequest {
             email: email.get_untracked(),
             name: name.get_untracked(),
             role: Role::parse(&role.get_untracked()).unwrap_or(Role::Agent),
         };
-        async move { api::users::invite(&body).await }
-    });
-    Effect::new(move |_| match invite.value().get() {
-        Some(Ok(sent)) => {
-            sent_to.set(Some(sent.email));
-            for field in [name, email] {
-                field.set(String::new());
+        async move {
+            match api::users::invite(&body).await {
+                Ok(sent) => {
+                    sent_to.set(Some(sent.email));
+                    for field in [name, email] {
+                        field.set(String::new());
+                    }
+                    on_sent();
+                }
+                Err(e) => error.set(Some(e)),
             }
-            on_sent();
         }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
     });
 
     view! {
@@ -225,7 +226,7 @@ fn InviteForm(on_sent: impl Fn() + Copy + 'static) -> impl IntoView {
                 </select>
             </label>
             {form_error(error)}
-            <button type="submit" disabled=move || invite.pending().get()>{i18n.tr(Msg::SendInvitation)}</button>
+            <button type="submit" disabled=invite.pending()>{i18n.tr(Msg::SendInvitation)}</button>
             {move || sent_to.get().map(|to| view! { <p class="notice" role="status">{i18n.t(Msg::InvitationSent)} " " {to}</p> })}
         </form>
     }

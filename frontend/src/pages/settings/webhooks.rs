@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::{confirm, run_then_reload};
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::i18n::use_i18n;
 use crate::pages::clients::short as short_time;
 use crate::pages::{field_error, form_error};
@@ -210,22 +211,22 @@ fn NewWebhookForm(on_created: impl Fn(String) + Copy + 'static) -> impl IntoView
         .collect();
     let picked = chosen.clone();
     let error = RwSignal::new(None::<ApiError>);
-    let create = Action::new_local(move |_: &()| {
+    let create = Task::new(move |_: &()| {
         let body = CreateWebhookRequest {
             url: url.get_untracked(),
             description: Some(description.get_untracked()).filter(|d| !d.trim().is_empty()),
             event_types: picked.iter().filter(|(_, on)| on.get_untracked()).map(|(k, _)| k.to_string()).collect(),
         };
-        async move { api::webhooks::create(&body).await }
-    });
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(created)) => {
-            url.set(String::new());
-            description.set(String::new());
-            on_created(created.secret);
+        async move {
+            match api::webhooks::create(&body).await {
+                Ok(created) => {
+                    url.set(String::new());
+                    description.set(String::new());
+                    on_created(created.secret);
+                }
+                Err(e) => error.set(Some(e)),
+            }
         }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
     });
     view! {
         <form class="inline-form" data-testid="new-webhook" on:submit=move |ev| { ev.prevent_default(); error.set(None); create.dispatch(()); }>
@@ -243,7 +244,7 @@ fn NewWebhookForm(on_created: impl Fn(String) + Copy + 'static) -> impl IntoView
             </fieldset>
             {field_error(error, "event_types")}
             {form_error(error)}
-            <button type="submit" disabled=move || create.pending().get()>{i18n.tr(Msg::Create)}</button>
+            <button type="submit" disabled=create.pending()>{i18n.tr(Msg::Create)}</button>
         </form>
     }
 }
