@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Page } from '@playwright/test';
 import { expect, expectAccessible, isPhone, test } from './fixtures';
-import { login, unique, useEnglish } from './helpers';
+import { login, unique, uniquePhone, useEnglish } from './helpers';
 
 const column = (page: Page, stage: string) => page.locator(`.stage-col[data-stage="${stage}"]`);
 const tile = (page: Page, title: string) => page.locator('.card-tile', { hasText: title });
@@ -235,4 +235,31 @@ test('an admin gives a board its own fields and a base card; new cards start fro
   // Reopened, the card shows what was saved.
   await tile(page, 'House — Rui').getByRole('link').click();
   await expect(page.getByTestId('field-values').getByLabel('Plan')).toHaveValue('1 GB');
+});
+
+test('a card made with "+ Add card" is linked to a client found by search, and unlinked', async ({ page }) => {
+  await useEnglish(page);
+  await login(page);
+  const u = unique();
+  const client = `Linkable ${u}`;
+  const signIn = await page.request.post('/api/v1/auth/login', { data: { email: 'admin@demo.prospecta.dev', password: 'prospecta-demo' } });
+  const auth = { authorization: `Bearer ${(await signIn.json()).access_token}` };
+  expect((await page.request.post('/api/v1/contacts', { headers: auth, data: { name: client, phone: uniquePhone().e164 } })).status()).toBe(201);
+
+  await page.goto('/boards');
+  const form = page.getByTestId('new-board');
+  await form.getByLabel('Name').fill(`Links ${u}`);
+  await form.getByRole('button', { name: 'Create' }).click();
+  const stage = (await page.locator('.stage-col h2').first().textContent())!.trim();
+  await addCard(page, stage, `Deal ${u}`);
+  await tile(page, `Deal ${u}`).getByRole('link').click();
+  const dialog = page.getByTestId('card-dialog');
+  await expect(dialog.getByTestId('card-contact')).toContainText('No linked contact');
+  const picker = dialog.getByTestId('client-picker');
+  await picker.getByLabel('Link a client').fill(`Linkable ${u}`);
+  await picker.getByRole('button', { name: new RegExp(client) }).click();
+  await expect(dialog.getByTestId('card-contact').getByRole('link')).toHaveText(client);
+  await expectAccessible(page, 'a card linked to a client');
+  await dialog.getByTestId('card-contact').getByRole('button', { name: 'Unlink' }).click();
+  await expect(dialog.getByTestId('card-contact')).toContainText('No linked contact');
 });

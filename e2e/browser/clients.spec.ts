@@ -1,6 +1,6 @@
 import { Page } from '@playwright/test';
 import { chooseLanguage, expect, expectAccessible, installClock, now, openFilters, test } from './fixtures';
-import { DEMO_ADMIN, login, unique, useEnglish } from './helpers';
+import { DEMO_ADMIN, login, unique, uniquePhone, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await useEnglish(page);
@@ -320,4 +320,99 @@ test('a lead sent with a public address shows its approximate place, credited to
   await expectAccessible(page, 'a client with an approximate location');
   await chooseLanguage(page, 'pt-BR');
   await expect(location.getByTestId('location-approx')).toContainText('aproximada, pelo endereço IP');
+});
+
+/** An access token for the demo admin, for setting data up through the API. */
+async function adminToken(page: Page): Promise<Record<string, string>> {
+  const signIn = await page.request.post('/api/v1/auth/login', { data: DEMO_ADMIN });
+  return { authorization: `Bearer ${(await signIn.json()).access_token}` };
+}
+
+test('selected clients, or all matching the filter, change status and tags and are deleted together', async ({ page }) => {
+  const auth = await adminToken(page);
+  const tag = `bulk-${unique()}`;
+  for (const name of ['Bulk Ana', 'Bulk Beto', 'Bulk Caio']) {
+    const res = await page.request.post('/api/v1/contacts', {
+      headers: auth,
+      data: { name, email: `${name.split(' ')[1].toLowerCase()}-${tag}@example.com`, tags: [tag] },
+    });
+    expect(res.status()).toBe(201);
+  }
+  await page.goto(`/clients?tag=${tag}`);
+  const rows = page.getByTestId('clients-table').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+
+  // One ticked, then every client the filter matches.
+  await rows.first().getByRole('checkbox').check();
+  const bar = page.getByTestId('bulk-bar');
+  await expect(bar.getByTestId('selected-count')).toHaveText('1 selected');
+  await bar.getByTestId('select-all-matching').click();
+  await expect(bar.getByTestId('selected-count')).toHaveText('3 selected');
+  await expectAccessible(page, 'the client list with the bulk bar');
+  await bar.getByLabel('Status').selectOption('lost');
+  await bar.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('toast')).toContainText('3 changed, 0 skipped');
+  await expect(rows.locator('.status-badge[data-status=lost]')).toHaveCount(3);
+  await expect(bar).toHaveCount(0);
+
+  // The page's rows, a tag added, in Portuguese.
+  await chooseLanguage(page, 'pt-BR');
+  await page.getByTestId('select-page').check();
+  await expect(bar.getByTestId('selected-count')).toHaveText('3 selecionados');
+  await bar.getByPlaceholder('Etiqueta').fill('vip');
+  await bar.getByRole('button', { name: 'Adicionar tag' }).click();
+  await expect(page.getByTestId('toast')).toContainText('3 alterados, 0 ignorados');
+  const one = await page.request.get(`/api/v1/contacts/ids?tag=vip`, { headers: auth });
+  expect((await one.json()).ids.length).toBeGreaterThanOrEqual(3);
+
+  // Deleted after a confirmation naming the count.
+  await page.getByTestId('select-page').check();
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('Excluir 3 clientes definitivamente');
+    void dialog.accept();
+  });
+  await bar.getByTestId('bulk-delete').click();
+  await expect(page.getByTestId('toast')).toContainText('3 alterados');
+  await expect(rows).toHaveCount(0);
+  const audit = await page.request.get('/api/v1/audit?limit=3', { headers: auth });
+  expect((await audit.json()).items.map((e: { action: string }) => e.action)).toEqual(Array(3).fill('contact.deleted'));
+});
+
+test('an admin deletes a client from its screen after confirming', async ({ page }) => {
+  const auth = await adminToken(page);
+  const created = await page.request.post('/api/v1/contacts', {
+    headers: auth,
+    data: { name: 'Erase Me', email: `erase-${unique()}@example.com` },
+  });
+  const { id } = await created.json();
+  await page.goto(`/clients/${id}`);
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('Delete this client for good');
+    void dialog.accept();
+  });
+  await page.getByTestId('delete-client').click();
+  await expect(page).toHaveURL(/\/clients$/);
+  expect((await page.request.get(`/api/v1/contacts/${id}`, { headers: auth })).status()).toBe(404);
+});
+
+test('a duplicate is found by search, confirmed by name, and merged', async ({ page }) => {
+  const auth = await adminToken(page);
+  const u = unique();
+  const phone = uniquePhone();
+  const keep = await page.request.post('/api/v1/contacts', { headers: auth, data: { name: `Keep ${u}`, email: `keep-${u}@example.com` } });
+  const dup = await page.request.post('/api/v1/contacts', { headers: auth, data: { name: `Dup ${u}`, phone: phone.e164 } });
+  const [kept, gone] = [(await keep.json()).id, (await dup.json()).id];
+  await page.goto(`/clients/${kept}`);
+  await page.getByText('Merge a duplicate').click();
+  const picker = page.getByTestId('client-picker');
+  await picker.getByLabel('Find the duplicate').fill(`Keep ${u}`);
+  await expect(picker.getByRole('button')).toHaveCount(0); // not the client itself
+  await picker.getByLabel('Find the duplicate').fill(`Dup ${u}`);
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain(`Merge Dup ${u} into this client?`);
+    void dialog.accept();
+  });
+  await picker.getByRole('button', { name: new RegExp(`Dup ${u}`) }).click();
+  await expect(page.getByTestId('client-detail').getByText(phone.shown)).toBeVisible();
+  expect((await page.request.get(`/api/v1/contacts/${gone}`, { headers: auth })).status()).toBe(404);
 });

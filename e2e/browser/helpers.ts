@@ -6,6 +6,12 @@ export const DEMO_ADMIN = { email: 'admin@demo.prospecta.dev', password: 'prospe
 /** A unique suffix so tests can run against a database that outlives them. */
 export const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
+/** A São Paulo mobile no other run has (clients are matched by phone), and how the SPA shows it. */
+export function uniquePhone() {
+  const d = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  return { e164: `+55119${d}`, shown: `(11) 9${d.slice(0, 4)}-${d.slice(4)}` };
+}
+
 export async function login(page: Page, email = DEMO_ADMIN.email, password = DEMO_ADMIN.password) {
   await page.goto('/login');
   await page.getByLabel(/E-mail/).fill(email);

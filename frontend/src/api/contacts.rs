@@ -1,8 +1,9 @@
 //! Clients (contacts), their notes, merges, CSV export and imports.
 
 use domain::{
-    ContactCard, ContactDetail, ContactNeighbors, ContactPage, ContactView, CreateContactRequest, CreateNoteRequest,
-    ImportJob, ImportPreview, MergeContactsRequest, NoteView, UpdateContactRequest,
+    BulkResult, ContactCard, ContactDetail, ContactIdList, ContactNeighbors, ContactPage, ContactView,
+    CreateContactRequest, CreateNoteRequest, ImportJob, ImportPreview, MergeContactsRequest, NoteView,
+    UpdateContactRequest,
 };
 use uuid::Uuid;
 
@@ -44,6 +45,21 @@ pub async fn add_note(id: Uuid, req: &CreateNoteRequest) -> Result<NoteView, Api
 /// Merges `source_id` into `id`.
 pub async fn merge(id: Uuid, source_id: Uuid) -> Result<ContactView, ApiError> {
     super::post(&format!("/api/v1/contacts/{id}/merge"), &MergeContactsRequest { source_id }).await
+}
+
+/// Every id matching the list's filter `query`, for "select all".
+pub async fn ids(query: &str) -> Result<ContactIdList, ApiError> {
+    super::get(&format!("/api/v1/contacts/ids?{query}")).await
+}
+
+/// One chunk of a bulk `action` (`assign`, `status`, `tags`, `delete`); `body` has the ids.
+pub async fn bulk(action: &str, body: &serde_json::Value) -> Result<BulkResult, ApiError> {
+    super::post(&format!("/api/v1/contacts/bulk/{action}"), body).await
+}
+
+/// Deletes a client for good (admins).
+pub async fn delete(id: Uuid) -> Result<(), ApiError> {
+    super::delete(&format!("/api/v1/contacts/{id}")).await
 }
 
 /// Saves the list under `query` as `contacts.csv`.

@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod client_card;
+pub mod client_picker;
 mod directory;
 pub mod sla_timer;
 pub mod transcript;

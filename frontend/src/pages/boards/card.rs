@@ -4,6 +4,9 @@
 use domain::i18n::Msg;
 use domain::{BoardView, CardView, CommentView, ConvertTarget, Money, UpdateCardRequest, UserList};
 use leptos::prelude::*;
+
+use crate::busy::Task;
+use crate::components::client_picker::ClientPicker;
 use uuid::Uuid;
 
 use super::board::Columns;
@@ -167,7 +170,7 @@ pub fn CardDialog(
 
     let field_keys = StoredValue::new(board.fields.iter().map(|f| f.key.clone()).collect::<Vec<String>>());
     let board_fields = board.fields.clone();
-    let saving = Action::new_local(move |(current, req): &(CardView, UpdateCardRequest)| {
+    let saving = Task::new(move |(current, req): &(CardView, UpdateCardRequest)| {
         let (current, req) = (current.clone(), req.clone());
         async move {
             match client::update_card(&current, &req).await {
@@ -191,7 +194,7 @@ pub fn CardDialog(
         saving.dispatch((current, req));
     };
     // The card's buttons (move, archive, lose, convert…): one step at a time, each waits.
-    let stepping = Action::new_local(move |step: &CardStep| {
+    let stepping = Task::new(move |step: &CardStep| {
         let step = step.clone();
         async move {
             let done = match step {
@@ -210,13 +213,18 @@ pub fn CardDialog(
         stepping.dispatch(step);
     };
     let busy = move || stepping.pending().get() || saving.pending().get();
+    // Links the card to a client found by search, or unlinks it (`None`).
+    let relink = move |to: Option<Uuid>| {
+        let Some(current) = card.get_untracked() else { return };
+        saving.dispatch((current, UpdateCardRequest { contact_id: Some(to), ..Default::default() }));
+    };
     let move_to = move |ev: leptos::ev::Event| {
         let Ok(stage) = event_target_value(&ev).parse::<Uuid>() else { return };
         run(CardStep::Move(stage));
     };
     let reason = RwSignal::new(String::new());
     let delete_contact = RwSignal::new(false);
-    let deleting = Action::new_local(move |with_contact: &bool| {
+    let deleting = Task::new(move |with_contact: &bool| {
         let with_contact = *with_contact;
         async move {
             match client::delete_card(card_id, with_contact).await {
@@ -238,7 +246,7 @@ pub fn CardDialog(
     };
     let comment = RwSignal::new(String::new());
     let comment_error = RwSignal::new(None::<ApiError>);
-    let commenting = Action::new_local(move |body: &String| {
+    let commenting = Task::new(move |body: &String| {
         let body = body.clone();
         async move {
             match client::add_comment(card_id, body).await {
@@ -292,12 +300,18 @@ pub fn CardDialog(
                         <button type="submit" disabled=busy>{i18n.tr(Msg::Save)}</button>
                     </form>
                     <aside class="card-side">
-                        <p><strong>{i18n.tr(Msg::Contact)}": "</strong>
+                        <p data-testid="card-contact"><strong>{i18n.tr(Msg::Contact)}": "</strong>
                             {match contact {
-                                Some(ct) => view! { <a href=format!("/clients/{}", ct.id)>{ct.name.or(ct.email).or(ct.phone).unwrap_or_else(|| "—".into())}</a> }.into_any(),
+                                Some(ct) => view! {
+                                    <a href=format!("/clients/{}", ct.id)>{ct.name.or(ct.email).or(ct.phone).unwrap_or_else(|| "—".into())}</a>
+                                    " "<button type="button" class="link" disabled=busy on:click=move |_| relink(None)>{i18n.tr(Msg::UnlinkClient)}</button>
+                                }.into_any(),
                                 None => view! { <span class="muted">{i18n.tr(Msg::NoContact)}</span> }.into_any(),
                             }}
                         </p>
+                        {(!has_contact).then(|| view! {
+                            <ClientPicker label=Msg::LinkClient on_pick=Callback::new(move |c: domain::ContactSummary| relink(Some(c.id)))/>
+                        })}
                         <label>{i18n.tr(Msg::MoveTo)}<select name="stage" data-testid="move-to" on:change=move_to>{stage_options}</select></label>
                         <h3>{i18n.tr(Msg::Actions)}</h3>
                         <div class="actions">
@@ -331,7 +345,7 @@ pub fn CardDialog(
                             {has_contact.then(|| view! {
                                 <label class="check"><input type="checkbox" bind:checked=delete_contact/>{i18n.tr(Msg::AlsoDeleteContact)}</label>
                             })}
-                            <button class="link danger" disabled=move || deleting.pending().get() on:click=delete>{i18n.tr(Msg::DeleteCard)}</button>
+                            <button class="link danger" disabled=deleting.pending() on:click=delete>{i18n.tr(Msg::DeleteCard)}</button>
                         </div>
                     </aside>
                 </div>
@@ -379,7 +393,7 @@ pub fn CardDialog(
                 <form class="comment-form" on:submit=add_comment>
                     <textarea name="comment" rows="2" required maxlength="5000" aria-label=i18n.tr(Msg::WriteComment)
                         placeholder=i18n.tr(Msg::WriteComment) bind:value=comment></textarea>
-                    <button type="submit" class="secondary" disabled=move || commenting.pending().get()>{i18n.tr(Msg::AddComment)}</button>
+                    <button type="submit" class="secondary" disabled=commenting.pending()>{i18n.tr(Msg::AddComment)}</button>
                     {form_error(comment_error)}
                 </form>
             </section>

@@ -2,6 +2,8 @@
 //! over the filtered list), the actions (status, assignee, rating, notes, change log) and
 //! the transcript.
 
+use crate::busy::Busy;
+use crate::components::client_picker::ClientPicker;
 use domain::i18n::Msg;
 use domain::{ActivityView, ContactDetail, ContactNeighbors, ContactStatus, CreateNoteRequest, UpdateContactRequest};
 use leptos::prelude::*;
@@ -150,9 +152,12 @@ fn ActionsColumn(
         pending.try_set_value(handle);
     };
     let note = RwSignal::new(String::new());
-    let noting = Action::new_local(move |body: &CreateNoteRequest| {
-        let body = body.clone();
-        async move {
+    let noting = Busy::new();
+    let add_note = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = CreateNoteRequest { body: note.get_untracked() };
+        error.set(None);
+        noting.run(async move {
             match api::contacts::add_note(id, &body).await {
                 Ok(_) => {
                     note.set(String::new());
@@ -160,34 +165,34 @@ fn ActionsColumn(
                 }
                 Err(e) => error.set(Some(e)),
             }
-        }
-    });
-    let add_note = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let body = CreateNoteRequest { body: note.get_untracked() };
-        error.set(None);
-        noting.dispatch(body);
+        });
     };
-    let merge_id = RwSignal::new(String::new());
-    let merging = Action::new_local(move |source_id: &uuid::Uuid| {
-        let source_id = *source_id;
-        async move {
-            match api::contacts::merge(id, source_id).await {
-                Ok(_) => {
-                    merge_id.set(String::new());
-                    on_changed.refetch();
-                }
+    let merging = Busy::new();
+    let merge = Callback::new(move |other: domain::ContactSummary| {
+        let name = other.name.or(other.email).or(other.phone).unwrap_or_default();
+        if !crate::pages::confirm(&i18n.t(Msg::ConfirmMerge).replace("{name}", &name)) {
+            return;
+        }
+        merging.run(async move {
+            match api::contacts::merge(id, other.id).await {
+                Ok(_) => on_changed.refetch(),
                 Err(e) => error.set(Some(e)),
             }
+        });
+    });
+    let to_list = leptos_router::hooks::use_navigate();
+    let deleting = Busy::new();
+    let delete = Callback::new(move |()| {
+        if crate::pages::confirm(i18n.t(Msg::ConfirmDeleteClient)) {
+            let to_list = to_list.clone();
+            deleting.run(async move {
+                match api::contacts::delete(id).await {
+                    Ok(()) => to_list("/clients", Default::default()),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
         }
     });
-    let merge = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Ok(source_id) = merge_id.get_untracked().trim().parse::<uuid::Uuid>() else {
-            return;
-        };
-        merging.dispatch(source_id);
-    };
     let status = c.status.as_str();
     let assignee = c.assignee_id.map(|a| a.to_string()).unwrap_or_default();
     let rating = c.rating.map(|r| r.to_string()).unwrap_or_default();
@@ -245,7 +250,7 @@ fn ActionsColumn(
             <form class="note-form" on:submit=add_note>
                 <textarea name="note" rows="3" aria-label=i18n.tr(Msg::AddNote) bind:value=note></textarea>
                 {field_error(error, "body")}
-                <button disabled=move || noting.pending().get() type="submit">{i18n.tr(Msg::AddNote)}</button>
+                <button disabled=noting.pending() type="submit">{i18n.tr(Msg::AddNote)}</button>
             </form>
             <ul class="notes" data-testid="notes">
                 {detail.notes.iter().map(|n| {
@@ -266,13 +271,14 @@ fn ActionsColumn(
 
             <details class="merge">
                 <summary>{i18n.tr(Msg::Merge)}</summary>
-                <form on:submit=merge>
-                    <small class="muted">{i18n.tr(Msg::MergeHint)}</small>
-                    <input name="source_id" bind:value=merge_id/>
-                    {field_error(error, "source_id")}
-                    <button disabled=move || merging.pending().get() type="submit">{i18n.tr(Msg::Merge)}</button>
-                </form>
+                <ClientPicker label=Msg::MergeFind on_pick=merge exclude=Some(id)/>
+                {field_error(error, "source_id")}
             </details>
+            <Show when=move || session.is_admin()>
+                <button class="link danger" data-testid="delete-client" disabled=deleting.pending() on:click=move |_| delete.run(())>
+                    {i18n.tr(Msg::DeleteClient)}
+                </button>
+            </Show>
         </section>
     }
 }

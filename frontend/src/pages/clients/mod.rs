@@ -1,5 +1,6 @@
 //! Clients: the lead list with status tabs and filters, and the client detail screen.
 
+mod bulk;
 mod detail;
 pub mod filter;
 mod import;
@@ -14,10 +15,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
+use crate::busy::Busy;
 pub use crate::components::{phone_text, short, Directory};
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 use crate::session::use_session;
+use bulk::{BulkBar, Selection};
 use filter::{api_query, status_msg, ui_query, ui_query_with};
 use new_client::NewClientForm;
 
@@ -39,8 +42,10 @@ pub fn ClientsPage() -> impl IntoView {
         async move { api::contacts::list(&qs, None).await }
     });
     let loading = move || first_page.get().is_none();
+    let selection = Selection::new();
     Effect::new(move || match first_page.get() {
         Some(Ok(page)) => {
+            selection.clear();
             items.set(page.items);
             next.set(page.next_cursor);
             counts.set(page.counts);
@@ -49,9 +54,10 @@ pub fn ClientsPage() -> impl IntoView {
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let loading_more = Action::new_local(move |(qs, cursor): &(String, String)| {
-        let (qs, cursor) = (qs.clone(), cursor.clone());
-        async move {
+    let loading_more = Busy::new();
+    let load_more = move |_| {
+        let (qs, cursor) = (api_qs.get_untracked(), next.get_untracked().unwrap_or_default());
+        loading_more.run(async move {
             match api::contacts::list(&qs, Some(&cursor)).await {
                 Ok(page) => {
                     items.update(|all| all.extend(page.items));
@@ -59,34 +65,26 @@ pub fn ClientsPage() -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e)),
             }
-        }
-    });
-    let load_more = move |_| {
-        loading_more.dispatch((api_qs.get_untracked(), next.get_untracked().unwrap_or_default()));
+        });
     };
-    let exporting = Action::new_local(move |qs: &String| {
-        let qs = qs.clone();
-        async move {
-            if let Err(e) = api::contacts::export_csv(&qs).await {
-                error.set(Some(e));
-            }
-        }
-    });
+    let exporting = Busy::new();
 
+    let total_of = move |c: StatusCounts, status: Option<ContactStatus>| match status {
+        None => c.to_contact + c.in_progress + c.won + c.lost,
+        Some(ContactStatus::ToContact) => c.to_contact,
+        Some(ContactStatus::InProgress) => c.in_progress,
+        Some(ContactStatus::Won) => c.won,
+        Some(ContactStatus::Lost) => c.lost,
+    };
+    let matching = Signal::derive(move || {
+        let status = query.with(|q| q.get("status").and_then(|s| ContactStatus::parse(&s)));
+        total_of(counts.get(), status)
+    });
     let tab = move |status: Option<ContactStatus>| {
         let value = status.map(|s| s.as_str()).unwrap_or("");
         let href = move || format!("/clients?{}", ui_query_with(&query.get(), "status", value));
         let active = move || query.get().get("status").unwrap_or_default() == value;
-        let count = move || {
-            let c = counts.get();
-            match status {
-                None => c.to_contact + c.in_progress + c.won + c.lost,
-                Some(ContactStatus::ToContact) => c.to_contact,
-                Some(ContactStatus::InProgress) => c.in_progress,
-                Some(ContactStatus::Won) => c.won,
-                Some(ContactStatus::Lost) => c.lost,
-            }
-        };
+        let count = move || total_of(counts.get(), status);
         let label = move || i18n.t(status.map(status_msg).unwrap_or(Msg::All));
         view! {
             <a href=href class="tab" class:active=active data-status=value>
@@ -103,9 +101,12 @@ pub fn ClientsPage() -> impl IntoView {
             .map(|c| {
                 let href = format!("/clients/{}?{qs}", c.id);
                 let status = c.status;
-                let (site, assignee) = (c.site_id, c.assignee_id);
+                let (site, assignee, id) = (c.site_id, c.assignee_id, c.id);
+                let pick = i18n.t(Msg::SelectClient).replace("{name}", c.name.as_deref().unwrap_or("—"));
                 view! {
                     <tr data-contact=c.email.clone().or(c.phone.clone()).unwrap_or_default()>
+                        <td class="pick"><input type="checkbox" aria-label=pick on:change=move |_| selection.toggle(id)
+                            prop:checked=move || selection.all_matching.get() || selection.ids.with(|s| s.contains(&id))/></td>
                         <td><a href=href>{c.name.clone().unwrap_or_else(|| "—".into())}</a></td>
                         <td>{c.email.clone()}</td>
                         <td>{c.phone.as_deref().map(phone_text)}</td>
@@ -124,8 +125,15 @@ pub fn ClientsPage() -> impl IntoView {
         <div class="clients-head">
             <h1>{i18n.tr(Msg::NavClients)}</h1>
             <span class="spacer"></span>
-            <button class="secondary" data-testid="export" disabled=move || exporting.pending().get()
-                on:click=move |_| { exporting.dispatch(api_qs.get_untracked()); }>{i18n.tr(Msg::ExportCsv)}</button>
+            <button class="secondary" data-testid="export" disabled=exporting.pending()
+                on:click=move |_| {
+                    let qs = api_qs.get_untracked();
+                    exporting.run(async move {
+                        if let Err(e) = api::contacts::export_csv(&qs).await {
+                            error.set(Some(e));
+                        }
+                    });
+                }>{i18n.tr(Msg::ExportCsv)}</button>
             <Show when=move || session.is_admin()>
                 <a class="button secondary" href="/clients/import">{i18n.tr(Msg::ImportCsv)}</a>
             </Show>
@@ -137,9 +145,19 @@ pub fn ClientsPage() -> impl IntoView {
         </nav>
         <FilterBar directory=directory/>
         {form_error(error)}
+        <Show when=move || selection.all_matching.get() || selection.ids.with(|s| !s.is_empty())>
+            <BulkBar selection=selection directory=directory matching=matching query=api_qs
+                done=Callback::new(move |_| first_page.refetch())/>
+        </Show>
         <div class="table-scroll" tabindex="0">
         <table class="grid" data-testid="clients-table" on:keydown=crate::focus::move_between_rows>
             <thead><tr>
+                <th class="pick"><input type="checkbox" aria-label=i18n.tr(Msg::SelectPage) data-testid="select-page"
+                    prop:checked=move || !items.with(Vec::is_empty) && items.with(|all| selection.ids.with(|s| all.iter().all(|c| s.contains(&c.id))))
+                    on:change=move |ev| {
+                        selection.all_matching.set(false);
+                        selection.ids.set(if event_target_checked(&ev) { items.with(|all| all.iter().map(|c| c.id).collect()) } else { Vec::new() });
+                    }/></th>
                 <th>{i18n.tr(Msg::Name)}</th><th>{i18n.tr(Msg::Email)}</th><th>{i18n.tr(Msg::Phone)}</th>
                 <th>{i18n.tr(Msg::Site)}</th><th>{i18n.tr(Msg::Source)}</th><th>{i18n.tr(Msg::Status)}</th>
                 <th>{i18n.tr(Msg::Assignee)}</th><th>{i18n.tr(Msg::FirstContact)}</th>
