@@ -274,3 +274,38 @@ test('the Inbox loads more past its first page', async ({ page }) => {
     psql(`DELETE FROM conversations WHERE '${tag}' = ANY(tags)`);
   }
 });
+
+test('All keeps its filters in the URL: a result opened and closed again finds them', async ({ page }) => {
+  const db = process.env.E2E_DATABASE_URL!;
+  const psql = (sql: string) => execFileSync('psql', [db, '-qtAc', sql], { encoding: 'utf8' }).trim();
+  const tag = `kept-${unique()}`;
+  psql(`INSERT INTO conversations (id, account_id, contact_id, site_id, channel, started_at, status, closed_at, tags, visitor_given)
+        SELECT gen_random_uuid(), c.account_id, c.id, c.site_id, 'live_chat', now() - interval '1 hour', 'closed', now(),
+               ARRAY['${tag}'], jsonb_build_object('name', 'Arquivo ' || n)
+        FROM (SELECT * FROM contacts WHERE account_id = (SELECT account_id FROM users WHERE email = 'admin@demo.prospecta.dev') LIMIT 1) c,
+             generate_series(1, 3) n`);
+  try {
+    await page.goto('/conversations?tab=all');
+    const filters = page.getByTestId('all-filters');
+    await filters.getByLabel('Tag').fill(tag);
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await expect(page).toHaveURL(new RegExp(`tab=all&tag=${tag}`));
+    const items = page.getByTestId('conversation-list').locator('.conv-item');
+    await expect(items).toHaveCount(3);
+
+    await items.first().getByRole('link').click();
+    await expect(page).toHaveURL(new RegExp(`/conversations/[0-9a-f-]+\\?tab=all&tag=${tag}`));
+    await expect(items).toHaveCount(3);
+    // The back link (shown on a phone, where the list hides) and the browser's back both return.
+    await expect(page.locator('.desk-back')).toHaveAttribute('href', `/conversations?tab=all&tag=${tag}`);
+    await page.goBack();
+    await expect(page).toHaveURL(new RegExp(`/conversations\\?tab=all&tag=${tag}$`));
+    await expect(filters.getByLabel('Tag')).toHaveValue(tag);
+    await expect(items).toHaveCount(3);
+    await page.reload();
+    await expect(filters.getByLabel('Tag')).toHaveValue(tag);
+    await expect(items).toHaveCount(3);
+  } finally {
+    psql(`DELETE FROM conversations WHERE '${tag}' = ANY(tags)`);
+  }
+});

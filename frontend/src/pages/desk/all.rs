@@ -5,48 +5,72 @@ use domain::ConversationTotals;
 use leptos::prelude::*;
 
 use super::super::clients::filter::encode;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+
 use crate::components::Directory;
 use crate::i18n::use_i18n;
 
-/// Site, operator, dates, tag, rating and words: sets `filters` to the query string.
+/// The All tab's filters, kept in the URL as typed (days, words), so opening a result and
+/// coming back finds them again.
+const KEYS: [&str; 7] = ["q", "site_id", "operator_id", "from", "to", "tag", "rating"];
+
+/// `&key=value…` of the filters in the URL's `query`, for links that keep them.
+pub fn link_filters(query: &ParamsMap) -> String {
+    KEYS.iter()
+        .filter_map(|k| query.get(k).filter(|v| !v.trim().is_empty()).map(|v| format!("&{k}={}", encode(v.trim()))))
+        .collect()
+}
+
+/// The same for the API: a day becomes the instant that bounds it in the user's time zone.
+pub fn api_filters(query: &ParamsMap) -> String {
+    let day = |d: &str, end: bool| {
+        d.parse::<chrono::NaiveDate>()
+            .ok()
+            .map(|d| if end { d.succ_opt().unwrap_or(d) } else { d })
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|dt| dt.and_local_timezone(chrono::Local).single())
+            .map(|dt| dt.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default()
+    };
+    KEYS.iter()
+        .filter_map(|k| {
+            let v = query.get(k).filter(|v| !v.trim().is_empty())?;
+            let v = match *k {
+                "from" => day(v.trim(), false),
+                "to" => day(v.trim(), true),
+                _ => v.trim().to_string(),
+            };
+            (!v.is_empty()).then(|| format!("{k}={}", encode(&v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Site, operator, dates, tag, rating and words; applying them rewrites the URL.
 #[component]
-pub fn AllFilters(filters: RwSignal<String>, directory: Directory) -> impl IntoView {
+pub fn AllFilters(directory: Directory) -> impl IntoView {
     let i18n = use_i18n();
-    let (site, operator, from, to, tag, rating, q) = (
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-    );
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let field = |key: &str| RwSignal::new(query.get_untracked().get(key).unwrap_or_default());
+    let (site, operator, from, to, tag, rating, q) =
+        (field("site_id"), field("operator_id"), field("from"), field("to"), field("tag"), field("rating"), field("q"));
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut parts = Vec::new();
-        let mut add = |key: &str, value: String| {
-            if !value.trim().is_empty() {
-                parts.push(format!("{key}={}", encode(value.trim())));
-            }
-        };
-        add("site_id", site.get_untracked());
-        add("operator_id", operator.get_untracked());
-        // Dates are days in the user's time zone.
-        let day = |d: String, end: bool| {
-            d.parse::<chrono::NaiveDate>()
-                .ok()
-                .map(|d| if end { d.succ_opt().unwrap_or(d) } else { d })
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .and_then(|dt| dt.and_local_timezone(chrono::Local).single())
-                .map(|dt| dt.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                .unwrap_or_default()
-        };
-        add("from", day(from.get_untracked(), false));
-        add("to", day(to.get_untracked(), true));
-        add("tag", tag.get_untracked());
-        add("rating", rating.get_untracked());
-        add("q", q.get_untracked());
-        filters.set(parts.join("&"));
+        let mut map = ParamsMap::new();
+        for (key, value) in [
+            ("q", q),
+            ("site_id", site),
+            ("operator_id", operator),
+            ("from", from),
+            ("to", to),
+            ("tag", tag),
+            ("rating", rating),
+        ] {
+            map.insert(key, value.get_untracked());
+        }
+        navigate(&format!("/conversations?tab=all{}", link_filters(&map)), Default::default());
     };
     view! {
         <form class="desk-filters" on:submit=apply data-testid="all-filters">

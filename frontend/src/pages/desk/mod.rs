@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{self, ApiError};
+use crate::busy::Task;
 use crate::components::sla_timer::{OfferCountdown, SlaTimer};
 use crate::components::{short, Directory};
 use crate::i18n::use_i18n;
@@ -96,7 +97,9 @@ pub fn DeskPage() -> impl IntoView {
     let params = use_params_map();
     let tab = Memo::new(move |_| Tab::from_query(query.get().get("tab")));
     let open_id = Memo::new(move |_| params.get().get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
-    let filters = RwSignal::new(String::new());
+    // The All tab's filters live in the URL (`all::link_filters`).
+    let filters =
+        Memo::new(move |_| if tab.get() == Tab::All { all::api_filters(&query.get()) } else { String::new() });
     // Pages shown ("Load more" adds one); a refetch reloads them all, so live updates keep
     // every loaded page current. Back to one page when the tab or the filters change.
     let pages = RwSignal::new(1usize);
@@ -164,7 +167,7 @@ pub fn DeskPage() -> impl IntoView {
                     {tab_link(Tab::All, Msg::DeskAll)}
                 </nav>
                 <Show when=move || tab.get() == Tab::All>
-                    <all::AllFilters filters=filters directory=directory/>
+                    <all::AllFilters directory=directory/>
                 </Show>
                 {move || list.get().map(|res| match res {
                     Ok(l) => view! {
@@ -249,7 +252,7 @@ fn ConversationItem(
     let owner = c.owner_id;
     view! {
         <li class="conv-item" class:current=move || open_id.get() == Some(id) class:awaiting=awaiting data-id=id.to_string()>
-            <a href=format!("/conversations/{id}?tab={}", tab.code())>
+            <a href=format!("/conversations/{id}?tab={}{}", tab.code(), all::link_filters(&use_query_map().get_untracked()))>
                 <strong>{move || label.clone().unwrap_or_else(|| i18n.t(Msg::AnonymousVisitor).to_string())}</strong>
                 <small class="muted">{where_from}</small>
                 {c.last_message.clone().map(|m| view! { <span class="last-msg">{m}</span> })}
@@ -271,7 +274,7 @@ fn InboxActions(id: uuid::Uuid, offered: bool, on_changed: Callback<()>) -> impl
     let i18n = use_i18n();
     let toasts = use_toasts();
     let navigate = leptos_router::hooks::use_navigate();
-    let accepting = Action::new_local(move |_: &()| {
+    let accepting = Task::new(move |_: &()| {
         let navigate = navigate.clone();
         async move {
             match api::conversations::act(id, api::conversations::OperatorAction::Accept, None).await {
@@ -285,7 +288,7 @@ fn InboxActions(id: uuid::Uuid, offered: bool, on_changed: Callback<()>) -> impl
             on_changed.run(());
         }
     });
-    let ignoring = Action::new_local(move |_: &()| async move {
+    let ignoring = Task::new(move |_: &()| async move {
         if let Err(e) = api::conversations::ignore(id).await {
             toasts.show(e.summary(), None);
         }
@@ -306,7 +309,7 @@ fn PresenceSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let current = move || session.current().map(|u| u.presence).unwrap_or(Presence::Offline);
-    let setting = Action::new_local(move |presence: &Presence| {
+    let setting = Task::new(move |presence: &Presence| {
         let presence = *presence;
         async move {
             if let Ok(user) = api::users::set_presence(presence).await {
