@@ -44,7 +44,11 @@ pub fn ClientPicker(
                         .flatten()
                         .collect::<Vec<_>>()
                         .join(" · ");
-                    view! { <li><button type="button" class="link" on:click=move |_| on_pick.run(c.clone())>{text}</button></li> }
+                    view! { <li><button type="button" class="link" on:click=move |_| {
+                        // The matches go once one is chosen: they would read as the result.
+                        words.set(String::new());
+                        on_pick.run(c.clone())
+                    }>{text}</button></li> }
                 }).collect_view()}
             </ul>
         </div>
