@@ -22,6 +22,12 @@ export async function login(page: Page, email = DEMO_ADMIN.email, password = DEM
 }
 
 /** Pins the UI language before the app reads it. */
+/** A bearer header for the demo admin, for setting a scene through the API. */
+export async function adminToken(page: Page): Promise<Record<string, string>> {
+  const signIn = await page.request.post('/api/v1/auth/login', { data: DEMO_ADMIN });
+  return { authorization: `Bearer ${(await signIn.json()).access_token}` };
+}
+
 export async function useEnglish(page: Page) {
   await page.addInitScript(() => {
     if (!window.localStorage.getItem('prospecta.lang')) window.localStorage.setItem('prospecta.lang', 'en');

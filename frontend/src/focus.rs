@@ -105,3 +105,31 @@ pub fn set_document_lang(code: &str) {
         let _ = root.set_attribute("lang", code);
     }
 }
+
+/// Focuses the element matching `selector` once the screen has drawn it anew (waiting up to a
+/// second): a change that makes a list render again must leave the keyboard on the control
+/// that made it, not on the page body.
+pub fn focus_when_redrawn(selector: String) {
+    let document = web_sys::window().and_then(|w| w.document());
+    let before = document.and_then(|d| d.query_selector(&selector).ok().flatten());
+    focus_new_match(20, selector, before);
+}
+
+fn focus_new_match(tries_left: u32, selector: String, before: Option<web_sys::Element>) {
+    set_timeout(
+        move || {
+            let document = web_sys::window().and_then(|w| w.document());
+            let found = document.and_then(|d| d.query_selector(&selector).ok().flatten());
+            match found.filter(|el| Some(el) != before.as_ref()) {
+                Some(el) => {
+                    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
+                }
+                None if tries_left > 0 => focus_new_match(tries_left - 1, selector, before),
+                None => {}
+            }
+        },
+        Duration::from_millis(50),
+    );
+}

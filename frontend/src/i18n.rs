@@ -56,6 +56,11 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// `{n}` and friends in a message.
+pub fn fill(text: &str, values: &[(&str, usize)]) -> String {
+    values.iter().fold(text.to_string(), |t, (key, n)| t.replace(key, &n.to_string()))
+}
+
 pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }

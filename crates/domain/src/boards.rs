@@ -51,6 +51,8 @@ pub struct StageView {
     pub stale_days: Option<i32>,
     /// Shown as exceeded when the stage holds more cards.
     pub wip_limit: Option<i32>,
+    /// Every card in the stage, archived and lost ones too: what deleting it has to move.
+    pub card_count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -196,9 +198,32 @@ pub struct DeleteStageParams {
     pub move_to: Option<Uuid>,
 }
 
+/// Where a stage lands when it leaves index `from` for index `to` of `order` (the board's
+/// stages in order): right after the returned stage, or first when `None`. Moving forward it
+/// goes after the stage now at `to`; moving back, after the one before `to`.
+pub fn stage_after(order: &[Uuid], from: usize, to: usize) -> Option<Uuid> {
+    match to {
+        0 => None,
+        _ if from < to => order.get(to).copied(),
+        _ => order.get(to - 1).copied(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moved_stage_lands_where_it_was_dropped() {
+        let order: Vec<Uuid> = (0..4).map(|_| Uuid::new_v4()).collect();
+        let [a, b, c, _d] = [order[0], order[1], order[2], order[3]];
+        assert_eq!(stage_after(&order, 1, 2), Some(c), "one down: after the next one");
+        assert_eq!(stage_after(&order, 2, 1), Some(a), "one up: after the one before the previous");
+        assert_eq!(stage_after(&order, 1, 0), None, "up to the top: first");
+        assert_eq!(stage_after(&order, 0, 3), Some(order[3]), "dragged to the end: after the last");
+        assert_eq!(stage_after(&order, 3, 1), Some(a), "dragged back: before the drop target");
+        assert_eq!(stage_after(&order, 0, 1), Some(b));
+    }
 
     #[test]
     fn colours_are_six_hex_digits() {

@@ -134,6 +134,11 @@ pub struct UpdateUserRequest {
     #[validate(range(min = 1, max = 100000))]
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 100000)]
     pub max_new_leads_per_day: Option<Option<i32>>,
+    /// The boards shared with the user, replacing the list (each board's `member_ids` shows
+    /// it). Admins see every board whatever it says.
+    #[validate(length(max = 500))]
+    #[schema(max_items = 500)]
+    pub board_ids: Option<Vec<Uuid>>,
 }
 
 impl UpdateUserRequest {

@@ -156,6 +156,34 @@ pub async fn update_board(board: Uuid, req: &domain::UpdateBoardRequest) -> Resu
     api::patch(&format!("/api/v1/boards/{board}"), req).await
 }
 
+pub async fn delete_board(board: Uuid) -> Result<(), ApiError> {
+    api::delete(&format!("/api/v1/boards/{board}")).await
+}
+
+pub async fn update_stage(board: Uuid, stage: Uuid, req: &domain::UpdateStageRequest) -> Result<StageView, ApiError> {
+    api::patch(&format!("/api/v1/boards/{board}/stages/{stage}"), req).await
+}
+
+/// Puts `stage` right after `after` (first when `None`).
+pub async fn move_stage(board: Uuid, stage: Uuid, after: Option<Uuid>) -> Result<BoardView, ApiError> {
+    api::post(&format!("/api/v1/boards/{board}/stages/{stage}/move"), &domain::MoveStageRequest { after_id: after })
+        .await
+}
+
+/// `move_to` takes the stage's cards; required when it holds any.
+pub async fn delete_stage(board: Uuid, stage: Uuid, move_to: Option<Uuid>) -> Result<(), ApiError> {
+    let query = move_to.map(|to| format!("?move_to={to}")).unwrap_or_default();
+    api::delete(&format!("/api/v1/boards/{board}/stages/{stage}{query}")).await
+}
+
+pub async fn update_label(board: Uuid, label: Uuid, req: &CreateLabelRequest) -> Result<LabelView, ApiError> {
+    api::patch(&format!("/api/v1/boards/{board}/labels/{label}"), req).await
+}
+
+pub async fn delete_label(board: Uuid, label: Uuid) -> Result<(), ApiError> {
+    api::delete(&format!("/api/v1/boards/{board}/labels/{label}")).await
+}
+
 pub async fn related(card: Uuid) -> Result<domain::RelatedCardList, ApiError> {
     api::get(&format!("/api/v1/cards/{card}/related")).await
 }

@@ -11,7 +11,7 @@
 pub mod base_card;
 pub mod fields;
 pub mod labels;
-mod queries;
+pub(crate) mod queries;
 mod routes;
 
 pub(crate) use queries::base_card::base_card;

@@ -61,8 +61,10 @@ pub async fn get_user(
     Ok(web::Json(row.view()))
 }
 
-/// Change a user's name, role, password, disabled flag or limits (admin only).
+/// Change a user's name, role, password, disabled flag, limits or boards (admin only).
 ///
+/// `board_ids` replaces the boards shared with the user (as each board's `member_ids`);
+/// every id must be a board of the account (422 `board_ids` otherwise).
 /// Disabling a user or changing their password ends all of their sessions. The limits
 /// (`max_open_chats`, `max_new_leads_per_day`; `null` for none) make the auto-assignment pass
 /// the user by while they are reached; raising one deals them waiting leads at once. Admins cannot
@@ -76,7 +78,7 @@ pub async fn get_user(
         (status = 403, description = "Caller is not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user in this account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would demote or disable the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or a board not of this account", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/{id}")]
@@ -110,12 +112,16 @@ pub async fn update_user(
     };
     // A higher limit (or none) may let the user take leads that wait.
     let limits_changed = body.max_open_chats.is_some() || body.max_new_leads_per_day.is_some();
+    let board_ids = body.board_ids;
     let public_url = state.config.public_url.clone();
     let row = state
         .db
         .transaction(move |conn| {
             queries::get_user_for_update(conn, caller.account_id, id)?;
             let row = queries::update_user(conn, caller.account_id, id, &changes)?;
+            if let Some(board_ids) = &board_ids {
+                crate::boards::queries::set_boards_of_user(conn, caller.account_id, id, board_ids)?;
+            }
             if ends_sessions {
                 sessions::revoke_all_for_user(conn, id)?;
             }

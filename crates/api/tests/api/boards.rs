@@ -140,7 +140,7 @@ async fn stages_are_added_changed_moved_and_deleted() {
     let changed: Value = res.json().await.unwrap();
     assert_eq!(
         changed,
-        json!({"id": renewal["id"], "name": "Renovação", "colour": "#2358d8", "stale_days": 10, "wip_limit": null})
+        json!({"id": renewal["id"], "name": "Renovação", "colour": "#2358d8", "stale_days": 10, "wip_limit": null, "card_count": 0})
     );
     let res = app.patch(&stage_path, &admin.token, &json!({"stale_days": 0})).await;
     assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["stale_days"]);

@@ -222,6 +222,11 @@ async fn moves_within_a_stage_and_bad_targets() {
         let res = app.post(&card_path(&a, "/move"), Some(&admin.token), &body).await;
         assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), [field], "{body}");
     }
+    // The board says how many cards each stage holds: what deleting it would move.
+    let stages: Value = app.get(&board.path(""), &admin.token).await.json().await.unwrap();
+    let counts: Vec<i64> =
+        stages["stages"].as_array().unwrap().iter().map(|s| s["card_count"].as_i64().unwrap()).collect();
+    assert_eq!(counts, [3, 0, 0, 0, 0, 0]);
     // A stage holding cards goes only with somewhere for them.
     let stage0 = board.path(&format!("/stages/{}", board.stages[0]));
     problem(app.delete(&stage0, &admin.token).await, StatusCode::CONFLICT).await;

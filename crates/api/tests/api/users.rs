@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::helpers::{fields, problem, TestApp, PASSWORD};
+use crate::helpers::{fields, problem, Session, TestApp, PASSWORD};
 
 #[tokio::test]
 async fn admins_create_users_who_can_then_log_in() {
@@ -102,4 +102,60 @@ async fn admins_delete_other_users_but_not_themselves() {
     );
     problem(app.get(&format!("/api/v1/users/{}", agent.user.id), &admin.token).await, StatusCode::NOT_FOUND).await;
     problem(app.login("bruno@acme.test", PASSWORD).await, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn admins_choose_the_boards_a_user_sees_from_the_user() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
+    let board = |name: &'static str| {
+        let app = &app;
+        let token = admin.token.clone();
+        async move {
+            let res =
+                app.post("/api/v1/boards", Some(&token), &json!({"name": name, "template": "sales_pipeline"})).await;
+            res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
+        }
+    };
+    let (sales, renewals) = (board("Vendas").await, board("Renovações").await);
+    let user_path = format!("/api/v1/users/{}", agent.user.id);
+    let seen = |who: &Session| {
+        let app = &app;
+        let token = who.token.clone();
+        async move {
+            let list: Value = app.get("/api/v1/boards", &token).await.json().await.unwrap();
+            let mut names: Vec<String> =
+                list["items"].as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap().to_string()).collect();
+            names.sort();
+            names
+        }
+    };
+    assert!(seen(&agent).await.is_empty());
+
+    let res = app.patch(&user_path, &admin.token, &json!({"board_ids": [sales, renewals, sales]})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(seen(&agent).await, ["Renovações", "Vendas"]);
+    let shared: Value = app.get(&format!("/api/v1/boards/{sales}"), &admin.token).await.json().await.unwrap();
+    assert_eq!(shared["member_ids"], json!([agent.user.id]), "the board's side shows it");
+
+    // Replacing the list unshares the rest.
+    let res = app.patch(&user_path, &admin.token, &json!({"board_ids": [renewals]})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(seen(&agent).await, ["Renovações"]);
+
+    // A board of another account is refused and nothing changes.
+    let other = app.signup("Other", "olga@other.test").await;
+    let res =
+        app.post("/api/v1/boards", Some(&other.token), &json!({"name": "Alheio", "template": "sales_pipeline"})).await;
+    let foreign = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let res = app.patch(&user_path, &admin.token, &json!({"board_ids": [sales, foreign], "name": "Bruno Novo"})).await;
+    assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["board_ids"]);
+    assert_eq!(seen(&agent).await, ["Renovações"]);
+    let user: Value = app.get(&user_path, &admin.token).await.json().await.unwrap();
+    assert_eq!(user["name"], "Bruno Teste", "the rest of the change was rolled back");
+    // Another account's admin cannot touch the user; agents cannot change anyone's boards.
+    problem(app.patch(&user_path, &other.token, &json!({"board_ids": []})).await, StatusCode::NOT_FOUND).await;
+    problem(app.patch(&user_path, &agent.token, &json!({"board_ids": [sales]})).await, StatusCode::FORBIDDEN).await;
+    assert_eq!(seen(&agent).await, ["Renovações"]);
 }

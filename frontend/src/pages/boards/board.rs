@@ -42,9 +42,12 @@ pub fn BoardPage() -> impl IntoView {
     let users = LocalResource::new(api::users::list);
     // Outlives the screen, which a settings change rebuilds: the admin keeps working in it.
     let settings_open = RwSignal::new(false);
+    // Made here, not in the view below: that view is rebuilt by the refetch, and work still
+    // running in the old screen (a second click) calls this after it.
+    let on_changed = Callback::new(move |_| board.refetch());
     move || {
         board.get().map(|res| match res {
-            Ok(b) => view! { <BoardScreen board=b users=users settings_open=settings_open on_changed=Callback::new(move |_| board.refetch())/> }.into_any(),
+            Ok(b) => view! { <BoardScreen board=b users=users settings_open=settings_open on_changed=on_changed/> }.into_any(),
             Err(e) => view! { <h1>{move || use_i18n().t(Msg::NavBoards)}</h1><p role="alert" class="form-error">{e.summary()}</p> }.into_any(),
         })
     }

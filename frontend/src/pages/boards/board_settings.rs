@@ -1,16 +1,17 @@
-//! A board's settings for admins: who it is shared with, a new stage, a new label, its custom
-//! fields and base card.
+//! A board's settings for admins: its name and colour (or deleting it), who it is shared with,
+//! its stages and labels, its custom fields and base card.
 
 use domain::i18n::Msg;
-use domain::{CreateLabelRequest, CreateStageRequest, UpdateBoardRequest, UserList};
+use domain::{UpdateBoardRequest, UserList};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use crate::api::boards as client;
 use crate::api::{self, ApiError};
 use crate::busy::Task;
-use crate::i18n::use_i18n;
-use crate::pages::form_error;
+use crate::i18n::{fill, use_i18n};
+use crate::pages::{confirm, field_error, form_error};
 
 #[component]
 pub fn BoardSettings(
@@ -46,44 +47,40 @@ pub fn BoardSettings(
         let req = UpdateBoardRequest { member_ids: Some(members.get_untracked()), ..Default::default() };
         sharing.dispatch(req);
     };
-    let stage = RwSignal::new(String::new());
-    let stale = RwSignal::new(String::new());
-    let adding_stage = Task::new(move |req: &CreateStageRequest| {
+    let name = RwSignal::new(board.name.clone());
+    let colour = RwSignal::new(board.colour.clone());
+    let renaming = Task::new(move |req: &UpdateBoardRequest| {
         let req = req.clone();
         async move {
-            let result = client::add_stage(board_id, &req).await.map(|_| ());
-            if result.is_ok() {
-                stage.set(String::new());
-            }
-            done(result);
+            done(api::boards::update_board(board_id, &req).await.map(|_| ()));
         }
     });
-    let add_stage = move |ev: leptos::ev::SubmitEvent| {
+    let rename = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let req = CreateStageRequest {
-            name: stage.get_untracked(),
-            colour: None,
-            stale_days: stale.get_untracked().parse().ok(),
-            wip_limit: None,
+        let req = UpdateBoardRequest {
+            name: Some(name.get_untracked()),
+            colour: Some(colour.get_untracked()),
+            ..Default::default()
         };
-        adding_stage.dispatch(req);
+        renaming.dispatch(req);
     };
-    let label = RwSignal::new(String::new());
-    let colour = RwSignal::new("#7c3aed".to_string());
-    let adding_label = Task::new(move |req: &CreateLabelRequest| {
-        let req = req.clone();
+    let cards: i64 = board.stages.iter().map(|s| s.card_count).sum();
+    let title = board.name.clone();
+    let navigate = use_navigate();
+    let deleting = Task::new(move |_: &()| {
+        let navigate = navigate.clone();
         async move {
-            let result = client::add_label(board_id, &req).await.map(|_| ());
-            if result.is_ok() {
-                label.set(String::new());
+            match client::delete_board(board_id).await {
+                Ok(()) => navigate("/boards", Default::default()),
+                Err(e) => error.set(Some(e)),
             }
-            done(result);
         }
     });
-    let add_label = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let req = CreateLabelRequest { name: label.get_untracked(), colour: Some(colour.get_untracked()) };
-        adding_label.dispatch(req);
+    let delete = move |_| {
+        let question = fill(i18n.t(Msg::ConfirmDeleteBoard), &[("{n}", cards as usize)]).replace("{name}", &title);
+        if confirm(&question) {
+            deleting.dispatch(());
+        }
     };
     let user_checks = move || {
         users.get().and_then(Result::ok).map(|l| {
@@ -102,18 +99,19 @@ pub fn BoardSettings(
     };
     view! {
         <section class="panel board-settings" data-testid="board-settings" aria-label=i18n.tr(Msg::NavSettings)>
+            <fieldset data-testid="board-identity"><legend>{i18n.tr(Msg::Board)}</legend>
+                <form class="inline" on:submit=rename>
+                    <input name="board_name" required maxlength="120" aria-label=i18n.tr(Msg::Name) bind:value=name/>
+                    <input type="color" name="board_colour" aria-label=i18n.tr(Msg::Colour) bind:value=colour/>
+                    <button type="submit" class="secondary" disabled=renaming.pending()>{i18n.tr(Msg::Save)}</button>
+                    <button type="button" class="link danger" disabled=deleting.pending() on:click=delete>{i18n.tr(Msg::DeleteBoard)}</button>
+                </form>
+                {field_error(error, "name")}
+                {form_error(error)}
+            </fieldset>
             <fieldset><legend>{i18n.tr(Msg::Users)}</legend>{user_checks}</fieldset>
-            <form class="inline" on:submit=add_stage>
-                <input name="stage_name" required maxlength="80" placeholder=i18n.tr(Msg::Stage) aria-label=i18n.tr(Msg::Stage) bind:value=stage/>
-                <input name="stale_days" type="number" min="1" max="3650" placeholder=i18n.tr(Msg::StaleDays) aria-label=i18n.tr(Msg::StaleDays) bind:value=stale/>
-                <button type="submit" class="secondary" disabled=adding_stage.pending()>{i18n.tr(Msg::AddStage)}</button>
-            </form>
-            <form class="inline" on:submit=add_label>
-                <input name="label_name" required maxlength="50" placeholder=i18n.tr(Msg::Label) aria-label=i18n.tr(Msg::Label) bind:value=label/>
-                <input type="color" name="label_colour" aria-label=i18n.tr(Msg::Colour) bind:value=colour/>
-                <button type="submit" class="secondary" disabled=adding_label.pending()>{i18n.tr(Msg::AddLabel)}</button>
-            </form>
-            {form_error(error)}
+            <super::stage_settings::StageSettings board_id=board_id stages=board.stages.clone() on_changed=on_changed/>
+            <super::label_settings::LabelSettings board_id=board_id labels=board.labels.clone() on_changed=on_changed/>
             <super::fields::FieldsSettings board_id=board_id fields=board.fields.clone() on_changed=on_changed/>
             <super::base_card::BaseCardSettings board=board.clone() users=users/>
         </section>

@@ -11,7 +11,9 @@ mod checklist;
 mod fields;
 mod filters;
 mod history;
+mod label_settings;
 mod related;
+mod stage_settings;
 
 pub use add_to_board::AddToBoard;
 pub use board::BoardPage;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::filter::status_msg;
 use super::Directory;
 use crate::api::{self, ApiError};
-use crate::i18n::use_i18n;
+use crate::i18n::{fill, use_i18n};
 use crate::pages::{confirm, form_error};
 use crate::session::use_session;
 
@@ -44,11 +44,6 @@ impl Selection {
             None => ids.push(id),
         });
     }
-}
-
-/// `{n}` and friends in a message.
-pub fn fill(text: &str, values: &[(&str, usize)]) -> String {
-    values.iter().fold(text.to_string(), |t, (key, n)| t.replace(key, &n.to_string()))
 }
 
 /// The bar over the list while something is selected. `matching` is how many clients the

@@ -8,6 +8,7 @@ mod custom_fields;
 mod routing;
 mod sites;
 mod sla;
+mod user_boards;
 mod users;
 mod webhooks;
 

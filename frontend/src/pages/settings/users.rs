@@ -14,6 +14,8 @@ pub fn UsersSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let users = LocalResource::new(api::users::list);
+    // Which boards each agent sees (admins only: an agent's list holds only their own).
+    let boards = LocalResource::new(api::boards::boards);
     let error = RwSignal::new(None::<ApiError>);
     let me = session.current().map(|u| u.id);
     let role_label = move |role: Role| i18n.t(if role == Role::Admin { Msg::RoleAdmin } else { Msg::RoleAgent });
@@ -73,6 +75,11 @@ pub fn UsersSettings() -> impl IntoView {
                                 {limit_input(id, u.max_open_chats, Msg::MaxOpenChats, &u.name, admin, |v| UpdateUserRequest { max_open_chats: Some(v), ..Default::default() })}
                                 {limit_input(id, u.max_new_leads_per_day, Msg::MaxLeadsPerDay, &u.name, admin, |v| UpdateUserRequest { max_new_leads_per_day: Some(v), ..Default::default() })}
                             </td>
+                            <td class="boards">
+                                <Show when=move || admin>
+                                    <super::user_boards::UserBoards user=id name=u.name.clone() role=u.role boards=boards error=error/>
+                                </Show>
+                            </td>
                             <td class="actions">
                                 <Show when=move || admin && !is_me>
                                     <button class="link" on:click=move |_| update(id, UpdateUserRequest { role: Some(next_role), ..Default::default() })>
@@ -89,7 +96,7 @@ pub fn UsersSettings() -> impl IntoView {
                 })
                 .collect_view()
                 .into_any(),
-            Err(e) => view! { <tr><td colspan="6" class="form-error">{e.summary()}</td></tr> }.into_any(),
+            Err(e) => view! { <tr><td colspan="7" class="form-error">{e.summary()}</td></tr> }.into_any(),
         })
     };
 
@@ -100,10 +107,10 @@ pub fn UsersSettings() -> impl IntoView {
         <div class="table-scroll" tabindex="0"><table class="grid" data-testid="users-table">
             <thead><tr>
                 <th>{i18n.tr(Msg::Name)}</th><th>{i18n.tr(Msg::Email)}</th>
-                <th>{i18n.tr(Msg::Role)}</th><th>{i18n.tr(Msg::Status)}</th><th>{i18n.tr(Msg::Limits)}</th><th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
+                <th>{i18n.tr(Msg::Role)}</th><th>{i18n.tr(Msg::Status)}</th><th>{i18n.tr(Msg::Limits)}</th><th>{i18n.tr(Msg::NavBoards)}</th><th><span class="sr-only">{i18n.tr(Msg::Actions)}</span></th>
             </tr></thead>
             <tbody>
-                <Suspense fallback=move || view! { <tr><td colspan="6">{i18n.tr(Msg::Loading)}</td></tr> }>{rows}</Suspense>
+                <Suspense fallback=move || view! { <tr><td colspan="7">{i18n.tr(Msg::Loading)}</td></tr> }>{rows}</Suspense>
             </tbody>
         </table></div>
         <Show when=move || session.is_admin()>

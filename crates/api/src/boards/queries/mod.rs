@@ -4,6 +4,8 @@
 pub mod base_card;
 pub mod fields;
 pub mod labels;
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
@@ -42,8 +44,9 @@ struct StageRow {
 }
 
 impl StageRow {
-    fn view(self) -> StageView {
+    fn view(self, card_count: i64) -> StageView {
         StageView {
+            card_count,
             id: self.id,
             name: self.name,
             colour: self.colour,
@@ -85,6 +88,7 @@ fn views(conn: &mut PgConnection, rows: Vec<BoardRow>) -> ApiResult<Vec<BoardVie
         .order((board_stages::board_id, board_stages::position))
         .select(StageRow::as_select())
         .load(conn)?;
+    let counts: HashMap<Uuid, i64> = card_counts(conn, stages.iter().map(|s| s.id).collect())?;
     let members: Vec<(Uuid, Uuid)> = board_members::table
         .filter(board_members::board_id.eq_any(&ids))
         .select((board_members::board_id, board_members::user_id))
@@ -101,7 +105,11 @@ fn views(conn: &mut PgConnection, rows: Vec<BoardRow>) -> ApiResult<Vec<BoardVie
             fields: fields.iter().filter(|(board, _)| *board == b.id).map(|(_, f)| f.clone()).collect(),
             id: b.id,
             member_ids: members.iter().filter(|(board, _)| *board == b.id).map(|(_, u)| *u).collect(),
-            stages: stages.iter().filter(|s| s.board_id == b.id).cloned().map(StageRow::view).collect(),
+            stages: stages
+                .iter()
+                .filter(|s| s.board_id == b.id)
+                .map(|s| s.clone().view(counts.get(&s.id).copied().unwrap_or(0)))
+                .collect(),
             labels: labels
                 .iter()
                 .filter(|l| l.0 == b.id)
@@ -113,6 +121,16 @@ fn views(conn: &mut PgConnection, rows: Vec<BoardRow>) -> ApiResult<Vec<BoardVie
             updated_at: b.updated_at,
         })
         .collect())
+}
+
+/// Cards per stage, archived and lost ones too; a stage without cards is absent.
+fn card_counts(conn: &mut PgConnection, stage_ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, i64>> {
+    let rows: Vec<(Uuid, i64)> = cards::table
+        .filter(cards::stage_id.eq_any(stage_ids))
+        .group_by(cards::stage_id)
+        .select((cards::stage_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 pub fn board_view(conn: &mut PgConnection, caller: &AuthUser, id: Uuid) -> ApiResult<BoardView> {
@@ -136,6 +154,38 @@ fn set_members(conn: &mut PgConnection, board_id: Uuid, ids: &[Uuid]) -> ApiResu
     let rows: Vec<_> =
         ids.iter().map(|u| (board_members::board_id.eq(board_id), board_members::user_id.eq(*u))).collect();
     diesel::insert_into(board_members::table).values(rows).execute(conn)?;
+    Ok(())
+}
+
+/// Shares exactly `board_ids` (boards of the account) with user `user_id`, unsharing the
+/// account's other boards: the user's side of each board's `member_ids`.
+pub fn set_boards_of_user(
+    conn: &mut PgConnection,
+    account_id: Uuid,
+    user_id: Uuid,
+    board_ids: &[Uuid],
+) -> ApiResult<()> {
+    let mut ids = board_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let found: i64 = boards::table
+        .filter(boards::account_id.eq(account_id))
+        .filter(boards::id.eq_any(&ids))
+        .count()
+        .get_result(conn)?;
+    if found != ids.len() as i64 {
+        return Err(ApiError::field("board_ids", "unknown", "must all be boards of this account"));
+    }
+    let account_boards = boards::table.filter(boards::account_id.eq(account_id)).select(boards::id);
+    diesel::delete(
+        board_members::table
+            .filter(board_members::user_id.eq(user_id))
+            .filter(board_members::board_id.eq_any(account_boards)),
+    )
+    .execute(conn)?;
+    let rows: Vec<_> =
+        ids.iter().map(|b| (board_members::board_id.eq(*b), board_members::user_id.eq(user_id))).collect();
+    diesel::insert_into(board_members::table).values(rows).on_conflict_do_nothing().execute(conn)?;
     Ok(())
 }
 
@@ -253,7 +303,7 @@ pub fn create_stage(
             board_stages::position.eq(key.into_string()),
         ))
         .execute(conn)?;
-    Ok(stage_of(conn, board_id, id)?.view())
+    Ok(stage_of(conn, board_id, id)?.view(0))
 }
 
 /// Changes a stage's name, colour, stale days and WIP limit.
@@ -274,7 +324,8 @@ pub fn update_stage(
             board_stages::wip_limit.eq(req.wip_limit.unwrap_or(current.wip_limit)),
         ))
         .execute(conn)?;
-    Ok(stage_of(conn, board_id, stage_id)?.view())
+    let count = card_counts(conn, vec![stage_id])?.get(&stage_id).copied().unwrap_or(0);
+    Ok(stage_of(conn, board_id, stage_id)?.view(count))
 }
 
 /// Moves a stage right after `after_id` (first when `None`); the board as it is then.
