@@ -41,7 +41,7 @@ mod links;
         domain::events::ConversationOffered, domain::events::ConversationRerouted,
         domain::events::ConversationTransferred, domain::events::ConversationMember, domain::events::ConversationTagged,
         domain::events::ConversationContactUpdated, domain::events::MessageCreated, domain::events::Typing,
-        domain::events::NotificationCreated, domain::events::PresenceChanged, domain::events::CardChanged,
+        domain::events::NotificationCreated, domain::ContactDeletion, domain::events::PresenceChanged, domain::events::CardChanged,
         domain::events::VisitorEvent, domain::events::VisitorMessage,
         // Webhook-only payloads, listed under `webhooks`.
         domain::webhooks::ContactEvent, domain::webhooks::FieldChange, domain::webhooks::TaskEvent,
