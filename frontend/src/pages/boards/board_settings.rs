@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use crate::api::boards as client;
-use crate::api::{self, ApiError};
+use crate::api::ApiError;
 use crate::busy::Task;
 use crate::i18n::{fill, use_i18n};
 use crate::pages::{confirm, field_error, form_error};
@@ -30,31 +30,20 @@ pub fn BoardSettings(
     };
     let board_id = board.id;
     let members = RwSignal::new(board.member_ids.clone());
-    let sharing = Task::new(move |req: &UpdateBoardRequest| {
+    // Sharing and renaming both change the board: one PATCH each.
+    let updating = Task::new(move |req: &UpdateBoardRequest| {
         let req = req.clone();
         async move {
-            done(api::boards::update_board(board_id, &req).await.map(|_| ()));
+            done(client::update_board(board_id, &req).await.map(|_| ()));
         }
     });
     let share = move |id: Uuid| {
-        members.update(|m| {
-            if let Some(i) = m.iter().position(|x| *x == id) {
-                m.remove(i);
-            } else {
-                m.push(id);
-            }
-        });
+        super::card::toggle(members, id);
         let req = UpdateBoardRequest { member_ids: Some(members.get_untracked()), ..Default::default() };
-        sharing.dispatch(req);
+        updating.dispatch(req);
     };
     let name = RwSignal::new(board.name.clone());
     let colour = RwSignal::new(board.colour.clone());
-    let renaming = Task::new(move |req: &UpdateBoardRequest| {
-        let req = req.clone();
-        async move {
-            done(api::boards::update_board(board_id, &req).await.map(|_| ()));
-        }
-    });
     let rename = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let req = UpdateBoardRequest {
@@ -62,7 +51,7 @@ pub fn BoardSettings(
             colour: Some(colour.get_untracked()),
             ..Default::default()
         };
-        renaming.dispatch(req);
+        updating.dispatch(req);
     };
     let cards: i64 = board.stages.iter().map(|s| s.card_count).sum();
     let title = board.name.clone();
@@ -103,7 +92,7 @@ pub fn BoardSettings(
                 <form class="inline" on:submit=rename>
                     <input name="board_name" required maxlength="120" aria-label=i18n.tr(Msg::Name) bind:value=name/>
                     <input type="color" name="board_colour" aria-label=i18n.tr(Msg::Colour) bind:value=colour/>
-                    <button type="submit" class="secondary" disabled=renaming.pending()>{i18n.tr(Msg::Save)}</button>
+                    <button type="submit" class="secondary" disabled=updating.pending()>{i18n.tr(Msg::Save)}</button>
                     <button type="button" class="link danger" disabled=deleting.pending() on:click=delete>{i18n.tr(Msg::DeleteBoard)}</button>
                 </form>
                 {field_error(error, "name")}
