@@ -14,7 +14,10 @@ wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" target/wasm32-unk
 # and inlining small and single-caller functions makes the many monomorphised copies of Leptos's
 # generics unlike each other, so they compress worse. Brotli of the wasm on 2026-12-03: -Oz 676 KB,
 # no wasm-opt 613 KB, -O1 603 KB, -O2 without inlining 576 KB (docs/STYLE.md, "Weight").
-frontend/node_modules/.bin/wasm-opt -O2 --one-caller-inline-max-function-size=0 --always-inline-max-function-size=0 \
+# 2026-12-04, a larger SPA: -O2 585,037 bytes, -Os 584,064 (same 31 s), -Oz 589,587, -Os
+# --converge 582,849 but 94 s; producers and debug sections stripped.
+frontend/node_modules/.bin/wasm-opt -Os --one-caller-inline-max-function-size=0 --always-inline-max-function-size=0 \
+  --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$out.tmp/frontend_bg.wasm" "$out.tmp/frontend_bg.wasm"
 cp frontend/index.html frontend/style.css frontend/boot.js frontend/favicon.svg "$out.tmp/"
