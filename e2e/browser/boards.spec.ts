@@ -53,6 +53,12 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
 
   // Filter by text; save the filter; clear; re-apply it.
   await page.getByRole('button', { name: 'Filters' }).click();
+  // The date range's label follows the date type.
+  const filters = page.getByTestId('board-filters');
+  await expect(filters.getByLabel('Card created from')).toBeVisible();
+  await filters.getByLabel('Date type').selectOption('contact_created');
+  await expect(filters.getByLabel('Contact created from')).toBeVisible();
+  await filters.getByLabel('Date type').selectOption('');
   await page.getByTestId('board-filters').getByLabel('Search title, description or contact').fill('acme');
   await page.getByTestId('board-filters').getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/q=acme/);

@@ -333,8 +333,12 @@ test('selected clients, or all matching the filter, change status and tags and a
     });
     expect(res.status()).toBe(201);
   }
-  await page.goto(`/clients?tag=${tag}`);
+  // Found by their e-mails; each row's tag filters the list by it.
+  await page.goto(`/clients?q=${tag}`);
   const rows = page.getByTestId('clients-table').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  await rows.first().locator('td.tags').getByRole('link', { name: tag }).click();
+  await expect(page).toHaveURL(new RegExp(`/clients\\?tag=${tag}$`));
   await expect(rows).toHaveCount(3);
 
   // One ticked, then every client the filter matches.
@@ -357,6 +361,7 @@ test('selected clients, or all matching the filter, change status and tags and a
   await bar.getByPlaceholder('Etiqueta').fill('vip');
   await bar.getByRole('button', { name: 'Adicionar tag' }).click();
   await expect(page.getByTestId('toast')).toContainText('3 alterados, 0 ignorados');
+  await expect(rows.first().locator('td.tags .tag')).toHaveText([tag, 'vip']);
   const one = await page.request.get(`/api/v1/contacts/ids?tag=vip`, { headers: auth });
   expect((await one.json()).ids.length).toBeGreaterThanOrEqual(3);
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
-import { login, unique, useEnglish } from './helpers';
+import { adminToken, login, unique, useEnglish } from './helpers';
+import { chooseLanguage } from './fixtures';
 
 test.beforeEach(async ({ page }) => {
   await useEnglish(page);
@@ -36,6 +37,40 @@ test('an admin previews and imports a CSV, with progress and row errors', async 
 
   await page.goto(`/clients?q=${tag}`);
   await expect(page.getByTestId('status-tabs').locator('[data-status=""] .count')).toHaveText('300');
+});
+
+test('columns set the assignee by e-mail, a custom field and a note (pt-BR)', async ({ page }) => {
+  const auth = await adminToken(page);
+  const key = `segmento_${unique().replace(/[^a-z0-9]/g, '')}`;
+  const label = `Segmento ${key.slice(-6)}`;
+  const field = await page.request.post('/api/v1/custom-fields', {
+    headers: auth,
+    data: { key, label, kind: 'select', options: ['Varejo', 'Indústria'] },
+  });
+  expect(field.status()).toBe(201);
+  const email = `col-${unique()}@example.com`;
+  const csv = `Nome;E-mail;Responsável;Observações;${label}\nCarla Col;${email};bruno@demo.prospecta.dev;Prefere WhatsApp;varejo\n`;
+  await chooseLanguage(page, 'pt-BR');
+  await page.goto('/clients/import');
+  await page.getByTestId('csv-file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+
+  // Guessed from the headers, the custom field from its label.
+  const mapping = page.getByTestId('mapping');
+  await expect(mapping.locator('select[name=map-assignee]')).toHaveValue('Responsável');
+  await expect(mapping.locator('select[name=map-notes]')).toHaveValue('Observações');
+  await expect(mapping.locator(`select[name="map-custom.${key}"]`)).toHaveValue(label);
+  await expect(mapping.getByLabel('Atribuído a')).toHaveValue('Responsável');
+  await expect(mapping.getByLabel('Anotações')).toHaveValue('Observações');
+  await page.getByRole('button', { name: 'Importar', exact: true }).click();
+  const job = page.getByTestId('import-job');
+  await expect(job).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
+  await expect(job.getByTestId('created')).toHaveText('1');
+
+  await page.goto(`/clients?q=${email}`);
+  await page.getByRole('link', { name: 'Carla Col' }).click();
+  await expect(page.locator(`dd[data-custom="${key}"]`)).toHaveText('Varejo');
+  await expect(page.getByTestId('notes')).toContainText('Prefere WhatsApp');
+  await expect(page.locator('select[name=assignee_id] option:checked')).toHaveText('Bruno Lima');
 });
 
 test('the current filter exports as CSV', async ({ page }) => {

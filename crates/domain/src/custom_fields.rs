@@ -144,6 +144,44 @@ pub fn check_custom_value(kind: CustomFieldKind, options: &[String], value: &Val
     }
 }
 
+/// A value typed into a spreadsheet cell, as the field's kind stores it: numbers written
+/// `1234.5`, `1.234,5` or `1,234.5` (the last `.` or `,` is the decimal mark when both come),
+/// dates `YYYY-MM-DD` or `DD/MM/YYYY`, a select's option in any letter case. The error says
+/// what the field takes, as [`check_custom_value`] does.
+pub fn custom_value_from_text(kind: CustomFieldKind, options: &[String], text: &str) -> Result<Value, String> {
+    let text = text.trim();
+    let value = match kind {
+        CustomFieldKind::Text => Value::String(text.to_string()),
+        CustomFieldKind::Number => {
+            let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            let decimal = digits.rfind([',', '.']);
+            let plain: String = digits
+                .char_indices()
+                .filter_map(|(at, c)| match c {
+                    ',' | '.' if Some(at) == decimal => Some('.'),
+                    ',' | '.' => None,
+                    c => Some(c),
+                })
+                .collect();
+            // A lone mark is the decimal one: `1,234` is 1.234, as a pt-BR sheet means it.
+            match plain.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                Some(n) => Value::Number(n),
+                None => return Err("must be a number".into()),
+            }
+        }
+        CustomFieldKind::Date => match NaiveDate::parse_from_str(text, "%d/%m/%Y") {
+            Ok(day) => Value::String(day.format("%Y-%m-%d").to_string()),
+            Err(_) => Value::String(text.to_string()),
+        },
+        CustomFieldKind::Select => {
+            let lower = text.to_lowercase();
+            let option = options.iter().find(|o| o.to_lowercase() == lower);
+            Value::String(option.cloned().unwrap_or_else(|| text.to_string()))
+        }
+    };
+    check_custom_value(kind, options, &value).map(|_| value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +206,25 @@ mod tests {
         assert!(check_custom_value(CustomFieldKind::Select, &opts, &json!("b")).is_ok());
         assert!(check_custom_value(CustomFieldKind::Select, &opts, &json!("c")).is_err());
         assert!(check_custom_value(CustomFieldKind::Text, &[], &json!(null)).is_ok());
+    }
+
+    #[test]
+    fn spreadsheet_cells_become_typed_values() {
+        let opts = vec!["Gold".to_string(), "Silver".to_string()];
+        let num = |t: &str| custom_value_from_text(CustomFieldKind::Number, &[], t);
+        assert_eq!(num("1234.5"), Ok(json!(1234.5)));
+        assert_eq!(num("1.234,5"), Ok(json!(1234.5)));
+        assert_eq!(num("1,234.50"), Ok(json!(1234.5)));
+        assert_eq!(num(" 12 500,50 "), Ok(json!(12500.5)));
+        assert_eq!(num("-3"), Ok(json!(-3.0)));
+        assert!(num("doze").is_err());
+        let date = |t: &str| custom_value_from_text(CustomFieldKind::Date, &[], t);
+        assert_eq!(date("31/01/2026"), Ok(json!("2026-01-31")));
+        assert_eq!(date("2026-01-31"), Ok(json!("2026-01-31")));
+        assert!(date("31/02/2026").is_err());
+        assert_eq!(custom_value_from_text(CustomFieldKind::Select, &opts, "gold"), Ok(json!("Gold")));
+        assert!(custom_value_from_text(CustomFieldKind::Select, &opts, "Bronze").is_err());
+        assert_eq!(custom_value_from_text(CustomFieldKind::Text, &[], " CPF 1 "), Ok(json!("CPF 1")));
     }
 
     #[test]

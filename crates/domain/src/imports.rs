@@ -8,8 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-/// Contact fields a CSV column can be mapped to.
-pub const IMPORT_FIELDS: [&str; 17] = [
+/// Contact fields a CSV column can be mapped to; besides these, `custom.<key>` for each of
+/// the account's custom fields.
+/// `assignee` takes a user's e-mail; `notes` becomes a note on the client by the importer.
+pub const IMPORT_FIELDS: [&str; 19] = [
     "name",
     "email",
     "phone",
@@ -27,7 +29,12 @@ pub const IMPORT_FIELDS: [&str; 17] = [
     "tags",
     "first_contact_at",
     "status",
+    "assignee",
+    "notes",
 ];
+
+/// A mapping key naming a custom field: `custom.<key>`.
+pub const IMPORT_CUSTOM_PREFIX: &str = "custom.";
 
 /// The header names (lower-cased, English and Portuguese) a field is guessed from.
 pub fn guess_field(header: &str) -> Option<&'static str> {
@@ -50,6 +57,8 @@ pub fn guess_field(header: &str) -> Option<&'static str> {
         "tags" | "etiquetas" => "tags",
         "first contact" | "first_contact_at" | "primeiro contato" | "data" | "date" => "first_contact_at",
         "status" | "estado do cliente" | "situação" | "situacao" => "status",
+        "assignee" | "owner" | "responsável" | "responsavel" | "vendedor" | "atendente" => "assignee",
+        "notes" | "note" | "notas" | "observações" | "observacoes" | "anotações" | "anotacoes" => "notes",
         other if IMPORT_FIELDS.contains(&other) => return IMPORT_FIELDS.iter().copied().find(|f| *f == other),
         _ => return None,
     };
@@ -69,7 +78,7 @@ pub struct ImportRequest {
     #[validate(length(min = 1, message = "is empty"))]
     #[schema(min_length = 1)]
     pub csv: String,
-    /// Contact field → CSV column header.
+    /// Contact field (or `custom.<key>`) → CSV column header.
     pub mapping: BTreeMap<String, String>,
     /// Only check and preview; write nothing.
     #[serde(default)]
@@ -153,6 +162,8 @@ mod tests {
         assert_eq!(guess_field("Telefone"), Some("phone"));
         assert_eq!(guess_field("utm_source"), Some("source"));
         assert_eq!(guess_field("first_contact_at"), Some("first_contact_at"));
+        assert_eq!(guess_field("Responsável"), Some("assignee"));
+        assert_eq!(guess_field("Observações"), Some("notes"));
         assert_eq!(guess_field("Favourite colour"), None);
     }
 }

@@ -3,7 +3,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use domain::{ContactStatus, FieldError, ImportRowError, IngestLeadRequest, Location, IMPORT_FIELDS};
+use domain::{
+    ContactStatus, CustomFieldView, FieldError, ImportRowError, IngestLeadRequest, Location, IMPORT_CUSTOM_PREFIX,
+    IMPORT_FIELDS,
+};
+use serde_json::{Map, Value};
+use uuid::Uuid;
 use validator::Validate;
 
 use crate::platform::error::{ApiError, ApiResult};
@@ -15,6 +20,26 @@ pub struct ImportRow {
     pub number: usize,
     pub lead: IngestLeadRequest,
     pub status: Option<ContactStatus>,
+    /// The user the `assignee` column named by e-mail.
+    pub assignee: Option<Uuid>,
+    /// The `notes` column: a note on the client, by whoever imports.
+    pub note: Option<String>,
+}
+
+/// What a row's columns are checked against in the account: its users (for `assignee`,
+/// by lower-cased e-mail, enabled ones only) and its custom fields (for `custom.<key>`).
+#[derive(Debug, Default, Clone)]
+pub struct AccountTerms {
+    pub users: std::collections::HashMap<String, Uuid>,
+    pub fields: Vec<CustomFieldView>,
+}
+
+/// A mapped column: a contact field, or one of the account's custom fields (by its index in
+/// [`AccountTerms::fields`]).
+#[derive(Debug, Clone, Copy)]
+enum Column {
+    Field(&'static str),
+    Custom(usize),
 }
 
 impl ImportRow {
@@ -48,7 +73,8 @@ fn delimiter(csv: &[u8]) -> u8 {
 /// its parsed rows. Blank lines are skipped and not counted.
 pub struct Rows<'a> {
     records: csv::StringRecordsIntoIter<&'a [u8]>,
-    columns: Vec<(&'static str, usize)>,
+    columns: Vec<(Column, usize)>,
+    terms: &'a AccountTerms,
     number: usize,
 }
 
@@ -70,16 +96,16 @@ impl Iterator for Rows<'_> {
                     }]));
                 }
             };
-            let values: Vec<(&str, &str)> = self
+            let values: Vec<(Column, &str)> = self
                 .columns
                 .iter()
-                .map(|(field, idx)| (*field, record.get(*idx).unwrap_or("")))
+                .map(|(column, idx)| (*column, record.get(*idx).unwrap_or("")))
                 .filter(|(_, v)| !v.is_empty())
                 .collect();
             if values.is_empty() {
                 continue;
             }
-            return Some(row(number, &values));
+            return Some(row(number, &values, self.terms));
         }
         None
     }
@@ -87,7 +113,7 @@ impl Iterator for Rows<'_> {
 
 /// Reads the header and checks the mapping against it (a 422 for the whole request); the
 /// rows follow from the returned iterator.
-pub fn rows<'a>(csv: &'a [u8], mapping: &BTreeMap<String, String>) -> ApiResult<Rows<'a>> {
+pub fn rows<'a>(csv: &'a [u8], mapping: &BTreeMap<String, String>, terms: &'a AccountTerms) -> ApiResult<Rows<'a>> {
     let csv = csv.strip_prefix("\u{feff}".as_bytes()).unwrap_or(csv);
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter(csv)).flexible(true).trim(csv::Trim::All).from_reader(csv);
@@ -98,15 +124,28 @@ pub fn rows<'a>(csv: &'a [u8], mapping: &BTreeMap<String, String>) -> ApiResult<
         .map(str::to_owned)
         .collect();
 
-    let mut columns: Vec<(&'static str, usize)> = Vec::new();
+    let mut columns: Vec<(Column, usize)> = Vec::new();
     let mut problems = Vec::new();
     for (field, header) in mapping {
-        let Some(field) = IMPORT_FIELDS.iter().copied().find(|f| f == field) else {
-            problems.push(FieldError::new(format!("mapping.{field}"), "unknown", "is not a contact field"));
-            continue;
+        let custom = field.strip_prefix(IMPORT_CUSTOM_PREFIX).map(|key| terms.fields.iter().position(|f| f.key == key));
+        let column = match (IMPORT_FIELDS.iter().copied().find(|f| f == field), custom) {
+            (Some(known), _) => Column::Field(known),
+            (None, Some(Some(index))) => Column::Custom(index),
+            (None, Some(None)) => {
+                problems.push(FieldError::new(
+                    format!("mapping.{field}"),
+                    "unknown",
+                    "is not a custom field of this account",
+                ));
+                continue;
+            }
+            (None, None) => {
+                problems.push(FieldError::new(format!("mapping.{field}"), "unknown", "is not a contact field"));
+                continue;
+            }
         };
         match headers.iter().position(|h| h.eq_ignore_ascii_case(header.trim())) {
-            Some(index) => columns.push((field, index)),
+            Some(index) => columns.push((column, index)),
             None => problems.push(FieldError::new(
                 format!("mapping.{field}"),
                 "missing",
@@ -120,14 +159,14 @@ pub fn rows<'a>(csv: &'a [u8], mapping: &BTreeMap<String, String>) -> ApiResult<
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }
-    Ok(Rows { records: reader.into_records(), columns, number: 0 })
+    Ok(Rows { records: reader.into_records(), columns, terms, number: 0 })
 }
 
 /// A whole CSV read at once.
 #[cfg(test)]
-pub fn parse(csv: &str, mapping: &BTreeMap<String, String>) -> ApiResult<ParsedCsv> {
+pub fn parse(csv: &str, mapping: &BTreeMap<String, String>, terms: &AccountTerms) -> ApiResult<ParsedCsv> {
     let mut parsed = ParsedCsv { total: 0, rows: Vec::new(), errors: Vec::new() };
-    for row in rows(csv.as_bytes(), mapping)? {
+    for row in rows(csv.as_bytes(), mapping, terms)? {
         parsed.total += 1;
         match row {
             Ok(r) => parsed.rows.push(r),
@@ -162,17 +201,31 @@ fn parse_status(v: &str) -> Option<ContactStatus> {
     })
 }
 
-fn row(number: usize, values: &[(&str, &str)]) -> Result<ImportRow, Vec<ImportRowError>> {
+fn row(number: usize, values: &[(Column, &str)], terms: &AccountTerms) -> Result<ImportRow, Vec<ImportRowError>> {
     let mut lead = IngestLeadRequest::default();
     let mut location = Location::default();
-    let mut status = None;
+    let (mut status, mut assignee, mut note) = (None, None, None);
+    let mut custom = Map::new();
     let mut errors = Vec::new();
     let mut err = |field: &str, message: &str| {
         errors.push(ImportRowError { row: number, field: field.into(), message: message.into() })
     };
-    for (field, value) in values {
+    for (column, value) in values {
+        let field = match column {
+            Column::Field(field) => *field,
+            Column::Custom(index) => {
+                let def = &terms.fields[*index];
+                match domain::custom_value_from_text(def.kind, &def.options, value) {
+                    Ok(v) => {
+                        custom.insert(def.key.clone(), v);
+                    }
+                    Err(message) => err(&format!("{IMPORT_CUSTOM_PREFIX}{}", def.key), &message),
+                }
+                continue;
+            }
+        };
         let v = Some(value.to_string());
-        match *field {
+        match field {
             "name" => lead.name = v,
             "email" => lead.email = v,
             "phone" => lead.phone = v,
@@ -202,11 +255,20 @@ fn row(number: usize, values: &[(&str, &str)]) -> Result<ImportRow, Vec<ImportRo
                 Some(s) => status = Some(s),
                 None => err("status", "must be to_contact, in_progress, won or lost"),
             },
+            "assignee" => match terms.users.get(&value.trim().to_lowercase()) {
+                Some(user) => assignee = Some(*user),
+                None => err("assignee", "is not the e-mail of an active user of this account"),
+            },
+            "notes" if value.chars().count() > 5000 => err("notes", "must be at most 5000 characters"),
+            "notes" => note = Some(value.trim().to_string()).filter(|n| !n.is_empty()),
             _ => {}
         }
     }
     if location != Location::default() {
         lead.location = Some(location);
+    }
+    if !custom.is_empty() {
+        lead.custom_fields = Some(Value::Object(custom));
     }
     if let Err(e) = lead.validate() {
         for (field, list) in e.field_errors() {
@@ -227,7 +289,7 @@ fn row(number: usize, values: &[(&str, &str)]) -> Result<ImportRow, Vec<ImportRo
         }
     }
     if errors.is_empty() {
-        Ok(ImportRow { number, lead, status })
+        Ok(ImportRow { number, lead, status, assignee, note })
     } else {
         Err(errors)
     }
@@ -255,7 +317,7 @@ mod tests {
             ("status", "Situação"),
             ("first_contact_at", "Data"),
         ]);
-        let parsed = parse(csv, &map).unwrap();
+        let parsed = parse(csv, &map, &AccountTerms::default()).unwrap();
         assert_eq!(parsed.total, 3, "blank lines do not count");
         assert_eq!(parsed.rows.len(), 1);
         assert_eq!(parsed.rows[0].status, Some(ContactStatus::Won));
@@ -268,9 +330,49 @@ mod tests {
 
     #[test]
     fn mapping_mistakes_are_named() {
-        let err = parse("a,b\n1,2\n", &mapping(&[("email", "E-mail"), ("colour", "a")])).err().unwrap();
+        let map = mapping(&[("email", "E-mail"), ("colour", "a"), ("custom.cpf", "a")]);
+        let err = parse("a,b\n1,2\n", &map, &AccountTerms::default()).err().unwrap();
         let ApiError::Validation(fields) = err else { panic!("not a validation error") };
         let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(names, ["mapping.colour", "mapping.email"]);
+        assert_eq!(names, ["mapping.colour", "mapping.custom.cpf", "mapping.email"]);
+    }
+
+    #[test]
+    fn assignee_notes_and_custom_fields_are_read_against_the_account() {
+        let ana = Uuid::new_v4();
+        let field = |key: &str, kind, options: &[&str]| CustomFieldView {
+            id: Uuid::new_v4(),
+            key: key.into(),
+            label: key.into(),
+            kind,
+            options: options.iter().map(|o| o.to_string()).collect(),
+            created_at: Utc::now(),
+        };
+        let terms = AccountTerms {
+            users: [("ana@x.test".to_string(), ana)].into(),
+            fields: vec![
+                field("plan", domain::CustomFieldKind::Select, &["Gold", "Silver"]),
+                field("budget", domain::CustomFieldKind::Number, &[]),
+            ],
+        };
+        let csv = "E-mail;Responsável;Obs;Plano;Verba\n\
+                   a@x.test;ANA@x.test;Ligar cedo;gold;1.500,50\n\
+                   b@x.test;zed@x.test;;Bronze;muito\n";
+        let map = mapping(&[
+            ("email", "E-mail"),
+            ("assignee", "Responsável"),
+            ("notes", "Obs"),
+            ("custom.plan", "Plano"),
+            ("custom.budget", "Verba"),
+        ]);
+        let parsed = parse(csv, &map, &terms).unwrap();
+        assert_eq!(parsed.rows.len(), 1);
+        let first = &parsed.rows[0];
+        assert_eq!(first.assignee, Some(ana));
+        assert_eq!(first.note.as_deref(), Some("Ligar cedo"));
+        assert_eq!(first.lead.custom_fields, Some(serde_json::json!({"plan": "Gold", "budget": 1500.5})));
+        let mut bad: Vec<&str> = parsed.errors.iter().map(|e| e.field.as_str()).collect();
+        bad.sort();
+        assert_eq!(bad, ["assignee", "custom.budget", "custom.plan"]);
     }
 }

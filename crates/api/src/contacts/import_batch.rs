@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::csv_rows::ImportRow;
 use super::queries::{self, ContactRow};
 use super::upsert::{self, LeadSource};
-use crate::platform::db::schema::contacts;
+use crate::platform::db::schema::{contact_notes, contacts};
 use crate::platform::error::ApiResult;
 
 /// Rows per batch: a multi-row INSERT of this many contacts stays under PostgreSQL's 65,535
@@ -74,6 +74,62 @@ fn existing(conn: &mut PgConnection, account_id: Uuid, keys: &[upsert::LeadKeys]
     Ok(rows.into_iter().filter(|row| seen.insert(row.id)).collect())
 }
 
+/// A note the `notes` column adds: (id, contact, body).
+pub type NewNote = (Uuid, Uuid, String);
+
+/// Applies a row's columns beyond the lead's own fields (status, assignee, note) to its
+/// contact, logging each change; returns whether anything changed.
+pub fn apply_columns(
+    contact: &mut ContactRow,
+    row: &ImportRow,
+    log: &mut Vec<(Uuid, &str, Option<Value>, Option<Value>)>,
+    notes: &mut Vec<NewNote>,
+) -> bool {
+    let mut changed = false;
+    if let Some(status) = row.status.filter(|s| s.as_str() != contact.status) {
+        log.push((contact.id, "status", Some(json!(contact.status)), Some(json!(status))));
+        contact.status = status.as_str().to_string();
+        changed = true;
+    }
+    // Assigned quietly: a file of 800 clients sends no 800 e-mails.
+    if let Some(user) = row.assignee.filter(|u| contact.assignee_id != Some(*u)) {
+        log.push((contact.id, "assignee_id", contact.assignee_id.map(|u| json!(u)), Some(json!(user))));
+        contact.assignee_id = Some(user);
+        changed = true;
+    }
+    if let Some(note) = &row.note {
+        log.push((contact.id, "note", None, Some(json!(note))));
+        contact.notes_text = format!("{}\n{note}", contact.notes_text);
+        notes.push((Uuid::new_v4(), contact.id, note.clone()));
+        changed = true;
+    }
+    changed
+}
+
+/// Stores the notes of [`apply_columns`], by whoever imports, after their contacts.
+pub fn add_notes(conn: &mut PgConnection, source: &LeadSource, notes: &[NewNote]) -> ApiResult<()> {
+    if notes.is_empty() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now();
+    let rows: Vec<_> = notes
+        .iter()
+        .map(|(id, contact_id, body)| {
+            (
+                contact_notes::id.eq(*id),
+                contact_notes::account_id.eq(source.account_id),
+                contact_notes::contact_id.eq(*contact_id),
+                contact_notes::author_id.eq(source.actor.user_id),
+                contact_notes::body.eq(body),
+                contact_notes::created_at.eq(now),
+            )
+        })
+        .collect();
+    // Six binds a note: a batch of 1000 stays far under PostgreSQL's 65,535.
+    diesel::insert_into(contact_notes::table).values(&rows).execute(conn)?;
+    Ok(())
+}
+
 /// Writes one batch; on error nothing of it should be kept (run it in a savepoint).
 pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -> ApiResult<Written> {
     let keys = rows.iter().map(|r| upsert::lead_keys(&r.lead)).collect::<ApiResult<Vec<_>>>()?;
@@ -94,6 +150,7 @@ pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -
     }
 
     let mut log: Vec<(Uuid, &str, Option<Value>, Option<Value>)> = Vec::new();
+    let mut notes = Vec::new();
     let mut written = Written::default();
     for (row, (email, phone)) in rows.iter().zip(keys) {
         // By e-mail first, as for a single lead: it wins when e-mail and phone disagree.
@@ -123,9 +180,7 @@ pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -
             }
         };
         let entry = &mut entries[at];
-        if let Some(status) = row.status.filter(|s| s.as_str() != entry.row.status) {
-            log.push((entry.row.id, "status", Some(json!(entry.row.status)), Some(json!(status))));
-            entry.row.status = status.as_str().to_string();
+        if apply_columns(&mut entry.row, row, &mut log, &mut notes) {
             entry.changed = true;
         }
         index(&entries[at], at, &mut by_email, &mut by_phone);
@@ -140,6 +195,7 @@ pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -
     for entry in known {
         queries::save(conn, &entry.row)?;
     }
+    add_notes(conn, source, &notes)?;
     queries::log_many(conn, source.account_id, source.actor, &log)?;
     Ok(written)
 }

@@ -9,17 +9,16 @@ use diesel::prelude::*;
 use domain::{
     Channel, ImportCsvParams, ImportJob, ImportPreview, ImportRequest, ImportRowError, ImportStatus, Problem,
 };
-use serde_json::json;
 use uuid::Uuid;
 use validator::Validate;
 
 use super::check_site;
 use super::counters;
-use super::csv_rows::{self, ImportRow};
+use super::csv_rows::{self, AccountTerms, ImportRow};
 use super::import_batch;
 use super::queries::{self, Actor};
 use super::upsert;
-use crate::platform::db::schema::{accounts, contacts, import_jobs, import_slots};
+use crate::platform::db::schema::{accounts, contacts, import_jobs, import_slots, users};
 use crate::platform::db::Db;
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{is_csv, parse_json, read_body, read_raw_body, AdminUser};
@@ -84,9 +83,23 @@ struct Checked {
     first: Vec<ImportRow>,
 }
 
-fn check(csv: &[u8], mapping: &BTreeMap<String, String>) -> ApiResult<Checked> {
+/// The account's active users and custom fields, which `assignee` and `custom.<key>` columns
+/// are read against.
+fn account_terms(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<AccountTerms> {
+    let people: Vec<(String, Uuid)> = users::table
+        .filter(users::account_id.eq(account_id))
+        .filter(users::disabled.eq(false))
+        .select((users::email, users::id))
+        .load(conn)?;
+    Ok(AccountTerms {
+        users: people.into_iter().map(|(email, id)| (email.to_lowercase(), id)).collect(),
+        fields: crate::custom_fields::list(conn, account_id)?,
+    })
+}
+
+fn check(csv: &[u8], mapping: &BTreeMap<String, String>, terms: &AccountTerms) -> ApiResult<Checked> {
     let mut checked = Checked { total: 0, valid: 0, invalid: 0, errors: Vec::new(), first: Vec::new() };
-    for row in csv_rows::rows(csv, mapping)? {
+    for row in csv_rows::rows(csv, mapping, terms)? {
         checked.total += 1;
         match row {
             Ok(row) => {
@@ -109,9 +122,10 @@ fn check(csv: &[u8], mapping: &BTreeMap<String, String>) -> ApiResult<Checked> {
 fn valid_batches<'a>(
     csv: &'a [u8],
     mapping: &BTreeMap<String, String>,
+    terms: &'a AccountTerms,
     size: usize,
 ) -> ApiResult<impl Iterator<Item = Vec<ImportRow>> + 'a> {
-    let mut rows = csv_rows::rows(csv, mapping)?.filter_map(Result::ok).peekable();
+    let mut rows = csv_rows::rows(csv, mapping, terms)?.filter_map(Result::ok).peekable();
     Ok(std::iter::from_fn(move || {
         rows.peek()?;
         Some(rows.by_ref().take(size).collect())
@@ -219,9 +233,11 @@ async fn import_in_slot(
     slot_id: Uuid,
 ) -> ApiResult<HttpResponse> {
     let Upload { csv, mapping, dry_run, skip_invalid, site_id } = upload(&state, &req, payload).await?;
+    let account_id = caller.account_id;
+    let terms = std::sync::Arc::new(state.db.run(move |conn| account_terms(conn, account_id)).await?);
     let checked: Checked = {
-        let (csv, mapping) = (csv.clone(), mapping.clone());
-        web::block(move || check(&csv, &mapping)).await.map_err(|e| ApiError::Internal(e.into()))??
+        let (csv, mapping, terms) = (csv.clone(), mapping.clone(), terms.clone());
+        web::block(move || check(&csv, &mapping, &terms)).await.map_err(|e| ApiError::Internal(e.into()))??
     };
     let max_rows = state.config.import_max_rows;
     if checked.total > max_rows {
@@ -230,7 +246,6 @@ async fn import_in_slot(
     }
 
     if dry_run {
-        let account_id = caller.account_id;
         let preview = state
             .db
             .run(move |conn| {
@@ -239,7 +254,7 @@ async fn import_in_slot(
                 }
                 let mut seen = HashSet::new();
                 let mut would_update = 0;
-                for batch in valid_batches(&csv, &mapping, import_batch::BATCH)? {
+                for batch in valid_batches(&csv, &mapping, &terms, import_batch::BATCH)? {
                     would_update += count_updates(conn, account_id, &batch, &mut seen)?;
                 }
                 Ok(ImportPreview {
@@ -269,7 +284,7 @@ async fn import_in_slot(
         created_at: Utc::now(),
         finished_at: None,
     };
-    let (account_id, user_id) = (caller.account_id, caller.user_id);
+    let user_id = caller.user_id;
     let actor = {
         let caller = caller.clone();
         state
@@ -298,7 +313,7 @@ async fn import_in_slot(
     let job_id = job.id;
     std::thread::Builder::new()
         .name("csv-import".into())
-        .spawn(move || run_job(db, job_id, account_id, site_id, actor, (csv, mapping), skip_invalid))
+        .spawn(move || run_job(db, job_id, account_id, site_id, actor, (csv, mapping, terms), skip_invalid))
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(HttpResponse::Accepted().json(job))
 }
@@ -397,7 +412,7 @@ fn run_job(
     account_id: Uuid,
     site_id: Option<Uuid>,
     actor: Actor,
-    (csv, mapping): (web::Bytes, BTreeMap<String, String>),
+    (csv, mapping, terms): (web::Bytes, BTreeMap<String, String>, std::sync::Arc<AccountTerms>),
     skip_invalid: bool,
 ) {
     let progress = |values: (i32, i32, i32, i32)| {
@@ -432,7 +447,7 @@ fn run_job(
             counters::begin_bulk(conn)?;
             let (mut created, mut updated, mut skipped) = (0, 0, skipped_before);
             let mut done = 0;
-            for batch in valid_batches(&csv, &mapping, import_batch::BATCH)? {
+            for batch in valid_batches(&csv, &mapping, &terms, import_batch::BATCH)? {
                 // A savepoint per batch; a batch that cannot go in whole (a contact written
                 // meanwhile by someone else clashes, say) goes again row by row, as a single
                 // lead would, so the failing row is skipped on request or named.
@@ -491,11 +506,13 @@ fn run_job(
 /// One row as a single lead: the import's fallback when a batch cannot go in whole. Returns
 /// whether it created a contact.
 fn one_row(conn: &mut PgConnection, source: &upsert::LeadSource, row: &ImportRow) -> ApiResult<bool> {
-    let (contact, is_new) = upsert::create_or_update(conn, source, &row.lead)?;
-    if let Some(status) = row.status.filter(|s| s.as_str() != contact.status) {
-        diesel::update(contacts::table.find(contact.id)).set(contacts::status.eq(status.as_str())).execute(conn)?;
-        let change = ("status", Some(json!(contact.status)), Some(json!(status)));
-        queries::log_changes(conn, source.account_id, contact.id, source.actor, &[change])?;
+    let (mut contact, is_new) = upsert::create_or_update(conn, source, &row.lead)?;
+    let mut log = Vec::new();
+    let mut notes = Vec::new();
+    if import_batch::apply_columns(&mut contact, row, &mut log, &mut notes) {
+        queries::save(conn, &contact)?;
+        import_batch::add_notes(conn, source, &notes)?;
+        queries::log_many(conn, source.account_id, source.actor, &log)?;
     }
     Ok(is_new)
 }

@@ -6,5 +6,5 @@
 mod queries;
 mod routes;
 
-pub use queries::check_values;
+pub use queries::{check_values, list};
 pub use routes::routes;

@@ -244,6 +244,9 @@ fn add_field_rules(doc: &mut Value) {
     // A lead or a typed-in client needs an e-mail or a phone with something in it.
     let reachable = |field: &str| json!({"required": [field], "properties": {field: {"type": "string", "pattern": "\\S"}}, "additionalProperties": true});
     let email_or_phone = json!({"if": reachable("email"), "else": reachable("phone")});
+    // A bulk tag change names a tag to add or one to remove.
+    let some = |field: &str| json!({"required": [field], "properties": {field: {"type": "array", "minItems": 1}}, "additionalProperties": true});
+    let add_or_remove = json!({"if": some("add"), "else": some("remove")});
     // A select field needs at least one option that is not blank; another kind none.
     // (Each part open to the other fields, said out loud: redocly checks examples against
     // subschemas as if closed.)
@@ -269,6 +272,7 @@ fn add_field_rules(doc: &mut Value) {
         ("/UpdateContactRequest/properties/tags", tags.clone()),
         ("/BulkTagsRequest/properties/add", tags.clone()),
         ("/BulkTagsRequest/properties/remove", tags),
+        ("/BulkTagsRequest", add_or_remove),
         ("/IngestLeadRequest/properties/custom_fields", custom_fields.clone()),
         ("/UpdateContactRequest/properties/custom_fields", custom_fields.clone()),
         ("/ContactView/properties/custom_fields", custom_fields),
@@ -285,7 +289,13 @@ fn add_field_rules(doc: &mut Value) {
         ("/UpdateWebhookRequest/properties/event_types", json!({"uniqueItems": true})),
         ("/CreateSiteRequest/properties/allowed_origins", origins.clone()),
         ("/UpdateSiteRequest/properties/allowed_origins", origins),
-        ("/ImportRequest/properties/mapping", json!({"propertyNames": {"enum": import_fields}})),
+        (
+            "/ImportRequest/properties/mapping",
+            json!({"propertyNames": {"anyOf": [
+                {"enum": import_fields},
+                {"pattern": format!("^custom\\.{}", &domain::custom_fields::CUSTOM_FIELD_KEY_PATTERN[1..])}
+            ]}}),
+        ),
         // Messages and tags need something visible, besides having no control characters.
         ("/SendMessageRequest/properties/body", json!({"pattern": domain::TAG_PATTERN})),
         ("/CreateCannedResponse/properties/body", json!({"pattern": domain::TAG_PATTERN})),

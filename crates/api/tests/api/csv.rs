@@ -392,3 +392,60 @@ async fn a_big_file_is_sent_as_the_body_itself() {
     assert_eq!(send(mapping.to_string(), csv, agent.token).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT count(*) FROM contacts"), 1);
 }
+
+#[tokio::test]
+async fn columns_set_the_assignee_by_email_custom_fields_and_a_note() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
+    // Another account's user is no one here.
+    let _other = app.signup("Other", "zed@other.test").await;
+    let field = json!({"key": "plan", "label": "Plano", "kind": "select", "options": ["Gold", "Silver"]});
+    assert_eq!(app.post("/api/v1/custom-fields", Some(&admin.token), &field).await.status(), StatusCode::CREATED);
+    let field = json!({"key": "budget", "label": "Verba", "kind": "number"});
+    assert_eq!(app.post("/api/v1/custom-fields", Some(&admin.token), &field).await.status(), StatusCode::CREATED);
+    let known: domain::ContactView = app
+        .post("/api/v1/contacts", Some(&admin.token), &json!({"name": "Maria", "email": "maria@x.test"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let csv = "E-mail;Responsável;Obs;Plano;Verba\n\
+               maria@x.test;BRUNO@acme.test;Ligar cedo;gold;1.500,50\n\
+               novo@x.test;bruno@acme.test;;Silver;\n\
+               zed@x.test;zed@other.test;;Bronze;muito\n";
+    let mapping = json!({"email": "E-mail", "assignee": "Responsável", "notes": "Obs",
+                         "custom.plan": "Plano", "custom.budget": "Verba"});
+    let refused =
+        problem(import(&app, &admin, csv, mapping.clone(), false, false).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let mut named = fields(&refused);
+    named.sort();
+    assert_eq!(named, ["rows[3].assignee", "rows[3].custom.budget", "rows[3].custom.plan"]);
+    assert_eq!(app.count("SELECT count(*) FROM contacts"), 1, "nothing written");
+
+    // A mapping naming a field the account lacks is refused as a whole.
+    let bad = json!({"email": "E-mail", "custom.cpf": "Obs"});
+    let refused = problem(import(&app, &admin, csv, bad, true, false).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&refused), ["mapping.custom.cpf"]);
+
+    let res = import(&app, &admin, csv, mapping, false, true).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let done = finished(&app, &admin, &res.json().await.unwrap()).await;
+    assert_eq!((done.created, done.updated, done.skipped), (1, 1, 1));
+
+    let maria: domain::ContactDetail =
+        app.get(&format!("/api/v1/contacts/{}", known.id), &admin.token).await.json().await.unwrap();
+    assert_eq!(maria.contact.assignee_id, Some(agent.user.id));
+    assert_eq!(maria.contact.custom_fields, json!({"plan": "Gold", "budget": 1500.5}));
+    assert_eq!(maria.notes.len(), 1);
+    assert_eq!((maria.notes[0].body.as_str(), maria.notes[0].author_id), ("Ligar cedo", Some(admin.user.id)));
+    // The agent now sees both clients assigned to them, quietly (no e-mail per row).
+    let page: domain::ContactPage = app.get("/api/v1/contacts", &agent.token).await.json().await.unwrap();
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(app.count("SELECT count(*) FROM contact_activities WHERE field = 'assignee_id'"), 2);
+    assert_eq!(app.count("SELECT count(*) FROM contact_activities WHERE field = 'note'"), 1);
+    // Found by the note's words.
+    let found: domain::ContactPage = app.get("/api/v1/contacts?q=cedo", &admin.token).await.json().await.unwrap();
+    assert_eq!(found.items.iter().map(|c| c.id).collect::<Vec<_>>(), [known.id]);
+}

@@ -397,6 +397,8 @@ catalogue! {
     DateType => "Date type", "Tipo de data";
     CardCreatedDate => "Card created", "Cadastro do cartão";
     ContactCreatedDate => "Contact created", "Cadastro do prospecto";
+    CardCreatedFrom => "Card created from", "Cartão cadastrado de";
+    ContactCreatedFrom => "Contact created from", "Prospecto cadastrado de";
     OrderManual => "Board order", "Ordem do quadro";
     OrderAsc => "Ascending", "Crescente";
     OrderDesc => "Descending", "Decrescente";

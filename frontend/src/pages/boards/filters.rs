@@ -161,7 +161,9 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
                     <option value="contact_created">{i18n.tr(Msg::ContactCreatedDate)}</option>
                 </select>
             </label>
-            <label class="date">{i18n.tr(Msg::FromDate)}<input type="date" name="from" bind:value=get("from")/></label>
+            // The range's label names the date the type above chose.
+            <label class="date">{move || i18n.t(if get("date_field").get().is_empty() { Msg::CardCreatedFrom } else { Msg::ContactCreatedFrom })}
+                <input type="date" name="from" bind:value=get("from")/></label>
             <label class="date">{i18n.tr(Msg::ToDate)}<input type="date" name="to" bind:value=get("to")/></label>
             <label class="date">{i18n.tr(Msg::Sort)}
                 <select name="order" bind:value=get("order")>

@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use domain::i18n::Msg;
-use domain::{guess_field, ImportJob, ImportPreview, ImportRowError, ImportStatus, IMPORT_FIELDS};
+use domain::{
+    guess_field, CustomFieldView, ImportJob, ImportPreview, ImportRowError, ImportStatus, IMPORT_CUSTOM_PREFIX,
+    IMPORT_FIELDS,
+};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -18,6 +21,26 @@ fn header_columns(csv: &str) -> Vec<String> {
     let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
     let sep = if header.contains(';') && !header.contains(',') { ';' } else { ',' };
     header.split(sep).map(|h| h.trim().trim_matches('"').to_string()).filter(|h| !h.is_empty()).collect()
+}
+
+/// The mapping key a column header names: a contact field, or a custom field by its label or key.
+fn guess_column(header: &str, fields: &[CustomFieldView]) -> Option<String> {
+    guess_field(header).map(str::to_string).or_else(|| {
+        let h = header.trim().to_lowercase();
+        fields
+            .iter()
+            .find(|f| f.label.to_lowercase() == h || f.key == h)
+            .map(|f| format!("{IMPORT_CUSTOM_PREFIX}{}", f.key))
+    })
+}
+
+/// A contact field's name in the mapping, in the UI language.
+fn field_msg(field: &str) -> Option<Msg> {
+    match field {
+        "assignee" => Some(Msg::Assignee),
+        "notes" => Some(Msg::Notes),
+        other => domain::labels::activity_field_msg(other),
+    }
 }
 
 #[component]
@@ -39,6 +62,9 @@ pub fn ImportPage() -> impl IntoView {
     let job = RwSignal::new(None::<ImportJob>);
     let row_errors = RwSignal::new(Vec::<ImportRowError>::new());
     let error = RwSignal::new(None::<ApiError>);
+    // The account's custom fields: each can take a column too.
+    let definitions = LocalResource::new(api::settings::custom_fields);
+    let custom_fields = move || definitions.get().and_then(Result::ok).map(|l| l.items).unwrap_or_default();
 
     let reading = Task::new(move |file: &web_sys::File| {
         let file = file.clone();
@@ -46,7 +72,8 @@ pub fn ImportPage() -> impl IntoView {
             let Ok(text) = JsFuture::from(file.text()).await else { return };
             let text = text.as_string().unwrap_or_default();
             let cols = header_columns(&text);
-            let guessed = cols.iter().filter_map(|c| guess_field(c).map(|f| (f.to_string(), c.clone()))).collect();
+            let fields = custom_fields();
+            let guessed = cols.iter().filter_map(|c| guess_column(c, &fields).map(|f| (f, c.clone()))).collect();
             mapping.set(guessed);
             columns.set(cols);
             csv.set(text);
@@ -121,17 +148,18 @@ pub fn ImportPage() -> impl IntoView {
 
     let mapping_rows = move || {
         let cols = columns.get();
-        IMPORT_FIELDS
-            .iter()
-            .map(|field| {
-                let field = field.to_string();
+        let contact_fields = IMPORT_FIELDS.iter().map(|f| (f.to_string(), None));
+        let custom = custom_fields().into_iter().map(|f| (format!("{IMPORT_CUSTOM_PREFIX}{}", f.key), Some(f.label)));
+        contact_fields
+            .chain(custom)
+            .map(|(field, label)| {
                 let current = mapping.with(|m| m.get(&field).cloned().unwrap_or_default());
                 let key = field.clone();
                 view! {
                     <label class="map-row">
                         <span>{
                             let field = field.clone();
-                            move || domain::labels::activity_field_msg(&field).map(|m| i18n.t(m).to_string()).unwrap_or(field.clone())
+                            move || label.clone().or_else(|| field_msg(&field).map(|m| i18n.t(m).to_string())).unwrap_or(field.clone())
                         }</span>
                         <select name=format!("map-{field}") on:change:target=move |ev| {
                             let value = ev.target().value();

@@ -109,10 +109,14 @@ pub fn ClientsPage() -> impl IntoView {
                             prop:checked=move || selection.all_matching.get() || selection.ids.with(|s| s.contains(&id))/></td>
                         <td><a href=href>{c.name.clone().unwrap_or_else(|| "—".into())}</a></td>
                         <td>{c.email.clone()}</td>
-                        <td>{c.phone.as_deref().map(phone_text)}</td>
+                        <td class="phone">{c.phone.as_deref().map(phone_text)}</td>
                         <td>{move || directory.site_name(site)}</td>
                         <td>{c.source.clone()}{c.medium.clone().map(|m| format!(" / {m}"))}</td>
                         <td class="status"><span class="status-badge" data-status=status.as_str()>{move || i18n.t(status_msg(status))}</span></td>
+                        // Each tag filters the list by it.
+                        <td class="tags">{c.tags.iter().map(|t| view! {
+                            <a class="tag" href=format!("/clients?tag={}", crate::api::encode(t))>{t.clone()}</a>
+                        }).collect_view()}</td>
                         <td>{move || directory.user_name(assignee)}</td>
                         <td><time datetime=c.first_contact_at.to_rfc3339()>{ let t = c.first_contact_at; move || { i18n.lang.track(); short(t) } }</time></td>
                     </tr>
@@ -160,7 +164,7 @@ pub fn ClientsPage() -> impl IntoView {
                     }/></th>
                 <th>{i18n.tr(Msg::Name)}</th><th>{i18n.tr(Msg::Email)}</th><th>{i18n.tr(Msg::Phone)}</th>
                 <th>{i18n.tr(Msg::Site)}</th><th>{i18n.tr(Msg::Source)}</th><th>{i18n.tr(Msg::Status)}</th>
-                <th>{i18n.tr(Msg::Assignee)}</th><th>{i18n.tr(Msg::FirstContact)}</th>
+                <th>{i18n.tr(Msg::Tags)}</th><th>{i18n.tr(Msg::Assignee)}</th><th>{i18n.tr(Msg::FirstContact)}</th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
