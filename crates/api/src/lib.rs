@@ -11,6 +11,7 @@ pub(crate) mod api_keys;
 pub(crate) mod assignment;
 pub(crate) mod auth;
 pub(crate) mod boards;
+pub(crate) mod calls;
 pub(crate) mod canned_responses;
 pub(crate) mod cards;
 pub(crate) mod contacts;

@@ -27,7 +27,7 @@ use crate::platform::slots::AccountSlots;
 use crate::platform::storage::Storage;
 use crate::platform::{mailer, metrics, telemetry};
 use crate::{
-    api_keys, assignment, auth, boards, canned_responses, cards, contacts, conversations, custom_fields, ingest,
+    api_keys, assignment, auth, boards, calls, canned_responses, cards, contacts, conversations, custom_fields, ingest,
     invitations, notifications, openapi, platform, reports, sites, sla, tasks, users, visitor, webhooks, widget,
     AppState,
 };
@@ -47,6 +47,7 @@ pub fn configure_api(cfg: &mut ServiceConfig) {
             .configure(conversations::routes)
             .configure(sites::routes)
             .configure(api_keys::routes)
+            .configure(calls::routes)
             .configure(contacts::routes)
             .configure(custom_fields::routes)
             .configure(ingest::routes)

@@ -111,6 +111,7 @@ pub struct ContactDeletion {
     pub contact_id: Uuid,
     pub conversations: i64,
     pub notes: i64,
+    pub calls: i64,
     pub tasks: i64,
     /// Cards that lost their link to the client (they stay on their boards).
     pub cards_unlinked: i64,

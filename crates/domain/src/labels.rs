@@ -63,6 +63,7 @@ pub fn activity_field_msg(field: &str) -> Option<Msg> {
         "custom_fields" => Msg::ActivityCustomFields,
         "created" => Msg::ActivityCreated,
         "note" => Msg::ActivityNote,
+        "call" => Msg::ActivityCall,
         "merge" => Msg::ActivityMerge,
         "submitted_again" => Msg::SubmittedAgain,
         _ => return None,
@@ -83,9 +84,52 @@ pub fn activity_value_text(field: &str, value: &serde_json::Value, lang: Lang) -
             }
         }
         ("rating", serde_json::Value::Number(n)) => return Some("★".repeat(n.as_u64()? as usize)),
+        ("call", serde_json::Value::Object(call)) => {
+            let direction = crate::CallDirection::parse(call.get("direction")?.as_str()?)?;
+            let outcome = crate::CallOutcome::parse(call.get("outcome")?.as_str()?)?;
+            let secs = call.get("duration_secs").and_then(serde_json::Value::as_u64).map(|s| s as u32);
+            let note = call.get("note").and_then(serde_json::Value::as_str).filter(|n| !n.is_empty());
+            let text = call_text(direction, outcome, secs, lang);
+            return Some(match note {
+                Some(note) => format!("{text} — {note}"),
+                None => text,
+            });
+        }
         _ => return None,
     };
     Some(msg.text(lang).to_string())
+}
+
+/// "Outgoing call · Answered · 5 min 30 s" in `lang`.
+pub fn call_text(
+    direction: crate::CallDirection,
+    outcome: crate::CallOutcome,
+    secs: Option<u32>,
+    lang: Lang,
+) -> String {
+    let mut text = format!("{} · {}", call_direction_msg(direction).text(lang), call_outcome_msg(outcome).text(lang));
+    if let Some(secs) = secs.filter(|s| *s > 0) {
+        text.push_str(" · ");
+        text.push_str(&crate::duration_text(secs));
+    }
+    text
+}
+
+pub fn call_direction_msg(direction: crate::CallDirection) -> Msg {
+    match direction {
+        crate::CallDirection::Outbound => Msg::CallOutbound,
+        crate::CallDirection::Inbound => Msg::CallInbound,
+    }
+}
+
+pub fn call_outcome_msg(outcome: crate::CallOutcome) -> Msg {
+    match outcome {
+        crate::CallOutcome::Answered => Msg::CallAnswered,
+        crate::CallOutcome::NoAnswer => Msg::CallNoAnswer,
+        crate::CallOutcome::Busy => Msg::CallBusy,
+        crate::CallOutcome::Voicemail => Msg::CallVoicemail,
+        crate::CallOutcome::WrongNumber => Msg::CallWrongNumber,
+    }
 }
 
 const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -233,5 +277,18 @@ mod tests {
         assert_eq!(activity_value_text("rating", &json!(3), Lang::En).as_deref(), Some("★★★"));
         assert_eq!(activity_value_text("name", &json!("Ana"), Lang::En), None);
         assert_eq!(activity_field_msg("something_new"), None);
+    }
+
+    #[test]
+    fn a_logged_call_reads_as_a_sentence() {
+        let call =
+            json!({"direction": "outbound", "outcome": "answered", "duration_secs": 330, "note": "Quer proposta"});
+        assert_eq!(
+            activity_value_text("call", &call, Lang::PtBr).as_deref(),
+            Some("Ligação feita · Atendida · 5 min 30 s — Quer proposta")
+        );
+        let missed = json!({"direction": "inbound", "outcome": "no_answer", "duration_secs": null, "note": ""});
+        assert_eq!(activity_value_text("call", &missed, Lang::En).as_deref(), Some("Incoming call · No answer"));
+        assert_eq!(activity_value_text("call", &json!({"direction": "up"}), Lang::En), None);
     }
 }

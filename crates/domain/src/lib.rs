@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod board_fields;
 pub mod boards;
+pub mod calls;
 pub mod card_patch;
 pub mod cards;
 pub mod chat;
@@ -39,6 +40,7 @@ pub mod webhooks;
 pub use auth::*;
 pub use board_fields::*;
 pub use boards::*;
+pub use calls::*;
 pub use cards::*;
 pub use chat::*;
 pub use client_cards::*;

@@ -277,6 +277,8 @@ pub struct OperatorRow {
     pub accepted: i64,
     pub closed: i64,
     pub median_first_response_secs: Option<i64>,
+    /// Calls they logged in the period (the channel filter leaves calls out).
+    pub calls: i64,
 }
 
 /// `GET /reports/desk`: chats that reached the desk (left the bot for an operator) in the period.
@@ -286,6 +288,9 @@ pub struct DeskReport {
     pub previous: Period,
     pub chats: i64,
     pub previous_chats: i64,
+    /// Calls logged with clients in the period (by the operator chosen; none when a chat
+    /// channel is chosen).
+    pub calls: i64,
     /// Accepted by an operator.
     pub answered: i64,
     /// Closed (visitor left, or an operator closed it) before anyone accepted.

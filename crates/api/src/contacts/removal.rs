@@ -17,7 +17,7 @@ use super::queries::Actor;
 use crate::cards::queries::{record, CardRow, Change};
 use crate::platform::audit::{self, AuditActor};
 use crate::platform::db::schema::{card_attachments, card_labels, card_members, cards, contact_notes, contacts};
-use crate::platform::db::schema::{conversations, tasks};
+use crate::platform::db::schema::{contact_calls, conversations, tasks};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::AuthUser;
 
@@ -75,6 +75,13 @@ pub fn delete_many(conn: &mut PgConnection, caller: &AuthUser, ids: &[Uuid], del
             .select((contact_notes::contact_id, count_star()))
             .load(conn)?,
     );
+    let call_counts = per_contact(
+        contact_calls::table
+            .filter(contact_calls::contact_id.eq_any(&found))
+            .group_by(contact_calls::contact_id)
+            .select((contact_calls::contact_id, count_star()))
+            .load(conn)?,
+    );
     let task_counts: HashMap<Uuid, i64> = tasks::table
         .filter(tasks::contact_id.eq_any(&found))
         .group_by(tasks::contact_id)
@@ -104,8 +111,8 @@ pub fn delete_many(conn: &mut PgConnection, caller: &AuthUser, ids: &[Uuid], del
             ))
             .execute(conn)?;
     }
-    // Conversations (and their messages), notes, tasks, the change log and routing rows
-    // cascade; a chat visitor keeps its token without a client.
+    // Conversations (and their messages), notes, calls, tasks, the change log and routing
+    // rows cascade; a chat visitor keeps its token without a client.
     diesel::delete(contacts::table.filter(contacts::id.eq_any(&found))).execute(conn)?;
 
     let cards_of = |id: Uuid| linked.iter().filter(|c| c.contact_id == Some(id)).count() as i64;
@@ -115,6 +122,7 @@ pub fn delete_many(conn: &mut PgConnection, caller: &AuthUser, ids: &[Uuid], del
             contact_id: id,
             conversations: conversation_counts.get(&id).copied().unwrap_or(0),
             notes: note_counts.get(&id).copied().unwrap_or(0),
+            calls: call_counts.get(&id).copied().unwrap_or(0),
             tasks: task_counts.get(&id).copied().unwrap_or(0),
             cards_unlinked: if delete_cards { 0 } else { cards_of(id) },
             cards_deleted: if delete_cards { cards_of(id) } else { 0 },

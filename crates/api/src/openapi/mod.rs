@@ -245,7 +245,7 @@ fn add_field_rules(doc: &mut Value) {
     let reachable = |field: &str| json!({"required": [field], "properties": {field: {"type": "string", "pattern": "\\S"}}, "additionalProperties": true});
     let email_or_phone = json!({"if": reachable("email"), "else": reachable("phone")});
     // A bulk tag change names a tag to add or one to remove.
-    let some = |field: &str| json!({"required": [field], "properties": {field: {"type": "array", "minItems": 1}}, "additionalProperties": true});
+    let some = |field: &str| json!({"required": [field], "properties": {field: {"minItems": 1}}, "additionalProperties": true});
     let add_or_remove = json!({"if": some("add"), "else": some("remove")});
     // A select field needs at least one option that is not blank; another kind none.
     // (Each part open to the other fields, said out loud: redocly checks examples against

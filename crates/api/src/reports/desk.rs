@@ -65,6 +65,21 @@ struct Operator {
     closed: i64,
     #[diesel(sql_type = Nullable<BigInt>)]
     median: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    calls: i64,
+}
+
+/// Calls logged in [$5, $6) under the same filters ($3 the user who logged; a chat channel
+/// in $4 leaves them out; $2 the client's site), as `k.user_id, count(*) AS calls`.
+const CALLS: &str = "SELECT k.user_id, count(*) AS calls
+    FROM contact_calls k JOIN contacts c ON c.id = k.contact_id
+    WHERE k.account_id = $1 AND ($2::uuid IS NULL OR c.site_id = $2) AND ($3::uuid IS NULL OR k.user_id = $3)
+      AND $4::text IS NULL AND k.user_id IS NOT NULL AND k.called_at >= $5 AND k.called_at < $6";
+
+#[derive(QueryableByName)]
+struct CallCount {
+    #[diesel(sql_type = BigInt)]
+    calls: i64,
 }
 
 macro_rules! scoped {
@@ -122,14 +137,22 @@ pub fn desk(conn: &mut PgConnection, scope: &Scope) -> ApiResult<DeskReport> {
     .bind::<Integer, _>(scope.utc_offset as i32)
     .load(conn)?;
 
+    // Chats per owner, beside calls per user who logged them: an operator who only called
+    // has a row too.
     let operators: Vec<Operator> = scoped!(
         format!(
-            "SELECT v.owner_id::text AS key, count(*) AS accepted, count(*) FILTER (WHERE v.status = 'closed') AS closed,
-                    percentile_disc(0.5) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.first_response_at IS NOT NULL) AS median
-             FROM conversations v
-             WHERE {FILTERS} AND v.waiting_since >= $5 AND v.waiting_since < $6
-               AND v.owner_id IS NOT NULL AND v.accepted_at IS NOT NULL
-             GROUP BY v.owner_id ORDER BY accepted DESC, key"
+            "WITH chats AS (
+                SELECT v.owner_id AS user_id, count(*) AS accepted, count(*) FILTER (WHERE v.status = 'closed') AS closed,
+                       percentile_disc(0.5) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE v.first_response_at IS NOT NULL) AS median
+                FROM conversations v
+                WHERE {FILTERS} AND v.waiting_since >= $5 AND v.waiting_since < $6
+                  AND v.owner_id IS NOT NULL AND v.accepted_at IS NOT NULL
+                GROUP BY v.owner_id),
+             calls AS ({CALLS} GROUP BY k.user_id)
+             SELECT coalesce(chats.user_id, calls.user_id)::text AS key, coalesce(chats.accepted, 0) AS accepted,
+                    coalesce(chats.closed, 0) AS closed, chats.median, coalesce(calls.calls, 0) AS calls
+             FROM chats FULL JOIN calls ON calls.user_id = chats.user_id
+             ORDER BY accepted DESC, calls DESC, key"
         ),
         scope
     )
@@ -137,12 +160,19 @@ pub fn desk(conn: &mut PgConnection, scope: &Scope) -> ApiResult<DeskReport> {
     .bind::<Timestamptz, _>(end)
     .load(conn)?;
 
+    let calls: CallCount =
+        scoped!(format!("SELECT coalesce(sum(calls), 0)::bigint AS calls FROM ({CALLS} GROUP BY k.user_id) t"), scope)
+            .bind::<Timestamptz, _>(start)
+            .bind::<Timestamptz, _>(end)
+            .get_result(conn)?;
+
     let names = Names::load(conn, scope.account_id)?;
     Ok(DeskReport {
         period: scope.period,
         previous: scope.period.previous(),
         chats: totals.chats,
         previous_chats: totals.previous_chats,
+        calls: calls.calls,
         answered: totals.answered,
         missed: totals.missed,
         previous_missed: totals.previous_missed,
@@ -166,6 +196,7 @@ pub fn desk(conn: &mut PgConnection, scope: &Scope) -> ApiResult<DeskReport> {
                 accepted: o.accepted,
                 closed: o.closed,
                 median_first_response_secs: o.median,
+                calls: o.calls,
             })
             .collect(),
     })

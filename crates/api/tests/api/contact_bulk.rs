@@ -25,6 +25,8 @@ async fn deleting_a_client_removes_its_data_keeps_its_cards_and_leaves_a_tombsto
     assert_eq!(app.post(&format!("{path}/notes"), Some(&admin.token), &json!({"body": "ligar"})).await.status(), 201);
     let res = app.post("/api/v1/tasks", Some(&admin.token), &json!({"title": "call", "contact_id": rita})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
+    let call = json!({"direction": "outbound", "outcome": "answered"});
+    assert_eq!(app.post(&format!("{path}/calls"), Some(&admin.token), &call).await.status(), 201);
     let board = Board::create(&app, &admin, &[]).await;
     let deal = board.card(&app, &admin, 0, json!({"contact_id": rita, "title": "Rita — plano"})).await;
 
@@ -36,7 +38,7 @@ async fn deleting_a_client_removes_its_data_keeps_its_cards_and_leaves_a_tombsto
 
     assert_eq!(app.delete(&path, &admin.token).await.status(), StatusCode::NO_CONTENT);
     problem(app.get(&path, &admin.token).await, StatusCode::NOT_FOUND).await;
-    for table in ["conversations", "contact_notes", "tasks", "contact_activities"] {
+    for table in ["conversations", "contact_notes", "contact_calls", "tasks", "contact_activities"] {
         assert_eq!(app.count(&format!("SELECT count(*) FROM {table} WHERE contact_id = '{rita}'")), 0, "{table}");
     }
     assert_eq!(app.count("SELECT count(*) FROM messages"), 0);
@@ -54,7 +56,7 @@ async fn deleting_a_client_removes_its_data_keeps_its_cards_and_leaves_a_tombsto
     assert_eq!(entry["actor"], "Admin");
     assert_eq!(
         entry["details"],
-        json!({"contact_id": rita, "conversations": 1, "notes": 1, "tasks": 1, "cards_unlinked": 1, "cards_deleted": 0})
+        json!({"contact_id": rita, "conversations": 1, "notes": 1, "calls": 1, "tasks": 1, "cards_unlinked": 1, "cards_deleted": 0})
     );
     assert!(!audit.to_string().contains("rita@example.com"));
     problem(app.get("/api/v1/audit", &bia.token).await, StatusCode::FORBIDDEN).await;

@@ -9,6 +9,7 @@ mod auth;
 mod base_card;
 mod board_fields;
 mod boards;
+mod calls;
 mod capacity;
 mod cards;
 mod chat_helpers;

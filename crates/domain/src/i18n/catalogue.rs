@@ -606,4 +606,21 @@ catalogue! {
     NotifChatReroutedToYou => "Chat passed to you (no reply in time)", "Conversa passada para você (sem resposta a tempo)";
     NotifChatReroutedAway => "Chat passed on (no reply in time)", "Conversa passada adiante (sem resposta a tempo)";
     NotifLeadReroutedAway => "Lead passed on (untouched in time)", "Lead passado adiante (sem ação a tempo)";
+    Calls => "Calls", "Ligações";
+    LogCall => "Log a call", "Registrar ligação";
+    CallOutbound => "Outgoing call", "Ligação feita";
+    CallInbound => "Incoming call", "Ligação recebida";
+    CallAnswered => "Answered", "Atendida";
+    CallNoAnswer => "No answer", "Não atendida";
+    CallBusy => "Busy", "Ocupado";
+    CallVoicemail => "Voicemail", "Caixa postal";
+    CallWrongNumber => "Wrong number", "Número errado";
+    ActivityCall => "Call", "Ligação";
+    CallDirection => "Direction", "Tipo";
+    CallOutcome => "Outcome", "Resultado";
+    DurationMinutes => "Duration (minutes)", "Duração (minutos)";
+    SaveCall => "Save call", "Salvar ligação";
+    CallLogged => "Call logged", "Ligação registrada";
+    CallPhone => "Call", "Ligar";
+    DurationRange => "must be minutes from 0 to 1440, such as 2.5", "deve ser em minutos, de 0 a 1440, como 2,5";
 }

@@ -338,6 +338,22 @@ diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(contact_notes -> contacts (contact_id));
 diesel::joinable!(contact_activities -> contacts (contact_id));
 diesel::table! {
+    contact_calls (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        contact_id -> Uuid,
+        conversation_id -> Nullable<Uuid>,
+        user_id -> Nullable<Uuid>,
+        direction -> Text,
+        outcome -> Text,
+        duration_secs -> Nullable<Int4>,
+        note -> Text,
+        called_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+diesel::joinable!(contact_calls -> contacts (contact_id));
+diesel::table! {
     visitors (id) {
         id -> Uuid,
         account_id -> Uuid,
@@ -660,6 +676,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contacts,
     contact_notes,
     contact_activities,
+    contact_calls,
     conversations,
     messages,
     visitors,
