@@ -31,7 +31,7 @@ tools: ## Install what is missing: libpq, brotli, wasm target, wasm-bindgen, npm
 	@command -v brotli >/dev/null || { echo "installing brotli"; apt-get update -qq && apt-get install -y -qq brotli >/dev/null; }
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-	@[ -x frontend/node_modules/.bin/wasm-opt ] || (cd frontend && npm ci --no-audit --no-fund)
+	@[ -x frontend/node_modules/.bin/wasm-opt ] && [ -x frontend/node_modules/.bin/terser ] || (cd frontend && npm ci --no-audit --no-fund)
 	@scripts/geoip.sh install
 
 .PHONY: tools-browser

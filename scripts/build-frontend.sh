@@ -20,7 +20,20 @@ frontend/node_modules/.bin/wasm-opt -Os --one-caller-inline-max-function-size=0 
   --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$out.tmp/frontend_bg.wasm" "$out.tmp/frontend_bg.wasm"
+# wasm-bindgen's JS glue, minified (8,627 → 6,839 bytes of brotli, 2026-12-04); exports keep their names.
+frontend/node_modules/.bin/terser "$out.tmp/frontend.js" --module --compress --mangle -o "$out.tmp/frontend.js"
 cp frontend/index.html frontend/style.css frontend/boot.js frontend/favicon.svg "$out.tmp/"
+# The stylesheet without comments and spaces around { } ; , > (750 bytes of brotli, 2026-12-04).
+# Spaces elsewhere stay: `.a :focus` and `calc(1rem - 2px)` need theirs.
+python3 - "$out.tmp/style.css" <<'PY'
+import re, sys
+path = sys.argv[1]
+css = open(path).read()
+css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+css = re.sub(r"\s+", " ", css)
+css = re.sub(r"\s*([{};,>])\s*", r"\1", css)
+open(path, "w").write(css.replace(";}", "}").strip() + "\n")
+PY
 
 # name.ext -> name-<first 16 hex of sha256>.ext, replacing "/name.ext" in the files that refer to it.
 hashed() {

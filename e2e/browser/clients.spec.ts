@@ -83,6 +83,18 @@ test('status changes and notes go to the change log', async ({ page }) => {
   await edit.getByLabel('Phone').fill(`(11) 9${digits.slice(0, 4)}-${digits.slice(4)}`);
   await edit.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('client-detail').getByRole('link', { name: 'WhatsApp' })).toHaveAttribute('href', `https://wa.me/55119${digits}`);
+  // Beside it, a link that dials the number.
+  await expect(page.getByTestId('client-detail').getByRole('link', { name: 'Call', exact: true })).toHaveAttribute('href', `tel:+55119${digits}`);
+
+  // A call logged (through the API, the form waits for code splitting) reads as words in the change log.
+  const id = page.url().split('/clients/')[1].split('?')[0];
+  const call = { direction: 'outbound', outcome: 'answered', duration_secs: 330, note: 'Quer proposta' };
+  const logged = await page.request.post(`/api/v1/contacts/${id}/calls`, { headers: await adminToken(page), data: call });
+  expect(logged.status()).toBe(201);
+  await page.reload();
+  await expect(history.locator('li[data-field=call]')).toContainText('Call Outgoing call · Answered · 5 min 30 s — Quer proposta');
+  await chooseLanguage(page, 'pt-BR');
+  await expect(history.locator('li[data-field=call]')).toContainText('Ligação Ligação feita · Atendida · 5 min 30 s — Quer proposta');
 });
 
 test('an admin assigns a client and the agent is notified', async ({ page, browser }) => {

@@ -45,6 +45,9 @@ test('a manager reads the period against the one before, in charts with their da
 
   // The live chat part: the demo's chats reached the desk in the period.
   await expect(page.getByTestId('tile-chats').locator('.tile-value')).toHaveText(/^\d+$/);
+  // Logged calls beside the chats, in total and per operator.
+  await expect(page.getByTestId('tile-calls').locator('.tile-value')).toHaveText(/^\d+$/);
+  await expect(page.getByTestId('desk-by-operator').locator('thead th').last()).toHaveText('Calls');
   const heatmap = page.getByTestId('chart-chats-heatmap');
   await expect(heatmap.locator('figcaption')).toHaveText('Chats by hour and weekday');
   await heatmap.getByRole('button', { name: 'Show data table' }).click();

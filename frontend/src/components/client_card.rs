@@ -153,7 +153,9 @@ pub fn ClientCard(
             <dl class="facts">
                 {contact.phone.clone().map(|p| view! {
                     <dt>{i18n.tr(Msg::Phone)}</dt>
-                    <dd>{super::phone_text(&p)}" "{contact.whatsapp_url.clone().map(|u| view! { <a class="whatsapp" href=u target="_blank" rel="noopener">"WhatsApp"</a> })}</dd>
+                    <dd>{super::phone_text(&p)}" "
+                        <a class="tel" href=format!("tel:{p}")>{i18n.tr(Msg::CallPhone)}</a>" "
+                        {contact.whatsapp_url.clone().map(|u| view! { <a class="whatsapp" href=u target="_blank" rel="noopener">"WhatsApp"</a> })}</dd>
                 })}
                 {row(Msg::Email, contact.email.clone())}
                 {row(Msg::ContactHours, contact.contact_hours.clone())}

@@ -325,8 +325,8 @@ fn history_line(a: &ActivityView, directory: Directory) -> impl IntoView {
         }
     };
     let (old, new) = (a.old_value.clone(), a.new_value.clone());
-    // A creation, a note or a resubmission has no "before".
-    let only_new = matches!(a.field.as_str(), "submitted_again" | "created" | "note");
+    // A creation, a note, a call or a resubmission has no "before".
+    let only_new = matches!(a.field.as_str(), "submitted_again" | "created" | "note" | "call");
     let change = move || if only_new { render(&new) } else { format!("{} → {}", render(&old), render(&new)) };
     let field = a.field.clone();
     let label =

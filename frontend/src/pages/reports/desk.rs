@@ -57,6 +57,7 @@ pub fn DeskSection(query: Memo<String>) -> impl IntoView {
                     format!("{} {} {}", r.sla_met, Msg::SlaMetOf.text(lang), r.sla_measured),
                     "tile-sla-met",
                 )}
+                {headline(Msg::Calls, r.calls.to_string(), String::new(), "tile-calls")}
             }
         })
     };
@@ -71,6 +72,7 @@ pub fn DeskSection(query: Memo<String>) -> impl IntoView {
                             <td class="num">{o.accepted}</td>
                             <td class="num">{o.closed}</td>
                             <td class="num">{duration_text(o.median_first_response_secs)}</td>
+                            <td class="num">{o.calls}</td>
                         </tr>
                     }
                 })
@@ -90,6 +92,7 @@ pub fn DeskSection(query: Memo<String>) -> impl IntoView {
                         <th scope="col" class="num">{i18n.tr(Msg::Accepted)}</th>
                         <th scope="col" class="num">{i18n.tr(Msg::ClosedCount)}</th>
                         <th scope="col" class="num">{i18n.tr(Msg::TileFirstResponse)}</th>
+                        <th scope="col" class="num">{i18n.tr(Msg::Calls)}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
