@@ -264,7 +264,13 @@ pub fn LangSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <select class="lang" aria-label=i18n.tr(Msg::Language)
-            on:change:target=move |ev| i18n.set(Lang::from_tag(&ev.target().value()))
+            on:change:target=move |ev| {
+                i18n.set(Lang::from_tag(&ev.target().value()));
+                // A session refresh tells the server at once, for the next e-mail.
+                if api::may_have_session() {
+                    leptos::task::spawn_local(async { let _ = api::refresh().await; });
+                }
+            }
             prop:value=move || i18n.lang.get().code()>
             <option value="en">"English"</option>
             <option value="pt-BR">"Português"</option>

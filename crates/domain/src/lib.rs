@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod imports;
 pub mod ingest_rules;
 pub mod labels;
+pub mod mail_text;
 pub mod money;
 pub mod phone;
 pub mod positions;

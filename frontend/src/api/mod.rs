@@ -143,6 +143,8 @@ async fn fetch_with(
     init.set_credentials(RequestCredentials::SameOrigin);
     let headers = Headers::new().map_err(ApiError::network)?;
     headers.set("accept", "application/json").map_err(ApiError::network)?;
+    // The language chosen in the app, which the server records for the e-mails it sends.
+    headers.set("accept-language", crate::i18n::current_lang().code()).map_err(ApiError::network)?;
     match body {
         Some(Body::Json(text)) => {
             headers.set("content-type", "application/json").map_err(ApiError::network)?;

@@ -290,28 +290,26 @@ pub fn deal_all_waiting(conn: &mut PgConnection, public_url: &str) -> ApiResult<
 /// Tells `assignee` about a contact they were given: an in-app notification and an e-mail
 /// in the outbox (linking to the contact under `public_url`), both in the caller's transaction.
 pub fn announce(conn: &mut PgConnection, contact: &ContactRow, assignee: Uuid, public_url: &str) -> ApiResult<()> {
-    let (email, name): (String, String) = users::table
+    let (email, name, lang): (String, String, String) = users::table
         .filter(users::account_id.eq(contact.account_id))
         .filter(users::id.eq(assignee))
-        .select((users::email, users::name))
+        .select((users::email, users::name, users::lang))
         .first(conn)?;
+    let lang = domain::i18n::Lang::from_tag(&lang);
     // Whatever the lead typed is quoted data: short, one line, no live links, never the
     // start of the subject.
     let quoted = |value: &Option<String>| value.as_deref().map(|v| domain::text::quote_lead_text(v, 120));
     let who = domain::text::contact_label(&contact.name, &contact.email, &contact.phone);
-    let title = domain::text::about_client("New lead assigned to you", who.as_deref());
+    // The bell's title stays in English: the app shows notifications by their kind.
+    let title = domain::mail_text::lead_assigned_title(domain::i18n::Lang::En, who.as_deref());
     let name = domain::text::quote_lead_text(&name, 60);
-    let mut body =
-        format!("Hello {name},\n\nA new lead was assigned to you in Prospecta. What the lead sent (unverified):\n");
-    for (label, value) in
+    let fields: Vec<(&str, String)> =
         [("Name", &contact.name), ("E-mail", &contact.email), ("Phone", &contact.phone), ("Page", &contact.page_url)]
-    {
-        if let Some(v) = quoted(value) {
-            body.push_str(&format!("  {label}: \"{v}\"\n"));
-        }
-    }
-    body.push_str(&format!("\nOpen it in Prospecta: {public_url}/clients/{}\n", contact.id));
-    let subject = format!("[Prospecta] {title}");
+            .into_iter()
+            .filter_map(|(label, value)| quoted(value).map(|v| (label, v)))
+            .collect();
+    let link = format!("{public_url}/clients/{}", contact.id);
+    let (subject, body) = domain::mail_text::lead_assigned(lang, &name, who.as_deref(), &fields, &link);
     mailer::enqueue(conn, contact.account_id, &email, &subject, &body)?;
     notifications::notify(conn, contact.account_id, assignee, "contact_assigned", &title, Some(contact.id))?;
     Ok(())

@@ -11,5 +11,5 @@ mod routes;
 pub mod sessions;
 pub mod signup;
 
-pub(crate) use routes::{routes, session_response};
+pub(crate) use routes::{remember_lang, routes, session_response};
 pub(crate) use sessions::create_user_from_link;

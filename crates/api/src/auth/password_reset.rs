@@ -59,14 +59,14 @@ pub async fn request_password_reset(
                     password_resets::expires_at.eq(Utc::now() + Duration::minutes(RESET_TTL_MINUTES)),
                 ))
                 .execute(conn)?;
-            let body = format!(
-                "Hello {},\n\nSomeone (we hope you) asked to reset your Prospecta password. Open this link within \
-                 an hour to choose a new one:\n\n{}\n\nIf it was not you, ignore this \
-                 e-mail: your password stays as it is.\n",
-                domain::text::quote_lead_text(&user.name, 60),
-                config.link(&format!("/reset-password?token={secret}")),
+            // In the language the user last chose in the app.
+            let lang: String = users::table.find(user.id).select(users::lang).first(conn)?;
+            let (subject, body) = domain::mail_text::password_reset(
+                domain::i18n::Lang::from_tag(&lang),
+                &domain::text::quote_lead_text(&user.name, 60),
+                &config.link(&format!("/reset-password?token={secret}")),
             );
-            mailer::enqueue(conn, user.account_id, &user.email, "[Prospecta] Reset your password", &body)
+            mailer::enqueue(conn, user.account_id, &user.email, &subject, &body)
         });
         if let Err(err) = work.await {
             tracing::warn!(error = ?err, "password reset request not recorded");

@@ -91,6 +91,7 @@ pub async fn login(
             sessions::issue(conn, user_id, Uuid::new_v4(), ttl)
         })
         .await?;
+    remember_lang(&state, &req, user.id).await;
     session_response(&state, &req, StatusCode::OK, &user, secret, true)
 }
 
@@ -120,6 +121,7 @@ pub async fn refresh(
     let (ttl, grace) =
         (state.config.refresh_ttl_days, chrono::Duration::seconds(state.config.refresh_reuse_grace_secs));
     let (user, successor) = state.db.transaction(move |conn| sessions::rotate(conn, &secret, ttl, grace)).await??;
+    remember_lang(&state, &req, user.id).await;
     session_response(&state, &req, StatusCode::OK, &user, successor, from_body)
 }
 
@@ -188,6 +190,26 @@ fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
         .same_site(SameSite::Strict)
         .secure(secure)
         .finish()
+}
+
+/// Records the language the app asks for as the user's, for the e-mails they receive. At
+/// sign-in and at each session refresh, so a change in the app's header reaches the next
+/// e-mail. Best effort: on a failure the user keeps the language they had.
+pub(crate) async fn remember_lang(state: &AppState, req: &HttpRequest, user_id: Uuid) {
+    use crate::platform::db::schema::users as table;
+    use diesel::prelude::*;
+    let Some(lang) = crate::platform::http::extract::ui_lang(req) else { return };
+    let changed = state
+        .db
+        .run(move |conn| {
+            Ok(diesel::update(table::table.find(user_id).filter(table::lang.ne(lang.code())))
+                .set(table::lang.eq(lang.code()))
+                .execute(conn)?)
+        })
+        .await;
+    if let Err(err) = changed {
+        tracing::warn!(error = ?err, "the user's language was not recorded");
+    }
 }
 
 /// Tokens for a signed-in user: the refresh token as the HttpOnly cookie, and in the body

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use domain::{Problem, Role, SignupConfirm, SignupRequest, TokenResponse};
 use uuid::Uuid;
 
-use super::{create_user_from_link, password, session_response};
+use super::{create_user_from_link, password, remember_lang, session_response};
 use crate::platform::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
 use crate::platform::db::schema::signup_requests;
 use crate::platform::error::ApiResult;
@@ -49,19 +49,16 @@ pub async fn signup(
     // Hashed whether or not the address is taken, so both answers take as long.
     let hash = password::hash_password_off_thread(body.password.clone()).await?;
     let config = state.config.clone();
+    // Not a user yet: the mail speaks the language the app asked in.
+    let lang = crate::platform::http::extract::ui_lang(&req).unwrap_or_default();
     state
         .db
         .transaction(move |conn| {
             let email = domain::normalize_email(&body.email);
             if users::find_by_email(conn, &email)?.is_some() {
-                let text = format!(
-                    "Hello,\n\nSomeone (we hope you) tried to create a Prospecta account with this address, \
-                     which already signs in to Prospecta. Nothing was changed.\n\nLog in: {}\nForgot your \
-                     password? {}\n\nIf it was not you, ignore this e-mail.\n",
-                    config.link("/login"),
-                    config.link("/forgot-password"),
-                );
-                return mailer::enqueue(conn, None, &email, "[Prospecta] You already have an account", &text);
+                let (subject, text) =
+                    domain::mail_text::signup_existing(lang, &config.link("/login"), &config.link("/forgot-password"));
+                return mailer::enqueue(conn, None, &email, &subject, &text);
             }
             let (secret, token_hash) = new_secret(SIGNUP_PREFIX);
             diesel::insert_into(signup_requests::table)
@@ -75,14 +72,12 @@ pub async fn signup(
                     signup_requests::expires_at.eq(Utc::now() + Duration::hours(SIGNUP_TTL_HOURS)),
                 ))
                 .execute(conn)?;
-            let text = format!(
-                "Hello {},\n\nConfirm your e-mail address to create your Prospecta account. The link works \
-                 once, within 24 hours:\n\n{}\n\nIf you did not sign up, ignore this e-mail: no account is \
-                 created.\n",
-                domain::text::quote_lead_text(body.name.trim(), 60),
-                config.link(&format!("/verify-email?token={secret}")),
+            let (subject, text) = domain::mail_text::signup_confirm(
+                lang,
+                &domain::text::quote_lead_text(body.name.trim(), 60),
+                &config.link(&format!("/verify-email?token={secret}")),
             );
-            mailer::enqueue(conn, None, &email, "[Prospecta] Confirm your e-mail address", &text)
+            mailer::enqueue(conn, None, &email, &subject, &text)
         })
         .await?;
     Ok(HttpResponse::Accepted().finish())
@@ -143,5 +138,6 @@ pub async fn confirm_signup(
         })
         .await?;
     tracing::info!(user_id = %user.id, account_id = %user.account_id, "account created");
+    remember_lang(&state, &req, user.id).await;
     session_response(&state, &req, StatusCode::CREATED, &user, secret, true)
 }

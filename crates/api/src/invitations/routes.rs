@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::queries::{self, InvitationRow};
-use crate::auth::{create_user_from_link, password, session_response};
+use crate::auth::{create_user_from_link, password, remember_lang, session_response};
 use crate::platform::auth::tokens::{invalid_link_token, new_secret, sha256_hex};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AdminUser, ValidJson};
@@ -82,6 +82,7 @@ pub async fn invite_user(
     limits.check(Limit::Invitation, &format!("account|{}", caller.account_id))?;
     limits.check(Limit::Invitation, &format!("ip|{}", crate::platform::http::extract::client_ip(&req)))?;
     let config = state.config.clone();
+    let lang = crate::platform::http::extract::ui_lang(&req).unwrap_or_default();
     let row = state
         .db
         .transaction(move |conn| {
@@ -97,25 +98,12 @@ pub async fn invite_user(
             // in the lead mails: one short line, links defanged.
             let quoted = |text: &str| domain::text::quote_lead_text(text.trim(), 60);
             let (inviter, account_name, invitee) = (quoted(&inviter), quoted(&account_name), quoted(&row.name));
+            // The invitee has no language yet: the inviter's, as the app asked in.
             let (subject, text) = if existing.is_some() {
-                (
-                    "[Prospecta] An invitation you cannot accept with this address".to_string(),
-                    format!(
-                        "Hello,\n\n\"{inviter}\" invited this address to the Prospecta account \"{account_name}\", \
-                         but it already signs in to another Prospecta account, and an address belongs to one \
-                         account only. To join, ask them to invite another address of yours.\n"
-                    ),
-                )
+                domain::mail_text::invitation_elsewhere(lang, &inviter, &account_name)
             } else {
-                (
-                    "[Prospecta] You are invited to a Prospecta account".to_string(),
-                    format!(
-                        "Hello \"{invitee}\",\n\n\"{inviter}\" invited you to the Prospecta account \"{account_name}\". \
-                         Open this link within 7 days and choose a password to join:\n\n{}\n\nIf you were not \
-                         expecting it, ignore this e-mail.\n",
-                        config.link(&format!("/accept-invitation?token={secret}")),
-                    ),
-                )
+                let link = config.link(&format!("/accept-invitation?token={secret}"));
+                domain::mail_text::invitation(lang, &inviter, &invitee, &account_name, &link)
             };
             mailer::enqueue(conn, caller.account_id, &email, &subject, &text)?;
             Ok(row)
@@ -189,5 +177,6 @@ pub async fn accept_invitation(
         })
         .await?;
     tracing::info!(user_id = %user.id, account_id = %user.account_id, "invitation accepted");
+    remember_lang(&state, &req, user.id).await;
     session_response(&state, &req, StatusCode::CREATED, &user, secret, true)
 }

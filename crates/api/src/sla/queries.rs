@@ -112,7 +112,8 @@ fn watch_chats(conn: &mut PgConnection, public_url: &str) -> ApiResult<usize> {
     for chat in &breached {
         let status = ConversationStatus::parse(&chat.status).unwrap_or(ConversationStatus::Waiting);
         let label = contact_label(conn, chat.contact_id)?;
-        let title = domain::text::about_client("Chat past its reply target", label.as_deref());
+        let breach = domain::mail_text::Breach::Chat;
+        let title = domain::mail_text::sla_breach_title(domain::i18n::Lang::En, breach, label.as_deref());
         // Who can answer it: its operator once accepted, else whoever is on the desk.
         let mut told = admins(conn, chat.account_id)?;
         let mut mailed = told.clone();
@@ -124,7 +125,8 @@ fn watch_chats(conn: &mut PgConnection, public_url: &str) -> ApiResult<usize> {
             None => told.extend(online(conn, chat.account_id)?),
         }
         let link = format!("{public_url}/conversations/{}", chat.id);
-        tell(conn, chat.account_id, &told, &mailed, "chat_sla_breached", &title, chat.contact_id, &link)?;
+        let told_about = Told { kind: "chat_sla_breached", title: &title, breach, who: label.as_deref() };
+        tell(conn, chat.account_id, &told, &mailed, &told_about, chat.contact_id, &link)?;
         let (Some(waiting_since), Some(due_at)) = (chat.waiting_since, chat.due_at) else { continue };
         events::record(
             conn,
@@ -179,11 +181,13 @@ fn watch_leads(conn: &mut PgConnection, public_url: &str) -> ApiResult<usize> {
         }
         breaches += 1;
         let label = contact_label(conn, contact_id)?;
-        let title = domain::text::about_client("Lead untouched past its target", label.as_deref());
+        let breach = domain::mail_text::Breach::Lead;
+        let title = domain::mail_text::sla_breach_title(domain::i18n::Lang::En, breach, label.as_deref());
         let mut told = admins(conn, account_id)?;
         told.extend(assignee);
         let link = format!("{public_url}/clients/{contact_id}");
-        tell(conn, account_id, &told, &told, "lead_sla_breached", &title, contact_id, &link)?;
+        let told_about = Told { kind: "lead_sla_breached", title: &title, breach, who: label.as_deref() };
+        tell(conn, account_id, &told, &told, &told_about, contact_id, &link)?;
         webhooks::publish(
             conn,
             account_id,
@@ -225,15 +229,22 @@ fn online(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<Vec<Uuid>> {
         .load(conn)?)
 }
 
+/// What a breach notice says: the bell's kind and (English) title; the e-mail is written in
+/// each recipient's language from the breach and the client's label.
+struct Told<'a> {
+    kind: &'a str,
+    title: &'a str,
+    breach: domain::mail_text::Breach,
+    who: Option<&'a str>,
+}
+
 /// In-app notification to each of `told` (once), an e-mail to each of `mailed` (once).
-#[allow(clippy::too_many_arguments)]
 fn tell(
     conn: &mut PgConnection,
     account_id: Uuid,
     told: &[Uuid],
     mailed: &[Uuid],
-    kind: &str,
-    title: &str,
+    about: &Told,
     contact_id: Uuid,
     link: &str,
 ) -> ApiResult<()> {
@@ -244,12 +255,14 @@ fn tell(
         ids
     };
     for user in once(told) {
-        notifications::notify(conn, account_id, user, kind, title, Some(contact_id))?;
+        notifications::notify(conn, account_id, user, about.kind, about.title, Some(contact_id))?;
     }
-    let emails: Vec<String> = users::table.filter(users::id.eq_any(once(mailed))).select(users::email).load(conn)?;
-    let body = format!("{title}.\n\nOpen it in Prospecta: {link}\n");
-    for email in emails {
-        mailer::enqueue(conn, account_id, &email, &format!("[Prospecta] {title}"), &body)?;
+    let recipients: Vec<(String, String)> =
+        users::table.filter(users::id.eq_any(once(mailed))).select((users::email, users::lang)).load(conn)?;
+    for (email, lang) in recipients {
+        let lang = domain::i18n::Lang::from_tag(&lang);
+        let (subject, body) = domain::mail_text::sla_breach(lang, about.breach, about.who, link);
+        mailer::enqueue(conn, account_id, &email, &subject, &body)?;
     }
     Ok(())
 }

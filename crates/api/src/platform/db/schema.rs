@@ -36,6 +36,7 @@ diesel::table! {
         presence -> Text,
         max_open_chats -> Nullable<Int4>,
         max_new_leads_per_day -> Nullable<Int4>,
+        lang -> Text,
     }
 }
 

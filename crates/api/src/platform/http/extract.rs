@@ -425,6 +425,18 @@ impl IpBlock {
     }
 }
 
+/// The language the app asks for (`Accept-Language`'s first tag, which the SPA sets to the
+/// language chosen in its header): English or Portuguese; `None` for anything else or none.
+pub fn ui_lang(req: &HttpRequest) -> Option<domain::i18n::Lang> {
+    let header = req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    let first = header.split(',').next()?.split(';').next()?.trim().to_ascii_lowercase();
+    match first.get(..2)? {
+        "pt" => Some(domain::i18n::Lang::PtBr),
+        "en" => Some(domain::i18n::Lang::En),
+        _ => None,
+    }
+}
+
 /// The client's address: the peer, or when the peer is a trusted proxy, the nearest address
 /// in `X-Forwarded-For` that is not one (a client can prepend anything to that header, so
 /// only what trusted proxies appended counts).

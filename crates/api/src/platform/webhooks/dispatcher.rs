@@ -348,20 +348,16 @@ fn disable_long_failing(conn: &mut PgConnection, ids: &[Uuid], hours: i64) -> Ap
     .load(conn)?;
     for endpoint in disabled {
         use crate::platform::db::schema::users;
-        let admins: Vec<String> = users::table
+        let admins: Vec<(String, String)> = users::table
             .filter(users::account_id.eq(endpoint.account_id))
             .filter(users::role.eq("admin"))
             .filter(users::disabled.eq(false))
-            .select(users::email)
+            .select((users::email, users::lang))
             .load(conn)?;
-        let body = format!(
-            "Prospecta could not deliver webhooks to {} for {hours} hours and turned the subscription off.\n\n\
-             Events are no longer sent there. Fix the endpoint, then turn it back on in Settings → Webhooks; \
-             its delivery log shows each failed attempt and can send them again.",
-            endpoint.url
-        );
-        for to in admins {
-            mailer::enqueue(conn, endpoint.account_id, &to, "A webhook was turned off", &body)?;
+        for (to, lang) in admins {
+            let lang = domain::i18n::Lang::from_tag(&lang);
+            let (subject, body) = domain::mail_text::webhook_disabled(lang, &endpoint.url, hours);
+            mailer::enqueue(conn, endpoint.account_id, &to, &subject, &body)?;
         }
     }
     Ok(())
