@@ -91,6 +91,10 @@ test('a visitor chats with the bot, an operator accepts, replies and closes, liv
   await expect(conversation.getByTestId('conversation-title')).toHaveText(name);
   await expect(conversation.getByTestId('transcript')).toContainText(attack);
   await expect(chat.locator('.m.system').last()).toContainText('entrou na conversa');
+  // The same line, stored as a code, reads in the operator's language (live, then reloaded).
+  await expect(conversation.getByTestId('transcript')).toContainText('Demo joined the chat.');
+  await page.reload();
+  await expect(page.getByTestId('conversation').getByTestId('transcript')).toContainText('Demo joined the chat.');
 
   // Typing shows on the other side, both ways.
   await widget(visitor).locator('textarea#p-text').pressSequentially('Um mom');

@@ -437,6 +437,43 @@ pub enum DeskNote<'a> {
     },
 }
 
+/// A desk note as stored beside its text (`messages.note`), so each reader gets it in their
+/// own language: operators in the one their app asks for, the visitor in the chat's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum SystemNote {
+    Joined { who: String },
+    Transferred { to: String },
+    Invited { who: String },
+    Closed,
+    Rerouted { to: String, minutes: i32 },
+}
+
+impl From<DeskNote<'_>> for SystemNote {
+    fn from(note: DeskNote<'_>) -> SystemNote {
+        match note {
+            DeskNote::Joined(who) => SystemNote::Joined { who: who.into() },
+            DeskNote::Transferred { to } => SystemNote::Transferred { to: to.into() },
+            DeskNote::Invited(who) => SystemNote::Invited { who: who.into() },
+            DeskNote::Closed => SystemNote::Closed,
+            DeskNote::Rerouted { to, minutes } => SystemNote::Rerouted { to: to.into(), minutes },
+        }
+    }
+}
+
+impl SystemNote {
+    pub fn text(&self, lang: Lang) -> String {
+        let note = match self {
+            SystemNote::Joined { who } => DeskNote::Joined(who),
+            SystemNote::Transferred { to } => DeskNote::Transferred { to },
+            SystemNote::Invited { who } => DeskNote::Invited(who),
+            SystemNote::Closed => DeskNote::Closed,
+            SystemNote::Rerouted { to, minutes } => DeskNote::Rerouted { to, minutes: *minutes },
+        };
+        desk_note_text(lang, note)
+    }
+}
+
 pub fn desk_note_text(lang: Lang, note: DeskNote) -> String {
     match (lang, note) {
         (Lang::En, DeskNote::Joined(who)) => format!("{who} joined the chat."),
@@ -560,6 +597,25 @@ pub struct CreateCannedResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_system_note_is_stored_as_a_code_and_read_in_each_language() {
+        let note = SystemNote::from(DeskNote::Transferred { to: "Ana" });
+        let stored = serde_json::to_value(&note).unwrap();
+        assert_eq!(stored, serde_json::json!({"code": "transferred", "to": "Ana"}));
+        let message = MessageView {
+            id: Uuid::nil(),
+            sender: crate::MessageSender::System,
+            body: "A conversa foi transferida para Ana.".into(),
+            sent_at: Utc::now(),
+            author_id: None,
+            note: Some(stored),
+        };
+        assert_eq!(message.clone().in_lang(Lang::En).body, "The chat was transferred to Ana.");
+        assert_eq!(message.in_lang(Lang::PtBr).body, "A conversa foi transferida para Ana.");
+        let closed = serde_json::to_value(SystemNote::from(DeskNote::Closed)).unwrap();
+        assert_eq!(serde_json::from_value::<SystemNote>(closed).unwrap().text(Lang::En), "The chat was closed.");
+    }
 
     #[test]
     fn only_a_waiting_conversation_can_be_accepted_and_each_refusal_says_why() {

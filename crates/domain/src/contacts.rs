@@ -514,6 +514,22 @@ pub struct MessageView {
     /// The operator who wrote an `agent` message in the desk.
     #[serde(default)]
     pub author_id: Option<Uuid>,
+    /// A `system` message's code and parameters (`SystemNote`); `body` is then its text in
+    /// the reader's language. Kept as JSON here: the SPA only reads `body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::SystemNote>)]
+    pub note: Option<serde_json::Value>,
+}
+
+impl MessageView {
+    /// The message as a reader of `lang` reads it: a system note's text in that language.
+    pub fn in_lang(mut self, lang: crate::i18n::Lang) -> MessageView {
+        let note = self.note.as_ref().and_then(|n| serde_json::from_value::<crate::SystemNote>(n.clone()).ok());
+        if let Some(note) = note {
+            self.body = note.text(lang);
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -478,6 +478,7 @@ mod tests {
                 body: "Olá".into(),
                 sent_at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
                 author_id: Some(Uuid::from_u128(3)),
+                note: None,
             },
             author_name: Some("Ana".into()),
         }

@@ -1,6 +1,6 @@
 //! The contacts' handlers (list, create, read, edit, neighbours, notes, cards) and their OpenAPI.
 
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use domain::contact_rules::{assignee_for_new_contact, clean, may_reassign, normalize_tags, Refused};
 use domain::{
     Channel, ContactCard, ContactDetail, ContactFilter, ContactNeighbors, ContactPage, ContactView,
@@ -154,10 +154,12 @@ pub async fn create_contact(
 #[get("/{id}")]
 pub async fn get_contact(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ContactDetail>> {
     let id = id.into_inner();
+    let lang = crate::platform::http::extract::ui_lang(&req);
     let attribution = state.config.geoip_attribution.clone();
     let detail = state
         .db
@@ -177,6 +179,14 @@ pub async fn get_contact(
             })
         })
         .await?;
+    let mut detail = detail;
+    // System lines in the reader's language (stored in the visitor's).
+    if let Some(lang) = lang {
+        for conversation in &mut detail.conversations {
+            conversation.messages =
+                std::mem::take(&mut conversation.messages).into_iter().map(|m| m.in_lang(lang)).collect();
+        }
+    }
     Ok(web::Json(detail))
 }
 

@@ -18,6 +18,7 @@ pub struct MessageRow {
     pub body: String,
     pub sent_at: DateTime<Utc>,
     pub author_id: Option<Uuid>,
+    pub note: Option<serde_json::Value>,
 }
 
 impl MessageRow {
@@ -28,6 +29,7 @@ impl MessageRow {
             body: self.body,
             sent_at: self.sent_at,
             author_id: self.author_id,
+            note: self.note,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The desk's handlers (lists, counts, a conversation) and their OpenAPI; what operators do
 //! is in `actions` and `moderation`.
 
-use actix_web::{get, web};
+use actix_web::{get, web, HttpRequest};
 use domain::{ConversationDetail, ConversationList, ConversationQuery, DeskCounts, Problem};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -77,11 +77,16 @@ pub async fn list_conversations(
 #[get("/{id}")]
 pub async fn get_conversation(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ConversationDetail>> {
     let id = id.into_inner();
     let mut detail = state.db.run(move |conn| desk_lists::detail(conn, &caller, id)).await?;
+    // System lines in the operator's language (stored in the visitor's).
+    if let Some(lang) = crate::platform::http::extract::ui_lang(&req) {
+        detail.messages = detail.messages.into_iter().map(|m| m.in_lang(lang)).collect();
+    }
     if detail.contact.as_ref().is_some_and(|c| c.location_from_ip) {
         detail.location_attribution = Some(state.config.geoip_attribution.clone());
     }

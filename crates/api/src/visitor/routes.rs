@@ -268,5 +268,5 @@ pub async fn stream_events(
         Some(false) => {}
     }
     let last = stream::last_event_id(&req, query.last_event_id);
-    stream::open(state, &claims, Viewer::Visitor { visitor_id: claims.sub }, last).await
+    stream::open(state, &claims, Viewer::Visitor { visitor_id: claims.sub }, last, None).await
 }

@@ -433,3 +433,53 @@ async fn all_finds_closed_conversations_by_words_site_tag_and_operator() {
     let res = search("cursor=nope").await;
     assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["cursor"]);
 }
+
+/// System lines are stored as a code and parameters beside the visitor's text: each
+/// operator reads them in their own language, the visitor in the chat's.
+#[tokio::test]
+async fn system_lines_read_in_each_readers_language() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let site = app.create_site(&admin, "Loja").await;
+    let (visitor, _) = app.start_chat(&site.public_key, "pt-BR").await;
+    assert_eq!(app.visitor_says(&visitor, "Maria").await.status(), StatusCode::CREATED);
+    assert_eq!(app.visitor_says(&visitor, "maria@x.test").await.status(), StatusCode::CREATED);
+    let id = visitor.conversation_id;
+    assert_eq!(app.act(&admin, id, "accept").await.status(), StatusCode::OK);
+    let mut stream = app.operator_stream(&admin, None).await;
+    assert_eq!(app.act(&admin, id, "close").await.status(), StatusCode::OK);
+
+    // The operator's stream (their recorded language: English) and their screen in each language.
+    let closing = loop {
+        let event = stream.expect("message.created", Duration::from_secs(5)).await;
+        if event.data["message"]["sender"] == "system" {
+            break event;
+        }
+    };
+    assert_eq!(closing.data["message"]["body"], "The chat was closed.");
+    assert_eq!(closing.data["message"]["note"], json!({"code": "closed"}));
+    let last_line = |lang: &'static str| {
+        let app = &app;
+        let token = admin.token.clone();
+        async move {
+            let detail: Value = app
+                .client
+                .get(format!("{}/api/v1/conversations/{id}", app.base))
+                .bearer_auth(token)
+                .header("accept-language", lang)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            detail["messages"].as_array().unwrap().last().unwrap()["body"].as_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(last_line("en").await, "The chat was closed.");
+    assert_eq!(last_line("pt-BR").await, "A conversa foi encerrada.");
+    // Stored, and shown to the visitor, in the chat's language.
+    let chat = app.visitor_chat(&visitor).await;
+    let lines: Vec<&str> = chat["messages"].as_array().unwrap().iter().filter_map(|m| m["body"].as_str()).collect();
+    assert_eq!(lines.last(), Some(&"A conversa foi encerrada."));
+}

@@ -44,7 +44,9 @@ pub(crate) fn user_name(conn: &mut PgConnection, user_id: Uuid) -> ApiResult<Str
 
 /// Adds a `system` line to the transcript and tells operators and the visitor.
 pub(crate) fn note(conn: &mut PgConnection, conv: &ConversationRow, text: DeskNote) -> ApiResult<MessageView> {
-    let message = add_message(conn, conv, MessageSender::System, None, &desk_note_text(conv.lang(), text))?;
+    let code = serde_json::to_value(domain::SystemNote::from(text)).ok();
+    let body = desk_note_text(conv.lang(), text);
+    let message = super::insert_message(conn, conv, MessageSender::System, None, &body, code)?;
     announce_message(conn, conv, &message)?;
     Ok(message)
 }

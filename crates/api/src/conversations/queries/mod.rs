@@ -186,6 +186,18 @@ pub fn add_message(
     author_id: Option<Uuid>,
     body: &str,
 ) -> ApiResult<MessageView> {
+    insert_message(conn, conv, sender, author_id, body, None)
+}
+
+/// [`add_message`], with a system note's code and parameters beside its text.
+pub fn insert_message(
+    conn: &mut PgConnection,
+    conv: &ConversationRow,
+    sender: MessageSender,
+    author_id: Option<Uuid>,
+    body: &str,
+    note: Option<serde_json::Value>,
+) -> ApiResult<MessageView> {
     let position: Option<i32> = messages::table
         .filter(messages::conversation_id.eq(conv.id))
         .select(diesel::dsl::max(messages::position))
@@ -202,6 +214,7 @@ pub fn add_message(
             messages::sent_at.eq(now),
             messages::position.eq(position.map_or(0, |p| p + 1)),
             messages::author_id.eq(author_id),
+            messages::note.eq(&note),
         ))
         .execute(conn)?;
     let first_response = (sender == MessageSender::Agent && conv.first_response_at.is_none()).then_some(now);
@@ -211,7 +224,7 @@ pub fn add_message(
             conversations::first_response_at.eq(first_response.or(conv.first_response_at)),
         ))
         .execute(conn)?;
-    Ok(MessageView { id, sender, body: body.to_string(), sent_at: now, author_id })
+    Ok(MessageView { id, sender, body: body.to_string(), sent_at: now, author_id, note })
 }
 
 /// A message event: for the conversation's operators and its visitor (with the operator's

@@ -230,6 +230,7 @@ diesel::table! {
         sent_at -> Timestamptz,
         position -> Int4,
         author_id -> Nullable<Uuid>,
+        note -> Nullable<Jsonb>,
     }
 }
 

@@ -94,7 +94,17 @@ pub async fn stream_events(
         .await?
         .ok_or_else(|| ApiError::Unauthorized("This session has ended; log in again.".into()))?;
     let viewer = Viewer::Operator { user_id: claims.sub, admin: role == domain::Role::Admin };
-    open(state, &claims, viewer, last_event_id(&req, query.last_event_id)).await
+    // EventSource sends the browser's languages, not the app's: the one the app last recorded.
+    let user_id = claims.sub;
+    let lang: String = state
+        .db
+        .run(move |conn| {
+            use crate::platform::db::schema::users;
+            Ok(users::table.find(user_id).select(users::lang).first(conn)?)
+        })
+        .await?;
+    let lang = Some(domain::i18n::Lang::from_tag(&lang));
+    open(state, &claims, viewer, last_event_id(&req, query.last_event_id), lang).await
 }
 
 /// Records that the ticket `jti` opened its stream: 401 when it already did (on any instance).
@@ -126,11 +136,13 @@ pub fn last_event_id(req: &HttpRequest, from_query: Option<i64>) -> Option<i64> 
 
 /// Opens a stream of the ticket's account's events for `viewer`: one per ticket, within the
 /// holder's and the instance's caps (429 with `Retry-After` beyond).
+/// `lang`: an operator's, for the system lines of messages (see [`frame`]).
 pub async fn open(
     state: web::Data<AppState>,
     ticket: &TicketClaims,
     viewer: Viewer,
     last_event_id: Option<i64>,
+    lang: Option<domain::i18n::Lang>,
 ) -> ApiResult<HttpResponse> {
     let account_id = ticket.acc;
     let mut listening = state.realtime.listening.clone();
@@ -156,13 +168,14 @@ pub async fn open(
             skip_through = 0;
         } else {
             for event in &backlog {
-                pending.push_back(frame(viewer, event));
+                pending.push_back(frame(viewer, lang, event));
                 skip_through = skip_through.max(event.id);
             }
         }
     }
     let heartbeat = Duration::from_secs(state.config.event_heartbeat_secs.max(1));
-    let body = EventBody { pending, subscription, skip_through, state, account_id, viewer, heartbeat, ended: false };
+    let body =
+        EventBody { pending, subscription, skip_through, state, account_id, viewer, lang, heartbeat, ended: false };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/event-stream"))
         .insert_header((header::CACHE_CONTROL, "no-cache, no-store"))
@@ -192,20 +205,38 @@ fn missed(conn: &mut PgConnection, account_id: Uuid, viewer: Viewer, after: i64)
 
 /// One event in the wire format, as `viewer` may see it. `data` is compact JSON: it has no
 /// line breaks. A passing event (id 0) has no `id:` line, so it leaves the client's
-/// `Last-Event-ID` alone.
-pub fn frame(viewer: Viewer, event: &Event) -> Bytes {
-    let visitor_data;
+/// `Last-Event-ID` alone. A system line reaches an operator in `lang`.
+pub fn frame(viewer: Viewer, lang: Option<domain::i18n::Lang>, event: &Event) -> Bytes {
+    let own_data;
     let data = match viewer {
         Viewer::Visitor { .. } => {
-            visitor_data = visitor_view(&event.kind, &event.data);
-            &visitor_data
+            own_data = visitor_view(&event.kind, &event.data);
+            &own_data
         }
-        Viewer::Operator { .. } => &event.data,
+        Viewer::Operator { .. } => match lang.and_then(|lang| note_in_lang(&event.kind, &event.data, lang)) {
+            Some(localized) => {
+                own_data = localized;
+                &own_data
+            }
+            None => &event.data,
+        },
     };
     if event.id == 0 {
         return Bytes::from(format!("event: {}\ndata: {}\n\n", event.kind, data));
     }
     Bytes::from(format!("id: {}\nevent: {}\ndata: {}\n\n", event.id, event.kind, data))
+}
+
+/// A `message.created` whose message is a system note, with the note's text in `lang`; `None`
+/// for anything else (sent as stored).
+fn note_in_lang(kind: &str, data: &serde_json::Value, lang: domain::i18n::Lang) -> Option<serde_json::Value> {
+    if kind != domain::EventKind::MessageCreated.as_str() || data.pointer("/message/note").is_none_or(|n| n.is_null()) {
+        return None;
+    }
+    let message: domain::MessageView = serde_json::from_value(data.get("message")?.clone()).ok()?;
+    let mut data = data.clone();
+    data["message"]["body"] = serde_json::Value::String(message.in_lang(lang).body);
+    Some(data)
 }
 
 /// What a visitor's stream carries of an event's data: `domain::events::VisitorEvent`, what
@@ -226,6 +257,7 @@ struct EventBody {
     state: web::Data<AppState>,
     account_id: Uuid,
     viewer: Viewer,
+    lang: Option<domain::i18n::Lang>,
     heartbeat: Duration,
     /// The hub let go of this stream; its last frame was sent.
     ended: bool,
@@ -252,7 +284,7 @@ impl EventBody {
                         if event.id != 0 && event.id <= body.skip_through {
                             continue;
                         }
-                        return Some((Ok(frame(body.viewer, &event)), body));
+                        return Some((Ok(frame(body.viewer, body.lang, &event)), body));
                     }
                     _ = tokio::time::sleep(body.heartbeat) => {
                         // A disabled user's stream ends at the next heartbeat.
