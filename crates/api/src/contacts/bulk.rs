@@ -272,7 +272,7 @@ pub struct AuditParams {
     responses(
         (status = 200, description = "A page of entries", body = AuditPage),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("")]
@@ -286,6 +286,9 @@ pub async fn list_audit(
         return Err(ApiError::field("limit", "range", "must be 1 to 200"));
     }
     let before = params.before;
+    if before.is_some_and(|b| b < 1) {
+        return Err(ApiError::field("before", "range", "must be at least 1"));
+    }
     let page = state.db.run(move |conn| crate::platform::audit::page(conn, caller.account_id, before, limit)).await?;
     Ok(web::Json(page))
 }

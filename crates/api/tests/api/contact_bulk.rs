@@ -60,6 +60,12 @@ async fn deleting_a_client_removes_its_data_keeps_its_cards_and_leaves_a_tombsto
     );
     assert!(!audit.to_string().contains("rita@example.com"));
     problem(app.get("/api/v1/audit", &bia.token).await, StatusCode::FORBIDDEN).await;
+    for (query, field) in [("before=0", "before"), ("limit=0", "limit")] {
+        let refused =
+            problem(app.get(&format!("/api/v1/audit?{query}"), &admin.token).await, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
+        assert_eq!(fields(&refused), [field]);
+    }
     let theirs: Value = app.get("/api/v1/audit", &other.token).await.json().await.unwrap();
     assert_eq!(theirs["items"], json!([]));
 
