@@ -60,8 +60,11 @@ pub async fn create_board_field(
 ) -> ApiResult<HttpResponse> {
     let (account_id, board_id, req) = (admin.0.account_id, id.into_inner(), body.0);
     let options = clean_options(&req.options);
-    if req.kind == BoardFieldKind::Select {
-        domain::check_options(true, &options)?;
+    // A select field needs options; any other kind takes none (not even blank ones).
+    match req.kind {
+        BoardFieldKind::Select => domain::check_options(true, &options)?,
+        _ if !req.options.is_empty() => domain::check_options(false, &req.options)?,
+        _ => {}
     }
     let field =
         state.db.transaction(move |conn| queries::fields::create(conn, account_id, board_id, &req, &options)).await?;

@@ -31,6 +31,12 @@ async fn card_values_are_checked_against_the_boards_fields() {
     }
     let res = define(&app, &admin.token, &board, json!({"key": "plan", "label": "Plano", "kind": "select"})).await;
     assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["options"]);
+    // Options belong to select fields only, blank ones included.
+    for options in [json!(["a"]), json!(["  "])] {
+        let body = json!({"key": "qty", "label": "Qty", "kind": "number", "options": options});
+        let res = define(&app, &admin.token, &board, body).await;
+        assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["options"], "{options}");
+    }
     let res = define(
         &app,
         &admin.token,
