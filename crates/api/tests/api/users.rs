@@ -157,5 +157,12 @@ async fn admins_choose_the_boards_a_user_sees_from_the_user() {
     // Another account's admin cannot touch the user; agents cannot change anyone's boards.
     problem(app.patch(&user_path, &other.token, &json!({"board_ids": []})).await, StatusCode::NOT_FOUND).await;
     problem(app.patch(&user_path, &agent.token, &json!({"board_ids": [sales]})).await, StatusCode::FORBIDDEN).await;
+    // Nobody signed in, or an id that is no UUID (a NUL byte in it too): refused, nothing changed.
+    let anonymous = app.request(reqwest::Method::PATCH, &user_path, None).json(&json!({"board_ids": []}));
+    problem(anonymous.send().await.unwrap(), StatusCode::UNAUTHORIZED).await;
+    for bad in [json!(["not-a-uuid"]), json!(["\u{0}"])] {
+        let res = app.patch(&user_path, &admin.token, &json!({"board_ids": bad})).await;
+        assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["board_ids[0]"], "{bad}");
+    }
     assert_eq!(seen(&agent).await, ["Renovações"]);
 }
