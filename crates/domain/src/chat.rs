@@ -462,6 +462,11 @@ impl From<DeskNote<'_>> for SystemNote {
 }
 
 impl SystemNote {
+    /// The text in `lang` of a note as stored (`messages.note`); `None` if it is none.
+    pub fn text_of(stored: &serde_json::Value, lang: Lang) -> Option<String> {
+        SystemNote::deserialize(stored).ok().map(|note| note.text(lang))
+    }
+
     pub fn text(&self, lang: Lang) -> String {
         let note = match self {
             SystemNote::Joined { who } => DeskNote::Joined(who),
@@ -611,8 +616,11 @@ mod tests {
             author_id: None,
             note: Some(stored),
         };
-        assert_eq!(message.clone().in_lang(Lang::En).body, "The chat was transferred to Ana.");
-        assert_eq!(message.in_lang(Lang::PtBr).body, "A conversa foi transferida para Ana.");
+        let mut read = message.clone();
+        read.localize(Lang::En);
+        assert_eq!(read.body, "The chat was transferred to Ana.");
+        read.localize(Lang::PtBr);
+        assert_eq!(read.body, "A conversa foi transferida para Ana.");
         let closed = serde_json::to_value(SystemNote::from(DeskNote::Closed)).unwrap();
         assert_eq!(serde_json::from_value::<SystemNote>(closed).unwrap().text(Lang::En), "The chat was closed.");
     }

@@ -522,13 +522,11 @@ pub struct MessageView {
 }
 
 impl MessageView {
-    /// The message as a reader of `lang` reads it: a system note's text in that language.
-    pub fn in_lang(mut self, lang: crate::i18n::Lang) -> MessageView {
-        let note = self.note.as_ref().and_then(|n| serde_json::from_value::<crate::SystemNote>(n.clone()).ok());
-        if let Some(note) = note {
-            self.body = note.text(lang);
+    /// Puts the message as a reader of `lang` reads it: a system note's text in that language.
+    pub fn localize(&mut self, lang: crate::i18n::Lang) {
+        if let Some(text) = self.note.as_ref().and_then(|note| crate::SystemNote::text_of(note, lang)) {
+            self.body = text;
         }
-        self
     }
 }
 

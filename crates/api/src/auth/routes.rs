@@ -196,17 +196,8 @@ fn refresh_cookie(value: String, secure: bool) -> Cookie<'static> {
 /// sign-in and at each session refresh, so a change in the app's header reaches the next
 /// e-mail. Best effort: on a failure the user keeps the language they had.
 pub(crate) async fn remember_lang(state: &AppState, req: &HttpRequest, user_id: Uuid) {
-    use crate::platform::db::schema::users as table;
-    use diesel::prelude::*;
     let Some(lang) = crate::platform::http::extract::ui_lang(req) else { return };
-    let changed = state
-        .db
-        .run(move |conn| {
-            Ok(diesel::update(table::table.find(user_id).filter(table::lang.ne(lang.code())))
-                .set(table::lang.eq(lang.code()))
-                .execute(conn)?)
-        })
-        .await;
+    let changed = state.db.run(move |conn| users::set_lang(conn, user_id, lang)).await;
     if let Err(err) = changed {
         tracing::warn!(error = ?err, "the user's language was not recorded");
     }

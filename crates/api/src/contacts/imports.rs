@@ -18,7 +18,7 @@ use super::csv_rows::{self, AccountTerms, ImportRow};
 use super::import_batch;
 use super::queries::{self, Actor};
 use super::upsert;
-use crate::platform::db::schema::{accounts, contacts, import_jobs, import_slots, users};
+use crate::platform::db::schema::{accounts, contacts, import_jobs, import_slots};
 use crate::platform::db::Db;
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{is_csv, parse_json, read_body, read_raw_body, AdminUser};
@@ -86,13 +86,9 @@ struct Checked {
 /// The account's active users and custom fields, which `assignee` and `custom.<key>` columns
 /// are read against.
 fn account_terms(conn: &mut PgConnection, account_id: Uuid) -> ApiResult<AccountTerms> {
-    let people: Vec<(String, Uuid)> = users::table
-        .filter(users::account_id.eq(account_id))
-        .filter(users::disabled.eq(false))
-        .select((users::email, users::id))
-        .load(conn)?;
+    let people = crate::users::queries::list_users(conn, account_id)?;
     Ok(AccountTerms {
-        users: people.into_iter().map(|(email, id)| (email.to_lowercase(), id)).collect(),
+        users: people.into_iter().filter(|u| !u.disabled).map(|u| (u.email.to_lowercase(), u.id)).collect(),
         fields: crate::custom_fields::list(conn, account_id)?,
     })
 }

@@ -161,7 +161,7 @@ pub async fn get_contact(
     let id = id.into_inner();
     let lang = crate::platform::http::extract::ui_lang(&req);
     let attribution = state.config.geoip_attribution.clone();
-    let detail = state
+    let mut detail = state
         .db
         .run(move |conn| {
             let row = queries::get(conn, &caller, id)?;
@@ -179,13 +179,9 @@ pub async fn get_contact(
             })
         })
         .await?;
-    let mut detail = detail;
     // System lines in the reader's language (stored in the visitor's).
     if let Some(lang) = lang {
-        for conversation in &mut detail.conversations {
-            conversation.messages =
-                std::mem::take(&mut conversation.messages).into_iter().map(|m| m.in_lang(lang)).collect();
-        }
+        detail.conversations.iter_mut().flat_map(|c| c.messages.iter_mut()).for_each(|m| m.localize(lang));
     }
     Ok(web::Json(detail))
 }

@@ -85,7 +85,7 @@ pub async fn get_conversation(
     let mut detail = state.db.run(move |conn| desk_lists::detail(conn, &caller, id)).await?;
     // System lines in the operator's language (stored in the visitor's).
     if let Some(lang) = crate::platform::http::extract::ui_lang(&req) {
-        detail.messages = detail.messages.into_iter().map(|m| m.in_lang(lang)).collect();
+        detail.messages.iter_mut().for_each(|m| m.localize(lang));
     }
     if detail.contact.as_ref().is_some_and(|c| c.location_from_ip) {
         detail.location_attribution = Some(state.config.geoip_attribution.clone());

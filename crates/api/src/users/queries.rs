@@ -175,6 +175,13 @@ pub fn update_user(
         .get_result(conn)?)
 }
 
+/// Records `lang` as the user's language (for their e-mails); no write when it already is.
+pub fn set_lang(conn: &mut PgConnection, user_id: Uuid, lang: domain::i18n::Lang) -> ApiResult<usize> {
+    Ok(diesel::update(users::table.find(user_id).filter(users::lang.ne(lang.code())))
+        .set(users::lang.eq(lang.code()))
+        .execute(conn)?)
+}
+
 pub fn delete_user(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> ApiResult<()> {
     let deleted = diesel::delete(users::table.filter(users::account_id.eq(account_id)).filter(users::id.eq(user_id)))
         .execute(conn)?;

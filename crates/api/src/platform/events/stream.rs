@@ -230,12 +230,12 @@ pub fn frame(viewer: Viewer, lang: Option<domain::i18n::Lang>, event: &Event) ->
 /// A `message.created` whose message is a system note, with the note's text in `lang`; `None`
 /// for anything else (sent as stored).
 fn note_in_lang(kind: &str, data: &serde_json::Value, lang: domain::i18n::Lang) -> Option<serde_json::Value> {
-    if kind != domain::EventKind::MessageCreated.as_str() || data.pointer("/message/note").is_none_or(|n| n.is_null()) {
+    if kind != domain::EventKind::MessageCreated.as_str() {
         return None;
     }
-    let message: domain::MessageView = serde_json::from_value(data.get("message")?.clone()).ok()?;
+    let text = domain::SystemNote::text_of(data.pointer("/message/note")?, lang)?;
     let mut data = data.clone();
-    data["message"]["body"] = serde_json::Value::String(message.in_lang(lang).body);
+    data["message"]["body"] = serde_json::Value::String(text);
     Some(data)
 }
 
