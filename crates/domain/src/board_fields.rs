@@ -102,7 +102,7 @@ pub fn check_board_value(kind: BoardFieldKind, options: &[String], value: &Value
         (BoardFieldKind::Number, _) => simple(CustomFieldKind::Number),
         (BoardFieldKind::Date, _) => simple(CustomFieldKind::Date),
         (BoardFieldKind::Select, _) => simple(CustomFieldKind::Select),
-        (BoardFieldKind::Money, _) => match serde_json::from_value::<Money>(value.clone()) {
+        (BoardFieldKind::Money, _) => match crate::json_value::from_value::<Money>(value.clone()) {
             Ok(m) => crate::cards::money(&m).map_err(|e| e.message.map(|m| m.to_string()).unwrap_or_default()),
             Err(_) => Err(r#"must be money like {"amount": "1250.00", "currency": "BRL"}"#.into()),
         },

@@ -338,7 +338,7 @@ macro_rules! event_data {
             /// Reads an operator stream's event of `kind` (None: unknown kind or another shape).
             pub fn parse(kind: EventKind, data: &serde_json::Value) -> Option<EventData> {
                 match kind {
-                    $(EventKind::$variant => serde_json::from_value::<$payload>(data.clone()).ok().map(EventData::$variant),)+
+                    $(EventKind::$variant => crate::json_value::from_value::<$payload>(data.clone()).ok().map(EventData::$variant),)+
                     EventKind::Reset => Some(EventData::Reset),
                 }
             }

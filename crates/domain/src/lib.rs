@@ -20,6 +20,7 @@ pub mod events;
 pub mod i18n;
 pub mod imports;
 pub mod ingest_rules;
+pub mod json_value;
 pub mod labels;
 pub mod mail_text;
 pub mod money;

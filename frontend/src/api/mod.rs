@@ -264,12 +264,13 @@ fn decode_value(status: u16, text: &str) -> Result<serde_json::Value, ApiError> 
     }
 }
 
+/// Through `domain::json_value`, which reads structs only from objects (docs/STYLE.md, "Weight").
 fn typed<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(unexpected_response)
+    domain::json_value::from_value(value).map_err(unexpected_response)
 }
 
 fn problem_of(text: &str) -> Option<Problem> {
-    serde_json::from_str::<serde_json::Value>(text).ok().and_then(|v| serde_json::from_value(v).ok())
+    serde_json::from_str::<serde_json::Value>(text).ok().and_then(|v| domain::json_value::from_value(v).ok())
 }
 
 /// A request body as JSON text, through a `Value` for the same reason as [`decode_value`].

@@ -52,7 +52,7 @@ fn field_msg(field: &str) -> Option<Msg> {
 
 /// A recorded value for people: money as money, a stage by its name, lists by their size.
 fn value_text(v: &Value, stages: &[(Uuid, String)], lang: Lang) -> String {
-    if let Ok(money) = serde_json::from_value::<Money>(v.clone()) {
+    if let Ok(money) = domain::json_value::from_value::<Money>(v.clone()) {
         return domain::labels::money_value_text(&money, lang);
     }
     if let Some(stage) = v.get("stage_id").and_then(Value::as_str) {
