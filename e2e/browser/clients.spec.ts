@@ -86,12 +86,19 @@ test('status changes and notes go to the change log', async ({ page }) => {
   // Beside it, a link that dials the number.
   await expect(page.getByTestId('client-detail').getByRole('link', { name: 'Call', exact: true })).toHaveAttribute('href', `tel:+55119${digits}`);
 
-  // A call logged (through the API, the form waits for code splitting) reads as words in the change log.
-  const id = page.url().split('/clients/')[1].split('?')[0];
-  const call = { direction: 'outbound', outcome: 'answered', duration_secs: 330, note: 'Quer proposta' };
-  const logged = await page.request.post(`/api/v1/contacts/${id}/calls`, { headers: await adminToken(page), data: call });
-  expect(logged.status()).toBe(201);
-  await page.reload();
+  // "Log a call": a typo in the minutes is refused on the spot, then the call reads as words
+  // in the change log.
+  await page.getByTestId('log-call').click();
+  const callForm = page.getByTestId('call-form');
+  await callForm.getByLabel('Outcome').selectOption('answered');
+  await callForm.getByLabel('Duration (minutes)').fill('5 e meio');
+  await callForm.getByRole('button', { name: 'Save call' }).click();
+  await expect(callForm.locator('[data-field=duration_secs]')).toContainText('must be minutes from 0 to 1440');
+  await callForm.getByLabel('Duration (minutes)').fill('5,5');
+  await callForm.getByLabel('Note').fill('Quer proposta');
+  await callForm.getByRole('button', { name: 'Save call' }).click();
+  await expect(page.getByText('Call logged')).toBeVisible();
+  await expect(callForm).toBeHidden();
   await expect(history.locator('li[data-field=call]')).toContainText('Call Outgoing call · Answered · 5 min 30 s — Quer proposta');
   await chooseLanguage(page, 'pt-BR');
   await expect(history.locator('li[data-field=call]')).toContainText('Ligação Ligação feita · Atendida · 5 min 30 s — Quer proposta');

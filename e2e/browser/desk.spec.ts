@@ -114,6 +114,12 @@ test('a visitor chats with the bot, an operator accepts, replies and closes, liv
   await expect(chat.locator('img')).toHaveCount(0);
   await expectAccessible(page, 'an open conversation');
 
+  // A call logged from the chat's client panel lands in the client's change log.
+  await conversation.getByTestId('log-call').click();
+  await conversation.getByTestId('call-form').getByLabel('Outcome').selectOption('no_answer');
+  await conversation.getByTestId('call-form').getByRole('button', { name: 'Save call' }).click();
+  await expect(conversation.getByTestId('call-form')).toBeHidden();
+
   await conversation.getByTestId('close-chat').click();
   await expect(chat.getByText('Esta conversa foi encerrada.')).toBeVisible();
   await expect(widget(visitor).getByRole('button', { name: 'Iniciar nova conversa' })).toBeVisible();
@@ -143,6 +149,7 @@ test('a visitor chats with the bot, an operator accepts, replies and closes, liv
   await expect(transcript).toContainText(`Olá! ${attack}`);
   await expect(transcript).toContainText('Isso não parece um e-mail válido.');
   await expect(page.getByTestId('client-name')).toHaveText(name);
+  await expect(page.getByTestId('history').locator('li[data-field=call]')).toContainText('Outgoing call · No answer');
   await visitor.context().close();
 });
 

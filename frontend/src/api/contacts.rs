@@ -85,3 +85,8 @@ pub async fn import_job(id: Uuid) -> Result<ImportJob, ApiError> {
 fn import_path(mapping: &str, dry_run: bool, skip_invalid: bool) -> String {
     format!("/api/v1/contact-imports?mapping={}&dry_run={dry_run}&skip_invalid={skip_invalid}", super::encode(mapping))
 }
+
+/// Logs a call with the client; the screens reread the change log, not the call.
+pub async fn log_call(id: Uuid, req: &domain::LogCallRequest) -> Result<(), ApiError> {
+    super::post::<serde::de::IgnoredAny>(&format!("/api/v1/contacts/{id}/calls"), req).await.map(|_| ())
+}

@@ -13,6 +13,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::filter::{api_query, status_msg, ui_query};
 use super::{short, Directory};
 use crate::api::{self, ApiError};
+use crate::components::call_log::CallLog;
 use crate::components::client_card::ClientCard;
 use crate::components::transcript::MessageItem;
 use crate::i18n::use_i18n;
@@ -263,6 +264,8 @@ fn ActionsColumn(
                     }}</small></li> }
                 }).collect_view()}
             </ul>
+
+            <CallLog contact_id=id conversation_id=None on_logged=Callback::new(move |_| on_changed.refetch())/>
 
             <h3>{i18n.tr(Msg::History)}</h3>
             <ul class="history" data-testid="history">

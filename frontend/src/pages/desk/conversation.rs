@@ -15,6 +15,7 @@ use super::Tab;
 use crate::api::conversations::OperatorAction;
 use crate::api::{self, ApiError};
 use crate::busy::Task;
+use crate::components::call_log::CallLog;
 use crate::components::client_card::ClientCard;
 use crate::components::sla_timer::SlaTimer;
 use crate::components::transcript::MessageItem;
@@ -102,9 +103,13 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
                             {match d.contact.clone() {
                                 Some(contact) => {
                                     let href = format!("/clients/{}", contact.id);
+                                    // A call is logged by whoever took the chat; a waiting one has nobody yet.
+                                    let can_log_call = c.status != ConversationStatus::Waiting;
+                                    let (contact_id, conversation_id) = (contact.id, c.id);
                                     view! {
                                         <ClientCard contact=contact directory=directory on_saved=refetch in_panel=true attribution=d.location_attribution.clone()/>
                                         <a href=href data-testid="open-client">{i18n.tr(Msg::OpenClient)}</a>
+                                        {can_log_call.then(|| view! { <CallLog contact_id=contact_id conversation_id=Some(conversation_id) on_logged=refetch/> })}
                                     }.into_any()
                                 }
                                 None => view! { <VisitorGivenCard given=d.visitor_given.clone()/> }.into_any(),
