@@ -41,6 +41,40 @@ test('the list has status tabs with counts, and filters live in the URL', async 
   await expect(page.getByTestId('clients-table').locator('tbody tr')).not.toHaveCount(1);
 });
 
+test('a filter is saved by name for the team, applied with its dates, and deleted after confirming', async ({ page }) => {
+  await openFilters(page);
+  const filters = page.getByTestId('filters');
+  await filters.getByPlaceholder('Search name, e-mail, phone or notes').fill('maria.silva');
+  await filters.getByLabel('First contact from').fill('2020-01-01');
+  await filters.getByLabel('until', { exact: true }).fill('2099-12-31');
+  await filters.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('clients-table').locator('tbody tr')).toHaveCount(1);
+  const saved = page.getByTestId('saved-filters');
+  const name = `Maria ${unique()}`;
+  await saved.getByLabel('Filter name').fill(name);
+  await saved.getByLabel('Share with the team').check();
+  await saved.getByRole('button', { name: 'Save filter' }).click();
+  await expect(saved.getByLabel('Filter name')).toHaveValue('');
+
+  await filters.getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByTestId('clients-table').locator('tbody tr')).not.toHaveCount(1);
+  await saved.getByLabel('Saved filters').selectOption({ label: `${name} (shared)` });
+  await expect(page).toHaveURL(/q=maria.silva/);
+  await expect(page).toHaveURL(/from=2020-01-01&to=2099-12-31/);
+  await expect(page.getByTestId('clients-table').locator('tbody tr')).toHaveCount(1);
+  await expect(filters.getByLabel('First contact from')).toHaveValue('2020-01-01');
+  await expect(filters.getByLabel('until', { exact: true })).toHaveValue('2099-12-31');
+  await expectAccessible(page, 'the client list with its saved filters');
+
+  // Deleting asks first; declined, nothing goes.
+  page.once('dialog', (d) => d.dismiss());
+  await saved.getByRole('button', { name: 'Delete' }).click();
+  await expect(saved.getByLabel('Saved filters').locator('option', { hasText: name })).toHaveCount(1);
+  page.once('dialog', (d) => { expect(d.message()).toContain(name); return d.accept(); });
+  await saved.getByRole('button', { name: 'Delete' }).click();
+  await expect(saved.getByLabel('Saved filters').locator('option', { hasText: name })).toHaveCount(0);
+});
+
 test('the client screen shows the card, the transcript and walks the list', async ({ page }) => {
   await page.goto('/clients?source=google');
   await page.getByRole('link', { name: 'Maria Silva' }).click();

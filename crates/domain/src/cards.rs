@@ -463,8 +463,16 @@ pub struct BoardCards {
 pub struct SavedFilterView {
     pub id: Uuid,
     pub name: String,
-    /// The board view's query string, e.g. `lost=no&label_ids=…`.
+    /// The screen's query string: the board view's (`lost=no&label_ids=…`) or the client
+    /// list's (`status=new&tag=vip`).
     pub query: String,
+    /// Shown to everyone who sees the board (or, for client filters, the account), not only
+    /// to its author.
+    #[serde(default)]
+    pub shared: bool,
+    /// The caller saved it (and so may delete it; admins may also delete shared ones).
+    #[serde(default)]
+    pub mine: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -474,7 +482,7 @@ pub struct SavedFilterList {
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Quentes sem tarefa", "query": "label_ids=3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10&lost=no"}))]
+#[schema(example = json!({"name": "Quentes sem tarefa", "query": "label_ids=3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10&lost=no", "shared": false}))]
 pub struct CreateSavedFilterRequest {
     #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
     #[schema(min_length = 1, max_length = 80)]
@@ -482,6 +490,9 @@ pub struct CreateSavedFilterRequest {
     #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
     #[schema(max_length = 4000)]
     pub query: String,
+    /// Share it with everyone who sees the board (client filters: the whole account).
+    #[serde(default)]
+    pub shared: bool,
 }
 
 /// A comma-separated list of ids; `Err` holds the first that is not a UUID.

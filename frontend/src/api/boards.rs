@@ -2,8 +2,8 @@
 
 use domain::{
     BoardCards, BoardList, BoardView, CardView, CommentList, CommentView, ConvertTarget, CreateBoardRequest,
-    CreateCardRequest, CreateCommentRequest, CreateLabelRequest, CreateSavedFilterRequest, CreateStageRequest,
-    HistoryPage, LabelView, MoveCardRequest, SavedFilterList, SavedFilterView, StageView, UpdateCardRequest,
+    CreateCardRequest, CreateCommentRequest, CreateLabelRequest, CreateStageRequest, HistoryPage, LabelView,
+    MoveCardRequest, StageView, UpdateCardRequest,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -94,18 +94,6 @@ pub async fn history(
     query.extend(user.map(|u| format!("user_id={u}")));
     query.extend(before.map(|b| format!("before={b}")));
     api::get(&format!("/api/v1/boards/{board}/history?{}", query.join("&"))).await
-}
-
-pub async fn saved_filters(board: Uuid) -> Result<SavedFilterList, ApiError> {
-    api::get(&format!("/api/v1/boards/{board}/filters")).await
-}
-
-pub async fn save_filter(board: Uuid, name: String, query: String) -> Result<SavedFilterView, ApiError> {
-    api::post(&format!("/api/v1/boards/{board}/filters"), &CreateSavedFilterRequest { name, query }).await
-}
-
-pub async fn delete_filter(board: Uuid, id: Uuid) -> Result<(), ApiError> {
-    api::delete(&format!("/api/v1/boards/{board}/filters/{id}")).await
 }
 
 pub async fn add_field(board: Uuid, req: &domain::CreateBoardFieldRequest) -> Result<domain::BoardFieldView, ApiError> {

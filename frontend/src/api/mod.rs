@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod notifications;
 pub mod reports;
+pub mod saved_filters;
 pub mod settings;
 pub mod sites;
 pub mod tasks;

@@ -73,9 +73,10 @@ pub async fn get_board_history(
     Ok(web::Json(page))
 }
 
-/// My saved filters for a board.
+/// Saved filters of a board.
 ///
-/// The caller's own, by name; other users' filters are theirs alone.
+/// The caller's own and those shared on the board by anyone, by name (`mine` says which the
+/// caller saved); other users' private filters are theirs alone.
 #[utoipa::path(
     tag = "cards", operation_id = "list_saved_filters", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Board id")),
@@ -98,7 +99,8 @@ pub async fn list_saved_filters(
 /// Save a filter.
 ///
 /// Under a name of the caller's own (a name already used on this board is a 409). `query` is
-/// the board view's query string; it must parse as the board view's filter.
+/// the board view's query string; it must parse as the board view's filter. `shared` shows it
+/// to everyone who sees the board.
 #[utoipa::path(
     tag = "cards", operation_id = "save_filter", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Board id")),
@@ -117,6 +119,9 @@ pub async fn save_filter(
     body: ValidJson<CreateSavedFilterRequest>,
 ) -> ApiResult<HttpResponse> {
     let (board_id, req) = (id.into_inner(), body.0);
+    if req.name.trim().is_empty() {
+        return Err(ApiError::field("name", "required", "is required"));
+    }
     let query = req.query.trim().trim_start_matches('?').to_string();
     let parsed = web::Query::<BoardFilter>::from_query(&query)
         .map(web::Query::into_inner)
@@ -127,15 +132,15 @@ pub async fn save_filter(
     Ok(HttpResponse::Created().json(saved))
 }
 
-/// Delete one of my saved filters.
+/// Delete a saved filter.
 ///
-/// Another user's filter is a 404.
+/// The caller's own; admins also delete filters shared on the board. Any other filter is a 404.
 #[utoipa::path(
     tag = "cards", operation_id = "delete_saved_filter", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Board id"), ("filter_id" = Uuid, Path, description = "Saved filter id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 404, description = "No such filter of the caller's on this board", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such filter the caller may delete on this board", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/boards/{id}/filters/{filter_id}")]

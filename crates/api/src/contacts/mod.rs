@@ -19,6 +19,7 @@ mod merge;
 pub mod queries;
 mod removal;
 mod routes;
+mod saved_filters;
 pub mod transcript;
 pub mod upsert;
 mod writes;

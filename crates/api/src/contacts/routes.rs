@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::queries::{self, ContactRow};
 use super::writes::{self, email_field, phone_field};
-use super::{bulk, export, imports, list, merge, transcript};
+use super::{bulk, export, imports, list, merge, saved_filters, transcript};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::platform::http::respond;
@@ -29,6 +29,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(bulk::bulk_status)
             .service(bulk::bulk_tags)
             .service(bulk::bulk_delete)
+            .service(saved_filters::list_contact_filters)
+            .service(saved_filters::save_contact_filter)
+            .service(saved_filters::delete_contact_filter)
             .service(list_contacts)
             .service(create_contact)
             .service(get_contact)

@@ -416,6 +416,27 @@ async fn agents_work_shared_boards_only_and_other_accounts_see_nothing() {
     let filter_path = board.path(&format!("/filters/{}", saved["id"].as_str().unwrap()));
     problem(app.delete(&filter_path, &admin.token).await, StatusCode::NOT_FOUND).await;
     assert_eq!(app.delete(&filter_path, &bia.token).await.status(), StatusCode::NO_CONTENT);
+    // ...unless shared: then everyone who sees the board has it, and an admin may delete it.
+    let res = app
+        .post(
+            &board.path("/filters"),
+            Some(&bia.token),
+            &json!({"name": "Da equipe", "query": "lost=no", "shared": true}),
+        )
+        .await;
+    let shared: Value = res.json().await.unwrap();
+    let seen: Value = app.get(&board.path("/filters"), &admin.token).await.json().await.unwrap();
+    assert_eq!(
+        (&seen["items"][0]["name"], &seen["items"][0]["shared"], &seen["items"][0]["mine"]),
+        (&json!("Da equipe"), &json!(true), &json!(false))
+    );
+    problem(
+        app.post(&board.path("/filters"), Some(&bia.token), &json!({"name": " ", "query": ""})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let shared_path = board.path(&format!("/filters/{}", shared["id"].as_str().unwrap()));
+    assert_eq!(app.delete(&shared_path, &admin.token).await.status(), StatusCode::NO_CONTENT);
 
     // An agent the board is not shared with, and another account, see nothing.
     let other = app.signup("Other", "otto@other.test").await;

@@ -45,6 +45,7 @@ mod reports;
 mod reports_pipelines;
 mod roles_at_once;
 mod routing;
+mod saved_filters;
 mod signup_and_invitations;
 mod sites;
 mod sla;

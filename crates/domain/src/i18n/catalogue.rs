@@ -409,6 +409,9 @@ catalogue! {
     SaveFilter => "Save filter", "Salvar filtros";
     SavedFilters => "Saved filters", "Filtros salvos";
     FilterName => "Filter name", "Nome do filtro";
+    ShareFilter => "Share with the team", "Compartilhar com a equipe";
+    SharedFilterMark => "{name} (shared)", "{name} (compartilhado)";
+    ConfirmDeleteFilter => "Delete the saved filter {name}?", "Excluir o filtro salvo {name}?";
     SearchCards => "Search title, description or contact", "Buscar nome, descrição ou prospecto";
     AddToBoard => "Add to a board", "Adicionar ao CRM";
     CardOnBoard => "Card created on the board.", "Cartão criado no CRM.";

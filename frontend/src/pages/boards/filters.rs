@@ -2,18 +2,16 @@
 //! rewriting it, and can be saved under a name per user.
 
 use domain::i18n::Msg;
-use domain::{BoardView, SavedFilterView, UserList};
+use domain::{BoardView, UserList};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
-use uuid::Uuid;
 
-use crate::api::boards as client;
+use crate::api::saved_filters::FilterHome;
 use crate::api::ApiError;
-use crate::busy::Task;
+use crate::components::saved_filters::SavedFilters;
 use crate::i18n::use_i18n;
 use crate::pages::clients::filter::encode;
-use crate::pages::form_error;
 
 /// Query keys of the board filter, named as the API names them.
 pub const KEYS: [&str; 15] = [
@@ -84,54 +82,9 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
         let go = go.clone();
         move |_| go(String::new())
     };
-    let saved = LocalResource::new(move || client::saved_filters(board_id));
-    let error = RwSignal::new(None::<ApiError>);
-    let name = RwSignal::new(String::new());
-    let saving_filter = Task::new(move |saving: &(String, String)| {
-        let saving = saving.clone();
-        async move {
-            let (n, qs) = saving;
-            match client::save_filter(board_id, n, qs).await {
-                Ok(_) => {
-                    name.set(String::new());
-                    error.set(None);
-                    saved.refetch();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let saving = (name.get_untracked(), filter_query(&query.get_untracked()));
-        saving_filter.dispatch(saving);
-    };
-    let saved_list = move || saved.get().and_then(Result::ok).map(|l| l.items).unwrap_or_default();
-    let chosen = RwSignal::new(String::new());
-    let choose = {
-        let go = go.clone();
-        move |ev: leptos::ev::Event| {
-            let id = event_target_value(&ev);
-            chosen.set(id.clone());
-            if let Some(f) = saved_list().into_iter().find(|f: &SavedFilterView| f.id.to_string() == id) {
-                go(f.query);
-            }
-        }
-    };
-    let forgetting = Task::new(move |id: &Uuid| {
-        let id = *id;
-        async move {
-            if client::delete_filter(board_id, id).await.is_ok() {
-                chosen.set(String::new());
-                saved.refetch();
-            }
-        }
-    });
-    let forget = move |_| {
-        let Ok(id) = chosen.get_untracked().parse::<Uuid>() else { return };
-        forgetting.dispatch(id);
-    };
-
+    let saved_home = FilterHome::Board(board_id);
+    let current = Callback::new(move |()| filter_query(&query.get_untracked()));
+    let apply_saved = Callback::new(move |qs: String| go(qs));
     let labels = board.labels.clone();
     let yes_no = move |key: &'static str, label: Msg, default_no: bool| {
         view! {
@@ -205,22 +158,6 @@ pub fn BoardFilters(board: BoardView, users: LocalResource<Result<UserList, ApiE
             <button type="submit">{i18n.tr(Msg::Apply)}</button>
             <button type="button" class="link" on:click=clear>{i18n.tr(Msg::Clear)}</button>
         </form>
-        <div class="saved-filters" class:open=move || open.get() data-testid="saved-filters">
-            <label class="date">{i18n.tr(Msg::SavedFilters)}
-                <select name="saved" on:change=choose prop:value=move || chosen.get()>
-                    <option value="">"—"</option>
-                    {move || saved_list().into_iter().map(|f| view! { <option value=f.id.to_string()>{f.name}</option> }).collect_view()}
-                </select>
-            </label>
-            <Show when=move || !chosen.get().is_empty()>
-                <button disabled=forgetting.pending() type="button" class="link danger" on:click=forget>{i18n.tr(Msg::Delete)}</button>
-            </Show>
-            <form class="inline" on:submit=save>
-                <input name="filter_name" required maxlength="80" placeholder=i18n.tr(Msg::FilterName)
-                    aria-label=i18n.tr(Msg::FilterName) bind:value=name/>
-                <button disabled=saving_filter.pending() type="submit" class="secondary">{i18n.tr(Msg::SaveFilter)}</button>
-            </form>
-            {form_error(error)}
-        </div>
+        <SavedFilters home=saved_home current=current apply=apply_saved open=open/>
     }
 }

@@ -63,3 +63,21 @@ pub fn api_query(map: &ParamsMap) -> String {
 }
 
 pub use domain::labels::status_msg;
+
+/// A saved filter's query (the API's, as [`api_query`] writes it) back as the URL's: the
+/// instants become the date inputs' days again, "until" being the day before its instant.
+pub fn ui_from_api(qs: &str) -> String {
+    let day = |v: &str| v.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
+    qs.split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            let value = match key {
+                "from" => day(value)?.to_string(),
+                "to" => day(value)?.checked_sub_days(Days::new(1))?.to_string(),
+                _ => value.to_string(),
+            };
+            Some(format!("{key}={value}"))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}

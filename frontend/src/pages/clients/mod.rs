@@ -14,14 +14,16 @@ use domain::{Channel, ContactStatus, ContactSummary, StatusCounts};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use crate::api::saved_filters::FilterHome;
 use crate::api::{self, ApiError};
 use crate::busy::Busy;
+use crate::components::saved_filters::SavedFilters;
 pub use crate::components::{phone_text, short, Directory};
 use crate::i18n::use_i18n;
 use crate::pages::form_error;
 use crate::session::use_session;
 use bulk::{BulkBar, Selection};
-use filter::{api_query, status_msg, ui_query, ui_query_with};
+use filter::{api_query, status_msg, ui_from_api, ui_query, ui_query_with};
 use new_client::NewClientForm;
 
 #[component]
@@ -199,7 +201,7 @@ fn FilterBar(directory: Directory) -> impl IntoView {
     let sort = field("sort");
     let has_tasks = field("has_open_tasks");
     let has_deals = field("has_deals");
-    let inputs = [
+    let inputs: [(&str, RwSignal<String>); 13] = [
         ("has_open_tasks", has_tasks),
         ("has_deals", has_deals),
         ("sort", sort),
@@ -214,6 +216,13 @@ fn FilterBar(directory: Directory) -> impl IntoView {
         ("from", from),
         ("to", to),
     ];
+    // The inputs follow the URL (a saved filter applied, back and forward).
+    Effect::new(move |_| {
+        let map = query.get();
+        for (key, signal) in inputs {
+            signal.set(map.get(key).unwrap_or_default());
+        }
+    });
     let apply = {
         let navigate = navigate.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -224,6 +233,12 @@ fn FilterBar(directory: Directory) -> impl IntoView {
             }
             navigate(&format!("/clients?{}", ui_query(&map)), Default::default());
         }
+    };
+    // Saved filters keep the API's query, so that they are list filters an integration could use.
+    let current = Callback::new(move |()| api_query(&query.get_untracked()));
+    let apply_saved = {
+        let navigate = navigate.clone();
+        Callback::new(move |qs: String| navigate(&format!("/clients?{}", ui_from_api(&qs)), Default::default()))
     };
     let clear = move |_| {
         for (_, signal) in inputs {
@@ -291,5 +306,6 @@ fn FilterBar(directory: Directory) -> impl IntoView {
             <button type="submit">{i18n.tr(Msg::Apply)}</button>
             <button type="button" class="link" on:click=clear>{i18n.tr(Msg::Clear)}</button>
         </form>
+        <SavedFilters home=FilterHome::Clients current=current apply=apply_saved open=open/>
     }
 }

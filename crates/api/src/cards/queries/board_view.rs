@@ -322,16 +322,31 @@ pub fn history(
     Ok(HistoryPage { items, next_before })
 }
 
-/// The caller's saved filters of the board, by name.
+/// The caller's saved filters of the board and those shared on it, by name.
 pub fn saved_filters(conn: &mut PgConnection, caller: &AuthUser, board_id: Uuid) -> ApiResult<Vec<SavedFilterView>> {
     super::sees_board(conn, caller, board_id)?;
-    let rows: Vec<(Uuid, String, String)> = saved_board_filters::table
+    let rows: Vec<(Uuid, String, String, bool, Uuid)> = saved_board_filters::table
         .filter(saved_board_filters::board_id.eq(board_id))
-        .filter(saved_board_filters::user_id.eq(caller.user_id))
-        .order(saved_board_filters::name)
-        .select((saved_board_filters::id, saved_board_filters::name, saved_board_filters::query))
+        .filter(saved_board_filters::user_id.eq(caller.user_id).or(saved_board_filters::shared))
+        .order((saved_board_filters::name, saved_board_filters::id))
+        .select((
+            saved_board_filters::id,
+            saved_board_filters::name,
+            saved_board_filters::query,
+            saved_board_filters::shared,
+            saved_board_filters::user_id,
+        ))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, name, query)| SavedFilterView { id, name, query }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, query, shared, author)| SavedFilterView {
+            id,
+            name,
+            query,
+            shared,
+            mine: author == caller.user_id,
+        })
+        .collect())
 }
 
 /// Saves the caller's filter `query` under `req.name` (409 when the name is taken).
@@ -353,23 +368,26 @@ pub fn save_filter(
             saved_board_filters::user_id.eq(caller.user_id),
             saved_board_filters::name.eq(&name),
             saved_board_filters::query.eq(&query),
+            saved_board_filters::shared.eq(req.shared),
         ))
         .on_conflict_do_nothing()
         .execute(conn)
         .map_err(ApiError::from)
         .and_then(|n| match n {
             0 => Err(ApiError::conflict_on("name", "You already have a filter with this name.")),
-            _ => Ok(SavedFilterView { id, name, query }),
+            _ => Ok(SavedFilterView { id, name, query, shared: req.shared, mine: true }),
         })
 }
 
-/// Removes one of the caller's saved filters; how many went.
+/// Removes one of the caller's saved filters, or (admins) a shared one; how many went.
 pub fn delete_filter(conn: &mut PgConnection, caller: &AuthUser, board_id: Uuid, filter_id: Uuid) -> ApiResult<usize> {
-    Ok(diesel::delete(
-        saved_board_filters::table
-            .filter(saved_board_filters::id.eq(filter_id))
-            .filter(saved_board_filters::board_id.eq(board_id))
-            .filter(saved_board_filters::user_id.eq(caller.user_id)),
-    )
-    .execute(conn)?)
+    let mine = saved_board_filters::user_id.eq(caller.user_id);
+    let of_board = saved_board_filters::table
+        .filter(saved_board_filters::id.eq(filter_id))
+        .filter(saved_board_filters::board_id.eq(board_id));
+    Ok(if caller.is_admin() {
+        diesel::delete(of_board.filter(mine.or(saved_board_filters::shared))).execute(conn)?
+    } else {
+        diesel::delete(of_board.filter(mine)).execute(conn)?
+    })
 }

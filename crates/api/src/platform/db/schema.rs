@@ -570,6 +570,19 @@ diesel::table! {
         name -> Text,
         query -> Text,
         created_at -> Timestamptz,
+        shared -> Bool,
+    }
+}
+
+diesel::table! {
+    saved_contact_filters (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        user_id -> Uuid,
+        name -> Text,
+        query -> Text,
+        shared -> Bool,
+        created_at -> Timestamptz,
     }
 }
 
@@ -700,6 +713,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     card_comments,
     board_history,
     saved_board_filters,
+    saved_contact_filters,
     tasks,
     card_attachments,
     board_base_attachments,
