@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import { Page } from '@playwright/test';
 import { chooseLanguage, expect, expectAccessible, installClock, now, openFilters, test } from './fixtures';
 import { adminToken, DEMO_ADMIN, login, unique, uniquePhone, useEnglish } from './helpers';
@@ -136,6 +137,29 @@ test('status changes and notes go to the change log', async ({ page }) => {
   await expect(history.locator('li[data-field=call]')).toContainText('Call Outgoing call · Answered · 5 min 30 s — Quer proposta');
   await chooseLanguage(page, 'pt-BR');
   await expect(history.locator('li[data-field=call]')).toContainText('Ligação Ligação feita · Atendida · 5 min 30 s — Quer proposta');
+});
+
+test('a contract is kept on the client: attached, downloaded, in the change log, deleted after confirming', async ({ page }) => {
+  await newClient(page, 'Cliente Arquivo', `file-${unique()}@example.com`);
+  const files = page.getByTestId('client-detail').getByTestId('attachments');
+  await files.locator('input[type=file]').setInputFiles({
+    name: 'contrato.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 contrato assinado'),
+  });
+  const file = files.getByRole('button', { name: 'contrato.pdf', exact: true });
+  await expect(file).toBeVisible();
+  const history = page.getByTestId('history');
+  await expect(history.locator('li[data-field=file]')).toContainText('contrato.pdf');
+  const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
+  expect(download.suggestedFilename()).toBe('contrato.pdf');
+  expect(readFileSync(await download.path()).toString()).toBe('%PDF-1.4 contrato assinado');
+
+  page.once('dialog', (d) => { expect(d.message()).toBe('Delete the file contrato.pdf?'); return d.dismiss(); });
+  await files.getByRole('button', { name: 'Delete contrato.pdf' }).click();
+  await expect(file).toBeVisible();
+  page.once('dialog', (d) => d.accept());
+  await files.getByRole('button', { name: 'Delete contrato.pdf' }).click();
+  await expect(files.getByRole('button', { name: 'contrato.pdf', exact: true })).toHaveCount(0);
+  await expect(history.locator('li[data-field=file]')).toHaveCount(2);
 });
 
 test('an admin assigns a client and the agent is notified', async ({ page, browser }) => {

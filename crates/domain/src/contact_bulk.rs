@@ -112,6 +112,9 @@ pub struct ContactDeletion {
     pub conversations: i64,
     pub notes: i64,
     pub calls: i64,
+    /// Files kept on the client, deleted from storage with it.
+    #[serde(default)]
+    pub files: i64,
     pub tasks: i64,
     /// Cards that lost their link to the client (they stay on their boards).
     pub cards_unlinked: i64,

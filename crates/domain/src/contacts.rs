@@ -554,6 +554,27 @@ pub struct ContactDetail {
     /// database's licence asks to show beside it.
     #[serde(default)]
     pub location_attribution: Option<Attribution>,
+    /// Files kept on the client itself (a contract, a proposal), oldest first.
+    #[serde(default)]
+    pub files: Vec<ClientFileView>,
+}
+
+/// A file kept on a client: same storage and size limit as a card's attachments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ClientFileView {
+    pub id: Uuid,
+    pub contact_id: Uuid,
+    pub filename: String,
+    /// As uploaded; the download is sent with it.
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub uploaded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ClientFileList {
+    pub items: Vec<ClientFileView>,
 }
 
 /// A credit to show, with its link.

@@ -64,6 +64,7 @@ pub fn activity_field_msg(field: &str) -> Option<Msg> {
         "created" => Msg::ActivityCreated,
         "note" => Msg::ActivityNote,
         "call" => Msg::ActivityCall,
+        "file" => Msg::ActivityFile,
         "merge" => Msg::ActivityMerge,
         "submitted_again" => Msg::SubmittedAgain,
         _ => return None,

@@ -8,6 +8,7 @@ use domain::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::files::FilesAt;
 use super::{self as api, ApiError, Edited};
 
 pub async fn boards() -> Result<BoardList, ApiError> {
@@ -184,32 +185,10 @@ pub async fn unrelate(card: Uuid, other: Uuid) -> Result<(), ApiError> {
     api::delete(&format!("/api/v1/cards/{card}/related/{other}")).await
 }
 
-/// A list of files: a card's, or a board's base card's. The attachments widget shows either.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FilesAt(String);
-
 pub fn card_files(card: Uuid) -> FilesAt {
-    FilesAt(format!("/api/v1/cards/{card}/attachments"))
+    FilesAt::new(format!("/api/v1/cards/{card}/attachments"))
 }
 
 pub fn base_card_files(board: Uuid) -> FilesAt {
-    FilesAt(format!("/api/v1/boards/{board}/base-card/attachments"))
-}
-
-impl FilesAt {
-    pub async fn list<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
-        api::get(&self.0).await
-    }
-
-    pub async fn upload(&self, file: &web_sys::File) -> Result<serde_json::Value, ApiError> {
-        api::upload(&format!("{}?filename={}", self.0, api::encode(&file.name())), file).await
-    }
-
-    pub async fn download(&self, id: Uuid, filename: &str) -> Result<(), ApiError> {
-        api::download(&format!("{}/{id}", self.0), filename).await
-    }
-
-    pub async fn delete(&self, id: Uuid) -> Result<(), ApiError> {
-        api::delete(&format!("{}/{id}", self.0)).await
-    }
+    FilesAt::new(format!("/api/v1/boards/{board}/base-card/attachments"))
 }

@@ -90,3 +90,8 @@ fn import_path(mapping: &str, dry_run: bool, skip_invalid: bool) -> String {
 pub async fn log_call(id: Uuid, req: &domain::LogCallRequest) -> Result<(), ApiError> {
     super::post::<serde::de::IgnoredAny>(&format!("/api/v1/contacts/{id}/calls"), req).await.map(|_| ())
 }
+
+/// The files kept on the client.
+pub fn files(id: Uuid) -> super::files::FilesAt {
+    super::files::FilesAt::new(format!("/api/v1/contacts/{id}/files"))
+}

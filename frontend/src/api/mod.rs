@@ -7,6 +7,7 @@ pub mod auth;
 pub mod boards;
 pub mod contacts;
 pub mod conversations;
+pub mod files;
 pub mod notifications;
 pub mod reports;
 pub mod saved_filters;

@@ -188,6 +188,11 @@ pub fn ClientCard(
             </dl>
             <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Contact(contact_id)/>
             <crate::pages::boards::AddToBoard contact_id=contact_id contact_name=card_title/>
+            // The client's own files (a contract, a proposal) on its screen; the desk's panel
+            // links there.
+            {(!in_panel).then(|| view! {
+                <super::attachments::Attachments files=api::contacts::files(contact_id) on_changed=on_saved/>
+            })}
         </section>
     }
 }

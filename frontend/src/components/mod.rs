@@ -1,6 +1,7 @@
 //! Widgets more than one screen shows: the client card (client screen, desk panel), a
 //! transcript message (client screen, desk), the sites-and-users directory and dates.
 
+pub mod attachments;
 pub mod call_log;
 pub mod chart;
 pub mod client_card;

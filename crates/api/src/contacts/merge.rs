@@ -110,6 +110,7 @@ pub async fn merge_contacts(
                 .set(contact_activities::contact_id.eq(target_id))
                 .execute(conn)?;
             crate::calls::move_calls(conn, source_id, target_id)?;
+            super::files::move_files(conn, source_id, target_id)?;
             // An admin merged them: the chat visitor of the source is the target from now on.
             diesel::update(visitors::table.filter(visitors::contact_id.eq(source_id)))
                 .set(visitors::contact_id.eq(target_id))

@@ -11,6 +11,7 @@ mod bulk;
 pub mod counters;
 mod csv_rows;
 pub mod export;
+pub mod files;
 mod hooks;
 mod import_batch;
 mod imports;

@@ -22,7 +22,7 @@ use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::AuthUser;
 
 /// What a delete did: each client's tombstone, the ids not found, and the storage keys of
-/// the deleted cards' files (to release once committed).
+/// the deleted clients' and cards' files (to release once committed).
 pub struct Removed {
     pub deleted: Vec<ContactDeletion>,
     pub not_found: Vec<Uuid>,
@@ -91,13 +91,22 @@ pub fn delete_many(conn: &mut PgConnection, caller: &AuthUser, ids: &[Uuid], del
         .filter_map(|(id, n)| id.map(|id| (id, n)))
         .collect();
 
+    // The clients' own files: their rows cascade, their objects are released after commit.
+    let client_files = super::files::keys_of(conn, &found)?;
+    let file_counts = client_files.iter().fold(HashMap::<Uuid, i64>::new(), |mut counts, (id, _)| {
+        *counts.entry(*id).or_default() += 1;
+        counts
+    });
+    let mut files: Vec<String> = client_files.into_iter().map(|(_, key)| key).collect();
+
     let card_ids: Vec<Uuid> = linked.iter().map(|c| c.id).collect();
-    let mut files = Vec::new();
     if delete_cards {
-        files = card_attachments::table
-            .filter(card_attachments::card_id.eq_any(&card_ids))
-            .select(card_attachments::storage_key)
-            .load(conn)?;
+        files.extend(
+            card_attachments::table
+                .filter(card_attachments::card_id.eq_any(&card_ids))
+                .select(card_attachments::storage_key)
+                .load::<String>(conn)?,
+        );
         diesel::delete(card_labels::table.filter(card_labels::card_id.eq_any(&card_ids))).execute(conn)?;
         diesel::delete(card_members::table.filter(card_members::card_id.eq_any(&card_ids))).execute(conn)?;
         diesel::delete(cards::table.filter(cards::id.eq_any(&card_ids))).execute(conn)?;
@@ -111,7 +120,7 @@ pub fn delete_many(conn: &mut PgConnection, caller: &AuthUser, ids: &[Uuid], del
             ))
             .execute(conn)?;
     }
-    // Conversations (and their messages), notes, calls, tasks, the change log and routing
+    // Conversations (and their messages), notes, calls, files, tasks, the change log and routing
     // rows cascade; a chat visitor keeps its token without a client.
     diesel::delete(contacts::table.filter(contacts::id.eq_any(&found))).execute(conn)?;
 
@@ -123,6 +132,7 @@ pub fn delete_many(conn: &mut PgConnection, caller: &AuthUser, ids: &[Uuid], del
             conversations: conversation_counts.get(&id).copied().unwrap_or(0),
             notes: note_counts.get(&id).copied().unwrap_or(0),
             calls: call_counts.get(&id).copied().unwrap_or(0),
+            files: file_counts.get(&id).copied().unwrap_or(0),
             tasks: task_counts.get(&id).copied().unwrap_or(0),
             cards_unlinked: if delete_cards { 0 } else { cards_of(id) },
             cards_deleted: if delete_cards { cards_of(id) } else { 0 },

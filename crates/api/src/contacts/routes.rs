@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::queries::{self, ContactRow};
 use super::writes::{self, email_field, phone_field};
-use super::{bulk, export, imports, list, merge, saved_filters, transcript};
+use super::{bulk, export, files, imports, list, merge, saved_filters, transcript};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{AuthUser, ValidJson};
 use crate::platform::http::respond;
@@ -39,6 +39,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(update_contact)
             .service(contact_neighbors)
             .service(add_note)
+            .service(files::upload_client_file)
+            .service(files::list_client_files)
+            .service(files::download_client_file)
+            .service(files::delete_client_file)
             .service(merge::merge_contacts)
             .service(bulk::delete_contact),
     );
@@ -179,6 +183,7 @@ pub async fn get_contact(
                 } else {
                     Vec::new()
                 },
+                files: files::of_contact(conn, id)?,
             })
         })
         .await?;

@@ -17,7 +17,7 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use crate::platform::config::Config;
-use crate::platform::db::schema::{board_base_attachments, card_attachments};
+use crate::platform::db::schema::{board_base_attachments, card_attachments, contact_files};
 use crate::platform::db::Db;
 use crate::platform::error::{ApiError, ApiResult};
 
@@ -83,7 +83,8 @@ impl Storage {
                     let on_cards = exists(card_attachments::table.filter(card_attachments::storage_key.eq(&key)));
                     let on_bases =
                         exists(board_base_attachments::table.filter(board_base_attachments::storage_key.eq(&key)));
-                    if !diesel::select(on_cards.or(on_bases)).get_result::<bool>(conn)? {
+                    let on_clients = exists(contact_files::table.filter(contact_files::storage_key.eq(&key)));
+                    if !diesel::select(on_cards.or(on_bases).or(on_clients)).get_result::<bool>(conn)? {
                         unused.push(key);
                     }
                 }

@@ -56,7 +56,7 @@ async fn deleting_a_client_removes_its_data_keeps_its_cards_and_leaves_a_tombsto
     assert_eq!(entry["actor"], "Admin");
     assert_eq!(
         entry["details"],
-        json!({"contact_id": rita, "conversations": 1, "notes": 1, "calls": 1, "tasks": 1, "cards_unlinked": 1, "cards_deleted": 0})
+        json!({"contact_id": rita, "conversations": 1, "notes": 1, "calls": 1, "files": 0, "tasks": 1, "cards_unlinked": 1, "cards_deleted": 0})
     );
     assert!(!audit.to_string().contains("rita@example.com"));
     problem(app.get("/api/v1/audit", &bia.token).await, StatusCode::FORBIDDEN).await;

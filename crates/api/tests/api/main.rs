@@ -14,6 +14,7 @@ mod capacity;
 mod cards;
 mod chat_helpers;
 mod client_cards;
+mod client_files;
 mod contact_bulk;
 mod contacts;
 mod cors;

@@ -484,6 +484,7 @@ catalogue! {
     HistRelated => "related the card to", "relacionou o cartão a";
     HistUnrelated => "unrelated the card from", "desfez a relação com";
     AttachFile => "Attach a file", "Anexar arquivo";
+    ConfirmDeleteFile => "Delete the file {name}?", "Excluir o arquivo {name}?";
     HistAttached => "attached", "anexou";
     HistDetached => "removed the attachment", "removeu o anexo";
     KindMoney => "Money", "Valor monetário";
@@ -619,6 +620,7 @@ catalogue! {
     CallVoicemail => "Voicemail", "Caixa postal";
     CallWrongNumber => "Wrong number", "Número errado";
     ActivityCall => "Call", "Ligação";
+    ActivityFile => "File", "Arquivo";
     CallDirection => "Direction", "Tipo";
     CallOutcome => "Outcome", "Resultado";
     DurationMinutes => "Duration (minutes)", "Duração (minutos)";

@@ -130,7 +130,7 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
             </fieldset>
         </form>
         <div class="base-card-files" data-testid="base-files">
-            <super::attachments::Attachments files=crate::api::boards::base_card_files(board_id) on_changed=Callback::new(|_| ())/>
+            <crate::components::attachments::Attachments files=crate::api::boards::base_card_files(board_id) on_changed=Callback::new(|_| ())/>
         </div>
     }
 }

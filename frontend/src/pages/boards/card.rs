@@ -381,7 +381,7 @@ pub fn CardDialog(
             {body}
             <super::checklist::Checklist card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Card(card_id)/>
-            <super::attachments::Attachments files=crate::api::boards::card_files(card_id) on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
+            <crate::components::attachments::Attachments files=crate::api::boards::card_files(card_id) on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <super::related::RelatedCards card_id=card_id on_changed=Callback::new(move |_| history_key.update(|k| *k += 1))/>
             <section class="comments" aria-labelledby="comments-title">
                 <h3 id="comments-title">{i18n.tr(Msg::Comments)}</h3>

@@ -2,7 +2,6 @@
 //! card dialog, filters and history.
 
 mod add_to_board;
-mod attachments;
 mod base_card;
 mod board;
 mod board_settings;

@@ -160,6 +160,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    contact_files (id) {
+        id -> Uuid,
+        account_id -> Uuid,
+        contact_id -> Uuid,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        storage_key -> Text,
+        uploaded_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     contact_notes (id) {
         id -> Uuid,
         account_id -> Uuid,
@@ -689,6 +703,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sites,
     api_keys,
     contacts,
+    contact_files,
     contact_notes,
     contact_activities,
     contact_calls,

@@ -1,16 +1,17 @@
-//! Files of a card (in its dialog) or of a board's base card (in its settings): pick a file to
-//! attach it, click a name to download it.
+//! Files of a card (in its dialog), of a board's base card (in its settings) or of a client
+//! (its screen): pick a file to attach it, click a name to download it, delete one after
+//! confirming.
 
 use domain::i18n::Msg;
 use leptos::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::api::boards::FilesAt;
+use crate::api::files::FilesAt;
 use crate::api::ApiError;
 use crate::busy::Task;
 use crate::i18n::use_i18n;
-use crate::pages::form_error;
+use crate::pages::{confirm, form_error};
 
 fn size_text(bytes: i64) -> String {
     match bytes {
@@ -20,7 +21,8 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
-/// What both lists (`AttachmentList`, `BaseAttachmentList`) say of a file that this shows.
+/// What every list (`AttachmentList`, `BaseAttachmentList`, `ClientFileList`) says of a file
+/// that this shows.
 #[derive(Clone, Deserialize)]
 struct File {
     id: Uuid,
@@ -33,7 +35,8 @@ struct Files {
     items: Vec<File>,
 }
 
-/// `files`: a card's (`api::boards::card_files`) or a base card's (`base_card_files`).
+/// `files`: a card's (`api::boards::card_files`), a base card's (`base_card_files`) or a
+/// client's (`api::contacts::files`).
 #[component]
 pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
@@ -103,8 +106,11 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
                     let download = move |_| {
                         downloading.dispatch((id, name.clone()));
                     };
+                    let asked = i18n.t(Msg::ConfirmDeleteFile).replace("{name}", &a.filename);
                     let remove = move |_| {
-                        removing.dispatch(id);
+                        if confirm(&asked) {
+                            removing.dispatch(id);
+                        }
                     };
                     view! {
                         <li>
