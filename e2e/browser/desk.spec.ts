@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect, expectAccessible, isPhone, navigate, test } from './fixtures';
-import { login, unique, useEnglish } from './helpers';
+import { adminToken, login, unique, useEnglish } from './helpers';
 
 /** The demo account's first site key, as an admin reads it in Settings → Sites. */
 function demoSiteKey(): string {
@@ -85,6 +85,14 @@ test('a visitor chats with the bot, an operator accepts, replies and closes, liv
   await expect(item).toBeVisible();
   await expect(item).toContainText(attack); // the last message, as text
   await expectAccessible(page, 'the desk inbox');
+  // Opened before anyone takes it: no task, deal or call is offered (they would be refused).
+  await item.getByRole('link').click();
+  const waiting = page.getByTestId('conversation');
+  await expect(waiting).toHaveAttribute('data-status', 'waiting');
+  await expect(waiting.getByRole('heading', { name: 'Tasks' })).toHaveCount(0);
+  await expect(waiting.getByRole('button', { name: 'Add to a board' })).toHaveCount(0);
+  await expect(waiting.getByTestId('log-call')).toHaveCount(0);
+  await page.goBack();
   await item.getByTestId('accept').click();
   await expect(page).toHaveURL(/\/conversations\/[0-9a-f-]+\?tab=mine/);
   const conversation = page.getByTestId('conversation');
@@ -193,19 +201,19 @@ test('with nobody online the widget offers its offline form, which still creates
   await page.getByTestId('presence').selectOption('offline');
   await expect(page.locator('.presence')).toHaveAttribute('data-presence', 'offline');
   try {
-    const visitor = await visitorPage(browser, isPhone(page));
-    await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
-    const form = widget(visitor).locator('form.offline');
-    await expect(form).toBeVisible();
-    const email = `${unique()}@example.com`;
-    await form.getByLabel('Nome').fill('Offline Visitor');
-    await form.getByLabel('E-mail').fill(email);
-    await form.getByLabel('Como podemos ajudar?').fill('Quero um orçamento');
-    await form.getByRole('button', { name: 'Enviar' }).click();
-    await expect(widget(visitor).getByRole('status')).toHaveText('Obrigado! Retornaremos em breve.');
-    await page.goto('/clients?q=' + encodeURIComponent(email));
-    await expect(page.getByRole('link', { name: 'Offline Visitor' })).toBeVisible();
-    await visitor.context().close();
+      const visitor = await visitorPage(browser, isPhone(page));
+      await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
+      const form = widget(visitor).locator('form.offline');
+      await expect(form).toBeVisible();
+      const email = `${unique()}@example.com`;
+      await form.getByLabel('Nome').fill('Offline Visitor');
+      await form.getByLabel('E-mail').fill(email);
+      await form.getByLabel('Como podemos ajudar?').fill('Quero um orçamento');
+      await form.getByRole('button', { name: 'Enviar' }).click();
+      await expect(widget(visitor).getByRole('status')).toHaveText('Obrigado! Retornaremos em breve.');
+      await page.goto('/clients?q=' + encodeURIComponent(email));
+      await expect(page.getByRole('link', { name: 'Offline Visitor' })).toBeVisible();
+      await visitor.context().close();
   } finally {
     await page.goto('/conversations');
     await page.getByTestId('presence').selectOption('online');
@@ -249,15 +257,34 @@ test('admins keep canned responses and a site\'s bot and widget code in Settings
   await page.getByTestId('chat-settings-toggle').first().click();
   const chat = page.getByTestId('chat-settings');
   await expect(chat.getByTestId('widget-snippet')).toContainText('/widget.js" data-site-key="site_');
-  await chat.getByLabel(/Bot questions/).fill('name\nshoe_size');
-  await chat.getByRole('button', { name: 'Save' }).click();
-  await expect(chat).toContainText('bot_questions[1].field');
-  await chat.getByLabel(/Bot questions/).fill('name\nemail');
+  // Questions are chosen from the client's fields, named in the UI language; a wording set
+  // through the API survives a save from this form.
+  const siteId = await page.getByTestId('chat-settings-toggle').first().getAttribute('data-site-id');
+  const auth = await adminToken(page);
+  const wording = { field: 'name', prompt_en: 'Who am I talking to?', prompt_pt: 'Com quem eu falo?' };
+  const putQuestions = (bot_questions: object[]) =>
+    page.request.put(`/api/v1/sites/${siteId}/chat`, { headers: auth, data: { bot_enabled: true, bot_questions, ignore_minutes: 7 } });
+  expect((await putQuestions([wording])).status()).toBe(200);
+  try {
+  await page.reload();
+  await page.getByTestId('chat-settings-toggle').first().click();
+  await expect(chat.getByLabel('Question 1', { exact: true })).toHaveValue('name');
+  await chat.getByRole('button', { name: '+ Add a question' }).click();
+  await expect(chat.getByLabel('Question 2', { exact: true })).toHaveValue('email');
+  await expect(chat.getByLabel('Question 2', { exact: true }).locator('option:checked')).toHaveText('E-mail');
   await chat.getByLabel(/Ignore hides/).fill('7');
   await chat.getByRole('button', { name: 'Save' }).click();
   await expect(chat).toBeHidden();
+  const saved = await (await page.request.get(`/api/v1/sites/${siteId}/chat`, { headers: auth })).json();
+  expect(saved.bot_questions).toEqual([wording, { field: 'email', prompt_en: null, prompt_pt: null }]);
   await page.getByTestId('chat-settings-toggle').first().click();
   await expect(page.getByTestId('chat-settings').getByLabel(/Ignore hides/)).toHaveValue('7');
+  await page.getByTestId('chat-settings').getByRole('button', { name: 'Remove Question 2' }).click();
+  await expect(page.getByTestId('chat-settings').getByLabel('Question 2', { exact: true })).toHaveCount(0);
+  } finally {
+    // The demo site's default questions again, for the chats of the other tests.
+    expect((await putQuestions([{ field: 'name' }, { field: 'email' }])).status()).toBe(200);
+  }
   await expectAccessible(page, 'a site\'s chat settings');
 });
 

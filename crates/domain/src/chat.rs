@@ -409,9 +409,50 @@ pub fn bot_done_text(lang: Lang, operators_online: bool) -> &'static str {
     }
 }
 
+/// The name in a visitor's answer to "What is your name?", or `None` when the answer is not
+/// a name: a greeting or a question ("Oi, quero saber o preço do plano anual") must not
+/// become the client's name everywhere. "Meu nome é Ana" and "I'm Ana." give "Ana".
+pub fn name_from_answer(answer: &str) -> Option<String> {
+    const LEADS: [&str; 10] = [
+        "meu nome é ",
+        "meu nome e ",
+        "me chamo ",
+        "aqui é ",
+        "aqui e ",
+        "sou o ",
+        "sou a ",
+        "my name is ",
+        "i'm ",
+        "i am ",
+    ];
+    // Words that open or fill a sentence, never a name (compared in lower case, whole words).
+    const NOT_NAMES: [&str; 30] = [
+        "oi", "olá", "ola", "opa", "bom", "boa", "tudo", "quero", "queria", "gostaria", "preciso", "saber", "preço",
+        "valor", "quanto", "como", "qual", "hi", "hello", "hey", "good", "want", "would", "need", "price", "how",
+        "what", "please", "por", "favor",
+    ];
+    let mut text = answer.trim();
+    let lower = text.to_lowercase();
+    if let Some(lead) = LEADS.iter().find(|lead| lower.starts_with(*lead)) {
+        text = text[lead.len()..].trim();
+    }
+    let text = text.trim_end_matches(['.', '!', ' ']).trim();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let not_a_name = words.is_empty()
+        || words.len() > 6
+        || text.chars().count() > 80
+        || text.chars().any(|c| "?!@,;:/()\"".contains(c))
+        // A phone or an order number; a short number ("Visitor 2") may be a nickname.
+        || text.as_bytes().windows(3).any(|w| w.iter().all(u8::is_ascii_digit))
+        || words.iter().any(|w| NOT_NAMES.contains(&w.to_lowercase().as_str()));
+    (!not_a_name).then(|| words.join(" "))
+}
+
 /// What the bot says when an answer is not valid, before asking again.
 pub fn bot_retry_text(lang: Lang, field: &str) -> &'static str {
     match (lang, field) {
+        (Lang::En, "name") => "Sorry, I did not catch your name.",
+        (Lang::PtBr, "name") => "Desculpe, não entendi o seu nome.",
         (Lang::En, "email") => "That does not look like an e-mail address.",
         (Lang::PtBr, "email") => "Isso não parece um e-mail válido.",
         (Lang::En, "phone") => "That does not look like a phone number.",
@@ -601,6 +642,33 @@ pub struct CreateCannedResponse {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_name_is_not_a_sentence() {
+        for (answer, name) in [
+            ("Maria", Some("Maria")),
+            ("  maria   da Silva ", Some("maria da Silva")),
+            ("Meu nome é Ana Paula.", Some("Ana Paula")),
+            ("me chamo João", Some("João")),
+            ("I'm Ana!", Some("Ana")),
+            ("Ana D'Ávila-Souza", Some("Ana D'Ávila-Souza")),
+            ("Oi, quero saber o preço do plano anual", None),
+            ("Oi", None),
+            ("Boa tarde", None),
+            ("Qual o valor?", None),
+            ("quanto custa", None),
+            ("Hello there", None),
+            ("ana@example.com", None),
+            ("11 98765-4321", None),
+            ("Pedido 12345", None),
+            ("Visitante m4abc12x3f9", Some("Visitante m4abc12x3f9")),
+            ("", None),
+            ("Maria José da Silva Santos Oliveira Pereira", None),
+        ] {
+            assert_eq!(name_from_answer(answer).as_deref(), name, "{answer}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -26,6 +26,10 @@ pub fn ClientCard(
     /// The GeoIP database's credit, shown beside an approximate location.
     #[prop(default = None)]
     attribution: Option<Attribution>,
+    /// Tasks and "Add to a board": not offered where they cannot succeed (the desk's panel
+    /// of a chat nobody has taken yet).
+    #[prop(default = true)]
+    actions: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
@@ -186,8 +190,10 @@ pub fn ClientCard(
                     }).collect_view())
                 }
             </dl>
-            <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Contact(contact_id)/>
-            <crate::pages::boards::AddToBoard contact_id=contact_id contact_name=card_title/>
+            {actions.then(|| view! {
+                <crate::pages::tasks::TaskPanel link=crate::pages::tasks::TaskLink::Contact(contact_id)/>
+                <crate::pages::boards::AddToBoard contact_id=contact_id contact_name=card_title/>
+            })}
             // The client's own files (a contract, a proposal) on its screen; the desk's panel
             // links there.
             {(!in_panel).then(|| view! {

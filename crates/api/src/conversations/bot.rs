@@ -24,7 +24,9 @@ use uuid::Uuid;
 use super::queries::{add_message, announce, announce_message, announce_to, ConversationRow};
 use crate::contacts::phone_field;
 use crate::contacts::queries::{diff, log_changes, save, Actor, ContactRow};
-use crate::platform::db::schema::{cards, contact_notes, contacts, conversations, sites, tasks, users, visitors};
+use crate::platform::db::schema::{
+    cards, contact_notes, contacts, conversations, messages, sites, tasks, users, visitors,
+};
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::events::Audience;
 
@@ -147,10 +149,16 @@ pub fn answer(conn: &mut PgConnection, conv: &ConversationRow, text: &str, site_
     let text = text.trim();
     let mut details = VisitorDetailsRequest::default();
     let valid = match question.field.as_str() {
-        "name" => {
-            details.name = Some(text.chars().take(200).collect());
-            true
-        }
+        "name" => match domain::name_from_answer(text) {
+            Some(name) => {
+                details.name = Some(name.chars().take(200).collect());
+                true
+            }
+            // Asked again once already: a second answer that is no name moves on without
+            // one. The visitor came with a question, which the transcript keeps whole.
+            None if asked_again(conn, conv, question)? => return ask_next(conn, conv, step + 1),
+            None => false,
+        },
         "email" => {
             details.email = Some(text.to_string());
             validator::ValidateEmail::validate_email(&text) && text.len() <= 254
@@ -171,6 +179,18 @@ pub fn answer(conn: &mut PgConnection, conv: &ConversationRow, text: &str, site_
         .then(|| (question.field.clone(), text.chars().take(500).collect::<String>()));
     let conv = apply_details(conn, conv, &details, custom, site_name)?;
     ask_next(conn, &conv, step + 1)
+}
+
+/// Whether the bot's last line asked `question` again after an answer that did not fit.
+fn asked_again(conn: &mut PgConnection, conv: &ConversationRow, question: &BotQuestion) -> ApiResult<bool> {
+    let last: Option<String> = messages::table
+        .filter(messages::conversation_id.eq(conv.id))
+        .filter(messages::sender.eq(MessageSender::Bot.as_str()))
+        .order(messages::position.desc())
+        .select(messages::body)
+        .first(conn)
+        .optional()?;
+    Ok(last.is_some_and(|body| body.starts_with(bot_retry_text(conv.lang(), &question.field))))
 }
 
 /// Writes a visitor's details (see the module doc); returns the conversation as it is now

@@ -112,6 +112,42 @@ async fn a_visitor_chats_with_the_bot_then_an_operator_accepts_replies_and_close
 }
 
 #[tokio::test]
+async fn the_bot_takes_a_name_not_a_sentence_and_moves_on_after_asking_once_more() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let site = app.create_site(&admin, "Loja").await;
+    let bodies = |chat: &Value| -> Vec<String> {
+        chat["messages"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap().to_string()).collect()
+    };
+
+    // A question first: asked again, in the visitor's language; then "Meu nome é …" is a name.
+    let (v, _) = app.start_chat(&site.public_key, "pt-BR").await;
+    let question = "Oi, quero saber o preço do plano anual";
+    app.visitor_says(&v, question).await;
+    let chat = app.visitor_chat(&v).await;
+    assert_eq!(bodies(&chat)[1..], [question, "Desculpe, não entendi o seu nome. Olá! Qual é o seu nome?"]);
+    app.visitor_says(&v, "Meu nome é Carla Mendes.").await;
+    assert_eq!(bodies(&app.visitor_chat(&v).await).last().unwrap(), "Qual é o seu e-mail?");
+    app.visitor_says(&v, "carla@example.com").await;
+    let inbox = app.desk(&admin, "inbox").await;
+    assert_eq!(inbox["items"][0]["contact_label"], "Carla Mendes");
+
+    // Two sentences in a row: the bot moves on without a name; the client is not named after
+    // the sentence, and the transcript keeps both whole.
+    let (v, _) = app.start_chat(&site.public_key, "en").await;
+    app.visitor_says(&v, "Hi! How much is the yearly plan?").await;
+    assert!(bodies(&app.visitor_chat(&v).await).last().unwrap().starts_with("Sorry, I did not catch your name."));
+    app.visitor_says(&v, "I just want the price").await;
+    let chat = app.visitor_chat(&v).await;
+    assert_eq!(bodies(&chat).last().unwrap(), "What is your e-mail address?");
+    assert!(bodies(&chat).contains(&"Hi! How much is the yearly plan?".to_string()));
+    app.visitor_says(&v, "lead@example.com").await;
+    let contact_id = app.visitor_chat(&v).await["contact_id"].as_str().map(str::to_string);
+    let names = app.count("SELECT count(*) FROM contacts WHERE name ILIKE '%price%' OR name ILIKE '%plan%'");
+    assert_eq!(names, 0, "{contact_id:?}");
+}
+
+#[tokio::test]
 async fn of_twenty_concurrent_accepts_exactly_one_wins() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ana@acme.test").await;

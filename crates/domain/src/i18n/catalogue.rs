@@ -331,7 +331,10 @@ catalogue! {
     Text => "Text", "Texto";
     Chat => "Chat", "Chat";
     BotEnabled => "Lead-capture bot on", "Bot de captura ativo";
-    BotQuestions => "Bot questions, in order (name, email, phone or a custom field key; one per line)", "Perguntas do bot, em ordem (name, email, phone ou a chave de um campo personalizado; uma por linha)";
+    BotQuestions => "Bot questions, in order", "Perguntas do bot, em ordem";
+    BotQuestion => "Question", "Pergunta";
+    AddBotQuestion => "+ Add a question", "+ Adicionar pergunta";
+    Remove => "Remove", "Remover";
     IgnoreMinutes => "Ignore hides a chat for (minutes)", "Ignorar esconde a conversa por (minutos)";
     WidgetCode => "Chat widget: paste before </body>", "Widget de chat: cole antes de </body>";
     NotifConversationTransferred => "A conversation was transferred to you", "Uma conversa foi transferida para você";

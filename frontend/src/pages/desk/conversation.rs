@@ -103,13 +103,14 @@ pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl 
                             {match d.contact.clone() {
                                 Some(contact) => {
                                     let href = format!("/clients/{}", contact.id);
-                                    // A call is logged by whoever took the chat; a waiting one has nobody yet.
-                                    let can_log_call = c.status != ConversationStatus::Waiting;
+                                    // Tasks, deals and calls are for whoever took the chat: one still with
+                                    // the bot or waiting has nobody yet, and they would be refused.
+                                    let taken = !matches!(c.status, ConversationStatus::Waiting | ConversationStatus::Bot);
                                     let (contact_id, conversation_id) = (contact.id, c.id);
                                     view! {
-                                        <ClientCard contact=contact directory=directory on_saved=refetch in_panel=true attribution=d.location_attribution.clone()/>
+                                        <ClientCard contact=contact directory=directory on_saved=refetch in_panel=true attribution=d.location_attribution.clone() actions=taken/>
                                         <a href=href data-testid="open-client">{i18n.tr(Msg::OpenClient)}</a>
-                                        {can_log_call.then(|| view! { <CallLog contact_id=contact_id conversation_id=Some(conversation_id) on_logged=refetch/> })}
+                                        {taken.then(|| view! { <CallLog contact_id=contact_id conversation_id=Some(conversation_id) on_logged=refetch/> })}
                                     }.into_any()
                                 }
                                 None => view! { <VisitorGivenCard given=d.visitor_given.clone()/> }.into_any(),

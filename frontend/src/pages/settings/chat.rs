@@ -11,18 +11,23 @@ use crate::pages::{field_error, form_error};
 use crate::session::use_session;
 
 /// A site's bot questions and ignore time, and the snippet that puts its widget on a page.
+///
+/// Each question is chosen from the fields a client has (name, e-mail, phone, the custom
+/// fields), named in the UI language. A question keeps the wording it was given through the
+/// API while its field stays the same: saving never clears what the form does not show.
 #[component]
 pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + Copy + 'static) -> impl IntoView {
     let i18n = use_i18n();
     let enabled = RwSignal::new(true);
-    let questions = RwSignal::new(String::new());
+    let questions = RwSignal::new(Vec::<BotQuestion>::new());
     let minutes = RwSignal::new(String::from("5"));
     let error = RwSignal::new(None::<ApiError>);
     let loaded = LocalResource::new(move || api::sites::chat_settings(site_id));
+    let custom_fields = LocalResource::new(api::settings::custom_fields);
     Effect::new(move || match loaded.get() {
         Some(Ok(s)) => {
             enabled.set(s.bot_enabled);
-            questions.set(s.bot_questions.iter().map(|q| q.field.clone()).collect::<Vec<_>>().join("\n"));
+            questions.set(s.bot_questions);
             minutes.set(s.ignore_minutes.to_string());
         }
         Some(Err(e)) => error.set(Some(e)),
@@ -39,31 +44,78 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let bot_questions = questions
-            .get_untracked()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(|field| BotQuestion { field: field.to_string(), prompt_en: None, prompt_pt: None })
-            .collect();
         let body = ChatSettings {
             bot_enabled: enabled.get_untracked(),
-            bot_questions,
+            bot_questions: questions.get_untracked(),
             ignore_minutes: minutes.get_untracked().trim().parse().unwrap_or(0),
         };
         saving.dispatch(body);
+    };
+    // (key, label) of every field a question may fill, the built-in ones first.
+    let choices = move || {
+        let mut choices: Vec<(String, String)> = [("name", Msg::Name), ("email", Msg::Email), ("phone", Msg::Phone)]
+            .map(|(key, label)| (key.to_string(), i18n.t(label).to_string()))
+            .into();
+        if let Some(Ok(list)) = custom_fields.get() {
+            choices.extend(list.items.into_iter().map(|d| (d.key, d.label)));
+        }
+        choices
+    };
+    let rows = move || {
+        questions
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let mut options = choices();
+                // A field this build does not list (a custom field since removed) stays shown.
+                if !options.iter().any(|(key, _)| *key == q.field) {
+                    options.push((q.field.clone(), q.field.clone()));
+                }
+                let choose = move |ev: leptos::ev::Event| {
+                    let field = event_target_value(&ev);
+                    questions.update(|qs| {
+                        // Another field: the wording written for the old one no longer fits.
+                        qs[i] = BotQuestion { field, prompt_en: None, prompt_pt: None };
+                    });
+                };
+                let label = move || format!("{} {}", i18n.t(Msg::BotQuestion), i + 1);
+                view! {
+                    <li>
+                        <select name="bot_question" aria-label=label on:change=choose>
+                            {options.into_iter().map(|(key, text)| {
+                                let selected = key == q.field;
+                                view! { <option value=key selected=selected>{text}</option> }
+                            }).collect_view()}
+                        </select>
+                        <button type="button" class="link danger" aria-label=move || format!("{} {}", i18n.t(Msg::Remove), label())
+                            on:click=move |_| questions.update(|qs| { qs.remove(i); })>{i18n.tr(Msg::Remove)}</button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let add = move |_| {
+        // The first field no question asks yet, else the name.
+        let asked: Vec<String> = questions.get_untracked().into_iter().map(|q| q.field).collect();
+        let field = choices().into_iter().map(|(key, _)| key).find(|k| !asked.contains(k)).unwrap_or("name".into());
+        questions.update(|qs| qs.push(BotQuestion { field, prompt_en: None, prompt_pt: None }));
     };
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
     let snippet = format!("<script src=\"{origin}/widget.js\" data-site-key=\"{public_key}\" async></script>");
     view! {
         <form class="chat-settings" data-testid="chat-settings" on:submit=save>
             <label class="check"><input type="checkbox" name="bot_enabled" bind:checked=enabled/>{i18n.tr(Msg::BotEnabled)}</label>
-            <label>{i18n.tr(Msg::BotQuestions)}<textarea name="bot_questions" rows="3" bind:value=questions></textarea></label>
+            <fieldset class="bot-questions">
+                <legend>{i18n.tr(Msg::BotQuestions)}</legend>
+                <ol>{rows}</ol>
+                <button type="button" class="secondary" on:click=add>{i18n.tr(Msg::AddBotQuestion)}</button>
+            </fieldset>
             {move || error.get().and_then(|e| {
                 let p = e.problem.clone()?;
                 let f = p.errors.iter().find(|f| f.field.starts_with("bot_questions"))?.clone();
                 let text = domain::problem_text::field_error_text(&f, crate::i18n::current_lang());
-                Some(view! { <small class="field-error">{f.field}": "{text}</small> })
+                Some(view! { <small class="field-error">{text}</small> })
             })}
             <label>{i18n.tr(Msg::IgnoreMinutes)}<input type="number" name="ignore_minutes" min="1" max="1440" bind:value=minutes/></label>
             {field_error(error, "ignore_minutes")}

@@ -105,7 +105,7 @@ pub fn SitesSettings() -> impl IntoView {
                                     <button class="link" on:click=move |_| routing.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
                                         {i18n.tr(Msg::Routing)}
                                     </button>
-                                    <button class="link" data-testid="chat-settings-toggle" on:click=move |_| chatting.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
+                                    <button class="link" data-testid="chat-settings-toggle" data-site-id=id.to_string() on:click=move |_| chatting.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
                                         {i18n.tr(Msg::Chat)}
                                     </button>
                                     <button class="link" on:click=move |_| rotate(id)>{i18n.tr(Msg::RotateKey)}</button>
