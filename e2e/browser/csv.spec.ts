@@ -84,4 +84,16 @@ test('the current filter exports as CSV', async ({ page }) => {
   expect(lines[0]).toMatch(/^id,name,email,phone,status/);
   expect(lines.length - 1).toBe(Number(rowsShown));
   expect(lines.slice(1).every((l) => l.includes(',google,'))).toBe(true);
+
+  // A Portuguese screen offers the file Brazilian Excel opens as columns.
+  await chooseLanguage(page, 'pt-BR');
+  await page.reload();
+  await expect(page.getByLabel('Formato da exportação')).toHaveValue('excel_br');
+  const [excel] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+  const bytes = readFileSync(await excel.path());
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const excelLines = bytes.subarray(3).toString('utf8').trim().split('\n');
+  expect(excelLines[0]).toMatch(/^ID;Nome;E-mail;Telefone;Situação;/);
+  expect(excelLines.length).toBe(lines.length);
+  expect(excelLines[1]).toMatch(/;\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\r?$/);
 });

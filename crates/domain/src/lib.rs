@@ -17,6 +17,7 @@ pub mod contacts;
 pub mod custom_fields;
 pub mod desk_rules;
 pub mod events;
+pub mod export_format;
 pub mod i18n;
 pub mod imports;
 pub mod ingest_rules;

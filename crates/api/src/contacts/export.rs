@@ -5,6 +5,7 @@ use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
+use domain::export_format::ExportFormat;
 use domain::{ContactFilter, Problem};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -100,23 +101,26 @@ fn write_record<W: std::io::Write>(
     c: &ExportRow,
     users: &HashMap<Uuid, String>,
     sites: &HashMap<Uuid, String>,
+    format: &ExportFormat,
 ) -> csv::Result<()> {
     let mut uuid = Uuid::encode_buffer();
     writer.write_field(c.id.hyphenated().encode_lower(&mut uuid))?;
     let (assignee, site) = (name_of(users, c.assignee_id), name_of(sites, c.site_id));
     let mut rating = itoa::Buffer::new();
     let rating = c.rating.map_or("", |r| rating.format(r));
-    let tags = c.tags.join(";");
+    let tags = format.tags(&c.tags);
     let (mut first, mut created) = ([0u8; 36], [0u8; 36]);
-    let (first, created) = (rfc3339_cell(&c.first_contact_at, &mut first), rfc3339_cell(&c.created_at, &mut created));
+    let (first, created) =
+        (date_cell(format, &c.first_contact_at, &mut first), date_cell(format, &c.created_at, &mut created));
+    let (status, channel) = (format.status(&c.status), format.channel(&c.channel));
     let cells = [
         text(&c.name),
         text(&c.email),
         text(&c.phone),
-        &c.status,
+        &status,
         assignee,
         site,
-        &c.channel,
+        &channel,
         text(&c.source),
         text(&c.medium),
         text(&c.campaign),
@@ -136,6 +140,14 @@ fn write_record<W: std::io::Write>(
         writer.write_field(domain::text::neutralise_formula(cell).as_bytes())?;
     }
     writer.write_record(None::<&[u8]>)
+}
+
+/// A time in the export's date format, ISO 8601 by the fast path below.
+fn date_cell<'b>(format: &ExportFormat, t: &DateTime<Utc>, buf: &'b mut [u8; 36]) -> Cow<'b, str> {
+    match format.date(t) {
+        Some(text) => Cow::Owned(text),
+        None => rfc3339_cell(t, buf),
+    }
 }
 
 /// `t.to_rfc3339()` (`2026-11-27T04:05:06.000007+00:00`) without `core::fmt`, which was the
@@ -185,12 +197,17 @@ fn send_within(
 /// client holds no database connection; a client that reads nothing for
 /// `EXPORT_SEND_TIMEOUT_SECS` is cut off. At most `EXPORT_MAX_PER_ACCOUNT` exports of one
 /// account run at once (429 beyond).
+///
+/// The format (`separator`, `bom`, `lang`, `dates`, `utc_offset`) defaults to a file for
+/// programs: `,`, no byte-order mark, column keys and codes, ISO 8601 in UTC. For Brazilian
+/// Excel: `separator=semicolon&bom=true&lang=pt-BR&dates=dmy&utc_offset=-180`.
 #[utoipa::path(
     tag = "contacts", operation_id = "export_contacts", security(("bearer" = []), ("api_key" = ["contacts:read"])),
-    params(ContactFilter),
+    params(ContactFilter, ExportFormat),
     responses(
         (status = 200, description = "CSV with a header row", content_type = "text/csv", body = String),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown language or an offset out of range", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many exports of this account are running", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -199,9 +216,11 @@ pub async fn export_contacts(
     state: web::Data<AppState>,
     caller: AuthUser,
     filter: web::Query<ContactFilter>,
+    format: web::Query<ExportFormat>,
 ) -> ApiResult<HttpResponse> {
-    let filter = filter.into_inner();
+    let (filter, format) = (filter.into_inner(), format.into_inner());
     validator::Validate::validate(&filter)?;
+    validator::Validate::validate(&format)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, ApiError>>(4);
     let slot = state.export_slots.take(caller.account_id).ok_or(ApiError::TooManyRequests { retry_after_secs: 5 })?;
     let (db, send_timeout) = (state.db.clone(), state.config.export_send_timeout);
@@ -276,11 +295,17 @@ pub async fn export_contacts(
                     }
                 };
                 // One writer per page: each page becomes one chunk of the body.
-                let mut writer = csv::Writer::from_writer(Vec::with_capacity(256 * rows.len() + 256));
-                let header = if first { writer.write_record(COLUMNS) } else { Ok(()) };
+                let mut body = Vec::with_capacity(256 * rows.len() + 256);
+                if first && format.bom == Some(true) {
+                    body.extend_from_slice("\u{feff}".as_bytes());
+                }
+                let separator = format.separator.unwrap_or_default().byte();
+                let mut writer = csv::WriterBuilder::new().delimiter(separator).from_writer(body);
+                let header = if first { writer.write_record(COLUMNS.map(|c| format.header(c))) } else { Ok(()) };
                 first = false;
-                let written = header
-                    .and_then(|()| rows.iter().try_for_each(|row| write_record(&mut writer, row, &users, &sites)));
+                let written = header.and_then(|()| {
+                    rows.iter().try_for_each(|row| write_record(&mut writer, row, &users, &sites, &format))
+                });
                 let chunk = match written
                     .map_err(|e| anyhow::anyhow!("csv: {e}"))
                     .and_then(|()| writer.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}")))

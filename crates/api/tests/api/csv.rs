@@ -218,6 +218,40 @@ async fn exports_contain_only_what_the_caller_may_see() {
 }
 
 #[tokio::test]
+async fn an_excel_brasil_export_has_semicolons_a_bom_portuguese_and_local_dates() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let body = json!({"name": "Carla Mendes", "email": "carla@x.test", "tags": ["vip", "sp"]});
+    let created: domain::ContactView =
+        app.post("/api/v1/contacts", Some(&admin.token), &body).await.json().await.unwrap();
+
+    let path = "/api/v1/contacts/export.csv?separator=semicolon&bom=true&lang=pt-BR&dates=dmy&utc_offset=-180";
+    let bytes = app.get(path, &admin.token).await.bytes().await.unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "a byte-order mark first");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(header[..5], ["ID", "Nome", "E-mail", "Telefone", "Situação"]);
+    assert_eq!(header.last().unwrap(), "Cadastrado em");
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!((&row[1], &row[4], &row[7], &row[19]), ("Carla Mendes", "A contatar", "Manual", "vip, sp"));
+    let local = created.created_at - chrono::Duration::hours(3);
+    assert_eq!(&row[21], local.format("%d/%m/%Y %H:%M").to_string());
+
+    // The default stays the file for programs; a bad option names itself.
+    let plain = app.get("/api/v1/contacts/export.csv", &admin.token).await.text().await.unwrap();
+    assert!(plain.starts_with("id,name,email,phone,status,"), "{plain}");
+    assert!(plain.contains(",to_contact,") && plain.contains("vip;sp"));
+    for (query, field) in [("lang=fr", "lang"), ("utc_offset=900", "utc_offset"), ("separator=pipe", "separator")] {
+        let res = app.get(&format!("/api/v1/contacts/export.csv?{query}"), &admin.token).await;
+        assert!(res.status().is_client_error(), "{query}: {}", res.status());
+        if res.status() == StatusCode::UNPROCESSABLE_ENTITY {
+            assert_eq!(fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), [field]);
+        }
+    }
+}
+
+#[tokio::test]
 async fn exported_cells_never_run_as_spreadsheet_formulas() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ana@acme.test").await;

@@ -170,6 +170,7 @@ catalogue! {
     MarkAllRead => "Mark all read", "Marcar todas como lidas";
     Blocked => "Blocked", "Bloqueado";
     ExportCsv => "Export CSV", "Exportar CSV";
+    ExportFormat => "Export format", "Formato da exportação";
     ImportCsv => "Import CSV", "Importar CSV";
     ImportClients => "Import clients from CSV", "Importar clientes de CSV";
     ImportHint => "Choose a CSV file with a header row. Clients are matched by e-mail or phone: known ones are updated, the others created.", "Escolha um arquivo CSV com cabeçalho. Os clientes são identificados por e-mail ou telefone: os conhecidos são atualizados, os demais criados.";

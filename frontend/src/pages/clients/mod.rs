@@ -70,6 +70,9 @@ pub fn ClientsPage() -> impl IntoView {
         });
     };
     let exporting = Busy::new();
+    // What Brazilian Excel opens as columns, for a Portuguese screen; the plain file otherwise.
+    let brazilian = i18n.lang.get_untracked() == domain::i18n::Lang::PtBr;
+    let export_format = RwSignal::new(String::from(if brazilian { "excel_br" } else { "csv" }));
 
     let total_of = move |c: StatusCounts, status: Option<ContactStatus>| match status {
         None => c.to_contact + c.in_progress + c.won + c.lost,
@@ -131,9 +134,18 @@ pub fn ClientsPage() -> impl IntoView {
         <div class="clients-head">
             <h1>{i18n.tr(Msg::NavClients)}</h1>
             <span class="spacer"></span>
+            <select class="export-format" name="export_format" aria-label=i18n.tr(Msg::ExportFormat) bind:value=export_format>
+                <option value="csv">"CSV"</option>
+                <option value="excel_br">"Excel (Brasil)"</option>
+            </select>
             <button class="secondary" data-testid="export" disabled=exporting.pending()
                 on:click=move |_| {
-                    let qs = api_qs.get_untracked();
+                    let mut qs = api_qs.get_untracked();
+                    if export_format.get_untracked() == "excel_br" {
+                        // `;`, a byte-order mark, Portuguese words and local dd/mm/yyyy HH:MM.
+                        let offset = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+                        qs.push_str(&format!("&separator=semicolon&bom=true&lang=pt-BR&dates=dmy&utc_offset={offset}"));
+                    }
                     exporting.run(async move {
                         if let Err(e) = api::contacts::export_csv(&qs).await {
                             error.set(Some(e));
