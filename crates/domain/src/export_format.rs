@@ -94,17 +94,18 @@ impl ExportFormat {
 
     /// A status as the chosen language says it (the code without one).
     pub fn status<'a>(&self, code: &'a str) -> std::borrow::Cow<'a, str> {
-        match (self.lang(), ContactStatus::parse(code)) {
-            (Some(lang), Some(status)) => crate::labels::status_msg(status).text(lang).into(),
-            _ => code.into(),
+        // The code itself unless a language was asked for (the million-row default path).
+        match self.lang().and_then(|lang| Some((lang, ContactStatus::parse(code)?))) {
+            Some((lang, status)) => crate::labels::status_msg(status).text(lang).into(),
+            None => code.into(),
         }
     }
 
     /// A channel as the chosen language says it (the code without one).
     pub fn channel<'a>(&self, code: &'a str) -> std::borrow::Cow<'a, str> {
-        match (self.lang(), Channel::parse(code)) {
-            (Some(lang), Some(channel)) => crate::labels::channel_msg(channel).text(lang).into(),
-            _ => code.into(),
+        match self.lang().and_then(|lang| Some((lang, Channel::parse(code)?))) {
+            Some((lang, channel)) => crate::labels::channel_msg(channel).text(lang).into(),
+            None => code.into(),
         }
     }
 
