@@ -144,6 +144,10 @@ test-contract: tools tools-contract test-db ## The API contract: spec lint, gene
 		scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- scripts/contract.sh
 
 .PHONY: bench bench-realtime bench-board bench-import bench-webhooks bench-reports
+# The board bench renders the board in Chromium: it needs the SPA built and Playwright (issue 26:
+# from a fresh clone `make bench` stopped there).
+bench bench-board: tools-browser frontend
+
 bench: ## Benchmark: list, ingestion, export, board view, CSV import, realtime, webhooks and reports, each next to its reference; one table at the end
 	@rm -f .data/bench-summary.tsv
 	@bench/run.sh
