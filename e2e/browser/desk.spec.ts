@@ -128,6 +128,7 @@ test('a visitor chats with the bot, an operator accepts, replies and closes, liv
   await conversation.getByTestId('call-form').getByRole('button', { name: 'Save call' }).click();
   await expect(conversation.getByTestId('call-form')).toBeHidden();
 
+  page.once('dialog', (d) => { expect(d.message()).toBe('Close this chat? The visitor sees that it ended.'); return d.accept(); });
   await conversation.getByTestId('close-chat').click();
   await expect(chat.getByText('Esta conversa foi encerrada.')).toBeVisible();
   await expect(widget(visitor).getByRole('button', { name: 'Iniciar nova conversa' })).toBeVisible();
@@ -252,6 +253,14 @@ test('admins keep canned responses and a site\'s bot and widget code in Settings
   await form.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByTestId('canned-table')).toContainText(`/${shortcut}`);
   await expectAccessible(page, 'canned responses');
+  // Deleting one asks first, naming it.
+  const cannedRow = page.getByTestId('canned-table').locator('tr', { hasText: `/${shortcut}` });
+  page.once('dialog', (d) => { expect(d.message()).toBe(`Delete the canned response /${shortcut}?`); return d.dismiss(); });
+  await cannedRow.getByRole('button', { name: 'Delete' }).click();
+  await expect(cannedRow).toHaveCount(1);
+  page.once('dialog', (d) => d.accept());
+  await cannedRow.getByRole('button', { name: 'Delete' }).click();
+  await expect(cannedRow).toHaveCount(0);
 
   await page.goto('/settings/sites');
   await page.getByTestId('chat-settings-toggle').first().click();

@@ -96,6 +96,7 @@ test('a chat nobody answers moves to the next agent, both see it; a returning cl
     await bell(bruno, 'Chat passed to you (no reply in time): "Renata Alves"');
     await bell(ana, 'Chat passed on (no reply in time): "Renata Alves"');
     await bruno.goto(`/conversations/${chatId}?tab=mine`);
+    bruno.once('dialog', (d) => d.accept());
     await bruno.getByTestId('close-chat').click();
     await expect(bruno.getByTestId('close-chat')).toHaveCount(0);
 
@@ -118,6 +119,7 @@ test('a chat nobody answers moves to the next agent, both see it; a returning cl
     }).toPass({ timeout: 15_000 });
     await bruno.locator(`li.conv-item[data-id="${again}"]`).getByTestId('accept').click();
     await expect(bruno).toHaveURL(new RegExp(`/conversations/${again}`));
+    bruno.once('dialog', (d) => d.accept());
     await bruno.getByTestId('close-chat').click();
     await expect(bruno.getByTestId('close-chat')).toHaveCount(0);
   } finally {

@@ -43,7 +43,7 @@ test('an admin creates, renames, re-keys and deletes a site', async ({ page }) =
   await expect(renamed).toBeVisible();
   await expect(renamed).toContainText('https://landing.example.com');
 
-  page.once('dialog', (d) => d.accept());
+  page.once('dialog', (d) => { expect(d.message()).toContain(`Delete the website ${name} v2 for good?`); return d.accept(); });
   await renamed.getByRole('button', { name: 'Delete' }).click();
   await expect(renamed).toHaveCount(0);
 });
@@ -77,8 +77,14 @@ test('an admin invites an agent, who joins; the admin promotes and disables them
   await expect(pending).toHaveCount(0);
   const row = page.getByTestId('users-table').locator(`tr[data-email="${email}"]`);
   await expect(row.locator('.role')).toHaveText('Agent');
+  // Promoting and disabling ask first, naming the person; declined, nothing changes.
+  page.once('dialog', (d) => d.dismiss());
+  await row.getByRole('button', { name: 'Admin' }).click();
+  await expect(row.locator('.role')).toHaveText('Agent');
+  page.once('dialog', (d) => { expect(d.message()).toMatch(/^Make .+ an admin\?/); return d.accept(); });
   await row.getByRole('button', { name: 'Admin' }).click();
   await expect(row.locator('.role')).toHaveText('Admin');
+  page.once('dialog', (d) => { expect(d.message()).toMatch(/^Disable .+\? They are signed out/); return d.accept(); });
   await row.getByRole('button', { name: 'Disable' }).click();
   await expect(row.locator('.status')).toHaveText('Disabled');
 });

@@ -104,6 +104,12 @@ catalogue! {
     Welcome => "Welcome", "Bem-vindo";
     NothingYet => "Nothing here yet.", "Nada por aqui ainda.";
     ConfirmDelete => "Delete for good?", "Excluir definitivamente?";
+    ConfirmMakeAdmin => "Make {name} an admin? Admins see every client and change every setting.", "Tornar {name} administrador? Administradores veem todos os clientes e mudam todas as configurações.";
+    ConfirmDisableUser => "Disable {name}? They are signed out and can no longer sign in.", "Desativar {name}? A pessoa sai do sistema e não consegue mais entrar.";
+    ConfirmDeleteUser => "Delete the user {name} for good?", "Excluir o usuário {name} definitivamente?";
+    ConfirmDeleteSite => "Delete the website {name} for good? Its chat widget stops working.", "Excluir o site {name} definitivamente? O chat do site para de funcionar.";
+    ConfirmDeleteCanned => "Delete the canned response /{name}?", "Excluir a resposta pronta /{name}?";
+    ConfirmCloseChat => "Close this chat? The visitor sees that it ended.", "Encerrar esta conversa? O visitante verá que ela terminou.";
     ErrorGeneric => "Something went wrong. Try again.", "Algo deu errado. Tente novamente.";
     ApiDocs => "API documentation", "Documentação da API";
     All => "All", "Todos";

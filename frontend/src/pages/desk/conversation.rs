@@ -224,7 +224,7 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
                         <button disabled=acting.pending() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Transfer, Some(b)) }>{i18n.tr(Msg::Transfer)}</button>
                         <button disabled=acting.pending() class="secondary" on:click=move |_| if let Some(b) = pick() { act(OperatorAction::Invite, Some(b)) }>{i18n.tr(Msg::InviteColleague)}</button>
                         <button disabled=acting.pending() class="secondary danger" on:click=block>{i18n.tr(Msg::BlockVisitor)}</button>
-                        <button disabled=acting.pending() data-testid="close-chat" on:click=move |_| act(OperatorAction::Close, None)>{i18n.tr(Msg::CloseChat)}</button>
+                        <button disabled=acting.pending() data-testid="close-chat" on:click=move |_| if crate::pages::confirm(i18n.t(Msg::ConfirmCloseChat)) { act(OperatorAction::Close, None) }>{i18n.tr(Msg::CloseChat)}</button>
                     }.into_any(),
                     ConversationStatus::Active => view! {
                         <button disabled=acting.pending() class="secondary" on:click=move |_| act(OperatorAction::Join, None)>{i18n.tr(Msg::JoinChat)}</button>

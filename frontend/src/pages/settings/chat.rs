@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::busy::Task;
 use crate::i18n::use_i18n;
-use crate::pages::{field_error, form_error};
+use crate::pages::{confirm, field_error, form_error};
 use crate::session::use_session;
 
 /// A site's bot questions and ignore time, and the snippet that puts its widget on a page.
@@ -166,8 +166,10 @@ pub fn CannedResponsesSettings() -> impl IntoView {
             }
         }
     });
-    let remove = move |id: uuid::Uuid| {
-        removing.dispatch(id);
+    let remove = move |id: uuid::Uuid, shortcut: &str| {
+        if confirm(&i18n.t(Msg::ConfirmDeleteCanned).replace("{name}", shortcut)) {
+            removing.dispatch(id);
+        }
     };
     view! {
         <h1>{i18n.tr(Msg::CannedResponses)}</h1>
@@ -180,14 +182,14 @@ pub fn CannedResponsesSettings() -> impl IntoView {
                 {move || list.get().map(|r| match r {
                     Ok(l) if l.items.is_empty() => view! { <tr><td colspan="3" class="muted">{i18n.tr(Msg::NoCannedResponses)}</td></tr> }.into_any(),
                     Ok(l) => l.items.into_iter().map(|c| {
-                        let id = c.id;
+                        let (id, shortcut) = (c.id, StoredValue::new(c.shortcut.clone()));
                         view! {
                             <tr>
                                 <td><code>"/"{c.shortcut}</code></td>
                                 <td class="wrap">{c.body}</td>
                                 <td class="actions">
                                     <Show when=move || session.is_admin()>
-                                        <button class="link danger" on:click=move |_| remove(id)>{i18n.tr(Msg::Delete)}</button>
+                                        <button class="link danger" on:click=move |_| remove(id, &shortcut.get_value())>{i18n.tr(Msg::Delete)}</button>
                                     </Show>
                                 </td>
                             </tr>

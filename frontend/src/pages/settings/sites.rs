@@ -46,8 +46,8 @@ pub fn SitesSettings() -> impl IntoView {
             run_then_reload(async move { api::sites::rotate_key(id).await }, reload, error)
         }
     };
-    let remove = move |id: uuid::Uuid| {
-        if confirm(i18n.t(Msg::ConfirmDelete)) {
+    let remove = move |id: uuid::Uuid, name: &str| {
+        if confirm(&i18n.t(Msg::ConfirmDeleteSite).replace("{name}", name)) {
             run_then_reload(async move { api::sites::delete(id).await }, reload, error);
         }
     };
@@ -109,7 +109,7 @@ pub fn SitesSettings() -> impl IntoView {
                                         {i18n.tr(Msg::Chat)}
                                     </button>
                                     <button class="link" on:click=move |_| rotate(id)>{i18n.tr(Msg::RotateKey)}</button>
-                                    <button class="link danger" on:click=move |_| remove(id)>{i18n.tr(Msg::Delete)}</button>
+                                    <button class="link danger" on:click=move |_| remove(id, &edit_name.get_value())>{i18n.tr(Msg::Delete)}</button>
                                 </Show>
                             </td>
                         </tr>

@@ -23,8 +23,9 @@ pub fn UsersSettings() -> impl IntoView {
     let update = move |id: uuid::Uuid, change: UpdateUserRequest| {
         run_then_reload(async move { api::users::update(id, &change).await }, move || users.refetch(), error)
     };
-    let remove = move |id: uuid::Uuid| {
-        if confirm(i18n.t(Msg::ConfirmDelete)) {
+    let asked = move |question: Msg, name: StoredValue<String>| i18n.t(question).replace("{name}", &name.get_value());
+    let remove = move |id: uuid::Uuid, name: &str| {
+        if confirm(&i18n.t(Msg::ConfirmDeleteUser).replace("{name}", name)) {
             run_then_reload(async move { api::users::delete(id).await }, move || users.refetch(), error);
         }
     };
@@ -65,6 +66,7 @@ pub fn UsersSettings() -> impl IntoView {
                     let admin = session.is_admin();
                     let next_role = if u.role == Role::Admin { Role::Agent } else { Role::Admin };
                     let disabled = u.disabled;
+                    let name = StoredValue::new(u.name.clone());
                     view! {
                         <tr data-email=u.email.clone()>
                             <td>{u.name.clone()}</td>
@@ -82,13 +84,22 @@ pub fn UsersSettings() -> impl IntoView {
                             </td>
                             <td class="actions">
                                 <Show when=move || admin && !is_me>
-                                    <button class="link" on:click=move |_| update(id, UpdateUserRequest { role: Some(next_role), ..Default::default() })>
+                                    // Making an admin (all clients, all settings) asks first; making an agent does not.
+                                    <button class="link" on:click=move |_| {
+                                        if next_role != Role::Admin || confirm(&asked(Msg::ConfirmMakeAdmin, name)) {
+                                            update(id, UpdateUserRequest { role: Some(next_role), ..Default::default() })
+                                        }
+                                    }>
                                         {move || role_label(next_role)}
                                     </button>
-                                    <button class="link" on:click=move |_| update(id, UpdateUserRequest { disabled: Some(!disabled), ..Default::default() })>
+                                    <button class="link" on:click=move |_| {
+                                        if disabled || confirm(&asked(Msg::ConfirmDisableUser, name)) {
+                                            update(id, UpdateUserRequest { disabled: Some(!disabled), ..Default::default() })
+                                        }
+                                    }>
                                         {move || i18n.t(if disabled { Msg::Enable } else { Msg::Disable })}
                                     </button>
-                                    <button class="link danger" on:click=move |_| remove(id)>{i18n.tr(Msg::Delete)}</button>
+                                    <button class="link danger" on:click=move |_| remove(id, &name.get_value())>{i18n.tr(Msg::Delete)}</button>
                                 </Show>
                             </td>
                         </tr>
