@@ -163,14 +163,23 @@ test('a contract is kept on the client: attached, downloaded, in the change log,
 });
 
 test('an admin assigns a client and the agent is notified', async ({ page, browser }) => {
+  // The agent is signed in already: the bell and the tab's title change without a reload.
+  const agent = await (await browser.newContext()).newPage();
+  await useEnglish(agent);
+  await login(agent, 'ana@demo.prospecta.dev', 'prospecta-demo');
+  const ana = { email: 'ana@demo.prospecta.dev', password: 'prospecta-demo' };
+  const token = (await (await agent.request.post('/api/v1/auth/login', { data: ana })).json()).access_token;
+  const unread = async () =>
+    (await (await agent.request.get('/api/v1/notifications', { headers: { authorization: `Bearer ${token}` } })).json()).unread;
+  const before = await unread();
+  await expect(agent.getByTestId('notifications').locator('.badge')).toHaveText(String(before));
+
   await newClient(page, 'Para a Ana', `ana-lead-${unique()}@example.com`);
   await page.getByLabel('Assigned to').selectOption({ label: 'Ana Souza' });
   await expect(page.getByTestId('history').locator('li[data-field=assignee_id]')).toContainText('Ana Souza');
 
-  const agent = await (await browser.newContext()).newPage();
-  await useEnglish(agent);
-  await login(agent, 'ana@demo.prospecta.dev', 'prospecta-demo');
-  await expect(agent.getByTestId('notifications').locator('.badge')).not.toHaveText('0');
+  await expect(agent.getByTestId('notifications').locator('.badge')).toHaveText(String(before + 1));
+  await expect(agent).toHaveTitle(new RegExp(`^\\(${before + 1}\\) .*Prospecta$`));
   await agent.getByTestId('notifications').click();
   await expect(agent.getByTestId('notification-list')).toContainText('New lead assigned to you: "Para a Ana"');
   await agent.getByTestId('notification-list').getByRole('button', { name: /Para a Ana/ }).first().click();

@@ -43,7 +43,7 @@ test('an admin creates, renames, re-keys and deletes a site', async ({ page }) =
   await expect(renamed).toBeVisible();
   await expect(renamed).toContainText('https://landing.example.com');
 
-  page.once('dialog', (d) => { expect(d.message()).toContain(`Delete the website ${name} v2 for good?`); return d.accept(); });
+  page.once('dialog', (d) => { expect(d.message()).toBe(`Delete the website ${name} v2 and its chat for good?`); return d.accept(); });
   await renamed.getByRole('button', { name: 'Delete' }).click();
   await expect(renamed).toHaveCount(0);
 });
@@ -81,10 +81,10 @@ test('an admin invites an agent, who joins; the admin promotes and disables them
   page.once('dialog', (d) => d.dismiss());
   await row.getByRole('button', { name: 'Admin' }).click();
   await expect(row.locator('.role')).toHaveText('Agent');
-  page.once('dialog', (d) => { expect(d.message()).toMatch(/^Make .+ an admin\?/); return d.accept(); });
+  page.once('dialog', (d) => { expect(d.message()).toMatch(/^Make .+ an admin \(every client, every setting\)\?$/); return d.accept(); });
   await row.getByRole('button', { name: 'Admin' }).click();
   await expect(row.locator('.role')).toHaveText('Admin');
-  page.once('dialog', (d) => { expect(d.message()).toMatch(/^Disable .+\? They are signed out/); return d.accept(); });
+  page.once('dialog', (d) => { expect(d.message()).toMatch(/^Disable .+\? They can no longer sign in\./); return d.accept(); });
   await row.getByRole('button', { name: 'Disable' }).click();
   await expect(row.locator('.status')).toHaveText('Disabled');
 });

@@ -209,6 +209,18 @@ fn NotificationsMenu() -> impl IntoView {
         }
     });
     let unread = move || list.get().and_then(|r| r.ok()).map(|l| l.unread).unwrap_or(0);
+    // Live: every kind of notification (a transfer, an invitation, a task…) reaches the bell
+    // as it is made, and a stream that reconnected (`Reset`) re-reads it.
+    let realtime = crate::realtime::use_realtime();
+    Effect::new(move |_| {
+        use domain::events::EventKind;
+        let Some(kind) = realtime.last.get().map(|e| e.kind()) else { return };
+        if kind == EventKind::NotificationCreated || kind == EventKind::Reset {
+            list.refetch();
+        }
+    });
+    // The unread count in the tab's title, for an operator working in another tab.
+    Effect::new(move |_| crate::focus::show_unread(unread()));
     view! {
         <div class="bell">
             <button class="link" data-testid="notifications" aria-label=i18n.tr(Msg::Notifications)
@@ -245,6 +257,8 @@ fn NotificationsMenu() -> impl IntoView {
                                 "chat_rerouted_to_you" => about(Msg::NotifChatReroutedToYou, n.contact_label),
                                 "chat_rerouted_away" => about(Msg::NotifChatReroutedAway, n.contact_label),
                                 "lead_rerouted_away" => about(Msg::NotifLeadReroutedAway, n.contact_label),
+                                "conversation_transferred" => about(Msg::NotifConversationTransferred, n.contact_label),
+                                "conversation_invited" => about(Msg::NotifConversationInvited, n.contact_label),
                                 "task_assigned" => format!("{}: {}", i18n.t(Msg::NotifTaskAssigned), n.title),
                                 "task_due" => format!("{}: {}", i18n.t(Msg::NotifTaskDue), n.title),
                                 _ => n.title,

@@ -38,7 +38,8 @@ fn focus_new_heading(tries_left: u32, before: Option<web_sys::Element>) {
             if let Ok(Some(announcer)) = document.query_selector("#announcer") {
                 announcer.set_text_content(Some(&text));
             }
-            document.set_title(&format!("{text} · Prospecta"));
+            PAGE.with(|page| page.replace(text.clone()));
+            retitle(&document);
         },
         Duration::from_millis(50),
     );
@@ -132,4 +133,29 @@ fn focus_new_match(tries_left: u32, selector: String, before: Option<web_sys::El
         },
         Duration::from_millis(50),
     );
+}
+
+thread_local! {
+    /// The page's name (its heading) and the bell's unread count, which make the tab's title.
+    static PAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static UNREAD: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
+/// The bell's unread count changed: the tab's title says it ("(3) Clients · Prospecta"), so an
+/// operator working in another tab sees it.
+pub fn show_unread(n: i64) {
+    UNREAD.with(|unread| unread.set(n));
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        retitle(&document);
+    }
+}
+
+fn retitle(document: &web_sys::Document) {
+    let page = PAGE.with(|page| page.borrow().clone());
+    let mut title = if page.is_empty() { "Prospecta".to_string() } else { format!("{page} · Prospecta") };
+    let n = UNREAD.with(|unread| unread.get());
+    if n > 0 {
+        title = format!("({n}) {title}");
+    }
+    document.set_title(&title);
 }

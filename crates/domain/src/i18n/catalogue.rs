@@ -100,17 +100,14 @@ catalogue! {
     SecretShownOnce => "Copy this key now. It will not be shown again:", "Copie esta chave agora. Ela não será exibida novamente:";
     Language => "Language", "Idioma";
     AdminsOnly => "Only admins can change these settings.", "Somente administradores podem alterar estas configurações.";
-    ComingSoon => "This area is being built and arrives in a coming release.", "Esta área está em construção e chega em uma próxima versão.";
-    Welcome => "Welcome", "Bem-vindo";
     NothingYet => "Nothing here yet.", "Nada por aqui ainda.";
     ConfirmDelete => "Delete for good?", "Excluir definitivamente?";
-    ConfirmMakeAdmin => "Make {name} an admin? Admins see every client and change every setting.", "Tornar {name} administrador? Administradores veem todos os clientes e mudam todas as configurações.";
-    ConfirmDisableUser => "Disable {name}? They are signed out and can no longer sign in.", "Desativar {name}? A pessoa sai do sistema e não consegue mais entrar.";
+    ConfirmMakeAdmin => "Make {name} an admin (every client, every setting)?", "Tornar {name} administrador (todos os clientes e configurações)?";
+    ConfirmDisableUser => "Disable {name}? They can no longer sign in.", "Desativar {name}? A pessoa não poderá mais entrar.";
     ConfirmDeleteUser => "Delete the user {name} for good?", "Excluir o usuário {name} definitivamente?";
-    ConfirmDeleteSite => "Delete the website {name} for good? Its chat widget stops working.", "Excluir o site {name} definitivamente? O chat do site para de funcionar.";
+    ConfirmDeleteSite => "Delete the website {name} and its chat for good?", "Excluir o site {name} e seu chat definitivamente?";
     ConfirmDeleteCanned => "Delete the canned response /{name}?", "Excluir a resposta pronta /{name}?";
     ConfirmCloseChat => "Close this chat? The visitor sees that it ended.", "Encerrar esta conversa? O visitante verá que ela terminou.";
-    ErrorGeneric => "Something went wrong. Try again.", "Algo deu errado. Tente novamente.";
     ApiDocs => "API documentation", "Documentação da API";
     All => "All", "Todos";
     StatusToContact => "To contact", "A contatar";
@@ -320,7 +317,6 @@ catalogue! {
     FirstResponse => "First response", "Primeira resposta";
     Duration => "Duration", "Duração";
     Messages => "Messages", "Mensagens";
-    ClosedAt => "Closed", "Encerrada";
     Totals => "Totals", "Totais";
     Average => "average", "média";
     AddTag => "Add tag", "Adicionar tag";
@@ -346,8 +342,6 @@ catalogue! {
     WidgetCode => "Chat widget: paste before </body>", "Widget de chat: cole antes de </body>";
     NotifConversationTransferred => "A conversation was transferred to you", "Uma conversa foi transferida para você";
     NotifConversationInvited => "You were invited into a conversation", "Você foi convidado(a) para uma conversa";
-    Live => "Live", "Ao vivo";
-    Reconnecting => "Reconnecting…", "Reconectando…";
     MinutesShort => "min", "min";
     VisitorTyping => "The visitor is typing…", "O visitante está digitando…";
     StartedFrom => "Started from", "Iniciada de";
@@ -371,7 +365,6 @@ catalogue! {
     Stages => "Stages", "Etapas";
     Stage => "Stage", "Etapa";
     Board => "Board", "CRM";
-    CardsWord => "cards", "cartões";
     AddCard => "Add card", "Adicionar cartão";
     CardTitle => "Card title", "Nome do cartão";
     Reload => "Reload", "Recarregar";
@@ -453,7 +446,6 @@ catalogue! {
     StaleDays => "Stale days", "Dias estagnados";
     Contact => "Contact", "Prospecto";
     NoContact => "No linked contact", "Sem prospecto vinculado";
-    ContactIdHint => "Link a client from its screen (Add to a board).", "Vincule um cliente pela tela dele (Adicionar ao CRM).";
     HistCreated => "created the card", "criou o cartão";
     HistUpdated => "changed", "alterou";
     HistMoved => "moved the card", "moveu o cartão";
@@ -465,7 +457,6 @@ catalogue! {
     HistCommented => "commented", "comentou";
     HistDeleted => "deleted the card", "excluiu o cartão";
     BoardHistory => "Board history", "Históricos do CRM";
-    AnyCard => "Any card", "Qualquer cartão";
     Older => "Older", "Anteriores";
     HasTasksFilter => "Open tasks", "Tarefas";
     HasOpenTasks => "Open tasks", "Tarefas em aberto";
