@@ -46,6 +46,7 @@ pub enum CsvDates {
 #[into_params(parameter_in = Query)]
 pub struct ExportFormat {
     /// Between cells; `comma` by default.
+    #[param(inline)]
     pub separator: Option<CsvSeparator>,
     /// Start with a UTF-8 byte-order mark (Excel then reads accents right).
     pub bom: Option<bool>,
@@ -54,6 +55,7 @@ pub struct ExportFormat {
     #[validate(custom(function = "known_lang"))]
     #[param(pattern = "^(en|pt-BR)$")]
     pub lang: Option<String>,
+    #[param(inline)]
     pub dates: Option<CsvDates>,
     /// Minutes east of UTC for `dmy`/`mdy` dates (Brasília: -180).
     #[validate(range(min = -720, max = 840, message = "must be -720 to 840 minutes"))]

@@ -16,7 +16,7 @@ impl FilterHome {
     fn path(self) -> String {
         match self {
             FilterHome::Board(id) => format!("/api/v1/boards/{id}/filters"),
-            FilterHome::Clients => "/api/v1/contacts/filters".to_string(),
+            FilterHome::Clients => "/api/v1/contact-filters".to_string(),
         }
     }
 }

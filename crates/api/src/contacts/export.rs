@@ -206,6 +206,7 @@ fn send_within(
     params(ContactFilter, ExportFormat),
     responses(
         (status = 200, description = "CSV with a header row", content_type = "text/csv", body = String),
+        (status = 400, description = "Malformed query (an unknown separator or date format)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An unknown language or an offset out of range", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many exports of this account are running", body = Problem, content_type = "application/problem+json"),

@@ -29,9 +29,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .service(bulk::bulk_status)
             .service(bulk::bulk_tags)
             .service(bulk::bulk_delete)
-            .service(saved_filters::list_contact_filters)
-            .service(saved_filters::save_contact_filter)
-            .service(saved_filters::delete_contact_filter)
             .service(list_contacts)
             .service(create_contact)
             .service(get_contact)
@@ -50,6 +47,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
     // Not under /contacts: `/contacts/imports/{id}` would be ambiguous with `/contacts/{id}/notes`.
     cfg.service(
         utoipa_actix_web::scope("/contact-imports").service(imports::import_contacts).service(imports::get_import),
+    );
+    // The same for the saved filters (`/contacts/filters/{id}`).
+    cfg.service(
+        utoipa_actix_web::scope("/contact-filters")
+            .service(saved_filters::list_contact_filters)
+            .service(saved_filters::save_contact_filter)
+            .service(saved_filters::delete_contact_filter),
     );
 }
 

@@ -21,7 +21,7 @@ use crate::AppState;
         (status = 200, description = "The caller's and the shared filters, by name", body = SavedFilterList),
     )
 )]
-#[get("/filters")]
+#[get("")]
 pub async fn list_contact_filters(
     state: web::Data<AppState>,
     caller: AuthUser,
@@ -44,7 +44,7 @@ pub async fn list_contact_filters(
         (status = 422, description = "Invalid name, or a query that is no client list filter", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/filters")]
+#[post("")]
 pub async fn save_contact_filter(
     state: web::Data<AppState>,
     caller: AuthUser,
@@ -73,7 +73,7 @@ pub async fn save_contact_filter(
         (status = 404, description = "No such filter the caller may delete", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[delete("/filters/{filter_id}")]
+#[delete("/{filter_id}")]
 pub async fn delete_contact_filter(
     state: web::Data<AppState>,
     caller: AuthUser,

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{fields, problem, TestApp};
 
-const PATH: &str = "/api/v1/contacts/filters";
+const PATH: &str = "/api/v1/contact-filters";
 
 fn names(list: &Value) -> Vec<(String, bool, bool)> {
     list["items"]
