@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect, expectAccessible, isPhone, navigate, test } from './fixtures';
-import { adminToken, login, unique, useEnglish } from './helpers';
+import { adminToken, login, unique, uniqueName, useEnglish } from './helpers';
 
 /** The demo account's first site key, as an admin reads it in Settings → Sites. */
 function demoSiteKey(): string {
@@ -57,13 +57,13 @@ test('a bot answer given before the widget\'s live stream opens still shows', as
   await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
   const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
   await expect(chat.locator('.m.bot').first()).toContainText('Qual é o seu nome?');
-  await visitorSays(visitor, `Visitante ${unique()}`);
+  await visitorSays(visitor, `Visitante ${uniqueName()}`);
   release();
   await expect(chat.locator('.m.bot').last()).toContainText('Qual é o seu e-mail?');
 });
 
 test('a visitor chats with the bot, an operator accepts, replies and closes, live on both sides', async ({ page, browser }) => {
-  const name = `Visitante ${unique()}`;
+  const name = `Visitante ${uniqueName()}`;
   const attack = '<img src=x onerror="window.__xss=1">';
   await navigate(page, /Conversations/);
   await expect(page.getByRole('heading', { level: 1, name: 'Conversations' })).toBeVisible();
@@ -167,7 +167,7 @@ test('an agent sees only what the visitor typed when the chat names another agen
   const sql = `SELECT c.name || '|' || c.email FROM contacts c JOIN users u ON u.id = c.assignee_id
                WHERE u.email = 'bruno@demo.prospecta.dev' AND c.email IS NOT NULL AND c.name IS NOT NULL LIMIT 1`;
   const [clientName, clientEmail] = execFileSync('psql', [db, '-qtAc', sql], { encoding: 'utf8' }).trim().split('|');
-  const typed = `Visitante ${unique()}`;
+  const typed = `Visitante ${uniqueName()}`;
   const visitor = await visitorPage(browser, isPhone(page));
   await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
   const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });

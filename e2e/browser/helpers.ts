@@ -5,6 +5,8 @@ export const DEMO_ADMIN = { email: 'admin@demo.prospecta.dev', password: 'prospe
 
 /** A unique suffix so tests can run against a database that outlives them. */
 export const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+/** Unique and letters only: the chat bot takes no long number as a name. */
+export const uniqueName = () => unique().replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]);
 
 /** A São Paulo mobile no other run has (clients are matched by phone), and how the SPA shows it. */
 export function uniquePhone() {
