@@ -484,7 +484,7 @@ pub struct SavedFilterList {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Quentes sem tarefa", "query": "label_ids=3f6c1a52-0d1e-4c55-9a43-2a6b1c0e9d10&lost=no", "shared": false}))]
 pub struct CreateSavedFilterRequest {
-    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"), custom(function = "filter_name"))]
     #[schema(min_length = 1, max_length = 80)]
     pub name: String,
     #[validate(length(max = 4000, message = "must be at most 4000 characters"))]
@@ -493,6 +493,14 @@ pub struct CreateSavedFilterRequest {
     /// Share it with everyone who sees the board (client filters: the whole account).
     #[serde(default)]
     pub shared: bool,
+}
+
+/// A saved filter's name is more than spaces (an empty one is the length rule's to refuse).
+fn filter_name(name: &str) -> Result<(), ValidationError> {
+    match name.trim().is_empty() && !name.is_empty() {
+        true => Err(ValidationError::new("required").with_message("is required".into())),
+        false => Ok(()),
+    }
 }
 
 /// A comma-separated list of ids; `Err` holds the first that is not a UUID.

@@ -119,9 +119,6 @@ pub async fn save_filter(
     body: ValidJson<CreateSavedFilterRequest>,
 ) -> ApiResult<HttpResponse> {
     let (board_id, req) = (id.into_inner(), body.0);
-    if req.name.trim().is_empty() {
-        return Err(ApiError::field("name", "required", "is required"));
-    }
     let query = req.query.trim().trim_start_matches('?').to_string();
     let parsed = web::Query::<BoardFilter>::from_query(&query)
         .map(web::Query::into_inner)

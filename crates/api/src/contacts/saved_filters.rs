@@ -51,9 +51,6 @@ pub async fn save_contact_filter(
     body: ValidJson<CreateSavedFilterRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = body.0;
-    if req.name.trim().is_empty() {
-        return Err(ApiError::field("name", "required", "is required"));
-    }
     let query = req.query.trim().trim_start_matches('?').to_string();
     let not_a_filter = || ApiError::field("query", "invalid", "is not a client list filter");
     let filter = web::Query::<ContactFilter>::from_query(&query).map_err(|_| not_a_filter())?.into_inner();
