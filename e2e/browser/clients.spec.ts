@@ -295,7 +295,7 @@ test('in Portuguese the change log, channels, dates, phones and field errors rea
   const edit = page.getByTestId('edit-client');
   await edit.getByLabel('Telefone').fill('123');
   await edit.getByRole('button', { name: 'Salvar' }).click();
-  await expect(edit.locator('[data-field=phone]')).toHaveText('deve ser um telefone, com DDD');
+  await expect(edit.locator('[data-field=phone]')).toHaveText('deve ser um telefone válido, com DDD');
   const digits = String(Date.now()).slice(-8);
   await edit.getByLabel('Telefone').fill(`11 9${digits}`);
   await edit.getByRole('button', { name: 'Salvar' }).click();

@@ -55,7 +55,7 @@ test('an admin invites an agent, who joins; the admin promotes and disables them
   await form.getByLabel('Name').fill('Carla Dias');
   await form.getByLabel('E-mail').fill('admin@demo.prospecta.dev');
   await form.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(form.locator('[data-field=email]')).toContainText('already in use');
+  await expect(form.locator('[data-field=email]')).toContainText('already a user of your account');
 
   const token = await invite(page, 'Carla Dias', email);
   const pending = page.getByTestId('invitations-table').locator(`tr[data-email="${email}"]`);

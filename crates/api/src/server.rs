@@ -20,7 +20,7 @@ use crate::platform::db::reads::ReadPool;
 use crate::platform::db::{self, Db};
 use crate::platform::error::ApiError;
 use crate::platform::events::{self, hub, listener, stream};
-use crate::platform::http::{cors, health, routing, security_headers, spa};
+use crate::platform::http::{cors, health, problem_lang, routing, security_headers, spa};
 use crate::platform::jobs::{self, janitor};
 use crate::platform::rate_limits::RateLimits;
 use crate::platform::slots::AccountSlots;
@@ -132,6 +132,7 @@ pub fn build_server_with_metrics(
                 app.wrap(from_fn(keys::key_access_middleware))
                     .wrap(from_fn(routing::http_rules_middleware))
                     .wrap(from_fn(cors::cors_middleware))
+                    .wrap(from_fn(problem_lang::problem_lang_middleware))
                     .wrap(from_fn(security_headers::security_headers_middleware))
                     .wrap(from_fn(telemetry::request_id_middleware))
                     .wrap(from_fn(metrics::metrics_middleware))

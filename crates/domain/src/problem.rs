@@ -19,11 +19,11 @@ pub struct Problem {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]
     pub kind: String,
-    /// Short human summary of the kind of problem.
+    /// Short human summary of the kind of problem, in the request's language.
     pub title: String,
     /// The HTTP status code.
     pub status: u16,
-    /// Explanation specific to this occurrence.
+    /// Explanation specific to this occurrence, in the request's language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Per-field problems for invalid input.
@@ -41,8 +41,8 @@ pub struct FieldError {
     pub field: String,
     /// Machine-readable code (`email`, `length`, `required`, `taken`, `invalid_type`…).
     pub code: String,
-    /// Human-readable message, in English. Clients show their own text for `code` (with
-    /// `params`) and fall back to this one.
+    /// Human-readable message in the request's language (`Accept-Language`: Brazilian
+    /// Portuguese for a first tag `pt…`, else English). Programs read `code` and `params`.
     pub message: String,
     /// The bounds of a `length` or `range` rule (`min`, `max`), for a client's own message.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

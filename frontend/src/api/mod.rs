@@ -19,6 +19,7 @@ pub mod webhooks;
 
 use std::cell::RefCell;
 
+use domain::i18n::Msg;
 use domain::{Problem, TokenResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -91,8 +92,22 @@ impl ApiError {
         }
     }
 
-    /// A form's own check failed before anything was sent: shown like the server's 422.
+    /// A form's own check failed before anything was sent: shown like the server's 422. The
+    /// API's rules the SPA checks first (`required`) get the UI's words; others are already
+    /// written in the UI language.
     pub fn invalid(errors: Vec<domain::FieldError>) -> ApiError {
+        let lang = crate::i18n::current_lang();
+        let errors = errors
+            .into_iter()
+            .map(|e| {
+                let message = match e.code.as_str() {
+                    "required" if e.message.contains("e-mail or a phone") => Msg::ErrContactPoint.text(lang).into(),
+                    "required" => Msg::ErrRequired.text(lang).into(),
+                    _ => e.message,
+                };
+                domain::FieldError { message, ..e }
+            })
+            .collect();
         ApiError {
             status: 422,
             problem: Some(Problem {
@@ -106,16 +121,17 @@ impl ApiError {
         }
     }
 
-    /// The message to show for a form field, if the server named it, in the UI language.
+    /// The message to show for a form field, if the server named it. The server writes its
+    /// problems in the language the app asks for (`Accept-Language`).
     pub fn field(&self, name: &str) -> Option<String> {
-        let error = self.problem.as_ref()?.errors.iter().find(|e| e.field == name)?;
-        Some(domain::problem_text::field_error_text(error, crate::i18n::current_lang()))
+        Some(self.problem.as_ref()?.errors.iter().find(|e| e.field == name)?.message.clone())
     }
 
     /// One line for the whole error, in the UI language.
     pub fn summary(&self) -> String {
         match &self.problem {
-            Some(p) => domain::problem_text::problem_text(p, crate::i18n::current_lang()),
+            Some(p) if p.status == 0 => Msg::ProblemNetwork.text(crate::i18n::current_lang()).into(),
+            Some(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
             None => format!("HTTP {}", self.status),
         }
     }

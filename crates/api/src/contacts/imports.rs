@@ -22,6 +22,7 @@ use crate::platform::db::schema::{accounts, contacts, import_jobs, import_slots}
 use crate::platform::db::Db;
 use crate::platform::error::{ApiError, ApiResult};
 use crate::platform::http::extract::{is_csv, parse_json, read_body, read_raw_body, AdminUser};
+use crate::platform::http::problem_lang::problem_lang;
 use crate::AppState;
 
 /// Valid rows whose e-mail or phone is already a contact, or appeared earlier in the file;
@@ -242,7 +243,7 @@ async fn import_in_slot(
     }
 
     if dry_run {
-        let preview = state
+        let mut preview = state
             .db
             .run(move |conn| {
                 if let Some(site) = site_id {
@@ -263,6 +264,11 @@ async fn import_in_slot(
                 })
             })
             .await?;
+        // The rows' problems read like the response's own (`problem_lang`).
+        let lang = problem_lang();
+        for error in &mut preview.errors {
+            error.message = domain::problem_text::message_in(&error.message, lang);
+        }
         return Ok(HttpResponse::Ok().json(preview));
     }
     if !checked.errors.is_empty() && !skip_invalid {

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, ResponseError};
 use domain::text::escape_controls;
 use domain::{FieldError, Problem};
 
+use crate::platform::http::problem_lang::problem_lang;
 use crate::platform::telemetry::current_request_id;
 
 /// Everything a handler can fail with. Each variant has one status; internal causes are
@@ -95,14 +96,16 @@ impl ApiError {
                 .collect(),
             _ => Vec::new(),
         };
-        Problem {
+        let mut problem = Problem {
             kind: format!("https://prospecta.dev/problems/{kind}"),
             title: title.into(),
             status: self.status_code().as_u16(),
             detail: self.detail().map(|d| escape_controls(&d)),
             errors,
             request_id: current_request_id(),
-        }
+        };
+        domain::problem_text::localize(&mut problem, problem_lang());
+        problem
     }
 }
 

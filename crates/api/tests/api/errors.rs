@@ -242,3 +242,38 @@ async fn database_errors_are_recognised_whatever_language_the_database_speaks() 
         assert!(answers.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::SERVICE_UNAVAILABLE), "{answers:?}");
     }
 }
+
+/// Problems speak the request's language; what programs read (type, code, field) does not move.
+#[tokio::test]
+async fn problems_are_written_in_the_requests_language() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let webhook = json!({"url": "ftp://example.com/hook"});
+    let send = |lang: &'static str, path: &'static str, body: serde_json::Value| {
+        let request = app.request(Method::POST, path, Some(&admin.token)).header("accept-language", lang);
+        async move { request.json(&body).send().await.unwrap() }
+    };
+    let en = problem(send("en-US", "/api/v1/webhooks", webhook.clone()).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let pt = problem(send("pt-BR,pt;q=0.9", "/api/v1/webhooks", webhook).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!((en.title.as_str(), pt.title.as_str()), ("Invalid request", "Requisição inválida"));
+    assert_eq!(pt.detail.as_deref(), Some("Um ou mais campos não são válidos."));
+    let url =
+        |p: &domain::Problem| p.errors.iter().find(|e| e.field == "url").map(|e| (e.code.clone(), e.message.clone()));
+    assert_eq!(url(&en).unwrap().1, "must be an http(s) URL");
+    assert_eq!(url(&pt).unwrap(), (url(&en).unwrap().0, "deve ser uma URL http(s)".to_string()));
+    assert_eq!(pt.kind, en.kind);
+
+    // serde's own words keep the values they quote.
+    let pt = problem(
+        send("pt-BR", "/api/v1/sites", json!({"name": "Loja", "nope": 1})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(pt.errors[0].message.starts_with("campo desconhecido `nope`"), "{:?}", pt.errors);
+
+    // A refusal from before any handler (no token) too.
+    let res =
+        app.client.get(format!("{}/api/v1/me", app.base)).header("accept-language", "pt-BR").send().await.unwrap();
+    let pt = problem(res, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(pt.title, "Autenticação necessária");
+}

@@ -114,8 +114,7 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
             {move || error.get().and_then(|e| {
                 let p = e.problem.clone()?;
                 let f = p.errors.iter().find(|f| f.field.starts_with("bot_questions"))?.clone();
-                let text = domain::problem_text::field_error_text(&f, crate::i18n::current_lang());
-                Some(view! { <small class="field-error">{text}</small> })
+                Some(view! { <small class="field-error">{f.message}</small> })
             })}
             <label>{i18n.tr(Msg::IgnoreMinutes)}<input type="number" name="ignore_minutes" min="1" max="1440" bind:value=minutes/></label>
             {field_error(error, "ignore_minutes")}

@@ -88,9 +88,12 @@ pub fn check_values(
             _ => true,
         };
         if !found {
-            let what =
-                if def.kind == BoardFieldKind::User { "a user of this account" } else { "a contact you can see" };
-            problems.push(FieldError::new(field, "unknown", format!("is not {what}")));
+            let message = if def.kind == BoardFieldKind::User {
+                "is not a user of this account"
+            } else {
+                "is not a contact you can see"
+            };
+            problems.push(FieldError::new(field, "unknown", message));
         }
     }
     if problems.is_empty() {
