@@ -196,6 +196,27 @@ const PT: &[(&str, &str)] = &[
         "Você tem {} conversas abertas, o seu limite; encerre uma antes de aceitar outra.",
     ),
     ("You may not delete this card's contact.", "Você não pode excluir o cliente deste cartão."),
+    // A conversation's state refusing an action (`desk_rules::refusal`, 409).
+    ("Accept this conversation before replying.", "Aceite esta conversa antes de responder."),
+    (
+        "Only a conversation waiting in the Inbox can be ignored.",
+        "Só uma conversa esperando na Entrada pode ser ignorada.",
+    ),
+    ("Only an active conversation can be transferred.", "Só uma conversa em andamento pode ser transferida."),
+    ("Only an active conversation can take in colleagues.", "Só uma conversa em andamento pode receber colegas."),
+    ("Only an active conversation shows typing.", "Só uma conversa em andamento mostra quem digita."),
+    ("This conversation is already closed.", "Esta conversa já está encerrada."),
+    ("This conversation is closed.", "Esta conversa está encerrada."),
+    ("This conversation is closed; join it to write.", "Esta conversa está encerrada; entre nela para escrever."),
+    (
+        "This conversation is no longer waiting: another operator accepted it first.",
+        "Esta conversa não está mais esperando: outro operador a aceitou antes.",
+    ),
+    (
+        "This conversation is still with the bot: it can be accepted once it waits in the Inbox.",
+        "Esta conversa ainda está com o robô: poderá ser aceita quando esperar na Entrada.",
+    ),
+    ("This conversation waits in the Inbox: accept it instead.", "Esta conversa espera na Entrada: aceite-a."),
     // Field messages.
     ("a conversation has at most 30 tags", "uma conversa tem no máximo 30 etiquetas"),
     ("a select field needs options", "um campo de seleção precisa de opções"),

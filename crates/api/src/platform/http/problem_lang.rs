@@ -48,6 +48,9 @@ mod tests {
             r#"(?s)(?:with_message\(|message\s*=\s*|ApiError::field\([^;()]*?,[^;()]*?,\s*&?|conflict_on\([^,()]+,\s*|FieldError::new\(\s*[^;]+?,\s*"[a-z_]+",\s*|ApiError::(?:Unauthorized|Forbidden|BadRequest|Conflict)\(\s*|\bErr\(\s*|\berr\(\s*[^,()]+,\s*)(?:format!\(|Cow::from\()?"((?:[^"\\]|\\.)*)""#,
         )
         .unwrap();
+        // Refusals returned as `Some("A sentence.")` (`domain::desk_rules::refusal`…), but not
+        // the OpenAPI's descriptions, which have the same shape.
+        let refusal = regex::Regex::new(r#"(description\(\s*)?Some\(\s*"([A-Z][^"`\\]*\.)"\)"#).unwrap();
         let placeholder = regex::Regex::new(r"\{[^}]*\}").unwrap();
         let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut found = Vec::new();
@@ -64,8 +67,10 @@ mod tests {
                 let text = std::fs::read_to_string(&path).unwrap();
                 // A file's unit tests make up messages of their own.
                 let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
-                for m in pattern.captures_iter(code) {
-                    let literal = m[1].replace("\\\"", "\"");
+                let calls = pattern.captures_iter(code).map(|m| m[1].to_string());
+                let refusals = refusal.captures_iter(code).filter(|m| m.get(1).is_none()).map(|m| m[2].to_string());
+                for literal in calls.chain(refusals) {
+                    let literal = literal.replace("\\\"", "\"");
                     found.push((path.display().to_string(), placeholder.replace_all(&literal, "{}").into_owned()));
                 }
             }
