@@ -206,6 +206,11 @@ const PT: &[(&str, &str)] = &[
     ("Only an active conversation can take in colleagues.", "Só uma conversa em andamento pode receber colegas."),
     ("Only an active conversation shows typing.", "Só uma conversa em andamento mostra quem digita."),
     ("This conversation is already closed.", "Esta conversa já está encerrada."),
+    ("This conversation is already theirs.", "Esta conversa já é dessa pessoa."),
+    (
+        "Only its owner or an admin can transfer this conversation.",
+        "Só o dono da conversa ou um administrador pode transferi-la.",
+    ),
     ("This conversation is closed.", "Esta conversa está encerrada."),
     ("This conversation is closed; join it to write.", "Esta conversa está encerrada; entre nela para escrever."),
     (

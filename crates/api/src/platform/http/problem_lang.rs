@@ -50,7 +50,7 @@ mod tests {
         .unwrap();
         // Refusals returned as `Some("A sentence.")` (`domain::desk_rules::refusal`…), but not
         // the OpenAPI's descriptions, which have the same shape.
-        let refusal = regex::Regex::new(r#"(description\(\s*)?Some\(\s*"([A-Z][^"`\\]*\.)"\)"#).unwrap();
+        let refusal = regex::Regex::new(r#"(description\(\s*)?(?:Some|then_some)\(\s*"([A-Z][^"`\\]*\.)"\)"#).unwrap();
         let placeholder = regex::Regex::new(r"\{[^}]*\}").unwrap();
         let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut found = Vec::new();
