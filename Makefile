@@ -143,20 +143,24 @@ test-contract: tools tools-contract test-db ## The API contract: spec lint, gene
 		INVITATIONS_PER_HOUR=0 INVITATIONS_PER_ADDRESS_PER_DAY=0 \
 		scripts/with-server.sh $(TEST_DATABASE_URL) $(E2E_PORT) -- scripts/contract.sh
 
-.PHONY: bench bench-realtime bench-board bench-import bench-webhooks bench-reports
+.PHONY: bench bench-realtime bench-board bench-spa bench-import bench-webhooks bench-reports
 # The board bench renders the board in Chromium: it needs the SPA built and Playwright (issue 26:
 # from a fresh clone `make bench` stopped there).
-bench bench-board: tools-browser frontend
+bench bench-board bench-spa: tools-browser frontend
 
-bench: ## Benchmark: list, ingestion, export, board view, CSV import, realtime, webhooks and reports, each next to its reference; one table at the end
+bench: ## Benchmark: list, ingestion, export, board view, first visit per screen, CSV import, realtime, webhooks and reports, each next to its reference; one table at the end
 	@rm -f .data/bench-summary.tsv
 	@bench/run.sh
 	@bench/board.sh
+	@bench/spa.sh
 	@bench/import.sh
 	@bench/realtime.sh
 	@bench/webhooks.sh
 	@bench/reports.sh
 	@bench/report.sh
+
+bench-spa: ## Benchmark: bytes and time until login, clients, the desk and a board are usable on a first visit (Chromium)
+	@bench/spa.sh
 
 bench-import: ## Benchmark: a 100,000-row CSV import on a new account (BENCH_IMPORT_ROWS)
 	@bench/import.sh

@@ -23,6 +23,22 @@ frontend/node_modules/.bin/wasm-opt -Os --one-caller-inline-max-function-size=0 
 # wasm-bindgen's JS glue, minified (8,627 → 6,839 bytes of brotli, 2026-12-04); exports keep their names.
 frontend/node_modules/.bin/terser "$out.tmp/frontend.js" --module --compress --mangle -o "$out.tmp/frontend.js"
 cp frontend/index.html frontend/style.css frontend/boot.js frontend/favicon.svg "$out.tmp/"
+# The login page's words, from the app's catalogue (one place for every UI string).
+python3 - crates/domain/src/i18n/catalogue.rs frontend/login.js "$out.tmp/login.js" <<'PY'
+import json, re, sys
+catalogue, source, target = sys.argv[1:]
+wanted = ["AppName", "LogIn", "Email", "Password", "Language", "ForgotPassword", "NoAccount", "ProblemNetwork"]
+entries = dict((m[0], [json.loads('"' + m[1] + '"'), json.loads('"' + m[2] + '"')])
+               for m in re.findall(r'^\s*(\w+) => "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)";', open(catalogue).read(), re.M))
+missing = [k for k in wanted if k not in entries]
+if missing:
+    sys.exit(f"build-frontend: {missing} not in {catalogue}")
+text = open(source).read()
+if "const MESSAGES = {};" not in text:
+    sys.exit("build-frontend: login.js lost its `const MESSAGES = {};` line")
+open(target, "w").write(text.replace("const MESSAGES = {};", "const MESSAGES = " + json.dumps({k: entries[k] for k in wanted}, ensure_ascii=False) + ";"))
+PY
+frontend/node_modules/.bin/terser "$out.tmp/login.js" --module --compress --mangle -o "$out.tmp/login.js"
 # The stylesheet without comments and spaces around { } ; , > (750 bytes of brotli, 2026-12-04).
 # Spaces elsewhere stay: `.a :focus` and `calc(1rem - 2px)` need theirs.
 python3 - "$out.tmp/style.css" <<'PY'
@@ -42,12 +58,15 @@ hashed() {
 }
 wasm=$(hashed frontend_bg.wasm); mv "$out.tmp/frontend_bg.wasm" "$out.tmp/$wasm"
 js=$(hashed frontend.js); mv "$out.tmp/frontend.js" "$out.tmp/$js"
-sed -i "s#/frontend_bg.wasm#/$wasm#; s#/frontend.js#/$js#" "$out.tmp/boot.js"
+sed -i "s#/frontend_bg.wasm#/$wasm#g; s#/frontend.js#/$js#g" "$out.tmp/boot.js" "$out.tmp/login.js"
+login=$(hashed login.js); mv "$out.tmp/login.js" "$out.tmp/$login"
+sed -i "s#/login.js#/$login#" "$out.tmp/boot.js"
 boot=$(hashed boot.js); mv "$out.tmp/boot.js" "$out.tmp/$boot"
 css=$(hashed style.css); mv "$out.tmp/style.css" "$out.tmp/$css"
 sed -i "s#/boot.js#/$boot#; s#/style.css#/$css#" "$out.tmp/index.html"
-grep -q "$boot" "$out.tmp/index.html" && grep -q "$css" "$out.tmp/index.html" && grep -q "$wasm" "$out.tmp/$boot" ||
-  { echo "build-frontend: hashed names were not written into index.html/boot.js" >&2; exit 1; }
+grep -q "$boot" "$out.tmp/index.html" && grep -q "$css" "$out.tmp/index.html" && grep -q "$wasm" "$out.tmp/$boot" &&
+  grep -q "$login" "$out.tmp/$boot" && grep -q "$wasm" "$out.tmp/$login" ||
+  { echo "build-frontend: hashed names were not written into index.html/boot.js/login.js" >&2; exit 1; }
 
 for f in "$out.tmp"/*; do
   gzip -9 -k -n "$f"

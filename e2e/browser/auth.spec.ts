@@ -3,9 +3,32 @@ import { DEMO_ADMIN, login, mailedToken, unique, useEnglish } from './helpers';
 
 test.beforeEach(async ({ page }) => useEnglish(page));
 
-test('signed-out visitors are sent to the login page', async ({ page }) => {
-  await page.goto('/settings/users');
-  await expect(page).toHaveURL(/\/login$/);
+test('signed-out visitors are sent to the login page, and back where they were going', async ({ page }) => {
+  // The login page works without the app: its WebAssembly cannot load until the form is sent.
+  await page.route('**/*.wasm', (route) => route.fulfill({ status: 404 }));
+  await page.goto('/settings/users?tab=x');
+  await expect(page).toHaveURL(/\/login\?next=%2Fsettings%2Fusers%3Ftab%3Dx$/);
+  await page.getByLabel('E-mail').fill(DEMO_ADMIN.email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The e-mail or password is wrong.');
+  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
+  await page.unroute('**/*.wasm');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/settings\/users\?tab=x$/);
+  await expect(page.getByTestId('current-user')).toHaveText('Demo Admin');
+});
+
+test('the login page speaks the chosen language, server problems included', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Language').selectOption('pt-BR');
+  await expect(page).toHaveTitle('Entrar · Prospecta');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'pt-BR');
+  await page.getByLabel('E-mail').fill(DEMO_ADMIN.email);
+  await page.getByLabel('Senha').fill('not the password');
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await expect(page.getByRole('alert')).toHaveText('O e-mail ou a senha estão errados.');
+  await expect(page.getByLabel('E-mail')).toHaveValue(DEMO_ADMIN.email);
 });
 
 test('a wrong password shows the server message and keeps the user out', async ({ page }) => {
@@ -29,7 +52,7 @@ test('the demo admin logs in, sees the navigation, survives a reload and logs ou
   await logOut(page);
   await expect(page).toHaveURL(/\/login$/);
   await page.goto('/clients');
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Fclients$/);
 });
 
 test('sign-up names invalid fields, then creates the account from the e-mailed link', async ({ page }) => {

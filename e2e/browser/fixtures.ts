@@ -64,6 +64,8 @@ export async function navigate(page: Page, name: string | RegExp) {
 export async function logOut(page: Page) {
   await openMenu(page);
   await page.getByRole('button', { name: /Log out|Sair/ }).click();
+  // The login page is a page load of its own (frontend/login.js).
+  await page.waitForURL(/\/login$/);
 }
 
 /** Switches the language with the header's switch. */

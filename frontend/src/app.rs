@@ -9,7 +9,7 @@ use leptos_router::path;
 use crate::api;
 use crate::busy::Task;
 use crate::i18n::{use_i18n, I18n};
-use crate::pages::auth::{LoginPage, SignupPage};
+use crate::pages::auth::SignupPage;
 use crate::pages::boards::{BoardPage, BoardsPage};
 use crate::pages::clients::{ClientDetailPage, ClientsPage, ImportPage};
 use crate::pages::desk::DeskPage;
@@ -47,7 +47,6 @@ pub fn App() -> impl IntoView {
             <NavigationFocus/>
             <crate::toast::ToastHost/>
             <Routes fallback=|| view! { <Redirect path="/clients"/> }>
-                <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/signup") view=SignupPage/>
                 <Route path=path!("/verify-email") view=VerifyEmailPage/>
                 <Route path=path!("/accept-invitation") view=AcceptInvitationPage/>
@@ -102,16 +101,19 @@ fn NavigationFocus() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
     crate::pages::desk::provide_counts();
+    // The login page is not part of the app (frontend/login.js): a whole page load, which
+    // brings the visitor back here once signed in.
     Effect::new(move |_| {
         if session.user.get() == Some(None) {
-            navigate("/login", Default::default());
+            let location = web_sys::window().map(|w| w.location());
+            let here = location.as_ref().map(|l| l.pathname().unwrap_or_default() + &l.search().unwrap_or_default());
+            open_login(Some(&here.unwrap_or_default()));
         }
     });
     let logging_out = Task::new(move |_: &()| async move {
         api::logout().await;
-        session.user.set(Some(None));
+        open_login(None);
     });
     let logout = move |_| {
         logging_out.dispatch(());
@@ -157,6 +159,17 @@ fn Shell() -> impl IntoView {
             </header>
             <main id="main" class="content" tabindex="-1"><Outlet/></main>
         </Show>
+    }
+}
+
+/// Leaves the app for the login page, which returns to `next` after signing in.
+fn open_login(next: Option<&str>) {
+    let url = match next {
+        Some(next) => format!("/login?next={}", api::encode(next)),
+        None => "/login".to_string(),
+    };
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(&url);
     }
 }
 

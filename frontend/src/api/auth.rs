@@ -1,15 +1,11 @@
-//! Signing in and the links sent by e-mail (no access token needed).
+//! Signing up and the links sent by e-mail (no access token needed). Logging in is the login
+//! page's own call (frontend/login.js).
 
 use domain::{
-    AcceptInvitationRequest, LoginRequest, PasswordResetConfirm, PasswordResetRequest, SignupConfirm, SignupRequest,
-    TokenResponse,
+    AcceptInvitationRequest, PasswordResetConfirm, PasswordResetRequest, SignupConfirm, SignupRequest, TokenResponse,
 };
 
 use super::ApiError;
-
-pub async fn login(req: &LoginRequest) -> Result<TokenResponse, ApiError> {
-    super::sign_in("/api/v1/auth/login", req).await
-}
 
 pub async fn signup(req: &SignupRequest) -> Result<(), ApiError> {
     super::send_public("/api/v1/auth/signup", req).await

@@ -1,10 +1,10 @@
-//! Login and sign-up. Sign-up only asks: the account is created when the e-mailed link is
-//! opened (`email_links::VerifyEmailPage`).
+//! Sign-up, and what every sign-in does with its answer. Sign-up only asks: the account is
+//! created when the e-mailed link is opened (`email_links::VerifyEmailPage`). The login page
+//! itself is not part of the app (frontend/login.js).
 
 use domain::i18n::Msg;
-use domain::{LoginRequest, SignupRequest};
+use domain::SignupRequest;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use super::{field_error, form_error};
@@ -28,38 +28,6 @@ pub(super) fn on_signed_in(
             navigate(to, Default::default());
         }
         Err(e) => error.set(Some(e)),
-    }
-}
-
-#[component]
-pub fn LoginPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let signed_in = on_signed_in("/clients", error);
-    let submit = Task::new(move |_: &()| {
-        let body = LoginRequest { email: email.get_untracked(), password: password.get_untracked() };
-        let signed_in = signed_in.clone();
-        async move { signed_in(api::auth::login(&body).await) }
-    });
-
-    view! {
-        <main class="auth-card" id="main">
-            <div class="auth-head"><h1>{i18n.tr(Msg::AppName)}</h1><LangSwitch/></div>
-            <form on:submit=move |ev| { ev.prevent_default(); error.set(None); submit.dispatch(()); }>
-                <label>{i18n.tr(Msg::Email)}
-                    <input type="email" name="email" autocomplete="username" required bind:value=email/></label>
-                {field_error(error, "email")}
-                <label>{i18n.tr(Msg::Password)}
-                    <input type="password" name="password" autocomplete="current-password" required bind:value=password/></label>
-                {field_error(error, "password")}
-                {form_error(error)}
-                <button type="submit" disabled=submit.pending()>{i18n.tr(Msg::LogIn)}</button>
-            </form>
-            <p><A href="/forgot-password">{i18n.tr(Msg::ForgotPassword)}</A></p>
-            <p><A href="/signup">{i18n.tr(Msg::NoAccount)}</A></p>
-        </main>
     }
 }
 
@@ -110,7 +78,7 @@ pub fn SignupPage() -> impl IntoView {
                     <p>{i18n.tr(Msg::SignupSent)} " " <strong>{move || sent_to.get().unwrap_or_default()}</strong></p>
                 </div>
             </Show>
-            <p><A href="/login">{i18n.tr(Msg::HaveAccount)}</A></p>
+            <p><a href="/login" rel="external">{i18n.tr(Msg::HaveAccount)}</a></p>
         </main>
     }
 }

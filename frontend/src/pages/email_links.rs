@@ -37,7 +37,7 @@ fn LinkCard(title: Msg, children: Children) -> impl IntoView {
         <main class="auth-card" id="main">
             <div class="auth-head"><h1>{i18n.tr(title)}</h1><LangSwitch/></div>
             {children()}
-            <p><A href="/login">{i18n.tr(Msg::BackToLogin)}</A></p>
+            <p><a href="/login" rel="external">{i18n.tr(Msg::BackToLogin)}</a></p>
         </main>
     }
 }
