@@ -62,6 +62,92 @@ test('a bot answer given before the widget\'s live stream opens still shows', as
   await expect(chat.locator('.m.bot').last()).toContainText('Qual é o seu e-mail?');
 });
 
+/** Stand-ins for what a browser shows or plays, recorded for the test: notifications (the
+ * user grants permission when asked), tones started, and whether the tab is hidden. */
+async function recordAlerts(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__notifications = [];
+    w.__asked = 0;
+    w.__tones = 0;
+    // A browser remembers the grant across reloads.
+    class RecordedNotification {
+      static permission = sessionStorage.getItem('granted') ? 'granted' : 'default';
+      static requestPermission() {
+        w.__asked += 1;
+        sessionStorage.setItem('granted', '1');
+        RecordedNotification.permission = 'granted';
+        return Promise.resolve('granted');
+      }
+      constructor(title: string, options?: { body?: string }) {
+        w.__notifications.push({ title, body: options?.body ?? '' });
+      }
+    }
+    w.Notification = RecordedNotification;
+    Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => !!w.__hidden });
+    const start = AudioScheduledSourceNode.prototype.start;
+    AudioScheduledSourceNode.prototype.start = function (...args: any[]) {
+      w.__tones += 1;
+      return start.apply(this, args as any);
+    };
+  });
+}
+
+const recorded = (page: Page, what: string) => page.evaluate((w) => (window as any)[w], what);
+
+test('an operator in another tab hears a new chat and is notified of it and of replies; sound can be turned off', async ({ page, browser }) => {
+  // The demo admin's setting, as the demo has it (a failed run may have left it off).
+  const on = await page.request.put('/api/v1/users/me/alerts', { headers: await adminToken(page), data: { sound: true } });
+  expect(on.status()).toBe(200);
+  await recordAlerts(page);
+  await page.goto('/conversations');
+  await expect(page.getByRole('heading', { level: 1, name: 'Conversations' })).toBeVisible();
+  await expect(page.getByTestId('sound-alerts')).toBeChecked();
+  // Asked on the first click on the desk, not on load, and once.
+  expect(await recorded(page, '__asked')).toBe(0);
+  await page.getByRole('heading', { level: 1, name: 'Conversations' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Conversations' }).click();
+  await expect.poll(() => recorded(page, '__asked')).toBe(1);
+
+  await page.evaluate(() => { (window as any).__hidden = true; });
+  const name = `Visitante ${uniqueName()}`;
+  const visitor = await visitorPage(browser, isPhone(page));
+  await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
+  const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
+  await visitorSays(visitor, name);
+  await visitorSays(visitor, `${unique()}@example.com`);
+  await expect(chat.locator('.m.bot').last()).toContainText('Um atendente já vai falar com você.');
+  await expect.poll(() => recorded(page, '__notifications')).toContainEqual({ title: 'A new conversation is waiting in the Inbox', body: '' });
+  expect(await recorded(page, '__tones')).toBeGreaterThanOrEqual(2);
+
+  // Back in the tab, the chat is taken; from another tab again, the visitor's reply notifies.
+  await page.evaluate(() => { (window as any).__hidden = false; });
+  await page.getByTestId('conversation-list').locator('.conv-item', { hasText: name }).getByTestId('accept').click();
+  await expect(page.getByTestId('conversation').getByTestId('conversation-title')).toHaveText(name);
+  await page.evaluate(() => { (window as any).__hidden = true; });
+  await visitorSays(visitor, 'Ainda está aí?');
+  await expect.poll(() => recorded(page, '__notifications')).toContainEqual({ title: 'New message in your conversation', body: 'Ainda está aí?' });
+
+  // Sound off is the user's setting: kept after a reload, and the next alert is silent.
+  const conversationUrl = page.url();
+  await page.goto('/conversations');
+  await page.getByTestId('sound-alerts').uncheck();
+  await expect(page.getByTestId('sound-alerts')).not.toBeChecked();
+  await page.reload();
+  await expect(page.getByTestId('sound-alerts')).not.toBeChecked();
+  await page.evaluate(() => { (window as any).__hidden = true; });
+  await visitorSays(visitor, 'Alô?');
+  await expect.poll(() => recorded(page, '__notifications')).toContainEqual({ title: 'New message in your conversation', body: 'Alô?' });
+  expect(await recorded(page, '__tones')).toBe(0);
+  await page.evaluate(() => { (window as any).__hidden = false; });
+  await page.getByTestId('sound-alerts').check();
+  await expect(page.getByTestId('sound-alerts')).toBeChecked();
+  await page.goto(conversationUrl);
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('conversation').getByTestId('close-chat').click();
+  await expect(chat.getByText('Esta conversa foi encerrada.')).toBeVisible();
+});
+
 test('a visitor chats with the bot, an operator accepts, replies and closes, live on both sides', async ({ page, browser }) => {
   const name = `Visitante ${uniqueName()}`;
   const attack = '<img src=x onerror="window.__xss=1">';

@@ -102,6 +102,7 @@ fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     crate::pages::desk::provide_counts();
+    crate::alerts::provide(session);
     // The login page is not part of the app (frontend/login.js): a whole page load, which
     // brings the visitor back here once signed in.
     Effect::new(move |_| {

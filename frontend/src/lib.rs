@@ -1,5 +1,6 @@
 //! Prospecta SPA: Leptos 0.8, rendered in the browser, talking to the API on the same origin.
 
+mod alerts;
 mod api;
 mod app;
 mod busy;

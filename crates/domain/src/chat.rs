@@ -595,6 +595,15 @@ pub struct PresenceRequest {
     pub presence: Presence,
 }
 
+/// The caller's own alert settings.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"sound": false}))]
+pub struct AlertsRequest {
+    /// A sound for new chats, transfers, invitations and replies in their chats.
+    pub sound: bool,
+}
+
 /// Counts for the navigation's badges.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DeskCounts {

@@ -58,6 +58,41 @@ pub fn transfer_target_refusal(owner: Option<Uuid>, to: Uuid) -> Option<&'static
     (owner == Some(to)).then_some("This conversation is already theirs.")
 }
 
+/// What an operator is alerted to: a sound (unless they turned it off) and, while the app's
+/// tab is hidden, a browser notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alert {
+    /// A chat waits in the Inbox, or is offered to them.
+    NewChat,
+    /// A colleague gave them a chat.
+    Transferred,
+    /// A colleague asked them into a chat.
+    Invited,
+    /// The visitor wrote in a chat they take part in (alerted only while the tab is hidden:
+    /// the open chat shows it).
+    Reply,
+}
+
+/// The alert an event on `me`'s stream calls for. The stream already carries only what they
+/// may see: a waiting chat goes to everyone who could take it, a message of an accepted chat
+/// to its operators (and the client's rep).
+pub fn alert_for(event: &crate::events::EventData, me: Uuid) -> Option<Alert> {
+    use crate::events::EventData;
+    match event {
+        EventData::ConversationWaiting(_) => Some(Alert::NewChat),
+        EventData::ConversationOffered(offer) if offer.user_id == me => Some(Alert::NewChat),
+        EventData::ConversationTransferred(t) if t.to == me => Some(Alert::Transferred),
+        EventData::ConversationInvited(m) if m.user_id == me => Some(Alert::Invited),
+        EventData::MessageCreated(m)
+            if m.message.sender == crate::MessageSender::Visitor
+                && m.conversation.status == ConversationStatus::Active =>
+        {
+            Some(Alert::Reply)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +123,59 @@ mod tests {
         assert_eq!(transfer_forbidden(true, caio, Some(ana)), None);
         assert_eq!(transfer_target_refusal(Some(ana), bia), None);
         assert!(transfer_target_refusal(Some(ana), ana).is_some());
+    }
+
+    #[test]
+    fn alerts_are_for_new_chats_and_what_comes_to_me() {
+        use crate::events::{
+            ConversationChanged, ConversationMember, ConversationOffered, ConversationRef, ConversationTransferred,
+            EventData, MessageCreated,
+        };
+        let (me, colleague, id) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let conversation = |status| ConversationRef { conversation_id: id, status };
+        let message = |sender, status| {
+            EventData::MessageCreated(MessageCreated {
+                conversation: conversation(status),
+                message: crate::MessageView {
+                    id,
+                    sender,
+                    body: "oi".into(),
+                    sent_at: chrono::Utc::now(),
+                    author_id: None,
+                    note: None,
+                },
+                author_name: None,
+            })
+        };
+        let waiting = EventData::ConversationWaiting(ConversationChanged { conversation: conversation(Waiting) });
+        assert_eq!(alert_for(&waiting, me), Some(Alert::NewChat));
+        let offered = |to| {
+            EventData::ConversationOffered(ConversationOffered {
+                conversation: conversation(Waiting),
+                user_id: to,
+                expires_at: chrono::Utc::now(),
+            })
+        };
+        assert_eq!(alert_for(&offered(me), me), Some(Alert::NewChat));
+        assert_eq!(alert_for(&offered(colleague), me), None);
+        let transfer = |to| {
+            EventData::ConversationTransferred(ConversationTransferred {
+                conversation: conversation(Active),
+                from: Some(colleague),
+                to,
+            })
+        };
+        assert_eq!(alert_for(&transfer(me), me), Some(Alert::Transferred));
+        assert_eq!(alert_for(&transfer(colleague), me), None);
+        let invited = |who| {
+            EventData::ConversationInvited(ConversationMember { conversation: conversation(Active), user_id: who })
+        };
+        assert_eq!(alert_for(&invited(me), me), Some(Alert::Invited));
+        assert_eq!(alert_for(&invited(colleague), me), None);
+        assert_eq!(alert_for(&message(crate::MessageSender::Visitor, Active), me), Some(Alert::Reply));
+        // Their own replies, the bot's questions and a waiting chat's lines (already alerted) are not.
+        assert_eq!(alert_for(&message(crate::MessageSender::Agent, Active), me), None);
+        assert_eq!(alert_for(&message(crate::MessageSender::Visitor, Bot), me), None);
+        assert_eq!(alert_for(&message(crate::MessageSender::Visitor, Waiting), me), None);
     }
 }

@@ -63,6 +63,10 @@ pub struct UserView {
     /// New leads the rotation gives them in any 24 hours; `null`: no limit.
     #[serde(default)]
     pub max_new_leads_per_day: Option<i32>,
+    /// Whether the app plays a sound for their new chats, transfers, invitations and replies
+    /// (their own choice, `PUT /api/v1/me/alerts`).
+    #[serde(default = "crate::serde_helpers::yes")]
+    pub sound_alerts: bool,
 }
 
 /// The caller and their account.

@@ -1,7 +1,8 @@
-//! Users of the account, invitations, and the caller's presence.
+//! Users of the account, invitations, and the caller's presence and alert settings.
 
 use domain::{
-    InvitationList, InvitationView, InviteUserRequest, Presence, PresenceRequest, UpdateUserRequest, UserList, UserView,
+    AlertsRequest, InvitationList, InvitationView, InviteUserRequest, Presence, PresenceRequest, UpdateUserRequest,
+    UserList, UserView,
 };
 use uuid::Uuid;
 
@@ -21,6 +22,10 @@ pub async fn delete(id: Uuid) -> Result<(), ApiError> {
 
 pub async fn set_presence(presence: Presence) -> Result<UserView, ApiError> {
     super::call("PUT", "/api/v1/users/me/presence", Some(&PresenceRequest { presence })).await
+}
+
+pub async fn set_alerts(sound: bool) -> Result<UserView, ApiError> {
+    super::call("PUT", "/api/v1/users/me/alerts", Some(&AlertsRequest { sound })).await
 }
 
 pub async fn invitations() -> Result<InvitationList, ApiError> {

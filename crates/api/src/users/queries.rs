@@ -26,6 +26,7 @@ pub struct UserRow {
     pub presence: String,
     pub max_open_chats: Option<i32>,
     pub max_new_leads_per_day: Option<i32>,
+    pub sound_alerts: bool,
 }
 
 impl UserRow {
@@ -44,6 +45,7 @@ impl UserRow {
             presence: domain::Presence::Offline.as_str().to_string(),
             max_open_chats: None,
             max_new_leads_per_day: None,
+            sound_alerts: true,
         }
     }
 
@@ -63,6 +65,7 @@ impl UserRow {
             presence: domain::Presence::parse(&self.presence).unwrap_or(domain::Presence::Offline),
             max_open_chats: self.max_open_chats,
             max_new_leads_per_day: self.max_new_leads_per_day,
+            sound_alerts: self.sound_alerts,
         }
     }
 }
@@ -189,6 +192,14 @@ pub fn delete_user(conn: &mut PgConnection, account_id: Uuid, user_id: Uuid) -> 
         return Err(ApiError::NotFound);
     }
     Ok(())
+}
+
+/// Turns the caller's sound alerts on or off.
+pub fn set_sound_alerts(conn: &mut PgConnection, caller: &AuthUser, on: bool) -> ApiResult<UserRow> {
+    Ok(diesel::update(users::table.find(caller.user_id))
+        .set((users::sound_alerts.eq(on), users::updated_at.eq(Utc::now())))
+        .returning(UserRow::as_returning())
+        .get_result(conn)?)
 }
 
 /// Sets the caller's presence and tells the account (`presence.changed`).

@@ -2,7 +2,7 @@
 
 use actix_web::{delete, get, patch, put, web, HttpResponse};
 use chrono::Utc;
-use domain::{FieldError, PresenceRequest, Problem, UpdateUserRequest, UserList, UserView};
+use domain::{AlertsRequest, FieldError, PresenceRequest, Problem, UpdateUserRequest, UserList, UserView};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -17,6 +17,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/users")
             .service(list_users)
             .service(set_presence)
+            .service(set_alerts)
             .service(get_user)
             .service(update_user)
             .service(delete_user),
@@ -200,5 +201,28 @@ pub async fn set_presence(
             Ok(user)
         })
         .await?;
+    Ok(web::Json(user.view()))
+}
+
+/// The caller's own alert settings: whether the app plays a sound for new chats, transfers,
+/// invitations and replies in their chats (on by default). Browser notifications are the
+/// browser's permission, asked by the app.
+#[utoipa::path(
+    tag = "users", operation_id = "set_alerts", security(("bearer" = [])),
+    request_body = AlertsRequest,
+    responses(
+        (status = 200, description = "The caller, with the new setting", body = UserView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`sound` missing or not a boolean", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/me/alerts")]
+pub async fn set_alerts(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: ValidJson<AlertsRequest>,
+) -> ApiResult<web::Json<UserView>> {
+    let on = body.0.sound;
+    let user = state.db.run(move |conn| queries::set_sound_alerts(conn, &caller, on)).await?;
     Ok(web::Json(user.view()))
 }

@@ -166,3 +166,33 @@ async fn admins_choose_the_boards_a_user_sees_from_the_user() {
     }
     assert_eq!(seen(&agent).await, ["Renovações"]);
 }
+
+/// Sound alerts are each user's own setting: on by default, changed only by them.
+#[tokio::test]
+async fn each_user_turns_their_own_sound_alerts_off_and_on() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let agent = app.create_user(&admin, "bruno@acme.test", "agent").await;
+    assert!(agent.user.sound_alerts && admin.user.sound_alerts);
+    let put = |token: Option<&str>, body: Value| {
+        app.request(reqwest::Method::PUT, "/api/v1/users/me/alerts", token).json(&body).send()
+    };
+
+    let res = put(Some(&agent.token), json!({"sound": false})).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let user: domain::UserView = res.json().await.unwrap();
+    assert_eq!((user.id, user.sound_alerts), (agent.user.id, false));
+    let me: Value = app.get("/api/v1/me", &agent.token).await.json().await.unwrap();
+    assert_eq!(me["user"]["sound_alerts"], false);
+    // The admin's own setting did not move.
+    let me: Value = app.get("/api/v1/me", &admin.token).await.json().await.unwrap();
+    assert_eq!(me["user"]["sound_alerts"], true);
+
+    for bad in [json!({}), json!({"sound": "no"}), json!({"sound": true, "for": admin.user.id})] {
+        let p = problem(put(Some(&agent.token), bad.clone()).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(!p.errors.is_empty(), "{bad}");
+    }
+    problem(put(None, json!({"sound": true})).await.unwrap(), StatusCode::UNAUTHORIZED).await;
+    let res = put(Some(&agent.token), json!({"sound": true})).await.unwrap();
+    assert!(res.json::<domain::UserView>().await.unwrap().sound_alerts);
+}

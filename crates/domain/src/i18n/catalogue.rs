@@ -303,6 +303,8 @@ catalogue! {
     ChatWaitingNote => "Waiting in the Inbox: accept it to reply.", "Aguardando na Entrada: aceite para responder.";
     ChatBotNote => "The bot is still asking its questions.", "O bot ainda está fazendo as perguntas.";
     NewChatArrived => "A new conversation is waiting in the Inbox", "Uma nova conversa aguarda na Entrada";
+    AlertReply => "New message in your conversation", "Nova mensagem na sua conversa";
+    SoundAlerts => "Sound alerts", "Alertas sonoros";
     TakenByColleague => "Another operator accepted this conversation first.", "Outro atendente aceitou esta conversa primeiro.";
     ChooseOperator => "Choose a colleague", "Escolha um colega";
     CannedResponses => "Canned responses", "Respostas prontas";

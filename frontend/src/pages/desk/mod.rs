@@ -155,11 +155,12 @@ pub fn DeskPage() -> impl IntoView {
     };
 
     view! {
-        <div class="desk" class:has-open=move || open_id.get().is_some()>
+        <div class="desk" class:has-open=move || open_id.get().is_some() on:click=|_| crate::alerts::on_desk_click()>
             <section class="desk-list">
                 <div class="page-head">
                     <h1>{i18n.tr(Msg::NavConversations)}</h1>
                     <PresenceSwitch/>
+                    <SoundSwitch/>
                 </div>
                 <nav class="tabs" aria-label=i18n.tr(Msg::DeskTabs)>
                     {tab_link(Tab::Inbox, Msg::DeskInbox)}
@@ -303,17 +304,45 @@ fn InboxActions(id: uuid::Uuid, offered: bool, on_changed: Callback<()>) -> impl
     }
 }
 
+/// The user's own choice of a chime for new chats, transfers, invitations and replies
+/// (`alerts`); on unless turned off.
+#[component]
+fn SoundSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let toasts = use_toasts();
+    let on = move || session.current().is_none_or(|u| u.sound_alerts);
+    let setting = Task::new(move |sound: &bool| {
+        let sound = *sound;
+        async move {
+            match api::users::set_alerts(sound).await {
+                Ok(user) => session.user.set(Some(Some(user))),
+                Err(e) => toasts.show(e.summary(), None),
+            }
+        }
+    });
+    view! {
+        <label class="check sound-switch">
+            <input type="checkbox" data-testid="sound-alerts" prop:checked=on disabled=setting.pending()
+                on:change:target=move |ev| { setting.dispatch(ev.target().checked()); }/>
+            {i18n.tr(Msg::SoundAlerts)}
+        </label>
+    }
+}
+
 /// Online / Away / Offline for live chat.
 #[component]
 fn PresenceSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let current = move || session.current().map(|u| u.presence).unwrap_or(Presence::Offline);
+    let toasts = use_toasts();
     let setting = Task::new(move |presence: &Presence| {
         let presence = *presence;
         async move {
-            if let Ok(user) = api::users::set_presence(presence).await {
-                session.user.set(Some(Some(user)));
+            match api::users::set_presence(presence).await {
+                Ok(user) => session.user.set(Some(Some(user))),
+                Err(e) => toasts.show(e.summary(), None),
             }
         }
     });

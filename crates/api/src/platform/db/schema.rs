@@ -37,6 +37,7 @@ diesel::table! {
         max_open_chats -> Nullable<Int4>,
         max_new_leads_per_day -> Nullable<Int4>,
         lang -> Text,
+        sound_alerts -> Bool,
     }
 }
 
