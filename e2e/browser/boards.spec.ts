@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Page } from '@playwright/test';
-import { expect, expectAccessible, isPhone, test } from './fixtures';
+import { chooseLanguage, expect, expectAccessible, isPhone, test } from './fixtures';
 import { login, unique, uniquePhone, useEnglish } from './helpers';
 
 const column = (page: Page, stage: string) => page.locator(`.stage-col[data-stage="${stage}"]`);
@@ -79,7 +79,13 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
   const dialog = page.getByTestId('card-dialog');
   await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('Link dedicado — Acme');
   await expectAccessible(page, 'card dialog');
-  await dialog.getByLabel('Deal value').fill('4500.50');
+  // Numbers as the screen's language writes them: a Brazilian-style value on an English
+  // screen is refused on the spot, with an example.
+  await dialog.getByLabel('Deal value').fill('4.500,50');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.locator('[data-field=value]')).toHaveText('write an amount such as 12,500.50');
+  await expect(dialog.getByLabel('Currency')).toHaveValue('BRL');
+  await dialog.getByLabel('Deal value').fill('4,500.50');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
   await dialog.getByLabel('Write a comment').fill('Pediu proposta até sexta');
@@ -120,6 +126,18 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
   // The board history lists every change.
   await page.getByRole('button', { name: 'Change log' }).click();
   await expect(page.getByTestId('board-history')).toContainText('created the card «Fibra — Ana»');
+
+  // On a Portuguese screen the same value reads and is typed the Brazilian way.
+  await chooseLanguage(page, 'pt-BR');
+  await showStage(page, 'Negotiation');
+  await tile(page, 'Link dedicado — Acme').getByRole('link').click();
+  await expect(dialog.getByLabel('Valor')).toHaveValue('4.500,50');
+  await dialog.getByLabel('Valor').fill('12.500,5');
+  await dialog.getByRole('button', { name: 'Salvar' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Salvo' })).toBeVisible();
+  await expect(dialog.getByLabel('Valor')).toHaveValue('12.500,50');
+  await dialog.getByRole('button', { name: 'Fechar' }).click();
+  await expect(column(page, 'Negotiation').locator('.stage-sum')).toHaveText('R$ 12.500,50');
 });
 
 test('a card starts from the client screen, which lists the client\'s deals', async ({ page }) => {

@@ -200,17 +200,40 @@ pub fn money_text(minor: i64, currency: &str, lang: Lang) -> String {
         Lang::PtBr => ('.', ',', " "),
         Lang::En => (',', '.', ""),
     };
-    let digits = units.to_string();
-    let mut grouped = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(d);
-    }
     let fraction =
         if places == 0 { String::new() } else { format!("{decimal}{fraction:0width$}", width = places as usize) };
-    format!("{sign}{symbol}{space}{grouped}{fraction}")
+    format!("{sign}{symbol}{space}{}{fraction}", grouped(&units.to_string(), group))
+}
+
+/// Digits with a separator every three from the right (`12500` → `12.500`).
+fn grouped(digits: &str, separator: char) -> String {
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// An amount in the API's form (`12500.50`) as `lang` writes it in a form field, without a
+/// currency symbol: `12.500,50` or `12,500.50`. As sent when it is not a plain decimal.
+pub fn amount_text(amount: &str, lang: Lang) -> String {
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return amount.to_string();
+    }
+    let (group, decimal) = match lang {
+        Lang::PtBr => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let whole = grouped(whole, group);
+    if fraction.is_empty() {
+        whole
+    } else {
+        format!("{whole}{decimal}{fraction}")
+    }
 }
 
 /// A deal value as the API sends it, for people; as sent if it does not parse.
@@ -291,5 +314,16 @@ mod tests {
         let missed = json!({"direction": "inbound", "outcome": "no_answer", "duration_secs": null, "note": ""});
         assert_eq!(activity_value_text("call", &missed, Lang::En).as_deref(), Some("Incoming call · No answer"));
         assert_eq!(activity_value_text("call", &json!({"direction": "up"}), Lang::En), None);
+    }
+
+    #[test]
+    fn amounts_are_written_for_form_fields_and_read_back() {
+        for (api, lang, text) in
+            [("12500.50", Lang::PtBr, "12.500,50"), ("12500.50", Lang::En, "12,500.50"), ("7", Lang::PtBr, "7")]
+        {
+            assert_eq!(amount_text(api, lang), text);
+            assert_eq!(crate::money::amount_from_typed(text, lang).as_deref(), Some(api));
+        }
+        assert_eq!(amount_text("x", Lang::En), "x");
     }
 }

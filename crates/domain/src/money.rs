@@ -83,6 +83,45 @@ impl Money {
     }
 }
 
+/// The currencies a deal value or money field offers, most used by our users first; a value
+/// in another one keeps it (the API takes any ISO 4217 code).
+pub const OFFERED_CURRENCIES: [&str; 14] =
+    ["BRL", "USD", "EUR", "GBP", "ARS", "CLP", "COP", "MXN", "PEN", "UYU", "PYG", "CAD", "CHF", "JPY"];
+
+/// The currency a new value starts in. Our users are Brazilian teams: an English screen does
+/// not change the money they deal in.
+pub const DEFAULT_CURRENCY: &str = "BRL";
+
+/// An amount as a person of `lang` types it (`12.500,50` or `12,500.50`, `12500`, `R$ 1.234,5`)
+/// in the API's form (`12500.50`); `None` when it is not one. A single separator of the other
+/// kind followed by one or two digits (`12.5` on a Portuguese screen) is taken as the decimal
+/// point it obviously is; followed by three, as thousands.
+pub fn amount_from_typed(text: &str, lang: crate::i18n::Lang) -> Option<String> {
+    let (group, decimal) = match lang {
+        crate::i18n::Lang::PtBr => ('.', ','),
+        crate::i18n::Lang::En => (',', '.'),
+    };
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    // A currency symbol in front (`R$`, `US$`, `€`).
+    let typed = compact.trim_start_matches(|c: char| !c.is_ascii_digit());
+    let (whole, fraction) = match typed.rsplit_once(decimal) {
+        Some(split) => split,
+        None => match typed.rsplit_once(group) {
+            Some((w, f)) if !w.contains(group) && (1..=2).contains(&f.len()) => (w, f),
+            _ => (typed, ""),
+        },
+    };
+    let groups: Vec<&str> = whole.split(group).collect();
+    let grouped = groups.len() == 1 || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let has_fraction = typed.len() > whole.len();
+    if !grouped || !groups.iter().all(|g| digits(g)) || (has_fraction && !digits(fraction)) {
+        return None;
+    }
+    let whole = groups.concat();
+    Some(if has_fraction { format!("{whole}.{fraction}") } else { whole })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +148,31 @@ mod tests {
         assert_eq!(to_minor("1.5", "JPY"), Err(MoneyError::Amount));
         for bad in ["brl", "BR", "BRLL", "B1L"] {
             assert_eq!(to_minor("1", bad), Err(MoneyError::Currency), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn amounts_are_read_as_each_language_types_them() {
+        use crate::i18n::Lang::{En, PtBr};
+        for (typed, lang, api) in [
+            ("12.500,50", PtBr, Some("12500.50")),
+            ("R$ 12.500,50", PtBr, Some("12500.50")),
+            ("12500,5", PtBr, Some("12500.5")),
+            ("12.500", PtBr, Some("12500")),
+            ("1.234.567", PtBr, Some("1234567")),
+            ("12.5", PtBr, Some("12.5")),
+            ("12,500.50", En, Some("12500.50")),
+            ("US$ 12,500", En, Some("12500")),
+            ("12,5", En, Some("12.5")),
+            ("12500", En, Some("12500")),
+            ("12.50.0", PtBr, None),
+            ("1.23,4", PtBr, None),
+            ("12,", PtBr, None),
+            ("abc", En, None),
+            ("", En, None),
+            ("12,500.50", PtBr, None),
+        ] {
+            assert_eq!(amount_from_typed(typed, lang).as_deref(), api, "{typed} ({lang:?})");
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod client_card;
 pub mod client_picker;
 mod directory;
+pub mod money;
 pub mod saved_filters;
 pub mod sla_timer;
 pub mod transcript;

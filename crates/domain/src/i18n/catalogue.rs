@@ -305,6 +305,7 @@ catalogue! {
     NewChatArrived => "A new conversation is waiting in the Inbox", "Uma nova conversa aguarda na Entrada";
     AlertReply => "New message in your conversation", "Nova mensagem na sua conversa";
     SoundAlerts => "Sound alerts", "Alertas sonoros";
+    ErrAmount => "write an amount such as {example}", "escreva um valor como {example}";
     TakenByColleague => "Another operator accepted this conversation first.", "Outro atendente aceitou esta conversa primeiro.";
     ChooseOperator => "Choose a colleague", "Escolha um colega";
     CannedResponses => "Canned responses", "Respostas prontas";

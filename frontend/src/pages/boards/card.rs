@@ -46,7 +46,7 @@ impl Form {
             title: RwSignal::new(String::new()),
             description: RwSignal::new(String::new()),
             amount: RwSignal::new(String::new()),
-            currency: RwSignal::new("BRL".into()),
+            currency: RwSignal::new(domain::money::DEFAULT_CURRENCY.into()),
             product: RwSignal::new(String::new()),
             labels: RwSignal::new(Vec::new()),
             members: RwSignal::new(Vec::new()),
@@ -57,28 +57,35 @@ impl Form {
     fn fill(&self, card: &CardView) {
         self.title.set(card.title.clone());
         self.description.set(card.description.clone());
-        self.amount.set(card.value.as_ref().map(|v| v.amount.clone()).unwrap_or_default());
-        self.currency.set(card.value.as_ref().map(|v| v.currency.clone()).unwrap_or_else(|| "BRL".into()));
+        let lang = crate::i18n::current_lang();
+        self.amount.set(card.value.as_ref().map(|v| domain::labels::amount_text(&v.amount, lang)).unwrap_or_default());
+        let currency = card.value.as_ref().map(|v| v.currency.clone());
+        self.currency.set(currency.unwrap_or_else(|| domain::money::DEFAULT_CURRENCY.into()));
         self.product.set(card.product.clone().unwrap_or_default());
         self.labels.set(card.label_ids.clone());
         self.members.set(card.member_ids.clone());
         self.values.set(card.custom_fields.clone());
     }
 
-    /// The whole form; of the values, those of the board's fields (`keys`).
-    fn request(&self, keys: &[String]) -> UpdateCardRequest {
-        let amount = self.amount.get_untracked().trim().replace(',', ".");
+    /// The whole form; of the values, those of the board's fields (`keys`). The deal value is
+    /// read as the UI language writes numbers; one that is not a number is refused here.
+    fn request(&self, keys: &[String]) -> Result<UpdateCardRequest, ApiError> {
+        let typed = self.amount.get_untracked();
+        let amount = match typed.trim() {
+            "" => None,
+            text => Some(crate::components::money::amount_or_error(text, "value")?),
+        };
         let product = self.product.get_untracked();
-        UpdateCardRequest {
+        Ok(UpdateCardRequest {
             title: Some(self.title.get_untracked()),
             description: Some(self.description.get_untracked()),
             contact_id: None,
-            value: Some((!amount.is_empty()).then(|| Money { amount, currency: self.currency.get_untracked() })),
+            value: Some(amount.map(|amount| Money { amount, currency: self.currency.get_untracked() })),
             product: Some((!product.trim().is_empty()).then_some(product)),
             label_ids: Some(self.labels.get_untracked()),
             member_ids: Some(self.members.get_untracked()),
             custom_fields: Some(self.values.get_untracked().into_iter().filter(|(k, _)| keys.contains(k)).collect()),
-        }
+        })
     }
 }
 
@@ -190,8 +197,12 @@ pub fn CardDialog(
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(current) = card.get_untracked() else { return };
-        let req = field_keys.with_value(|keys| form.request(keys));
-        saving.dispatch((current, req));
+        match field_keys.with_value(|keys| form.request(keys)) {
+            Ok(req) => {
+                saving.dispatch((current, req));
+            }
+            Err(e) => error.set(Some(e)),
+        }
     };
     // The card's buttons (move, archive, lose, convert…): one step at a time, each waits.
     let stepping = Task::new(move |step: &CardStep| {
@@ -289,8 +300,8 @@ pub fn CardDialog(
                         {field_error(error, "title")}
                         <label>{i18n.tr(Msg::Description)}<textarea name="description" rows="4" maxlength="10000" bind:value=form.description></textarea></label>
                         <div class="row">
-                            <label>{i18n.tr(Msg::DealValue)}<input name="amount" inputmode="decimal" placeholder="0.00" bind:value=form.amount/></label>
-                            <label>{i18n.tr(Msg::Currency)}<input name="currency" maxlength="3" size="4" bind:value=form.currency/></label>
+                            <label>{i18n.tr(Msg::DealValue)}<input name="amount" inputmode="decimal" placeholder=move || domain::labels::amount_text("0.00", i18n.lang.get()) bind:value=form.amount/></label>
+                            <label>{i18n.tr(Msg::Currency)}<select name="currency" bind:value=form.currency>{crate::components::money::currency_options(form.currency)}</select></label>
                         </div>
                         {field_error(error, "value")}
                         <label>{i18n.tr(Msg::Product)}<input name="product" maxlength="200" bind:value=form.product/></label>

@@ -153,22 +153,22 @@ fn MoneyField(key: String, name: String, values: Values) -> impl IntoView {
     let part = move |key: &str, part: &str| {
         values.with(|v| v.get(key).and_then(|m| m.get(part)).and_then(Value::as_str).map(str::to_string))
     };
-    let amount = RwSignal::new(part(&key, "amount").unwrap_or_default());
-    let currency = RwSignal::new(part(&key, "currency").unwrap_or_else(|| "BRL".into()));
+    let lang = crate::i18n::current_lang();
+    let amount = RwSignal::new(part(&key, "amount").map(|a| domain::labels::amount_text(&a, lang)).unwrap_or_default());
+    let currency = RwSignal::new(part(&key, "currency").unwrap_or_else(|| domain::money::DEFAULT_CURRENCY.into()));
+    // What cannot be read as a number goes as typed: the server names the field.
     let write = move |key: &str| {
-        let a = amount.get_untracked().trim().replace(',', ".");
-        let value = if a.is_empty() {
-            Value::Null
-        } else {
-            json!({"amount": a, "currency": currency.get_untracked().trim().to_uppercase()})
-        };
+        let typed = amount.get_untracked();
+        let a = domain::money::amount_from_typed(&typed, crate::i18n::current_lang()).unwrap_or(typed);
+        let value =
+            if a.trim().is_empty() { Value::Null } else { json!({"amount": a, "currency": currency.get_untracked()}) };
         put(values, key, value);
     };
     let (k1, k2) = (key.clone(), key);
     view! {
         <span class="row">
-            <input name=name inputmode="decimal" placeholder="0.00" aria-label=i18n.tr(Msg::Amount) bind:value=amount on:change=move |_| write(&k1)/>
-            <input maxlength="3" size="4" aria-label=i18n.tr(Msg::Currency) bind:value=currency on:change=move |_| write(&k2)/>
+            <input name=name inputmode="decimal" aria-label=i18n.tr(Msg::Amount) bind:value=amount on:change=move |_| write(&k1)/>
+            <select aria-label=i18n.tr(Msg::Currency) bind:value=currency on:change=move |_| write(&k2)>{crate::components::money::currency_options(currency)}</select>
         </span>
     }
 }
