@@ -287,3 +287,45 @@ test('a card made with "+ Add card" is linked to a client found by search, and u
   await dialog.getByTestId('card-contact').getByRole('button', { name: 'Unlink' }).click();
   await expect(dialog.getByTestId('card-contact')).toContainText('No linked contact');
 });
+
+test('the card dialog keeps the keyboard inside and gives it back to the card on closing', async ({ page }) => {
+  await useEnglish(page);
+  await login(page);
+  await page.goto('/boards');
+  const form = page.getByTestId('new-board');
+  await form.getByLabel('Name').fill(`Keys ${unique()}`);
+  await form.getByLabel('Template').selectOption({ label: 'Sales pipeline' });
+  await form.getByRole('button', { name: 'Create' }).click();
+  await addCard(page, 'New lead', 'Teclado — Bia');
+  const card = tile(page, 'Teclado — Bia');
+  const id = await card.getAttribute('data-card');
+  await card.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByTestId('card-dialog');
+  await expect(dialog.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(dialog.getByRole('heading', { level: 2 })).toHaveText('Teclado — Bia');
+  const insideDialog = () => page.evaluate(() => !!document.activeElement?.closest('[data-testid=card-dialog]'));
+  // Round and round: past the last control back to the first, and backwards from the heading.
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    expect(await insideDialog(), `Tab ${i + 1}`).toBe(true);
+  }
+  await dialog.getByRole('heading', { level: 2 }).focus();
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Shift+Tab');
+    expect(await insideDialog(), `Shift+Tab ${i + 1}`).toBe(true);
+  }
+  // A file deleted: focus falls out of the dialog, yet Tab comes back in and Escape closes.
+  await dialog.getByTestId('attachments').locator('input[type=file]').setInputFiles({
+    name: 'nota.txt', mimeType: 'text/plain', buffer: Buffer.from('nota'),
+  });
+  await expect(dialog.getByTestId('attachments').getByRole('button', { name: 'nota.txt', exact: true })).toBeVisible();
+  page.once('dialog', (d) => d.accept());
+  await dialog.getByTestId('attachments').getByRole('button', { name: /Delete/ }).click();
+  await expect(dialog.getByTestId('attachments').getByRole('button', { name: 'nota.txt', exact: true })).toHaveCount(0);
+  await page.keyboard.press('Tab');
+  expect(await insideDialog()).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.locator(`#card-${id}`)).toBeFocused();
+});

@@ -67,6 +67,52 @@ pub fn focus_by_id(id: &str) {
     }
 }
 
+/// What Tab can reach.
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/// Tab and Shift+Tab go round inside `dialog` (a modal): past its last control back to its
+/// first and the other way, and back in when focus had fallen out of it (to the page body,
+/// after the control that had it was removed).
+pub fn keep_tab_inside(ev: &web_sys::KeyboardEvent, dialog: &web_sys::Element) {
+    let Ok(list) = dialog.query_selector_all(FOCUSABLE) else { return };
+    let controls: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|el| el.offset_parent().is_some())
+        .collect();
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else { return };
+    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
+    let at = active.as_ref().and_then(|a| controls.iter().position(|c| c.as_ref() as &web_sys::Element == a));
+    let back = ev.shift_key();
+    let target = match (inside, at) {
+        (false, _) => Some(if back { last } else { first }),
+        (true, Some(0)) if back => Some(last),
+        (true, Some(i)) if !back && i + 1 == controls.len() => Some(first),
+        // The dialog's heading (focused on opening, not a control): Shift+Tab would leave.
+        (true, None) if back => Some(last),
+        _ => None,
+    };
+    if let Some(target) = target {
+        ev.prevent_default();
+        let _ = target.focus();
+    }
+}
+
+/// Once a dialog has closed: focus the element with `id` (what opened it), unless something
+/// else has taken focus meanwhile.
+pub fn return_focus_to(id: String) {
+    set_timeout(
+        move || {
+            let document = web_sys::window().and_then(|w| w.document());
+            let lost = document.as_ref().and_then(|d| d.active_element()).is_none_or(|a| a.tag_name() == "BODY");
+            if lost {
+                focus_by_id(&id);
+            }
+        },
+        Duration::from_millis(50),
+    );
+}
+
 /// ↑ / ↓ on a row's link moves to the same link of the row above or below (Enter opens it,
 /// as any link).
 pub fn move_between_rows(ev: leptos::ev::KeyboardEvent) {

@@ -376,10 +376,31 @@ pub fn CardDialog(
             }
         })
     };
+    // A modal: the keyboard stays inside (Escape closes it even when focus fell to the page
+    // body), the heading takes focus on opening and the card's tile gets it back on closing.
+    let dialog = NodeRef::<leptos::html::Section>::new();
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| match ev.key().as_str() {
+        "Escape" => on_close.run(()),
+        "Tab" => {
+            if let Some(dialog) = dialog.get_untracked() {
+                crate::focus::keep_tab_inside(&ev, &dialog);
+            }
+        }
+        _ => {}
+    });
+    on_cleanup(move || {
+        keys.remove();
+        crate::focus::return_focus_to(format!("card-{card_id}"));
+    });
+    Effect::new(move |_| {
+        if dialog.get().is_some() {
+            crate::focus::focus_by_id("card-dialog-title");
+        }
+    });
     view! {
         <div class="dialog-backdrop" on:click=move |_| on_close.run(())></div>
         <section class="card-dialog panel" role="dialog" aria-modal="true" aria-labelledby="card-dialog-title" data-testid="card-dialog"
-            on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Escape" { on_close.run(()) }>
+            node_ref=dialog>
             <header class="dialog-head">
                 <h2 id="card-dialog-title" tabindex="-1">{move || card.get().map(|c| c.title).unwrap_or_else(|| i18n.t(Msg::Loading).to_string())}</h2>
                 <button class="link" on:click=move |_| on_close.run(())>{i18n.tr(Msg::Close)}</button>
