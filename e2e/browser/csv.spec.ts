@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
-import { adminToken, login, unique, useEnglish } from './helpers';
+import { adminToken, login, unique, uniquePhone, useEnglish } from './helpers';
 import { chooseLanguage } from './fixtures';
 
 test.beforeEach(async ({ page }) => {
@@ -96,4 +96,34 @@ test('the current filter exports as CSV', async ({ page }) => {
   expect(excelLines[0]).toMatch(/^ID;Nome;E-mail;Telefone;Situação;/);
   expect(excelLines.length).toBe(lines.length);
   expect(excelLines[1]).toMatch(/;\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}\r?$/);
+});
+
+test('the preview names the clients a file would change, and only their empty fields are filled on request', async ({ page }) => {
+  const headers = await adminToken(page);
+  const { e164, shown } = uniquePhone();
+  const created = await page.request.post('/api/v1/contacts', { headers, data: { name: 'Maria Silva', phone: e164 } });
+  expect(created.status()).toBe(201);
+  const maria = await created.json();
+  const email = `carla-${unique()}@example.com`;
+  const csv = `Nome;Telefone;E-mail\nCarla Mendes;${shown};${email}\n`;
+  await page.goto('/clients/import');
+  await page.getByTestId('csv-file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByTestId('would-update')).toHaveText('1');
+  const updates = page.getByTestId('import-updates');
+  await expect(updates.getByRole('link', { name: 'Maria Silva' })).toHaveAttribute('href', `/clients/${maria.id}`);
+  await expect(updates).toContainText('Name: Maria Silva → Carla Mendes');
+  await expect(updates).toContainText(`E-mail: — → ${email}`);
+
+  await page.getByLabel('Clients already here').selectOption({ label: 'Only fill their empty fields' });
+  await expect(page.getByTestId('import-preview')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(updates).toContainText(`E-mail: — → ${email}`);
+  await expect(updates).not.toContainText('Carla Mendes');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('import-job')).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
+
+  await page.goto(`/clients/${maria.id}`);
+  await expect(page.getByTestId('client-detail')).toContainText('Maria Silva');
+  await expect(page.getByTestId('client-detail')).toContainText(email);
 });

@@ -65,6 +65,20 @@ pub fn guess_field(header: &str) -> Option<&'static str> {
     Some(field)
 }
 
+/// What an import does to a client that a row matches (by e-mail, then phone).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExistingClients {
+    /// The row's name, contact hours, location, rating, custom fields, status and assignee
+    /// replace the client's; origin fields only fill gaps; tags and notes are added.
+    #[default]
+    Update,
+    /// Only the client's empty fields take the row's values; tags and notes are added.
+    FillEmpty,
+    /// The client is left as it is; the row is counted as skipped.
+    Skip,
+}
+
 /// A CSV import. Send the file's text; map contact fields to its column headers.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -88,6 +102,9 @@ pub struct ImportRequest {
     pub skip_invalid: bool,
     /// The site the imported contacts came from.
     pub site_id: Option<Uuid>,
+    /// What a row does to a client it matches.
+    #[serde(default)]
+    pub existing: ExistingClients,
 }
 
 /// The options of a CSV import sent as the body itself (`Content-Type: text/csv`), the way
@@ -103,6 +120,8 @@ pub struct ImportCsvParams {
     #[serde(default)]
     pub skip_invalid: Option<bool>,
     pub site_id: Option<Uuid>,
+    #[param(inline)]
+    pub existing: Option<ExistingClients>,
 }
 
 /// A problem with one row (numbered from 1 after the header).
@@ -125,6 +144,27 @@ pub struct ImportPreview {
     pub sample: Vec<BTreeMap<String, String>>,
     /// The first 200 problems.
     pub errors: Vec<ImportRowError>,
+    /// The clients the file would change, with what changes (the first 100), as `existing`
+    /// says; a client whose fields stay as they are is not listed.
+    #[serde(default)]
+    pub updates: Vec<ImportUpdate>,
+}
+
+/// A client an import would change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ImportUpdate {
+    pub contact_id: Uuid,
+    /// The client's name, e-mail or phone as it is now.
+    pub label: String,
+    pub changes: Vec<ImportChange>,
+}
+
+/// One field an import would change: its value now and after (as text; `null`: empty).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ImportChange {
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -300,6 +300,10 @@ const PT: &[(&str, &str)] = &[
     ("must be {} to {} characters", "deve ter de {} a {} caracteres"),
     ("must be 10, 20, 50, 100 or 500", "deve ser 10, 20, 50, 100 ou 500"),
     ("must be a JSON object", "deve ser um objeto JSON"),
+    (
+        "must be a JSON object of strings, like {\"email\":\"E-mail\"}",
+        "deve ser um objeto JSON de textos, como {\"email\":\"E-mail\"}",
+    ),
     ("must be a colour like #2358d8", "deve ser uma cor como #2358d8"),
     ("must be a contact id", "deve ser o id de um cliente"),
     ("must be a date as YYYY-MM-DD", "deve ser uma data como AAAA-MM-DD"),

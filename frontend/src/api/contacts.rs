@@ -68,12 +68,18 @@ pub async fn export_csv(query: &str) -> Result<(), ApiError> {
 }
 
 /// What an import of `csv` with `mapping` (JSON of column → field) would do.
-pub async fn preview_import(csv: &str, mapping: &str, skip_invalid: bool) -> Result<ImportPreview, ApiError> {
-    super::post_csv(&import_path(mapping, true, skip_invalid), csv).await
+/// `existing`: what rows do to clients already here (`update`, `fill_empty`, `skip`).
+pub async fn preview_import(
+    csv: &str,
+    mapping: &str,
+    skip_invalid: bool,
+    existing: &str,
+) -> Result<ImportPreview, ApiError> {
+    super::post_csv(&import_path(mapping, true, skip_invalid, existing), csv).await
 }
 
-pub async fn start_import(csv: &str, mapping: &str, skip_invalid: bool) -> Result<ImportJob, ApiError> {
-    super::post_csv(&import_path(mapping, false, skip_invalid), csv).await
+pub async fn start_import(csv: &str, mapping: &str, skip_invalid: bool, existing: &str) -> Result<ImportJob, ApiError> {
+    super::post_csv(&import_path(mapping, false, skip_invalid, existing), csv).await
 }
 
 pub async fn import_job(id: Uuid) -> Result<ImportJob, ApiError> {
@@ -82,8 +88,11 @@ pub async fn import_job(id: Uuid) -> Result<ImportJob, ApiError> {
 
 // The file goes as the body (`text/csv`), its options in the query: no size limit of a JSON
 // body, no copy of the file inside a JSON string.
-fn import_path(mapping: &str, dry_run: bool, skip_invalid: bool) -> String {
-    format!("/api/v1/contact-imports?mapping={}&dry_run={dry_run}&skip_invalid={skip_invalid}", super::encode(mapping))
+fn import_path(mapping: &str, dry_run: bool, skip_invalid: bool, existing: &str) -> String {
+    let mapping = super::encode(mapping);
+    format!(
+        "/api/v1/contact-imports?mapping={mapping}&dry_run={dry_run}&skip_invalid={skip_invalid}&existing={existing}"
+    )
 }
 
 /// Logs a call with the client; the screens reread the change log, not the call.

@@ -21,11 +21,13 @@ use crate::platform::error::ApiResult;
 /// binds, and the lookup's arrays stay small.
 pub const BATCH: usize = 1000;
 
-/// How many contacts a batch created and how many rows updated (or matched) an existing one.
+/// How many contacts a batch created, how many rows updated (or matched) an existing one, and
+/// how many matched one that was left alone (`ExistingClients::Skip`).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Written {
     pub created: i32,
     pub updated: i32,
+    pub kept: i32,
 }
 
 struct Entry {
@@ -78,21 +80,25 @@ fn existing(conn: &mut PgConnection, account_id: Uuid, keys: &[upsert::LeadKeys]
 pub type NewNote = (Uuid, Uuid, String);
 
 /// Applies a row's columns beyond the lead's own fields (status, assignee, note) to its
-/// contact, logging each change; returns whether anything changed.
+/// contact, logging each change; returns whether anything changed. Unless `overwrite`, a known
+/// client keeps its status and assignee (a status is never empty).
 pub fn apply_columns(
     contact: &mut ContactRow,
     row: &ImportRow,
+    overwrite: bool,
     log: &mut Vec<(Uuid, &str, Option<Value>, Option<Value>)>,
     notes: &mut Vec<NewNote>,
 ) -> bool {
     let mut changed = false;
-    if let Some(status) = row.status.filter(|s| s.as_str() != contact.status) {
+    if let Some(status) = row.status.filter(|s| s.as_str() != contact.status && overwrite) {
         log.push((contact.id, "status", Some(json!(contact.status)), Some(json!(status))));
         contact.status = status.as_str().to_string();
         changed = true;
     }
     // Assigned quietly: a file of 800 clients sends no 800 e-mails.
-    if let Some(user) = row.assignee.filter(|u| contact.assignee_id != Some(*u)) {
+    if let Some(user) =
+        row.assignee.filter(|u| contact.assignee_id != Some(*u) && (overwrite || contact.assignee_id.is_none()))
+    {
         log.push((contact.id, "assignee_id", contact.assignee_id.map(|u| json!(u)), Some(json!(user))));
         contact.assignee_id = Some(user);
         changed = true;
@@ -130,10 +136,41 @@ pub fn add_notes(conn: &mut PgConnection, source: &LeadSource, notes: &[NewNote]
     Ok(())
 }
 
+/// What a batch would do, worked out in memory: the contacts it creates or changes, the
+/// change log, the notes. `write` stores it; a dry run shows the log.
+pub struct Plan<'r> {
+    entries: Vec<Entry>,
+    pub log: Vec<(Uuid, &'r str, Option<Value>, Option<Value>)>,
+    notes: Vec<NewNote>,
+    pub written: Written,
+    /// The matched clients as they were before the batch, by id.
+    pub before: HashMap<Uuid, ContactRow>,
+}
+
 /// Writes one batch; on error nothing of it should be kept (run it in a savepoint).
 pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -> ApiResult<Written> {
+    let Plan { entries, log, notes, written, .. } = plan(conn, source, rows)?;
+    let (new, known): (Vec<Entry>, Vec<Entry>) = entries.into_iter().filter(|e| e.changed).partition(|e| e.new);
+    let new: Vec<ContactRow> = new.into_iter().map(|e| e.row).collect();
+    if !new.is_empty() {
+        diesel::insert_into(contacts::table).values(&new).execute(conn).map_err(queries::dedup_conflict)?;
+    }
+    // Updates are the rare case of a first import, and each is a different row: one by one.
+    for entry in known {
+        queries::save(conn, &entry.row)?;
+    }
+    add_notes(conn, source, &notes)?;
+    queries::log_many(conn, source.account_id, source.actor, &log)?;
+    Ok(written)
+}
+
+/// Works out a batch against the contacts its e-mails and phones already belong to (locked
+/// until the transaction ends), as `source.on_known` says.
+pub fn plan<'r>(conn: &mut PgConnection, source: &LeadSource, rows: &'r [ImportRow]) -> ApiResult<Plan<'r>> {
+    let overwrite = source.on_known == upsert::OnKnownClient::Update;
     let keys = rows.iter().map(|r| upsert::lead_keys(&r.lead)).collect::<ApiResult<Vec<_>>>()?;
     let found = existing(conn, source.account_id, &keys)?;
+    let before: HashMap<Uuid, ContactRow> = found.iter().map(|row| (row.id, row.clone())).collect();
     let mut entries: Vec<Entry> = found.into_iter().map(|row| Entry { row, new: false, changed: false }).collect();
     let (mut by_email, mut by_phone) = (HashMap::new(), HashMap::new());
     let index =
@@ -149,7 +186,7 @@ pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -
         index(entry, at, &mut by_email, &mut by_phone);
     }
 
-    let mut log: Vec<(Uuid, &str, Option<Value>, Option<Value>)> = Vec::new();
+    let mut log: Vec<(Uuid, &'r str, Option<Value>, Option<Value>)> = Vec::new();
     let mut notes = Vec::new();
     let mut written = Written::default();
     for (row, (email, phone)) in rows.iter().zip(keys) {
@@ -158,9 +195,21 @@ pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -
         let at = match hit.copied() {
             Some(at) => {
                 let entry = &mut entries[at];
-                // A blocked contact takes nothing from a lead.
+                // A blocked contact takes nothing from a lead; nor does any when told to skip.
+                let skip = source.on_known == upsert::OnKnownClient::Skip && !entry.new;
+                if skip {
+                    written.kept += 1;
+                    continue;
+                }
                 if !entry.row.blocked {
-                    let new = upsert::update_from_lead(entry.row.clone(), &row.lead, source.site_id, email, phone);
+                    let new = upsert::update_from_lead(
+                        entry.row.clone(),
+                        &row.lead,
+                        source.site_id,
+                        email,
+                        phone,
+                        overwrite || entry.new,
+                    );
                     let changes = queries::diff(&entry.row, &new);
                     if !changes.is_empty() {
                         log.extend(changes.into_iter().map(|(f, old, new)| (entry.row.id, f, old, new)));
@@ -180,22 +229,11 @@ pub fn write(conn: &mut PgConnection, source: &LeadSource, rows: &[ImportRow]) -
             }
         };
         let entry = &mut entries[at];
-        if apply_columns(&mut entry.row, row, &mut log, &mut notes) {
+        let overwrite = overwrite || entry.new;
+        if apply_columns(&mut entry.row, row, overwrite, &mut log, &mut notes) {
             entry.changed = true;
         }
         index(&entries[at], at, &mut by_email, &mut by_phone);
     }
-
-    let (new, known): (Vec<Entry>, Vec<Entry>) = entries.into_iter().filter(|e| e.changed).partition(|e| e.new);
-    let new: Vec<ContactRow> = new.into_iter().map(|e| e.row).collect();
-    if !new.is_empty() {
-        diesel::insert_into(contacts::table).values(&new).execute(conn).map_err(queries::dedup_conflict)?;
-    }
-    // Updates are the rare case of a first import, and each is a different row: one by one.
-    for entry in known {
-        queries::save(conn, &entry.row)?;
-    }
-    add_notes(conn, source, &notes)?;
-    queries::log_many(conn, source.account_id, source.actor, &log)?;
-    Ok(written)
+    Ok(Plan { entries, log, notes, written, before })
 }

@@ -136,6 +136,7 @@ struct Upload {
     dry_run: bool,
     skip_invalid: bool,
     site_id: Option<Uuid>,
+    existing: domain::ExistingClients,
 }
 
 async fn upload(state: &AppState, req: &HttpRequest, payload: web::Payload) -> ApiResult<Upload> {
@@ -166,6 +167,7 @@ async fn upload(state: &AppState, req: &HttpRequest, payload: web::Payload) -> A
             dry_run: params.dry_run.unwrap_or(false),
             skip_invalid: params.skip_invalid.unwrap_or(false),
             site_id: params.site_id,
+            existing: params.existing.unwrap_or_default(),
         });
     }
     let body = read_body(req, &mut payload, state.config.import_limit).await?;
@@ -177,6 +179,7 @@ async fn upload(state: &AppState, req: &HttpRequest, payload: web::Payload) -> A
         dry_run: request.dry_run,
         skip_invalid: request.skip_invalid,
         site_id: request.site_id,
+        existing: request.existing,
     })
 }
 
@@ -229,7 +232,7 @@ async fn import_in_slot(
     payload: web::Payload,
     slot_id: Uuid,
 ) -> ApiResult<HttpResponse> {
-    let Upload { csv, mapping, dry_run, skip_invalid, site_id } = upload(&state, &req, payload).await?;
+    let Upload { csv, mapping, dry_run, skip_invalid, site_id, existing } = upload(&state, &req, payload).await?;
     let account_id = caller.account_id;
     let terms = std::sync::Arc::new(state.db.run(move |conn| account_terms(conn, account_id)).await?);
     let checked: Checked = {
@@ -243,17 +246,22 @@ async fn import_in_slot(
     }
 
     if dry_run {
+        let caller = caller.clone();
         let mut preview = state
             .db
-            .run(move |conn| {
+            .transaction(move |conn| {
                 if let Some(site) = site_id {
                     check_site(conn, account_id, site)?;
                 }
                 let mut seen = HashSet::new();
                 let mut would_update = 0;
+                let mut rows = Vec::new();
                 for batch in valid_batches(&csv, &mapping, &terms, import_batch::BATCH)? {
                     would_update += count_updates(conn, account_id, &batch, &mut seen)?;
+                    rows.extend(batch);
                 }
+                let actor = Actor::user(conn, &caller)?;
+                let updates = would_change(conn, &import_source(account_id, site_id, &actor, existing), &rows)?;
                 Ok(ImportPreview {
                     total_rows: checked.total,
                     valid_rows: checked.valid,
@@ -261,6 +269,7 @@ async fn import_in_slot(
                     would_update,
                     sample: sample(&checked.first),
                     errors: checked.errors,
+                    updates,
                 })
             })
             .await?;
@@ -315,7 +324,7 @@ async fn import_in_slot(
     let job_id = job.id;
     std::thread::Builder::new()
         .name("csv-import".into())
-        .spawn(move || run_job(db, job_id, account_id, site_id, actor, (csv, mapping, terms), skip_invalid))
+        .spawn(move || run_job(db, job_id, account_id, site_id, actor, (csv, mapping, terms), (skip_invalid, existing)))
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(HttpResponse::Accepted().json(job))
 }
@@ -415,7 +424,7 @@ fn run_job(
     site_id: Option<Uuid>,
     actor: Actor,
     (csv, mapping, terms): (web::Bytes, BTreeMap<String, String>, std::sync::Arc<AccountTerms>),
-    skip_invalid: bool,
+    (skip_invalid, existing): (bool, domain::ExistingClients),
 ) {
     let progress = |values: (i32, i32, i32, i32)| {
         let _ = db.run_blocking(|conn| {
@@ -429,19 +438,7 @@ fn run_job(
                 .execute(conn)?)
         });
     };
-    let source = upsert::LeadSource {
-        account_id,
-        site_id,
-        actor: &actor,
-        channel: Channel::Import,
-        auto_assign: false,
-        on_known: upsert::OnKnownClient::Update,
-        // Imports assign no one, so they send no e-mail with a link.
-        public_url: "",
-        // A file's rows keep the location columns they have.
-        client_address: None,
-        approx_location: None,
-    };
+    let source = import_source(account_id, site_id, &actor, existing);
     let result: ApiResult<(i32, i32, i32)> = db.run_blocking(|conn| {
         let skipped_before: i32 = import_jobs::table.find(job_id).select(import_jobs::skipped).first(conn)?;
         conn.transaction(|conn| {
@@ -457,12 +454,14 @@ fn run_job(
                     Ok(written) => {
                         created += written.created;
                         updated += written.updated;
+                        skipped += written.kept;
                     }
                     Err(_) => {
                         for row in &batch {
                             match conn.transaction(|conn| one_row(conn, &source, row)) {
-                                Ok(true) => created += 1,
-                                Ok(false) => updated += 1,
+                                Ok(Some(true)) => created += 1,
+                                Ok(Some(false)) => updated += 1,
+                                Ok(None) => skipped += 1,
                                 Err(_) if skip_invalid => skipped += 1,
                                 Err(e) => return Err(ApiError::Internal(anyhow::anyhow!("row {}: {e}", row.number))),
                             }
@@ -505,18 +504,94 @@ fn run_job(
     });
 }
 
+/// Where an import's rows come from and what they may do to known clients.
+fn import_source<'a>(
+    account_id: Uuid,
+    site_id: Option<Uuid>,
+    actor: &'a Actor,
+    existing: domain::ExistingClients,
+) -> upsert::LeadSource<'a> {
+    upsert::LeadSource {
+        account_id,
+        site_id,
+        actor,
+        channel: Channel::Import,
+        auto_assign: false,
+        on_known: existing.into(),
+        // Imports assign no one, so they send no e-mail with a link.
+        public_url: "",
+        // A file's rows keep the location columns they have.
+        client_address: None,
+        approx_location: None,
+    }
+}
+
+/// The clients a dry run's rows would change, with each change: the import's own plan,
+/// worked out over the whole file at once and never written (the first 100 clients).
+fn would_change(
+    conn: &mut PgConnection,
+    source: &upsert::LeadSource,
+    rows: &[ImportRow],
+) -> ApiResult<Vec<domain::ImportUpdate>> {
+    let plan = import_batch::plan(conn, source, rows)?;
+    let text = |v: &Option<serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    let mut updates: Vec<domain::ImportUpdate> = Vec::new();
+    // A grouped value (the location) is told field by field: `city`, not a JSON object.
+    let expanded = plan.log.iter().flat_map(|(contact_id, field, from, to)| {
+        let part = |v: &Option<serde_json::Value>, key: &str| v.as_ref().and_then(|v| v.get(key)).cloned();
+        match (from, to) {
+            (Some(serde_json::Value::Object(a)), Some(serde_json::Value::Object(b))) => a
+                .keys()
+                .chain(b.keys())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .filter(|k| a.get(*k) != b.get(*k))
+                .map(|k| (*contact_id, k.to_string(), part(from, k), part(to, k)))
+                .collect::<Vec<_>>(),
+            _ => vec![(*contact_id, field.to_string(), from.clone(), to.clone())],
+        }
+    });
+    for (contact_id, field, from, to) in expanded {
+        let Some(before) = plan.before.get(&contact_id) else { continue };
+        let change = domain::ImportChange { field, from: text(&from), to: text(&to) };
+        match updates.iter().position(|u| u.contact_id == contact_id) {
+            Some(at) => updates[at].changes.push(change),
+            None if updates.len() < 100 => updates.push(domain::ImportUpdate {
+                contact_id,
+                label: [&before.name, &before.email, &before.phone]
+                    .into_iter()
+                    .flatten()
+                    .next()
+                    .cloned()
+                    .unwrap_or_default(),
+                changes: vec![change],
+            }),
+            None => {}
+        }
+    }
+    Ok(updates)
+}
+
 /// One row as a single lead: the import's fallback when a batch cannot go in whole. Returns
-/// whether it created a contact.
-fn one_row(conn: &mut PgConnection, source: &upsert::LeadSource, row: &ImportRow) -> ApiResult<bool> {
+/// whether it created a contact; `None` when it matched one it was told to leave alone.
+fn one_row(conn: &mut PgConnection, source: &upsert::LeadSource, row: &ImportRow) -> ApiResult<Option<bool>> {
     let (mut contact, is_new) = upsert::create_or_update(conn, source, &row.lead)?;
+    if !is_new && source.on_known == upsert::OnKnownClient::Skip {
+        return Ok(None);
+    }
+    let overwrite = is_new || source.on_known == upsert::OnKnownClient::Update;
     let mut log = Vec::new();
     let mut notes = Vec::new();
-    if import_batch::apply_columns(&mut contact, row, &mut log, &mut notes) {
+    if import_batch::apply_columns(&mut contact, row, overwrite, &mut log, &mut notes) {
         queries::save(conn, &contact)?;
         import_batch::add_notes(conn, source, &notes)?;
         queries::log_many(conn, source.account_id, source.actor, &log)?;
     }
-    Ok(is_new)
+    Ok(Some(is_new))
 }
 
 /// Progress and outcome of an import.

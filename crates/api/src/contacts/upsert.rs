@@ -23,6 +23,21 @@ pub enum OnKnownClient {
     /// An anonymous source (a site's public key): nothing of the client changes; the
     /// submission is logged on it ("submitted again with …") for an agent to review.
     LogOnly,
+    /// A CSV import told to fill gaps only: the lead's values go only where the client has
+    /// none (tags are still added).
+    FillEmpty,
+    /// A CSV import told to leave known clients alone.
+    Skip,
+}
+
+impl From<domain::ExistingClients> for OnKnownClient {
+    fn from(existing: domain::ExistingClients) -> OnKnownClient {
+        match existing {
+            domain::ExistingClients::Update => OnKnownClient::Update,
+            domain::ExistingClients::FillEmpty => OnKnownClient::FillEmpty,
+            domain::ExistingClients::Skip => OnKnownClient::Skip,
+        }
+    }
 }
 
 /// Where a lead comes from and what it may do.
@@ -69,14 +84,15 @@ pub fn create_or_update(
     }
 
     let (contact, created) = match existing {
-        Some(old) if old.blocked => (old, false),
+        Some(old) if old.blocked || on_known == OnKnownClient::Skip => (old, false),
         Some(old) if on_known == OnKnownClient::LogOnly => {
             let submitted = submitted_fields(lead);
             queries::log_changes(conn, account_id, old.id, actor, &[("submitted_again", None, Some(submitted))])?;
             (old, false)
         }
         Some(old) => {
-            let mut new = update_from_lead(old.clone(), lead, site_id, email, phone);
+            let overwrite = on_known != OnKnownClient::FillEmpty;
+            let mut new = update_from_lead(old.clone(), lead, site_id, email, phone, overwrite);
             fill_location_from_ip(&mut new, approx_location);
             let changes = queries::diff(&old, &new);
             if changes.is_empty() {
@@ -136,7 +152,7 @@ pub fn new_contact(
     row.site_id = source.site_id;
     row.email = email;
     row.phone = phone;
-    row = update_from_lead(row, lead, source.site_id, None, None);
+    row = update_from_lead(row, lead, source.site_id, None, None, true);
     if row.ip.is_none() {
         row.ip = source.client_address.map(str::to_string).filter(|a| !a.is_empty());
     }
@@ -182,26 +198,29 @@ fn fill_if_empty(slot: &mut Option<String>, value: &Option<String>) {
     }
 }
 
-/// What a lead changes on a contact: personal data it carries replaces what is there;
-/// origin data (site, page, source…) only fills gaps, so the first contact's origin stays.
+/// What a lead changes on a contact: personal data it carries replaces what is there (only
+/// fills gaps unless `overwrite`); origin data (site, page, source…) only fills gaps, so the
+/// first contact's origin stays.
 pub fn update_from_lead(
     mut row: ContactRow,
     lead: &IngestLeadRequest,
     site_id: Option<Uuid>,
     email: Option<String>,
     phone: Option<String>,
+    overwrite: bool,
 ) -> ContactRow {
-    set_if_given(&mut row.name, &lead.name);
-    set_if_given(&mut row.contact_hours, &lead.contact_hours);
+    let set: fn(&mut Option<String>, &Option<String>) = if overwrite { set_if_given } else { fill_if_empty };
+    set(&mut row.name, &lead.name);
+    set(&mut row.contact_hours, &lead.contact_hours);
     if let Some(loc) = lead.location.as_ref().filter(|l| !crate::platform::geoip::is_empty(Some(l))) {
-        if row.location_from_ip {
+        if row.location_from_ip && overwrite {
             // A given location replaces an approximate one whole, not part by part.
             (row.city, row.region, row.country) = (None, None, None);
             row.location_from_ip = false;
         }
-        set_if_given(&mut row.city, &loc.city);
-        set_if_given(&mut row.region, &loc.region);
-        set_if_given(&mut row.country, &loc.country);
+        set(&mut row.city, &loc.city);
+        set(&mut row.region, &loc.region);
+        set(&mut row.country, &loc.country);
     }
     fill_if_empty(&mut row.email, &email);
     fill_if_empty(&mut row.phone, &phone);
@@ -214,7 +233,7 @@ pub fn update_from_lead(
     if row.site_id.is_none() {
         row.site_id = site_id;
     }
-    if lead.rating.is_some() {
+    if lead.rating.is_some() && (overwrite || row.rating.is_none()) {
         row.rating = lead.rating;
     }
     let mut tags = row.tags.clone();
@@ -222,7 +241,9 @@ pub fn update_from_lead(
     row.tags = normalize_tags(tags);
     if let (Some(into), Some(Value::Object(from))) = (row.custom_fields.as_object_mut(), &lead.custom_fields) {
         for (k, v) in from {
-            into.insert(k.clone(), v.clone());
+            if overwrite || into.get(k).is_none_or(serde_json::Value::is_null) {
+                into.insert(k.clone(), v.clone());
+            }
         }
     }
     row.updated_at = Utc::now();

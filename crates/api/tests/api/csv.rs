@@ -483,3 +483,77 @@ async fn columns_set_the_assignee_by_email_custom_fields_and_a_note() {
     let found: domain::ContactPage = app.get("/api/v1/contacts?q=cedo", &admin.token).await.json().await.unwrap();
     assert_eq!(found.items.iter().map(|c| c.id).collect::<Vec<_>>(), [known.id]);
 }
+
+/// A file sharing a client's phone: the preview names the client and every field that would
+/// change, and the import does what `existing` says: replace, fill the gaps, or leave it.
+#[tokio::test]
+async fn an_import_previews_whom_it_changes_and_updates_fills_or_skips_them() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ana@acme.test").await;
+    let maria: domain::ContactView = app
+        .post("/api/v1/contacts", Some(&admin.token), &json!({"name": "Maria Silva", "phone": "(11) 98765-4321"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let csv = "Nome;Telefone;E-mail;Cidade;Situação\nCarla Mendes;(11) 98765-4321;carla@x.test;Santos;com venda\nNova;(11) 91234-5678;;;\n";
+    let mapping =
+        json!({"name": "Nome", "phone": "Telefone", "email": "E-mail", "city": "Cidade", "status": "Situação"});
+    let send = |existing: &'static str, dry_run: bool| {
+        let body = json!({"csv": csv, "mapping": mapping.clone(), "dry_run": dry_run, "existing": existing});
+        let request = app.request(reqwest::Method::POST, "/api/v1/contact-imports", Some(&admin.token));
+        async move { request.json(&body).send().await.unwrap() }
+    };
+    let changes = |p: &domain::ImportPreview| -> Vec<(String, Option<String>, Option<String>)> {
+        assert!(p.updates.iter().all(|u| u.contact_id == maria.id && u.label == "Maria Silva"), "{:?}", p.updates);
+        p.updates
+            .iter()
+            .flat_map(|u| u.changes.iter().map(|c| (c.field.clone(), c.from.clone(), c.to.clone())))
+            .collect()
+    };
+    let s = |v: &str| Some(v.to_string());
+
+    let update: domain::ImportPreview = send("update", true).await.json().await.unwrap();
+    assert_eq!((update.would_create, update.would_update), (1, 1));
+    let mut got = changes(&update);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("city".into(), None, s("Santos")),
+            ("email".into(), None, s("carla@x.test")),
+            ("name".into(), s("Maria Silva"), s("Carla Mendes")),
+            ("status".into(), s("to_contact"), s("won")),
+        ]
+    );
+    let fill: domain::ImportPreview = send("fill_empty", true).await.json().await.unwrap();
+    let mut got = changes(&fill);
+    got.sort();
+    assert_eq!(got, [("city".into(), None, s("Santos")), ("email".into(), None, s("carla@x.test"))]);
+    let skip: domain::ImportPreview = send("skip", true).await.json().await.unwrap();
+    assert!(skip.updates.is_empty());
+    // A preview writes nothing.
+    assert_eq!(app.count("SELECT count(*) FROM contacts"), 1);
+
+    // Filling the gaps keeps her name and status.
+    let job: domain::ImportJob = send("fill_empty", false).await.json().await.unwrap();
+    let job = finished(&app, &admin, &job).await;
+    assert_eq!((job.status, job.created, job.updated), (domain::ImportStatus::Completed, 1, 1));
+    let now: domain::ContactDetail =
+        app.get(&format!("/api/v1/contacts/{}", maria.id), &admin.token).await.json().await.unwrap();
+    assert_eq!(
+        (now.contact.name.as_deref(), now.contact.email.as_deref(), now.contact.status),
+        (Some("Maria Silva"), Some("carla@x.test"), domain::ContactStatus::ToContact)
+    );
+    // Skipping leaves her alone and says so.
+    let before = app.count(&format!("SELECT count(*) FROM contact_activities WHERE contact_id = '{}'", maria.id));
+    let job: domain::ImportJob = send("skip", false).await.json().await.unwrap();
+    let job = finished(&app, &admin, &job).await;
+    assert_eq!((job.created, job.updated, job.skipped), (0, 0, 2));
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM contact_activities WHERE contact_id = '{}'", maria.id)),
+        before
+    );
+    let p = problem(send("overwrite", true).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&p), ["existing"]);
+}

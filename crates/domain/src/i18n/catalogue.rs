@@ -306,6 +306,11 @@ catalogue! {
     AlertReply => "New message in your conversation", "Nova mensagem na sua conversa";
     SoundAlerts => "Sound alerts", "Alertas sonoros";
     ErrAmount => "write an amount such as {example}", "escreva um valor como {example}";
+    ExistingClients => "Clients already here", "Clientes que já existem";
+    ExistingUpdate => "Update them with the file's values", "Atualizar com os valores do arquivo";
+    ExistingFillEmpty => "Only fill their empty fields", "Só preencher os campos vazios";
+    ExistingSkip => "Leave them as they are", "Deixar como estão";
+    WouldChange => "Clients this file would change", "Clientes que este arquivo alteraria";
     TakenByColleague => "Another operator accepted this conversation first.", "Outro atendente aceitou esta conversa primeiro.";
     ChooseOperator => "Choose a colleague", "Escolha um colega";
     CannedResponses => "Canned responses", "Respostas prontas";

@@ -58,6 +58,7 @@ pub fn ImportPage() -> impl IntoView {
     let columns = RwSignal::new(Vec::<String>::new());
     let mapping = RwSignal::new(BTreeMap::<String, String>::new());
     let skip_invalid = RwSignal::new(false);
+    let existing = RwSignal::new("update".to_string());
     let preview = RwSignal::new(None::<ImportPreview>);
     let job = RwSignal::new(None::<ImportJob>);
     let row_errors = RwSignal::new(Vec::<ImportRowError>::new());
@@ -89,13 +90,13 @@ pub fn ImportPage() -> impl IntoView {
     };
     let request = move || {
         let mapping = serde_json::to_string(&mapping.get_untracked()).unwrap_or_default();
-        (csv.get_untracked(), mapping, skip_invalid.get_untracked())
+        (csv.get_untracked(), mapping, skip_invalid.get_untracked(), existing.get_untracked())
     };
-    let previewing = Task::new(move |asked: &(String, String, bool)| {
+    let previewing = Task::new(move |asked: &(String, String, bool, String)| {
         let asked = asked.clone();
         async move {
-            let (body, mapping, skip_invalid) = asked;
-            match api::contacts::preview_import(&body, &mapping, skip_invalid).await {
+            let (body, mapping, skip_invalid, existing) = asked;
+            match api::contacts::preview_import(&body, &mapping, skip_invalid, &existing).await {
                 Ok(p) => preview.set(Some(p)),
                 Err(e) => error.set(Some(e)),
             }
@@ -106,11 +107,11 @@ pub fn ImportPage() -> impl IntoView {
         let asked = request();
         previewing.dispatch(asked);
     };
-    let importing = Task::new(move |asked: &(String, String, bool)| {
+    let importing = Task::new(move |asked: &(String, String, bool, String)| {
         let asked = asked.clone();
         async move {
-            let (body, mapping, skip_invalid) = asked;
-            match api::contacts::start_import(&body, &mapping, skip_invalid).await {
+            let (body, mapping, skip_invalid, existing) = asked;
+            match api::contacts::start_import(&body, &mapping, skip_invalid, &existing).await {
                 Ok(started) => {
                     job.set(Some(started.clone()));
                     poll(started.id, job).await;
@@ -183,6 +184,14 @@ pub fn ImportPage() -> impl IntoView {
             <h2>{i18n.tr(Msg::ColumnMapping)}</h2>
             <div class="mapping" data-testid="mapping">{mapping_rows}</div>
             <label class="check"><input type="checkbox" name="skip_invalid" bind:checked=skip_invalid/>{i18n.tr(Msg::SkipInvalid)}</label>
+            // A different choice, a different preview: the old one goes.
+            <label>{i18n.tr(Msg::ExistingClients)}
+                <select name="existing" bind:value=existing on:change=move |_| preview.set(None)>
+                    <option value="update">{i18n.tr(Msg::ExistingUpdate)}</option>
+                    <option value="fill_empty">{i18n.tr(Msg::ExistingFillEmpty)}</option>
+                    <option value="skip">{i18n.tr(Msg::ExistingSkip)}</option>
+                </select>
+            </label>
             <div class="buttons">
                 <button disabled=previewing.pending() class="secondary" on:click=run_preview>{i18n.tr(Msg::Preview)}</button>
                 <button on:click=run_import disabled=move || importing.pending().get() || job.with(|j| j.as_ref().is_some_and(|j| j.status == ImportStatus::Running))>
@@ -199,6 +208,7 @@ pub fn ImportPage() -> impl IntoView {
                     {i18n.tr(Msg::Updated)}": "<strong data-testid="would-update">{p.would_update}</strong>" · "
                     {i18n.tr(Msg::Invalid)}": "<strong>{p.errors.len()}</strong>
                 </p>
+                <UpdatesList updates=p.updates.clone()/>
                 <ErrorTable errors=p.errors.clone()/>
             </div>
         })}
@@ -258,6 +268,34 @@ fn ErrorTable(errors: Vec<ImportRowError>) -> impl IntoView {
                     {errors.into_iter().map(|e| view! { <tr><td>"#"{e.row}</td><td>{e.field}</td><td>{e.message}</td></tr> }).collect_view()}
                 </tbody>
             </table>
+        }
+    })
+}
+
+/// The clients the file would change, each with its fields as they are and would be.
+#[component]
+fn UpdatesList(updates: Vec<domain::ImportUpdate>) -> impl IntoView {
+    let i18n = use_i18n();
+    let empty = updates.is_empty();
+    let field_name = move |field: &str| field_msg(field).map_or_else(|| field.to_string(), |m| i18n.t(m).to_string());
+    let rows = updates
+        .into_iter()
+        .map(|u| {
+            let changes = u
+                .changes
+                .iter()
+                .map(|c| {
+                    let (from, to) = (c.from.clone().unwrap_or("—".into()), c.to.clone().unwrap_or("—".into()));
+                    view! { <li><span class="muted">{field_name(&c.field)}": "</span><del>{from}</del>" → "<ins>{to}</ins></li> }
+                })
+                .collect_view();
+            view! { <li><a href=format!("/clients/{}", u.contact_id)>{u.label}</a><ul>{changes}</ul></li> }
+        })
+        .collect_view();
+    (!empty).then(|| {
+        view! {
+            <h3>{i18n.tr(Msg::WouldChange)}</h3>
+            <ul class="import-updates" data-testid="import-updates">{rows}</ul>
         }
     })
 }
