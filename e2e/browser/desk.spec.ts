@@ -20,12 +20,12 @@ test.afterEach(async () => {
 });
 
 /** A visitor on the demo customer page, in a browser of their own. */
-async function visitorPage(browser: Browser, phone: boolean): Promise<Page> {
+async function visitorPage(browser: Browser, phone: boolean, query = ''): Promise<Page> {
   const context = await browser.newContext(phone ? { viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true } : {});
   visitorContexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (e) => { throw e; });
-  await page.goto(`/demo?site_key=${demoSiteKey()}`);
+  await page.goto(`/demo?site_key=${demoSiteKey()}${query}`);
   return page;
 }
 
@@ -111,7 +111,9 @@ test('an operator in another tab hears a new chat and is notified of it and of r
 
   await page.evaluate(() => { (window as any).__hidden = true; });
   const name = `Visitante ${uniqueName()}`;
-  const visitor = await visitorPage(browser, isPhone(page));
+  // From a page whose address carries a campaign's long UTM parameters.
+  const utm = '&utm_source=newsletter-dezembro-2026&utm_medium=email-marketing&utm_campaign=black-friday-ofertas-para-clientes-antigos&utm_content=botao-principal';
+  const visitor = await visitorPage(browser, isPhone(page), utm);
   await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
   const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
   await visitorSays(visitor, name);
@@ -124,6 +126,13 @@ test('an operator in another tab hears a new chat and is notified of it and of r
   await page.evaluate(() => { (window as any).__hidden = false; });
   await page.getByTestId('conversation-list').locator('.conv-item', { hasText: name }).getByTestId('accept').click();
   await expect(page.getByTestId('conversation').getByTestId('conversation-title')).toHaveText(name);
+  // The long address wraps: nothing is wider than the screen or runs under the client panel.
+  await expect(page.getByTestId('conversation').locator('.pane-head')).toContainText('utm_campaign');
+  const overflow = await page.evaluate(() => {
+    const head = document.querySelector('[data-testid=conversation] .pane-head') as HTMLElement;
+    return [document.documentElement.scrollWidth - document.documentElement.clientWidth, head.scrollWidth - head.clientWidth];
+  });
+  expect(overflow).toEqual([0, 0]);
   await page.evaluate(() => { (window as any).__hidden = true; });
   await visitorSays(visitor, 'Ainda está aí?');
   await expect.poll(() => recorded(page, '__notifications')).toContainEqual({ title: 'New message in your conversation', body: 'Ainda está aí?' });
