@@ -204,9 +204,11 @@ pub async fn set_presence(
     Ok(web::Json(user.view()))
 }
 
-/// The caller's own alert settings: whether the app plays a sound for new chats, transfers,
-/// invitations and replies in their chats (on by default). Browser notifications are the
-/// browser's permission, asked by the app.
+/// Set the caller's own alert settings.
+///
+/// `sound`: whether the app plays a sound for new chats, transfers, invitations and replies
+/// in their chats (on by default). Each user sets only their own. Browser notifications are
+/// the browser's permission, asked by the app.
 #[utoipa::path(
     tag = "users", operation_id = "set_alerts", security(("bearer" = [])),
     request_body = AlertsRequest,
