@@ -29,7 +29,7 @@ pub fn App() -> impl IntoView {
     crate::toast::Toasts::provide();
     crate::realtime::provide(session);
     // A reload keeps the user signed in through the refresh cookie.
-    let resumed = LocalResource::new(|| async {
+    let resumed = crate::busy::load(|| async {
         if api::may_have_session() {
             api::refresh().await.ok().map(|t| t.user)
         } else {
@@ -206,7 +206,7 @@ fn Settings() -> impl IntoView {
 fn NotificationsMenu() -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
-    let list = LocalResource::new(api::notifications::list);
+    let list = crate::busy::load(api::notifications::list);
     let navigate = use_navigate();
     let reading_all = Task::new(move |_: &()| async move {
         let _ = api::notifications::read_all().await;

@@ -91,3 +91,21 @@ impl<I: 'static> Task<I> {
         self.busy.pending
     }
 }
+
+type Fetch<T> = Box<dyn Fn() -> Pin<Box<dyn Future<Output = T>>>>;
+
+/// `LocalResource::new`, compiled once per value type rather than once per call site:
+/// Leptos builds a resource's whole loading machinery (about 2 KB of wasm) for each fetcher
+/// type, and every closure is a type of its own. Behind a box, the fetchers of one value type
+/// share it. Signals read by `fetch` before its first `await` are tracked as before.
+pub fn load<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> LocalResource<T>
+where
+    T: 'static,
+    Fut: Future<Output = T> + 'static,
+{
+    load_boxed(Box::new(move || Box::pin(fetch())))
+}
+
+fn load_boxed<T: 'static>(fetch: Fetch<T>) -> LocalResource<T> {
+    LocalResource::new(fetch)
+}

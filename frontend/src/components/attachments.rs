@@ -40,7 +40,7 @@ struct Files {
 #[component]
 pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let list = LocalResource::new({
+    let list = crate::busy::load({
         let files = files.clone();
         move || {
             let files = files.clone();

@@ -43,7 +43,7 @@ pub fn ClientCard(
     let region = RwSignal::new(c.location.region.clone().unwrap_or_default());
     let country = RwSignal::new(c.location.country.clone().unwrap_or_default());
     let tags = RwSignal::new(c.tags.join(", "));
-    let definitions = LocalResource::new(api::settings::custom_fields);
+    let definitions = crate::busy::load(api::settings::custom_fields);
     let value_text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),

@@ -20,7 +20,7 @@ pub fn ClientPicker(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let words = RwSignal::new(String::new());
-    let found = LocalResource::new(move || {
+    let found = crate::busy::load(move || {
         let q = words.get().trim().to_string();
         async move {
             if q.chars().count() < 2 {

@@ -14,7 +14,7 @@ pub struct Directory {
 
 impl Directory {
     pub fn new() -> Directory {
-        Directory { sites: LocalResource::new(api::sites::list), users: LocalResource::new(api::users::list) }
+        Directory { sites: crate::busy::load(api::sites::list), users: LocalResource::new(api::users::list) }
     }
 
     /// A site's name; empty while loading or for no site. Reads the list in place: every

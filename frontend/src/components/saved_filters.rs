@@ -25,7 +25,7 @@ pub fn SavedFilters(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let saved = LocalResource::new(move || client::list(home));
+    let saved = crate::busy::load(move || client::list(home));
     let error = RwSignal::new(None::<ApiError>);
     let name = RwSignal::new(String::new());
     let shared = RwSignal::new(false);

@@ -154,12 +154,12 @@ fn NewTaskForm(
 pub fn TasksPage() -> impl IntoView {
     let i18n = use_i18n();
     let all = RwSignal::new(false);
-    let users = LocalResource::new(api::users::list);
-    let open = LocalResource::new(move || {
+    let users = crate::busy::load(api::users::list);
+    let open = crate::busy::load(move || {
         let scope = if all.get() { "all" } else { "mine" };
         async move { api::tasks::list(&format!("scope={scope}")).await }
     });
-    let done = LocalResource::new(move || {
+    let done = crate::busy::load(move || {
         let scope = if all.get() { "all" } else { "mine" };
         async move { api::tasks::list(&format!("scope={scope}&state=done")).await }
     });
@@ -219,7 +219,7 @@ pub fn TasksPage() -> impl IntoView {
 #[component]
 pub fn TaskPanel(link: TaskLink) -> impl IntoView {
     let i18n = use_i18n();
-    let tasks = LocalResource::new(move || async move { api::tasks::list(&link.query()).await });
+    let tasks = crate::busy::load(move || async move { api::tasks::list(&link.query()).await });
     let reload = Callback::new(move |_| tasks.refetch());
     view! {
         <section class="task-panel" data-testid="task-panel">

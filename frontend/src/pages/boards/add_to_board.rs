@@ -18,14 +18,14 @@ use crate::pages::form_error;
 pub fn AddToBoard(contact_id: Uuid, contact_name: String) -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
-    let boards = LocalResource::new(client::boards);
+    let boards = crate::busy::load(client::boards);
     let board = RwSignal::new(String::new());
     let stage = RwSignal::new(String::new());
     let title = RwSignal::new(contact_name);
     let error = RwSignal::new(None::<ApiError>);
     let created = RwSignal::new(None::<(Uuid, Uuid)>);
     let taken = RwSignal::new(None::<(Uuid, Uuid)>);
-    let deals = LocalResource::new(move || crate::api::contacts::cards(contact_id));
+    let deals = crate::busy::load(move || crate::api::contacts::cards(contact_id));
     let deal_list = move || deals.get().and_then(Result::ok).unwrap_or_default();
     // The contact's card on the chosen board, if it has one: shown instead of the form's button.
     let existing = move || {

@@ -30,7 +30,7 @@ pub fn BaseCardSettings(board: BoardView, users: LocalResource<Result<UserList, 
     let new_comment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let loaded = RwSignal::new(false);
-    let base = LocalResource::new(move || client::base_card(board_id));
+    let base = crate::busy::load(move || client::base_card(board_id));
     Effect::new(move || match base.get() {
         Some(Ok(base)) => {
             description.set(base.description);

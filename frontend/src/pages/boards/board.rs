@@ -30,7 +30,7 @@ pub struct Columns {
 pub fn BoardPage() -> impl IntoView {
     let params = use_params_map();
     let board_id = move || params.get().get("id").and_then(|id| id.parse::<Uuid>().ok());
-    let board = LocalResource::new(move || {
+    let board = crate::busy::load(move || {
         let id = board_id();
         async move {
             match id {
@@ -39,7 +39,7 @@ pub fn BoardPage() -> impl IntoView {
             }
         }
     });
-    let users = LocalResource::new(api::users::list);
+    let users = crate::busy::load(api::users::list);
     // Outlives the screen, which a settings change rebuilds: the admin keeps working in it.
     let settings_open = RwSignal::new(false);
     // Made here, not in the view below: that view is rebuilt by the refetch, and work still
@@ -74,7 +74,7 @@ fn BoardScreen(
     // The cards under the filter, loaded again on each `load()`. The resource shows only its
     // newest load's answer: an older one (started before a move) would put the card back.
     let reloads = RwSignal::new(0u64);
-    let loaded = LocalResource::new(move || {
+    let loaded = crate::busy::load(move || {
         let q = qs.get();
         reloads.track();
         async move { client::cards(board_id, &q).await }

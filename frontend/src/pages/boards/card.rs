@@ -158,7 +158,7 @@ pub fn CardDialog(
         history_key.update(|k| *k += 1);
     };
     let loaded =
-        LocalResource::new(move || async move { (client::card(card_id).await, client::comments(card_id).await) });
+        crate::busy::load(move || async move { (client::card(card_id).await, client::comments(card_id).await) });
     Effect::new(move || {
         let Some((read, listed)) = loaded.get() else { return };
         match read {

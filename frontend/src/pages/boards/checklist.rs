@@ -16,7 +16,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let items = RwSignal::new(Vec::<ChecklistItemView>::new());
     let error = RwSignal::new(None::<ApiError>);
-    let loaded = LocalResource::new(move || client::checklist(card_id));
+    let loaded = crate::busy::load(move || client::checklist(card_id));
     Effect::new(move || match loaded.get() {
         Some(Ok(list)) => items.set(list.items),
         Some(Err(e)) => error.set(Some(e)),

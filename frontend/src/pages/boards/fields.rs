@@ -180,7 +180,7 @@ fn ContactField(key: String, name: String, values: Values) -> impl IntoView {
     // (id, name) of the choices: the current contact first, then the search's matches.
     let choices = RwSignal::new(Vec::<(Uuid, String)>::new());
     let current = text(values, &key).parse::<Uuid>().ok();
-    let linked = LocalResource::new(move || async move {
+    let linked = crate::busy::load(move || async move {
         match current {
             Some(id) => client::contact(id).await.ok().map(|c| (id, c)),
             None => None,
@@ -194,7 +194,7 @@ fn ContactField(key: String, name: String, values: Values) -> impl IntoView {
     });
     // What the user typed, searched as they type; the resource keeps only the newest answer.
     let typed = RwSignal::new(None::<String>);
-    let found = LocalResource::new(move || {
+    let found = crate::busy::load(move || {
         let q = typed.get();
         async move {
             match q {

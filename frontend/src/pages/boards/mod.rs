@@ -33,7 +33,7 @@ use crate::session::use_session;
 pub fn BoardsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let boards = LocalResource::new(client::boards);
+    let boards = crate::busy::load(client::boards);
     let list = move || {
         boards.get().map(|res| match res {
             Ok(list) if list.items.is_empty() => view! {

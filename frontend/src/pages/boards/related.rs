@@ -27,7 +27,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
         load_action.dispatch(());
     };
     load();
-    let boards = LocalResource::new(client::boards);
+    let boards = crate::busy::load(client::boards);
     let board = RwSignal::new(String::new());
     let q = RwSignal::new(String::new());
     let found = RwSignal::new(Vec::<(Uuid, String)>::new());

@@ -64,7 +64,7 @@ pub fn ImportPage() -> impl IntoView {
     let row_errors = RwSignal::new(Vec::<ImportRowError>::new());
     let error = RwSignal::new(None::<ApiError>);
     // The account's custom fields: each can take a column too.
-    let definitions = LocalResource::new(api::settings::custom_fields);
+    let definitions = crate::busy::load(api::settings::custom_fields);
     let custom_fields = move || definitions.get().and_then(Result::ok).map(|l| l.items).unwrap_or_default();
 
     let reading = Task::new(move |file: &web_sys::File| {

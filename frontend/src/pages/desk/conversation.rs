@@ -38,7 +38,7 @@ fn status_msg(s: ConversationStatus) -> Msg {
 pub fn ConversationPane(id: uuid::Uuid, tab: Tab, directory: Directory) -> impl IntoView {
     let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
-    let detail = LocalResource::new(move || async move { api::conversations::get(id).await });
+    let detail = crate::busy::load(move || async move { api::conversations::get(id).await });
     let messages = RwSignal::new(Vec::<MessageView>::new());
     Effect::new(move |_| {
         if let Some(Ok(d)) = detail.get() {
@@ -304,7 +304,7 @@ fn ReplyBox(c: ConversationSummary) -> impl IntoView {
     let id = c.id;
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let canned = LocalResource::new(api::settings::canned_responses);
+    let canned = crate::busy::load(api::settings::canned_responses);
     // Tell the visitor at most every 3 seconds.
     let last_typing = StoredValue::new(0.0_f64);
     let send = Task::new(move |body: &String| {

@@ -57,7 +57,7 @@ pub struct SharedDeskCounts(pub LocalResource<Option<DeskCounts>>);
 /// Provides [`SharedDeskCounts`] to the signed-in shell; they follow the event stream.
 pub fn provide_counts() -> SharedDeskCounts {
     let session = use_session();
-    let counts = LocalResource::new(move || {
+    let counts = crate::busy::load(move || {
         let signed_in = session.current().is_some();
         async move {
             if signed_in {
@@ -109,7 +109,7 @@ pub fn DeskPage() -> impl IntoView {
             pages.set(1);
         }
     });
-    let list = LocalResource::new(move || {
+    let list = crate::busy::load(move || {
         let (tab, filters, pages) = (tab.get(), filters.get(), pages.get());
         async move {
             let mut all = api::conversations::list(tab.code(), &filters, None).await?;

@@ -35,7 +35,7 @@ fn heatmap(r: &DeskReport, lang: Lang) -> Chart {
 #[component]
 pub fn DeskSection(query: Memo<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let desk: LocalResource<Result<DeskReport, ApiError>> = LocalResource::new(move || {
+    let desk: LocalResource<Result<DeskReport, ApiError>> = crate::busy::load(move || {
         let q = query.get();
         async move { api::reports::desk(&q).await }
     });

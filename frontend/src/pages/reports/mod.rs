@@ -123,11 +123,11 @@ pub fn ReportsPage() -> impl IntoView {
         }
         q
     });
-    let leads = LocalResource::new(move || {
+    let leads = crate::busy::load(move || {
         let q = query.get();
         async move { api::reports::leads(&q).await }
     });
-    let sales = LocalResource::new(move || {
+    let sales = crate::busy::load(move || {
         let q = query.get();
         async move { api::reports::sales(&q).await }
     });

@@ -104,7 +104,7 @@ fn days_in_stage(b: &BoardPipeline, lang: Lang) -> Chart {
 #[component]
 pub fn PipelinesSection(period: Memo<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let report: LocalResource<Result<PipelinesReport, ApiError>> = LocalResource::new(move || {
+    let report: LocalResource<Result<PipelinesReport, ApiError>> = crate::busy::load(move || {
         let q = period.get();
         async move { api::reports::pipelines(&q).await }
     });

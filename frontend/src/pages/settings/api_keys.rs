@@ -25,7 +25,7 @@ pub fn ApiKeysSettings() -> impl IntoView {
 #[component]
 fn ApiKeysAdmin() -> impl IntoView {
     let i18n = use_i18n();
-    let keys = LocalResource::new(api::settings::api_keys);
+    let keys = crate::busy::load(api::settings::api_keys);
     let error = RwSignal::new(None::<ApiError>);
     let revoke = move |id: uuid::Uuid| {
         if confirm(i18n.t(Msg::ConfirmRevokeKey)) {

@@ -14,9 +14,9 @@ pub fn AutoAssignPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static)
     let enabled = RwSignal::new(false);
     let online_only = RwSignal::new(true);
     let chosen = RwSignal::new(Vec::<uuid::Uuid>::new());
-    let users = LocalResource::new(api::users::list);
+    let users = crate::busy::load(api::users::list);
     let error = RwSignal::new(None::<ApiError>);
-    let loaded = LocalResource::new(move || api::sites::auto_assignment(site_id));
+    let loaded = crate::busy::load(move || api::sites::auto_assignment(site_id));
     Effect::new(move || match loaded.get() {
         Some(Ok(current)) => {
             enabled.set(current.enabled);

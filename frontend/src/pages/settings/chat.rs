@@ -22,8 +22,8 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
     let questions = RwSignal::new(Vec::<BotQuestion>::new());
     let minutes = RwSignal::new(String::from("5"));
     let error = RwSignal::new(None::<ApiError>);
-    let loaded = LocalResource::new(move || api::sites::chat_settings(site_id));
-    let custom_fields = LocalResource::new(api::settings::custom_fields);
+    let loaded = crate::busy::load(move || api::sites::chat_settings(site_id));
+    let custom_fields = crate::busy::load(api::settings::custom_fields);
     Effect::new(move || match loaded.get() {
         Some(Ok(s)) => {
             enabled.set(s.bot_enabled);
@@ -131,7 +131,7 @@ pub fn ChatPanel(site_id: uuid::Uuid, public_key: String, on_done: impl Fn() + C
 pub fn CannedResponsesSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = LocalResource::new(api::settings::canned_responses);
+    let list = crate::busy::load(api::settings::canned_responses);
     let shortcut = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);

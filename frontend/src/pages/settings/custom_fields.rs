@@ -13,7 +13,7 @@ use crate::session::use_session;
 pub fn CustomFieldsSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = LocalResource::new(api::settings::custom_fields);
+    let list = crate::busy::load(api::settings::custom_fields);
     let error = RwSignal::new(None::<ApiError>);
     let editing = RwSignal::new(None::<CustomFieldView>);
     let remove = move |id: uuid::Uuid| {

@@ -16,7 +16,7 @@ pub fn RoutingPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) ->
     let chat = RwSignal::new(String::new());
     let lead = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let loaded = LocalResource::new(move || api::sites::routing(site_id));
+    let loaded = crate::busy::load(move || api::sites::routing(site_id));
     let shown = |value: Option<i32>| value.map(|v| v.to_string()).unwrap_or_default();
     Effect::new(move || match loaded.get() {
         Some(Ok(current)) => {

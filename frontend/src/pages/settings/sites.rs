@@ -17,7 +17,7 @@ use crate::session::use_session;
 pub fn SitesSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let sites = LocalResource::new(api::sites::list);
+    let sites = crate::busy::load(api::sites::list);
     let error = RwSignal::new(None::<ApiError>);
     // The site being renamed and its draft name.
     let editing = RwSignal::new(None::<uuid::Uuid>);

@@ -15,7 +15,7 @@ pub fn SlaPanel(site_id: uuid::Uuid, on_done: impl Fn() + Copy + 'static) -> imp
     let chat = RwSignal::new(String::new());
     let lead = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let loaded = LocalResource::new(move || api::sites::sla(site_id));
+    let loaded = crate::busy::load(move || api::sites::sla(site_id));
     Effect::new(move || match loaded.get() {
         Some(Ok(current)) => {
             chat.set(current.chat_first_response_secs.map(|v| v.to_string()).unwrap_or_default());

@@ -13,9 +13,9 @@ use crate::session::use_session;
 pub fn UsersSettings() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let users = LocalResource::new(api::users::list);
+    let users = crate::busy::load(api::users::list);
     // Which boards each agent sees (admins only: an agent's list holds only their own).
-    let boards = LocalResource::new(api::boards::boards);
+    let boards = crate::busy::load(api::boards::boards);
     let error = RwSignal::new(None::<ApiError>);
     let me = session.current().map(|u| u.id);
     let role_label = move |role: Role| i18n.t(if role == Role::Admin { Msg::RoleAdmin } else { Msg::RoleAgent });
@@ -134,7 +134,7 @@ pub fn UsersSettings() -> impl IntoView {
 #[component]
 fn Invitations() -> impl IntoView {
     let i18n = use_i18n();
-    let invitations = LocalResource::new(api::users::invitations);
+    let invitations = crate::busy::load(api::users::invitations);
     let error = RwSignal::new(None::<ApiError>);
     let role_label = move |role: Role| i18n.t(if role == Role::Admin { Msg::RoleAdmin } else { Msg::RoleAgent });
     let revoke = move |id: uuid::Uuid| {

@@ -31,7 +31,7 @@ pub fn WebhooksSettings() -> impl IntoView {
 #[component]
 fn WebhooksAdmin() -> impl IntoView {
     let i18n = use_i18n();
-    let hooks = LocalResource::new(api::webhooks::list);
+    let hooks = crate::busy::load(api::webhooks::list);
     let error = RwSignal::new(None::<ApiError>);
     // The secret of the last creation or rotation, shown once.
     let secret = RwSignal::new(None::<String>);
@@ -134,7 +134,7 @@ fn WebhooksAdmin() -> impl IntoView {
 #[component]
 fn DeliveryLog(id: Uuid, version: RwSignal<u32>, error: RwSignal<Option<ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let page = LocalResource::new(move || {
+    let page = crate::busy::load(move || {
         version.track();
         api::webhooks::deliveries(id)
     });
