@@ -29,14 +29,24 @@ async function expectNoSideways(page: Page, what: string) {
   expect(overflow, `${what} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
 }
 
-/** On a phone, every visible control one taps is at least 44 px high. */
+/** On a phone, every visible control one taps is at least 44 px high: buttons, fields, the
+ * brand, links in tables and lists (a client's name, a tag, WhatsApp); a checkbox counts with
+ * its label, or else with its margin (28 px and 8 px around): that is where a finger lands. */
 async function expectTapTargets(page: Page, what: string) {
   if (!isPhone(page)) return;
   const small = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('button, a.button, nav a, input:not([type=checkbox]):not([type=radio]), select, .tabs a'))
+    Array.from(document.querySelectorAll('button, a.button, nav a, .brand, .whatsapp, td a, input, select, .tabs a'))
       .filter((el) => {
         const r = el.getBoundingClientRect();
-        return r.width > 0 && r.height > 0 && r.height < 44 && getComputedStyle(el).visibility !== 'hidden';
+        const style = getComputedStyle(el);
+        const tick = (el as HTMLInputElement).type === 'checkbox' || (el as HTMLInputElement).type === 'radio';
+        const label = tick ? el.closest('label') : null;
+        const box = label
+          ? label.getBoundingClientRect().height // the whole label toggles it
+          : tick
+            ? r.height + parseFloat(style.marginTop) + parseFloat(style.marginBottom)
+            : r.height;
+        return r.width > 0 && r.height > 0 && box < 44 && style.visibility !== 'hidden';
       })
       .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().height)}px`),
   );

@@ -481,7 +481,7 @@ test('an admin deletes a client from its screen after confirming', async ({ page
   expect((await page.request.get(`/api/v1/contacts/${id}`, { headers: auth })).status()).toBe(404);
 });
 
-test('a duplicate is found by search, confirmed by name, and merged', async ({ page }) => {
+test('a duplicate is found by search, compared side by side, confirmed and merged', async ({ page }) => {
   const auth = await adminToken(page);
   const u = unique();
   const phone = uniquePhone();
@@ -494,15 +494,34 @@ test('a duplicate is found by search, confirmed by name, and merged', async ({ p
   await picker.getByLabel('Find the duplicate').fill(`Keep ${u}`);
   await expect(picker.getByRole('button')).toHaveCount(0); // not the client itself
   await picker.getByLabel('Find the duplicate').fill(`Dup ${u}`);
-  page.once('dialog', (dialog) => {
-    expect(dialog.message()).toContain(`Merge Dup ${u} into this client?`);
-    void dialog.accept();
-  });
   await picker.getByRole('button', { name: new RegExp(`Dup ${u}`) }).click();
-  await expect(picker.getByRole('button')).toHaveCount(0);
+
+  // Both side by side, with what stays: this client's name, the duplicate's phone.
+  const compare = page.getByTestId('merge-compare');
+  await expect(compare.getByRole('columnheader', { name: `Dup ${u}` })).toBeVisible();
+  const nameRow = compare.getByRole('row', { name: /^Name/ });
+  await expect(nameRow.getByRole('cell')).toHaveText([`Keep ${u}`, `Dup ${u}`, `Keep ${u}`]);
+  const phoneRow = compare.getByRole('row', { name: /^Phone/ });
+  await expect(phoneRow.getByRole('cell')).toHaveText(['', phone.shown, phone.shown]);
+  await expect(compare).toContainText(`Merge Dup ${u} into this client?`);
+  await expectAccessible(page, 'merge open');
+  // Cancel leaves both; nothing was merged.
+  await compare.getByRole('button', { name: 'Cancel' }).click();
+  await expect(compare).toBeHidden();
+  expect((await page.request.get(`/api/v1/contacts/${gone}`, { headers: auth })).status()).toBe(200);
+
+  await picker.getByLabel('Find the duplicate').fill(`Dup ${u}`);
+  await picker.getByRole('button', { name: new RegExp(`Dup ${u}`) }).click();
+  await page.getByTestId('merge-confirm').click();
   await expect(page.getByTestId('client-detail').locator('dd').getByText(phone.shown)).toBeVisible();
   // The phone shows once the merged client is read back, which follows the merge.
   await expect
     .poll(async () => (await page.request.get(`/api/v1/contacts/${gone}`, { headers: auth })).status())
     .toBe(404);
+  // The change log names the duplicate's fields, not a dump of it.
+  const line = page.locator('li[data-field=merge]');
+  await expect(line).toContainText(`Name: Dup ${u}`);
+  await expect(line).toContainText(`Phone: ${phone.shown}`);
+  await expect(line).not.toContainText('{');
+  await expect(line).not.toContainText(gone);
 });

@@ -136,6 +136,63 @@ pub fn contact_changes(old: &ContactView, new: &ContactView) -> Vec<ContactChang
         .collect()
 }
 
+/// What a merge leaves on the client that stays, for the fields a person compares before
+/// merging: the kept client's own values, its empty ones filled from the other, tags joined
+/// and the earlier first contact. The server's merge applies the same rule to every column.
+pub fn merge_preview(keep: &ContactView, other: &ContactView) -> ContactView {
+    let mut merged = keep.clone();
+    let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
+        if mine.is_none() {
+            mine.clone_from(theirs);
+        }
+    };
+    fill(&mut merged.name, &other.name);
+    fill(&mut merged.email, &other.email);
+    fill(&mut merged.phone, &other.phone);
+    merged.assignee_id = keep.assignee_id.or(other.assignee_id);
+    for tag in &other.tags {
+        if !merged.tags.contains(tag) {
+            merged.tags.push(tag.clone());
+        }
+    }
+    merged.first_contact_at = keep.first_contact_at.min(other.first_contact_at);
+    merged
+}
+
+/// The change log's record of a client merged into another: its id and each field it had,
+/// by the change log's field names (location flattened to city, region, country), so the
+/// line reads "Name: Maria; Phone: +55…" rather than a dump of the client.
+pub fn merge_record(merged_away: &ContactView) -> Value {
+    let c = merged_away;
+    let mut record = serde_json::Map::new();
+    record.insert("id".into(), Value::String(c.id.to_string()));
+    let texts = [
+        ("name", &c.name),
+        ("email", &c.email),
+        ("phone", &c.phone),
+        ("city", &c.location.city),
+        ("region", &c.location.region),
+        ("country", &c.location.country),
+        ("source", &c.source),
+        ("medium", &c.medium),
+        ("campaign", &c.campaign),
+    ];
+    for (key, value) in texts {
+        if let Some(v) = value {
+            record.insert(key.into(), Value::String(v.clone()));
+        }
+    }
+    record.insert("status".into(), Value::String(c.status.as_str().into()));
+    if let Some(a) = c.assignee_id {
+        record.insert("assignee_id".into(), Value::String(a.to_string()));
+    }
+    if !c.tags.is_empty() {
+        record.insert("tags".into(), Value::from(c.tags.clone()));
+    }
+    record.insert("first_contact_at".into(), Value::String(c.first_contact_at.to_rfc3339()));
+    Value::Object(record)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -198,5 +255,40 @@ mod tests {
     fn a_bad_phone_is_refused_naming_it() {
         let err = apply_contact_patch(contact(), patch(json!({"phone": "ligar à tarde"}))).unwrap_err();
         assert_eq!((err.field.as_str(), err.code.as_str()), ("phone", "phone"));
+    }
+
+    #[test]
+    fn a_merge_keeps_this_clients_values_and_fills_the_rest_from_the_other() {
+        let keep = contact();
+        let mut other = contact();
+        other.name = Some("Ana Souza".into());
+        other.email = None;
+        other.phone = Some("+5581987654321".into());
+        other.assignee_id = Some(Uuid::from_u128(3));
+        other.tags = vec!["quente".into(), "vip".into()];
+        other.first_contact_at = "2026-11-20T08:00:00Z".parse().unwrap();
+        let merged = merge_preview(&keep, &other);
+        assert_eq!(merged.name.as_deref(), Some("Ana"), "this client's name stays");
+        assert_eq!(merged.email.as_deref(), Some("ana@x.test"));
+        assert_eq!(merged.phone.as_deref(), Some("+5581987654321"), "an empty field is filled");
+        assert_eq!(merged.assignee_id, Some(Uuid::from_u128(2)));
+        assert_eq!(merged.tags, ["vip", "quente"], "tags joined, once each");
+        assert_eq!(merged.first_contact_at, other.first_contact_at, "the earlier first contact");
+    }
+
+    #[test]
+    fn a_merged_client_is_logged_field_by_field_not_as_a_dump() {
+        let record = merge_record(&contact());
+        assert_eq!(
+            record,
+            json!({
+                "id": Uuid::from_u128(1), "name": "Ana", "email": "ana@x.test", "city": "Recife", "source": "google",
+                "status": "to_contact", "assignee_id": Uuid::from_u128(2), "tags": ["vip"],
+                "first_contact_at": "2026-12-01T10:00:00+00:00",
+            })
+        );
+        for key in record.as_object().unwrap().keys().filter(|k| *k != "id") {
+            assert!(crate::labels::activity_field_msg(key).is_some(), "{key} has a label in the change log");
+        }
     }
 }

@@ -495,7 +495,8 @@ pub struct CreateNoteRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ActivityView {
     pub id: i64,
-    /// `status`, `assignee_id`, `note`, `tags`, `merge`, `created`…
+    /// `status`, `assignee_id`, `note`, `tags`, `merge`, `created`… (docs/API.md, "Change log";
+    /// a `merge` has the duplicate's id and fields in `new_value`).
     pub field: String,
     pub old_value: Option<serde_json::Value>,
     pub new_value: Option<serde_json::Value>,

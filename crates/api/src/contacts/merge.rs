@@ -3,8 +3,8 @@
 use actix_web::{post, web};
 use chrono::Utc;
 use diesel::prelude::*;
+use domain::contact_rules::merge_record;
 use domain::{ContactView, MergeContactsRequest, Problem};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::queries::{self, Actor, ContactRow};
@@ -120,11 +120,8 @@ pub async fn merge_contacts(
             let saved = queries::save(conn, &merged)?;
             let actor = Actor::user(conn, &caller)?;
             let mut changes = queries::diff(&target, &saved);
-            changes.push((
-                "merge",
-                Some(serde_json::to_value(source.view()).unwrap_or_default()),
-                Some(json!(target_id)),
-            ));
+            // What the duplicate was, field by field (`domain::contact_rules::merge_record`).
+            changes.push(("merge", None, Some(merge_record(&source.view()))));
             queries::log_changes(conn, caller.account_id, target_id, &actor, &changes)?;
             Ok(saved)
         })

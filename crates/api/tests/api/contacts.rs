@@ -277,7 +277,13 @@ async fn merging_keeps_transcripts_notes_history_and_fills_gaps() {
         app.get(&format!("/api/v1/contacts/{}", keep.id), &admin.token).await.json().await.unwrap();
     assert_eq!(detail.conversations.len(), 2);
     assert_eq!(detail.notes[0].body, "nota do duplicado");
-    assert!(detail.activities.iter().any(|a| a.field == "merge"));
+    // The duplicate is logged field by field, by the change log's names, not as a dump.
+    let merge = detail.activities.iter().find(|a| a.field == "merge").expect("a merge line");
+    let record = merge.new_value.as_ref().and_then(|v| v.as_object()).expect("the duplicate's fields");
+    assert_eq!(record.get("id"), Some(&json!(dup.id)));
+    assert_eq!(record.get("phone"), Some(&json!("+5511955550000")));
+    assert!(record.keys().all(|k| k == "id" || domain::labels::activity_field_msg(k).is_some()), "{record:?}");
+    assert_eq!(merge.old_value, None);
     assert!(
         detail.activities.iter().filter(|a| a.field == "created").count() == 2,
         "the duplicate's history came along"

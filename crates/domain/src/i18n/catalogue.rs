@@ -164,6 +164,10 @@ catalogue! {
     Merge => "Merge a duplicate", "Mesclar duplicado";
     MergeFind => "Find the duplicate: it is merged into this client", "Encontre o duplicado: ele será mesclado a este cliente";
     ConfirmMerge => "Merge {name} into this client? Its conversations, notes and history move here, and it is deleted.", "Mesclar {name} a este cliente? Conversas, notas e histórico vêm para cá, e o duplicado é excluído.";
+    MergeThisClient => "This client", "Este cliente";
+    MergeResult => "After the merge", "Depois da mescla";
+    MergeMoves => "{conversations} conversation(s), {notes} note(s) and {files} file(s) move here.", "{conversations} conversa(s), {notes} nota(s) e {files} arquivo(s) vêm para cá.";
+    MergeNow => "Merge and delete the duplicate", "Mesclar e excluir o duplicado";
     SearchClientHint => "Name, e-mail or phone", "Nome, e-mail ou telefone";
     LinkClient => "Link a client", "Vincular um cliente";
     UnlinkClient => "Unlink", "Desvincular";

@@ -3,7 +3,6 @@
 //! the transcript.
 
 use crate::busy::Busy;
-use crate::components::client_picker::ClientPicker;
 use domain::i18n::Msg;
 use domain::{ActivityView, ContactDetail, ContactNeighbors, ContactStatus, CreateNoteRequest, UpdateContactRequest};
 use leptos::prelude::*;
@@ -11,6 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::filter::{api_query, status_msg, ui_query};
+use super::merge::MergeDuplicate;
 use super::{short, Directory};
 use crate::api::{self, ApiError};
 use crate::components::call_log::CallLog;
@@ -27,11 +27,11 @@ pub fn ClientDetailPage() -> impl IntoView {
     let query = use_query_map();
     // Not an id: the nil one, which the server answers 404 like any unknown client.
     let id = Memo::new(move |_| params.get().get("id").and_then(|s| s.parse::<uuid::Uuid>().ok()).unwrap_or_default());
-    let detail = LocalResource::new(move || {
+    let detail = crate::busy::load(move || {
         let id = id.get();
         async move { api::contacts::get(id).await }
     });
-    let neighbors = LocalResource::new(move || {
+    let neighbors = crate::busy::load(move || {
         let (id, qs) = (id.get(), api_query(&query.get()));
         async move { api::contacts::neighbors(id, &qs).await }
     });
@@ -168,19 +168,6 @@ fn ActionsColumn(
             }
         });
     };
-    let merging = Busy::new();
-    let merge = Callback::new(move |other: domain::ContactSummary| {
-        let name = other.name.or(other.email).or(other.phone).unwrap_or_default();
-        if !crate::pages::confirm(&i18n.t(Msg::ConfirmMerge).replace("{name}", &name)) {
-            return;
-        }
-        merging.run(async move {
-            match api::contacts::merge(id, other.id).await {
-                Ok(_) => on_changed.refetch(),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    });
     let to_list = leptos_router::hooks::use_navigate();
     let deleting = Busy::new();
     let delete = Callback::new(move |()| {
@@ -272,11 +259,7 @@ fn ActionsColumn(
                 {detail.activities.iter().map(|a| history_line(a, directory)).collect_view()}
             </ul>
 
-            <details class="merge">
-                <summary>{i18n.tr(Msg::Merge)}</summary>
-                <ClientPicker label=Msg::MergeFind on_pick=merge exclude=Some(id)/>
-                {field_error(error, "source_id")}
-            </details>
+            <MergeDuplicate keep=detail.contact.clone() directory=directory on_merged=Callback::new(move |_| on_changed.refetch())/>
             <Show when=move || session.is_admin()>
                 <button class="link danger" data-testid="delete-client" disabled=deleting.pending() on:click=move |_| delete.run(())>
                     {i18n.tr(Msg::DeleteClient)}
@@ -291,45 +274,14 @@ fn ActionsColumn(
 fn history_line(a: &ActivityView, directory: Directory) -> impl IntoView {
     let i18n = use_i18n();
     let field = a.field.clone();
-    let render = move |v: &Option<serde_json::Value>| -> String {
-        let lang = i18n.lang.get();
-        if let Some(words) = v.as_ref().and_then(|value| domain::labels::activity_value_text(&field, value, lang)) {
-            return words;
-        }
-        match v {
-            None => "—".into(),
-            Some(serde_json::Value::String(s)) if field == "assignee_id" => directory.user_name(s.parse().ok()),
-            Some(serde_json::Value::String(s)) if field == "site_id" => directory.site_name(s.parse().ok()),
-            Some(serde_json::Value::String(s)) if field == "phone" => super::phone_text(s),
-            Some(serde_json::Value::String(s)) if field == "first_contact_at" => {
-                s.parse::<chrono::DateTime<chrono::Utc>>().map(short).unwrap_or_else(|_| s.clone())
-            }
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(serde_json::Value::Array(items)) => items
-                .iter()
-                .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
-                .collect::<Vec<_>>()
-                .join(", "),
-            // A public form's submission on a known client (what it carried, for review), a
-            // location or custom fields: "label: value" pairs.
-            Some(serde_json::Value::Object(map)) => map
-                .iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| {
-                    let label = domain::labels::activity_field_msg(k).map(|m| m.text(lang).to_string());
-                    let value = domain::labels::activity_value_text(k, v, lang)
-                        .or_else(|| v.as_str().map(str::to_owned))
-                        .unwrap_or_else(|| v.to_string());
-                    format!("{}: {value}", label.unwrap_or_else(|| k.clone()))
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            Some(other) => other.to_string(),
-        }
+    let render = move |v: &Option<serde_json::Value>| match v {
+        None => "—".into(),
+        Some(value) => value_text(&field, value, directory, i18n.lang.get()),
     };
     let (old, new) = (a.old_value.clone(), a.new_value.clone());
-    // A creation, a note, a call or a resubmission has no "before".
-    let only_new = matches!(a.field.as_str(), "submitted_again" | "created" | "note" | "call");
+    // A creation, a note, a call, a resubmission or a merge has no "before".
+    let only_new = matches!(a.field.as_str(), "submitted_again" | "created" | "note" | "call")
+        || (a.field == "merge" && a.old_value.is_none());
     let change = move || if only_new { render(&new) } else { format!("{} → {}", render(&old), render(&new)) };
     let field = a.field.clone();
     let label =
@@ -372,5 +324,39 @@ fn Transcript(detail: ContactDetail, directory: Directory) -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// One change-log value in words: codes in the UI language, user and site ids as names,
+/// phones and instants as the screen writes them; an object (a merged duplicate, a form's
+/// resubmission, a location, custom fields) as "label: value" pairs, ids left out.
+fn value_text(field: &str, value: &serde_json::Value, directory: Directory, lang: domain::i18n::Lang) -> String {
+    use serde_json::Value;
+    if let Some(words) = domain::labels::activity_value_text(field, value, lang) {
+        return words;
+    }
+    match value {
+        Value::String(s) if field == "assignee_id" => directory.user_name(s.parse().ok()),
+        Value::String(s) if field == "site_id" => directory.site_name(s.parse().ok()),
+        Value::String(s) if field == "phone" => super::phone_text(s),
+        Value::String(s) if field == "first_contact_at" => {
+            s.parse::<chrono::DateTime<chrono::Utc>>().map(short).unwrap_or_else(|_| s.clone())
+        }
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, v)| !v.is_null() && *k != "id")
+            .map(|(k, v)| {
+                let label = domain::labels::activity_field_msg(k).map(|m| m.text(lang).to_string());
+                format!("{}: {}", label.unwrap_or_else(|| k.clone()), value_text(k, v, directory, lang))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
     }
 }

@@ -4,6 +4,7 @@ mod bulk;
 mod detail;
 pub mod filter;
 mod import;
+mod merge;
 mod new_client;
 
 pub use detail::ClientDetailPage;
@@ -39,7 +40,7 @@ pub fn ClientsPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     // The first page under the filter: the resource keeps the newest filter's answer only, so a
     // slower answer to an older filter never shows.
-    let first_page = LocalResource::new(move || {
+    let first_page = crate::busy::load(move || {
         let qs = api_qs.get();
         async move { api::contacts::list(&qs, None).await }
     });
@@ -168,7 +169,7 @@ pub fn ClientsPage() -> impl IntoView {
                 done=Callback::new(move |_| first_page.refetch())/>
         </Show>
         <div class="table-scroll" tabindex="0">
-        <table class="grid" data-testid="clients-table" on:keydown=crate::focus::move_between_rows>
+        <table class="grid clients" data-testid="clients-table" on:keydown=crate::focus::move_between_rows>
             <thead><tr>
                 <th class="pick"><input type="checkbox" aria-label=i18n.tr(Msg::SelectPage) data-testid="select-page"
                     prop:checked=move || !items.with(Vec::is_empty) && items.with(|all| selection.ids.with(|s| all.iter().all(|c| s.contains(&c.id))))
