@@ -257,6 +257,47 @@ test('a visitor chats with the bot, an operator accepts, replies and closes, liv
   await visitor.context().close();
 });
 
+test('leaving the desk while Accept is answered neither breaks the app nor pulls the operator back', async ({ page, browser }) => {
+  // The navigation race behind "reactive value that has already been disposed": the Inbox row
+  // and its list are gone when Accept's answer comes; what ran after it then panicked.
+  const name = `Visitante ${uniqueName()}`;
+  await navigate(page, /Conversations/);
+  const visitor = await visitorPage(browser, isPhone(page));
+  await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
+  const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
+  await expect(chat.locator('.m.bot').first()).toContainText('Qual é o seu nome?');
+  await visitorSays(visitor, name);
+  await visitorSays(visitor, `${unique()}@example.com`);
+  const item = page.getByTestId('conversation-list').locator('.conv-item', { hasText: name });
+  await expect(item).toBeVisible();
+
+  // Accept's answer is held until the operator is on the client list.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/v1/conversations/*/accept', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await item.getByTestId('accept').click();
+  await navigate(page, /Clients/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
+  const answered = page.waitForResponse((r) => r.url().endsWith('/accept'));
+  release();
+  expect((await answered).status()).toBe(200);
+  // Whatever the answer set off has run by now (it starts as the answer arrives): the operator
+  // is still on the client list.
+  await page.waitForTimeout(500);
+  await expect(page).toHaveURL(/\/clients$/);
+
+  // Still alive (a panic leaves the app dead and a console error, which fails the test) and
+  // still where the operator went; the accepted chat waits in My chats.
+  await navigate(page, /Tasks/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Tasks' })).toBeVisible();
+  await expect(page).toHaveURL(/\/tasks/);
+  await page.goto('/conversations?tab=mine');
+  await expect(page.getByTestId('conversation-list').locator('.conv-item', { hasText: name })).toBeVisible();
+});
+
 test('an agent sees only what the visitor typed when the chat names another agent\'s client', async ({ page, browser }) => {
   const db = process.env.E2E_DATABASE_URL!;
   const sql = `SELECT c.name || '|' || c.email FROM contacts c JOIN users u ON u.id = c.assignee_id

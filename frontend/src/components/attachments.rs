@@ -57,7 +57,7 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
                     Ok(_) => {
                         error.set(None);
                         list.refetch();
-                        on_changed.run(());
+                        on_changed.try_run(());
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -90,7 +90,7 @@ pub fn Attachments(files: FilesAt, on_changed: Callback<()>) -> impl IntoView {
                 match files.delete(id).await {
                     Ok(()) => {
                         list.refetch();
-                        on_changed.run(());
+                        on_changed.try_run(());
                     }
                     Err(e) => error.set(Some(e)),
                 }

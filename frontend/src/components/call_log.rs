@@ -36,7 +36,7 @@ pub fn CallLog(
                     minutes.set(String::new());
                     note.set(String::new());
                     crate::toast::use_toasts().show(i18n.t(Msg::CallLogged).into(), None);
-                    on_logged.run(());
+                    on_logged.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -79,7 +79,7 @@ pub fn ClientCard(
             match api::contacts::update(id, &body).await {
                 Ok(_) => {
                     editing.set(false);
-                    on_saved.run(());
+                    on_saved.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

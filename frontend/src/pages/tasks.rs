@@ -59,7 +59,7 @@ fn TaskRow(task: TaskView, on_changed: Callback<()>, #[prop(optional)] show_subj
     let (id, done) = (task.id, task.done);
     let toggling = Task::new(move |_: &()| async move {
         let _ = set_done(id, !done).await;
-        on_changed.run(());
+        on_changed.try_run(());
     });
     let toggle = move |_| {
         toggling.dispatch(());
@@ -108,7 +108,7 @@ fn NewTaskForm(
                     title.set(String::new());
                     due.set(String::new());
                     error.set(None);
-                    on_created.run(());
+                    on_created.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

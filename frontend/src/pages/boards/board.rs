@@ -317,7 +317,7 @@ fn StageColumn(
                 Ok(_) => {
                     title.set(String::new());
                     add_error.set(None);
-                    columns.reload.run(());
+                    columns.reload.try_run(());
                 }
                 Err(e) => add_error.set(Some(e)),
             }

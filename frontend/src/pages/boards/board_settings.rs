@@ -24,7 +24,7 @@ pub fn BoardSettings(
     let done = move |result: Result<(), ApiError>| match result {
         Ok(()) => {
             error.set(None);
-            on_changed.run(());
+            on_changed.try_run(());
         }
         Err(e) => error.set(Some(e)),
     };

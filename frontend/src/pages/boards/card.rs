@@ -172,7 +172,7 @@ pub fn CardDialog(
     let changed = move |c: CardView| {
         show(c);
         error.set(None);
-        columns.reload.run(());
+        columns.reload.try_run(());
     };
 
     let field_keys = StoredValue::new(board.fields.iter().map(|f| f.key.clone()).collect::<Vec<String>>());
@@ -240,8 +240,8 @@ pub fn CardDialog(
         async move {
             match client::delete_card(card_id, with_contact).await {
                 Ok(()) => {
-                    columns.reload.run(());
-                    on_close.run(());
+                    columns.reload.try_run(());
+                    on_close.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

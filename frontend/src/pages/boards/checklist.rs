@@ -28,7 +28,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                 *slot = item;
             }
         });
-        on_changed.run(());
+        on_changed.try_run(());
     };
     let tick_action = Task::new(move |(id, done): &(Uuid, bool)| {
         let (id, done) = (*id, *done);
@@ -48,7 +48,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
             match client::delete_checklist_item(card_id, id).await {
                 Ok(()) => {
                     items.update(|all| all.retain(|i| i.id != id));
-                    on_changed.run(());
+                    on_changed.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -66,7 +66,7 @@ pub fn Checklist(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                     items.update(|all| all.push(item));
                     text.set(String::new());
                     error.set(None);
-                    on_changed.run(());
+                    on_changed.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -247,7 +247,9 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
         let req = req.clone();
         async move {
             match client::add_field(board_id, &req).await {
-                Ok(_) => on_changed.run(()),
+                Ok(_) => {
+                    on_changed.try_run(());
+                }
                 Err(e) => error.set(Some(e)),
             }
         }
@@ -266,7 +268,9 @@ pub fn FieldsSettings(board_id: Uuid, fields: Vec<BoardFieldView>, on_changed: C
         let id = *id;
         async move {
             match client::delete_field(board_id, id).await {
-                Ok(()) => on_changed.run(()),
+                Ok(()) => {
+                    on_changed.try_run(());
+                }
                 Err(e) => error.set(Some(e)),
             }
         }

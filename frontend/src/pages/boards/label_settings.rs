@@ -50,7 +50,7 @@ fn LabelForm(board_id: Uuid, label: Option<LabelView>, on_changed: Callback<()>)
                 name.set(String::new());
             }
             error.set(None);
-            on_changed.run(());
+            on_changed.try_run(());
         }
         Err(e) => error.set(Some(e)),
     };

@@ -63,7 +63,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                     list.set(l.items);
                     found.set(Vec::new());
                     error.set(None);
-                    on_changed.run(());
+                    on_changed.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -78,7 +78,7 @@ pub fn RelatedCards(card_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
             match client::unrelate(card_id, other).await {
                 Ok(()) => {
                     load();
-                    on_changed.run(());
+                    on_changed.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

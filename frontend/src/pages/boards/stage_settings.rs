@@ -38,7 +38,7 @@ pub fn StageSettings(board_id: Uuid, stages: Vec<StageView>, on_changed: Callbac
             match client::move_stage(board_id, stage, after).await {
                 Ok(_) => {
                     focus_when_redrawn(format!("[data-stage-id=\"{stage}\"] .{focus}"));
-                    on_changed.run(());
+                    on_changed.try_run(());
                 }
                 Err(e) => {
                     error.set(Some(e));
@@ -91,7 +91,7 @@ fn StageRow(
     let finish = move |result: Result<(), ApiError>| match result {
         Ok(()) => {
             error.set(None);
-            on_changed.run(());
+            on_changed.try_run(());
         }
         Err(e) => error.set(Some(e)),
     };
@@ -219,7 +219,7 @@ fn NewStage(board_id: Uuid, on_changed: Callback<()>) -> impl IntoView {
                 Ok(_) => {
                     name.set(String::new());
                     error.set(None);
-                    on_changed.run(());
+                    on_changed.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -102,7 +102,7 @@ pub fn BulkBar(
             toasts.show(text, None);
             progress.set(None);
             selection.clear();
-            done.run(());
+            done.try_run(());
         })
     };
     let busy = move || running.pending().get();

@@ -38,7 +38,7 @@ pub fn MergeDuplicate(keep: ContactView, directory: Directory, on_merged: Callba
             match api::contacts::merge(id, source).await {
                 Ok(_) => {
                     other.set(None);
-                    on_merged.run(());
+                    on_merged.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

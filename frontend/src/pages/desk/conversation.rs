@@ -157,7 +157,9 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
         let (action, body) = (*action, body.clone());
         async move {
             match api::conversations::act(id, action, body.as_ref()).await {
-                Ok(_) => on_changed.run(()),
+                Ok(_) => {
+                    on_changed.try_run(());
+                }
                 Err(e) if action == OperatorAction::Accept && e.field("max_open_chats").is_some() => {
                     toasts.show(i18n.t(Msg::AtChatLimit).to_string(), None)
                 }
@@ -182,7 +184,9 @@ fn PaneHeader(c: ConversationSummary, directory: Directory, on_changed: Callback
     };
     let unblocking = Task::new(move |_: &()| async move {
         match api::conversations::unblock(id).await {
-            Ok(()) => on_changed.run(()),
+            Ok(()) => {
+                on_changed.try_run(());
+            }
             Err(e) => toasts.show(e.summary(), None),
         }
     });
@@ -385,7 +389,7 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
             match api::conversations::add_tag(id, tag).await {
                 Ok(_) => {
                     new_tag.set(String::new());
-                    on_changed.run(());
+                    on_changed.try_run(());
                 }
                 Err(e) => toasts.show(e.field("tag").unwrap_or_else(|| e.summary()), None),
             }
@@ -403,7 +407,9 @@ fn Tags(c: ConversationSummary, on_changed: Callback<()>) -> impl IntoView {
         let tag = tag.clone();
         async move {
             match api::conversations::remove_tag(id, &tag).await {
-                Ok(_) => on_changed.run(()),
+                Ok(_) => {
+                    on_changed.try_run(());
+                }
                 Err(e) => toasts.show(e.summary(), None),
             }
         }

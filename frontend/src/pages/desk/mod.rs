@@ -279,21 +279,25 @@ fn InboxActions(id: uuid::Uuid, offered: bool, on_changed: Callback<()>) -> impl
         let navigate = navigate.clone();
         async move {
             match api::conversations::act(id, api::conversations::OperatorAction::Accept, None).await {
-                Ok(_) => navigate(&format!("/conversations/{id}?tab=mine"), Default::default()),
+                // Opened only if the operator is still on the desk: one who went elsewhere
+                // while the answer came is not pulled back (the chat waits in My chats).
+                Ok(_) if still_on_desk() => navigate(&format!("/conversations/{id}?tab=mine"), Default::default()),
+                Ok(_) => {}
                 Err(e) if e.status == 409 && e.field("max_open_chats").is_some() => {
                     toasts.show(i18n.t(Msg::AtChatLimit).to_string(), None)
                 }
                 Err(e) if e.status == 409 => toasts.show(i18n.t(Msg::TakenByColleague).to_string(), None),
                 Err(e) => toasts.show(e.summary(), None),
             }
-            on_changed.run(());
+            // The list may be gone (the operator left, or the chat opened in My chats).
+            on_changed.try_run(());
         }
     });
     let ignoring = Task::new(move |_: &()| async move {
         if let Err(e) = api::conversations::ignore(id).await {
             toasts.show(e.summary(), None);
         }
-        on_changed.run(());
+        on_changed.try_run(());
     });
     let busy = move || accepting.pending().get() || ignoring.pending().get();
     view! {
@@ -364,4 +368,9 @@ fn PresenceSwitch() -> impl IntoView {
             </select>
         </label>
     }
+}
+
+/// Whether the page shown is still the desk (an `await` may have outlived it).
+fn still_on_desk() -> bool {
+    web_sys::window().and_then(|w| w.location().pathname().ok()).is_some_and(|p| p.starts_with("/conversations"))
 }
