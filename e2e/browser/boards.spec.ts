@@ -122,6 +122,8 @@ test('a sales team runs a board: template, cards, moves, filters, a card worked 
   await showStage(page, 'Negotiation');
   await expect(column(page, 'Negotiation').locator('.card-tile')).toContainText(['Lost']);
   await expect(column(page, 'Negotiation').locator('.stage-sum')).toHaveText('R$4,500.50');
+  // A lost card stays readable (its text once faded to 3.9:1).
+  await expectAccessible(page, 'a board with a lost card');
 
   // The board history lists every change.
   await page.getByRole('button', { name: 'Change log' }).click();

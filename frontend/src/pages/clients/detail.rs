@@ -314,7 +314,7 @@ fn Transcript(detail: ContactDetail, directory: Directory) -> impl IntoView {
             </div>
             <Show when=move || open.get()>
                 {empty.then(|| view! { <p class="muted">{i18n.tr(Msg::NoConversation)}</p> })}
-                <div class="transcript" data-testid="transcript">
+                <div class="transcript" data-testid="transcript" tabindex="0" role="region" aria-label=i18n.tr(Msg::Conversation)>
                     {conversations.iter().map(|conv| view! {
                         <div class="conversation">
                             <small class="muted">{short(conv.started_at)}" · "{ let c = conv.channel; move || i18n.t(domain::labels::channel_msg(c)) }</small>
