@@ -1,0 +1,102 @@
+import { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { login, useEnglish } from './helpers';
+
+/**
+ * No silent failure: every write the screens send is refused here by the server's problem
+ * shape (a 422 with a `detail`, as a rule the client does not know would answer), and each
+ * screen must show that text where the person acted. Reads go through, so the screens load.
+ */
+const REFUSAL = 'Refused by the server for this test.';
+
+async function refuseEveryWrite(page: Page) {
+  await page.route('**/api/v1/**', async (route) => {
+    const method = route.request().method();
+    const url = route.request().url();
+    // Reads, and the session's own refresh, go through.
+    if (method === 'GET' || url.includes('/auth/')) return route.continue();
+    await route.fulfill({
+      status: 422,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: 'Unprocessable Entity', status: 422, detail: REFUSAL }),
+    });
+  });
+}
+
+test.beforeEach(async ({ page }) => {
+  await useEnglish(page);
+  await login(page);
+  await refuseEveryWrite(page);
+});
+
+test('a refused new client, note and status change each say why', async ({ page }) => {
+  await page.goto('/clients');
+  await page.getByRole('button', { name: '+ New client' }).click();
+  const form = page.getByTestId('new-client');
+  await form.getByLabel('Name').fill('Recusada Teste');
+  await form.getByLabel('E-mail').fill('recusada@example.com');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form.getByText(REFUSAL)).toBeVisible();
+
+  await page.goto('/clients');
+  await page.locator('[data-testid=clients-table] tbody a').first().click();
+  await page.locator('textarea[name=note]').fill('Nota recusada');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+  await page.reload();
+  await page.getByLabel('Status').selectOption('in_progress');
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+});
+
+test('a refused task, canned response, site and board each say why', async ({ page }) => {
+  await page.goto('/tasks');
+  const task = page.getByTestId('new-task');
+  await task.getByLabel('Task').fill('Tarefa recusada');
+  await task.getByRole('button', { name: 'Add task' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+
+  await page.goto('/settings/canned-responses');
+  const canned = page.getByTestId('new-canned');
+  await canned.getByLabel('Shortcut').fill('recusada');
+  await canned.getByLabel('Text').fill('Olá');
+  await canned.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+
+  await page.goto('/settings/sites');
+  const site = page.getByTestId('new-site');
+  await site.getByLabel('Name').fill('Site recusado');
+  await site.getByLabel('Address (URL)').fill('https://recusado.example');
+  await site.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+
+  // A card on the demo board's first stage (on a phone, the stage shown first).
+  await page.goto('/boards');
+  await page.locator('.board-tile a').first().click();
+  const stage = page.locator('.stage-col').first();
+  await stage.getByRole('button', { name: /Add card/ }).click();
+  await stage.getByLabel('Card title').fill('Cartão recusado');
+  await stage.locator('form button[type=submit]').click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+});
+
+test('a refused invitation, custom field and webhook each say why', async ({ page }) => {
+  await page.goto('/settings/users');
+  const invite = page.getByTestId('invite-user');
+  await invite.getByLabel('Name').fill('Convite Recusado');
+  await invite.getByLabel('E-mail').fill('convite-recusado@example.com');
+  await invite.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+
+  await page.goto('/settings/custom-fields');
+  const field = page.getByTestId('new-custom-field');
+  await field.getByLabel('Key').fill('recusado');
+  await field.getByLabel('Label').fill('Recusado');
+  await field.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+
+  await page.goto('/settings/webhooks');
+  const hook = page.getByTestId('new-webhook');
+  await hook.getByLabel('Endpoint URL').fill('https://recusado.example/hook');
+  await hook.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+});
