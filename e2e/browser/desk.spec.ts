@@ -267,6 +267,7 @@ test('leaving the desk while Accept is answered neither breaks the app nor pulls
   const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
   await expect(chat.locator('.m.bot').first()).toContainText('Qual é o seu nome?');
   await visitorSays(visitor, name);
+  await expect(chat.locator('.m.bot').last()).toContainText('Qual é o seu e-mail?');
   await visitorSays(visitor, `${unique()}@example.com`);
   const item = page.getByTestId('conversation-list').locator('.conv-item', { hasText: name });
   await expect(item).toBeVisible();
@@ -296,6 +297,37 @@ test('leaving the desk while Accept is answered neither breaks the app nor pulls
   await expect(page).toHaveURL(/\/tasks/);
   await page.goto('/conversations?tab=mine');
   await expect(page.getByTestId('conversation-list').locator('.conv-item', { hasText: name })).toBeVisible();
+});
+
+test('a reply the server refuses stays in the box and says why', async ({ page, browser }) => {
+  const name = `Visitante ${uniqueName()}`;
+  await navigate(page, /Conversations/);
+  const visitor = await visitorPage(browser, isPhone(page));
+  await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
+  const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
+  await expect(chat.locator('.m.bot').first()).toContainText('Qual é o seu nome?');
+  await visitorSays(visitor, name);
+  await expect(chat.locator('.m.bot').last()).toContainText('Qual é o seu e-mail?');
+  await visitorSays(visitor, `${unique()}@example.com`);
+  const item = page.getByTestId('conversation-list').locator('.conv-item', { hasText: name });
+  await item.getByTestId('accept').click();
+  const conversation = page.getByTestId('conversation');
+  await expect(conversation.getByTestId('conversation-title')).toHaveText(name);
+
+  // From here every message sent is refused (refusals.spec does the same for other screens).
+  await page.route('**/api/v1/conversations/*/messages', (route) =>
+    route.request().method() === 'GET'
+      ? route.continue()
+      : route.fulfill({
+          status: 422,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Unprocessable Entity', status: 422, detail: 'Refused by the server for this test.' }),
+        }),
+  );
+  await conversation.getByTestId('reply').fill('Resposta recusada');
+  await conversation.getByTestId('reply').press('Enter');
+  await expect(page.getByText('Refused by the server for this test.').first()).toBeVisible();
+  await expect(conversation.getByTestId('reply')).toHaveValue('Resposta recusada');
 });
 
 test('an agent sees only what the visitor typed when the chat names another agent\'s client', async ({ page, browser }) => {

@@ -100,3 +100,30 @@ test('a refused invitation, custom field and webhook each say why', async ({ pag
   await hook.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByText(REFUSAL).first()).toBeVisible();
 });
+
+test('a refused card edit, comment, board rename and API key each say why', async ({ page }) => {
+  await page.goto('/boards');
+  await page.locator('.board-tile a').first().click();
+  await page.locator('[data-card]').first().getByRole('link').click();
+  const dialog = page.getByTestId('card-dialog');
+  await dialog.getByLabel('Deal value').fill('1,000.00');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText(REFUSAL).first()).toBeVisible();
+  await dialog.getByLabel('Write a comment').fill('Comentário recusado');
+  await dialog.getByRole('button', { name: 'Add comment' }).click();
+  await expect(dialog.getByText(REFUSAL).first()).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).first().click();
+
+  await page.locator('.board-head').getByRole('button').filter({ hasText: /^Settings$/ }).click();
+  const identity = page.getByTestId('board-settings').getByTestId('board-identity');
+  await identity.getByLabel('Name').fill('Quadro recusado');
+  await identity.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+
+  await page.goto('/settings/api-keys');
+  const key = page.getByTestId('new-api-key');
+  await key.getByLabel('Name').fill('Chave recusada');
+  await key.getByLabel('contacts:read').check();
+  await key.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+});
