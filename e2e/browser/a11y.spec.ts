@@ -30,12 +30,12 @@ async function expectNoSideways(page: Page, what: string) {
 }
 
 /** On a phone, every visible control one taps is at least 44 px high: buttons, fields, the
- * brand, links in tables and lists (a client's name, a tag, WhatsApp); a checkbox counts with
+ * brand, links in tables and lists (a client's name, a tag, WhatsApp), a card's title; a checkbox counts with
  * its label, or else with its margin (28 px and 8 px around): that is where a finger lands. */
 async function expectTapTargets(page: Page, what: string) {
   if (!isPhone(page)) return;
   const small = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('button, a.button, nav a, .brand, .whatsapp, td a, input, select, .tabs a'))
+    Array.from(document.querySelectorAll('button, a.button, nav a, .brand, .whatsapp, td a, .card-title, input, select, .tabs a'))
       .filter((el) => {
         const r = el.getBoundingClientRect();
         const style = getComputedStyle(el);
