@@ -127,3 +127,20 @@ test('a refused card edit, comment, board rename and API key each say why', asyn
   await key.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByText(REFUSAL).first()).toBeVisible();
 });
+
+test('a refused bulk change and board label each say why', async ({ page }) => {
+  await page.goto('/clients');
+  await page.locator('[data-testid=clients-table] tbody tr').first().getByRole('checkbox').check();
+  const bar = page.getByTestId('bulk-bar');
+  await bar.getByLabel('Status').selectOption('lost');
+  await bar.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+
+  await page.goto('/boards');
+  await page.locator('.board-tile a').first().click();
+  await page.locator('.board-head').getByRole('button').filter({ hasText: /^Settings$/ }).click();
+  const adding = page.getByTestId('board-settings').getByTestId('board-labels').locator('form').last();
+  await adding.getByLabel('Label').fill('Etiqueta recusada');
+  await adding.getByRole('button', { name: 'Add label' }).click();
+  await expect(page.getByText(REFUSAL).first()).toBeVisible();
+});

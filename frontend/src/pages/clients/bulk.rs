@@ -81,7 +81,7 @@ pub fn BulkBar(
             } else {
                 selection.ids.get_untracked()
             };
-            let (mut changed, mut skipped) = (0, 0);
+            let (mut changed, mut skipped, mut failed) = (0, 0, None);
             progress.set(Some((0, ids.len())));
             for (i, chunk) in ids.chunks(CHUNK).enumerate() {
                 let mut body = extra.clone();
@@ -92,17 +92,30 @@ pub fn BulkBar(
                         skipped += r.not_found.len();
                     }
                     Err(e) => {
-                        error.set(Some(e));
+                        failed = Some(e);
                         break;
                     }
                 }
                 progress.set(Some(((i * CHUNK + chunk.len()), ids.len())));
             }
-            let text = fill(i18n.t(Msg::BulkDone), &[("{changed}", changed), ("{skipped}", skipped)]);
-            toasts.show(text, None);
             progress.set(None);
-            selection.clear();
-            done.try_run(());
+            let text = fill(i18n.t(Msg::BulkDone), &[("{changed}", changed), ("{skipped}", skipped)]);
+            match failed {
+                // Refused: the bar and its selection stay, saying why (clearing the selection
+                // took the bar, and the message with it, away). Earlier chunks did change.
+                Some(e) => {
+                    if changed > 0 {
+                        toasts.show(text, None);
+                        done.try_run(());
+                    }
+                    error.set(Some(e));
+                }
+                None => {
+                    toasts.show(text, None);
+                    selection.clear();
+                    done.try_run(());
+                }
+            }
         })
     };
     let busy = move || running.pending().get();
