@@ -257,9 +257,8 @@ test('a visitor chats with the bot, an operator accepts, replies and closes, liv
   await visitor.context().close();
 });
 
-test('leaving the desk while Accept is answered neither breaks the app nor pulls the operator back', async ({ page, browser }) => {
-  // The navigation race behind "reactive value that has already been disposed": the Inbox row
-  // and its list are gone when Accept's answer comes; what ran after it then panicked.
+/** On the desk, a visitor who gave the bot a name and an e-mail: their chat in the Inbox. */
+async function waitingChat(page: Page, browser: Browser) {
   const name = `Visitante ${uniqueName()}`;
   await navigate(page, /Conversations/);
   const visitor = await visitorPage(browser, isPhone(page));
@@ -269,7 +268,13 @@ test('leaving the desk while Accept is answered neither breaks the app nor pulls
   await visitorSays(visitor, name);
   await expect(chat.locator('.m.bot').last()).toContainText('Qual é o seu e-mail?');
   await visitorSays(visitor, `${unique()}@example.com`);
-  const item = page.getByTestId('conversation-list').locator('.conv-item', { hasText: name });
+  return { name, item: page.getByTestId('conversation-list').locator('.conv-item', { hasText: name }) };
+}
+
+test('leaving the desk while Accept is answered neither breaks the app nor pulls the operator back', async ({ page, browser }) => {
+  // The navigation race behind "reactive value that has already been disposed": the Inbox row
+  // and its list are gone when Accept's answer comes; what ran after it then panicked.
+  const { name, item } = await waitingChat(page, browser);
   await expect(item).toBeVisible();
 
   // Accept's answer is held until the operator is on the client list.
@@ -300,16 +305,7 @@ test('leaving the desk while Accept is answered neither breaks the app nor pulls
 });
 
 test('a reply the server refuses stays in the box and says why', async ({ page, browser }) => {
-  const name = `Visitante ${uniqueName()}`;
-  await navigate(page, /Conversations/);
-  const visitor = await visitorPage(browser, isPhone(page));
-  await widget(visitor).getByRole('button', { name: 'Fale conosco' }).click();
-  const chat = widget(visitor).getByRole('dialog', { name: 'Chat' });
-  await expect(chat.locator('.m.bot').first()).toContainText('Qual é o seu nome?');
-  await visitorSays(visitor, name);
-  await expect(chat.locator('.m.bot').last()).toContainText('Qual é o seu e-mail?');
-  await visitorSays(visitor, `${unique()}@example.com`);
-  const item = page.getByTestId('conversation-list').locator('.conv-item', { hasText: name });
+  const { name, item } = await waitingChat(page, browser);
   await item.getByTestId('accept').click();
   const conversation = page.getByTestId('conversation');
   await expect(conversation.getByTestId('conversation-title')).toHaveText(name);
