@@ -144,3 +144,31 @@ test('a refused bulk change and board label each say why', async ({ page }) => {
   await adding.getByRole('button', { name: 'Add label' }).click();
   await expect(page.getByText(REFUSAL).first()).toBeVisible();
 });
+
+test('a refused stage, chat, routing, target and rotation setting each say why', async ({ page }) => {
+  await page.goto('/boards');
+  await page.locator('.board-tile a').first().click();
+  await page.locator('.board-head').getByRole('button').filter({ hasText: /^Settings$/ }).click();
+  const stage = page.getByTestId('board-settings').locator('.stage-row').first();
+  await stage.getByLabel('Stale days').fill('9');
+  await stage.getByRole('button', { name: 'Save' }).click();
+  await expect(stage.getByText(REFUSAL)).toBeVisible();
+
+  // Each panel of a site's row: its form stays open with the reason in it.
+  await page.goto('/settings/sites');
+  const row = page.locator('tr[data-site="Loja Online"]');
+  const panels: [string, string][] = [
+    ['Chat', 'chat-settings'],
+    ['Routing', 'routing-settings'],
+    ['Response targets', 'sla-settings'],
+    ['Auto-assignment', 'auto-assign'],
+  ];
+  for (const [button, testId] of panels) {
+    await row.getByRole('button', { name: button, exact: true }).click();
+    const form = page.getByTestId(testId);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByText(REFUSAL), `the ${button} panel`).toBeVisible();
+    await row.getByRole('button', { name: button, exact: true }).click();
+    await expect(form).toHaveCount(0);
+  }
+});
