@@ -37,10 +37,10 @@ pub(crate) mod widget;
 pub use platform::config::Config;
 pub use platform::db::Db;
 pub use platform::state::AppState;
-pub use server::{build_server, build_server_with_metrics, configure_api, migrate, Running, Stopper};
+pub use server::{build_server, build_server_with_metrics, configure_api, migrate, prepare_database, Running, Stopper};
 
 pub mod db {
-    pub use crate::platform::db::{run_migrations, MIGRATIONS};
+    pub use crate::platform::db::{budget, run_migrations, MIGRATIONS};
 }
 pub mod error {
     pub use crate::platform::error::ApiError;

@@ -8,7 +8,7 @@ use std::net::TcpListener;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use api::{build_server, migrate, openapi, seed, telemetry, Config};
+use api::{build_server, migrate, openapi, prepare_database, seed, telemetry, Config};
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
@@ -50,7 +50,7 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(seed_demo: bool, dev: bool) -> anyhow::Result<()> {
     telemetry::init_tracing("info,actix_server=warn");
     let config = Config::from_env(dev)?;
-    let applied = migrate(&config.database_url)?;
+    let applied = prepare_database(&config)?;
     tracing::info!(applied, "migrations applied");
     if seed_demo {
         use diesel::Connection;

@@ -17,6 +17,7 @@ use crate::platform::auth::principals::Principals;
 use crate::platform::auth::tokens::TokenService;
 use crate::platform::config::Config;
 use crate::platform::db::reads::ReadPool;
+use crate::platform::db::replica::LaggingReads;
 use crate::platform::db::{self, Db};
 use crate::platform::error::ApiError;
 use crate::platform::events::{self, hub, listener, stream};
@@ -95,7 +96,12 @@ pub fn build_server_with_metrics(
     let hub = hub::Hub::new(config.event_buffer, metrics::dropped_slow_streams_counter()?, caps);
     let listening = listener::spawn(config.database_url.clone(), &hub)?;
     let realtime = stream::Realtime { hub: hub.clone(), listening };
-    let metrics = web::Data::new(metrics::Metrics::new(&db, hub.clone())?);
+    let replica = match &config.read_database_url {
+        Some(url) => Some(Db::connect_replica(url, config.replica_pool_size, config.statement_timeout_ms)?),
+        None => None,
+    };
+    let lagging = LaggingReads::new(db.clone(), replica)?;
+    let metrics = web::Data::new(metrics::Metrics::new(&db, &lagging, hub.clone())?);
     let metrics_addr = match &metrics_listener {
         Some(l) => Some(metrics::MetricsAddr(l.local_addr()?)),
         None => None,
@@ -110,6 +116,7 @@ pub fn build_server_with_metrics(
     let state = web::Data::new(AppState {
         db,
         reads,
+        lagging,
         config: Arc::new(config),
         tokens,
         principals,
@@ -124,6 +131,7 @@ pub fn build_server_with_metrics(
     // The served spec names this instance (`PUBLIC_URL`); the committed one a local `make run`.
     spec["servers"] = serde_json::json!([{"url": state.config.public_url, "description": "This instance"}]);
     let route_table = web::Data::new(Arc::new(routing::RouteTable::new(openapi::routes(&spec))));
+    let state_workers = state.config.workers;
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -167,6 +175,7 @@ pub fn build_server_with_metrics(
     })
     // Signals are `main`'s (it calls `Stopper::stop`, which ends the event streams first).
     .disable_signals()
+    .workers(state_workers)
     .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
     .listen(listener)?;
     let server = match metrics_listener {
@@ -313,4 +322,18 @@ pub fn migrate(database_url: &str) -> anyhow::Result<usize> {
     use diesel::Connection;
     let mut conn = diesel::PgConnection::establish(database_url)?;
     db::run_migrations(&mut conn)
+}
+
+/// What `serve` does before it listens: applies pending migrations (several instances may
+/// start at once; see [`db::run_migrations`]) and refuses a connection budget the database
+/// does not allow. Returns how many migrations ran.
+pub fn prepare_database(config: &Config) -> anyhow::Result<usize> {
+    use diesel::Connection;
+    let mut conn = diesel::PgConnection::establish(&config.database_url)?;
+    let applied = db::run_migrations(&mut conn)?;
+    let budget = db::budget::ConnectionBudget::of(config);
+    let allowed = db::budget::allowed(&mut conn)?;
+    budget.fits(&allowed)?;
+    tracing::info!(connections = budget.total(), allowed = allowed.connections, "connection budget");
+    Ok(applied)
 }

@@ -33,6 +33,12 @@ pub struct Config {
     pub db_pool_size: u32,
     /// Connections of the async read path (`crate::platform::db::reads`) per actix worker thread.
     pub read_pool_per_worker: usize,
+    /// Server worker threads (`WORKERS`; default: the machine's cores).
+    pub workers: usize,
+    /// Standbys for reads that tolerate lag (`READ_DATABASE_URL`): CSV export and reports.
+    pub read_database_url: Option<String>,
+    /// Connections to those standbys (`DB_REPLICA_POOL_SIZE`).
+    pub replica_pool_size: u32,
     /// Failed logins allowed per e-mail (and 5× that per client address) in the window.
     pub login_max_failures: i64,
     pub login_window_secs: i64,
@@ -181,6 +187,8 @@ impl Config {
         };
         config.db_pool_size = env.or("DB_POOL_SIZE", 16);
         config.read_pool_per_worker = env.or("DB_READ_POOL_PER_WORKER", 8);
+        config.workers = env.or("WORKERS", config.workers).max(1);
+        config.read_database_url = lookup("READ_DATABASE_URL").filter(|u| !u.trim().is_empty());
         config.metrics_bind = lookup("METRICS_BIND").filter(|b| !b.is_empty());
         if let Some(list) = lookup("TRUSTED_PROXIES") {
             let proxies = list
@@ -229,6 +237,9 @@ impl Config {
             static_dir: None,
             db_pool_size: 4,
             read_pool_per_worker: 4,
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            read_database_url: None,
+            replica_pool_size: env.or("DB_REPLICA_POOL_SIZE", 4),
             login_max_failures: env.or("LOGIN_MAX_FAILURES", 5),
             login_window_secs: env.or("LOGIN_WINDOW_SECS", 15 * 60),
             secure_cookies: None,

@@ -26,6 +26,10 @@ pub struct Metrics {
     pool: IntGaugeVec,
     outbox_pending: IntGauge,
     event_streams: IntGauge,
+    /// The standby for lagging reads: reachable (1/0), and its lag.
+    replica_up: IntGauge,
+    replica_lag_bytes: prometheus::Gauge,
+    replica_lag_seconds: prometheus::Gauge,
     hub: std::sync::Arc<crate::platform::events::hub::Hub>,
 }
 
@@ -44,6 +48,7 @@ pub struct MetricsAddr(pub SocketAddr);
 impl Metrics {
     pub fn new(
         db: &crate::platform::db::Db,
+        lagging: &crate::platform::db::replica::LaggingReads,
         hub: std::sync::Arc<crate::platform::events::hub::Hub>,
     ) -> anyhow::Result<Metrics> {
         let registry = Registry::new_custom(Some("prospecta".into()), None)?;
@@ -70,7 +75,32 @@ impl Metrics {
         let event_streams = IntGauge::new("event_streams", "Open server-sent event streams on this instance")?;
         registry.register(Box::new(event_streams.clone()))?;
         registry.register(Box::new(hub.dropped_slow().clone()))?;
-        Ok(Metrics { registry, requests, latency, pool, outbox_pending, event_streams, hub })
+        let replica_up =
+            IntGauge::new("db_replica_up", "The read replica (READ_DATABASE_URL) answered the last scrape")?;
+        let replica_lag_bytes =
+            prometheus::Gauge::new("db_replica_lag_bytes", "WAL the read replica has yet to replay, in bytes")?;
+        let replica_lag_seconds = prometheus::Gauge::new(
+            "db_replica_lag_seconds",
+            "Age of the read replica's last replayed transaction while WAL waits to be replayed",
+        )?;
+        registry.register(Box::new(lagging.fallbacks().clone()))?;
+        if lagging.replica().is_some() {
+            registry.register(Box::new(replica_up.clone()))?;
+            registry.register(Box::new(replica_lag_bytes.clone()))?;
+            registry.register(Box::new(replica_lag_seconds.clone()))?;
+        }
+        Ok(Metrics {
+            registry,
+            requests,
+            latency,
+            pool,
+            outbox_pending,
+            event_streams,
+            replica_up,
+            replica_lag_bytes,
+            replica_lag_seconds,
+            hub,
+        })
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
@@ -133,6 +163,18 @@ pub async fn serve_metrics(req: HttpRequest, state: web::Data<AppState>, metrics
         Err(err) => tracing::warn!(error = %err, "metrics: outbox depth unavailable"),
     }
     metrics.event_streams.set(metrics.hub.streams() as i64);
+    match state.lagging.lag().await {
+        None => {}
+        Some(Ok(lag)) => {
+            metrics.replica_up.set(1);
+            metrics.replica_lag_bytes.set(lag.bytes);
+            metrics.replica_lag_seconds.set(lag.seconds);
+        }
+        Some(Err(err)) => {
+            tracing::warn!(error = %err, "metrics: read replica lag unavailable");
+            metrics.replica_up.set(0);
+        }
+    }
     let mut body = Vec::new();
     if let Err(err) = TextEncoder::new().encode(&metrics.registry.gather(), &mut body) {
         return ApiError::Internal(err.into()).error_response();

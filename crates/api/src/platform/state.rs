@@ -7,6 +7,7 @@ use crate::platform::auth::principals::Principals;
 use crate::platform::auth::tokens::TokenService;
 use crate::platform::config::Config;
 use crate::platform::db::reads::ReadPool;
+use crate::platform::db::replica::LaggingReads;
 use crate::platform::db::Db;
 use crate::platform::events::stream::Realtime;
 use crate::platform::geoip::GeoIp;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub db: Db,
     /// Hot reads on the worker's own thread (`reads`): the contact list.
     pub reads: ReadPool,
+    /// Reads that tolerate lag (export, reports): standbys when configured, else the primary.
+    pub lagging: LaggingReads,
     pub config: Arc<Config>,
     pub tokens: TokenService,
     /// Users' current role and state, checked on every authenticated request.

@@ -66,7 +66,7 @@ pub async fn leads_report(
     NamedQuery(query): NamedQuery<ReportQuery>,
 ) -> ApiResult<web::Json<LeadsReport>> {
     let scope = scope_of(&caller, &query)?;
-    Ok(web::Json(state.db.run(move |conn| queries::leads(conn, &scope)).await?))
+    Ok(web::Json(state.lagging.run(move |conn| queries::leads(conn, &scope)).await?))
 }
 
 /// Sales report.
@@ -92,7 +92,7 @@ pub async fn sales_report(
     NamedQuery(query): NamedQuery<ReportQuery>,
 ) -> ApiResult<web::Json<SalesReport>> {
     let scope = scope_of(&caller, &query)?;
-    Ok(web::Json(state.db.run(move |conn| queries::sales(conn, &scope)).await?))
+    Ok(web::Json(state.lagging.run(move |conn| queries::sales(conn, &scope)).await?))
 }
 
 /// Desk report.
@@ -120,7 +120,7 @@ pub async fn desk_report(
     NamedQuery(query): NamedQuery<ReportQuery>,
 ) -> ApiResult<web::Json<DeskReport>> {
     let scope = scope_of(&caller, &query)?;
-    Ok(web::Json(state.db.run(move |conn| desk::desk(conn, &scope)).await?))
+    Ok(web::Json(state.lagging.run(move |conn| desk::desk(conn, &scope)).await?))
 }
 
 /// Pipelines report.
@@ -155,5 +155,5 @@ pub async fn pipelines_report(
         member_id: if caller.is_admin() { query.assignee_id } else { Some(caller.user_id) },
         caller,
     };
-    Ok(web::Json(state.db.run(move |conn| pipelines::pipelines(conn, &scope)).await?))
+    Ok(web::Json(state.lagging.run(move |conn| pipelines::pipelines(conn, &scope)).await?))
 }

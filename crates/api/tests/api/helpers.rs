@@ -39,6 +39,20 @@ fn template_name() -> &'static str {
     })
 }
 
+/// A migrated database of its own with no data (not a test app's), and its URL; the caller
+/// drops it.
+pub fn migrated_database(name: &str) -> String {
+    let mut admin = PgConnection::establish(&admin_url()).unwrap();
+    diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {}", template_name())).execute(&mut admin).unwrap();
+    with_db(&admin_url(), name)
+}
+
+/// Drops a database made by [`migrated_database`].
+pub fn drop_database(name: &str) {
+    let mut admin = PgConnection::establish(&admin_url()).unwrap();
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).unwrap();
+}
+
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
@@ -72,6 +86,11 @@ impl TestApp {
     /// Also serves `/metrics` on a second listener, at `metrics_base`.
     pub async fn spawn_with_metrics() -> TestApp {
         TestApp::spawn_inner(|_| {}, true).await
+    }
+
+    /// [`TestApp::spawn_with_metrics`] with a tweaked configuration.
+    pub async fn spawn_with_metrics_and(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        TestApp::spawn_inner(tweak, true).await
     }
 
     async fn spawn_inner(tweak: impl FnOnce(&mut Config), with_metrics: bool) -> TestApp {

@@ -42,6 +42,7 @@ mod public_ingest;
 mod rate_limits;
 mod reads;
 mod realtime;
+mod replicas;
 mod reports;
 mod reports_pipelines;
 mod roles_at_once;

@@ -163,3 +163,57 @@ fn declared_tables(source: &str) -> Tables {
     }
     tables
 }
+
+/// Instances started together all migrate at start: one applies, the others wait for its
+/// advisory lock and find nothing left, and every start succeeds.
+#[tokio::test]
+async fn instances_starting_at_once_migrate_once() {
+    let app = TestApp::spawn().await;
+    let empty = format!("{}_empty", app.database_url.rsplit_once('/').unwrap().1);
+    app.conn_exec(&format!("CREATE DATABASE {empty}"));
+    let url = format!("{}/{empty}", app.database_url.rsplit_once('/').unwrap().0);
+    let starts: Vec<_> = (0..6)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || api::migrate(&url))
+        })
+        .collect();
+    let applied: Vec<usize> = starts.into_iter().map(|s| s.join().unwrap().expect("every start migrates")).collect();
+    let mut conn = PgConnection::establish(&url).unwrap();
+    let total = conn.applied_migrations().unwrap().len();
+    assert_eq!(applied.iter().sum::<usize>(), total, "each migration applied by one instance only: {applied:?}");
+    assert_eq!(applied.iter().filter(|n| **n > 0).count(), 1, "one instance did the work: {applied:?}");
+    drop(conn);
+    app.conn_exec(&format!("DROP DATABASE {empty} WITH (FORCE)"));
+}
+
+/// A start whose pools could open more connections than the database lets its role open is
+/// refused, naming the settings; within the limit it starts.
+#[tokio::test]
+async fn a_connection_budget_over_the_databases_limit_stops_the_start() {
+    let app = TestApp::spawn().await;
+    let role = format!("budget_{}", uuid::Uuid::new_v4().simple());
+    let db = app.database_url.rsplit_once('/').unwrap().1.to_string();
+    app.conn_exec(&format!("CREATE ROLE {role} LOGIN CONNECTION LIMIT 12"));
+    app.conn_exec(&format!("GRANT ALL ON DATABASE {db} TO {role}"));
+    // Migrating reads and (when missing) creates diesel's bookkeeping table.
+    app.conn_exec(&format!("GRANT ALL ON SCHEMA public TO {role}"));
+    app.conn_exec(&format!("GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"));
+    let url = app.database_url.replacen("postgres@", &format!("{role}@"), 1);
+    assert_ne!(url, app.database_url, "the test database URL names the postgres role");
+
+    let mut config = api::Config::for_database(url.clone());
+    let mut conn = PgConnection::establish(&url).unwrap();
+    let allowed = api::db::budget::allowed(&mut conn).unwrap();
+    assert_eq!((allowed.connections, allowed.reason.as_str()), (12, "the role's CONNECTION LIMIT"));
+    drop(conn);
+
+    (config.db_pool_size, config.workers, config.read_pool_per_worker) = (8, 2, 2);
+    let refused = api::prepare_database(&config).unwrap_err().to_string();
+    assert!(refused.contains("13 PostgreSQL connections"), "{refused}");
+    assert!(refused.contains("DB_POOL_SIZE 8") && refused.contains("allows 12"), "{refused}");
+    config.read_pool_per_worker = 1;
+    api::prepare_database(&config).expect("11 connections fit in 12");
+    app.conn_exec(&format!("DROP OWNED BY {role}"));
+    app.conn_exec(&format!("DROP ROLE {role}"));
+}

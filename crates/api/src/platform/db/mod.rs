@@ -3,7 +3,9 @@
 //! Query functions take `&mut PgConnection`, so the same function runs on a pooled
 //! connection or inside a transaction opened by its caller.
 
+pub mod budget;
 pub(crate) mod reads;
+pub mod replica;
 pub(crate) mod schema;
 
 use diesel::pg::PgConnection;
@@ -97,11 +99,26 @@ impl Db {
     /// A pool whose connections cancel statements running longer than `statement_timeout_ms`
     /// (0: no limit).
     pub fn connect_with_timeout(database_url: &str, max_size: u32, statement_timeout_ms: u64) -> anyhow::Result<Db> {
+        Db::build(database_url, max_size, statement_timeout_ms, std::time::Duration::from_secs(5))
+    }
+
+    /// A pool on standbys (`READ_DATABASE_URL`): one that cannot connect gives up after 2 s,
+    /// so its reads reach the primary soon (see [`replica::LaggingReads`]).
+    pub fn connect_replica(database_url: &str, max_size: u32, statement_timeout_ms: u64) -> anyhow::Result<Db> {
+        Db::build(database_url, max_size, statement_timeout_ms, std::time::Duration::from_secs(2))
+    }
+
+    fn build(
+        database_url: &str,
+        max_size: u32,
+        statement_timeout_ms: u64,
+        checkout_timeout: std::time::Duration,
+    ) -> anyhow::Result<Db> {
         let manager = PgManager(ConnectionManager::<PgConnection>::new(database_url));
         let pool = Pool::builder()
             .max_size(max_size)
             .connection_customizer(Box::new(SessionSetup(statement_timeout_ms)))
-            .connection_timeout(std::time::Duration::from_secs(5))
+            .connection_timeout(checkout_timeout)
             // A `SELECT 1` before every checkout was a fifth of the list's round trips. A
             // connection that dies (database restart) fails its next query instead, and
             // diesel marks it broken so the pool drops it.
@@ -169,10 +186,25 @@ impl Db {
     }
 }
 
-/// Applies pending migrations; returns how many ran.
+/// The advisory-lock key migrations hold while they run ("prosmigr").
+const MIGRATION_LOCK: i64 = 0x7072_6f73_6d69_6772;
+
+/// Applies pending migrations; returns how many ran. Instances starting at once take turns:
+/// the first applies them under a session advisory lock, the others wait for it and then find
+/// nothing pending (without the lock two would both create the bookkeeping table or apply the
+/// same migration, and one start would fail). The lock goes with the connection, so an
+/// instance killed mid-migration does not leave it held.
 pub fn run_migrations(conn: &mut PgConnection) -> anyhow::Result<usize> {
-    let applied = conn.run_pending_migrations(MIGRATIONS).map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
-    Ok(applied.len())
+    use diesel::RunQueryDsl;
+    let lock = |conn: &mut PgConnection, sql: &str| {
+        diesel::sql_query(sql).bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK).execute(conn)
+    };
+    lock(conn, "SELECT pg_advisory_lock($1)").map_err(|e| anyhow::anyhow!("waiting for the migration lock: {e}"))?;
+    let applied = conn.run_pending_migrations(MIGRATIONS).map(|done| done.len());
+    let unlocked = lock(conn, "SELECT pg_advisory_unlock($1)");
+    let applied = applied.map_err(|e| anyhow::anyhow!("migrations failed: {e}"))?;
+    unlocked.map_err(|e| anyhow::anyhow!("releasing the migration lock: {e}"))?;
+    Ok(applied)
 }
 
 /// `query LIMIT n` with `n` written into the SQL instead of bound. PostgreSQL cannot cost a
