@@ -47,6 +47,14 @@ tools-test: ## Install the mail tests' SMTP sink (python3-aiosmtpd), moto (S3, P
 	@# Databases in other languages for the database-error test (errors.rs).
 	@for l in pt_BR es_ES; do locale -a | grep -qx "$$l.utf8" || localedef -i $$l -f UTF-8 $$l.UTF-8; done
 
+.PHONY: tools-ha
+tools-ha: ## Install pg_auto_failover (Debian's postgresql-15-auto-failover) for make test-ha
+	@command -v pg_autoctl >/dev/null || { echo "installing pg_auto_failover"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-auto-failover >/dev/null; }
+
+.PHONY: test-ha
+test-ha: tools tools-ha ## Failover drill: pg_auto_failover formation, two instances, leads and event streams through a failover, a killed postmaster and a dead primary host (about 75 s; CI runs it after make test)
+	@PGGSSENCMODE=disable scripts/ha/run.sh
+
 .PHONY: tools-contract
 tools-contract: ## Install the contract checkers: redocly, spectral, openapi-typescript, tsc, prism (npm); schemathesis, openapi-python-client (PyPI)
 	@[ -x e2e/contract/node_modules/.bin/redocly ] && [ -d e2e/contract/node_modules/openapi-fetch ] || (cd e2e/contract && npm ci --no-audit --no-fund)

@@ -83,7 +83,9 @@ impl Metrics {
             "db_replica_lag_seconds",
             "Age of the read replica's last replayed transaction while WAL waits to be replayed",
         )?;
-        registry.register(Box::new(lagging.fallbacks().clone()))?;
+        for counter in lagging.counters() {
+            registry.register(Box::new(counter.clone()))?;
+        }
         if lagging.replica().is_some() {
             registry.register(Box::new(replica_up.clone()))?;
             registry.register(Box::new(replica_lag_bytes.clone()))?;

@@ -49,6 +49,7 @@ async fn export_and_reports_are_read_from_the_replica_when_it_answers() {
     assert_eq!(metric(&text, "prospecta_db_replica_up"), Some(1.0), "{text}");
     assert_eq!(metric(&text, "prospecta_db_replica_lag_bytes"), Some(0.0), "not in recovery: no lag");
     assert_eq!(metric(&text, "prospecta_db_replica_fallbacks_total"), Some(0.0));
+    assert_eq!(metric(&text, "prospecta_db_replica_reads_total"), Some(2.0), "the export and the report");
     drop(app);
     drop_database(&standby);
 }
@@ -71,6 +72,7 @@ async fn a_replica_that_does_not_answer_leaves_export_and_reports_to_the_primary
     let text = scrape(&app).await;
     assert_eq!(metric(&text, "prospecta_db_replica_up"), Some(0.0), "{text}");
     assert_eq!(metric(&text, "prospecta_db_replica_fallbacks_total"), Some(1.0), "{text}");
+    assert_eq!(metric(&text, "prospecta_db_replica_reads_total"), Some(0.0));
 }
 
 #[tokio::test]

@@ -21,6 +21,8 @@ pub struct LaggingReads {
     down_since: Arc<Mutex<Option<Instant>>>,
     /// Reads a standby should have served that went to the primary.
     fallbacks: prometheus::IntCounter,
+    /// Reads a standby served.
+    served: prometheus::IntCounter,
 }
 
 /// Which server a read went to.
@@ -36,11 +38,16 @@ impl LaggingReads {
             "db_replica_fallbacks_total",
             "Reads meant for a standby (export, reports) served by the primary because no standby answered",
         )?;
-        Ok(LaggingReads { primary, replica, down_since: Arc::new(Mutex::new(None)), fallbacks })
+        let served = prometheus::IntCounter::new(
+            "db_replica_reads_total",
+            "Reads that tolerate lag (export, reports) served by the standby",
+        )?;
+        Ok(LaggingReads { primary, replica, down_since: Arc::new(Mutex::new(None)), fallbacks, served })
     }
 
-    pub fn fallbacks(&self) -> &prometheus::IntCounter {
-        &self.fallbacks
+    /// The counters of reads served by the standby and of those that fell back to the primary.
+    pub fn counters(&self) -> [&prometheus::IntCounter; 2] {
+        [&self.served, &self.fallbacks]
     }
 
     /// The standby's pool, when one is configured (for its lag in `/metrics`).
@@ -74,7 +81,10 @@ impl LaggingReads {
     pub fn pin_blocking(&self) -> (Db, Served) {
         if let Some(replica) = self.usable_replica() {
             match replica.run_blocking(|_| Ok(())) {
-                Ok(()) => return (replica.clone(), Served::Replica),
+                Ok(()) => {
+                    self.served.inc();
+                    return (replica.clone(), Served::Replica);
+                }
                 Err(err) => {
                     self.mark_down(&err);
                     self.fallbacks.inc();
@@ -92,7 +102,10 @@ impl LaggingReads {
                     self.mark_down(&err);
                     self.fallbacks.inc();
                 }
-                done => return done,
+                done => {
+                    self.served.inc();
+                    return done;
+                }
             }
         }
         self.primary.run_blocking(f)
