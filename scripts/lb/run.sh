@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# make test-rolling: nginx (deploy/nginx/prospecta-proxy.conf) in front of three instances on
+# one PostgreSQL; the driver (bench/realtime ha-drive) lists, writes leads and holds event
+# streams through nginx while the instances are restarted one by one. Every request must
+# succeed and every stream resume without a gap.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export LB_DIR=${LB_DIR:-$PWD/.data/lb} LB_PORT=${LB_PORT:-18300}
+PG_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cargo build -q -p api --bin prospecta
+cargo build -q -p bench-realtime --bin ha-drive
+rm -rf "$LB_DIR" && mkdir -p "$LB_DIR/nginx"
+
+cleanup() {
+  scripts/lb/instances.sh stop || true
+  [ -f "$LB_DIR/nginx/nginx.pid" ] && kill "$(cat "$LB_DIR/nginx/nginx.pid")" 2> /dev/null || true
+  scripts/pg.sh stop "$LB_DIR/pg" > /dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+PG_EXTRA_OPTS="-c max_connections=200" scripts/pg.sh fresh "$LB_DIR/pg" "$PG_PORT" > /dev/null
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
+export JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export API_KEY_RATE_PER_MINUTE=0 LOGIN_RATE_PER_MINUTE=0 RUST_LOG=${RUST_LOG:-warn}
+# The instances see nginx's address; the client's comes from X-Forwarded-For.
+export TRUSTED_PROXIES=127.0.0.1 WORKERS=2 DB_POOL_SIZE=8 DB_READ_POOL_PER_WORKER=4
+
+# The demo account, then three instances starting at once on the migrated database: the
+# first start's migrations are already done, the three take the advisory lock in turn.
+target/debug/prospecta migrate > "$LB_DIR/migrate.log" 2>&1
+BIND=127.0.0.1:0 timeout 20 target/debug/prospecta serve --seed-demo > "$LB_DIR/seed.log" 2>&1 &
+seeder=$!
+for _ in $(seq 100); do grep -q 'Demo login' "$LB_DIR/seed.log" && break; sleep 0.2; done
+kill "$seeder" 2> /dev/null || true
+for n in 1 2 3; do scripts/lb/instances.sh start "$n" & done
+wait
+
+cat > "$LB_DIR/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $LB_DIR/nginx/nginx.pid;
+error_log $LB_DIR/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log $LB_DIR/nginx/access.log;
+  client_body_temp_path $LB_DIR/nginx/body;
+  proxy_temp_path $LB_DIR/nginx/proxy;
+  fastcgi_temp_path $LB_DIR/nginx/fastcgi;
+  uwsgi_temp_path $LB_DIR/nginx/uwsgi;
+  scgi_temp_path $LB_DIR/nginx/scgi;
+  upstream prospecta {
+    server 127.0.0.1:$((LB_PORT + 1)) max_fails=1 fail_timeout=2s;
+    server 127.0.0.1:$((LB_PORT + 2)) max_fails=1 fail_timeout=2s;
+    server 127.0.0.1:$((LB_PORT + 3)) max_fails=1 fail_timeout=2s;
+  }
+  server {
+    listen 127.0.0.1:$LB_PORT;
+    include $PWD/deploy/nginx/prospecta-proxy.conf;
+  }
+}
+CONF
+nginx -t -c "$LB_DIR/nginx/nginx.conf" -p "$LB_DIR/nginx" 2> "$LB_DIR/nginx/test.log" || { cat "$LB_DIR/nginx/test.log" >&2; exit 1; }
+nginx -c "$LB_DIR/nginx/nginx.conf" -p "$LB_DIR/nginx"
+
+HA_BASES="http://127.0.0.1:$LB_PORT" HA_NODE_PORTS="" HA_CLUSTER=scripts/lb/instances.sh \
+  HA_STEPS=restart-1,restart-2,restart-3 HA_STRICT=1 HA_EXPORT_ROWS=0 HA_SETTLE_SECS=3 \
+  HA_DATABASE_URL="$DATABASE_URL" target/debug/ha-drive
+if grep -E '\[(error|crit)\]' "$LB_DIR/nginx/error.log" | grep -v 'connect() failed' | head -5 | grep -q .; then
+  echo "nginx logged errors besides refused connections (an instance restarting):" >&2
+  grep -E '\[(error|crit)\]' "$LB_DIR/nginx/error.log" | grep -v 'connect() failed' | head -5 >&2
+  exit 1
+fi
