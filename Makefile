@@ -55,6 +55,23 @@ tools-ha: ## Install pg_auto_failover (Debian's postgresql-15-auto-failover) for
 test-ha: tools tools-ha ## Failover drill: pg_auto_failover formation, two instances, leads and event streams through a failover, a killed postmaster and a dead primary host (about 75 s; CI runs it after make test)
 	@PGGSSENCMODE=disable scripts/ha/run.sh
 
+.PHONY: test-rolling
+test-rolling: tools ## Rolling restart: nginx (deploy/nginx) in front of three instances restarted one by one under lists, lead writes and event streams; no request may fail (about 30 s; CI runs it after make test)
+	@command -v nginx >/dev/null || { echo "installing nginx-light"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+	@PGGSSENCMODE=disable scripts/lb/run.sh
+
+.PHONY: deb
+deb: tools ## Build the Debian package: target/debian/prospecta_<version>_<arch>.deb (binary, SPA, systemd unit, /etc/prospecta/env)
+	@scripts/deb.sh
+
+.PHONY: test-deb
+test-deb: deb ## Install the package on this machine, run the installed unit's commands against a scratch database, check /readyz and the SPA, purge it
+	@PGGSSENCMODE=disable scripts/test-deb.sh
+
+.PHONY: restore-drill
+restore-drill: tools ## Backups and restores: the commands of docs/DEPLOY.md run as written on a scratch cluster (dump, base backup, point-in-time recovery), then checked
+	@PGGSSENCMODE=disable scripts/restore-drill.sh
+
 .PHONY: tools-contract
 tools-contract: ## Install the contract checkers: redocly, spectral, openapi-typescript, tsc, prism (npm); schemathesis, openapi-python-client (PyPI)
 	@[ -x e2e/contract/node_modules/.bin/redocly ] && [ -d e2e/contract/node_modules/openapi-fetch ] || (cd e2e/contract && npm ci --no-audit --no-fund)
