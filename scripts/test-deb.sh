@@ -13,6 +13,8 @@ app_port=18400
 server=
 cleanup() {
   [ -n "$server" ] && kill "$server" 2> /dev/null || true
+  # runuser does not pass the signal on: the server runs as the package's user.
+  pkill -TERM -u prospecta -x prospecta 2> /dev/null || true
   dpkg --purge prospecta > /dev/null 2>&1 || true
   scripts/pg.sh stop "$dir/pg" > /dev/null 2>&1 || true
 }
