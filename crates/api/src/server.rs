@@ -112,7 +112,12 @@ pub fn build_server_with_metrics(
     let rate_limits = RateLimits::new(&config);
     let storage = Storage::from_config(&config)?;
     let geoip = crate::platform::geoip::GeoIp::open(&config.geoip_db)?;
-    let reads = ReadPool::new(&config.database_url, config.read_pool_per_worker, config.statement_timeout_ms);
+    let reads = ReadPool::new(
+        &config.database_url,
+        config.read_pool_per_worker,
+        config.statement_timeout_ms,
+        db.suspicion().clone(),
+    );
     let state = web::Data::new(AppState {
         db,
         reads,

@@ -73,15 +73,19 @@ async fn readiness_fails_with_503_when_the_database_is_gone() {
 async fn connections_the_database_dropped_answer_503_once_and_leave_the_pool() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ana@acme.test").await;
-    for _ in 0..8 {
-        assert_eq!(app.get("/api/v1/contacts", &admin.token).await.status(), StatusCode::OK);
+    // Several connections in both pools: requests at once open more than one.
+    for _ in 0..3 {
+        let batch = (0..8).map(|_| app.get("/api/v1/contacts", &admin.token));
+        for res in futures_util::future::join_all(batch).await {
+            assert_eq!(res.status(), StatusCode::OK);
+        }
     }
     // As a database restart or failover would: every server connection goes away.
     let killed = app.count(
         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
          WHERE datname = current_database() AND pid <> pg_backend_pid()",
     );
-    assert!(killed >= 1, "the pool had connections open");
+    assert!(killed >= 3, "the pools had connections open: {killed}");
     let mut unavailable = 0;
     loop {
         let res = app.get("/api/v1/contacts", &admin.token).await;
@@ -90,7 +94,9 @@ async fn connections_the_database_dropped_answer_503_once_and_leave_the_pool() {
         }
         problem(res, StatusCode::SERVICE_UNAVAILABLE).await;
         unavailable += 1;
-        assert!(unavailable <= killed, "each dead connection fails one request at most, then is replaced");
+        // The first dead connection of each pool (blocking, and the list's async one) fails
+        // its request; the others that died with it are found at checkout and replaced.
+        assert!(unavailable <= 2, "{unavailable} requests failed for {killed} dead connections");
     }
     for _ in 0..8 {
         assert_eq!(app.get("/api/v1/contacts", &admin.token).await.status(), StatusCode::OK);

@@ -46,10 +46,34 @@ impl ManageConnection for PgManager {
     }
 }
 
+/// Raised when a connection turns out dead (the database restarted, or failed over): for a
+/// few seconds after, every checkout first proves its connection with a `SELECT 1`, so the
+/// others that died with it are replaced at checkout instead of each failing a request with
+/// a 503. Cheap to clone; shared by the pools that reach one server.
+#[derive(Clone, Default)]
+pub struct Suspicion(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl Suspicion {
+    const FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+    fn now_ms() -> u64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    }
+
+    pub fn raise(&self) {
+        self.0.store(Self::now_ms() + Self::FOR.as_millis() as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn active(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed) > Self::now_ms()
+    }
+}
+
 /// Cheap to clone: a handle on the pool, with the pool's own metrics.
 #[derive(Clone)]
 pub struct Db {
     pool: PgPool,
+    suspicion: Suspicion,
     /// Time spent waiting for a pooled connection.
     checkout_wait: prometheus::Histogram,
     /// Checkouts that gave up (the request answered 503).
@@ -133,7 +157,12 @@ impl Db {
             "db_pool_timeouts_total",
             "Requests that found no free database connection in time",
         )?;
-        Ok(Db { pool, checkout_wait, checkout_timeouts })
+        Ok(Db { pool, suspicion: Suspicion::default(), checkout_wait, checkout_timeouts })
+    }
+
+    /// Raised by this pool's lost connections; the read path on the same server shares it.
+    pub fn suspicion(&self) -> &Suspicion {
+        &self.suspicion
     }
 
     pub fn checkout_wait(&self) -> &prometheus::Histogram {
@@ -168,9 +197,22 @@ impl Db {
         let pooled = self.pool.get();
         self.checkout_wait.observe(started.elapsed().as_secs_f64());
         let mut pooled = pooled.inspect_err(|_| self.checkout_timeouts.inc())?;
+        if self.suspicion.active() {
+            use diesel::connection::SimpleConnection;
+            // Bounded: a pool of n connections holds at most n dead ones.
+            for _ in 0..self.pool.max_size() {
+                if pooled.conn.batch_execute("SELECT 1").is_ok() {
+                    break;
+                }
+                pooled.lost = true;
+                drop(pooled);
+                pooled = self.pool.get().inspect_err(|_| self.checkout_timeouts.inc())?;
+            }
+        }
         let result = f(&mut pooled.conn);
         if matches!(result, Err(ApiError::Unavailable(_))) {
             pooled.lost = true;
+            self.suspicion.raise();
         }
         result
     }

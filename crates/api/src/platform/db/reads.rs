@@ -23,6 +23,8 @@ pub struct ReadPool {
     url: Arc<str>,
     per_thread: usize,
     statement_timeout_ms: u64,
+    /// Shared with the blocking pool on the same server (see [`super::Suspicion`]).
+    suspicion: super::Suspicion,
 }
 
 thread_local! {
@@ -34,12 +36,13 @@ thread_local! {
 /// query on it failed.
 pub struct ReadConn {
     conn: Option<AsyncPgConnection>,
+    suspicion: super::Suspicion,
     _slot: OwnedSemaphorePermit,
 }
 
 impl ReadPool {
-    pub fn new(url: &str, per_thread: usize, statement_timeout_ms: u64) -> ReadPool {
-        ReadPool { url: url.into(), per_thread: per_thread.max(1), statement_timeout_ms }
+    pub fn new(url: &str, per_thread: usize, statement_timeout_ms: u64, suspicion: super::Suspicion) -> ReadPool {
+        ReadPool { url: url.into(), per_thread: per_thread.max(1), statement_timeout_ms, suspicion }
     }
 
     pub async fn get(&self) -> ApiResult<ReadConn> {
@@ -49,8 +52,11 @@ impl ReadPool {
             .await
             .map_err(|_| ApiError::Unavailable("no database connection was free in time".into()))?
             .map_err(|_| ApiError::Unavailable("the read pool is closed".into()))?;
-        if let Some(conn) = IDLE.with(|i| i.borrow_mut().pop()) {
-            return Ok(ReadConn { conn: Some(conn), _slot: slot });
+        while let Some(mut conn) = IDLE.with(|i| i.borrow_mut().pop()) {
+            // After a lost connection, idle ones may have died with it: prove each first.
+            if !self.suspicion.active() || conn.batch_execute("SELECT 1").await.is_ok() {
+                return Ok(ReadConn { conn: Some(conn), suspicion: self.suspicion.clone(), _slot: slot });
+            }
         }
         let unavailable = |e: &dyn std::fmt::Display| ApiError::Unavailable(format!("database: {e}"));
         let mut conn = AsyncPgConnection::establish(&self.url).await.map_err(|e| unavailable(&e))?;
@@ -61,7 +67,7 @@ impl ReadPool {
         if let Err(err) = conn.batch_execute(super::MESSAGES_IN_C).await {
             super::messages_not_in_c(&err);
         }
-        Ok(ReadConn { conn: Some(conn), _slot: slot })
+        Ok(ReadConn { conn: Some(conn), suspicion: self.suspicion.clone(), _slot: slot })
     }
 }
 
@@ -71,6 +77,7 @@ impl ReadConn {
     pub fn check<T>(&mut self, result: diesel::QueryResult<T>) -> ApiResult<T> {
         if result.is_err() {
             self.conn = None;
+            self.suspicion.raise();
         }
         Ok(result?)
     }
