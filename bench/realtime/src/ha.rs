@@ -259,6 +259,8 @@ struct StepReport {
     refused: usize,
     unanswered: usize,
     resent: usize,
+    /// Refused or unanswered writes after the primary's return.
+    after_return: usize,
     /// Refused or unanswered writes later than the recovery allowance after the return.
     late_failures: usize,
     /// Which node accepted writes, at each change (seconds from the step's start).
@@ -309,6 +311,7 @@ fn step_report(d: &Driver, name: &str, started: Instant, ended: Instant, recover
         refused: outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Refused503)).count(),
         unanswered: outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Unanswered(_))).count(),
         resent: outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Resent)).count(),
+        after_return: back.map_or(0, |b| outcomes.iter().filter(|(t, o)| failed(o) && *t > b).count()),
         late_failures: match back {
             Some(b) => outcomes.iter().filter(|(t, o)| failed(o) && *t > b + recovery).count(),
             None => outcomes.iter().filter(|(_, o)| failed(o)).count(),
@@ -553,18 +556,19 @@ async fn main() {
             broken.push(format!("stream {s} missed {missing} of {} events", expected.len()));
         }
     }
-    println!("\n| step | no writable node for | longest time with no write acknowledged | first write after the primary's return | 503s | unanswered | resent |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("\n| step | no writable node for | longest time with no write acknowledged | first write after the primary's return | 503s | unanswered | of them after the return | resent |");
+    println!("|---|---|---|---|---|---|---|---|");
     let secs = |d: Option<Duration>| d.map_or("–".to_string(), |d| format!("{:.2} s", d.as_secs_f64()));
     for r in &reports {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             r.name,
             secs(r.no_primary),
             secs(Some(r.no_write)),
             secs(r.writing_again_after),
             r.refused,
             r.unanswered,
+            r.after_return,
             r.resent
         );
         let changes: Vec<String> = r
