@@ -2,7 +2,7 @@
 # A pg_auto_failover formation on loopback: a monitor and two PostgreSQL nodes (a primary and
 # a synchronous secondary), each supervised by its `pg_autoctl run`.
 #
-#   cluster.sh up            create and start it (about 30 s); prints the API's URLs
+#   cluster.sh up            create and start it (about 8 s); prints the API's URLs
 #   cluster.sh state         pg_autoctl show state
 #   cluster.sh primary-port  the port of the node that accepts writes now (none: exit 1)
 #   cluster.sh failover      pg_autoctl perform failover (waits until the new primary serves)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make test-ha: a pg_auto_failover formation (scripts/ha/cluster.sh), two API instances on its
-# multi-host URL, and the driver (bench/realtime/src/ha.rs) writing leads and holding event
+# multi-host URL, and the driver (bench/realtime/src/ha/) writing leads and holding event
 # streams while the primary fails over, then while the new primary's postmaster is killed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
