@@ -25,15 +25,17 @@ export API_KEY_RATE_PER_MINUTE=0 LOGIN_RATE_PER_MINUTE=0 RUST_LOG=${RUST_LOG:-wa
 # The instances see nginx's address; the client's comes from X-Forwarded-For.
 export TRUSTED_PROXIES=127.0.0.1 WORKERS=2 DB_POOL_SIZE=8 DB_READ_POOL_PER_WORKER=4
 
-# The demo account, then three instances starting at once on the migrated database: the
-# first start's migrations are already done, the three take the advisory lock in turn.
-target/debug/prospecta migrate > "$LB_DIR/migrate.log" 2>&1
+# Three instances starting at once on an empty database: they take the migrations' advisory
+# lock in turn (one applies them, the others find nothing left). Then the demo account, by a
+# fourth start that seeds it and stops.
+for n in 1 2 3; do scripts/lb/instances.sh start "$n" & done
+for job in $(jobs -p); do wait "$job"; done
+applied=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM __diesel_schema_migrations")
+[ "$applied" = "$(ls -d migrations/*/ | wc -l)" ] || { echo "test-rolling: $applied migrations recorded" >&2; exit 1; }
 BIND=127.0.0.1:0 timeout 20 target/debug/prospecta serve --seed-demo > "$LB_DIR/seed.log" 2>&1 &
 seeder=$!
 for _ in $(seq 100); do grep -q 'Demo login' "$LB_DIR/seed.log" && break; sleep 0.2; done
 kill "$seeder" 2> /dev/null || true
-for n in 1 2 3; do scripts/lb/instances.sh start "$n" & done
-wait
 
 cat > "$LB_DIR/nginx/nginx.conf" <<CONF
 worker_processes 1;
