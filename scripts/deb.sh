@@ -14,9 +14,11 @@ install -D -m 755 target/release/prospecta "$stage/usr/bin/prospecta"
 strip "$stage/usr/bin/prospecta"
 mkdir -p "$stage/usr/share/prospecta"
 cp -r frontend/dist "$stage/usr/share/prospecta/spa"
+# The nginx locations, where a site's config can include them (docs may be excluded by dpkg).
+install -D -m 644 deploy/nginx/prospecta-proxy.conf "$stage/usr/share/prospecta/nginx/prospecta-proxy.conf"
 install -D -m 644 deploy/debian/prospecta.service "$stage/lib/systemd/system/prospecta.service"
 install -D -m 640 deploy/debian/env "$stage/etc/prospecta/env"
-for doc in README.md docs/DEPLOY.md docs/SCALING.md deploy/nginx/prospecta-proxy.conf; do
+for doc in README.md docs/DEPLOY.md docs/SCALING.md; do
   install -D -m 644 "$doc" "$stage/usr/share/doc/prospecta/$(basename "$doc")"
 done
 install -m 755 deploy/debian/postinst deploy/debian/prerm "$stage/DEBIAN/"

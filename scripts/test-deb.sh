@@ -24,7 +24,8 @@ scripts/pg.sh fresh "$dir/pg" "$port" > /dev/null
 
 dpkg -i "$deb" > "$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
 unit=/lib/systemd/system/prospecta.service
-for f in /usr/bin/prospecta /usr/share/prospecta/spa/index.html /etc/prospecta/env "$unit"; do
+for f in /usr/bin/prospecta /usr/share/prospecta/spa/index.html /usr/share/prospecta/nginx/prospecta-proxy.conf \
+  /etc/prospecta/env "$unit"; do
   [ -e "$f" ] || { echo "test-deb: $f is not installed" >&2; exit 1; }
 done
 id prospecta > /dev/null || { echo "test-deb: no prospecta user" >&2; exit 1; }
