@@ -185,9 +185,7 @@ impl Db {
         T: Send + 'static,
     {
         let db = self.clone();
-        actix_web::web::block(move || db.run_blocking(f))
-            .await
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        off_executor(move || db.run_blocking(f)).await
     }
 
     /// Runs `f` on a pooled connection on this thread: for background workers, or inside
@@ -226,6 +224,11 @@ impl Db {
         use diesel::Connection;
         self.run(move |conn| conn.transaction(f)).await
     }
+}
+
+/// Runs blocking database work on actix's blocking threads, so it never stalls a worker.
+pub(crate) async fn off_executor<T: Send + 'static>(f: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+    actix_web::web::block(f).await.map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
 }
 
 /// The advisory-lock key migrations hold while they run ("prosmigr").

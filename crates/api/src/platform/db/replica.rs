@@ -118,9 +118,7 @@ impl LaggingReads {
         T: Send + 'static,
     {
         let reads = self.clone();
-        actix_web::web::block(move || reads.run_blocking(f))
-            .await
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        super::off_executor(move || reads.run_blocking(f)).await
     }
 }
 
