@@ -80,7 +80,12 @@ impl LaggingReads {
     /// error instead of finishing it from another server.
     pub fn pin_blocking(&self) -> (Db, Served) {
         if let Some(replica) = self.usable_replica() {
-            match replica.run_blocking(|_| Ok(())) {
+            // A query, not only a checkout: an idle connection may have died with its server.
+            let answers = replica.run_blocking(|conn| {
+                use diesel::connection::SimpleConnection;
+                Ok(conn.batch_execute("SELECT 1")?)
+            });
+            match answers {
                 Ok(()) => {
                     self.served.inc();
                     return (replica.clone(), Served::Replica);
