@@ -9,11 +9,11 @@
 # the rest (the restores) after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 root=$PWD/.data/drill
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 export PATH=$pgbin:$PATH
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 cargo build -q -p api --bin prospecta
 
 export HOST=127.0.0.1 PORT BACKUP=$root/backup ARCHIVE=$root/wal RESTORED=$root/restored TARGET
@@ -36,11 +36,7 @@ scripts/pg.sh stop "$root/pg" && scripts/pg.sh start "$root/pg" "$PORT" > /dev/n
 
 # Data: the demo account (the server seeds it on an empty database, then stops).
 export DATABASE_URL="postgres://postgres@$HOST:$PORT/prospecta?sslmode=disable"
-BIND=127.0.0.1:0 timeout 30 target/debug/prospecta serve --dev --seed-demo > "$root/seed.log" 2>&1 &
-seeder=$!
-for _ in $(seq 150); do grep -q 'Demo login' "$root/seed.log" && break; sleep 0.2; done
-kill "$seeder" 2> /dev/null || true
-wait "$seeder" 2> /dev/null || true
+seed_demo "$root/seed.log"
 clients=$("${psql[@]}" -c "SELECT count(*) FROM contacts")
 [ "$clients" -gt 0 ] || { echo "restore-drill: the demo seed wrote no clients" >&2; cat "$root/seed.log" >&2; exit 1; }
 

@@ -5,10 +5,11 @@
 # a scratch PostgreSQL, checks /readyz and the SPA from the installed files, then purges it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 [ "$(id -u)" = 0 ] || { echo "test-deb installs a package: run it as root" >&2; exit 1; }
 deb=$(ls -t target/debian/prospecta_*.deb | head -1)
 dir=$PWD/.data/deb-test
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 app_port=18400
 server=
 cleanup() {
@@ -52,7 +53,7 @@ run_as_unit $(sed -n 's/^ExecStartPre=//p' "$unit") > "$dir/migrate.log" 2>&1 ||
 # shellcheck disable=SC2046
 run_as_unit $(sed -n 's/^ExecStart=//p' "$unit") > "$dir/serve.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$app_port/readyz" > /dev/null && break; sleep 0.2; done
+wait_ready "http://127.0.0.1:$app_port" || { cat "$dir/serve.log" >&2; exit 1; }
 curl -sf "http://127.0.0.1:$app_port/readyz" | grep -q ready || { cat "$dir/serve.log" >&2; exit 1; }
 curl -sf "http://127.0.0.1:$app_port/login" | grep -qi '<html' || { echo "test-deb: the SPA is not served" >&2; exit 1; }
 echo "test-deb: $(basename "$deb") installed, migrated and served /readyz and the SPA as user $user"

@@ -69,6 +69,13 @@ primary_port() {
   return 1
 }
 
+# The primary's node number (1 or 2); fails while none accepts writes.
+primary_node() {
+  local p
+  p=$(primary_port) || return 1
+  echo $((p - PORT))
+}
+
 case "${1:-}" in
   up)
     command -v pg_autoctl > /dev/null || { echo "pg_autoctl missing: apt-get install postgresql-15-auto-failover" >&2; exit 1; }
@@ -100,14 +107,14 @@ case "${1:-}" in
     as_pg pg_autoctl perform failover --pgdata "$DIR/monitor" > "$DIR/failover.log" 2>&1
     ;;
   kill-primary)
-    p=$(primary_port)
-    n=$((p - PORT))
+    n=$(primary_node)
+    p=$(node_port "$n")
     kill -9 "$(head -1 "$DIR/n$n/postmaster.pid")"
     echo "killed the postmaster of n$n (port $p)"
     ;;
   kill-primary-host)
-    p=$(primary_port)
-    n=$((p - PORT))
+    n=$(primary_node)
+    p=$(node_port "$n")
     keeper=$(head -1 "/tmp/pg_autoctl$DIR/n$n/pg_autoctl.pid")
     # The keeper leads its own process group (setsid), Postgres included.
     kill -9 -- "-$keeper"
@@ -121,8 +128,8 @@ case "${1:-}" in
     done
     ;;
   stop-secondary)
-    p=$(primary_port)
-    n=$((3 - (p - PORT)))
+    n=$(primary_node)
+    n=$((3 - n))
     as_pg pg_ctl --pgdata "$DIR/n$n" --mode fast stop > /dev/null
     echo "stopped n$n"
     ;;

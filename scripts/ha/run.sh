@@ -4,6 +4,7 @@
 # streams while the primary fails over, then while the new primary's postmaster is killed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib.sh
 export HA_DIR=${HA_DIR:-$PWD/.data/ha} HA_PORT=${HA_PORT:-56100}
 LOGS=${HA_LOGS:-$PWD/target/ha}
 mkdir -p "$LOGS"
@@ -23,7 +24,7 @@ while IFS='=' read -r name value; do export "$name=$value"; done < <(echo "$urls
 echo "test-ha: formation up in $((SECONDS - started)) s"
 scripts/ha/cluster.sh state
 
-export JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export JWT_SECRET=$(random_secret)
 # The driver's writers would meet the per-key request limit, not the database.
 export API_KEY_RATE_PER_MINUTE=0 LOGIN_RATE_PER_MINUTE=0 RUST_LOG=${RUST_LOG:-warn}
 # Small export pages: the export on the standby is still being read when the standby stops.
@@ -31,10 +32,10 @@ export EXPORT_PAGE_ROWS=200
 api1=18201 api2=18203
 BIND=127.0.0.1:$api1 METRICS_BIND=127.0.0.1:$((api1 + 1)) target/debug/prospecta serve --seed-demo > "$LOGS/api1.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$api1/readyz" > /dev/null && break; sleep 0.2; done
+wait_ready "http://127.0.0.1:$api1" || { cat "$LOGS/api1.log" >&2; exit 1; }
 BIND=127.0.0.1:$api2 target/debug/prospecta serve > "$LOGS/api2.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$api2/readyz" > /dev/null && break; sleep 0.2; done
+wait_ready "http://127.0.0.1:$api2" || { cat "$LOGS/api2.log" >&2; exit 1; }
 
 HA_BASES="http://127.0.0.1:$api1,http://127.0.0.1:$api2" \
   HA_NODE_PORTS="$((HA_PORT + 1)),$((HA_PORT + 2))" \

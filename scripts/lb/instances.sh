@@ -6,6 +6,7 @@
 #                            finish, start it again, wait until ready, put it back (reload)
 #   instances.sh rejoin      nothing (the driver calls it after each step)
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 DIR=${LB_DIR:-$PWD/.data/lb}
 PORT=${LB_PORT:-18300}
 
@@ -13,12 +14,7 @@ start() {
   local n=$1 port=$((PORT + $1))
   BIND=127.0.0.1:$port target/debug/prospecta serve >> "$DIR/api$n.log" 2>&1 &
   echo $! > "$DIR/api$n.pid"
-  for _ in $(seq 150); do
-    curl -sf "http://127.0.0.1:$port/readyz" > /dev/null && return 0
-    sleep 0.2
-  done
-  echo "instances.sh: instance $n not ready in 30 s" >&2
-  return 1
+  wait_ready "http://127.0.0.1:$port" 30 || { echo "instances.sh: instance $n not ready in 30 s" >&2; return 1; }
 }
 
 # Rewrites instance N's line in nginx's upstream and reloads nginx (a graceful reload).

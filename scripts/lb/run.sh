@@ -5,8 +5,9 @@
 # succeed and every stream resume without a gap.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/lib.sh
 export LB_DIR=${LB_DIR:-$PWD/.data/lb} LB_PORT=${LB_PORT:-18300}
-PG_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PG_PORT=$(free_port)
 cargo build -q -p api --bin prospecta
 cargo build -q -p bench-realtime --bin ha-drive
 rm -rf "$LB_DIR" && mkdir -p "$LB_DIR/nginx"
@@ -20,7 +21,7 @@ trap cleanup EXIT
 
 PG_EXTRA_OPTS="-c max_connections=200" scripts/pg.sh fresh "$LB_DIR/pg" "$PG_PORT" > /dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
-export JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export JWT_SECRET=$(random_secret)
 export API_KEY_RATE_PER_MINUTE=0 LOGIN_RATE_PER_MINUTE=0 RUST_LOG=${RUST_LOG:-warn}
 # The instances see nginx's address; the client's comes from X-Forwarded-For.
 export TRUSTED_PROXIES=127.0.0.1 WORKERS=2 DB_POOL_SIZE=8 DB_READ_POOL_PER_WORKER=4
@@ -32,10 +33,7 @@ for n in 1 2 3; do scripts/lb/instances.sh start "$n" & done
 for job in $(jobs -p); do wait "$job"; done
 applied=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM __diesel_schema_migrations")
 [ "$applied" = "$(ls -d migrations/*/ | wc -l)" ] || { echo "test-rolling: $applied migrations recorded" >&2; exit 1; }
-BIND=127.0.0.1:0 timeout 20 target/debug/prospecta serve --seed-demo > "$LB_DIR/seed.log" 2>&1 &
-seeder=$!
-for _ in $(seq 100); do grep -q 'Demo login' "$LB_DIR/seed.log" && break; sleep 0.2; done
-kill "$seeder" 2> /dev/null || true
+seed_demo "$LB_DIR/seed.log"
 
 cat > "$LB_DIR/nginx/nginx.conf" <<CONF
 worker_processes 1;
