@@ -37,7 +37,10 @@ pub(crate) struct Driver {
     pub(crate) http: reqwest::Client,
     pub(crate) database_url: String,
     pub(crate) log: Mutex<Log>,
+    /// Readers, streams and the primary's watch end when this is set.
     pub(crate) stop: AtomicBool,
+    /// Writers end when this is set (first: the streams then catch up with their events).
+    pub(crate) stop_writing: AtomicBool,
 }
 
 impl Driver {
@@ -81,7 +84,7 @@ pub(crate) async fn writer(
     acked: Arc<Mutex<Vec<String>>>,
 ) {
     let mut n = 0;
-    while !d.stop.load(Ordering::Relaxed) {
+    while !d.stop_writing.load(Ordering::Relaxed) {
         n += 1;
         let email = format!("ha-{run}-{w}-{n}@ha.test");
         let body = json!({"site_id": site, "name": format!("HA {w} {n}"), "email": email, "source": "ha"});

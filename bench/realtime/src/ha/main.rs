@@ -52,6 +52,7 @@ async fn main() {
         database_url: env("HA_DATABASE_URL", ""),
         log: Mutex::default(),
         stop: AtomicBool::new(false),
+        stop_writing: AtomicBool::new(false),
     });
     let run = format!("{}", std::process::id());
 
@@ -133,7 +134,7 @@ async fn main() {
         tokio::time::sleep(settle).await;
         reports.push(step_report(&d, step, started, Instant::now(), recovery));
     }
-    d.stop.store(true, Ordering::Relaxed);
+    d.stop_writing.store(true, Ordering::Relaxed);
     for t in writer_tasks {
         let _ = t.await;
     }
@@ -146,7 +147,6 @@ async fn main() {
         .lines()
         .map(|l| l.parse().unwrap())
         .collect();
-    d.stop.store(false, Ordering::Relaxed);
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         let caught_up = stream_ids.iter().all(|ids| {

@@ -5,10 +5,14 @@ use std::time::Instant;
 
 use crate::load::Driver;
 
-/// A counter from an instance's `/metrics`.
-pub(crate) async fn metric(d: &Driver, metrics_base: &str, name: &str) -> f64 {
-    let text = d.http.get(format!("{metrics_base}/metrics")).send().await.unwrap().text().await.unwrap();
-    text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok()).unwrap_or(-1.0)
+/// An instance's `/metrics` now.
+async fn scrape(d: &Driver, metrics_base: &str) -> String {
+    d.http.get(format!("{metrics_base}/metrics")).send().await.unwrap().text().await.unwrap()
+}
+
+/// One metric of a scrape (-1 when absent).
+fn metric(scrape: &str, name: &str) -> f64 {
+    scrape.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok()).unwrap_or(-1.0)
 }
 
 /// Exports on the standby: one whole while the primary takes writes (served there, not by the
@@ -24,10 +28,7 @@ pub(crate) async fn export_on_the_standby(
     let mut broken = Vec::new();
     let base = &d.bases[0];
     let export = || d.http.get(format!("{base}/api/v1/contacts/export.csv")).bearer_auth(token).send();
-    let (served, fell_back) = (
-        metric(d, metrics_base, "prospecta_db_replica_reads_total").await,
-        metric(d, metrics_base, "prospecta_db_replica_fallbacks_total").await,
-    );
+    let before = scrape(d, metrics_base).await;
     let started = Instant::now();
     let whole = export().await.expect("the export answers").text().await.expect("the whole export");
     let lines = whole.lines().count();
@@ -38,14 +39,14 @@ pub(crate) async fn export_on_the_standby(
     if lines < rows + 1 {
         broken.push(format!("the export on the standby has {lines} lines, fewer than the {rows} contacts seeded"));
     }
+    let after = scrape(d, metrics_base).await;
     println!(
         "the standby's lag at that moment: {} bytes, {} s",
-        metric(d, metrics_base, "prospecta_db_replica_lag_bytes").await,
-        metric(d, metrics_base, "prospecta_db_replica_lag_seconds").await
+        metric(&after, "prospecta_db_replica_lag_bytes"),
+        metric(&after, "prospecta_db_replica_lag_seconds")
     );
-    if metric(d, metrics_base, "prospecta_db_replica_reads_total").await != served + 1.0
-        || metric(d, metrics_base, "prospecta_db_replica_fallbacks_total").await != fell_back
-    {
+    let change = |name: &str| metric(&after, name) - metric(&before, name);
+    if change("prospecta_db_replica_reads_total") != 1.0 || change("prospecta_db_replica_fallbacks_total") != 0.0 {
         broken.push("the export was not served by the standby".into());
     }
 
