@@ -13,11 +13,11 @@
 #   cluster.sh rejoin        restart any node whose keeper is gone; wait until both serve
 #   cluster.sh down          stop everything and remove the data
 #
-# HA_DIR (default .data/ha) holds the data; HA_PORT (default 56100) is the monitor's port,
-# the nodes take the next two. Runs as root (PostgreSQL runs as postgres) or as postgres.
+# HA_DIR (default .data/ha) holds the data; HA_PORT (default 25100, below the ephemeral
+# range) is the monitor's port, the nodes take the next two. Runs as root (PostgreSQL runs as postgres) or as postgres.
 set -euo pipefail
 DIR=${HA_DIR:-$PWD/.data/ha}
-PORT=${HA_PORT:-56100}
+PORT=${HA_PORT:-25100}
 BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 export PATH=$BIN:$PATH
 MONITOR="postgres://autoctl_node@127.0.0.1:$PORT/pg_auto_failover?sslmode=disable"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh
-export HA_DIR=${HA_DIR:-$PWD/.data/ha} HA_PORT=${HA_PORT:-56100}
+export HA_DIR=${HA_DIR:-$PWD/.data/ha} HA_PORT=${HA_PORT:-25100}
 LOGS=${HA_LOGS:-$PWD/target/ha}
 mkdir -p "$LOGS"
 cargo build -q -p api --bin prospecta

@@ -36,7 +36,7 @@ async fn main() {
     let bases: Vec<String> =
         env("HA_BASES", "http://127.0.0.1:18201,http://127.0.0.1:18203").split(',').map(String::from).collect();
     let ports: Vec<u16> =
-        env("HA_NODE_PORTS", "56101,56102").split(',').filter(|p| !p.is_empty()).map(|p| p.parse().unwrap()).collect();
+        env("HA_NODE_PORTS", "25101,25102").split(',').filter(|p| !p.is_empty()).map(|p| p.parse().unwrap()).collect();
     // Strict: not one request may fail (a rolling restart behind a load balancer).
     let strict = env("HA_STRICT", "0") == "1";
     let steps: Vec<String> =
